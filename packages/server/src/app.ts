@@ -1,0 +1,85 @@
+// buildApp() makes the Fastify instance from its dependencies; it never
+// listens and does no I/O at import time. main.ts listens; tests inject or
+// listen on port 0.
+
+import type { Readable } from 'node:stream';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
+import type { Config } from './config.ts';
+import { PUBLIC } from './http/access.ts';
+import { registerAuth } from './http/auth.ts';
+import { registerErrorHandling } from './http/errors.ts';
+import { registerOrganizationRoutes } from './http/organizations.ts';
+import { sendJson } from './http/reply.ts';
+import { ErrorSchema, SourceImageSchema } from './http/schemas.ts';
+import { registerSourceImageRoutes } from './http/sourceimages.ts';
+import { KeyRing } from './service/auth.ts';
+import type { ServiceDeps } from './service/deps.ts';
+import type { Storage } from './storage/index.ts';
+
+export interface AppOptions {
+  config: Config;
+  storage: Storage;
+  /** SHA-256 digest of the root API key. */
+  rootKeyDigest: Buffer;
+  now?: () => Date;
+  logger?: FastifyServerOptions['logger'];
+}
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { config, storage } = options;
+  const deps: ServiceDeps = {
+    config,
+    catalog: storage.catalog,
+    blobs: storage.blobs,
+    now: options.now ?? (() => new Date()),
+  };
+
+  const app = Fastify({
+    logger: options.logger ?? { level: config.logLevel },
+    bodyLimit: config.maxJsonBodyBytes,
+    // Hashes are case-insensitive in paths; names are not. Keep URLs as sent.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+
+  registerErrorHandling(app);
+  app.addHook('onRoute', (route) => {
+    // The routes of the Swagger UI plugin under /doc serve public documentation.
+    if (route.prefix === '/doc') route.config = { ...route.config, access: PUBLIC };
+  });
+  registerAuth(app, deps, new KeyRing(options.rootKeyDigest));
+
+  // Every body is read the same way whatever its content type (spec §8.2);
+  // multipart bodies are left as a stream for the upload route.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('multipart/form-data', (_request, payload: Readable, done) => done(null, payload));
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+
+  app.addSchema(SourceImageSchema);
+  app.addSchema(ErrorSchema);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'origo',
+        description: 'A self-hostable source image store that speaks the rokka.io source images API.',
+        version: '0.1.0',
+      },
+      components: { securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'Api-Key' } } },
+      security: [{ apiKey: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/doc', uiConfig: { docExpansion: 'list' } });
+
+  app.get('/doc.json', { config: { access: PUBLIC }, schema: { hide: true } }, (_request, reply) =>
+    sendJson(reply, 200, app.swagger()),
+  );
+
+  registerOrganizationRoutes(app, deps);
+  registerSourceImageRoutes(app, deps);
+  return app;
+}

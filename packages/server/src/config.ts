@@ -1,0 +1,101 @@
+// Every setting origo has, read and validated in one place. Nothing else in
+// the code reads process.env. A bad value stops the process at start with a
+// message that names the setting.
+
+import path from 'node:path';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface Config {
+  host: string;
+  port: number;
+  /** Folder for the SQLite catalog, the blobs, temp files and the generated root key. */
+  dataDir: string;
+  /** Root key given by the environment; when absent one is generated and its hash kept in dataDir. */
+  rootKey: string | undefined;
+  /** Largest accepted file, in bytes (uploads and remote URLs). */
+  maxUploadBytes: number;
+  /** Largest accepted image, in pixels (width × height), checked from the header before decoding. */
+  maxPixels: number;
+  /** Most files (and URLs) in one create request. */
+  maxFilesPerRequest: number;
+  /** How long a soft-deleted image can be restored, in milliseconds. */
+  restoreWindowMs: number;
+  /** How often the purge and blob-collection sweep runs, in milliseconds (0 = never). */
+  sweepIntervalMs: number;
+  /** Blobs younger than this are never collected (an upload may be between blob write and row insert). */
+  blobGraceMs: number;
+  logLevel: LogLevel;
+  /** Allow `url[i]` uploads from private, loopback and link-local addresses. */
+  allowPrivateUrls: boolean;
+  remoteFetchTimeoutMs: number;
+  /** Largest JSON body (metadata, names, options), in bytes. */
+  maxJsonBodyBytes: number;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+type Env = Record<string, string | undefined>;
+
+function read(env: Env, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be between ${min} and ${max}, got ${raw}`);
+  }
+  return value;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  const lower = raw.toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(lower)) return true;
+  if (['0', 'false', 'no', 'off'].includes(lower)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+const MB = 1024 * 1024;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
+  const rootKey = read(env, 'ORIGO_ROOT_KEY');
+  if (rootKey !== undefined && (rootKey.length < 16 || !/^[\x21-\x7e]+$/.test(rootKey))) {
+    throw new ConfigError('ORIGO_ROOT_KEY must be at least 16 printable characters without spaces');
+  }
+  const logLevel = (read(env, 'ORIGO_LOG_LEVEL') ?? 'info').toLowerCase() as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError(`ORIGO_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  }
+  const host = read(env, 'HOST') ?? '127.0.0.1';
+  return {
+    host,
+    port: integer(env, 'PORT', 8080, 0, 65535),
+    dataDir: path.resolve(cwd, read(env, 'ORIGO_DATA_DIR') ?? 'data'),
+    rootKey,
+    maxUploadBytes: integer(env, 'ORIGO_MAX_UPLOAD_BYTES', 1180 * MB, 1, Number.MAX_SAFE_INTEGER),
+    maxPixels: integer(env, 'ORIGO_MAX_PIXELS', 225_000_000, 1, Number.MAX_SAFE_INTEGER),
+    maxFilesPerRequest: integer(env, 'ORIGO_MAX_FILES_PER_REQUEST', 100, 1, 10_000),
+    restoreWindowMs: integer(env, 'ORIGO_RESTORE_WINDOW_DAYS', 30, 0, 36_500) * DAY_MS,
+    sweepIntervalMs: integer(env, 'ORIGO_SWEEP_INTERVAL_SECONDS', 3600, 0, 31_536_000) * 1000,
+    blobGraceMs: integer(env, 'ORIGO_BLOB_GRACE_SECONDS', 3600, 0, 31_536_000) * 1000,
+    logLevel,
+    allowPrivateUrls: boolean(env, 'ORIGO_ALLOW_PRIVATE_URLS', false),
+    remoteFetchTimeoutMs: integer(env, 'ORIGO_URL_FETCH_TIMEOUT_SECONDS', 30, 1, 3600) * 1000,
+    maxJsonBodyBytes: integer(env, 'ORIGO_MAX_JSON_BYTES', 256 * 1024, 1024, 64 * MB),
+  };
+}

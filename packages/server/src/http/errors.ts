@@ -1,0 +1,81 @@
+// Every error leaves as rokka's error JSON (spec §7), 404 and 405 included.
+
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { errorBody, isOrigoError, OrigoError } from '../errors.ts';
+import { sendJson } from './reply.ts';
+
+const FASTIFY_ERRORS: Record<string, (err: FastifyError) => OrigoError> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: () =>
+    new OrigoError('ORIGO_ERR_REQUEST_BODY_TOO_LARGE', 'The request body is larger than this endpoint accepts'),
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: (err) => new OrigoError('ORIGO_ERR_REQUEST_BAD_BODY', err.message),
+  FST_ERR_CTP_EMPTY_JSON_BODY: (err) => new OrigoError('ORIGO_ERR_REQUEST_BAD_BODY', err.message),
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: (err) => new OrigoError('ORIGO_ERR_REQUEST_BAD_BODY', err.message),
+};
+
+function toOrigoError(err: FastifyError): OrigoError {
+  if (isOrigoError(err)) return err;
+  const mapped = err.code ? FASTIFY_ERRORS[err.code] : undefined;
+  if (mapped) return mapped(err);
+  if (err.validation) {
+    return new OrigoError('ORIGO_ERR_REQUEST_BAD_PARAMETER', `Invalid request: ${err.message}`);
+  }
+  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+    return new OrigoError('ORIGO_ERR_REQUEST_BAD_BODY', err.message);
+  }
+  return new OrigoError('ORIGO_ERR_SERVER_INTERNAL', 'Internal server error; the server log has the details', { cause: err });
+}
+
+/** Route patterns by method, to tell 405 (path known, method not) from 404. */
+class RouteShapes {
+  private readonly shapes: { pattern: RegExp; methods: Set<string> }[] = [];
+
+  add(url: string, methods: string[]): void {
+    const source = url
+      .split('/')
+      .map((part) => (part.startsWith(':') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+      .join('/');
+    const existing = this.shapes.find((s) => s.pattern.source === `^${source}/?$`);
+    if (existing) for (const m of methods) existing.methods.add(m);
+    else this.shapes.push({ pattern: new RegExp(`^${source}/?$`), methods: new Set(methods) });
+  }
+
+  allowed(path: string): string[] {
+    const methods = new Set<string>();
+    for (const shape of this.shapes) {
+      if (shape.pattern.test(path)) for (const m of shape.methods) methods.add(m);
+    }
+    return [...methods].sort();
+  }
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  const shapes = new RouteShapes();
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    shapes.add(route.url, methods.map(String));
+  });
+
+  app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const error = toOrigoError(err);
+    if (error.status >= 500) request.log.error({ err }, 'request failed');
+    else request.log.info({ code: error.code, status: error.status }, error.message);
+    // A body we did not read (an upload refused early) must not be drained:
+    // close the connection after answering instead.
+    if (!request.raw.complete) reply.header('connection', 'close');
+    for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
+    return sendJson(reply, error.status, errorBody(error));
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '/';
+    const allowed = shapes.allowed(path);
+    const error =
+      allowed.length > 0
+        ? new OrigoError('ORIGO_ERR_REQUEST_METHOD_NOT_ALLOWED', `${request.method} is not allowed on ${path}; use ${allowed.join(', ')}`, {
+            headers: { allow: allowed.join(', ') },
+          })
+        : new OrigoError('ORIGO_ERR_REQUEST_NOT_FOUND', `No such endpoint: ${request.method} ${path}`);
+    for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
+    return sendJson(reply, error.status, errorBody(error));
+  });
+}

@@ -1,0 +1,149 @@
+// Streams a multipart/form-data body: each file part goes straight into a
+// staged temp file (hashed on the way), text fields are collected. Nothing
+// is buffered whole. On any failure every staged file is removed.
+
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
+import { Busboy, type BusboyInstance } from '@fastify/busboy';
+import { OrigoError } from '../errors.ts';
+import { discardStaged, type StagedFile } from '../storage/blobs/staging.ts';
+import type { UploadedFile, UploadField } from '../service/upload.ts';
+
+export interface MultipartLimits {
+  maxFiles: number;
+  maxFieldBytes: number;
+  maxFields: number;
+}
+
+export type Stager = (stream: Readable, label: string) => Promise<StagedFile>;
+
+function badMultipart(message: string): OrigoError {
+  return new OrigoError('ORIGO_ERR_UPLOAD_BAD_MULTIPART', message);
+}
+
+/**
+ * The Ruby client sets `multipart/form-data` without a boundary parameter;
+ * the boundary is then the first line of the body, minus its leading "--".
+ */
+async function sniffBoundary(body: Readable): Promise<string> {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  for (;;) {
+    const chunk: Buffer | null = body.read();
+    if (chunk === null) {
+      if (body.readableEnded) break;
+      await new Promise<void>((resolve, reject) => {
+        const done = () => {
+          body.off('readable', done);
+          body.off('end', done);
+          body.off('error', fail);
+          resolve();
+        };
+        const fail = (err: Error) => {
+          body.off('readable', done);
+          body.off('end', done);
+          reject(err);
+        };
+        body.once('readable', done);
+        body.once('end', done);
+        body.once('error', fail);
+      });
+      continue;
+    }
+    chunks.push(chunk);
+    length += chunk.length;
+    const head = Buffer.concat(chunks, length);
+    const eol = head.indexOf('\r\n');
+    if (eol !== -1 || length > 256) {
+      body.unshift(head);
+      const line = head.subarray(0, eol === -1 ? 0 : eol).toString('latin1');
+      if (line.startsWith('--') && line.length > 2 && line.length <= 72) return line.slice(2);
+      break;
+    }
+  }
+  throw badMultipart('The multipart body has no boundary: the Content-Type header names none and the body does not start with one');
+}
+
+export async function readMultipart(
+  body: Readable,
+  headers: IncomingHttpHeaders,
+  limits: MultipartLimits,
+  stage: Stager,
+): Promise<{ files: UploadedFile[]; fields: UploadField[] }> {
+  let contentType = headers['content-type'] ?? '';
+  if (!/;\s*boundary=/i.test(contentType)) {
+    contentType = `multipart/form-data; boundary=${await sniffBoundary(body)}`;
+  }
+
+  const files: UploadedFile[] = [];
+  const fields: UploadField[] = [];
+  const pending: Promise<unknown>[] = [];
+  let busboy: BusboyInstance;
+  try {
+    busboy = new Busboy({
+      headers: { ...headers, 'content-type': contentType },
+      limits: { files: limits.maxFiles + 1, fields: limits.maxFields + 1, fieldSize: limits.maxFieldBytes, headerPairs: 100 },
+    });
+  } catch (err) {
+    throw badMultipart(`The multipart body cannot be read: ${(err as Error).message}`);
+  }
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let failed = false;
+      const fail = (err: unknown) => {
+        if (failed) return;
+        failed = true;
+        body.unpipe(busboy);
+        body.resume();
+        reject(err);
+      };
+      busboy.on('file', (field, stream, filename) => {
+        if (files.length + pending.length >= limits.maxFiles) {
+          stream.resume();
+          fail(new OrigoError('ORIGO_ERR_UPLOAD_TOO_MANY_FILES', `At most ${limits.maxFiles} files can be sent in one request`));
+          return;
+        }
+        const label = `File ${JSON.stringify(filename)} (${field})`;
+        const job = stage(stream, label).then(
+          (staged) => {
+            files.push({ field, filename, staged });
+          },
+          (err) => {
+            stream.resume();
+            fail(err);
+          },
+        );
+        pending.push(job);
+      });
+      busboy.on('field', (name, value, _nameTruncated, valueTruncated) => {
+        if (valueTruncated) {
+          fail(new OrigoError('ORIGO_ERR_UPLOAD_BAD_FIELD', `Field ${name} is longer than ${limits.maxFieldBytes} bytes`));
+          return;
+        }
+        fields.push({ name, value });
+      });
+      busboy.on('fieldsLimit', () => fail(new OrigoError('ORIGO_ERR_UPLOAD_BAD_FIELD', `At most ${limits.maxFields} fields can be sent`)));
+      busboy.on('filesLimit', () =>
+        fail(new OrigoError('ORIGO_ERR_UPLOAD_TOO_MANY_FILES', `At most ${limits.maxFiles} files can be sent in one request`)),
+      );
+      busboy.on('error', (err: Error) => fail(badMultipart(`The multipart body is malformed or cut off: ${err.message}`)));
+      busboy.on('finish', () => {
+        Promise.all(pending).then(() => {
+          if (!failed) resolve();
+        }, fail);
+      });
+      body.on('error', (err) => fail(badMultipart(`The upload was interrupted: ${err.message}`)));
+      body.on('aborted', () => fail(badMultipart('The client closed the connection before the upload was complete')));
+      body.pipe(busboy);
+    });
+  } catch (err) {
+    // Wait for files still being written so none is left behind.
+    await Promise.allSettled(pending);
+    await discardStaged(files.map((f) => f.staged));
+    throw err;
+  }
+  // Busboy emits files in order, but staging finishes out of order only if
+  // it ran in parallel; keep the order of appearance.
+  return { files, fields };
+}

@@ -1,0 +1,28 @@
+import type { FastifyInstance } from 'fastify';
+import type { ServiceDeps } from '../service/deps.ts';
+import { createOrganization } from '../service/organizations.ts';
+import { global, inOrg } from './access.ts';
+import { orgOf } from './auth.ts';
+import { jsonBody, NO_BODY } from './body.ts';
+import { sendJson } from './reply.ts';
+import { OrganizationSchema, OrgParams } from './schemas.ts';
+import { organizationJson } from './serialize.ts';
+
+export function registerOrganizationRoutes(app: FastifyInstance, deps: ServiceDeps): void {
+  const tags = ['organizations'];
+  app.put('/organizations/:org', {
+    config: { access: global('organizations:create') },
+    schema: { tags, summary: 'Create an organization', params: OrgParams, response: { 200: OrganizationSchema } },
+    handler: async (request, reply) => {
+      const body = jsonBody(request.body);
+      const org = await createOrganization(deps, (request.params as { org: string }).org, body === NO_BODY ? undefined : body);
+      return sendJson(reply, 200, organizationJson(org));
+    },
+  });
+
+  app.get('/organizations/:org', {
+    config: { access: inOrg('organizations:read') },
+    schema: { tags, summary: 'Get an organization', params: OrgParams, response: { 200: OrganizationSchema } },
+    handler: async (request, reply) => sendJson(reply, 200, organizationJson(orgOf(request))),
+  });
+}

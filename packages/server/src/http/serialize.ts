@@ -1,0 +1,48 @@
+// The rokka wire shapes of origo's records.
+
+import type { ImageRecord, Organization } from '../storage/catalog/catalog.ts';
+
+/** `YYYY-MM-DDTHH:MM:SS+00:00`: RFC 3339, which every rokka client parses. */
+export function rokkaDate(date: Date): string {
+  return `${date.toISOString().slice(0, 19)}+00:00`;
+}
+
+export function sourceImageJson(image: ImageRecord, org: Organization): Record<string, unknown> {
+  const json: Record<string, unknown> = {
+    hash: image.hash,
+    short_hash: image.shortHash,
+    binary_hash: image.binaryHash,
+    organization: org.name,
+    name: image.name,
+    format: image.format,
+    mimetype: image.mimetype,
+    size: image.size,
+    width: image.width,
+    height: image.height,
+    created: rokkaDate(image.created),
+    link: `/sourceimages/${org.name}/${image.hash}`,
+    protected: image.protected,
+    locked: image.locked,
+    opaque: image.opaque,
+    animated: image.animated,
+    deleted: image.deletedAt !== null,
+    user_metadata: image.userMetadata,
+    dynamic_metadata: image.dynamicMetadata,
+  };
+  if (Object.keys(image.staticMetadata).length > 0) json['static_metadata'] = image.staticMetadata;
+  if (image.deletedAt !== null) json['deleted_date'] = rokkaDate(image.deletedAt);
+  return json;
+}
+
+export function organizationJson(org: Organization): Record<string, unknown> {
+  return {
+    id: org.uuid,
+    name: org.name,
+    display_name: org.displayName,
+    billing_email: org.billingEmail,
+    created: rokkaDate(org.created),
+    master_organization: org.masterOrganization,
+    options: org.options,
+    signing_keys: [],
+  };
+}

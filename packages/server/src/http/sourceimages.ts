@@ -1,0 +1,357 @@
+// /sourceimages/{org}/...: create, read, list, download, delete, restore,
+// rename, lock (spec §2).
+
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { OrigoError } from '../errors.ts';
+import type { ServiceDeps } from '../service/deps.ts';
+import {
+  deleteByBinaryHash,
+  deleteImage,
+  findByBinaryHash,
+  getImage,
+  listImages,
+  openImageBytes,
+  renameImage,
+  restoreImage,
+  setLocked,
+} from '../service/images.ts';
+import { createImages, stageUpload } from '../service/upload.ts';
+import type { ByteRange } from '../storage/blobs/blob-store.ts';
+import type { ImageList, ImageRecord, ListCursor, Organization } from '../storage/catalog/catalog.ts';
+import { inOrg } from './access.ts';
+import { orgOf } from './auth.ts';
+import { jsonBody, jsonOrRawBody, NO_BODY } from './body.ts';
+import { readMultipart } from './multipart.ts';
+import { sendJson } from './reply.ts';
+import { ImageListSchema, OrgHashParams, OrgParams, SourceImageSchema } from './schemas.ts';
+import { sourceImageJson } from './serialize.ts';
+
+type Query = Record<string, string | string[] | undefined>;
+
+function one(query: Query, name: string): string | undefined {
+  const value = query[name];
+  if (Array.isArray(value)) {
+    throw new OrigoError('ORIGO_ERR_REQUEST_BAD_PARAMETER', `Query parameter ${name} is given more than once`);
+  }
+  return value;
+}
+
+export function booleanParam(query: Query, name: string): boolean {
+  const value = one(query, name);
+  if (value === undefined) return false;
+  const lower = value.toLowerCase();
+  if (lower === 'true' || lower === '1') return true;
+  if (lower === 'false' || lower === '0' || lower === '') return false;
+  throw new OrigoError('ORIGO_ERR_REQUEST_BAD_PARAMETER', `Query parameter ${name} must be true or false, got ${JSON.stringify(value)}`);
+}
+
+const MAX_LIMIT = 2000;
+const MAX_OFFSET_WINDOW = 10_000;
+
+function limitParam(query: Query): number {
+  const value = one(query, 'limit');
+  if (value === undefined || value === '') return 100;
+  if (!/^\d+$/.test(value) || Number(value) > MAX_LIMIT) {
+    throw new OrigoError('ORIGO_ERR_REQUEST_BAD_PARAMETER', `limit must be a whole number from 0 to ${MAX_LIMIT}, got ${JSON.stringify(value)}`);
+  }
+  return Number(value);
+}
+
+interface CursorState extends ListCursor {
+  deleted: boolean;
+}
+
+function encodeCursor(state: CursorState): string {
+  return Buffer.from(JSON.stringify({ v: 1, c: state.created, h: state.hash, d: state.deleted ? 1 : 0 })).toString('base64url');
+}
+
+function decodeCursor(value: string, deleted: boolean): ListCursor {
+  const bad = (why: string) =>
+    new OrigoError('ORIGO_ERR_REQUEST_BAD_PARAMETER', `offset ${JSON.stringify(value)} is not a cursor of this listing: ${why}`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
+  } catch {
+    throw bad('it cannot be decoded');
+  }
+  const p = parsed as { v?: unknown; c?: unknown; h?: unknown; d?: unknown };
+  if (p.v !== 1 || typeof p.c !== 'number' || !Number.isSafeInteger(p.c) || typeof p.h !== 'string' || !/^[0-9a-f]{0,40}$/.test(p.h)) {
+    throw bad('it cannot be decoded');
+  }
+  if ((p.d === 1) !== deleted) throw bad('it was made for a listing with a different deleted= value');
+  return { created: p.c, hash: p.h };
+}
+
+const RESERVED = new Set(['limit', 'offset', 'deleted', 'binaryHash']);
+
+function listHref(org: Organization, query: Query, offset: string | undefined): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (key === 'offset' || value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [value]) params.append(key, v);
+  }
+  if (offset !== undefined) params.set('offset', offset);
+  const qs = params.toString();
+  return `/sourceimages/${org.name}${qs ? `?${qs}` : ''}`;
+}
+
+async function listRoute(deps: ServiceDeps, request: FastifyRequest, reply: FastifyReply) {
+  const org = orgOf(request);
+  const query = request.query as Query;
+  const limit = limitParam(query);
+  const binaryHash = one(query, 'binaryHash');
+  const offsetRaw = one(query, 'offset');
+  const numericOffset = offsetRaw !== undefined && /^\d+$/.test(offsetRaw) ? Number(offsetRaw) : undefined;
+  if (numericOffset !== undefined && numericOffset + limit > MAX_OFFSET_WINDOW) {
+    throw new OrigoError(
+      'ORIGO_ERR_REQUEST_BAD_PARAMETER',
+      `offset + limit must not exceed ${MAX_OFFSET_WINDOW}; page further with the cursor (pass the response's cursor as offset)`,
+    );
+  }
+
+  if (binaryHash !== undefined) {
+    const list = await findByBinaryHash(deps, org, binaryHash, limit, numericOffset ?? 0);
+    return sendJson(reply, 200, { total: list.total, items: list.items.map((i) => sourceImageJson(i, org)) });
+  }
+
+  for (const key of Object.keys(query)) {
+    if (!RESERVED.has(key)) {
+      throw new OrigoError('ORIGO_ERR_SEARCH_BAD_PARAMETER', `Unknown query parameter ${JSON.stringify(key)}: listing accepts limit, offset, deleted and binaryHash`);
+    }
+  }
+  const deleted = booleanParam(query, 'deleted');
+  const after = offsetRaw !== undefined && numericOffset === undefined && offsetRaw !== '' ? decodeCursor(offsetRaw, deleted) : undefined;
+
+  // One row more than asked tells whether a next page exists.
+  const list: ImageList = await listImages(deps, org, { deleted, limit: limit + 1, offset: numericOffset ?? 0, after });
+  const hasMore = list.items.length > limit;
+  const items = list.items.slice(0, limit);
+  const last = items[items.length - 1];
+  const body: Record<string, unknown> = { total: list.total, items: items.map((i) => sourceImageJson(i, org)) };
+
+  const cursor = last
+    ? encodeCursor({ created: last.created.getTime(), hash: last.hash, deleted })
+    : offsetRaw !== undefined && numericOffset === undefined && offsetRaw !== ''
+      ? offsetRaw
+      : encodeCursor({ created: -1, hash: '', deleted });
+  const links: Record<string, { href: string }> = {};
+  if (numericOffset === undefined) {
+    body['cursor'] = cursor;
+    if (hasMore) links['next'] = { href: listHref(org, query, cursor) };
+  } else {
+    if (hasMore) {
+      const next = numericOffset + limit;
+      links['next'] = { href: listHref(org, query, next + limit <= MAX_OFFSET_WINDOW ? String(next) : cursor) };
+    }
+    if (numericOffset > 0) {
+      const prev = Math.max(0, numericOffset - limit);
+      links['prev'] = { href: listHref(org, query, prev === 0 ? undefined : String(prev)) };
+    }
+  }
+  body['links'] = links;
+  return sendJson(reply, 200, body);
+}
+
+/** `attachment; filename*=UTF-8''…; filename="…"`: the plain filename last, as the Go client needs. */
+export function contentDisposition(name: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is replaced.
+  const ascii = name.replace(/[\u0000-\u001f\u007f"\\]/g, '_').replace(/[^\x20-\x7e]/g, '_');
+  if (ascii === name) return `attachment; filename="${ascii}"`;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is dropped.
+  const encoded = encodeURIComponent(name.replace(/[\u0000-\u001f\u007f]/g, '')).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename*=UTF-8''${encoded}; filename="${ascii}"`;
+}
+
+/** A single byte range from a Range header; undefined when absent, unusable or multi-range (then the whole file is sent). */
+export function parseRange(header: string | undefined, size: number): ByteRange | 'unsatisfiable' | undefined {
+  if (header === undefined) return undefined;
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!m) return undefined;
+  const [, startText, endText] = m;
+  if (startText === '' && endText === '') return undefined;
+  if (startText === '') {
+    const suffix = Number(endText);
+    if (suffix === 0) return 'unsatisfiable';
+    return { start: Math.max(0, size - suffix), end: size - 1 };
+  }
+  const start = Number(startText);
+  const end = endText === '' ? size - 1 : Math.min(Number(endText), size - 1);
+  if (endText !== '' && Number(endText) < start) return undefined;
+  if (start >= size) return 'unsatisfiable';
+  return { start, end };
+}
+
+function etagOf(image: ImageRecord): string {
+  return `"${image.binaryHash}"`;
+}
+
+function downloadHeaders(reply: FastifyReply, image: ImageRecord): void {
+  reply
+    .header('content-type', image.mimetype)
+    .header('content-disposition', contentDisposition(image.name))
+    .header('etag', etagOf(image))
+    .header('last-modified', image.created.toUTCString())
+    .header('accept-ranges', 'bytes')
+    .header('cache-control', 'private, max-age=0, must-revalidate')
+    // Stored originals may be active content (SVG with script): never let a
+    // browser run or sniff them in the API's origin.
+    .header('x-content-type-options', 'nosniff')
+    .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; sandbox");
+}
+
+function notModified(request: FastifyRequest, image: ImageRecord): boolean {
+  const header = request.headers['if-none-match'];
+  if (!header) return false;
+  const tag = etagOf(image);
+  return header.split(',').some((t) => {
+    const v = t.trim();
+    return v === '*' || v === tag || v === `W/${tag}`;
+  });
+}
+
+async function downloadRoute(deps: ServiceDeps, request: FastifyRequest, reply: FastifyReply, head: boolean) {
+  const org = orgOf(request);
+  const image = await getImage(deps, org, (request.params as { hash: string }).hash);
+  downloadHeaders(reply, image);
+  if (notModified(request, image)) return reply.code(304).send();
+
+  const ifRange = request.headers['if-range'];
+  const rangeHeader = ifRange === undefined || ifRange === etagOf(image) ? request.headers.range : undefined;
+  const range = parseRange(rangeHeader, image.size);
+  if (range === 'unsatisfiable') {
+    throw new OrigoError('ORIGO_ERR_REQUEST_RANGE_NOT_SATISFIABLE', `Range ${rangeHeader} lies outside the ${image.size} bytes of this image`, {
+      headers: { 'content-range': `bytes */${image.size}` },
+    });
+  }
+  const length = range ? range.end - range.start + 1 : image.size;
+  reply.header('content-length', length);
+  if (range) reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${image.size}`);
+  if (head) return reply.send();
+  return reply.send(await openImageBytes(deps, image, range));
+}
+
+export function registerSourceImageRoutes(app: FastifyInstance, deps: ServiceDeps): void {
+  const tags = ['source images'];
+
+  app.post('/sourceimages/:org', {
+    config: { access: inOrg('images:create') },
+    schema: { tags, summary: 'Create source images from files and/or url[i] fields (multipart/form-data)', params: OrgParams, response: { 200: ImageListSchema } },
+    handler: async (request, reply) => {
+      const org = orgOf(request);
+      const contentType = request.headers['content-type'] ?? '';
+      if (!/^multipart\/form-data\b/i.test(contentType)) {
+        throw new OrigoError('ORIGO_ERR_UPLOAD_BAD_MULTIPART', `Uploads must be multipart/form-data, got ${JSON.stringify(contentType || 'no Content-Type')}`);
+      }
+      const { files, fields } = await readMultipart(
+        request.body as NodeJS.ReadableStream as import('node:stream').Readable,
+        request.headers,
+        { maxFiles: deps.config.maxFilesPerRequest, maxFields: 10_000, maxFieldBytes: deps.config.maxJsonBodyBytes },
+        (stream, label) => stageUpload(deps, stream, label),
+      );
+      const saved = await createImages(deps, org, files, fields);
+      return sendJson(reply, 200, { total: saved.length, items: saved.map((s) => sourceImageJson(s.image, org)) });
+    },
+  });
+
+  app.get('/sourceimages/:org', {
+    config: { access: inOrg('images:read') },
+    schema: { tags, summary: 'List source images, newest first; or find by ?binaryHash=', params: OrgParams, response: { 200: ImageListSchema } },
+    handler: (request, reply) => listRoute(deps, request, reply),
+  });
+
+  app.delete('/sourceimages/:org', {
+    config: { access: inOrg('images:write') },
+    schema: { tags, summary: 'Delete every image with ?binaryHash=', params: OrgParams },
+    handler: async (request, reply) => {
+      const binaryHash = one(request.query as Query, 'binaryHash');
+      if (binaryHash === undefined) {
+        throw new OrigoError('ORIGO_ERR_REQUEST_BAD_PARAMETER', 'DELETE /sourceimages/{org} needs ?binaryHash=<sha1 of the file>');
+      }
+      await deleteByBinaryHash(deps, orgOf(request), binaryHash);
+      return reply.code(204).send();
+    },
+  });
+
+  app.get('/sourceimages/:org/binaryhash/:binaryHash', {
+    config: { access: inOrg('images:read') },
+    schema: { tags, summary: 'Find source images by binary hash', response: { 200: ImageListSchema } },
+    handler: async (request, reply) => {
+      const org = orgOf(request);
+      const query = request.query as Query;
+      const offsetRaw = one(query, 'offset');
+      const offset = offsetRaw === undefined || offsetRaw === '' ? 0 : Number(offsetRaw);
+      if (!Number.isSafeInteger(offset) || offset < 0) {
+        throw new OrigoError('ORIGO_ERR_REQUEST_BAD_PARAMETER', `offset must be a whole number, got ${JSON.stringify(offsetRaw)}`);
+      }
+      const list = await findByBinaryHash(deps, org, (request.params as { binaryHash: string }).binaryHash, limitParam(query), offset);
+      return sendJson(reply, 200, { total: list.total, items: list.items.map((i) => sourceImageJson(i, org)) });
+    },
+  });
+
+  app.get('/sourceimages/:org/:hash', {
+    config: { access: inOrg('images:read') },
+    schema: { tags, summary: 'Get one source image by hash or short hash (?deleted=true finds deleted ones)', params: OrgHashParams, response: { 200: SourceImageSchema } },
+    handler: async (request, reply) => {
+      const org = orgOf(request);
+      const includeDeleted = booleanParam(request.query as Query, 'deleted');
+      const image = await getImage(deps, org, (request.params as { hash: string }).hash, includeDeleted);
+      return sendJson(reply, 200, sourceImageJson(image, org));
+    },
+  });
+
+  app.delete('/sourceimages/:org/:hash', {
+    config: { access: inOrg('images:write') },
+    schema: { tags, summary: 'Soft-delete a source image (restorable within the restore window)', params: OrgHashParams },
+    handler: async (request, reply) => {
+      await deleteImage(deps, orgOf(request), (request.params as { hash: string }).hash);
+      return reply.code(204).send();
+    },
+  });
+
+  app.route({
+    method: 'GET',
+    url: '/sourceimages/:org/:hash/download',
+    exposeHeadRoute: false,
+    config: { access: inOrg('images:download') },
+    schema: { tags, summary: 'Download the original bytes (Range, ETag, HEAD supported)', params: OrgHashParams },
+    handler: (request, reply) => downloadRoute(deps, request, reply, false),
+  });
+  app.route({
+    method: 'HEAD',
+    url: '/sourceimages/:org/:hash/download',
+    config: { access: inOrg('images:download') },
+    schema: { tags, summary: 'Headers of a download, without the bytes', params: OrgHashParams },
+    handler: (request, reply) => downloadRoute(deps, request, reply, true),
+  });
+
+  app.post('/sourceimages/:org/:hash/restore', {
+    config: { access: inOrg('images:write') },
+    schema: { tags, summary: 'Restore a deleted source image', params: OrgHashParams, response: { 200: SourceImageSchema } },
+    handler: async (request, reply) => {
+      const org = orgOf(request);
+      const image = await restoreImage(deps, org, (request.params as { hash: string }).hash);
+      return sendJson(reply, 200, sourceImageJson(image, org));
+    },
+  });
+
+  app.put('/sourceimages/:org/:hash/name', {
+    config: { access: inOrg('images:write') },
+    schema: { tags, summary: 'Rename: the body is the new name as a JSON string', params: OrgHashParams },
+    handler: async (request, reply) => {
+      const body = jsonOrRawBody(request.body);
+      await renameImage(deps, orgOf(request), (request.params as { hash: string }).hash, body === NO_BODY ? undefined : body);
+      return reply.code(204).send();
+    },
+  });
+
+  app.put('/sourceimages/:org/:hash/options/locked', {
+    config: { access: inOrg('images:lock') },
+    schema: { tags, summary: 'Lock (true) or unlock (false): a locked image cannot be deleted', params: OrgHashParams, response: { 200: SourceImageSchema } },
+    handler: async (request, reply) => {
+      const org = orgOf(request);
+      const body = jsonBody(request.body);
+      const image = await setLocked(deps, org, (request.params as { hash: string }).hash, body === NO_BODY ? undefined : body);
+      return sendJson(reply, 200, sourceImageJson(image, org));
+    },
+  });
+}

@@ -1,0 +1,738 @@
+// Probing an uploaded file: what image is it, how large, is it whole, is it
+// opaque, and which static metadata (EXIF, IPTC, XMP, ICC) does it carry.
+//
+// Everything is decided from the content, never from the file name or the
+// content type the client sent. The probe reads headers first and refuses
+// oversized images before any pixel is decoded; it only decodes when it must
+// (to tell whether an image with an alpha channel actually uses it), and then
+// under the pixel limit. SVG (and PDF) are never rendered here.
+
+import { type FileHandle, open } from 'node:fs/promises';
+import exifReader from 'exif-reader';
+import sharp, { type FormatEnum, type Metadata } from 'sharp';
+import { OrigoError } from '../errors.ts';
+import { parseIptc, stripTrailingNuls } from './iptc.ts';
+
+// Each upload is processed once: libvips' operation cache would only hold
+// memory (and open files) for nothing.
+sharp.cache(false);
+
+export interface ProbeLimits {
+  maxPixels: number;
+}
+
+export interface ProbeResult {
+  /** rokka style: 'jpg' (never 'jpeg'), 'png', 'gif', 'webp', 'svg', 'tiff', 'heic', 'avif', 'jxl', 'pdf', 'jp2'. */
+  format: string;
+  mimetype: string;
+  width: number;
+  height: number;
+  /** True when the image has no (semi-)transparent pixel. */
+  opaque: boolean;
+  /** More than one frame or page. */
+  animated: boolean;
+  /** Keys 'exif', 'iptc', 'xmp', 'icc' when present; {} when nothing. All JSON-safe. */
+  staticMetadata: Record<string, unknown>;
+}
+
+interface Kind {
+  format: string;
+  mimetype: string;
+  /** How to name the format in messages. */
+  name: string;
+}
+
+const KINDS: Record<string, Kind> = {
+  jpg: { format: 'jpg', mimetype: 'image/jpeg', name: 'JPEG' },
+  png: { format: 'png', mimetype: 'image/png', name: 'PNG' },
+  gif: { format: 'gif', mimetype: 'image/gif', name: 'GIF' },
+  webp: { format: 'webp', mimetype: 'image/webp', name: 'WebP' },
+  svg: { format: 'svg', mimetype: 'image/svg+xml', name: 'SVG' },
+  tiff: { format: 'tiff', mimetype: 'image/tiff', name: 'TIFF' },
+  heic: { format: 'heic', mimetype: 'image/heic', name: 'HEIC' },
+  avif: { format: 'avif', mimetype: 'image/avif', name: 'AVIF' },
+  jxl: { format: 'jxl', mimetype: 'image/jxl', name: 'JPEG XL' },
+  pdf: { format: 'pdf', mimetype: 'application/pdf', name: 'PDF' },
+  jp2: { format: 'jp2', mimetype: 'image/jp2', name: 'JPEG 2000' },
+};
+
+/** Which sharp input format reads each origo format. */
+const SHARP_INPUT: Record<string, keyof FormatEnum> = {
+  jpg: 'jpeg',
+  png: 'png',
+  gif: 'gif',
+  webp: 'webp',
+  svg: 'svg',
+  tiff: 'tiff',
+  heic: 'heif',
+  avif: 'heif',
+  jxl: 'jxl',
+  pdf: 'pdf',
+  jp2: 'jp2',
+};
+
+function canRead(format: string): boolean {
+  const input = SHARP_INPUT[format];
+  return input !== undefined && sharp.format[input]?.input.file === true;
+}
+
+/** The origo formats this sharp build can read, for messages. */
+const READABLE = Object.keys(KINDS).filter(canRead);
+
+/** Formats whose pages are frames of one canvas (decoded together for opacity). */
+const ANIMATION_FORMATS = new Set(['gif', 'webp']);
+/** Formats the probe never renders: costly and able to reference outside resources. */
+const NEVER_DECODE = new Set(['svg', 'pdf']);
+
+/** How far from the end of a JPEG its end-of-image marker is looked for first. */
+const JPEG_TAIL = 64 * 1024;
+/** Largest XMP packet kept, in bytes of UTF-8. */
+const MAX_XMP = 64 * 1024;
+
+export async function probeImage(path: string, size: number, label: string, limits: ProbeLimits): Promise<ProbeResult> {
+  const file = JSON.stringify(label);
+  if (size === 0) {
+    throw new OrigoError('ORIGO_ERR_UPLOAD_EMPTY_FILE', `File ${file} is empty (0 bytes): there is no image to store`);
+  }
+
+  const fh = await open(path, 'r');
+  try {
+    // The size on disk is the truth for the structural checks below.
+    const fileSize = (await fh.stat()).size;
+    if (fileSize === 0) {
+      throw new OrigoError('ORIGO_ERR_UPLOAD_EMPTY_FILE', `File ${file} is empty (0 bytes): there is no image to store`);
+    }
+
+    // Header only: no pixel is decoded here, whatever size the header claims.
+    let meta: Metadata;
+    try {
+      meta = await sharp(path, { limitInputPixels: false, failOn: 'none' }).metadata();
+    } catch (err) {
+      throw await unreadable(fh, fileSize, path, file, err);
+    }
+
+    const kind = kindOf(meta, file);
+    const width = meta.width;
+    const height = meta.pageHeight ?? meta.height;
+    if (!(width > 0 && height > 0)) {
+      throw new OrigoError(
+        'ORIGO_ERR_UPLOAD_CORRUPT_IMAGE',
+        `File ${file} is a ${kind.name} image whose header gives no usable size (${width} x ${height} pixels)`,
+      );
+    }
+    if (width * height > limits.maxPixels) {
+      throw new OrigoError(
+        'ORIGO_ERR_UPLOAD_TOO_MANY_PIXELS',
+        `File ${file} is ${width} x ${height} pixels (${formatCount(width * height)} pixels); ` +
+          `the limit is ${formatCount(limits.maxPixels)} pixels per image, so scale it down before uploading`,
+      );
+    }
+
+    await checkStructure(fh, fileSize, kind, file);
+
+    const pages = meta.pages ?? 1;
+    const opaque = await isOpaque(path, meta, kind, width, height, limits, file);
+
+    return {
+      format: kind.format,
+      mimetype: kind.mimetype,
+      width,
+      height,
+      opaque,
+      animated: pages > 1,
+      staticMetadata: staticMetadata(meta),
+    };
+  } finally {
+    await fh.close();
+  }
+}
+
+function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+function kindOf(meta: Metadata, file: string): Kind {
+  // Typed loosely: the C++ side knows more names than FormatEnum lists.
+  const format: string = meta.format;
+  let key: string | undefined;
+  switch (format) {
+    case 'jpeg':
+    case 'uhdr':
+      key = 'jpg';
+      break;
+    case 'heif':
+      key = meta.compression === 'av1' ? 'avif' : 'heic';
+      break;
+    case 'jp2':
+    case 'jp2k':
+      key = 'jp2';
+      break;
+    case 'png':
+    case 'gif':
+    case 'webp':
+    case 'svg':
+    case 'tiff':
+    case 'pdf':
+    case 'jxl':
+      key = format;
+      break;
+    default:
+      key = undefined;
+  }
+  const kind = key === undefined ? undefined : KINDS[key];
+  if (kind === undefined) {
+    throw new OrigoError(
+      'ORIGO_ERR_UPLOAD_UNSUPPORTED_FORMAT',
+      `File ${file} is a ${format} file, which is not a supported image format; ` +
+        `upload one of: ${READABLE.join(', ')}`,
+    );
+  }
+  return kind;
+}
+
+// ---------------------------------------------------------------------------
+// Files sharp cannot read
+
+/** Recognize a format from its first bytes, to tell "broken" from "not an image". */
+function sniff(head: Buffer): string | undefined {
+  const ascii = (at: number, text: string) => head.toString('latin1', at, at + text.length) === text;
+  if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return 'jpg';
+  if (ascii(0, '\x89PNG\r\n\x1a\n')) return 'png';
+  if (ascii(0, 'GIF87a') || ascii(0, 'GIF89a')) return 'gif';
+  if (ascii(0, 'RIFF') && ascii(8, 'WEBP')) return 'webp';
+  if (ascii(0, 'II*\0') || ascii(0, 'MM\0*') || ascii(0, 'II+\0') || ascii(0, 'MM\0+')) return 'tiff';
+  if (ascii(4, 'ftyp')) {
+    const brand = head.toString('latin1', 8, 12);
+    if (brand === 'avif' || brand === 'avis') return 'avif';
+    if (['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx', 'mif1', 'msf1'].includes(brand)) return 'heic';
+  }
+  if (ascii(0, '%PDF-')) return 'pdf';
+  if ((head[0] === 0xff && head[1] === 0x0a) || ascii(4, 'JXL \r\n\x87\n')) return 'jxl';
+  if (ascii(4, 'jP  \r\n\x87\n') || (head[0] === 0xff && head[1] === 0x4f && head[2] === 0xff && head[3] === 0x51)) {
+    return 'jp2';
+  }
+  const text = head.toString('utf8');
+  if (/^\s*</.test(text) && text.includes('<svg')) return 'svg';
+  return undefined;
+}
+
+function sharpReason(err: unknown, path: string, file: string): string {
+  const message = err instanceof Error ? err.message : String(err);
+  // Never leak the server-side temp path; vips messages can be multi-line.
+  const firstLines = message.split(path).join(file).split('\n').filter(Boolean).slice(0, 2).join('; ');
+  return firstLines.length > 200 ? `${firstLines.slice(0, 200)}...` : firstLines;
+}
+
+async function unreadable(fh: FileHandle, size: number, path: string, file: string, err: unknown): Promise<OrigoError> {
+  const head = await readAt(fh, 0, Math.min(size, 1024));
+  const sniffed = sniff(head);
+  const reason = sharpReason(err, path, file);
+  const supported = `upload one of: ${READABLE.join(', ')}`;
+  if (sniffed !== undefined && !canRead(sniffed)) {
+    return new OrigoError(
+      'ORIGO_ERR_UPLOAD_UNSUPPORTED_FORMAT',
+      `File ${file} is a ${KINDS[sniffed]!.name} file, which this server cannot read; ${supported}`,
+      { cause: err },
+    );
+  }
+  if (sniffed !== undefined) {
+    return new OrigoError(
+      'ORIGO_ERR_UPLOAD_CORRUPT_IMAGE',
+      `File ${file} looks like a ${KINDS[sniffed]!.name} image but its header cannot be read (${reason}); ` +
+        `the file is damaged, export it again`,
+      { cause: err },
+    );
+  }
+  if (!/unsupported image format/i.test(reason)) {
+    return new OrigoError('ORIGO_ERR_UPLOAD_CORRUPT_IMAGE', `File ${file} cannot be read as an image (${reason})`, {
+      cause: err,
+    });
+  }
+  return new OrigoError(
+    'ORIGO_ERR_UPLOAD_UNSUPPORTED_FORMAT',
+    `File ${file} is not an image in a supported format (its content was checked, not its name); ${supported}`,
+    { cause: err },
+  );
+}
+
+// ---------------------------------------------------------------------------
+// Structural integrity, without decoding
+
+async function readAt(fh: FileHandle, position: number, length: number): Promise<Buffer> {
+  const buf = Buffer.alloc(length);
+  let done = 0;
+  while (done < length) {
+    const { bytesRead } = await fh.read(buf, done, length - done, position + done);
+    if (bytesRead === 0) break;
+    done += bytesRead;
+  }
+  return done === length ? buf : buf.subarray(0, done);
+}
+
+/** A sliding read window over a file, for walking chunk and segment headers. */
+class FileWindow {
+  buf: Buffer = Buffer.alloc(0);
+  start = 0;
+
+  constructor(
+    private readonly fh: FileHandle,
+    readonly size: number,
+    private readonly span = 256 * 1024,
+  ) {}
+
+  /** Make bytes [pos, pos + n) available; false when the file ends first. */
+  async ensure(pos: number, n: number): Promise<boolean> {
+    if (pos < 0 || pos + n > this.size) return false;
+    if (pos >= this.start && pos + n <= this.start + this.buf.length) return true;
+    this.buf = await readAt(this.fh, pos, Math.min(Math.max(n, this.span), this.size - pos));
+    this.start = pos;
+    return this.buf.length >= n;
+  }
+
+  byte(pos: number): number {
+    return this.buf[pos - this.start]!;
+  }
+
+  u16(pos: number): number {
+    return this.buf.readUInt16BE(pos - this.start);
+  }
+
+  u32(pos: number): number {
+    return this.buf.readUInt32BE(pos - this.start);
+  }
+
+  text(pos: number, n: number): string {
+    return this.buf.toString('latin1', pos - this.start, pos - this.start + n);
+  }
+}
+
+function corrupt(file: string, what: string): OrigoError {
+  return new OrigoError('ORIGO_ERR_UPLOAD_CORRUPT_IMAGE', `File ${file} ${what}; upload the complete file`);
+}
+
+async function checkStructure(fh: FileHandle, size: number, kind: Kind, file: string): Promise<void> {
+  switch (kind.format) {
+    case 'png':
+      return checkPng(fh, size, file);
+    case 'jpg':
+      return checkJpeg(fh, size, file);
+    case 'gif':
+      return checkGif(fh, size, file);
+    case 'webp':
+      return checkWebp(fh, size, file);
+    case 'heic':
+    case 'avif':
+      return checkIsoBmff(fh, size, kind, file);
+    default:
+      return;
+  }
+}
+
+const PNG_IEND = Buffer.from('0000000049454e44ae426082', 'hex');
+
+async function checkPng(fh: FileHandle, size: number, file: string): Promise<void> {
+  // Nearly every PNG ends with its IEND chunk: one read of 12 bytes.
+  if (size >= 8 + PNG_IEND.length && (await readAt(fh, size - PNG_IEND.length, PNG_IEND.length)).equals(PNG_IEND)) {
+    return;
+  }
+  // Otherwise walk the chunk headers (8 bytes each) to find IEND or the cut.
+  const w = new FileWindow(fh, size);
+  let pos = 8;
+  while (await w.ensure(pos, 8)) {
+    const length = w.u32(pos);
+    const type = w.text(pos + 4, 4);
+    const end = pos + 12 + length;
+    if (end > size) {
+      throw corrupt(file, `is truncated: the PNG has no IEND chunk (its ${type} chunk at byte ${pos} is cut short)`);
+    }
+    if (type === 'IEND') return; // anything after IEND is tolerated
+    pos = end;
+  }
+  throw corrupt(file, 'is truncated: the PNG has no IEND chunk');
+}
+
+const isStandaloneJpegMarker = (m: number) => m === 0x01 || (m >= 0xd0 && m <= 0xd7);
+
+/** Offset of the first start-of-scan marker (FF DA), walking the header segments. */
+async function jpegFirstScan(w: FileWindow): Promise<number | undefined> {
+  let pos = 2;
+  for (let guard = 0; guard < 10_000; guard++) {
+    if (!(await w.ensure(pos, 2)) || w.byte(pos) !== 0xff) return undefined;
+    const marker = w.byte(pos + 1);
+    if (marker === 0xda) return pos;
+    if (marker === 0xff) {
+      pos += 1; // fill byte
+    } else if (isStandaloneJpegMarker(marker)) {
+      pos += 2;
+    } else if (marker === 0xd9) {
+      return undefined;
+    } else {
+      if (!(await w.ensure(pos, 4))) return undefined;
+      pos += 2 + w.u16(pos + 2);
+    }
+  }
+  return undefined;
+}
+
+/** From pos inside entropy-coded data, the offset of the next real marker. */
+async function skipEntropyData(w: FileWindow, start: number): Promise<number | undefined> {
+  let pos = start;
+  while (await w.ensure(pos, 1)) {
+    const local = w.buf.indexOf(0xff, pos - w.start);
+    if (local === -1) {
+      pos = w.start + w.buf.length;
+      continue;
+    }
+    const at = w.start + local;
+    if (!(await w.ensure(at, 2))) return undefined;
+    const next = w.byte(at + 1);
+    if (next === 0x00 || (next >= 0xd0 && next <= 0xd7)) {
+      pos = at + 2; // stuffed byte or restart marker: still scan data
+    } else if (next === 0xff) {
+      pos = at + 1;
+    } else {
+      return at;
+    }
+  }
+  return undefined;
+}
+
+/** Walk the scans from the first SOS on: is there an EOI marker? Linear, but decodes nothing. */
+async function jpegHasEoiAfter(w: FileWindow, firstScan: number): Promise<boolean> {
+  let pos = firstScan;
+  for (let guard = 0; guard < 1_000_000; guard++) {
+    if (!(await w.ensure(pos, 2)) || w.byte(pos) !== 0xff) return false;
+    const marker = w.byte(pos + 1);
+    if (marker === 0xd9) return true;
+    if (marker === 0xff) {
+      pos += 1;
+      continue;
+    }
+    if (isStandaloneJpegMarker(marker)) {
+      pos += 2;
+    } else {
+      if (!(await w.ensure(pos, 4))) return false;
+      pos += 2 + w.u16(pos + 2);
+    }
+    if (marker === 0xda || isStandaloneJpegMarker(marker)) {
+      const next = await skipEntropyData(w, pos);
+      if (next === undefined) return false;
+      pos = next;
+    }
+  }
+  return false;
+}
+
+async function checkJpeg(fh: FileHandle, size: number, file: string): Promise<void> {
+  const w = new FileWindow(fh, size);
+  const firstScan = await jpegFirstScan(w);
+  // Look for EOI after the image data starts, so the EOI of an EXIF
+  // thumbnail in a small file does not count.
+  const from = Math.max(firstScan === undefined ? 2 : firstScan + 2, size - JPEG_TAIL);
+  const tail = await readAt(fh, from, size - from);
+  if (tail.includes(JPEG_EOI)) return;
+  // Data after EOI is allowed, and can exceed the tail window (motion photos
+  // and gain maps append whole files): walk the scans to find the EOI.
+  if (firstScan !== undefined && (await jpegHasEoiAfter(w, firstScan))) return;
+  throw corrupt(file, 'is truncated: the JPEG has no end-of-image marker (FF D9) after its image data');
+}
+
+const JPEG_EOI = Buffer.from([0xff, 0xd9]);
+
+async function checkGif(fh: FileHandle, size: number, file: string): Promise<void> {
+  const tail = await readAt(fh, Math.max(0, size - 32), Math.min(size, 32));
+  let i = tail.length - 1;
+  // Tolerate a little padding some tools add after the trailer.
+  while (i >= 0 && (tail[i] === 0x00 || tail[i] === 0x0a || tail[i] === 0x0d || tail[i] === 0x20)) i--;
+  if (i >= 0 && tail[i] === 0x3b) return;
+  throw corrupt(file, 'is truncated: the GIF does not end with its trailer byte (0x3B)');
+}
+
+async function checkWebp(fh: FileHandle, size: number, file: string): Promise<void> {
+  const head = await readAt(fh, 0, 12);
+  if (head.length < 12) throw corrupt(file, 'is truncated: the WebP has no complete RIFF header');
+  const declared = head.readUInt32LE(4) + 8;
+  if (declared > size) {
+    throw corrupt(
+      file,
+      `is truncated: its RIFF header declares ${formatCount(declared)} bytes but the file has only ${formatCount(size)}`,
+    );
+  }
+}
+
+/** HEIC and AVIF are ISO-BMFF files: every top-level box must fit in the file. */
+async function checkIsoBmff(fh: FileHandle, size: number, kind: Kind, file: string): Promise<void> {
+  const w = new FileWindow(fh, size, 4096);
+  let pos = 0;
+  for (let guard = 0; guard < 10_000 && (await w.ensure(pos, 8)); guard++) {
+    let boxSize = w.u32(pos);
+    const type = w.text(pos + 4, 4);
+    // Anything that is not a box header is trailing data, tolerated.
+    if (![...type].every((c) => c >= ' ' && c <= '~')) return;
+    let headerSize = 8;
+    if (boxSize === 1) {
+      if (!(await w.ensure(pos, 16))) {
+        throw corrupt(file, `is truncated: the ${kind.name} ends inside the header of its ${type} box`);
+      }
+      boxSize = w.u32(pos + 8) * 2 ** 32 + w.u32(pos + 12);
+      headerSize = 16;
+    } else if (boxSize === 0) {
+      return; // the box runs to the end of the file
+    }
+    if (boxSize < headerSize) return;
+    if (pos + boxSize > size) {
+      throw corrupt(
+        file,
+        `is truncated: its ${kind.name} ${type} box at byte ${pos} needs ${formatCount(boxSize)} bytes ` +
+          `but only ${formatCount(size - pos)} remain`,
+      );
+    }
+    pos += boxSize;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Opacity
+
+async function isOpaque(
+  path: string,
+  meta: Metadata,
+  kind: Kind,
+  width: number,
+  height: number,
+  limits: ProbeLimits,
+  file: string,
+): Promise<boolean> {
+  if (!meta.hasAlpha) return true;
+  if (NEVER_DECODE.has(kind.format)) return false;
+
+  const pages = meta.pages ?? 1;
+  const allFrames = pages > 1 && ANIMATION_FORMATS.has(kind.format);
+  // Each frame is under the limit, but all together may not be: rather than
+  // decode more than one limit's worth of pixels, answer "not opaque", which
+  // is always a safe answer (the alpha channel is then kept).
+  if (allFrames && width * height * pages > limits.maxPixels) return false;
+
+  try {
+    const stats = await sharp(path, {
+      limitInputPixels: limits.maxPixels,
+      ...(allFrames ? { pages: -1 } : {}),
+    }).stats();
+    return stats.isOpaque;
+  } catch (err) {
+    const reason = sharpReason(err, path, file);
+    if (/unsupported (codec|feature)|no (decoder|plugin)/i.test(reason)) {
+      throw new OrigoError(
+        'ORIGO_ERR_UPLOAD_UNSUPPORTED_FORMAT',
+        `File ${file} is a ${kind.name} image this server cannot decode (${reason}); convert it to JPEG, PNG or AVIF`,
+        { cause: err },
+      );
+    }
+    throw new OrigoError(
+      'ORIGO_ERR_UPLOAD_CORRUPT_IMAGE',
+      `File ${file} is a ${kind.name} image whose pixel data cannot be decoded (${reason}); the file is damaged, export it again`,
+      { cause: err },
+    );
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Static metadata
+
+function staticMetadata(meta: Metadata): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+
+  if (meta.exif !== undefined && meta.exif.length > 0) {
+    try {
+      const exif = jsonSafeExif(exifReader(meta.exif));
+      if (exif !== undefined) out['exif'] = exif;
+    } catch {
+      // A broken EXIF block is left out; it must not fail the upload.
+    }
+  }
+
+  for (const block of [meta.iptc, meta.tifftagPhotoshop]) {
+    if (block === undefined || 'iptc' in out) continue;
+    try {
+      const iptc = parseIptc(block);
+      if (iptc !== undefined) out['iptc'] = iptc;
+    } catch {
+      // Same as EXIF: skip what cannot be read.
+    }
+  }
+
+  if (meta.xmp !== undefined && meta.xmp.length > 0) {
+    const xmp = stripTrailingNuls(utf8Prefix(meta.xmp, MAX_XMP).toString('utf8'));
+    if (xmp.trim() !== '') out['xmp'] = xmp;
+  }
+
+  if (meta.icc !== undefined) {
+    const description = iccDescription(meta.icc);
+    if (description !== undefined) out['icc'] = { description };
+  }
+
+  return out;
+}
+
+/** At most max bytes of buf, not cutting a UTF-8 sequence in two. */
+function utf8Prefix(buf: Buffer, max: number): Buffer {
+  if (buf.length <= max) return buf;
+  let end = max;
+  // Back off over continuation bytes (10xxxxxx) to the start of a character.
+  while (end > 0 && (buf[end]! & 0xc0) === 0x80) end--;
+  return buf.subarray(0, end);
+}
+
+/** Tags that are pointers, offsets or bulky binary: meaningless once extracted. */
+const EXIF_DROP = new Set([
+  'MakerNote',
+  'PrintImageMatching',
+  'JPEGTables',
+  'InterColorProfile',
+  'XMLPacket',
+  'IPTCNAA',
+  'ImageResources',
+  'ExifTag',
+  'GPSTag',
+  'InteroperabilityTag',
+  'StripOffsets',
+  'StripByteCounts',
+  'TileOffsets',
+  'TileByteCounts',
+  'JPEGInterchangeFormat',
+  'JPEGInterchangeFormatLength',
+  'SubIFDs',
+]);
+/** Windows XP tags hold UTF-16LE text as bytes. */
+const EXIF_UTF16 = new Set(['XPTitle', 'XPComment', 'XPAuthor', 'XPKeywords', 'XPSubject']);
+const MAX_STRING = 4096;
+const MAX_ARRAY = 256;
+const MAX_BINARY = 64;
+
+function jsonSafeExif(exif: exifReader.Exif): Record<string, unknown> | undefined {
+  const out: Record<string, unknown> = {};
+  for (const [group, tags] of Object.entries(exif)) {
+    if (typeof tags !== 'object' || tags === null || Buffer.isBuffer(tags)) continue; // e.g. bigEndian
+    const safeTags: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(tags as Record<string, unknown>)) {
+      if (EXIF_DROP.has(name)) continue;
+      let safe: unknown;
+      if (name === 'UserComment' && Buffer.isBuffer(value)) safe = userComment(value, exif.bigEndian);
+      else if (EXIF_UTF16.has(name)) safe = utf16Text(value);
+      else safe = jsonSafe(value, 0);
+      if (safe !== undefined) safeTags[name] = safe;
+    }
+    if (Object.keys(safeTags).length > 0) out[group] = safeTags;
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+function cleanString(text: string): string | undefined {
+  const clean = stripTrailingNuls(text).trim();
+  if (clean === '') return undefined;
+  return clean.length > MAX_STRING ? clean.slice(0, MAX_STRING) : clean;
+}
+
+/** UserComment: an 8-byte character code, then the text. */
+function userComment(buf: Buffer, bigEndian: boolean): string | undefined {
+  const code = buf.toString('latin1', 0, 8);
+  const body = buf.subarray(8);
+  if (code.startsWith('ASCII')) return cleanString(body.toString('latin1'));
+  if (code.startsWith('UNICODE')) {
+    const le = bigEndian ? Buffer.from(body).swap16() : body;
+    return cleanString(le.subarray(0, le.length - (le.length % 2)).toString('utf16le'));
+  }
+  if (code === '\0\0\0\0\0\0\0\0') return cleanString(body.toString('utf8'));
+  return undefined; // JIS or unknown: leave out
+}
+
+function utf16Text(value: unknown): string | undefined {
+  let bytes: Buffer | undefined;
+  if (Buffer.isBuffer(value)) bytes = value;
+  else if (Array.isArray(value) && value.every((b) => Number.isInteger(b) && b >= 0 && b <= 255)) {
+    bytes = Buffer.from(value as number[]);
+  }
+  if (bytes === undefined) return undefined;
+  return cleanString(bytes.subarray(0, bytes.length - (bytes.length % 2)).toString('utf16le'));
+}
+
+/** A JSON-safe copy: no Buffer, Date, BigInt, NaN or Infinity; bounded in size. */
+function jsonSafe(value: unknown, depth: number): unknown {
+  switch (typeof value) {
+    case 'string':
+      return cleanString(value);
+    case 'number':
+      return Number.isFinite(value) ? value : undefined;
+    case 'bigint':
+      return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
+    case 'boolean':
+      return value;
+    case 'object':
+      break;
+    default:
+      return undefined;
+  }
+  if (value === null) return undefined;
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value.toISOString();
+  if (value instanceof Uint8Array) {
+    if (value.length === 0 || value.length > MAX_BINARY) return undefined;
+    const buf = Buffer.from(value.buffer, value.byteOffset, value.length);
+    // Short tags like ExifVersion are ASCII ("0232"): show them as text.
+    if (buf.every((b) => b >= 0x20 && b <= 0x7e)) return buf.toString('latin1');
+    return buf.toString('hex');
+  }
+  if (depth >= 4) return undefined;
+  if (Array.isArray(value)) {
+    if (value.length > MAX_ARRAY) return undefined;
+    const items = value.map((item) => jsonSafe(item, depth + 1)).filter((item) => item !== undefined);
+    return items.length > 0 ? items : undefined;
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    const safe = jsonSafe(item, depth + 1);
+    if (safe !== undefined) out[key] = safe;
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/** The profile description of an ICC profile ('desc' tag), if cheaply found. */
+export function iccDescription(icc: Buffer): string | undefined {
+  if (icc.length < 132) return undefined;
+  const count = Math.min(icc.readUInt32BE(128), 256);
+  for (let i = 0; i < count; i++) {
+    const entry = 132 + i * 12;
+    if (entry + 12 > icc.length) return undefined;
+    if (icc.toString('latin1', entry, entry + 4) !== 'desc') continue;
+    const offset = icc.readUInt32BE(entry + 4);
+    const length = icc.readUInt32BE(entry + 8);
+    if (length < 12 || offset + length > icc.length) return undefined;
+    const tag = icc.subarray(offset, offset + length);
+    const type = tag.toString('latin1', 0, 4);
+    let text: string | undefined;
+    if (type === 'desc') {
+      // ICC v2 textDescriptionType: ASCII count, then the ASCII text.
+      const n = tag.readUInt32BE(8);
+      text = tag.toString('latin1', 12, Math.min(12 + n, tag.length));
+    } else if (type === 'mluc' && tag.length >= 16) {
+      // ICC v4 multiLocalizedUnicodeType: records of UTF-16BE strings; prefer English.
+      const records = tag.readUInt32BE(8);
+      const recordSize = tag.readUInt32BE(12);
+      let chosen: { at: number; len: number } | undefined;
+      for (let r = 0; r < Math.min(records, 64) && recordSize >= 12; r++) {
+        const rec = 16 + r * recordSize;
+        if (rec + 12 > tag.length) break;
+        const candidate = { len: tag.readUInt32BE(rec + 4), at: tag.readUInt32BE(rec + 8) };
+        if (chosen === undefined || tag.toString('latin1', rec, rec + 2) === 'en') chosen = candidate;
+        if (tag.toString('latin1', rec, rec + 2) === 'en') break;
+      }
+      if (chosen !== undefined && chosen.at + chosen.len <= tag.length) {
+        const be = tag.subarray(chosen.at, chosen.at + chosen.len - (chosen.len % 2));
+        text = Buffer.from(be).swap16().toString('utf16le');
+      }
+    }
+    if (text === undefined) return undefined;
+    const clean = cleanString(text);
+    return clean === undefined ? undefined : clean.slice(0, 256);
+  }
+  return undefined;
+}

@@ -1,0 +1,74 @@
+// Process entry: config -> storage -> app -> listen. SIGTERM and SIGINT
+// stop accepting, let in-flight requests finish, then close the database.
+
+import { buildApp } from './app.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import type { ServiceDeps } from './service/deps.ts';
+import { loadRootKey, ROOT_KEY_FILE } from './service/root-key.ts';
+import { sweep } from './service/sweep.ts';
+import { closeStorage, openStorage } from './storage/index.ts';
+
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`origo: bad setting: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+
+  const rootKey = await loadRootKey(config);
+  if (rootKey.generated) {
+    process.stdout.write(
+      `\norigo: generated the root API key (shown only this once; its SHA-256 is in ${config.dataDir}/${ROOT_KEY_FILE}):\n\n    ${rootKey.generated}\n\n` +
+        'Send it as the Api-Key header. To get a new one, stop origo, delete that file and start again.\n\n',
+    );
+  }
+
+  const storage = await openStorage(config);
+  const app = await buildApp({ config, storage, rootKeyDigest: rootKey.digest });
+  const deps: ServiceDeps = { config, catalog: storage.catalog, blobs: storage.blobs, now: () => new Date() };
+
+  let sweeping: Promise<unknown> = Promise.resolve();
+  const runSweep = () => {
+    sweeping = sweep(deps).then(
+      (report) => {
+        if (report.purgedImages > 0 || report.removedBlobs > 0) app.log.info(report, 'sweep: purged expired images and unused blobs');
+      },
+      (err) => app.log.error({ err }, 'sweep failed'),
+    );
+  };
+  const timer = config.sweepIntervalMs > 0 ? setInterval(runSweep, config.sweepIntervalMs) : undefined;
+  timer?.unref();
+  if (config.sweepIntervalMs > 0) setTimeout(runSweep, 5_000).unref();
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ signal }, 'stopping: finishing in-flight requests');
+    if (timer) clearInterval(timer);
+    try {
+      await app.close();
+      await sweeping;
+      await closeStorage(storage);
+      app.log.info('stopped cleanly');
+      process.exit(0);
+    } catch (err) {
+      app.log.error({ err }, 'unclean stop');
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+
+  await app.listen({ host: config.host, port: config.port });
+}
+
+main().catch((err) => {
+  process.stderr.write(`origo: failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

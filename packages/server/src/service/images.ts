@@ -1,0 +1,144 @@
+// Use cases on existing source images: read, list, delete, restore, rename,
+// lock, download.
+
+import type { Readable } from 'node:stream';
+import { OrigoError } from '../errors.ts';
+import { isHashLike } from '../images/hash.ts';
+import { BlobNotFoundError, type ByteRange } from '../storage/blobs/blob-store.ts';
+import type { ImageList, ImageRecord, ListCursor, Organization } from '../storage/catalog/catalog.ts';
+import type { ServiceDeps } from './deps.ts';
+
+export function imageNotFound(org: Organization, hash: string): OrigoError {
+  return new OrigoError('ORIGO_ERR_IMAGE_NOT_FOUND', `Source image ${hash} not found in organization ${org.name}`);
+}
+
+export async function getImage(
+  deps: ServiceDeps,
+  org: Organization,
+  hashParam: string,
+  includeDeleted = false,
+): Promise<ImageRecord> {
+  if (!isHashLike(hashParam)) throw imageNotFound(org, hashParam);
+  const image = await deps.catalog.findImage(org.id, hashParam.toLowerCase(), includeDeleted);
+  if (!image) throw imageNotFound(org, hashParam);
+  return image;
+}
+
+function locked(image: ImageRecord, what: string): OrigoError {
+  return new OrigoError(
+    'ORIGO_ERR_IMAGE_LOCKED',
+    `Source image ${image.hash} is locked and cannot be ${what}; unlock it first (PUT .../options/locked with false)`,
+  );
+}
+
+export async function deleteImage(deps: ServiceDeps, org: Organization, hashParam: string): Promise<void> {
+  const image = await getImage(deps, org, hashParam);
+  const result = await deps.catalog.softDelete(org.id, image.hash, deps.now());
+  if (result === 'locked') throw locked(image, 'deleted');
+  if (result === 'not_found') throw imageNotFound(org, hashParam);
+}
+
+export function normalizeBinaryHash(value: string): string {
+  const lower = value.toLowerCase();
+  if (!/^[0-9a-f]{40}$/.test(lower)) {
+    throw new OrigoError('ORIGO_ERR_REQUEST_BAD_PARAMETER', `binaryHash ${JSON.stringify(value)} is not a 40-character hex SHA-1`);
+  }
+  return lower;
+}
+
+export async function deleteByBinaryHash(deps: ServiceDeps, org: Organization, binaryHashParam: string): Promise<void> {
+  const binaryHash = normalizeBinaryHash(binaryHashParam);
+  const { result } = await deps.catalog.softDeleteByBinaryHash(org.id, binaryHash, deps.now());
+  if (result === 'not_found') {
+    throw new OrigoError('ORIGO_ERR_IMAGE_NOT_FOUND', `No source image with binary hash ${binaryHash} in organization ${org.name}`);
+  }
+  if (result === 'locked') {
+    throw new OrigoError(
+      'ORIGO_ERR_IMAGE_LOCKED',
+      `A source image with binary hash ${binaryHash} is locked; nothing was deleted`,
+    );
+  }
+}
+
+export function restoreWindowStart(deps: ServiceDeps): Date {
+  return new Date(deps.now().getTime() - deps.config.restoreWindowMs);
+}
+
+export async function restoreImage(deps: ServiceDeps, org: Organization, hashParam: string): Promise<ImageRecord> {
+  const image = await getImage(deps, org, hashParam, true);
+  const restored = await deps.catalog.restore(org.id, image.hash, restoreWindowStart(deps));
+  if (!restored) {
+    throw new OrigoError(
+      'ORIGO_ERR_IMAGE_NOT_FOUND',
+      `Source image ${hashParam} in organization ${org.name} was deleted more than ${Math.round(deps.config.restoreWindowMs / 86_400_000)} days ago and cannot be restored`,
+    );
+  }
+  return restored;
+}
+
+const MAX_NAME = 255;
+
+export function validateImageName(value: unknown): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new OrigoError('ORIGO_ERR_IMAGE_INVALID_NAME', 'The name must be a non-empty string, e.g. "photo.jpg"');
+  }
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
+  if (value.length > MAX_NAME || /[\u0000-\u001f\u007f]/.test(value)) {
+    throw new OrigoError(
+      'ORIGO_ERR_IMAGE_INVALID_NAME',
+      `The name must be at most ${MAX_NAME} characters without control characters`,
+    );
+  }
+  return value;
+}
+
+export async function renameImage(deps: ServiceDeps, org: Organization, hashParam: string, name: unknown): Promise<void> {
+  const newName = validateImageName(name);
+  const image = await getImage(deps, org, hashParam);
+  if (!(await deps.catalog.rename(org.id, image.hash, newName))) throw imageNotFound(org, hashParam);
+}
+
+export async function setLocked(deps: ServiceDeps, org: Organization, hashParam: string, value: unknown): Promise<ImageRecord> {
+  if (typeof value !== 'boolean') {
+    throw new OrigoError('ORIGO_ERR_REQUEST_BAD_BODY', 'The body must be the JSON value true or false');
+  }
+  const image = await getImage(deps, org, hashParam);
+  const updated = await deps.catalog.setLocked(org.id, image.hash, value);
+  if (!updated) throw imageNotFound(org, hashParam);
+  return updated;
+}
+
+export interface ListRequest {
+  deleted: boolean;
+  limit: number;
+  offset: number;
+  after?: ListCursor;
+}
+
+export function listImages(deps: ServiceDeps, org: Organization, request: ListRequest): Promise<ImageList> {
+  return deps.catalog.listImages(org.id, { ...request, deletedSince: restoreWindowStart(deps) });
+}
+
+export function findByBinaryHash(
+  deps: ServiceDeps,
+  org: Organization,
+  binaryHashParam: string,
+  limit: number,
+  offset: number,
+): Promise<ImageList> {
+  return deps.catalog.findByBinaryHash(org.id, normalizeBinaryHash(binaryHashParam), { limit, offset });
+}
+
+export async function openImageBytes(deps: ServiceDeps, image: ImageRecord, range?: ByteRange): Promise<Readable> {
+  try {
+    return await deps.blobs.read(image.blobKey, range);
+  } catch (err) {
+    if (err instanceof BlobNotFoundError) {
+      // A row without its blob breaks a rule of the house; say so loudly.
+      throw new OrigoError('ORIGO_ERR_SERVER_INTERNAL', `The stored bytes of source image ${image.hash} are missing`, {
+        cause: err,
+      });
+    }
+    throw err;
+  }
+}

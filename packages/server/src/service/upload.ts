@@ -1,0 +1,177 @@
+// Creating source images: staged files and remote URLs are probed, hashed
+// and only then committed. Any failure before the catalog write leaves no
+// row and no blob: staged temp files are removed and nothing was committed.
+
+import type { Readable } from 'node:stream';
+import { OrigoError } from '../errors.ts';
+import { imageHash } from '../images/hash.ts';
+import { type ProbeResult, probeImage } from '../images/probe.ts';
+import { decodeJsonField, IndexResolver, parseFieldName } from '../images/upload-fields.ts';
+import { blobKey } from '../storage/blobs/blob-store.ts';
+import { discardStaged, type StagedFile, stageStream } from '../storage/blobs/staging.ts';
+import {
+  HashCollisionError,
+  type JsonObject,
+  type NewImage,
+  type Organization,
+  type SavedImage,
+} from '../storage/catalog/catalog.ts';
+import type { ServiceDeps } from './deps.ts';
+import { fetchRemote } from './remote-fetch.ts';
+
+export interface UploadedFile {
+  /** The multipart field name, for messages. */
+  field: string;
+  filename: string;
+  staged: StagedFile;
+}
+
+export interface UploadField {
+  name: string;
+  value: string;
+}
+
+interface Source {
+  index: number;
+  label: string;
+  name: string;
+  staged: StagedFile;
+}
+
+/** Streams one incoming file into a staged temp file, hashing it and enforcing the byte limit. */
+export function stageUpload(deps: ServiceDeps, stream: Readable, label: string): Promise<StagedFile> {
+  return stageStream(stream, deps.blobs.tempDir, deps.config.maxUploadBytes, label);
+}
+
+interface SourceOptions {
+  urls: Map<number, { label: string; url: string }>;
+  userMetadata: Map<number, JsonObject>;
+}
+
+function readFields(fields: UploadField[]): SourceOptions {
+  const urls = new Map<number, { label: string; url: string }>();
+  const userMetadata = new Map<number, JsonObject>();
+  const indexes = new IndexResolver();
+  for (const field of fields) {
+    const parsed = parseFieldName(field.name);
+    if (!parsed) continue;
+    const index = indexes.resolve(parsed);
+    const label = `${parsed.base}[${index}]`;
+    if (parsed.base === 'url' && parsed.key === undefined) {
+      urls.set(index, { label, url: field.value.trim() });
+    } else if (parsed.base === 'meta_user' && parsed.key === undefined) {
+      const value = decodeJsonField(field.name, field.value);
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        throw new OrigoError('ORIGO_ERR_UPLOAD_BAD_FIELD', `Field ${field.name} must be a JSON object of user metadata`);
+      }
+      userMetadata.set(index, { ...userMetadata.get(index), ...(value as JsonObject) });
+    }
+    // Other fields (meta_dynamic, options, meta_static, optimize_source) are
+    // read by the features that own them.
+  }
+  return { urls, userMetadata };
+}
+
+async function fetchUrlSource(deps: ServiceDeps, index: number, label: string, url: string): Promise<Source> {
+  const remote = await fetchRemote(url, {
+    allowPrivateAddresses: deps.config.allowPrivateUrls,
+    timeoutMs: deps.config.remoteFetchTimeoutMs,
+    maxBytes: deps.config.maxUploadBytes,
+    maxRedirects: 5,
+    label,
+  });
+  const staged = await stageUpload(deps, remote.body, label);
+  return { index, label, name: remote.filename, staged };
+}
+
+function toNewImage(source: Source, probe: ProbeResult, userMetadata: JsonObject): NewImage {
+  const { staged } = source;
+  return {
+    hash: imageHash(staged.sha1),
+    binaryHash: staged.sha1,
+    blobKey: blobKey(staged.sha1, staged.sha256),
+    name: source.name,
+    format: probe.format,
+    mimetype: probe.mimetype,
+    size: staged.size,
+    width: probe.width,
+    height: probe.height,
+    opaque: probe.opaque,
+    animated: probe.animated,
+    protected: false,
+    userMetadata,
+    dynamicMetadata: {},
+    staticMetadata: probe.staticMetadata,
+  };
+}
+
+/**
+ * Creates one image per file and per `url[i]` field, in index order. The
+ * whole request succeeds or nothing is stored.
+ */
+export async function createImages(
+  deps: ServiceDeps,
+  org: Organization,
+  files: UploadedFile[],
+  fields: UploadField[],
+): Promise<SavedImage[]> {
+  const sources: Source[] = files.map((f, index) => ({
+    index,
+    label: `File ${JSON.stringify(f.filename)} (${f.field})`,
+    name: f.filename === '' ? 'image' : f.filename,
+    staged: f.staged,
+  }));
+  try {
+    const options = readFields(fields);
+    for (const [index, { label }] of options.urls) {
+      if (index < files.length) {
+        throw new OrigoError(
+          'ORIGO_ERR_UPLOAD_INDEX_CONFLICT',
+          `${label} uses index ${index}, which the file number ${index + 1} of this request already has; number URLs after the files`,
+        );
+      }
+    }
+    if (files.length + options.urls.size === 0) {
+      throw new OrigoError('ORIGO_ERR_UPLOAD_NO_SOURCE', 'No image given: send a file part (e.g. filedata) or a url[0] field');
+    }
+    if (files.length + options.urls.size > deps.config.maxFilesPerRequest) {
+      throw new OrigoError(
+        'ORIGO_ERR_UPLOAD_TOO_MANY_FILES',
+        `At most ${deps.config.maxFilesPerRequest} images can be created in one request`,
+      );
+    }
+    for (const [index, { label, url }] of [...options.urls].sort((a, b) => a[0] - b[0])) {
+      sources.push(await fetchUrlSource(deps, index, label, url));
+    }
+    sources.sort((a, b) => a.index - b.index);
+
+    const images: NewImage[] = [];
+    for (const source of sources) {
+      const probe = await probeImage(source.staged.path, source.staged.size, source.label, {
+        maxPixels: deps.config.maxPixels,
+      });
+      images.push(toNewImage(source, probe, options.userMetadata.get(source.index) ?? {}));
+    }
+
+    // Blobs first, rows second: a row never points at a blob that is not fully written.
+    const committed = new Set<string>();
+    for (const [i, image] of images.entries()) {
+      if (committed.has(image.blobKey)) continue;
+      await deps.blobs.commit(image.blobKey, sources[i]!.staged.path);
+      committed.add(image.blobKey);
+    }
+    try {
+      return await deps.catalog.saveUploadedImages(org.id, images, deps.now());
+    } catch (err) {
+      if (err instanceof HashCollisionError) {
+        throw new OrigoError(
+          'ORIGO_ERR_IMAGE_HASH_COLLISION',
+          `These bytes have the same SHA-1 as a different stored file (image ${err.hash}); they were not stored`,
+        );
+      }
+      throw err;
+    }
+  } finally {
+    await discardStaged(sources.map((s) => s.staged));
+  }
+}

@@ -1,0 +1,54 @@
+// The blob store keeps image bytes, content-addressed: a blob's key is
+// derived from its sha1 and sha256, so identical bytes are stored once and
+// shared by every image and organization, and two files that collide on sha1
+// still get different keys. Bytes are first staged in a local temp file
+// (hashed while they stream in), probed there, then committed to the store.
+
+import type { Readable } from 'node:stream';
+
+export interface BlobStat {
+  key: string;
+  size: number;
+  /** Last write time; the collector leaves young blobs alone. */
+  modifiedAt: Date;
+}
+
+export interface ByteRange {
+  /** First byte, inclusive. */
+  start: number;
+  /** Last byte, inclusive. */
+  end: number;
+}
+
+export interface BlobStore {
+  /**
+   * Moves a fully written, fsynced temp file into the store under `key`,
+   * atomically: readers see the whole blob or none. Writing a key that
+   * exists replaces it with the same bytes and refreshes its time.
+   */
+  commit(key: string, tempPath: string): Promise<void>;
+  /** Streams a blob or a byte range of it. Rejects with BlobNotFoundError. */
+  read(key: string, range?: ByteRange): Promise<Readable>;
+  stat(key: string): Promise<BlobStat | undefined>;
+  /**
+   * Removes a blob. With `unlessModifiedAfter`, a blob written after that
+   * time (a concurrent upload re-committing the same bytes) is kept; returns
+   * whether it was removed.
+   */
+  delete(key: string, unlessModifiedAfter?: Date): Promise<boolean>;
+  list(): AsyncIterable<BlobStat>;
+  /** Where staged temp files go (on the same volume as the store when it is local). */
+  readonly tempDir: string;
+  close(): Promise<void>;
+}
+
+export class BlobNotFoundError extends Error {
+  constructor(key: string) {
+    super(`blob ${key} not found`);
+    this.name = 'BlobNotFoundError';
+  }
+}
+
+export function blobKey(sha1: string, sha256: string): string {
+  return `${sha1}-${sha256}`;
+}

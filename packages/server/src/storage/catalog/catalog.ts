@@ -1,0 +1,128 @@
+// The catalog: what images exist in which organization, and their metadata.
+// This interface is all that service/ knows of it; storage/catalog/sql/
+// implements it through Kysely on SQLite or PostgreSQL.
+
+export type JsonObject = { [key: string]: unknown };
+
+export interface Organization {
+  id: number;
+  uuid: string;
+  name: string;
+  displayName: string;
+  billingEmail: string;
+  masterOrganization: string;
+  options: JsonObject;
+  created: Date;
+}
+
+export interface NewOrganization {
+  name: string;
+  displayName: string;
+  billingEmail: string;
+  masterOrganization: string;
+}
+
+export interface ImageRecord {
+  id: number;
+  orgId: number;
+  hash: string;
+  shortHash: string;
+  binaryHash: string;
+  blobKey: string;
+  name: string;
+  format: string;
+  mimetype: string;
+  size: number;
+  width: number;
+  height: number;
+  opaque: boolean;
+  animated: boolean;
+  protected: boolean;
+  locked: boolean;
+  created: Date;
+  deletedAt: Date | null;
+  userMetadata: JsonObject;
+  dynamicMetadata: JsonObject;
+  staticMetadata: JsonObject;
+}
+
+export type NewImage = Omit<ImageRecord, 'id' | 'orgId' | 'shortHash' | 'locked' | 'created' | 'deletedAt'>;
+
+export interface SavedImage {
+  image: ImageRecord;
+  /** False when the hash existed already (de-duplicated upload). */
+  created: boolean;
+}
+
+export interface Page {
+  limit: number;
+  offset: number;
+}
+
+/** Keyset position for `created desc, hash asc` ordering. */
+export interface ListCursor {
+  created: number;
+  hash: string;
+}
+
+export interface ListQuery {
+  deleted: boolean;
+  /** Only deleted images deleted at or after this time are listed (the restore window). */
+  deletedSince: Date;
+  limit: number;
+  offset: number;
+  after?: ListCursor;
+}
+
+export interface ImageList {
+  total: number;
+  items: ImageRecord[];
+}
+
+export type ChangeResult = 'ok' | 'not_found' | 'locked';
+
+/** Thrown when a write would store a different blob under an existing image hash. */
+export class HashCollisionError extends Error {
+  constructor(readonly hash: string) {
+    super(`image hash ${hash} already names different bytes`);
+    this.name = 'HashCollisionError';
+  }
+}
+
+export class OrganizationExistsError extends Error {
+  constructor(readonly orgName: string) {
+    super(`organization ${orgName} exists`);
+    this.name = 'OrganizationExistsError';
+  }
+}
+
+export interface Catalog {
+  createOrganization(org: NewOrganization, now: Date): Promise<Organization>;
+  findOrganization(name: string): Promise<Organization | undefined>;
+
+  /** By full hash or exact short hash; deleted ones only when asked. */
+  findImage(orgId: number, hashOrShortHash: string, includeDeleted: boolean): Promise<ImageRecord | undefined>;
+  /**
+   * Stores uploaded images in one transaction. An image whose hash exists in
+   * the org is not duplicated: it is restored if deleted and its user
+   * metadata gets the new fields merged in.
+   */
+  saveUploadedImages(orgId: number, images: NewImage[], now: Date): Promise<SavedImage[]>;
+  listImages(orgId: number, query: ListQuery): Promise<ImageList>;
+  findByBinaryHash(orgId: number, binaryHash: string, page: Page): Promise<ImageList>;
+
+  softDelete(orgId: number, hash: string, now: Date): Promise<ChangeResult>;
+  /** Deletes every live image with that binary hash, or none when one is locked. */
+  softDeleteByBinaryHash(orgId: number, binaryHash: string, now: Date): Promise<{ result: ChangeResult; count: number }>;
+  /** Un-deletes when deleted at or after `deletedSince`; a live image is returned as it is. */
+  restore(orgId: number, hash: string, deletedSince: Date): Promise<ImageRecord | undefined>;
+  rename(orgId: number, hash: string, name: string): Promise<ImageRecord | undefined>;
+  setLocked(orgId: number, hash: string, locked: boolean): Promise<ImageRecord | undefined>;
+
+  /** Removes rows deleted before `cutoff`; returns how many. */
+  purgeDeletedBefore(cutoff: Date, batchSize: number): Promise<number>;
+  /** The subset of `keys` that some image row (live or deleted) still uses. */
+  blobKeysInUse(keys: string[]): Promise<Set<string>>;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,46 @@
+// Row types of the catalog tables, as Kysely sees them. Times are integer
+// milliseconds since the epoch; booleans are 0/1 integers; JSON is text.
+
+import type { Generated } from 'kysely';
+
+export interface OrganizationsTable {
+  id: Generated<number>;
+  uuid: string;
+  name: string;
+  display_name: string;
+  billing_email: string;
+  master_organization: string;
+  options: string;
+  created: number;
+}
+
+export interface ImagesTable {
+  id: Generated<number>;
+  org_id: number;
+  hash: string;
+  short_hash: string;
+  binary_hash: string;
+  blob_key: string;
+  name: string;
+  format: string;
+  mimetype: string;
+  size: number;
+  width: number;
+  height: number;
+  opaque: number;
+  animated: number;
+  protected: number;
+  locked: number;
+  created: number;
+  deleted_at: number | null;
+  user_metadata: string;
+  dynamic_metadata: string;
+  static_metadata: string;
+}
+
+export interface Database {
+  organizations: OrganizationsTable;
+  images: ImagesTable;
+}
+
+export type Dialect = 'sqlite' | 'postgres';

@@ -1,0 +1,338 @@
+// The catalog on SQL through Kysely. Queries here are dialect-neutral; what
+// differs between SQLite and PostgreSQL lives in sqlite.ts / postgres.ts and
+// the migrations.
+
+import { randomUUID } from 'node:crypto';
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import {
+  type Catalog,
+  type ChangeResult,
+  HashCollisionError,
+  type ImageList,
+  type ImageRecord,
+  type JsonObject,
+  type ListQuery,
+  type NewImage,
+  type NewOrganization,
+  type Organization,
+  OrganizationExistsError,
+  type Page,
+  type SavedImage,
+} from '../catalog.ts';
+import type { Database, ImagesTable, OrganizationsTable } from './schema.ts';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+function parseJson(text: string): JsonObject {
+  // JSON.parse makes "__proto__" an own data property, never a prototype.
+  return JSON.parse(text) as JsonObject;
+}
+
+function toOrganization(row: Selectable<OrganizationsTable>): Organization {
+  return {
+    id: Number(row.id),
+    uuid: row.uuid,
+    name: row.name,
+    displayName: row.display_name,
+    billingEmail: row.billing_email,
+    masterOrganization: row.master_organization,
+    options: parseJson(row.options),
+    created: new Date(Number(row.created)),
+  };
+}
+
+function toImage(row: Selectable<ImagesTable>): ImageRecord {
+  return {
+    id: Number(row.id),
+    orgId: Number(row.org_id),
+    hash: row.hash,
+    shortHash: row.short_hash,
+    binaryHash: row.binary_hash,
+    blobKey: row.blob_key,
+    name: row.name,
+    format: row.format,
+    mimetype: row.mimetype,
+    size: Number(row.size),
+    width: row.width,
+    height: row.height,
+    opaque: row.opaque === 1,
+    animated: row.animated === 1,
+    protected: row.protected === 1,
+    locked: row.locked === 1,
+    created: new Date(Number(row.created)),
+    deletedAt: row.deleted_at === null ? null : new Date(Number(row.deleted_at)),
+    userMetadata: parseJson(row.user_metadata),
+    dynamicMetadata: parseJson(row.dynamic_metadata),
+    staticMetadata: parseJson(row.static_metadata),
+  };
+}
+
+const SHORT_HASH_MIN = 6;
+
+export class SqlCatalog implements Catalog {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly onClose: () => Promise<void> = async () => {},
+  ) {}
+
+  async createOrganization(org: NewOrganization, now: Date): Promise<Organization> {
+    return this.db.transaction().execute(async (trx) => {
+      const existing = await trx.selectFrom('organizations').select('id').where('name', '=', org.name).executeTakeFirst();
+      if (existing) throw new OrganizationExistsError(org.name);
+      const row = await trx
+        .insertInto('organizations')
+        .values({
+          uuid: randomUUID(),
+          name: org.name,
+          display_name: org.displayName,
+          billing_email: org.billingEmail,
+          master_organization: org.masterOrganization,
+          options: '{}',
+          created: now.getTime(),
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toOrganization(row);
+    });
+  }
+
+  async findOrganization(name: string): Promise<Organization | undefined> {
+    const row = await this.db.selectFrom('organizations').selectAll().where('name', '=', name).executeTakeFirst();
+    return row && toOrganization(row);
+  }
+
+  async findImage(orgId: number, hashOrShortHash: string, includeDeleted: boolean): Promise<ImageRecord | undefined> {
+    let query = this.db
+      .selectFrom('images')
+      .selectAll()
+      .where('org_id', '=', orgId)
+      .where(hashOrShortHash.length === 40 ? 'hash' : 'short_hash', '=', hashOrShortHash);
+    if (!includeDeleted) query = query.where('deleted_at', 'is', null);
+    const row = await query.executeTakeFirst();
+    return row && toImage(row);
+  }
+
+  private async findByHash(db: Db, orgId: number, hash: string): Promise<Selectable<ImagesTable> | undefined> {
+    return db.selectFrom('images').selectAll().where('org_id', '=', orgId).where('hash', '=', hash).executeTakeFirst();
+  }
+
+  /** Shortest prefix (≥ 6) of `hash` that no other hash or short hash in the org starts with or equals. */
+  private async allocateShortHash(db: Db, orgId: number, hash: string): Promise<string> {
+    for (let length = SHORT_HASH_MIN; length < 40; length++) {
+      const prefix = hash.slice(0, length);
+      // Hex digits sort below "g", so [prefix, prefix + "g") holds every hash with that prefix.
+      const clash =
+        (await db
+          .selectFrom('images')
+          .select('id')
+          .where('org_id', '=', orgId)
+          .where('hash', '>=', prefix)
+          .where('hash', '<', `${prefix}g`)
+          .limit(1)
+          .executeTakeFirst()) ??
+        (await db
+          .selectFrom('images')
+          .select('id')
+          .where('org_id', '=', orgId)
+          .where('short_hash', '=', prefix)
+          .executeTakeFirst());
+      if (!clash) return prefix;
+    }
+    return hash;
+  }
+
+  async saveUploadedImages(orgId: number, images: NewImage[], now: Date): Promise<SavedImage[]> {
+    return this.db.transaction().execute(async (trx) => {
+      const saved: SavedImage[] = [];
+      for (const image of images) {
+        const existing = await this.findByHash(trx, orgId, image.hash);
+        if (existing) {
+          if (existing.blob_key !== image.blobKey) throw new HashCollisionError(image.hash);
+          const merged = { ...parseJson(existing.user_metadata), ...image.userMetadata };
+          const row = await trx
+            .updateTable('images')
+            .set({ user_metadata: JSON.stringify(merged), deleted_at: null })
+            .where('id', '=', existing.id)
+            .returningAll()
+            .executeTakeFirstOrThrow();
+          saved.push({ image: toImage(row), created: false });
+          continue;
+        }
+        const row = await trx
+          .insertInto('images')
+          .values({
+            org_id: orgId,
+            hash: image.hash,
+            short_hash: await this.allocateShortHash(trx, orgId, image.hash),
+            binary_hash: image.binaryHash,
+            blob_key: image.blobKey,
+            name: image.name,
+            format: image.format,
+            mimetype: image.mimetype,
+            size: image.size,
+            width: image.width,
+            height: image.height,
+            opaque: image.opaque ? 1 : 0,
+            animated: image.animated ? 1 : 0,
+            protected: image.protected ? 1 : 0,
+            locked: 0,
+            created: now.getTime(),
+            deleted_at: null,
+            user_metadata: JSON.stringify(image.userMetadata),
+            dynamic_metadata: JSON.stringify(image.dynamicMetadata),
+            static_metadata: JSON.stringify(image.staticMetadata),
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        saved.push({ image: toImage(row), created: true });
+      }
+      return saved;
+    });
+  }
+
+  async listImages(orgId: number, query: ListQuery): Promise<ImageList> {
+    const base = this.db
+      .selectFrom('images')
+      .where('org_id', '=', orgId)
+      .where((eb) =>
+        query.deleted ? eb('deleted_at', '>=', query.deletedSince.getTime()) : eb('deleted_at', 'is', null),
+      );
+    const countRow = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    let items = base.selectAll();
+    if (query.after) {
+      const { created, hash } = query.after;
+      items = items.where((eb) =>
+        eb.or([eb('created', '<', created), eb.and([eb('created', '=', created), eb('hash', '>', hash)])]),
+      );
+    }
+    const rows =
+      query.limit === 0
+        ? []
+        : await items.orderBy('created', 'desc').orderBy('hash', 'asc').limit(query.limit).offset(query.offset).execute();
+    return { total: Number(countRow.n), items: rows.map(toImage) };
+  }
+
+  async findByBinaryHash(orgId: number, binaryHash: string, page: Page): Promise<ImageList> {
+    const base = this.db
+      .selectFrom('images')
+      .where('org_id', '=', orgId)
+      .where('binary_hash', '=', binaryHash)
+      .where('deleted_at', 'is', null);
+    const countRow = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const rows =
+      page.limit === 0
+        ? []
+        : await base
+            .selectAll()
+            .orderBy('created', 'desc')
+            .orderBy('hash', 'asc')
+            .limit(page.limit)
+            .offset(page.offset)
+            .execute();
+    return { total: Number(countRow.n), items: rows.map(toImage) };
+  }
+
+  async softDelete(orgId: number, hash: string, now: Date): Promise<ChangeResult> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await this.findByHash(trx, orgId, hash);
+      if (!row || row.deleted_at !== null) return 'not_found';
+      if (row.locked === 1) return 'locked';
+      await trx.updateTable('images').set({ deleted_at: now.getTime() }).where('id', '=', row.id).execute();
+      return 'ok';
+    });
+  }
+
+  async softDeleteByBinaryHash(
+    orgId: number,
+    binaryHash: string,
+    now: Date,
+  ): Promise<{ result: ChangeResult; count: number }> {
+    return this.db.transaction().execute(async (trx) => {
+      const rows = await trx
+        .selectFrom('images')
+        .select(['id', 'locked'])
+        .where('org_id', '=', orgId)
+        .where('binary_hash', '=', binaryHash)
+        .where('deleted_at', 'is', null)
+        .execute();
+      if (rows.length === 0) return { result: 'not_found', count: 0 };
+      if (rows.some((r) => r.locked === 1)) return { result: 'locked', count: 0 };
+      await trx
+        .updateTable('images')
+        .set({ deleted_at: now.getTime() })
+        .where(
+          'id',
+          'in',
+          rows.map((r) => r.id),
+        )
+        .execute();
+      return { result: 'ok', count: rows.length };
+    });
+  }
+
+  async restore(orgId: number, hash: string, deletedSince: Date): Promise<ImageRecord | undefined> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await this.findByHash(trx, orgId, hash);
+      if (!row) return undefined;
+      if (row.deleted_at === null) return toImage(row);
+      if (Number(row.deleted_at) < deletedSince.getTime()) return undefined;
+      const restored = await trx
+        .updateTable('images')
+        .set({ deleted_at: null })
+        .where('id', '=', row.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toImage(restored);
+    });
+  }
+
+  private async updateLive(
+    orgId: number,
+    hash: string,
+    values: Partial<Pick<ImagesTable, 'name' | 'locked'>>,
+  ): Promise<ImageRecord | undefined> {
+    const row = await this.db
+      .updateTable('images')
+      .set(values)
+      .where('org_id', '=', orgId)
+      .where('hash', '=', hash)
+      .where('deleted_at', 'is', null)
+      .returningAll()
+      .executeTakeFirst();
+    return row && toImage(row);
+  }
+
+  rename(orgId: number, hash: string, name: string): Promise<ImageRecord | undefined> {
+    return this.updateLive(orgId, hash, { name });
+  }
+
+  setLocked(orgId: number, hash: string, locked: boolean): Promise<ImageRecord | undefined> {
+    return this.updateLive(orgId, hash, { locked: locked ? 1 : 0 });
+  }
+
+  async purgeDeletedBefore(cutoff: Date, batchSize: number): Promise<number> {
+    const doomed = this.db
+      .selectFrom('images')
+      .select('id')
+      .where('deleted_at', 'is not', null)
+      .where('deleted_at', '<', cutoff.getTime())
+      .limit(batchSize);
+    const result = await this.db.deleteFrom('images').where('id', 'in', doomed).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  async blobKeysInUse(keys: string[]): Promise<Set<string>> {
+    const used = new Set<string>();
+    for (let i = 0; i < keys.length; i += 500) {
+      const chunk = keys.slice(i, i + 500);
+      const rows = await this.db.selectFrom('images').select('blob_key').distinct().where('blob_key', 'in', chunk).execute();
+      for (const r of rows) used.add(r.blob_key);
+    }
+    return used;
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+    await this.onClose();
+  }
+}

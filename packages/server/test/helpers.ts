@@ -1,0 +1,131 @@
+// A real origo on a temp data folder, listening on a loopback port.
+
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import sharp from 'sharp';
+import { buildApp } from '../src/app.ts';
+import { type Config, loadConfig } from '../src/config.ts';
+import { keyDigest } from '../src/service/auth.ts';
+import type { ServiceDeps } from '../src/service/deps.ts';
+import { closeStorage, openStorage, type Storage } from '../src/storage/index.ts';
+
+export const ROOT_KEY = 'test-root-key-0123456789abcdef';
+
+export interface TestServer {
+  url: string;
+  app: FastifyInstance;
+  storage: Storage;
+  config: Config;
+  deps: ServiceDeps;
+  dataDir: string;
+  /** Shifts the server's clock, for restore-window tests. */
+  advanceClock(ms: number): void;
+  close(): Promise<void>;
+}
+
+export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'origo-test-'));
+  const config = loadConfig({ ORIGO_DATA_DIR: dataDir, ORIGO_LOG_LEVEL: 'silent', ...env });
+  const storage = await openStorage(config);
+  let offset = 0;
+  const now = () => new Date(Date.now() + offset);
+  const app = await buildApp({ config, storage, rootKeyDigest: keyDigest(ROOT_KEY), now, logger: false });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = app.server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    app,
+    storage,
+    config,
+    deps: { config, catalog: storage.catalog, blobs: storage.blobs, now },
+    dataDir,
+    advanceClock(ms) {
+      offset += ms;
+    },
+    async close() {
+      await app.close();
+      await closeStorage(storage);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function authHeaders(extra: Record<string, string> = {}): Record<string, string> {
+  return { 'api-key': ROOT_KEY, ...extra };
+}
+
+export async function api(server: TestServer, method: string, pathname: string, init: RequestInit = {}) {
+  const headers = new Headers(init.headers);
+  if (!headers.has('api-key')) headers.set('api-key', ROOT_KEY);
+  const res = await fetch(server.url + pathname, { ...init, method, headers });
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  // biome-ignore lint/suspicious/noExplicitAny: test bodies are inspected field by field.
+  return { status: res.status, headers: res.headers, text, json: json as any };
+}
+
+export async function createOrg(server: TestServer, name = 'acme'): Promise<void> {
+  const res = await api(server, 'PUT', `/organizations/${name}`, {
+    body: JSON.stringify({ billing_email: 'ops@example.com', display_name: name }),
+  });
+  if (res.status !== 200) throw new Error(`creating org ${name}: ${res.status} ${res.text}`);
+}
+
+/** A small JPEG whose bytes depend on `seed`, so different seeds make different images. */
+export async function jpeg(seed = 0, width = 32, height = 24): Promise<Buffer> {
+  return sharp({
+    create: { width, height, channels: 3, background: { r: seed % 256, g: (seed >> 8) % 256, b: 128 } },
+  })
+    .jpeg()
+    .toBuffer();
+}
+
+export async function png(seed = 0, width = 16, height = 16, alpha = false): Promise<Buffer> {
+  return sharp({
+    create: { width, height, channels: alpha ? 4 : 3, background: { r: seed % 256, g: 10, b: 20, alpha: alpha ? 0.5 : 1 } },
+  })
+    .png()
+    .toBuffer();
+}
+
+export function form(files: { field?: string; name: string; bytes: Buffer; type?: string }[], fields: Record<string, string> = {}): FormData {
+  const fd = new FormData();
+  for (const f of files) fd.append(f.field ?? 'filedata', new Blob([f.bytes], { type: f.type ?? 'application/octet-stream' }), f.name);
+  for (const [k, v] of Object.entries(fields)) fd.append(k, v);
+  return fd;
+}
+
+export async function upload(server: TestServer, org: string, files: { field?: string; name: string; bytes: Buffer }[], fields: Record<string, string> = {}) {
+  return api(server, 'POST', `/sourceimages/${org}`, { body: form(files, fields) });
+}
+
+/** Files under the blob store (excluding temp files) and under its temp folder. */
+export function blobFiles(server: TestServer): { blobs: string[]; temp: string[] } {
+  const root = path.join(server.dataDir, 'blobs');
+  const blobs: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.name === '.tmp') continue;
+      if (entry.isDirectory()) walk(path.join(dir, entry.name));
+      else blobs.push(entry.name);
+    }
+  };
+  walk(root);
+  return { blobs, temp: readdirSync(path.join(root, '.tmp')) };
+}
+
+export async function imageCount(server: TestServer, org = 'acme'): Promise<number> {
+  const orgRow = await server.storage.catalog.findOrganization(org);
+  if (!orgRow) return 0;
+  const live = await server.storage.catalog.listImages(orgRow.id, { deleted: false, deletedSince: new Date(0), limit: 0, offset: 0 });
+  const deleted = await server.storage.catalog.listImages(orgRow.id, { deleted: true, deletedSince: new Date(0), limit: 0, offset: 0 });
+  return live.total + deleted.total;
+}
