@@ -117,7 +117,7 @@ export async function probeImage(path: string, size: number, label: string, limi
     if (!(width > 0 && height > 0)) {
       throw new OrigoError(
         'ORIGO_ERR_UPLOAD_CORRUPT_IMAGE',
-        `File ${file} is a ${kind.name} image whose header gives no usable size (${width} x ${height} pixels)`,
+        `File ${file} is ${a(kind.name)} image whose header gives no usable size (${width} x ${height} pixels)`,
       );
     }
     if (width * height > limits.maxPixels) {
@@ -145,6 +145,15 @@ export async function probeImage(path: string, size: number, label: string, limi
   } finally {
     await fh.close();
   }
+}
+
+/** "a PNG", "an SVG": format names are read letter by letter. */
+function a(name: string): string {
+  return /^(SVG|AVIF)/.test(name) ? `an ${name}` : `a ${name}`;
+}
+
+function inParens(reason: string): string {
+  return reason === '' ? '' : ` (${reason})`;
 }
 
 function formatCount(n: number): string {
@@ -219,7 +228,14 @@ function sniff(head: Buffer): string | undefined {
 function sharpReason(err: unknown, path: string, file: string): string {
   const message = err instanceof Error ? err.message : String(err);
   // Never leak the server-side temp path; vips messages can be multi-line.
-  const firstLines = message.split(path).join(file).split('\n').filter(Boolean).slice(0, 2).join('; ');
+  const firstLines = message
+    .split(path)
+    .join(file)
+    .split('\n')
+    .map((line) => line.trim().replace(/:$/, ''))
+    .filter(Boolean)
+    .slice(0, 2)
+    .join('; ');
   return firstLines.length > 200 ? `${firstLines.slice(0, 200)}...` : firstLines;
 }
 
@@ -231,20 +247,20 @@ async function unreadable(fh: FileHandle, size: number, path: string, file: stri
   if (sniffed !== undefined && !canRead(sniffed)) {
     return new OrigoError(
       'ORIGO_ERR_UPLOAD_UNSUPPORTED_FORMAT',
-      `File ${file} is a ${KINDS[sniffed]!.name} file, which this server cannot read; ${supported}`,
+      `File ${file} is ${a(KINDS[sniffed]!.name)} file, which this server cannot read; ${supported}`,
       { cause: err },
     );
   }
   if (sniffed !== undefined) {
     return new OrigoError(
       'ORIGO_ERR_UPLOAD_CORRUPT_IMAGE',
-      `File ${file} looks like a ${KINDS[sniffed]!.name} image but its header cannot be read (${reason}); ` +
+      `File ${file} looks like ${a(KINDS[sniffed]!.name)} image but its header cannot be read${inParens(reason)}; ` +
         `the file is damaged, export it again`,
       { cause: err },
     );
   }
   if (!/unsupported image format/i.test(reason)) {
-    return new OrigoError('ORIGO_ERR_UPLOAD_CORRUPT_IMAGE', `File ${file} cannot be read as an image (${reason})`, {
+    return new OrigoError('ORIGO_ERR_UPLOAD_CORRUPT_IMAGE', `File ${file} cannot be read as an image${inParens(reason)}`, {
       cause: err,
     });
   }
@@ -351,6 +367,7 @@ async function checkPng(fh: FileHandle, size: number, file: string): Promise<voi
   throw corrupt(file, 'is truncated: the PNG has no IEND chunk');
 }
 
+const JPEG_EOI = Buffer.from([0xff, 0xd9]);
 const isStandaloneJpegMarker = (m: number) => m === 0x01 || (m >= 0xd0 && m <= 0xd7);
 
 /** Offset of the first start-of-scan marker (FF DA), walking the header segments. */
@@ -437,8 +454,6 @@ async function checkJpeg(fh: FileHandle, size: number, file: string): Promise<vo
   throw corrupt(file, 'is truncated: the JPEG has no end-of-image marker (FF D9) after its image data');
 }
 
-const JPEG_EOI = Buffer.from([0xff, 0xd9]);
-
 async function checkGif(fh: FileHandle, size: number, file: string): Promise<void> {
   const tail = await readAt(fh, Math.max(0, size - 32), Math.min(size, 32));
   let i = tail.length - 1;
@@ -524,13 +539,13 @@ async function isOpaque(
     if (/unsupported (codec|feature)|no (decoder|plugin)/i.test(reason)) {
       throw new OrigoError(
         'ORIGO_ERR_UPLOAD_UNSUPPORTED_FORMAT',
-        `File ${file} is a ${kind.name} image this server cannot decode (${reason}); convert it to JPEG, PNG or AVIF`,
+        `File ${file} is ${a(kind.name)} image this server cannot decode${inParens(reason)}; convert it to JPEG, PNG or AVIF`,
         { cause: err },
       );
     }
     throw new OrigoError(
       'ORIGO_ERR_UPLOAD_CORRUPT_IMAGE',
-      `File ${file} is a ${kind.name} image whose pixel data cannot be decoded (${reason}); the file is damaged, export it again`,
+      `File ${file} is ${a(kind.name)} image whose pixel data cannot be decoded${inParens(reason)}; the file is damaged, export it again`,
       { cause: err },
     );
   }
