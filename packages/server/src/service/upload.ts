@@ -117,7 +117,8 @@ export async function createImages(
 ): Promise<SavedImage[]> {
   const sources: Source[] = files.map((f, index) => ({
     index,
-    label: `File ${JSON.stringify(f.filename)} (${f.field})`,
+    // probeImage quotes the label itself (File "photo.jpg" ...): give it the bare name.
+    label: f.filename === '' ? f.field : f.filename,
     name: f.filename === '' ? 'image' : f.filename,
     staged: f.staged,
   }));
