@@ -10,6 +10,7 @@ import type { Config } from './config.ts';
 import { PUBLIC } from './http/access.ts';
 import { registerAuth } from './http/auth.ts';
 import { registerErrorHandling } from './http/errors.ts';
+import { registerMetaRoutes } from './http/meta.ts';
 import { registerOrganizationRoutes } from './http/organizations.ts';
 import { sendJson } from './http/reply.ts';
 import { ErrorSchema, SourceImageSchema } from './http/schemas.ts';
@@ -81,5 +82,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   registerOrganizationRoutes(app, deps);
   registerSourceImageRoutes(app, deps);
+  registerMetaRoutes(app, deps);
   return app;
 }

@@ -98,7 +98,7 @@ export async function png(seed = 0, width = 16, height = 16, alpha = false): Pro
 
 export function form(files: { field?: string; name: string; bytes: Buffer; type?: string }[], fields: Record<string, string> = {}): FormData {
   const fd = new FormData();
-  for (const f of files) fd.append(f.field ?? 'filedata', new Blob([f.bytes], { type: f.type ?? 'application/octet-stream' }), f.name);
+  for (const f of files) fd.append(f.field ?? 'filedata', new Blob([new Uint8Array(f.bytes)], { type: f.type ?? 'application/octet-stream' }), f.name);
   for (const [k, v] of Object.entries(fields)) fd.append(k, v);
   return fd;
 }

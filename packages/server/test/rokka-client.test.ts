@@ -2,16 +2,16 @@
 // foundation endpoints unchanged.
 
 import { createHash } from 'node:crypto';
-import rokka from 'rokka';
+import { Rokka } from 'rokka';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrg, jpeg, ROOT_KEY, startServer, type TestServer } from './helpers.ts';
 
 let server: TestServer;
-let client: ReturnType<typeof rokka>;
+let client: Rokka;
 beforeAll(async () => {
   server = await startServer();
   await createOrg(server, 'acme');
-  client = rokka({ apiKey: ROOT_KEY, apiHost: server.url, transport: { retries: 0 } });
+  client = new Rokka({ apiKey: ROOT_KEY, apiHost: server.url, transport: { retries: 0 } });
 });
 afterAll(() => server.close());
 
@@ -51,7 +51,7 @@ describe('the rokka npm client against origo', () => {
   });
 
   it('sees 403 with invalid_authentication for a wrong key', async () => {
-    const wrong = rokka({ apiKey: 'wrong-key-wrong-key-wrong', apiHost: server.url, transport: { retries: 0 } });
+    const wrong = new Rokka({ apiKey: 'wrong-key-wrong-key-wrong', apiHost: server.url, transport: { retries: 0 } });
     await expect(wrong.sourceimages.list('acme')).rejects.toMatchObject({
       statusCode: 403,
       body: { invalid_authentication: true },

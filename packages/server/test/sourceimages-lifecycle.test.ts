@@ -9,7 +9,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const sha1 = (b: Buffer) => createHash('sha1').update(b).digest('hex');
+const sha1 = (b: Buffer | string) => createHash('sha1').update(b).digest('hex');
 
 describe('source image lifecycle over HTTP', () => {
   it('uploads, gets, downloads, deletes and restores an image', async () => {

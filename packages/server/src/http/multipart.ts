@@ -78,6 +78,7 @@ export async function readMultipart(
   const files: UploadedFile[] = [];
   const fields: UploadField[] = [];
   const pending: Promise<unknown>[] = [];
+  const appearance = new Map<UploadedFile, number>();
   let busboy: BusboyInstance;
   try {
     busboy = new Busboy({
@@ -91,25 +92,40 @@ export async function readMultipart(
   try {
     await new Promise<void>((resolve, reject) => {
       let failed = false;
+      // File streams still being staged: once the body is unpiped they get no
+      // more bytes and would never end, so staging would hang with its temp file.
+      const active = new Set<Readable>();
       const fail = (err: unknown) => {
         if (failed) return;
         failed = true;
         body.unpipe(busboy);
         body.resume();
+        for (const stream of active) stream.destroy(err instanceof Error ? err : new Error(String(err)));
         reject(err);
       };
       busboy.on('file', (field, stream, filename) => {
-        if (files.length + pending.length >= limits.maxFiles) {
+        if (failed) {
+          stream.resume();
+          return;
+        }
+        // `pending` holds every accepted file, staged or not (`files` only the staged ones).
+        if (pending.length >= limits.maxFiles) {
           stream.resume();
           fail(new OrigoError('ORIGO_ERR_UPLOAD_TOO_MANY_FILES', `At most ${limits.maxFiles} files can be sent in one request`));
           return;
         }
         const label = `File ${JSON.stringify(filename)} (${field})`;
+        const position = pending.length;
+        active.add(stream);
         const job = stage(stream, label).then(
           (staged) => {
-            files.push({ field, filename, staged });
+            active.delete(stream);
+            const file = { field, filename, staged };
+            appearance.set(file, position);
+            files.push(file);
           },
           (err) => {
+            active.delete(stream);
             stream.resume();
             fail(err);
           },
@@ -143,7 +159,8 @@ export async function readMultipart(
     await discardStaged(files.map((f) => f.staged));
     throw err;
   }
-  // Busboy emits files in order, but staging finishes out of order only if
-  // it ran in parallel; keep the order of appearance.
+  // Busboy emits files in order, but a file's staging (its fsync) can finish
+  // after the next file's: keep the order of appearance.
+  files.sort((a, b) => appearance.get(a)! - appearance.get(b)!);
   return { files, fields };
 }

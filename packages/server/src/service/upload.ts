@@ -4,9 +4,11 @@
 
 import type { Readable } from 'node:stream';
 import { OrigoError } from '../errors.ts';
+import { type DynamicMetadata, normalizeDynamic } from '../images/dynamic-metadata.ts';
 import { imageHash } from '../images/hash.ts';
 import { type ProbeResult, probeImage } from '../images/probe.ts';
 import { decodeJsonField, IndexResolver, parseFieldName } from '../images/upload-fields.ts';
+import { indexRows, mergeUserMetadata } from '../images/user-metadata.ts';
 import { blobKey } from '../storage/blobs/blob-store.ts';
 import { discardStaged, type StagedFile, stageStream } from '../storage/blobs/staging.ts';
 import {
@@ -45,12 +47,34 @@ export function stageUpload(deps: ServiceDeps, stream: Readable, label: string):
 
 interface SourceOptions {
   urls: Map<number, { label: string; url: string }>;
+  /** Validated user metadata per index. */
   userMetadata: Map<number, JsonObject>;
+  /** Raw dynamic definitions per index, validated once the image size is known. */
+  dynamic: Map<number, Map<string, { label: string; definition: unknown }>>;
+  protect: Map<number, boolean>;
+}
+
+function objectField(name: string, value: string, what: string): JsonObject {
+  const decoded = decodeJsonField(name, value);
+  if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) {
+    throw new OrigoError('ORIGO_ERR_UPLOAD_BAD_FIELD', `Field ${name} must be a JSON object of ${what}`);
+  }
+  return decoded as JsonObject;
+}
+
+function withFieldName<T>(name: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    if (err instanceof OrigoError && err.status === 400) {
+      throw new OrigoError('ORIGO_ERR_UPLOAD_BAD_FIELD', `Field ${name}: ${err.message}`);
+    }
+    throw err;
+  }
 }
 
 function readFields(fields: UploadField[]): SourceOptions {
-  const urls = new Map<number, { label: string; url: string }>();
-  const userMetadata = new Map<number, JsonObject>();
+  const options: SourceOptions = { urls: new Map(), userMetadata: new Map(), dynamic: new Map(), protect: new Map() };
   const indexes = new IndexResolver();
   for (const field of fields) {
     const parsed = parseFieldName(field.name);
@@ -58,18 +82,43 @@ function readFields(fields: UploadField[]): SourceOptions {
     const index = indexes.resolve(parsed);
     const label = `${parsed.base}[${index}]`;
     if (parsed.base === 'url' && parsed.key === undefined) {
-      urls.set(index, { label, url: field.value.trim() });
+      options.urls.set(index, { label, url: field.value.trim() });
     } else if (parsed.base === 'meta_user' && parsed.key === undefined) {
-      const value = decodeJsonField(field.name, field.value);
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        throw new OrigoError('ORIGO_ERR_UPLOAD_BAD_FIELD', `Field ${field.name} must be a JSON object of user metadata`);
+      const body = objectField(field.name, field.value, 'user metadata');
+      const current = options.userMetadata.get(index) ?? {};
+      options.userMetadata.set(index, withFieldName(field.name, () => mergeUserMetadata(current, body)));
+    } else if (parsed.base === 'meta_dynamic') {
+      const defs = options.dynamic.get(index) ?? new Map<string, { label: string; definition: unknown }>();
+      if (parsed.key !== undefined) {
+        defs.set(parsed.key, { label: field.name, definition: decodeJsonField(field.name, field.value) });
+      } else {
+        for (const [name, definition] of Object.entries(objectField(field.name, field.value, 'dynamic metadata'))) {
+          defs.set(name, { label: field.name, definition });
+        }
       }
-      userMetadata.set(index, { ...userMetadata.get(index), ...(value as JsonObject) });
+      options.dynamic.set(index, defs);
+    } else if (parsed.base === 'options' && parsed.key === undefined) {
+      const value = objectField(field.name, field.value, 'options');
+      const flag = value['protected'];
+      if (flag !== undefined && typeof flag !== 'boolean') {
+        throw new OrigoError('ORIGO_ERR_UPLOAD_BAD_FIELD', `Field ${field.name}: protected must be true or false`);
+      }
+      if (flag !== undefined) options.protect.set(index, flag);
     }
-    // Other fields (meta_dynamic, options, meta_static, optimize_source) are
-    // read by the features that own them.
+    // meta_static (auto descriptions) and optimize_source are accepted and
+    // not applied: the original is stored as uploaded.
   }
-  return { urls, userMetadata };
+  return options;
+}
+
+function dynamicFor(options: SourceOptions, index: number, size: { width: number; height: number }): DynamicMetadata {
+  const defs = options.dynamic.get(index);
+  if (!defs) return {};
+  const result = new Map<string, DynamicMetadata[string]>();
+  for (const [name, { label, definition }] of defs) {
+    result.set(name, withFieldName(label, () => normalizeDynamic(name, definition, size)));
+  }
+  return Object.fromEntries(result);
 }
 
 async function fetchUrlSource(deps: ServiceDeps, index: number, label: string, url: string): Promise<Source> {
@@ -84,10 +133,16 @@ async function fetchUrlSource(deps: ServiceDeps, index: number, label: string, u
   return { index, label, name: remote.filename, staged };
 }
 
-function toNewImage(source: Source, probe: ProbeResult, userMetadata: JsonObject): NewImage {
+function toNewImage(
+  source: Source,
+  probe: ProbeResult,
+  userMetadata: JsonObject,
+  dynamicMetadata: DynamicMetadata,
+  isProtected: boolean,
+): NewImage {
   const { staged } = source;
   return {
-    hash: imageHash(staged.sha1),
+    hash: imageHash(staged.sha1, dynamicMetadata, isProtected),
     binaryHash: staged.sha1,
     blobKey: blobKey(staged.sha1, staged.sha256),
     name: source.name,
@@ -98,11 +153,18 @@ function toNewImage(source: Source, probe: ProbeResult, userMetadata: JsonObject
     height: probe.height,
     opaque: probe.opaque,
     animated: probe.animated,
-    protected: false,
+    protected: isProtected,
     userMetadata,
-    dynamicMetadata: {},
+    userFieldRows: indexRows(userMetadata),
+    dynamicMetadata,
     staticMetadata: probe.staticMetadata,
   };
+}
+
+/** Re-upload of an existing image: the upload's fields overwrite, the others stay. */
+function mergeOnReupload(existing: JsonObject, incoming: NewImage) {
+  const metadata = mergeUserMetadata(existing, incoming.userMetadata);
+  return { metadata, rows: indexRows(metadata) };
 }
 
 /**
@@ -151,7 +213,15 @@ export async function createImages(
       const probe = await probeImage(source.staged.path, source.staged.size, source.label, {
         maxPixels: deps.config.maxPixels,
       });
-      images.push(toNewImage(source, probe, options.userMetadata.get(source.index) ?? {}));
+      images.push(
+        toNewImage(
+          source,
+          probe,
+          options.userMetadata.get(source.index) ?? {},
+          dynamicFor(options, source.index, probe),
+          options.protect.get(source.index) ?? false,
+        ),
+      );
     }
 
     // Blobs first, rows second: a row never points at a blob that is not fully written.
@@ -162,7 +232,7 @@ export async function createImages(
       committed.add(image.blobKey);
     }
     try {
-      return await deps.catalog.saveUploadedImages(org.id, images, deps.now());
+      return await deps.catalog.saveUploadedImages(org.id, images, deps.now(), mergeOnReupload);
     } catch (err) {
       if (err instanceof HashCollisionError) {
         throw new OrigoError(

@@ -17,7 +17,7 @@ export interface Storage {
 export async function openStorage(config: Pick<Config, 'dataDir'>): Promise<Storage> {
   const { db } = openSqlite(path.join(config.dataDir, 'origo.sqlite'));
   await migrateToLatest(db, 'sqlite');
-  const catalog = new SqlCatalog(db);
+  const catalog = new SqlCatalog(db, 'sqlite');
   const blobs = await FsBlobStore.open(path.join(config.dataDir, 'blobs'));
   return { catalog, blobs };
 }

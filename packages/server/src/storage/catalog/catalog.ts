@@ -46,7 +46,33 @@ export interface ImageRecord {
   staticMetadata: JsonObject;
 }
 
-export type NewImage = Omit<ImageRecord, 'id' | 'orgId' | 'shortHash' | 'locked' | 'created' | 'deletedAt'>;
+/** One row of the typed user-metadata index (see images/user-metadata.ts). */
+export interface IndexRow {
+  name: string;
+  type: string;
+  seq: number;
+  str: string | null;
+  num: number | null;
+}
+
+export type NewImage = Omit<ImageRecord, 'id' | 'orgId' | 'shortHash' | 'locked' | 'created' | 'deletedAt'> & {
+  userFieldRows: IndexRow[];
+};
+
+/** New user metadata and its index rows, computed from the current metadata inside a transaction. */
+export type MetadataUpdate = (current: JsonObject) => { metadata: JsonObject; rows: IndexRow[] };
+
+/** What a derived image (new dynamic metadata or protection) is. */
+export interface DerivedTarget {
+  hash: string;
+  dynamicMetadata: JsonObject;
+  protected: boolean;
+}
+
+export type DeriveResult =
+  | { image: ImageRecord; outcome: 'created' | 'existing' | 'restored' }
+  | 'source_not_found'
+  | 'source_locked';
 
 export interface SavedImage {
   image: ImageRecord;
@@ -107,7 +133,18 @@ export interface Catalog {
    * the org is not duplicated: it is restored if deleted and its user
    * metadata gets the new fields merged in.
    */
-  saveUploadedImages(orgId: number, images: NewImage[], now: Date): Promise<SavedImage[]>;
+  saveUploadedImages(orgId: number, images: NewImage[], now: Date, mergeUserMetadata: (existing: JsonObject, incoming: NewImage) => ReturnType<MetadataUpdate>): Promise<SavedImage[]>;
+  /** Read-modify-write of a live image's user metadata; refused when locked. */
+  updateUserMetadata(orgId: number, hash: string, update: MetadataUpdate): Promise<ImageRecord | 'not_found' | 'locked'>;
+  /**
+   * Makes (or finds, or restores) the image `target` derived from the live
+   * image `sourceHash`: a new one copies the source's bytes, name, created,
+   * user and static metadata. With deletePrevious the source is then
+   * soft-deleted (refused when locked, before anything changes).
+   */
+  deriveImage(orgId: number, sourceHash: string, target: DerivedTarget, options: { deletePrevious: boolean; now: Date }): Promise<DeriveResult>;
+  /** Replaces the dynamic metadata of a live image without changing its hash (keepHash). */
+  setDynamicMetadataInPlace(orgId: number, hash: string, dynamicMetadata: JsonObject): Promise<ImageRecord | 'not_found' | 'locked'>;
   listImages(orgId: number, query: ListQuery): Promise<ImageList>;
   findByBinaryHash(orgId: number, binaryHash: string, page: Page): Promise<ImageList>;
 

@@ -3,11 +3,13 @@
 
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import { initial } from './migrations/0001-initial.ts';
+import { userFields } from './migrations/0002-user-fields.ts';
 import type { Database, Dialect } from './schema.ts';
 
 function migrations(dialect: Dialect): Record<string, Migration> {
   return {
     '0001-initial': initial(dialect),
+    '0002-user-fields': userFields(dialect),
   };
 }
 

@@ -38,9 +38,20 @@ export interface ImagesTable {
   static_metadata: string;
 }
 
+export interface UserFieldsTable {
+  image_id: number;
+  org_id: number;
+  name: string;
+  type: string;
+  seq: number;
+  str: string | null;
+  num: number | null;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   images: ImagesTable;
+  user_fields: UserFieldsTable;
 }
 
 export type Dialect = 'sqlite' | 'postgres';

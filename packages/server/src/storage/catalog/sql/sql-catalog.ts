@@ -7,6 +7,10 @@ import type { Kysely, Selectable, Transaction } from 'kysely';
 import {
   type Catalog,
   type ChangeResult,
+  type DerivedTarget,
+  type DeriveResult,
+  type IndexRow,
+  type MetadataUpdate,
   HashCollisionError,
   type ImageList,
   type ImageRecord,
@@ -19,7 +23,7 @@ import {
   type Page,
   type SavedImage,
 } from '../catalog.ts';
-import type { Database, ImagesTable, OrganizationsTable } from './schema.ts';
+import type { Database, Dialect, ImagesTable, OrganizationsTable } from './schema.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -72,6 +76,7 @@ const SHORT_HASH_MIN = 6;
 export class SqlCatalog implements Catalog {
   constructor(
     private readonly db: Kysely<Database>,
+    private readonly dialect: Dialect,
     private readonly onClose: () => Promise<void> = async () => {},
   ) {}
 
@@ -112,8 +117,52 @@ export class SqlCatalog implements Catalog {
     return row && toImage(row);
   }
 
+  /** Inside a transaction the row is locked against concurrent writers (SQLite serializes writers anyway). */
   private async findByHash(db: Db, orgId: number, hash: string): Promise<Selectable<ImagesTable> | undefined> {
-    return db.selectFrom('images').selectAll().where('org_id', '=', orgId).where('hash', '=', hash).executeTakeFirst();
+    const query = db.selectFrom('images').selectAll().where('org_id', '=', orgId).where('hash', '=', hash);
+    return (this.dialect === 'postgres' && db.isTransaction ? query.forUpdate() : query).executeTakeFirst();
+  }
+
+  private async replaceIndexRows(db: Db, imageId: number, orgId: number, rows: IndexRow[]): Promise<void> {
+    await db.deleteFrom('user_fields').where('image_id', '=', imageId).execute();
+    // Chunks keep each statement under the bound-parameter limits.
+    for (let i = 0; i < rows.length; i += 100) {
+      await db
+        .insertInto('user_fields')
+        .values(rows.slice(i, i + 100).map((r) => ({ image_id: imageId, org_id: orgId, ...r })))
+        .execute();
+    }
+  }
+
+  private async insertImage(db: Db, orgId: number, image: NewImage, created: Date): Promise<Selectable<ImagesTable>> {
+    const row = await db
+      .insertInto('images')
+      .values({
+        org_id: orgId,
+        hash: image.hash,
+        short_hash: await this.allocateShortHash(db, orgId, image.hash),
+        binary_hash: image.binaryHash,
+        blob_key: image.blobKey,
+        name: image.name,
+        format: image.format,
+        mimetype: image.mimetype,
+        size: image.size,
+        width: image.width,
+        height: image.height,
+        opaque: image.opaque ? 1 : 0,
+        animated: image.animated ? 1 : 0,
+        protected: image.protected ? 1 : 0,
+        locked: 0,
+        created: created.getTime(),
+        deleted_at: null,
+        user_metadata: JSON.stringify(image.userMetadata),
+        dynamic_metadata: JSON.stringify(image.dynamicMetadata),
+        static_metadata: JSON.stringify(image.staticMetadata),
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await this.replaceIndexRows(db, row.id, orgId, image.userFieldRows);
+    return row;
   }
 
   /** Shortest prefix (≥ 6) of `hash` that no other hash or short hash in the org starts with or equals. */
@@ -141,52 +190,104 @@ export class SqlCatalog implements Catalog {
     return hash;
   }
 
-  async saveUploadedImages(orgId: number, images: NewImage[], now: Date): Promise<SavedImage[]> {
+  async saveUploadedImages(
+    orgId: number,
+    images: NewImage[],
+    now: Date,
+    mergeUserMetadata: (existing: JsonObject, incoming: NewImage) => ReturnType<MetadataUpdate>,
+  ): Promise<SavedImage[]> {
     return this.db.transaction().execute(async (trx) => {
       const saved: SavedImage[] = [];
       for (const image of images) {
         const existing = await this.findByHash(trx, orgId, image.hash);
         if (existing) {
           if (existing.blob_key !== image.blobKey) throw new HashCollisionError(image.hash);
-          const merged = { ...parseJson(existing.user_metadata), ...image.userMetadata };
+          const merged = mergeUserMetadata(parseJson(existing.user_metadata), image);
           const row = await trx
             .updateTable('images')
-            .set({ user_metadata: JSON.stringify(merged), deleted_at: null })
+            .set({ user_metadata: JSON.stringify(merged.metadata), deleted_at: null })
             .where('id', '=', existing.id)
             .returningAll()
             .executeTakeFirstOrThrow();
+          await this.replaceIndexRows(trx, row.id, orgId, merged.rows);
           saved.push({ image: toImage(row), created: false });
           continue;
         }
-        const row = await trx
-          .insertInto('images')
-          .values({
-            org_id: orgId,
-            hash: image.hash,
-            short_hash: await this.allocateShortHash(trx, orgId, image.hash),
-            binary_hash: image.binaryHash,
-            blob_key: image.blobKey,
-            name: image.name,
-            format: image.format,
-            mimetype: image.mimetype,
-            size: image.size,
-            width: image.width,
-            height: image.height,
-            opaque: image.opaque ? 1 : 0,
-            animated: image.animated ? 1 : 0,
-            protected: image.protected ? 1 : 0,
-            locked: 0,
-            created: now.getTime(),
-            deleted_at: null,
-            user_metadata: JSON.stringify(image.userMetadata),
-            dynamic_metadata: JSON.stringify(image.dynamicMetadata),
-            static_metadata: JSON.stringify(image.staticMetadata),
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow();
-        saved.push({ image: toImage(row), created: true });
+        saved.push({ image: toImage(await this.insertImage(trx, orgId, image, now)), created: true });
       }
       return saved;
+    });
+  }
+
+  async updateUserMetadata(orgId: number, hash: string, update: MetadataUpdate): Promise<ImageRecord | 'not_found' | 'locked'> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await this.findByHash(trx, orgId, hash);
+      if (!row || row.deleted_at !== null) return 'not_found';
+      if (row.locked === 1) return 'locked';
+      const next = update(parseJson(row.user_metadata));
+      const updated = await trx
+        .updateTable('images')
+        .set({ user_metadata: JSON.stringify(next.metadata) })
+        .where('id', '=', row.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await this.replaceIndexRows(trx, row.id, orgId, next.rows);
+      return toImage(updated);
+    });
+  }
+
+  async deriveImage(
+    orgId: number,
+    sourceHash: string,
+    target: DerivedTarget,
+    options: { deletePrevious: boolean; now: Date },
+  ): Promise<DeriveResult> {
+    return this.db.transaction().execute(async (trx) => {
+      const source = await this.findByHash(trx, orgId, sourceHash);
+      if (!source || source.deleted_at !== null) return 'source_not_found';
+      if (options.deletePrevious && source.locked === 1) return 'source_locked';
+
+      let outcome: 'created' | 'existing' | 'restored';
+      let row = await this.findByHash(trx, orgId, target.hash);
+      if (row && row.deleted_at === null) {
+        outcome = 'existing';
+      } else if (row) {
+        row = await trx.updateTable('images').set({ deleted_at: null }).where('id', '=', row.id).returningAll().executeTakeFirstOrThrow();
+        outcome = 'restored';
+      } else {
+        const image = toImage(source);
+        const rows = await trx
+          .selectFrom('user_fields')
+          .select(['name', 'type', 'seq', 'str', 'num'])
+          .where('image_id', '=', source.id)
+          .execute();
+        row = await this.insertImage(
+          trx,
+          orgId,
+          { ...image, ...target, userFieldRows: rows },
+          image.created,
+        );
+        outcome = 'created';
+      }
+      if (options.deletePrevious && source.id !== row.id) {
+        await trx.updateTable('images').set({ deleted_at: options.now.getTime() }).where('id', '=', source.id).execute();
+      }
+      return { image: toImage(row), outcome };
+    });
+  }
+
+  async setDynamicMetadataInPlace(orgId: number, hash: string, dynamicMetadata: JsonObject): Promise<ImageRecord | 'not_found' | 'locked'> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await this.findByHash(trx, orgId, hash);
+      if (!row || row.deleted_at !== null) return 'not_found';
+      if (row.locked === 1) return 'locked';
+      const updated = await trx
+        .updateTable('images')
+        .set({ dynamic_metadata: JSON.stringify(dynamicMetadata) })
+        .where('id', '=', row.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toImage(updated);
     });
   }
 

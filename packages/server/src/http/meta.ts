@@ -1,0 +1,150 @@
+// /sourceimages/{org}/{hash}/meta/user[...] and /meta/dynamic/{name}.
+
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { OrigoError } from '../errors.ts';
+import type { ServiceDeps } from '../service/deps.ts';
+import { changeDynamicMetadata, type DynamicOutcome, userMetadata } from '../service/metadata.ts';
+import { getImage } from '../service/images.ts';
+import type { Organization } from '../storage/catalog/catalog.ts';
+import { inOrg } from './access.ts';
+import { orgOf } from './auth.ts';
+import { jsonBody, jsonOrRawBody, NO_BODY } from './body.ts';
+import { sendJson } from './reply.ts';
+import { OrgHashParams, SourceImageSchema } from './schemas.ts';
+import { booleanParam } from './sourceimages.ts';
+import { sourceImageJson } from './serialize.ts';
+import { Type } from 'typebox';
+
+type HashParams = { hash: string };
+type FieldParams = { hash: string; name: string };
+
+const FieldParamsSchema = Type.Object({ org: Type.String(), hash: Type.String(), name: Type.String({ description: 'field name, optionally with a type prefix (int:rank)' }) });
+const DynamicParamsSchema = Type.Object({ org: Type.String(), hash: Type.String(), name: Type.String({ description: 'subject_area, crop_area, multi_areas, version, …' }) });
+
+function requiredJson(body: unknown): unknown {
+  const value = jsonBody(body);
+  if (value === NO_BODY) throw new OrigoError('ORIGO_ERR_REQUEST_BAD_BODY', 'The request needs a JSON body');
+  return value;
+}
+
+const WARNING_KEEP_HASH = '299 - "The hash was kept: renders cached for this image were not invalidated"';
+
+function dynamicFlags(request: FastifyRequest): { deletePrevious: boolean; keepHash: boolean } {
+  const query = request.query as Record<string, string | undefined>;
+  // rokka.js sends the flags of a dynamic-metadata DELETE in the body.
+  const body = request.method === 'DELETE' ? jsonOrRawBody(request.body) : NO_BODY;
+  const fromBody = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+  const flag = (name: string) =>
+    query[name] !== undefined || fromBody[name] === undefined
+      ? booleanParam(query, name)
+      : booleanParam({ [name]: String(fromBody[name]) }, name);
+  return { deletePrevious: flag('deletePrevious'), keepHash: flag('keepHash') };
+}
+
+function sendDynamicOutcome(reply: FastifyReply, org: Organization, outcome: DynamicOutcome) {
+  reply.header('location', `/sourceimages/${org.name}/${outcome.image.hash}`);
+  if (outcome.kind === 'unchanged') return reply.code(204).send();
+  if (outcome.kind === 'kept_hash') reply.header('warning', WARNING_KEEP_HASH);
+  return sendJson(reply, 201, sourceImageJson(outcome.image, org));
+}
+
+export function registerMetaRoutes(app: FastifyInstance, deps: ServiceDeps): void {
+  const tags = ['metadata'];
+  const base = '/sourceimages/:org/:hash/meta';
+
+  app.get(`${base}/user`, {
+    config: { access: inOrg('images:read') },
+    schema: { tags, summary: 'All user metadata of an image', params: OrgHashParams },
+    handler: async (request, reply) => {
+      const image = await getImage(deps, orgOf(request), (request.params as HashParams).hash);
+      return sendJson(reply, 200, image.userMetadata);
+    },
+  });
+
+  app.put(`${base}/user`, {
+    config: { access: inOrg('images:write') },
+    schema: { tags, summary: 'Replace all user metadata (fields not in the body are removed)', params: OrgHashParams },
+    handler: async (request, reply) => {
+      await userMetadata.replace(deps, orgOf(request), (request.params as HashParams).hash, requiredJson(request.body));
+      return reply.code(204).send();
+    },
+  });
+
+  app.patch(`${base}/user`, {
+    config: { access: inOrg('images:write') },
+    schema: { tags, summary: 'Merge user metadata: listed fields set, null deletes, others untouched', params: OrgHashParams },
+    handler: async (request, reply) => {
+      await userMetadata.merge(deps, orgOf(request), (request.params as HashParams).hash, requiredJson(request.body));
+      return reply.code(204).send();
+    },
+  });
+
+  app.delete(`${base}/user`, {
+    config: { access: inOrg('images:write') },
+    schema: { tags, summary: 'Remove all user metadata', params: OrgHashParams },
+    handler: async (request, reply) => {
+      await userMetadata.clear(deps, orgOf(request), (request.params as HashParams).hash);
+      return reply.code(204).send();
+    },
+  });
+
+  app.get(`${base}/user/:name`, {
+    config: { access: inOrg('images:read') },
+    schema: { tags, summary: 'One user metadata field, JSON-encoded', params: FieldParamsSchema },
+    handler: async (request, reply) => {
+      const { hash, name } = request.params as FieldParams;
+      const field = await userMetadata.getField(deps, orgOf(request), hash, name);
+      return sendJson(reply, 200, field.value);
+    },
+  });
+
+  app.put(`${base}/user/:name`, {
+    config: { access: inOrg('images:write') },
+    schema: { tags, summary: 'Set one field: a JSON value or raw text; null deletes', params: FieldParamsSchema },
+    handler: async (request, reply) => {
+      const { hash, name } = request.params as FieldParams;
+      const value = jsonOrRawBody(request.body);
+      if (value === NO_BODY) throw new OrigoError('ORIGO_ERR_REQUEST_BAD_BODY', `The body must be the value of field ${name}`);
+      await userMetadata.setField(deps, orgOf(request), hash, name, value);
+      return reply.code(204).send();
+    },
+  });
+
+  app.delete(`${base}/user/:name`, {
+    config: { access: inOrg('images:write') },
+    schema: { tags, summary: 'Remove one field (absent fields: still 204)', params: FieldParamsSchema },
+    handler: async (request, reply) => {
+      const { hash, name } = request.params as FieldParams;
+      await userMetadata.removeField(deps, orgOf(request), hash, name);
+      return reply.code(204).send();
+    },
+  });
+
+  app.put(`${base}/dynamic/:name`, {
+    config: { access: inOrg('images:write') },
+    schema: {
+      tags,
+      summary: 'Set dynamic metadata: answers 201 with the image of the new hash (Location), 204 when nothing changed',
+      params: DynamicParamsSchema,
+      response: { 201: SourceImageSchema },
+    },
+    handler: async (request, reply) => {
+      const { hash, name } = request.params as FieldParams;
+      const org = orgOf(request);
+      const body = jsonBody(request.body);
+      const outcome = await changeDynamicMetadata(deps, org, hash, name, body === NO_BODY ? {} : body, dynamicFlags(request));
+      return sendDynamicOutcome(reply, org, outcome);
+    },
+  });
+
+  app.delete(`${base}/dynamic/:name`, {
+    config: { access: inOrg('images:write') },
+    schema: { tags, summary: 'Remove dynamic metadata (same flags and answers as PUT)', params: DynamicParamsSchema, response: { 201: SourceImageSchema } },
+    handler: async (request, reply) => {
+      const { hash, name } = request.params as FieldParams;
+      const org = orgOf(request);
+      const outcome = await changeDynamicMetadata(deps, org, hash, name, undefined, dynamicFlags(request));
+      return sendDynamicOutcome(reply, org, outcome);
+    },
+  });
+}

@@ -1,0 +1,117 @@
+// User metadata (spec §2.6–2.12, §3) and dynamic metadata (§2.4, §2.5, §4).
+
+import { OrigoError } from '../errors.ts';
+import { normalizeDynamic } from '../images/dynamic-metadata.ts';
+import { imageHash, type PhpValue, phpSerialize } from '../images/hash.ts';
+import {
+  findUserField,
+  indexRows,
+  mergeUserMetadata,
+  removeUserField,
+  replaceUserMetadata,
+  setUserField,
+  type UserField,
+  type UserValue,
+} from '../images/user-metadata.ts';
+import type { ImageRecord, JsonObject, Organization } from '../storage/catalog/catalog.ts';
+import type { ServiceDeps } from './deps.ts';
+import { getImage, imageNotFound } from './images.ts';
+
+function lockedError(image: ImageRecord, what: string): OrigoError {
+  return new OrigoError(
+    'ORIGO_ERR_IMAGE_LOCKED',
+    `Source image ${image.hash} is locked: ${what} is not allowed; unlock it first (PUT .../options/locked with false)`,
+  );
+}
+
+async function updateUser(
+  deps: ServiceDeps,
+  org: Organization,
+  hashParam: string,
+  change: (current: JsonObject) => Record<string, UserValue>,
+): Promise<ImageRecord> {
+  const image = await getImage(deps, org, hashParam);
+  const result = await deps.catalog.updateUserMetadata(org.id, image.hash, (current) => {
+    const metadata = change(current);
+    return { metadata, rows: indexRows(metadata) };
+  });
+  if (result === 'not_found') throw imageNotFound(org, hashParam);
+  if (result === 'locked') throw lockedError(image, 'changing its user metadata');
+  return result;
+}
+
+export const userMetadata = {
+  replace: (deps: ServiceDeps, org: Organization, hash: string, body: unknown) =>
+    updateUser(deps, org, hash, () => replaceUserMetadata(body)),
+  merge: (deps: ServiceDeps, org: Organization, hash: string, body: unknown) =>
+    updateUser(deps, org, hash, (current) => mergeUserMetadata(current, body)),
+  clear: (deps: ServiceDeps, org: Organization, hash: string) => updateUser(deps, org, hash, () => ({})),
+  setField: (deps: ServiceDeps, org: Organization, hash: string, key: string, value: unknown) =>
+    updateUser(deps, org, hash, (current) => setUserField(current, key, value)),
+  removeField: (deps: ServiceDeps, org: Organization, hash: string, key: string) =>
+    updateUser(deps, org, hash, (current) => removeUserField(current, key)),
+  async getField(deps: ServiceDeps, org: Organization, hash: string, key: string): Promise<UserField> {
+    const image = await getImage(deps, org, hash);
+    const field = findUserField(image.userMetadata, key);
+    if (!field) {
+      throw new OrigoError('ORIGO_ERR_IMAGE_NOT_FOUND', `Source image ${image.hash} has no user metadata field ${JSON.stringify(key)}`);
+    }
+    return field;
+  },
+};
+
+export interface DynamicOptions {
+  deletePrevious: boolean;
+  keepHash: boolean;
+}
+
+export type DynamicOutcome =
+  | { kind: 'unchanged'; image: ImageRecord }
+  | { kind: 'kept_hash'; image: ImageRecord }
+  | { kind: 'changed'; image: ImageRecord };
+
+const same = (a: JsonObject, b: JsonObject) => phpSerialize(a as PhpValue) === phpSerialize(b as PhpValue);
+
+/**
+ * Sets (definition given) or removes (undefined) dynamic metadata `name`:
+ * the image with the resulting hash is found, restored or made from this
+ * one (spec §2.4).
+ */
+export async function changeDynamicMetadata(
+  deps: ServiceDeps,
+  org: Organization,
+  hashParam: string,
+  name: string,
+  definition: unknown,
+  options: DynamicOptions,
+): Promise<DynamicOutcome> {
+  if (options.deletePrevious && options.keepHash) {
+    throw new OrigoError('ORIGO_ERR_REQUEST_BAD_PARAMETER', 'deletePrevious and keepHash cannot both be true');
+  }
+  const image = await getImage(deps, org, hashParam);
+  const entries = new Map(Object.entries(image.dynamicMetadata));
+  if (definition === undefined) entries.delete(name);
+  else entries.set(name, normalizeDynamic(name, definition, image));
+  const dynamicMetadata: JsonObject = Object.fromEntries(entries);
+
+  if (same(dynamicMetadata, image.dynamicMetadata)) return { kind: 'unchanged', image };
+
+  const hash = imageHash(image.binaryHash, dynamicMetadata as Record<string, PhpValue>, image.protected);
+  // keepHash, or an image made with keepHash earlier whose change leads back to its own hash.
+  if (options.keepHash || hash === image.hash) {
+    const result = await deps.catalog.setDynamicMetadataInPlace(org.id, image.hash, dynamicMetadata);
+    if (result === 'not_found') throw imageNotFound(org, hashParam);
+    if (result === 'locked') throw lockedError(image, 'changing its dynamic metadata in place (keepHash)');
+    return { kind: options.keepHash ? 'kept_hash' : 'changed', image: result };
+  }
+
+  const result = await deps.catalog.deriveImage(
+    org.id,
+    image.hash,
+    { hash, dynamicMetadata, protected: image.protected },
+    { deletePrevious: options.deletePrevious, now: deps.now() },
+  );
+  if (result === 'source_not_found') throw imageNotFound(org, hashParam);
+  if (result === 'source_locked') throw lockedError(image, 'deleting it (deletePrevious)');
+  return { kind: 'changed', image: result.image };
+}

@@ -1,0 +1,36 @@
+import { type Kysely, sql } from 'kysely';
+import type { Dialect } from '../schema.ts';
+
+// biome-ignore lint/suspicious/noExplicitAny: migrations run against whatever schema came before.
+type AnyDb = Kysely<any>;
+
+/**
+ * User metadata in typed, indexed form for search: one row per scalar field,
+ * array element or text token, with the value in `str` (strings, tokens,
+ * dates as text) or `num` (int, double, dates as epoch ms). The JSON column
+ * on images stays the source for replies.
+ */
+export function userFields(dialect: Dialect) {
+  const bigint = dialect === 'postgres' ? 'bigint' : 'integer';
+  const real = dialect === 'postgres' ? 'double precision' : 'real';
+  return {
+    async up(db: AnyDb): Promise<void> {
+      await db.schema
+        .createTable('user_fields')
+        .addColumn('image_id', sql.raw(bigint), (c) => c.notNull().references('images.id').onDelete('cascade'))
+        .addColumn('org_id', sql.raw(bigint), (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('seq', 'integer', (c) => c.notNull())
+        .addColumn('str', 'text')
+        .addColumn('num', sql.raw(real))
+        .addPrimaryKeyConstraint('user_fields_pk', ['image_id', 'name', 'seq'])
+        .execute();
+      await db.schema.createIndex('user_fields_by_str').on('user_fields').columns(['org_id', 'name', 'str', 'image_id']).execute();
+      await db.schema.createIndex('user_fields_by_num').on('user_fields').columns(['org_id', 'name', 'num', 'image_id']).execute();
+    },
+    async down(db: AnyDb): Promise<void> {
+      await db.schema.dropTable('user_fields').execute();
+    },
+  };
+}
