@@ -34,7 +34,7 @@ export async function noiseJpeg(bytes: number): Promise<Buffer> {
   const height = Math.max(16, Math.floor(Math.sqrt((pixels * 3) / 4)));
   const width = Math.max(16, Math.floor((height * 4) / 3));
   const raw = randomBytes(width * height * 3);
-  let jpeg = await sharp(raw, { raw: { width, height, channels: 3 } }).jpeg({ quality: 100, chromaSubsampling: '4:4:4' }).toBuffer();
+  let jpeg: Buffer = await sharp(raw, { raw: { width, height, channels: 3 } }).jpeg({ quality: 100, chromaSubsampling: '4:4:4' }).toBuffer();
   const filler: Buffer[] = [];
   let missing = bytes - jpeg.length;
   while (missing > 0) {

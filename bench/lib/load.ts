@@ -41,6 +41,11 @@ export interface LoadResult {
   /** CPU used, as a share of one core: 1 = one core busy all the time. */
   clientCpu: number;
   serverCpu: number | undefined;
+  /**
+   * Server CPU time per request, in µs. Steal time of a shared VM does not
+   * count as CPU time, so this is steadier than req/s on a noisy machine.
+   */
+  serverCpuUsPerReq: number | undefined;
 }
 
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
@@ -88,6 +93,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     latencyMs: { p50: at(0.5), p99: at(0.99), max: latencies[latencies.length - 1] ?? Number.NaN },
     clientCpu: (cpu.user + cpu.system) / 1000 / elapsedMs,
     serverCpu,
+    serverCpuUsPerReq: serverCpu === undefined || requests === 0 ? undefined : (serverCpu * elapsedMs * 1000) / requests,
   };
 }
 

@@ -9,13 +9,19 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController
 import type { Config } from './config.ts';
 import { PUBLIC } from './http/access.ts';
 import { registerAuth } from './http/auth.ts';
+import { registerCopyRoutes } from './http/copy.ts';
+import { registerCors } from './http/cors.ts';
+import { registerMembershipRoutes } from './http/memberships.ts';
+import { registerUserRoutes } from './http/users.ts';
 import { registerErrorHandling } from './http/errors.ts';
 import { registerMetaRoutes } from './http/meta.ts';
 import { registerOrganizationRoutes } from './http/organizations.ts';
 import { sendJson } from './http/reply.ts';
 import { ErrorSchema, SourceImageSchema } from './http/schemas.ts';
 import { registerSourceImageRoutes } from './http/sourceimages.ts';
-import { KeyRing } from './service/auth.ts';
+import { newTokenSecret } from './service/accounts.ts';
+import { Authenticator } from './service/auth.ts';
+import { RateLimiter } from './service/rate-limit.ts';
 import type { ServiceDeps } from './service/deps.ts';
 import type { Storage } from './storage/index.ts';
 
@@ -33,6 +39,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const deps: ServiceDeps = {
     config,
     catalog: storage.catalog,
+    accounts: storage.accounts,
     blobs: storage.blobs,
     now: options.now ?? (() => new Date()),
   };
@@ -45,14 +52,21 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    trustProxy: config.trustProxy,
   });
+  // rokka's copy verb; Node parses it, Fastify routes it once told.
+  app.addHttpMethod('COPY');
 
   registerErrorHandling(app);
   app.addHook('onRoute', (route) => {
     // The routes of the Swagger UI plugin under /doc serve public documentation.
     if (route.prefix === '/doc') route.config = { ...route.config, access: PUBLIC };
   });
-  registerAuth(app, deps, new KeyRing(options.rootKeyDigest));
+  registerCors(app, config.corsOrigins);
+  // One secret for all nodes sharing the catalog, made on first use.
+  const tokenSecret = Buffer.from(await storage.accounts.setting('token_secret', newTokenSecret), 'hex');
+  const authenticator = new Authenticator(storage.accounts, options.rootKeyDigest, tokenSecret, deps.now);
+  registerAuth(app, deps, authenticator, new RateLimiter(config.rateLimitPerMinute, () => deps.now().getTime()));
 
   // Every body is read the same way whatever its content type (spec §8.2);
   // multipart bodies are left as a stream for the upload route.
@@ -81,6 +95,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
 
   registerOrganizationRoutes(app, deps);
+  registerMembershipRoutes(app, deps);
+  registerUserRoutes(app, deps, tokenSecret);
+  registerCopyRoutes(app, deps);
   registerSourceImageRoutes(app, deps);
   registerMetaRoutes(app, deps);
   return app;

@@ -31,6 +31,14 @@ export interface Config {
   remoteFetchTimeoutMs: number;
   /** Largest JSON body (metadata, names, options), in bytes. */
   maxJsonBodyBytes: number;
+  /** Let anyone create a user and organization with POST /users (the root key always may). */
+  openSignup: boolean;
+  /** Requests a minute per API key or token (0 = unlimited); the root key is never limited. */
+  rateLimitPerMinute: number;
+  /** Origins browsers may call the API from: ['*'], a list, or [] for none. */
+  corsOrigins: string[];
+  /** Take the client address from X-Forwarded-For (behind a reverse proxy). */
+  trustProxy: boolean;
 }
 
 export class ConfigError extends Error {
@@ -69,6 +77,17 @@ function boolean(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(`${name} must be true or false, got "${raw}"`);
 }
 
+function corsOrigins(raw: string): string[] {
+  if (raw === 'none') return [];
+  const origins = raw.split(',').map((o) => o.trim()).filter((o) => o !== '');
+  for (const origin of origins) {
+    if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) {
+      throw new ConfigError(`ORIGO_CORS_ORIGINS must be *, none, or a comma-separated list of origins like https://app.example.com, got "${origin}"`);
+    }
+  }
+  return origins;
+}
+
 const MB = 1024 * 1024;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -97,5 +116,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     allowPrivateUrls: boolean(env, 'ORIGO_ALLOW_PRIVATE_URLS', false),
     remoteFetchTimeoutMs: integer(env, 'ORIGO_URL_FETCH_TIMEOUT_SECONDS', 30, 1, 3600) * 1000,
     maxJsonBodyBytes: integer(env, 'ORIGO_MAX_JSON_BYTES', 256 * 1024, 1024, 64 * MB),
+    openSignup: boolean(env, 'ORIGO_OPEN_SIGNUP', false),
+    rateLimitPerMinute: integer(env, 'ORIGO_RATE_LIMIT_PER_MINUTE', 6000, 0, 100_000_000),
+    corsOrigins: corsOrigins(read(env, 'ORIGO_CORS_ORIGINS') ?? '*'),
+    trustProxy: boolean(env, 'ORIGO_TRUST_PROXY', false),
   };
 }

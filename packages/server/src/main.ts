@@ -30,7 +30,7 @@ async function main(): Promise<void> {
 
   const storage = await openStorage(config);
   const app = await buildApp({ config, storage, rootKeyDigest: rootKey.digest });
-  const deps: ServiceDeps = { config, catalog: storage.catalog, blobs: storage.blobs, now: () => new Date() };
+  const deps: ServiceDeps = { config, catalog: storage.catalog, accounts: storage.accounts, blobs: storage.blobs, now: () => new Date() };
 
   let sweeping: Promise<unknown> = Promise.resolve();
   const runSweep = () => {

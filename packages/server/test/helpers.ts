@@ -40,7 +40,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
     app,
     storage,
     config,
-    deps: { config, catalog: storage.catalog, blobs: storage.blobs, now },
+    deps: { config, catalog: storage.catalog, accounts: storage.accounts, blobs: storage.blobs, now },
     dataDir,
     advanceClock(ms) {
       offset += ms;

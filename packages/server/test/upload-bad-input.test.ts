@@ -64,7 +64,7 @@ function multipart(boundary: string, parts: { name: string; filename?: string; b
 }
 
 function rawPost(pathname: string, body: Buffer, contentType: string, extra: Record<string, string> = {}) {
-  return api(server, 'POST', pathname, { body, headers: { 'content-type': contentType, ...extra } });
+  return api(server, 'POST', pathname, { body: new Uint8Array(body), headers: { 'content-type': contentType, ...extra } });
 }
 
 function pngChunk(type: string, data: Buffer): Buffer {
@@ -188,7 +188,7 @@ describe('refused multipart bodies', () => {
       await createOrg(other, 'acme');
       const bytes = await jpeg(15);
       const body = multipart('RubyBoundary12345', [{ name: 'filedata', filename: 'ruby.jpg', bytes }]);
-      const res = await api(other, 'POST', '/sourceimages/acme', { body, headers: { 'content-type': 'multipart/form-data' } });
+      const res = await api(other, 'POST', '/sourceimages/acme', { body: new Uint8Array(body), headers: { 'content-type': 'multipart/form-data' } });
       expect(res.status, res.text).toBe(200);
       expect(res.json.total).toBe(1);
       expect(res.json.items[0]).toMatchObject({ name: 'ruby.jpg', size: bytes.length, format: 'jpg' });

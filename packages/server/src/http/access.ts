@@ -4,7 +4,8 @@
 import type { Permission } from '../service/auth.ts';
 
 export type Access =
-  | { public: true }
+  /** Anyone; `limited` routes are rate limited per client address. */
+  | { public: true; limited?: boolean }
   /** Needs a valid key with this permission; with `org`, in the organization of the `:org` param. */
   | { permission: Permission; org: boolean };
 

@@ -1,12 +1,14 @@
-// Authentication and authorization for every request, from the route's
-// declared access. Missing or wrong keys answer 403 with
-// `invalid_authentication: true` (rokka's historical behaviour).
+// Authentication, rate limiting and authorization for every request, from
+// the route's declared access. Missing or wrong API keys answer 403 with
+// `invalid_authentication: true` (rokka's historical behaviour); bad Bearer
+// tokens answer 401 with the same flag.
 
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { OrigoError } from '../errors.ts';
-import { isAllowed, type KeyRing, type Principal } from '../service/auth.ts';
+import type { Authenticator, Permission, Principal } from '../service/auth.ts';
 import type { ServiceDeps } from '../service/deps.ts';
 import { requireOrganization } from '../service/organizations.ts';
+import type { RateLimiter } from '../service/rate-limit.ts';
 import type { Organization } from '../storage/catalog/catalog.ts';
 
 declare module 'fastify' {
@@ -14,15 +16,42 @@ declare module 'fastify' {
     principal?: Principal;
     organization?: Organization;
   }
+  interface FastifyInstance {
+    authenticator: Authenticator;
+  }
 }
 
 function invalidAuth(message: string, code: 'ORIGO_ERR_AUTH_MISSING_KEY' | 'ORIGO_ERR_AUTH_INVALID_KEY'): OrigoError {
   return new OrigoError(code, message, { extra: { invalid_authentication: true } });
 }
 
-export function registerAuth(app: FastifyInstance, deps: ServiceDeps, keys: KeyRing): void {
+function header(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined || first.trim() === '' ? undefined : first.trim();
+}
+
+async function authenticate(request: FastifyRequest, auth: Authenticator): Promise<Principal> {
+  const key = header(request, 'api-key');
+  const bearer = /^Bearer\s+(\S+)$/i.exec(header(request, 'authorization') ?? '')?.[1];
+  // With both, either valid one is enough (rokka.js prefers the token, PHP the key).
+  if (key !== undefined) {
+    const principal = await auth.fromApiKey(key);
+    if (principal) return principal;
+    if (bearer === undefined) throw invalidAuth('The API key is not valid', 'ORIGO_ERR_AUTH_INVALID_KEY');
+  }
+  if (bearer !== undefined) return auth.fromToken(bearer, request.ip);
+  throw invalidAuth('No API key given: send it in the Api-Key header (or a token as Authorization: Bearer)', 'ORIGO_ERR_AUTH_MISSING_KEY');
+}
+
+export function callerId(principal: Principal): string {
+  return principal.kind === 'root' ? 'root' : `key:${principal.keyId}`;
+}
+
+export function registerAuth(app: FastifyInstance, deps: ServiceDeps, auth: Authenticator, limiter: RateLimiter): void {
   app.decorateRequest('principal', undefined);
   app.decorateRequest('organization', undefined);
+  app.decorate('authenticator', auth);
 
   app.addHook('onRoute', (route) => {
     if (!route.config?.access) {
@@ -36,26 +65,35 @@ export function registerAuth(app: FastifyInstance, deps: ServiceDeps, keys: KeyR
       throw new OrigoError('ORIGO_ERR_REQUEST_BAD_API_VERSION', `Api-Version ${JSON.stringify(version)} is not supported; use 1 or leave it out`);
     }
     const access = request.routeOptions.config.access;
-    if (!access || 'public' in access) return;
-
-    const header = request.headers['api-key'];
-    const key = Array.isArray(header) ? header[0] : header;
-    if (key === undefined || key.trim() === '') {
-      throw invalidAuth('No API key given: send it in the Api-Key header', 'ORIGO_ERR_AUTH_MISSING_KEY');
+    if (!access) return;
+    if ('public' in access) {
+      if (access.limited) rateLimit(request.ip === undefined ? 'ip:?' : `ip:${request.ip}`);
+      return;
     }
-    const principal = keys.verify(key.trim());
-    if (!principal) throw invalidAuth('The API key is not valid', 'ORIGO_ERR_AUTH_INVALID_KEY');
+
+    const principal = await authenticate(request, auth);
     request.principal = principal;
+    // The operator's root key is not throttled.
+    if (principal.kind !== 'root') rateLimit(callerId(principal));
 
     if (access.org) {
       const orgName = (request.params as { org?: string }).org ?? '';
       const org = await requireOrganization(deps, orgName);
-      if (!isAllowed(principal, access.permission, org)) {
+      if (!(await auth.isAllowed(principal, access.permission, org))) {
         throw new OrigoError('ORIGO_ERR_AUTH_FORBIDDEN', `This key may not do ${access.permission} in organization ${org.name}`);
       }
       request.organization = org;
-    } else if (!isAllowed(principal, access.permission)) {
+    } else if (!(await auth.isAllowed(principal, access.permission))) {
       throw new OrigoError('ORIGO_ERR_AUTH_FORBIDDEN', `This key may not do ${access.permission}`);
+    }
+
+    function rateLimit(caller: string): void {
+      const wait = limiter.take(caller);
+      if (wait > 0) {
+        throw new OrigoError('ORIGO_ERR_RATE_LIMITED', `Too many requests; retry in ${wait} s`, {
+          headers: { 'retry-after': String(wait) },
+        });
+      }
     }
   });
 }
@@ -64,4 +102,16 @@ export function registerAuth(app: FastifyInstance, deps: ServiceDeps, keys: KeyR
 export function orgOf(request: FastifyRequest): Organization {
   if (!request.organization) throw new Error('route has no organization access declared');
   return request.organization;
+}
+
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw new Error('route has no authenticated access declared');
+  return request.principal;
+}
+
+/** A check beyond the route's own permission (e.g. downloading a protected image). */
+export async function requirePermission(request: FastifyRequest, permission: Permission, org: Organization): Promise<void> {
+  if (!(await request.server.authenticator.isAllowed(principalOf(request), permission, org))) {
+    throw new OrigoError('ORIGO_ERR_AUTH_FORBIDDEN', `This key may not do ${permission} in organization ${org.name}`);
+  }
 }

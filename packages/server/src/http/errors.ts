@@ -4,18 +4,21 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { errorBody, isOrigoError, OrigoError } from '../errors.ts';
 import { sendJson } from './reply.ts';
 
-const FASTIFY_ERRORS: Record<string, (err: FastifyError) => OrigoError> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: () =>
-    new OrigoError('ORIGO_ERR_REQUEST_BODY_TOO_LARGE', 'The request body is larger than this endpoint accepts'),
+const FASTIFY_ERRORS: Record<string, (err: FastifyError, request: FastifyRequest) => OrigoError> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: (_err, request) =>
+    new OrigoError(
+      'ORIGO_ERR_REQUEST_BODY_TOO_LARGE',
+      `The request body is larger than the limit of ${request.routeOptions.bodyLimit ?? 'the server'} bytes for JSON bodies (ORIGO_MAX_JSON_BYTES)`,
+    ),
   FST_ERR_CTP_INVALID_MEDIA_TYPE: (err) => new OrigoError('ORIGO_ERR_REQUEST_BAD_BODY', err.message),
   FST_ERR_CTP_EMPTY_JSON_BODY: (err) => new OrigoError('ORIGO_ERR_REQUEST_BAD_BODY', err.message),
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: (err) => new OrigoError('ORIGO_ERR_REQUEST_BAD_BODY', err.message),
 };
 
-function toOrigoError(err: FastifyError): OrigoError {
+function toOrigoError(err: FastifyError, request: FastifyRequest): OrigoError {
   if (isOrigoError(err)) return err;
   const mapped = err.code ? FASTIFY_ERRORS[err.code] : undefined;
-  if (mapped) return mapped(err);
+  if (mapped) return mapped(err, request);
   if (err.validation) {
     return new OrigoError('ORIGO_ERR_REQUEST_BAD_PARAMETER', `Invalid request: ${err.message}`);
   }
@@ -56,7 +59,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
   });
 
   app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    const error = toOrigoError(err);
+    const error = toOrigoError(err, request);
     if (error.status >= 500) request.log.error({ err }, 'request failed');
     else request.log.info({ code: error.code, status: error.status }, error.message);
     // A body we did not read (an upload refused early) must not be drained:

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ServiceDeps } from '../service/deps.ts';
 import { createOrganization } from '../service/organizations.ts';
 import { global, inOrg } from './access.ts';
-import { orgOf } from './auth.ts';
+import { orgOf, principalOf } from './auth.ts';
 import { jsonBody, NO_BODY } from './body.ts';
 import { sendJson } from './reply.ts';
 import { OrganizationSchema, OrgParams } from './schemas.ts';
@@ -15,7 +15,13 @@ export function registerOrganizationRoutes(app: FastifyInstance, deps: ServiceDe
     schema: { tags, summary: 'Create an organization', params: OrgParams, response: { 200: OrganizationSchema } },
     handler: async (request, reply) => {
       const body = jsonBody(request.body);
-      const org = await createOrganization(deps, (request.params as { org: string }).org, body === NO_BODY ? undefined : body);
+      const principal = principalOf(request);
+      const org = await createOrganization(
+        deps,
+        (request.params as { org: string }).org,
+        body === NO_BODY ? undefined : body,
+        principal.kind === 'user' ? principal.userId : undefined,
+      );
       return sendJson(reply, 200, organizationJson(org));
     },
   });

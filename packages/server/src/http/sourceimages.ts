@@ -19,7 +19,7 @@ import { createImages, stageUpload } from '../service/upload.ts';
 import type { ByteRange } from '../storage/blobs/blob-store.ts';
 import type { ImageList, ImageRecord, ListCursor, Organization } from '../storage/catalog/catalog.ts';
 import { inOrg } from './access.ts';
-import { orgOf } from './auth.ts';
+import { orgOf, requirePermission } from './auth.ts';
 import { jsonBody, jsonOrRawBody, NO_BODY } from './body.ts';
 import { readMultipart } from './multipart.ts';
 import { sendJson } from './reply.ts';
@@ -212,6 +212,7 @@ function notModified(request: FastifyRequest, image: ImageRecord): boolean {
 async function downloadRoute(deps: ServiceDeps, request: FastifyRequest, reply: FastifyReply, head: boolean) {
   const org = orgOf(request);
   const image = await getImage(deps, org, (request.params as { hash: string }).hash);
+  await requirePermission(request, image.protected ? 'images:download:protected' : 'images:read', org);
   downloadHeaders(reply, image);
   if (notModified(request, image)) return reply.code(304).send();
 

@@ -111,14 +111,19 @@ export function normalizeDate(key: string, value: unknown): string {
     bad(`User metadata field ${JSON.stringify(key)} must be a date like 2024-05-31T12:00:00Z, got ${describe(value)}`);
   if (!m) throw fail();
   const [, y, mo, d, h, mi, s] = m.map(Number) as number[];
-  // Reject impossible dates (Feb 30) that Date.UTC would roll over.
-  const local = new Date(Date.UTC(y!, mo! - 1, d!, h!, mi!, s!));
+  // Reject impossible dates (Feb 30) that Date would roll over. setUTCFullYear,
+  // unlike Date.UTC, does not map years 0-99 to 1900-1999.
+  const local = new Date(0);
+  local.setUTCFullYear(y!, mo! - 1, d!);
   if (local.getUTCFullYear() !== y || local.getUTCMonth() !== mo! - 1 || local.getUTCDate() !== d || h! > 23 || mi! > 59 || s! > 59) {
     throw fail();
   }
   const ms = Date.parse((value as string).trim());
   if (Number.isNaN(ms)) throw fail();
-  return `${new Date(ms).toISOString().slice(0, 19)}Z`;
+  const utc = new Date(ms);
+  // An offset can move the instant out of years 0000-9999, which the YYYY format cannot show.
+  if (utc.getUTCFullYear() < 0 || utc.getUTCFullYear() > 9999) throw fail();
+  return `${utc.toISOString().slice(0, 19)}Z`;
 }
 
 function latlonValue(key: string, value: unknown): string {

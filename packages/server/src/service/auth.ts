@@ -1,43 +1,147 @@
-// Who is calling. API keys are kept only as SHA-256 digests and compared in
-// constant time; the plain key is shown once, when it is made.
+// Who is calling, and what they may do. API keys are kept only as SHA-256
+// digests and compared in constant time; the plain key is shown once, when
+// it is made. Organizations are walls: a user reaches one only through a
+// membership, with the roles of spec §6.6.
 
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import net from 'node:net';
+import { OrigoError } from '../errors.ts';
+import type { Accounts, Membership, Role } from '../storage/catalog/accounts.ts';
 import type { Organization } from '../storage/catalog/catalog.ts';
+import { type TokenPayload, verifyToken } from './tokens.ts';
 
-/** What a route needs (spec §6.6); each maps to the roles that grant it. */
+/** What a route needs; each maps to the roles that grant it. */
 export type Permission =
   | 'images:read'
   | 'images:download'
+  | 'images:download:protected'
   | 'images:create'
   | 'images:write'
   | 'images:lock'
   | 'organizations:read'
-  | 'organizations:create';
+  | 'organizations:create'
+  | 'memberships:manage'
+  | 'user:read'
+  | 'user:keys';
 
-export type Principal = { kind: 'root' };
+const READ_ROLES: Role[] = ['admin', 'write', 'read', 'sourceimages:read', 'sourceimages:write'];
+
+/** Spec §6.6, one line per permission. */
+export const PERMISSION_ROLES: Record<Permission, readonly Role[] | 'any-user'> = {
+  'images:read': READ_ROLES,
+  // The route admits protected-only downloaders; the image decides (see canDownload).
+  'images:download': [...READ_ROLES, 'sourceimages:download:protected'],
+  'images:download:protected': ['admin', 'write', 'read', 'sourceimages:download:protected'],
+  'images:create': ['admin', 'write', 'upload', 'sourceimages:write'],
+  'images:write': ['admin', 'write', 'sourceimages:write'],
+  'images:lock': ['admin', 'sourceimages:unlock'],
+  'organizations:read': [...READ_ROLES, 'billing:read'],
+  'organizations:create': 'any-user',
+  'memberships:manage': ['admin'],
+  'user:read': 'any-user',
+  'user:keys': 'any-user',
+};
+
+/** Users with one of these roles anywhere may not manage API keys (spec §6.4). */
+const KEY_MANAGEMENT_BLOCKERS: Role[] = ['read', 'upload', 'sourceimages:read'];
+
+export type Principal =
+  | { kind: 'root' }
+  | { kind: 'user'; userId: string; email: string | null; keyId: string; token?: TokenPayload };
 
 export function keyDigest(key: string): Buffer {
   return createHash('sha256').update(key, 'utf8').digest();
 }
 
+/** 64 lowercase hex characters (256 bits). */
 export function generateApiKey(): string {
-  // 64 characters of [0-9A-Za-z]-safe base62-ish text: hex keeps it simple and unambiguous.
   return randomBytes(32).toString('hex');
 }
 
-export class KeyRing {
-  constructor(private readonly rootDigest: Buffer) {}
-
-  /** The principal a presented key stands for, or undefined. Constant time in the key. */
-  verify(presented: string): Principal | undefined {
-    const digest = keyDigest(presented);
-    if (timingSafeEqual(digest, this.rootDigest)) return { kind: 'root' };
-    return undefined;
-  }
+export function rolesGrant(roles: readonly Role[], permission: Permission): boolean {
+  const granted = PERMISSION_ROLES[permission];
+  return granted === 'any-user' || roles.some((r) => granted.includes(r));
 }
 
-/** Whether `principal` may do `permission` (in `org`, for organization-scoped permissions). */
-export function isAllowed(principal: Principal, _permission: Permission, _org?: Organization): boolean {
-  // Only the root key exists so far; memberships and roles come with tenancy.
-  return principal.kind === 'root';
+export function ipAllowed(ip: string, allowed: string[]): boolean {
+  const list = new net.BlockList();
+  const family = (a: string) => (net.isIPv6(a) ? 'ipv6' : 'ipv4');
+  const plain = ip.startsWith('::ffff:') && net.isIPv4(ip.slice(7)) ? ip.slice(7) : ip;
+  for (const entry of allowed) {
+    const [address, bits] = entry.split('/');
+    if (!address || net.isIP(address) === 0) continue;
+    if (bits === undefined) list.addAddress(address, family(address));
+    else list.addSubnet(address, Number(bits), family(address));
+  }
+  return list.check(plain, family(plain));
+}
+
+function tokenError(message: string): OrigoError {
+  return new OrigoError('ORIGO_ERR_AUTH_INVALID_TOKEN', message, { extra: { invalid_authentication: true } });
+}
+
+const TOUCH_EVERY_MS = 60_000;
+
+export class Authenticator {
+  private readonly touched = new Map<string, number>();
+
+  constructor(
+    private readonly accounts: Accounts,
+    private readonly rootDigest: Buffer,
+    private readonly tokenSecret: Buffer,
+    private readonly now: () => Date,
+  ) {}
+
+  /** The principal of an API key, or undefined. The key is only ever compared as a digest, in constant time. */
+  async fromApiKey(presented: string): Promise<Principal | undefined> {
+    const digest = keyDigest(presented);
+    if (timingSafeEqual(digest, this.rootDigest)) return { kind: 'root' };
+    const found = await this.accounts.findKeyByDigest(digest.toString('hex'));
+    if (!found) return undefined;
+    this.touch(found.key.id);
+    return { kind: 'user', userId: found.user.id, email: found.user.email, keyId: found.key.id };
+  }
+
+  /** The principal of a Bearer token; throws 401 (invalid_authentication) when it is bad, expired or used from elsewhere. */
+  async fromToken(token: string, ip: string): Promise<Principal> {
+    const payload = verifyToken(token, this.tokenSecret);
+    if (!payload) throw tokenError('The token is not valid');
+    if (payload.exp * 1000 <= this.now().getTime()) throw tokenError('The token has expired; get a new one from /user/apikeys/token');
+    if (payload.ips && !ipAllowed(ip, payload.ips)) throw tokenError(`The token may not be used from ${ip}`);
+    const keys = await this.accounts.findKeyById(payload.id);
+    if (!keys) throw tokenError('The API key this token was made from no longer exists');
+    this.touch(keys.key.id);
+    return { kind: 'user', userId: keys.user.id, email: keys.user.email, keyId: keys.key.id, token: payload };
+  }
+
+  private touch(keyId: string): void {
+    // Record use at most once a minute per key: a write per request would cost every read.
+    const now = this.now().getTime();
+    if ((this.touched.get(keyId) ?? 0) + TOUCH_EVERY_MS > now) return;
+    this.touched.set(keyId, now);
+    void this.accounts.touchKey(keyId, this.now()).catch(() => {});
+  }
+
+  async membership(principal: Principal, org: Organization): Promise<Membership | undefined> {
+    if (principal.kind !== 'user') return undefined;
+    const membership = await this.accounts.findMembership(org.id, principal.userId);
+    return membership?.active ? membership : undefined;
+  }
+
+  /** Whether `principal` may do `permission`, in `org` for organization permissions. */
+  async isAllowed(principal: Principal, permission: Permission, org?: Organization): Promise<boolean> {
+    if (principal.kind === 'root') return true;
+    if (!org) {
+      if (permission === 'user:keys') return this.mayManageKeys(principal);
+      return PERMISSION_ROLES[permission] === 'any-user';
+    }
+    const membership = await this.membership(principal, org);
+    return membership !== undefined && rolesGrant(membership.roles, permission);
+  }
+
+  async mayManageKeys(principal: Principal): Promise<boolean> {
+    if (principal.kind === 'root') return false;
+    const memberships = await this.accounts.listMembershipsOfUser(principal.userId);
+    return !memberships.some((m) => m.roles.some((r) => KEY_MANAGEMENT_BLOCKERS.includes(r)));
+  }
 }

@@ -1,7 +1,7 @@
 // User metadata (spec §2.6–2.12, §3) and dynamic metadata (§2.4, §2.5, §4).
 
 import { OrigoError } from '../errors.ts';
-import { normalizeDynamic } from '../images/dynamic-metadata.ts';
+import { DYNAMIC_NAMES, isDynamicName, normalizeDynamic } from '../images/dynamic-metadata.ts';
 import { imageHash, type PhpValue, phpSerialize } from '../images/hash.ts';
 import {
   findUserField,
@@ -90,6 +90,10 @@ export async function changeDynamicMetadata(
   }
   const image = await getImage(deps, org, hashParam);
   const entries = new Map(Object.entries(image.dynamicMetadata));
+  if (definition === undefined && !isDynamicName(name)) {
+    // Like PUT: a misspelt name is an error, not a silent "nothing changed".
+    throw new OrigoError('ORIGO_ERR_REQUEST_BAD_BODY', `Unknown dynamic metadata ${JSON.stringify(name)}; known: ${DYNAMIC_NAMES.join(', ')}`);
+  }
   if (definition === undefined) entries.delete(name);
   else entries.set(name, normalizeDynamic(name, definition, image));
   const dynamicMetadata: JsonObject = Object.fromEntries(entries);
@@ -114,4 +118,32 @@ export async function changeDynamicMetadata(
   if (result === 'source_not_found') throw imageNotFound(org, hashParam);
   if (result === 'source_locked') throw lockedError(image, 'deleting it (deletePrevious)');
   return { kind: 'changed', image: result.image };
+}
+
+/**
+ * Protects or unprotects an image (spec §2.22). The flag is part of the hash,
+ * so a change finds, restores or makes the image with the other hash.
+ */
+export async function setProtected(
+  deps: ServiceDeps,
+  org: Organization,
+  hashParam: string,
+  value: unknown,
+  deletePrevious: boolean,
+): Promise<{ changed: boolean; image: ImageRecord }> {
+  if (typeof value !== 'boolean') {
+    throw new OrigoError('ORIGO_ERR_REQUEST_BAD_BODY', 'The body must be the JSON value true or false');
+  }
+  const image = await getImage(deps, org, hashParam);
+  if (image.protected === value) return { changed: false, image };
+  const hash = imageHash(image.binaryHash, image.dynamicMetadata as Record<string, PhpValue>, value);
+  const result = await deps.catalog.deriveImage(
+    org.id,
+    image.hash,
+    { hash, dynamicMetadata: image.dynamicMetadata, protected: value },
+    { deletePrevious, now: deps.now() },
+  );
+  if (result === 'source_not_found') throw imageNotFound(org, hashParam);
+  if (result === 'source_locked') throw lockedError(image, 'deleting it (deletePrevious)');
+  return { changed: true, image: result.image };
 }

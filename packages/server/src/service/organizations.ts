@@ -53,7 +53,7 @@ export async function requireOrganization(deps: ServiceDeps, name: string): Prom
   return org;
 }
 
-export async function createOrganization(deps: ServiceDeps, name: string, body: unknown): Promise<Organization> {
+export async function createOrganization(deps: ServiceDeps, name: string, body: unknown, adminUserId?: string): Promise<Organization> {
   if (!isValidOrganizationName(name)) {
     throw new OrigoError(
       'ORIGO_ERR_ORG_INVALID_NAME',
@@ -76,6 +76,7 @@ export async function createOrganization(deps: ServiceDeps, name: string, body: 
     return await deps.catalog.createOrganization(
       { name, displayName: optionalString(input, 'display_name', 255) ?? name, billingEmail, masterOrganization },
       deps.now(),
+      adminUserId,
     );
   } catch (err) {
     if (err instanceof OrganizationExistsError) {

@@ -4,13 +4,16 @@ import path from 'node:path';
 import type { Config } from '../config.ts';
 import type { BlobStore } from './blobs/blob-store.ts';
 import { FsBlobStore } from './blobs/fs.ts';
+import type { Accounts } from './catalog/accounts.ts';
 import type { Catalog } from './catalog/catalog.ts';
 import { migrateToLatest } from './catalog/sql/migrate.ts';
+import { SqlAccounts } from './catalog/sql/sql-accounts.ts';
 import { SqlCatalog } from './catalog/sql/sql-catalog.ts';
 import { openSqlite } from './catalog/sql/sqlite.ts';
 
 export interface Storage {
   catalog: Catalog;
+  accounts: Accounts;
   blobs: BlobStore;
 }
 
@@ -18,8 +21,9 @@ export async function openStorage(config: Pick<Config, 'dataDir'>): Promise<Stor
   const { db } = openSqlite(path.join(config.dataDir, 'origo.sqlite'));
   await migrateToLatest(db, 'sqlite');
   const catalog = new SqlCatalog(db, 'sqlite');
+  const accounts = new SqlAccounts(db);
   const blobs = await FsBlobStore.open(path.join(config.dataDir, 'blobs'));
-  return { catalog, blobs };
+  return { catalog, accounts, blobs };
 }
 
 export async function closeStorage(storage: Storage): Promise<void> {

@@ -69,6 +69,12 @@ export interface DerivedTarget {
   protected: boolean;
 }
 
+export type CopyResult =
+  | { outcome: 'created' | 'overwritten' | 'restored'; image: ImageRecord }
+  | 'source_not_found'
+  | 'exists'
+  | 'destination_locked';
+
 export type DeriveResult =
   | { image: ImageRecord; outcome: 'created' | 'existing' | 'restored' }
   | 'source_not_found'
@@ -123,7 +129,8 @@ export class OrganizationExistsError extends Error {
 }
 
 export interface Catalog {
-  createOrganization(org: NewOrganization, now: Date): Promise<Organization>;
+  /** With `adminUserId`, that user becomes the organization's admin in the same transaction. */
+  createOrganization(org: NewOrganization, now: Date, adminUserId?: string): Promise<Organization>;
   findOrganization(name: string): Promise<Organization | undefined>;
 
   /** By full hash or exact short hash; deleted ones only when asked. */
@@ -143,6 +150,12 @@ export interface Catalog {
    * soft-deleted (refused when locked, before anything changes).
    */
   deriveImage(orgId: number, sourceHash: string, target: DerivedTarget, options: { deletePrevious: boolean; now: Date }): Promise<DeriveResult>;
+  /**
+   * Copies a live image to another organization under the same hash,
+   * sharing its blob. An existing live image there is overwritten (name and
+   * metadata) only with `overwrite`; a deleted one is replaced and restored.
+   */
+  copyImage(sourceOrgId: number, hash: string, destOrgId: number, options: { overwrite: boolean; now: Date }): Promise<CopyResult>;
   /** Replaces the dynamic metadata of a live image without changing its hash (keepHash). */
   setDynamicMetadataInPlace(orgId: number, hash: string, dynamicMetadata: JsonObject): Promise<ImageRecord | 'not_found' | 'locked'>;
   listImages(orgId: number, query: ListQuery): Promise<ImageList>;

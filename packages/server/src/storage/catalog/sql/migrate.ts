@@ -4,12 +4,14 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import { initial } from './migrations/0001-initial.ts';
 import { userFields } from './migrations/0002-user-fields.ts';
+import { tenancy } from './migrations/0003-tenancy.ts';
 import type { Database, Dialect } from './schema.ts';
 
 function migrations(dialect: Dialect): Record<string, Migration> {
   return {
     '0001-initial': initial(dialect),
     '0002-user-fields': userFields(dialect),
+    '0003-tenancy': tenancy(dialect),
   };
 }
 

@@ -48,10 +48,45 @@ export interface UserFieldsTable {
   num: number | null;
 }
 
+export interface UsersTable {
+  id: string;
+  email: string | null;
+  created: number;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  user_id: string;
+  /** Hex SHA-256 of the key; the key itself is never stored. */
+  digest: string;
+  comment: string | null;
+  created: number;
+  accessed: number | null;
+}
+
+export interface MembershipsTable {
+  org_id: number;
+  user_id: string;
+  /** JSON array of role names. */
+  roles: string;
+  active: number;
+  comment: string | null;
+  created: number;
+}
+
+export interface SettingsTable {
+  name: string;
+  value: string;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   images: ImagesTable;
   user_fields: UserFieldsTable;
+  users: UsersTable;
+  api_keys: ApiKeysTable;
+  memberships: MembershipsTable;
+  settings: SettingsTable;
 }
 
 export type Dialect = 'sqlite' | 'postgres';

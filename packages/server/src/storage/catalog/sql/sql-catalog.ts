@@ -7,6 +7,7 @@ import type { Kysely, Selectable, Transaction } from 'kysely';
 import {
   type Catalog,
   type ChangeResult,
+  type CopyResult,
   type DerivedTarget,
   type DeriveResult,
   type IndexRow,
@@ -80,7 +81,7 @@ export class SqlCatalog implements Catalog {
     private readonly onClose: () => Promise<void> = async () => {},
   ) {}
 
-  async createOrganization(org: NewOrganization, now: Date): Promise<Organization> {
+  async createOrganization(org: NewOrganization, now: Date, adminUserId?: string): Promise<Organization> {
     return this.db.transaction().execute(async (trx) => {
       const existing = await trx.selectFrom('organizations').select('id').where('name', '=', org.name).executeTakeFirst();
       if (existing) throw new OrganizationExistsError(org.name);
@@ -97,6 +98,12 @@ export class SqlCatalog implements Catalog {
         })
         .returningAll()
         .executeTakeFirstOrThrow();
+      if (adminUserId !== undefined) {
+        await trx
+          .insertInto('memberships')
+          .values({ org_id: row.id, user_id: adminUserId, roles: JSON.stringify(['admin']), active: 1, comment: null, created: now.getTime() })
+          .execute();
+      }
       return toOrganization(row);
     });
   }
@@ -273,6 +280,42 @@ export class SqlCatalog implements Catalog {
         await trx.updateTable('images').set({ deleted_at: options.now.getTime() }).where('id', '=', source.id).execute();
       }
       return { image: toImage(row), outcome };
+    });
+  }
+
+  async copyImage(sourceOrgId: number, hash: string, destOrgId: number, options: { overwrite: boolean; now: Date }): Promise<CopyResult> {
+    return this.db.transaction().execute(async (trx) => {
+      const source = await this.findByHash(trx, sourceOrgId, hash);
+      if (!source || source.deleted_at !== null) return 'source_not_found';
+      const sourceRows = await trx
+        .selectFrom('user_fields')
+        .select(['name', 'type', 'seq', 'str', 'num'])
+        .where('image_id', '=', source.id)
+        .execute();
+      const existing = await this.findByHash(trx, destOrgId, hash);
+      if (!existing) {
+        const image = toImage(source);
+        const row = await this.insertImage(trx, destOrgId, { ...image, userFieldRows: sourceRows }, image.created);
+        return { outcome: 'created', image: toImage(row) };
+      }
+      if (existing.blob_key !== source.blob_key) throw new HashCollisionError(hash);
+      const live = existing.deleted_at === null;
+      if (live && !options.overwrite) return 'exists';
+      if (live && existing.locked === 1) return 'destination_locked';
+      const row = await trx
+        .updateTable('images')
+        .set({
+          name: source.name,
+          user_metadata: source.user_metadata,
+          dynamic_metadata: source.dynamic_metadata,
+          static_metadata: source.static_metadata,
+          deleted_at: null,
+        })
+        .where('id', '=', existing.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await this.replaceIndexRows(trx, existing.id, destOrgId, sourceRows);
+      return { outcome: live ? 'overwritten' : 'restored', image: toImage(row) };
     });
   }
 

@@ -1,0 +1,67 @@
+// get: metadata GET /sourceimages/{org}/{hash} on origo against a bare
+// Fastify route answering the same SourceImage JSON from memory.
+
+import { writeFileSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
+import path from 'node:path';
+import { compare, medianOf } from '../lib/compare.ts';
+import { smallJpeg, multipartFrame } from '../lib/images.ts';
+import { AUTH, json, ORG, request, startOrigo, tempDir, uploadBuffer } from '../lib/origo.ts';
+import { startChild } from '../lib/proc.ts';
+import { fmt, log, type Row } from '../lib/report.ts';
+import type { BenchOptions } from './options.ts';
+
+export const TARGET_RATIO = 0.6;
+
+export async function runGet(o: BenchOptions): Promise<Row[]> {
+  const origo = await startOrigo();
+  const work = tempDir('origo-bench-get-');
+  let baseline: Awaited<ReturnType<typeof startChild>> | undefined;
+  try {
+    const up = await uploadBuffer(origo.child.url, multipartFrame('bench.jpg'), await smallJpeg(7));
+    if (up.status !== 200) throw new Error(`upload: ${up.status} ${up.body.toString()}`);
+    const hash = json<{ items: { hash: string }[] }>(up).items[0]!.hash;
+    const pathname = `/sourceimages/${ORG}/${hash}`;
+    const got = await request(origo.child.url, 'GET', pathname, { headers: AUTH });
+    if (got.status !== 200) throw new Error(`GET ${pathname}: ${got.status} ${got.body.toString()}`);
+
+    const bodyFile = path.join(work, 'sourceimage.json');
+    writeFileSync(bodyFile, got.body);
+    baseline = await startChild('baseline-fastify', 'baseline-fastify.ts', { BENCH_BODY_FILE: bodyFile });
+    const check = await request(baseline.url, 'GET', pathname, { headers: AUTH });
+    if (check.status !== 200 || !isDeepStrictEqual(json(check), json(got))) throw new Error('the baseline does not answer the same JSON');
+    log(`  body: ${got.body.length} bytes of JSON; origo content-type ${got.headers['content-type']}, baseline ${check.headers['content-type']}`);
+    log(`  ${o.connections.get} connections, engine ${o.engine}`);
+
+    const load = { headers: AUTH, connections: o.connections.get, engine: o.engine };
+    const results = await compare(
+      { label: 'origo', load: { ...load, url: origo.child.url + pathname, serverPid: origo.child.pid } },
+      { label: 'baseline', load: { ...load, url: baseline.url + pathname, serverPid: baseline.pid } },
+      { rounds: o.rounds, durationMs: o.durationMs, warmupMs: o.warmupMs, unit: 'req' },
+    );
+    const a = medianOf(results.origo, (r) => r.reqPerSec);
+    const b = medianOf(results.baseline, (r) => r.reqPerSec);
+    const ratio = a / b;
+    const p50a = medianOf(results.origo, (r) => r.latencyMs.p50);
+    const p50b = medianOf(results.baseline, (r) => r.latencyMs.p50);
+    const cpuA = medianOf(results.origo, (r) => r.serverCpuUsPerReq ?? Number.NaN);
+    const cpuB = medianOf(results.baseline, (r) => r.serverCpuUsPerReq ?? Number.NaN);
+    log(`  median: origo ${fmt(a)} req/s, baseline ${fmt(b)} req/s -> ratio ${fmt(ratio, 2)} (target >= ${TARGET_RATIO})`);
+    log(`  server CPU per request: origo ${fmt(cpuA, 1)} µs, baseline ${fmt(cpuB, 1)} µs -> baseline/origo ${fmt(cpuB / cpuA, 2)}`);
+    return [
+      {
+        bench: 'get',
+        metric: `req/s (${o.connections.get} conn, median of ${o.rounds})`,
+        origo: `${fmt(a)} (p50 ${fmt(p50a, 2)} ms)`,
+        baseline: `${fmt(b)} (p50 ${fmt(p50b, 2)} ms)`,
+        ratio: fmt(ratio, 2),
+        target: `>= ${TARGET_RATIO}`,
+        met: ratio >= TARGET_RATIO,
+        notes: `server CPU per request: origo ${fmt(cpuA, 1)} µs, baseline ${fmt(cpuB, 1)} µs (CPU-based ratio ${fmt(cpuB / cpuA, 2)})`,
+      },
+    ];
+  } finally {
+    await baseline?.stop();
+    await origo.close();
+  }
+}

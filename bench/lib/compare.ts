@@ -1,0 +1,50 @@
+// Interleaved measurement rounds of origo against its baseline.
+
+import { type LoadOptions, type LoadResult, runLoad } from './load.ts';
+import { fmt, log, median } from './report.ts';
+
+export interface Target {
+  label: string;
+  load: Omit<LoadOptions, 'durationMs'>;
+}
+
+export interface Comparison {
+  origo: LoadResult[];
+  baseline: LoadResult[];
+}
+
+function describe(label: string, r: LoadResult, unit: 'req' | 'MB'): string {
+  const rate = unit === 'req' ? `${fmt(r.reqPerSec)} req/s` : `${fmt(r.bytesPerSec / 1e6, 1)} MB/s (${fmt(r.reqPerSec, 1)} req/s)`;
+  const bad = Object.entries(r.statuses).filter(([s]) => s !== '200');
+  return (
+    `    ${label.padEnd(9)} ${rate.padEnd(unit === 'req' ? 14 : 28)} p50 ${fmt(r.latencyMs.p50, 2)} ms  p99 ${fmt(r.latencyMs.p99, 2)} ms  ` +
+    `cpu: client ${fmt(r.clientCpu * 100)}%, server ${r.serverCpu === undefined ? '?' : fmt(r.serverCpu * 100)}% = ${r.serverCpuUsPerReq === undefined ? '?' : fmt(r.serverCpuUsPerReq, unit === 'req' ? 1 : 0)} µs/req` +
+    (bad.length > 0 || r.errors > 0 ? `  !! non-200: ${JSON.stringify(Object.fromEntries(bad))} errors: ${r.errors}` : '')
+  );
+}
+
+/** Warm-up of each target, then `rounds` rounds alternating which goes first. */
+export async function compare(origo: Target, baseline: Target, opts: { rounds: number; durationMs: number; warmupMs: number; unit: 'req' | 'MB' }): Promise<Comparison> {
+  log(`  warm-up ${opts.warmupMs} ms each`);
+  await runLoad({ ...origo.load, durationMs: opts.warmupMs });
+  await runLoad({ ...baseline.load, durationMs: opts.warmupMs });
+  const out: Comparison = { origo: [], baseline: [] };
+  for (let round = 0; round < opts.rounds; round++) {
+    log(`  round ${round + 1}/${opts.rounds} (${opts.durationMs} ms each)`);
+    const order = round % 2 === 0 ? [origo, baseline] : [baseline, origo];
+    for (const t of order) {
+      const r = await runLoad({ ...t.load, durationMs: opts.durationMs });
+      (t === origo ? out.origo : out.baseline).push(r);
+      log(describe(t.label, r, opts.unit));
+      const failed = r.requests - (r.statuses[200] ?? 0);
+      if (failed > 0 || r.errors > 0 || r.requests === 0) {
+        throw new Error(`${t.label}: ${failed} responses were not 200 and ${r.errors} requests failed`);
+      }
+    }
+  }
+  return out;
+}
+
+export function medianOf(results: LoadResult[], pick: (r: LoadResult) => number): number {
+  return median(results.map(pick));
+}

@@ -1,0 +1,58 @@
+// Copy between organizations and protection (spec §2.1, §2.2, §2.22).
+
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { copyDestination, copyImage, copyImages, parseOverwrite } from '../service/copy.ts';
+import type { ServiceDeps } from '../service/deps.ts';
+import { setProtected } from '../service/metadata.ts';
+import { inOrg } from './access.ts';
+import { orgOf, principalOf } from './auth.ts';
+import { jsonBody, NO_BODY } from './body.ts';
+import { sendJson } from './reply.ts';
+import { OrgHashParams, OrgParams, SourceImageSchema } from './schemas.ts';
+import { booleanParam } from './sourceimages.ts';
+import { sourceImageJson } from './serialize.ts';
+
+function header(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+export function registerCopyRoutes(app: FastifyInstance, deps: ServiceDeps): void {
+  const tags = ['source images'];
+
+  const copyOne = async (request: FastifyRequest, reply: FastifyReply) => {
+    const org = orgOf(request);
+    const overwrite = parseOverwrite(header(request, 'overwrite'));
+    const destination = await copyDestination(deps, request.server.authenticator, principalOf(request), org, header(request, 'destination'));
+    const outcome = await copyImage(deps, org, (request.params as { hash: string }).hash, destination, overwrite);
+    return outcome === 'created' ? sendJson(reply, 201, {}) : reply.code(204).send();
+  };
+  const copySchema = { tags, summary: 'Copy an image to the organization in the Destination header (Overwrite: F keeps an existing one)', params: OrgHashParams };
+  app.route({ method: 'COPY', url: '/sourceimages/:org/:hash', config: { access: inOrg('images:read') }, schema: copySchema, handler: copyOne });
+  app.post('/sourceimages/:org/:hash/copy', { config: { access: inOrg('images:read') }, schema: copySchema, handler: copyOne });
+
+  app.post('/sourceimages/:org/copy', {
+    config: { access: inOrg('images:read') },
+    schema: { tags, summary: 'Copy up to 100 images (JSON array of hashes) to the Destination organization', params: OrgParams },
+    handler: async (request, reply) => {
+      const org = orgOf(request);
+      const overwrite = parseOverwrite(header(request, 'overwrite'));
+      const destination = await copyDestination(deps, request.server.authenticator, principalOf(request), org, header(request, 'destination'));
+      const body = jsonBody(request.body);
+      return sendJson(reply, 200, await copyImages(deps, org, body === NO_BODY ? undefined : body, destination, overwrite));
+    },
+  });
+
+  app.put('/sourceimages/:org/:hash/options/protected', {
+    config: { access: inOrg('images:write') },
+    schema: { tags, summary: 'Protect (true) or unprotect (false): a change makes the image with the other hash (Location)', params: OrgHashParams, response: { 200: SourceImageSchema, 201: SourceImageSchema } },
+    handler: async (request, reply) => {
+      const org = orgOf(request);
+      const body = jsonBody(request.body);
+      const deletePrevious = booleanParam(request.query as Record<string, string>, 'deletePrevious');
+      const result = await setProtected(deps, org, (request.params as { hash: string }).hash, body === NO_BODY ? undefined : body, deletePrevious);
+      reply.header('location', `/sourceimages/${org.name}/${result.image.hash}`);
+      return sendJson(reply, result.changed ? 201 : 200, sourceImageJson(result.image, org));
+    },
+  });
+}

@@ -1,0 +1,112 @@
+// /users, /user, /user/apikeys[...] (spec §6.1, §6.4).
+
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import {
+  addKey,
+  currentKey,
+  deleteKey,
+  describeUser,
+  issueToken,
+  keyJson,
+  listKeys,
+  signUp,
+} from '../service/accounts.ts';
+import type { ServiceDeps } from '../service/deps.ts';
+import { global } from './access.ts';
+import { principalOf } from './auth.ts';
+import { jsonBody, NO_BODY } from './body.ts';
+import { sendJson } from './reply.ts';
+import { booleanParam } from './sourceimages.ts';
+import { OrigoError } from '../errors.ts';
+
+export function registerUserRoutes(app: FastifyInstance, deps: ServiceDeps, tokenSecret: Buffer): void {
+  const tags = ['users'];
+
+  app.post('/users', {
+    // Public so that open sign-up works without a key; rate limited per address.
+    config: { access: { public: true, limited: true } },
+    schema: { tags, summary: 'Create a user and its organization (root key, or ORIGO_OPEN_SIGNUP=true); the key is shown once' },
+    handler: async (request, reply) => {
+      const key = request.headers['api-key'];
+      const principal =
+        typeof key === 'string' && key.trim() !== '' ? await request.server.authenticator.fromApiKey(key.trim()) : undefined;
+      if (typeof key === 'string' && key.trim() !== '' && !principal) {
+        throw new OrigoError('ORIGO_ERR_AUTH_INVALID_KEY', 'The API key is not valid', { extra: { invalid_authentication: true } });
+      }
+      const body = jsonBody(request.body);
+      return sendJson(reply, 200, await signUp(deps, principal, body === NO_BODY ? undefined : body));
+    },
+  });
+
+  app.get('/user', {
+    config: { access: global('user:read') },
+    schema: { tags, summary: 'The calling user; its API keys unless it may not manage them' },
+    handler: async (request, reply) => {
+      const principal = principalOf(request);
+      const mayManage = await request.server.authenticator.mayManageKeys(principal);
+      return sendJson(reply, 200, await describeUser(deps, principal, mayManage));
+    },
+  });
+
+  app.get('/user/apikeys', {
+    config: { access: global('user:keys') },
+    schema: { tags, summary: 'The API keys of the calling user (never the keys themselves)' },
+    handler: async (request, reply) => sendJson(reply, 200, (await listKeys(deps, principalOf(request))).map(keyJson)),
+  });
+
+  app.post('/user/apikeys', {
+    config: { access: global('user:keys') },
+    schema: { tags, summary: 'Add an API key (at most 5); the key is shown once' },
+    handler: async (request, reply) => {
+      const body = jsonBody(request.body);
+      return sendJson(reply, 200, await addKey(deps, principalOf(request), body === NO_BODY ? undefined : body));
+    },
+  });
+
+  app.get('/user/apikeys/current', {
+    config: { access: global('user:read') },
+    schema: { tags, summary: 'The API key of this request' },
+    handler: async (request, reply) => sendJson(reply, 200, keyJson(await currentKey(deps, principalOf(request)))),
+  });
+
+  app.delete('/user/apikeys/:id', {
+    config: { access: global('user:keys') },
+    schema: { tags, summary: 'Delete an API key (not the one in use)', params: Type.Object({ id: Type.String() }) },
+    handler: async (request, reply) => {
+      await deleteKey(deps, principalOf(request), (request.params as { id: string }).id);
+      return reply.code(204).send();
+    },
+  });
+
+  app.get('/user/apikeys/token', {
+    config: { access: global('user:read') },
+    schema: {
+      tags,
+      summary: 'A JWT for Authorization: Bearer (expires_in, renewable, no_ip_protection, ips)',
+      querystring: Type.Object({
+        expires_in: Type.Optional(Type.String()),
+        renewable: Type.Optional(Type.String()),
+        no_ip_protection: Type.Optional(Type.String()),
+        ips: Type.Optional(Type.String()),
+      }),
+    },
+    handler: async (request, reply) => {
+      const query = request.query as Record<string, string | undefined>;
+      const result = await issueToken(
+        deps,
+        principalOf(request),
+        {
+          expiresIn: query['expires_in'],
+          renewable: booleanParam(query, 'renewable'),
+          noIpProtection: booleanParam(query, 'no_ip_protection'),
+          ips: query['ips'],
+        },
+        request.ip,
+        tokenSecret,
+      );
+      return sendJson(reply, 200, result);
+    },
+  });
+}
+

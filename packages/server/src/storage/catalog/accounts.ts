@@ -1,0 +1,78 @@
+// Users, API keys, memberships and server settings: who may do what in which
+// organization. storage/catalog/sql/sql-accounts.ts implements it on the
+// same database as the catalog.
+
+export const ROLES = [
+  'admin',
+  'write',
+  'read',
+  'upload',
+  'sourceimages:read',
+  'sourceimages:write',
+  'sourceimages:unlock',
+  'sourceimages:download:protected',
+  'billing:read',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface User {
+  id: string;
+  email: string | null;
+  created: Date;
+}
+
+export interface ApiKeyRecord {
+  id: string;
+  userId: string;
+  comment: string | null;
+  created: Date;
+  accessed: Date | null;
+}
+
+export interface Membership {
+  orgId: number;
+  userId: string;
+  email: string | null;
+  roles: Role[];
+  active: boolean;
+  comment: string | null;
+  created: Date;
+}
+
+export interface NewAccount {
+  email: string | null;
+  /** Hex SHA-256 of the new key. */
+  keyDigest: string;
+  keyComment: string | null;
+  /** A membership to create with the user, in the same transaction. */
+  membership?: { orgId: number; roles: Role[]; comment: string | null };
+}
+
+export type PutMembershipResult =
+  | { membership: Membership; outcome: 'created' | 'updated' | 'unchanged' }
+  | 'user_not_found'
+  | 'last_admin';
+
+export interface Accounts {
+  /** Creates a user with one API key (and optionally a membership) atomically. */
+  createAccount(account: NewAccount, now: Date): Promise<{ user: User; key: ApiKeyRecord; membership?: Membership }>;
+  findUser(id: string): Promise<User | undefined>;
+  /** The key with this digest and its user. */
+  findKeyByDigest(digestHex: string): Promise<{ key: ApiKeyRecord; user: User } | undefined>;
+  findKeyById(keyId: string): Promise<{ key: ApiKeyRecord; user: User } | undefined>;
+  listKeys(userId: string): Promise<ApiKeyRecord[]>;
+  /** Adds a key unless the user has `maxKeys` already. */
+  addKey(userId: string, digestHex: string, comment: string | null, now: Date, maxKeys: number): Promise<ApiKeyRecord | 'too_many'>;
+  deleteKey(userId: string, keyId: string): Promise<boolean>;
+  touchKey(keyId: string, now: Date): Promise<void>;
+
+  findMembership(orgId: number, userId: string): Promise<Membership | undefined>;
+  listMemberships(orgId: number): Promise<Membership[]>;
+  listMembershipsOfUser(userId: string): Promise<Membership[]>;
+  /** Creates or changes roles; refused when it would leave the org without an active admin. */
+  putMembership(orgId: number, userId: string, roles: Role[], comment: string | null | undefined, now: Date): Promise<PutMembershipResult>;
+  deleteMembership(orgId: number, userId: string): Promise<'ok' | 'not_found' | 'last_admin'>;
+
+  /** A server-wide setting, created with `make()` the first time it is asked for. */
+  setting(name: string, make: () => string): Promise<string>;
+}

@@ -1,0 +1,53 @@
+import { type Kysely, sql } from 'kysely';
+import type { Dialect } from '../schema.ts';
+
+// biome-ignore lint/suspicious/noExplicitAny: migrations run against whatever schema came before.
+type AnyDb = Kysely<any>;
+
+/** Users, their API keys (SHA-256 digests only), memberships with roles, and server settings. */
+export function tenancy(dialect: Dialect) {
+  const bigint = dialect === 'postgres' ? 'bigint' : 'integer';
+  return {
+    async up(db: AnyDb): Promise<void> {
+      await db.schema
+        .createTable('users')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('email', 'text')
+        .addColumn('created', sql.raw(bigint), (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('users_email').on('users').column('email').execute();
+
+      await db.schema
+        .createTable('api_keys')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('digest', 'text', (c) => c.notNull().unique())
+        .addColumn('comment', 'text')
+        .addColumn('created', sql.raw(bigint), (c) => c.notNull())
+        .addColumn('accessed', sql.raw(bigint))
+        .execute();
+      await db.schema.createIndex('api_keys_user').on('api_keys').column('user_id').execute();
+
+      await db.schema
+        .createTable('memberships')
+        .addColumn('org_id', sql.raw(bigint), (c) => c.notNull().references('organizations.id'))
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('roles', 'text', (c) => c.notNull())
+        .addColumn('active', 'integer', (c) => c.notNull().defaultTo(1))
+        .addColumn('comment', 'text')
+        .addColumn('created', sql.raw(bigint), (c) => c.notNull())
+        .addPrimaryKeyConstraint('memberships_pk', ['org_id', 'user_id'])
+        .execute();
+      await db.schema.createIndex('memberships_user').on('memberships').column('user_id').execute();
+
+      await db.schema
+        .createTable('settings')
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .execute();
+    },
+    async down(db: AnyDb): Promise<void> {
+      for (const table of ['settings', 'memberships', 'api_keys', 'users']) await db.schema.dropTable(table).execute();
+    },
+  };
+}
