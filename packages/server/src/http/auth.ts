@@ -10,6 +10,7 @@ import type { ServiceDeps } from '../service/deps.ts';
 import { requireOrganization } from '../service/organizations.ts';
 import type { RateLimiter } from '../service/rate-limit.ts';
 import type { Organization } from '../storage/catalog/catalog.ts';
+import type { Access } from './access.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -18,6 +19,8 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     authenticator: Authenticator;
+    /** Every route with its declared access: the source of the access matrix test. */
+    routeTable: { method: string; url: string; access: Access }[];
   }
 }
 
@@ -52,10 +55,16 @@ export function registerAuth(app: FastifyInstance, deps: ServiceDeps, auth: Auth
   app.decorateRequest('principal', undefined);
   app.decorateRequest('organization', undefined);
   app.decorate('authenticator', auth);
+  const routeTable: { method: string; url: string; access: Access }[] = [];
+  app.decorate('routeTable', routeTable);
 
   app.addHook('onRoute', (route) => {
-    if (!route.config?.access) {
+    const access = route.config?.access;
+    if (!access) {
       throw new Error(`route ${String(route.method)} ${route.url} declares no access`);
+    }
+    for (const method of Array.isArray(route.method) ? route.method : [route.method]) {
+      routeTable.push({ method: String(method), url: route.url, access });
     }
   });
 

@@ -1,0 +1,568 @@
+// User metadata over HTTP (spec §2.6-2.12, §3): the seven endpoints, the
+// types, the body shapes clients send, locking, refusals that change
+// nothing, and the typed search index rows kept beside the JSON.
+
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import sharp from 'sharp';
+import { api, createOrg, imageCount, startServer, type TestServer, upload } from './helpers.ts';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startServer();
+  await createOrg(server);
+});
+afterAll(() => server.close());
+
+/** A lossless image whose pixels carry `seed`, so every seed gives different bytes. */
+function uniquePng(seed: number, width = 40, height = 30): Promise<Buffer> {
+  const pixels = Buffer.alloc(width * height * 3, 128);
+  pixels.writeUInt32BE(seed >>> 0, 0);
+  return sharp(pixels, { raw: { width, height, channels: 3 } }).png().toBuffer();
+}
+
+let seed = 1000;
+async function newImage(): Promise<string> {
+  const res = await upload(server, 'acme', [{ name: 'a.png', bytes: await uniquePng(seed++) }]);
+  expect(res.status).toBe(200);
+  return res.json.items[0].hash;
+}
+
+const base = (hash: string) => `/sourceimages/acme/${hash}/meta/user`;
+
+async function getMeta(hash: string): Promise<Record<string, unknown>> {
+  const res = await api(server, 'GET', base(hash));
+  expect(res.status).toBe(200);
+  return res.json;
+}
+
+function send(method: string, pathname: string, body: string | Uint8Array, contentType?: string) {
+  const headers: Record<string, string> = {};
+  if (contentType !== undefined) headers['content-type'] = contentType;
+  return api(server, method, pathname, { body, headers });
+}
+
+/** JSON sent as bytes: fetch then adds no content type at all. */
+const rawJson = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
+
+interface Row {
+  name: string;
+  type: string;
+  seq: number;
+  str: string | null;
+  num: number | null;
+}
+
+/** The typed index rows of an image, read from the SQLite file itself. */
+function indexRowsOf(hash: string): Row[] {
+  const db = new Database(path.join(server.dataDir, 'origo.sqlite'), { readonly: true, fileMustExist: true });
+  try {
+    return db
+      .prepare(
+        `SELECT f.name, f.type, f.seq, f.str, f.num FROM user_fields f JOIN images i ON i.id = f.image_id
+         WHERE i.hash = ? ORDER BY f.name, f.seq`,
+      )
+      .all(hash) as Row[];
+  } finally {
+    db.close();
+  }
+}
+
+async function lock(hash: string, locked: boolean) {
+  const res = await api(server, 'PUT', `/sourceimages/acme/${hash}/options/locked`, { body: JSON.stringify(locked) });
+  expect(res.status).toBe(200);
+  expect(res.json.locked).toBe(locked);
+}
+
+const ALL_TYPES_BODY = {
+  title: 'Beach',
+  'str:plain': 42,
+  flag: true,
+  'text:desc': 'Hello World, hello again',
+  'int:rank': '-17',
+  'int:count': 3,
+  'double:score': '2.5',
+  'double:ratio': 0.25,
+  'date:taken': '2024-05-31T14:00:00.250+02:00',
+  'latlon:where': '47.38, 8.52',
+  'array:tags': ['a', 1, true],
+  'array_text:notes': 'Single note',
+};
+const ALL_TYPES_STORED = {
+  title: 'Beach',
+  plain: '42',
+  flag: 'true',
+  'text:desc': 'Hello World, hello again',
+  'int:rank': -17,
+  'int:count': 3,
+  'double:score': 2.5,
+  'double:ratio': 0.25,
+  'date:taken': '2024-05-31T12:00:00Z',
+  'latlon:where': '47.38,8.52',
+  'array:tags': ['a', '1', 'true'],
+  'array_text:notes': ['Single note'],
+};
+
+describe('reading', () => {
+  it('GET answers {} for an image without user metadata, as application/json', async () => {
+    const hash = await newImage();
+    const res = await api(server, 'GET', base(hash));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/json');
+    expect(res.text).toBe('{}');
+  });
+
+  it('GET of one field answers its JSON-encoded value with content-type application/json exactly', async () => {
+    const hash = await newImage();
+    expect((await send('PATCH', base(hash), JSON.stringify(ALL_TYPES_BODY))).status).toBe(204);
+    const cases: [string, string][] = [
+      ['title', '"Beach"'],
+      ['str:title', '"Beach"'],
+      ['plain', '"42"'],
+      ['rank', '-17'],
+      ['int:rank', '-17'],
+      ['double:score', '2.5'],
+      ['date:taken', '"2024-05-31T12:00:00Z"'],
+      ['latlon:where', '"47.38,8.52"'],
+      ['array:tags', '["a","1","true"]'],
+      ['text:desc', '"Hello World, hello again"'],
+    ];
+    for (const [name, body] of cases) {
+      const res = await api(server, 'GET', `${base(hash)}/${name}`);
+      expect(res.status, name).toBe(200);
+      expect(res.headers.get('content-type'), name).toBe('application/json');
+      expect(res.text, name).toBe(body);
+    }
+  });
+
+  it('GET of an unknown field, or with a prefix of another type, is 404', async () => {
+    const hash = await newImage();
+    expect((await send('PATCH', base(hash), JSON.stringify({ title: 'x' }))).status).toBe(204);
+    const missing = await api(server, 'GET', `${base(hash)}/nothing`);
+    expect(missing.status).toBe(404);
+    expect(missing.json.message).toContain('nothing');
+    expect((await api(server, 'GET', `${base(hash)}/int:title`)).status).toBe(404);
+  });
+});
+
+describe('writing', () => {
+  it('PATCH stores every type normalized and never changes the hash', async () => {
+    const hash = await newImage();
+    const before = await imageCount(server);
+    const res = await send('PATCH', base(hash), JSON.stringify(ALL_TYPES_BODY));
+    expect(res.status).toBe(204);
+    expect(res.text).toBe('');
+    expect(await getMeta(hash)).toEqual(ALL_TYPES_STORED);
+    const image = await api(server, 'GET', `/sourceimages/acme/${hash}`);
+    expect(image.status).toBe(200);
+    expect(image.json.hash).toBe(hash);
+    expect(image.json.user_metadata).toEqual(ALL_TYPES_STORED);
+    expect(await imageCount(server)).toBe(before);
+  });
+
+  it('PATCH merges: listed fields set, null deletes, others kept; a prefix replaces the field of that bare name', async () => {
+    const hash = await newImage();
+    await send('PATCH', base(hash), JSON.stringify({ a: 'one', b: 'two', c: 'three', foo: 'text' }));
+    expect((await send('PATCH', base(hash), JSON.stringify({ b: 'TWO', c: null, 'int:foo': 5, 'int:absent': null }))).status).toBe(204);
+    expect(await getMeta(hash)).toEqual({ a: 'one', b: 'TWO', 'int:foo': 5 });
+    // and back: str:foo replaces int:foo and is shown without prefix
+    await send('PATCH', base(hash), JSON.stringify({ 'str:foo': 'again' }));
+    expect(await getMeta(hash)).toEqual({ a: 'one', b: 'TWO', foo: 'again' });
+  });
+
+  it('PUT replaces everything and does not store null values', async () => {
+    const hash = await newImage();
+    await send('PATCH', base(hash), JSON.stringify({ a: 'one', b: 'two' }));
+    expect((await send('PUT', base(hash), JSON.stringify({ c: 'three', d: null, 'int:e': 1 }))).status).toBe(204);
+    expect(await getMeta(hash)).toEqual({ c: 'three', 'int:e': 1 });
+    expect((await send('PUT', base(hash), '{}')).status).toBe(204);
+    expect(await getMeta(hash)).toEqual({});
+  });
+
+  it('DELETE removes all user metadata', async () => {
+    const hash = await newImage();
+    await send('PATCH', base(hash), JSON.stringify({ a: 'one', 'int:b': 2 }));
+    const res = await api(server, 'DELETE', base(hash));
+    expect(res.status).toBe(204);
+    expect(await getMeta(hash)).toEqual({});
+    expect((await api(server, 'DELETE', base(hash))).status).toBe(204);
+  });
+
+  it('PUT of one field takes JSON or raw unquoted text; the path prefix sets the type', async () => {
+    const hash = await newImage();
+    const put = (name: string, body: string, type?: string) => send('PUT', `${base(hash)}/${name}`, body, type);
+    expect((await put('quoted', '"a JSON string"', 'application/json')).status).toBe(204);
+    expect((await put('raw', 'hello world', 'text/plain')).status).toBe(204);
+    expect((await put('untyped', 'no content type')).status).toBe(204);
+    expect((await send('PUT', `${base(hash)}/bytes`, new TextEncoder().encode('raw bytes'))).status).toBe(204);
+    expect((await put('number_as_str', '12')).status).toBe(204);
+    expect((await put('int:count', '12')).status).toBe(204);
+    expect((await put('double:score', '"2.5"')).status).toBe(204);
+    expect((await put('date:when', '2024-01-01T00:00:00+01:00')).status).toBe(204);
+    expect((await put('array:tags', '["x", 2]')).status).toBe(204);
+    expect((await put('array:one', 'single')).status).toBe(204);
+    expect(await getMeta(hash)).toEqual({
+      quoted: 'a JSON string',
+      raw: 'hello world',
+      untyped: 'no content type',
+      bytes: 'raw bytes',
+      number_as_str: '12',
+      'int:count': 12,
+      'double:score': 2.5,
+      'date:when': '2023-12-31T23:00:00Z',
+      'array:tags': ['x', '2'],
+      'array:one': ['single'],
+    });
+    // the prefix in the path replaces the field of that bare name
+    expect((await put('int:raw', '7')).status).toBe(204);
+    expect((await api(server, 'GET', `${base(hash)}/raw`)).text).toBe('7');
+    expect(await getMeta(hash)).toMatchObject({ 'int:raw': 7 });
+    expect(Object.keys(await getMeta(hash))).not.toContain('raw');
+  });
+
+  it('PUT of one field with null deletes it', async () => {
+    const hash = await newImage();
+    await send('PATCH', base(hash), JSON.stringify({ a: 'one', b: 'two' }));
+    expect((await send('PUT', `${base(hash)}/a`, 'null', 'application/json')).status).toBe(204);
+    expect(await getMeta(hash)).toEqual({ b: 'two' });
+  });
+
+  it('DELETE of one field answers 204, also when it is absent', async () => {
+    const hash = await newImage();
+    await send('PATCH', base(hash), JSON.stringify({ a: 'one', 'int:b': 2 }));
+    expect((await api(server, 'DELETE', `${base(hash)}/a`)).status).toBe(204);
+    expect((await api(server, 'DELETE', `${base(hash)}/int:b`)).status).toBe(204);
+    expect(await getMeta(hash)).toEqual({});
+    expect((await api(server, 'DELETE', `${base(hash)}/a`)).status).toBe(204);
+    expect((await api(server, 'DELETE', `${base(hash)}/never_there`)).status).toBe(204);
+  });
+
+  it('works through the short hash too', async () => {
+    const hash = await newImage();
+    const short = (await api(server, 'GET', `/sourceimages/acme/${hash}`)).json.short_hash as string;
+    expect((await send('PATCH', base(short), JSON.stringify({ a: 'x' }))).status).toBe(204);
+    expect(await getMeta(hash)).toEqual({ a: 'x' });
+  });
+});
+
+describe('body shapes', () => {
+  it.each([
+    ['no content type', undefined],
+    ['text/plain', 'text/plain'],
+    ['application/json', 'application/json'],
+    ['application/json; charset=utf-8', 'application/json; charset=utf-8'],
+    ['application/x-www-form-urlencoded', 'application/x-www-form-urlencoded'],
+  ])('PATCH and PUT read a JSON body sent with %s', async (_label, contentType) => {
+    const hash = await newImage();
+    expect((await send('PATCH', base(hash), rawJson({ a: 'one' }), contentType)).status).toBe(204);
+    expect((await send('PUT', `${base(hash)}/b`, rawJson('two'), contentType)).status).toBe(204);
+    expect(await getMeta(hash)).toEqual({ a: 'one', b: 'two' });
+    expect((await send('PUT', base(hash), rawJson({ c: 'three' }), contentType)).status).toBe(204);
+    expect(await getMeta(hash)).toEqual({ c: 'three' });
+  });
+
+  it('an empty body labelled application/json is no body: refused where a body is needed, fine elsewhere', async () => {
+    const hash = await newImage();
+    await send('PATCH', base(hash), JSON.stringify({ a: 'one' }));
+    for (const method of ['PUT', 'PATCH']) {
+      const res = await send(method, base(hash), '', 'application/json');
+      expect(res.status, method).toBe(400);
+      expect(res.json.message).toMatch(/needs a JSON body/);
+    }
+    const field = await send('PUT', `${base(hash)}/a`, '', 'application/json');
+    expect(field.status).toBe(400);
+    expect(field.json.message).toContain('a');
+    expect(await getMeta(hash)).toEqual({ a: 'one' });
+    expect((await send('DELETE', `${base(hash)}/a`, '', 'application/json')).status).toBe(204);
+    expect((await send('DELETE', base(hash), '', 'application/json')).status).toBe(204);
+  });
+});
+
+describe('unknown images and locked images', () => {
+  const missing = 'ffffffffffffffffffffffffffffffffffffffff';
+  it.each([
+    ['GET', '', undefined],
+    ['PUT', '', '{"a":"b"}'],
+    ['PATCH', '', '{"a":"b"}'],
+    ['DELETE', '', undefined],
+    ['GET', '/a', undefined],
+    ['PUT', '/a', '"b"'],
+    ['DELETE', '/a', undefined],
+  ])('%s meta/user%s on an unknown image is 404', async (method, suffix, body) => {
+    const res = await api(server, method, `${base(missing)}${suffix}`, body === undefined ? {} : { body });
+    expect(res.status).toBe(404);
+    expect(res.json.message).toContain(missing);
+  });
+
+  it('answers 404 for a deleted image', async () => {
+    const hash = await newImage();
+    expect((await api(server, 'DELETE', `/sourceimages/acme/${hash}`)).status).toBe(204);
+    expect((await api(server, 'GET', base(hash))).status).toBe(404);
+    expect((await send('PATCH', base(hash), '{"a":"b"}')).status).toBe(404);
+  });
+
+  it('refuses every write on a locked image with 403 and changes nothing', async () => {
+    const hash = await newImage();
+    await send('PATCH', base(hash), JSON.stringify({ keep: 'me', 'int:n': 1 }));
+    const rowsBefore = indexRowsOf(hash);
+    await lock(hash, true);
+    const writes: [string, string, string | undefined][] = [
+      ['PUT', base(hash), '{"a":"b"}'],
+      ['PATCH', base(hash), '{"a":"b"}'],
+      ['PATCH', base(hash), '{"keep":null}'],
+      ['DELETE', base(hash), undefined],
+      ['PUT', `${base(hash)}/a`, '"b"'],
+      ['PUT', `${base(hash)}/keep`, 'null'],
+      ['DELETE', `${base(hash)}/keep`, undefined],
+      ['DELETE', `${base(hash)}/absent`, undefined],
+    ];
+    for (const [method, pathname, body] of writes) {
+      const res = await api(server, method, pathname, body === undefined ? {} : { body });
+      expect(res.status, `${method} ${pathname}`).toBe(403);
+      expect(res.json.message).toMatch(/locked/);
+    }
+    expect(await getMeta(hash)).toEqual({ keep: 'me', 'int:n': 1 });
+    expect((await api(server, 'GET', `${base(hash)}/keep`)).text).toBe('"me"');
+    expect(indexRowsOf(hash)).toEqual(rowsBefore);
+    await lock(hash, false);
+    expect((await send('PATCH', base(hash), '{"a":"b"}')).status).toBe(204);
+    expect(await getMeta(hash)).toEqual({ keep: 'me', 'int:n': 1, a: 'b' });
+  });
+});
+
+describe('refusals change nothing', () => {
+  let hash: string;
+  const STORED = { keep: 'me', 'int:n': 1, 'array:tags': ['x'] };
+  let rowsBefore: Row[];
+  beforeAll(async () => {
+    hash = await newImage();
+    expect((await send('PUT', base(hash), JSON.stringify(STORED))).status).toBe(204);
+    rowsBefore = indexRowsOf(hash);
+  });
+
+  async function expectUnchanged() {
+    expect(await getMeta(hash)).toEqual(STORED);
+    expect(indexRowsOf(hash)).toEqual(rowsBefore);
+  }
+
+  const badFields: [string, unknown][] = [
+    ['Title', 'x'],
+    ['my-field', 'x'],
+    ['my.field', 'x'],
+    ['my field', 'x'],
+    ['a'.repeat(55), 'x'],
+    ['foo:bar', 'x'],
+    ['int:', 1],
+    ['int:n', 1.5],
+    ['int:n', 'abc'],
+    ['int:n', 2 ** 53],
+    ['date:d', '2024-05-31'],
+    ['date:d', '2024-05-31 12:00:00Z'],
+    ['date:d', '2024-02-30T00:00:00Z'],
+    ['date:d', '2024-05-31T25:00:00Z'],
+    ['date:d', 'tomorrow'],
+    ['date:d', 1_717_156_800],
+    ['latlon:l', '91,0'],
+    ['latlon:l', '-91,0'],
+    ['latlon:l', '0,181'],
+    ['latlon:l', '0,-180.5'],
+    ['latlon:l', 'somewhere'],
+    ['array:a', [{ a: 1 }]],
+    ['array:a', [['nested']]],
+    ['array_text:a', [{ a: 1 }]],
+    ['keep', { an: 'object' }],
+    ['keep', ['an', 'array']],
+    ['keep', 'x'.repeat(32_767)],
+    ['double:d', 'abc'],
+  ];
+
+  it.each(badFields)('PATCH with %j = %j is 400 naming the key', async (key, value) => {
+    const res = await send('PATCH', base(hash), JSON.stringify({ [key]: value }));
+    expect(res.status).toBe(400);
+    expect(res.json.message).toContain(JSON.stringify(key));
+    await expectUnchanged();
+  });
+
+  it.each(badFields)('PUT with %j = %j is 400 and keeps the old metadata', async (key, value) => {
+    const res = await send('PUT', base(hash), JSON.stringify({ fine: 'x', [key]: value }));
+    expect(res.status).toBe(400);
+    expect(res.json.message).toContain(JSON.stringify(key));
+    await expectUnchanged();
+  });
+
+  it.each(badFields.filter(([key]) => !key.includes(' ') && key.length < 60))('PUT of the single field %j = %j is 400', async (key, value) => {
+    const res = await send('PUT', `${base(hash)}/${key}`, JSON.stringify(value));
+    expect(res.status).toBe(400);
+    expect(res.json.message).toContain(key);
+    await expectUnchanged();
+  });
+
+  it('a PATCH with nine good fields and one bad one applies none of them', async () => {
+    const body: Record<string, unknown> = {};
+    for (let i = 0; i < 9; i++) body[`good_${i}`] = `value ${i}`;
+    body['int:bad'] = 1.5;
+    body['keep'] = 'changed';
+    const res = await send('PATCH', base(hash), JSON.stringify(body));
+    expect(res.status).toBe(400);
+    expect(res.json.message).toContain('int:bad');
+    await expectUnchanged();
+  });
+
+  it('a bad field name in the path is 400 naming it, for GET, PUT and DELETE', async () => {
+    for (const method of ['GET', 'PUT', 'DELETE']) {
+      const res = await api(server, method, `${base(hash)}/Bad-Name`, method === 'PUT' ? { body: '"x"' } : {});
+      expect(res.status, method).toBe(400);
+      expect(res.json.message).toContain('Bad-Name');
+    }
+    await expectUnchanged();
+  });
+
+  it.each([['{"a": '], ['not json'], ["{'a': 'b'}"], ['{"a":"b"} trailing']])('a non-JSON body %j on PUT and PATCH is 400', async (body) => {
+    for (const method of ['PUT', 'PATCH']) {
+      const res = await send(method, base(hash), body, 'application/json');
+      expect(res.status, method).toBe(400);
+      expect(res.json.message).toMatch(/not valid JSON/);
+    }
+    await expectUnchanged();
+  });
+
+  it.each([['[]'], ['["a"]'], ['"text"'], ['5'], ['null'], ['true']])('a JSON body %s that is not an object is 400', async (body) => {
+    for (const method of ['PUT', 'PATCH']) {
+      const res = await send(method, base(hash), body, 'application/json');
+      expect(res.status, method).toBe(400);
+      expect(res.json.message).toMatch(/JSON object/);
+    }
+    await expectUnchanged();
+  });
+
+  it('a 1 MB body is refused with 413 and a message about the size', async () => {
+    const body = JSON.stringify({ big: 'x'.repeat(1024 * 1024) });
+    for (const method of ['PUT', 'PATCH']) {
+      const res = await send(method, base(hash), body, 'application/json');
+      expect(res.status, method).toBe(413);
+      expect(res.json.message).toMatch(/larger than the limit/);
+    }
+    const field = await send('PUT', `${base(hash)}/keep`, 'x'.repeat(1024 * 1024), 'text/plain');
+    expect(field.status).toBe(413);
+    await expectUnchanged();
+  });
+
+  it('a 1 MB body made of many small fields is refused too', async () => {
+    const body: Record<string, string> = {};
+    for (let i = 0; i < 20_000; i++) body[`f${i}`] = 'x'.repeat(40);
+    const res = await send('PATCH', base(hash), JSON.stringify(body));
+    expect([400, 413]).toContain(res.status);
+    expect(res.json.message).toMatch(/larger than the limit|at most/);
+    await expectUnchanged();
+  });
+});
+
+describe('prototype-looking names', () => {
+  it('stores __proto__, constructor and prototype as plain keys and returns them', async () => {
+    const hash = await newImage();
+    const res = await send('PATCH', base(hash), '{"__proto__": "x", "constructor": "y", "prototype": "z"}');
+    expect(res.status).toBe(204);
+    const got = await api(server, 'GET', base(hash));
+    expect(got.text).toContain('"__proto__":"x"');
+    expect(Object.keys(got.json).sort()).toEqual(['__proto__', 'constructor', 'prototype']);
+    expect(Object.getOwnPropertyDescriptor(got.json, '__proto__')?.value).toBe('x');
+    expect(got.json.constructor).toBe('y');
+    expect((await api(server, 'GET', `${base(hash)}/__proto__`)).text).toBe('"x"');
+    expect((await api(server, 'GET', `${base(hash)}/constructor`)).text).toBe('"y"');
+    expect(indexRowsOf(hash).map((r) => [r.name, r.str])).toEqual([
+      ['__proto__', 'x'],
+      ['constructor', 'y'],
+      ['prototype', 'z'],
+    ]);
+    // single-field writes and deletes on those names
+    expect((await send('PUT', `${base(hash)}/__proto__`, 'raw value')).status).toBe(204);
+    expect((await send('PUT', `${base(hash)}/int:constructor`, '3')).status).toBe(204);
+    expect((await api(server, 'DELETE', `${base(hash)}/prototype`)).status).toBe(204);
+    expect((await api(server, 'GET', base(hash))).text).toBe('{"__proto__":"raw value","int:constructor":3}');
+  });
+
+  it('refuses an object under __proto__ and pollutes no prototype', async () => {
+    const hash = await newImage();
+    await send('PATCH', base(hash), JSON.stringify({ keep: 'me' }));
+    for (const method of ['PATCH', 'PUT']) {
+      const res = await send(method, base(hash), '{"__proto__": {"polluted": "yes"}}');
+      expect(res.status, method).toBe(400);
+      expect(res.json.message).toContain('__proto__');
+    }
+    const field = await send('PUT', `${base(hash)}/__proto__`, '{"polluted": "yes"}');
+    expect(field.status).toBe(400);
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+    expect(Object.prototype).not.toHaveProperty('polluted');
+    expect(await getMeta(hash)).toEqual({ keep: 'me' });
+    // The server still works normally for other objects afterwards.
+    expect((await api(server, 'GET', `/sourceimages/acme/${hash}`)).json.user_metadata).toEqual({ keep: 'me' });
+  });
+});
+
+describe('the typed search index', () => {
+  it('has one row per scalar, per array element and per text token, matching the metadata', async () => {
+    const hash = await newImage();
+    await send('PATCH', base(hash), JSON.stringify(ALL_TYPES_BODY));
+    expect(indexRowsOf(hash)).toEqual([
+      { name: 'count', type: 'int', seq: 0, str: null, num: 3 },
+      { name: 'desc', type: 'text', seq: 0, str: 'hello', num: null },
+      { name: 'desc', type: 'text', seq: 1, str: 'world', num: null },
+      { name: 'desc', type: 'text', seq: 2, str: 'again', num: null },
+      { name: 'flag', type: 'str', seq: 0, str: 'true', num: null },
+      { name: 'notes', type: 'array_text', seq: 0, str: 'single', num: null },
+      { name: 'notes', type: 'array_text', seq: 1, str: 'note', num: null },
+      { name: 'plain', type: 'str', seq: 0, str: '42', num: null },
+      { name: 'rank', type: 'int', seq: 0, str: null, num: -17 },
+      { name: 'ratio', type: 'double', seq: 0, str: null, num: 0.25 },
+      { name: 'score', type: 'double', seq: 0, str: null, num: 2.5 },
+      { name: 'tags', type: 'array', seq: 0, str: 'a', num: null },
+      { name: 'tags', type: 'array', seq: 1, str: '1', num: null },
+      { name: 'tags', type: 'array', seq: 2, str: 'true', num: null },
+      { name: 'taken', type: 'date', seq: 0, str: '2024-05-31T12:00:00Z', num: Date.UTC(2024, 4, 31, 12, 0, 0) },
+      { name: 'title', type: 'str', seq: 0, str: 'Beach', num: null },
+      { name: 'where', type: 'latlon', seq: 0, str: '47.38,8.52', num: null },
+    ]);
+  });
+
+  it('follows PATCH, PUT of a field, DELETE of a field, PUT and DELETE of everything', async () => {
+    const hash = await newImage();
+    await send('PATCH', base(hash), JSON.stringify({ a: 'one', 'array:tags': ['x', 'y'], 'text:t': 'Big Cat' }));
+    expect(indexRowsOf(hash).map((r) => `${r.name}:${r.str}`)).toEqual(['a:one', 't:big', 't:cat', 'tags:x', 'tags:y']);
+
+    await send('PATCH', base(hash), JSON.stringify({ 'array:tags': null, 'int:a': 5 }));
+    expect(indexRowsOf(hash)).toEqual([
+      { name: 'a', type: 'int', seq: 0, str: null, num: 5 },
+      { name: 't', type: 'text', seq: 0, str: 'big', num: null },
+      { name: 't', type: 'text', seq: 1, str: 'cat', num: null },
+    ]);
+
+    await send('PUT', `${base(hash)}/date:when`, '2024-01-01T00:00:00Z');
+    expect(indexRowsOf(hash).find((r) => r.name === 'when')).toEqual({
+      name: 'when',
+      type: 'date',
+      seq: 0,
+      str: '2024-01-01T00:00:00Z',
+      num: Date.UTC(2024, 0, 1),
+    });
+
+    await api(server, 'DELETE', `${base(hash)}/t`);
+    expect(indexRowsOf(hash).map((r) => r.name)).toEqual(['a', 'when']);
+
+    await send('PUT', base(hash), JSON.stringify({ 'double:d': -0.5 }));
+    expect(indexRowsOf(hash)).toEqual([{ name: 'd', type: 'double', seq: 0, str: null, num: -0.5 }]);
+
+    await api(server, 'DELETE', base(hash));
+    expect(indexRowsOf(hash)).toEqual([]);
+  });
+
+  it('keeps the rows of other images apart', async () => {
+    const one = await newImage();
+    const two = await newImage();
+    await send('PATCH', base(one), JSON.stringify({ a: 'one' }));
+    await send('PATCH', base(two), JSON.stringify({ a: 'two' }));
+    await api(server, 'DELETE', base(one));
+    expect(indexRowsOf(one)).toEqual([]);
+    expect(indexRowsOf(two)).toEqual([{ name: 'a', type: 'str', seq: 0, str: 'two', num: null }]);
+  });
+});
