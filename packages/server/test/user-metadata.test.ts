@@ -37,7 +37,7 @@ async function getMeta(hash: string): Promise<Record<string, unknown>> {
   return res.json;
 }
 
-function send(method: string, pathname: string, body: string | Uint8Array, contentType?: string) {
+function send(method: string, pathname: string, body: BodyInit, contentType?: string) {
   const headers: Record<string, string> = {};
   if (contentType !== undefined) headers['content-type'] = contentType;
   return api(server, method, pathname, { body, headers });
@@ -202,6 +202,7 @@ describe('writing', () => {
     expect((await put('date:when', '2024-01-01T00:00:00+01:00')).status).toBe(204);
     expect((await put('array:tags', '["x", 2]')).status).toBe(204);
     expect((await put('array:one', 'single')).status).toBe(204);
+    expect((await put('int%3Aencoded', '5')).status).toBe(204);
     expect(await getMeta(hash)).toEqual({
       quoted: 'a JSON string',
       raw: 'hello world',
@@ -213,6 +214,7 @@ describe('writing', () => {
       'date:when': '2023-12-31T23:00:00Z',
       'array:tags': ['x', '2'],
       'array:one': ['single'],
+      'int:encoded': 5,
     });
     // the prefix in the path replaces the field of that bare name
     expect((await put('int:raw', '7')).status).toBe(204);
@@ -564,5 +566,16 @@ describe('the typed search index', () => {
     await api(server, 'DELETE', base(one));
     expect(indexRowsOf(one)).toEqual([]);
     expect(indexRowsOf(two)).toEqual([{ name: 'a', type: 'str', seq: 0, str: 'two', num: null }]);
+  });
+});
+
+describe('raw single-field values for string fields', () => {
+  it('keeps the text as sent when an unquoted string value looks like a number', async () => {
+    const hash = await newImage();
+    expect((await send('PUT', `${base(hash)}/price`, '1.50', 'text/plain')).status).toBe(204);
+    expect((await send('PUT', `${base(hash)}/text:code`, '12345678901234567890', 'text/plain')).status).toBe(204);
+    expect((await send('PUT', `${base(hash)}/flag`, 'true')).status).toBe(204);
+    expect((await send('PUT', `${base(hash)}/int:count`, '7')).status).toBe(204);
+    expect(await getMeta(hash)).toEqual({ price: '1.50', 'text:code': '12345678901234567890', flag: 'true', 'int:count': 7 });
   });
 });

@@ -38,3 +38,9 @@ export function jsonOrRawBody(body: unknown): unknown {
     return s;
   }
 }
+
+/** The body as trimmed text ('' when empty). */
+export function rawText(body: unknown): string {
+  const s = text(body);
+  return s === NO_BODY ? '' : s.trim();
+}

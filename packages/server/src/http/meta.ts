@@ -8,7 +8,8 @@ import { getImage } from '../service/images.ts';
 import type { Organization } from '../storage/catalog/catalog.ts';
 import { inOrg } from './access.ts';
 import { orgOf } from './auth.ts';
-import { jsonBody, jsonOrRawBody, NO_BODY } from './body.ts';
+import { jsonBody, jsonOrRawBody, NO_BODY, rawText } from './body.ts';
+import { parseFieldKey } from '../images/user-metadata.ts';
 import { sendJson } from './reply.ts';
 import { OrgHashParams, SourceImageSchema } from './schemas.ts';
 import { booleanParam } from './sourceimages.ts';
@@ -103,8 +104,12 @@ export function registerMetaRoutes(app: FastifyInstance, deps: ServiceDeps): voi
     schema: { tags, summary: 'Set one field: a JSON value or raw text; null deletes', params: FieldParamsSchema },
     handler: async (request, reply) => {
       const { hash, name } = request.params as FieldParams;
-      const value = jsonOrRawBody(request.body);
+      let value = jsonOrRawBody(request.body);
       if (value === NO_BODY) throw new OrigoError('ORIGO_ERR_REQUEST_BAD_BODY', `The body must be the value of field ${name}`);
+      // rokka.js sends string values unquoted: for a string field, `1.50` means the text "1.50", not the number 1.5.
+      if ((typeof value === 'number' || typeof value === 'boolean') && ['str', 'text'].includes(parseFieldKey(name).type)) {
+        value = rawText(request.body);
+      }
       await userMetadata.setField(deps, orgOf(request), hash, name, value);
       return reply.code(204).send();
     },

@@ -3,6 +3,7 @@
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { OrigoError } from '../errors.ts';
+import { encodeCursor, MAX_LIMIT, MAX_OFFSET_WINDOW, parseListingQuery } from '../images/search-query.ts';
 import type { ServiceDeps } from '../service/deps.ts';
 import {
   deleteByBinaryHash,
@@ -17,7 +18,7 @@ import {
 } from '../service/images.ts';
 import { createImages, stageUpload } from '../service/upload.ts';
 import type { ByteRange } from '../storage/blobs/blob-store.ts';
-import type { ImageList, ImageRecord, ListCursor, Organization } from '../storage/catalog/catalog.ts';
+import type { ImageRecord, Organization } from '../storage/catalog/catalog.ts';
 import { inOrg } from './access.ts';
 import { orgOf, requirePermission } from './auth.ts';
 import { jsonBody, jsonOrRawBody, NO_BODY } from './body.ts';
@@ -45,8 +46,6 @@ export function booleanParam(query: Query, name: string): boolean {
   throw new OrigoError('ORIGO_ERR_REQUEST_BAD_PARAMETER', `Query parameter ${name} must be true or false, got ${JSON.stringify(value)}`);
 }
 
-const MAX_LIMIT = 2000;
-const MAX_OFFSET_WINDOW = 10_000;
 
 function limitParam(query: Query): number {
   const value = one(query, 'limit');
@@ -56,33 +55,6 @@ function limitParam(query: Query): number {
   }
   return Number(value);
 }
-
-interface CursorState extends ListCursor {
-  deleted: boolean;
-}
-
-function encodeCursor(state: CursorState): string {
-  return Buffer.from(JSON.stringify({ v: 1, c: state.created, h: state.hash, d: state.deleted ? 1 : 0 })).toString('base64url');
-}
-
-function decodeCursor(value: string, deleted: boolean): ListCursor {
-  const bad = (why: string) =>
-    new OrigoError('ORIGO_ERR_REQUEST_BAD_PARAMETER', `offset ${JSON.stringify(value)} is not a cursor of this listing: ${why}`);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
-  } catch {
-    throw bad('it cannot be decoded');
-  }
-  const p = parsed as { v?: unknown; c?: unknown; h?: unknown; d?: unknown };
-  if (p.v !== 1 || typeof p.c !== 'number' || !Number.isSafeInteger(p.c) || typeof p.h !== 'string' || !/^[0-9a-f]{0,40}$/.test(p.h)) {
-    throw bad('it cannot be decoded');
-  }
-  if ((p.d === 1) !== deleted) throw bad('it was made for a listing with a different deleted= value');
-  return { created: p.c, hash: p.h };
-}
-
-const RESERVED = new Set(['limit', 'offset', 'deleted', 'binaryHash']);
 
 function listHref(org: Organization, query: Query, offset: string | undefined): string {
   const params = new URLSearchParams();
@@ -95,56 +67,34 @@ function listHref(org: Organization, query: Query, offset: string | undefined): 
   return `/sourceimages/${org.name}${qs ? `?${qs}` : ''}`;
 }
 
+/** GET /sourceimages/{org}: list and search (filters, sort, facets; docs/reference/search.md). */
 async function listRoute(deps: ServiceDeps, request: FastifyRequest, reply: FastifyReply) {
   const org = orgOf(request);
   const query = request.query as Query;
-  const limit = limitParam(query);
-  const binaryHash = one(query, 'binaryHash');
-  const offsetRaw = one(query, 'offset');
-  const numericOffset = offsetRaw !== undefined && /^\d+$/.test(offsetRaw) ? Number(offsetRaw) : undefined;
-  if (numericOffset !== undefined && numericOffset + limit > MAX_OFFSET_WINDOW) {
-    throw new OrigoError(
-      'ORIGO_ERR_REQUEST_BAD_PARAMETER',
-      `offset + limit must not exceed ${MAX_OFFSET_WINDOW}; page further with the cursor (pass the response's cursor as offset)`,
-    );
-  }
+  const { search, binaryHash } = parseListingQuery(query);
 
   if (binaryHash !== undefined) {
-    const list = await findByBinaryHash(deps, org, binaryHash, limit, numericOffset ?? 0);
+    const list = await findByBinaryHash(deps, org, binaryHash, search.limit, search.offset ?? 0);
     return sendJson(reply, 200, { total: list.total, items: list.items.map((i) => sourceImageJson(i, org)) });
   }
 
-  for (const key of Object.keys(query)) {
-    if (!RESERVED.has(key)) {
-      throw new OrigoError('ORIGO_ERR_SEARCH_BAD_PARAMETER', `Unknown query parameter ${JSON.stringify(key)}: listing accepts limit, offset, deleted and binaryHash`);
-    }
-  }
-  const deleted = booleanParam(query, 'deleted');
-  const after = offsetRaw !== undefined && numericOffset === undefined && offsetRaw !== '' ? decodeCursor(offsetRaw, deleted) : undefined;
+  const result = await listImages(deps, org, search);
+  const body: Record<string, unknown> = { total: result.total, items: result.items.map((i) => sourceImageJson(i, org)) };
+  if (search.facets.length > 0) body['facets'] = Object.fromEntries(result.facets.map((f) => [f.key, f.values]));
 
-  // One row more than asked tells whether a next page exists.
-  const list: ImageList = await listImages(deps, org, { deleted, limit: limit + 1, offset: numericOffset ?? 0, after });
-  const hasMore = list.items.length > limit;
-  const items = list.items.slice(0, limit);
-  const last = items[items.length - 1];
-  const body: Record<string, unknown> = { total: list.total, items: items.map((i) => sourceImageJson(i, org)) };
-
-  const cursor = last
-    ? encodeCursor({ created: last.created.getTime(), hash: last.hash, deleted })
-    : offsetRaw !== undefined && numericOffset === undefined && offsetRaw !== ''
-      ? offsetRaw
-      : encodeCursor({ created: -1, hash: '', deleted });
+  // The cursor points after the last row shown; an empty page keeps the cursor it was asked with.
+  const cursor = result.last ? encodeCursor(search, result.last) : (search.cursor ?? encodeCursor(search, undefined));
   const links: Record<string, { href: string }> = {};
-  if (numericOffset === undefined) {
+  if (search.offset === undefined) {
     body['cursor'] = cursor;
-    if (hasMore) links['next'] = { href: listHref(org, query, cursor) };
+    if (result.hasMore) links['next'] = { href: listHref(org, query, cursor) };
   } else {
-    if (hasMore) {
-      const next = numericOffset + limit;
-      links['next'] = { href: listHref(org, query, next + limit <= MAX_OFFSET_WINDOW ? String(next) : cursor) };
+    if (result.hasMore) {
+      const next = search.offset + search.limit;
+      links['next'] = { href: listHref(org, query, next + search.limit <= MAX_OFFSET_WINDOW ? String(next) : cursor) };
     }
-    if (numericOffset > 0) {
-      const prev = Math.max(0, numericOffset - limit);
+    if (search.offset > 0) {
+      const prev = Math.max(0, search.offset - search.limit);
       links['prev'] = { href: listHref(org, query, prev === 0 ? undefined : String(prev)) };
     }
   }
@@ -256,7 +206,7 @@ export function registerSourceImageRoutes(app: FastifyInstance, deps: ServiceDep
 
   app.get('/sourceimages/:org', {
     config: { access: inOrg('images:read') },
-    schema: { tags, summary: 'List source images, newest first; or find by ?binaryHash=', params: OrgParams, response: { 200: ImageListSchema } },
+    schema: { tags, summary: 'List and search source images (filters, sort, facets, cursor paging); or find by ?binaryHash=', params: OrgParams, response: { 200: ImageListSchema } },
     handler: (request, reply) => listRoute(deps, request, reply),
   });
 

@@ -7,7 +7,7 @@ import { type Membership, ROLES, type Role } from '../storage/catalog/accounts.t
 import type { Organization } from '../storage/catalog/catalog.ts';
 import { generateApiKey, keyDigest, type Principal } from './auth.ts';
 import type { ServiceDeps } from './deps.ts';
-import { createOrganization, findOrganization } from './organizations.ts';
+import { createOrganization, findOrganization, isValidOrganizationName } from './organizations.ts';
 import { signToken, type TokenPayload } from './tokens.ts';
 
 export const MAX_KEYS_PER_USER = 5;
@@ -47,7 +47,8 @@ export function parseRoles(body: Record<string, unknown>): Role[] {
       throw new OrigoError('ORIGO_ERR_MEMBERSHIP_BAD_ROLES', `Unknown role ${JSON.stringify(role)}; roles are ${ROLES.join(', ')}`);
     }
   }
-  return raw as Role[];
+  // A set, in one order, whichever route stores it: PUT compares it with the stored roles.
+  return [...new Set(raw as Role[])].sort();
 }
 
 export interface CreatedUser {
@@ -65,6 +66,13 @@ export async function signUp(deps: ServiceDeps, principal: Principal | undefined
   const address = email(input);
   const orgName = input['organization'];
   if (typeof orgName !== 'string') throw badBody('organization must be the name of the organization to create');
+  // Checked before the user is made: a refused sign-up must leave no user behind.
+  if (!isValidOrganizationName(orgName)) {
+    throw new OrigoError(
+      'ORIGO_ERR_ORG_INVALID_NAME',
+      `Organization name ${JSON.stringify(orgName)} is invalid: use 1 to 63 lowercase letters, digits and "-", starting with a letter or digit`,
+    );
+  }
   if (await findOrganization(deps, orgName)) {
     throw new OrigoError('ORIGO_ERR_ORG_EXISTS', `Organization ${JSON.stringify(orgName)} exists already`);
   }

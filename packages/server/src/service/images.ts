@@ -5,7 +5,8 @@ import type { Readable } from 'node:stream';
 import { OrigoError } from '../errors.ts';
 import { isHashLike } from '../images/hash.ts';
 import { BlobNotFoundError, type ByteRange } from '../storage/blobs/blob-store.ts';
-import type { ImageList, ImageRecord, ListCursor, Organization } from '../storage/catalog/catalog.ts';
+import type { Search } from '../images/search-query.ts';
+import type { ImageList, ImageRecord, Organization, SearchResult } from '../storage/catalog/catalog.ts';
 import type { ServiceDeps } from './deps.ts';
 
 export function imageNotFound(org: Organization, hash: string): OrigoError {
@@ -108,15 +109,9 @@ export async function setLocked(deps: ServiceDeps, org: Organization, hashParam:
   return updated;
 }
 
-export interface ListRequest {
-  deleted: boolean;
-  limit: number;
-  offset: number;
-  after?: ListCursor;
-}
-
-export function listImages(deps: ServiceDeps, org: Organization, request: ListRequest): Promise<ImageList> {
-  return deps.catalog.listImages(org.id, { ...request, deletedSince: restoreWindowStart(deps) });
+/** Lists and searches an organization's images (filters, sort, paging, facets; see images/search-query.ts). */
+export function listImages(deps: ServiceDeps, org: Organization, search: Search): Promise<SearchResult> {
+  return deps.catalog.searchImages(org.id, { ...search, deletedSince: restoreWindowStart(deps) });
 }
 
 export function findByBinaryHash(

@@ -162,8 +162,15 @@ function toNewImage(
 }
 
 /** Re-upload of an existing image: the upload's fields overwrite, the others stay. */
-function mergeOnReupload(existing: JsonObject, incoming: NewImage) {
+function mergeOnReupload(existing: JsonObject, incoming: NewImage, locked: boolean) {
   const metadata = mergeUserMetadata(existing, incoming.userMetadata);
+  // A locked image refuses every change of its user metadata, through a re-upload too.
+  if (locked && JSON.stringify(metadata) !== JSON.stringify(existing)) {
+    throw new OrigoError(
+      'ORIGO_ERR_IMAGE_LOCKED',
+      `Source image ${incoming.hash} is locked: the upload's meta_user would change its user metadata; unlock it first (PUT .../options/locked with false)`,
+    );
+  }
   return { metadata, rows: indexRows(metadata) };
 }
 

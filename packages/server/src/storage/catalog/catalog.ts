@@ -2,6 +2,8 @@
 // This interface is all that service/ knows of it; storage/catalog/sql/
 // implements it through Kysely on SQLite or PostgreSQL.
 
+import type { Search, SortPosition } from '../../images/search-query.ts';
+
 export type JsonObject = { [key: string]: unknown };
 
 export interface Organization {
@@ -111,6 +113,29 @@ export interface ImageList {
   items: ImageRecord[];
 }
 
+/** A parsed search (images/search-query.ts) and the start of the restore window for deleted=true. */
+export interface SearchQuery extends Search {
+  deletedSince: Date;
+}
+
+export interface FacetCounts {
+  /** The facet as requested, e.g. `user:array:tags`. */
+  key: string;
+  /** Most frequent first, then by value; at most 1000. */
+  values: { value: string; count: number }[];
+}
+
+export interface SearchResult {
+  /** Every match, not just this page. */
+  total: number;
+  items: ImageRecord[];
+  /** More matches follow this page. */
+  hasMore: boolean;
+  /** Keyset position of the last item, for the cursor. */
+  last?: SortPosition;
+  facets: FacetCounts[];
+}
+
 export type ChangeResult = 'ok' | 'not_found' | 'locked';
 
 /** Thrown when a write would store a different blob under an existing image hash. */
@@ -140,7 +165,7 @@ export interface Catalog {
    * the org is not duplicated: it is restored if deleted and its user
    * metadata gets the new fields merged in.
    */
-  saveUploadedImages(orgId: number, images: NewImage[], now: Date, mergeUserMetadata: (existing: JsonObject, incoming: NewImage) => ReturnType<MetadataUpdate>): Promise<SavedImage[]>;
+  saveUploadedImages(orgId: number, images: NewImage[], now: Date, mergeUserMetadata: (existing: JsonObject, incoming: NewImage, existingLocked: boolean) => ReturnType<MetadataUpdate>): Promise<SavedImage[]>;
   /** Read-modify-write of a live image's user metadata; refused when locked. */
   updateUserMetadata(orgId: number, hash: string, update: MetadataUpdate): Promise<ImageRecord | 'not_found' | 'locked'>;
   /**
@@ -159,6 +184,8 @@ export interface Catalog {
   /** Replaces the dynamic metadata of a live image without changing its hash (keepHash). */
   setDynamicMetadataInPlace(orgId: number, hash: string, dynamicMetadata: JsonObject): Promise<ImageRecord | 'not_found' | 'locked'>;
   listImages(orgId: number, query: ListQuery): Promise<ImageList>;
+  /** Filters, sort, keyset or offset paging, exact total and facets (issue 4; see docs/reference/search.md). */
+  searchImages(orgId: number, query: SearchQuery): Promise<SearchResult>;
   findByBinaryHash(orgId: number, binaryHash: string, page: Page): Promise<ImageList>;
 
   softDelete(orgId: number, hash: string, now: Date): Promise<ChangeResult>;

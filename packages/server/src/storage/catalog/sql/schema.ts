@@ -48,6 +48,22 @@ export interface UserFieldsTable {
   num: number | null;
 }
 
+/** Words of names and values of dynamic/static metadata, for search (see images/search-terms.ts). */
+export interface SearchTermsTable {
+  image_id: number;
+  org_id: number;
+  name: string;
+  seq: number;
+  str: string | null;
+  num: number | null;
+}
+
+/** Live images per organization, kept by triggers (migration 0004). */
+export interface OrgImageCountsTable {
+  org_id: number;
+  live: number;
+}
+
 export interface UsersTable {
   id: string;
   email: string | null;
@@ -83,6 +99,8 @@ export interface Database {
   organizations: OrganizationsTable;
   images: ImagesTable;
   user_fields: UserFieldsTable;
+  search_terms: SearchTermsTable;
+  org_image_counts: OrgImageCountsTable;
   users: UsersTable;
   api_keys: ApiKeysTable;
   memberships: MembershipsTable;

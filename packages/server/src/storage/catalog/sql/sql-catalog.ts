@@ -23,8 +23,12 @@ import {
   OrganizationExistsError,
   type Page,
   type SavedImage,
+  type SearchQuery,
+  type SearchResult,
 } from '../catalog.ts';
+import { searchTerms } from '../../../images/search-terms.ts';
 import type { Database, Dialect, ImagesTable, OrganizationsTable } from './schema.ts';
+import { runSearch } from './search.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -141,6 +145,18 @@ export class SqlCatalog implements Catalog {
     }
   }
 
+  /** Rewrites the search_terms rows (name words, dynamic and static metadata) of an image from its row. */
+  private async syncSearchTerms(db: Db, row: Selectable<ImagesTable>): Promise<void> {
+    await db.deleteFrom('search_terms').where('image_id', '=', row.id).execute();
+    const terms = searchTerms({ name: row.name, dynamicMetadata: parseJson(row.dynamic_metadata), staticMetadata: parseJson(row.static_metadata) });
+    for (let i = 0; i < terms.length; i += 100) {
+      await db
+        .insertInto('search_terms')
+        .values(terms.slice(i, i + 100).map((t) => ({ image_id: row.id, org_id: row.org_id, ...t })))
+        .execute();
+    }
+  }
+
   private async insertImage(db: Db, orgId: number, image: NewImage, created: Date): Promise<Selectable<ImagesTable>> {
     const row = await db
       .insertInto('images')
@@ -169,6 +185,7 @@ export class SqlCatalog implements Catalog {
       .returningAll()
       .executeTakeFirstOrThrow();
     await this.replaceIndexRows(db, row.id, orgId, image.userFieldRows);
+    await this.syncSearchTerms(db, row);
     return row;
   }
 
@@ -201,7 +218,7 @@ export class SqlCatalog implements Catalog {
     orgId: number,
     images: NewImage[],
     now: Date,
-    mergeUserMetadata: (existing: JsonObject, incoming: NewImage) => ReturnType<MetadataUpdate>,
+    mergeUserMetadata: (existing: JsonObject, incoming: NewImage, existingLocked: boolean) => ReturnType<MetadataUpdate>,
   ): Promise<SavedImage[]> {
     return this.db.transaction().execute(async (trx) => {
       const saved: SavedImage[] = [];
@@ -209,7 +226,7 @@ export class SqlCatalog implements Catalog {
         const existing = await this.findByHash(trx, orgId, image.hash);
         if (existing) {
           if (existing.blob_key !== image.blobKey) throw new HashCollisionError(image.hash);
-          const merged = mergeUserMetadata(parseJson(existing.user_metadata), image);
+          const merged = mergeUserMetadata(parseJson(existing.user_metadata), image, existing.locked === 1);
           const row = await trx
             .updateTable('images')
             .set({ user_metadata: JSON.stringify(merged.metadata), deleted_at: null })
@@ -315,6 +332,7 @@ export class SqlCatalog implements Catalog {
         .returningAll()
         .executeTakeFirstOrThrow();
       await this.replaceIndexRows(trx, existing.id, destOrgId, sourceRows);
+      await this.syncSearchTerms(trx, row);
       return { outcome: live ? 'overwritten' : 'restored', image: toImage(row) };
     });
   }
@@ -330,8 +348,20 @@ export class SqlCatalog implements Catalog {
         .where('id', '=', row.id)
         .returningAll()
         .executeTakeFirstOrThrow();
+      await this.syncSearchTerms(trx, updated);
       return toImage(updated);
     });
+  }
+
+  async searchImages(orgId: number, query: SearchQuery): Promise<SearchResult> {
+    const found = await runSearch(this.db, orgId, query);
+    return {
+      total: found.total,
+      items: found.rows.map(toImage),
+      hasMore: found.hasMore,
+      last: found.positions[found.positions.length - 1],
+      facets: found.facets,
+    };
   }
 
   async listImages(orgId: number, query: ListQuery): Promise<ImageList> {
@@ -446,8 +476,20 @@ export class SqlCatalog implements Catalog {
     return row && toImage(row);
   }
 
-  rename(orgId: number, hash: string, name: string): Promise<ImageRecord | undefined> {
-    return this.updateLive(orgId, hash, { name });
+  async rename(orgId: number, hash: string, name: string): Promise<ImageRecord | undefined> {
+    // The name's words are searchable (name_text): rewrite them with the name.
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .updateTable('images')
+        .set({ name })
+        .where('org_id', '=', orgId)
+        .where('hash', '=', hash)
+        .where('deleted_at', 'is', null)
+        .returningAll()
+        .executeTakeFirst();
+      if (row) await this.syncSearchTerms(trx, row);
+      return row && toImage(row);
+    });
   }
 
   setLocked(orgId: number, hash: string, locked: boolean): Promise<ImageRecord | undefined> {

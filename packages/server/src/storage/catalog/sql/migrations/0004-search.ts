@@ -1,0 +1,173 @@
+import { type Kysely, sql } from 'kysely';
+import { searchTerms } from '../../../../images/search-terms.ts';
+import type { Dialect } from '../schema.ts';
+
+// biome-ignore lint/suspicious/noExplicitAny: migrations run against whatever schema came before.
+type AnyDb = Kysely<any>;
+
+/**
+ * Search (issue 4): every search shape is answered from an index.
+ *
+ * - user_fields: the by_str/by_num indexes gain the field type (a filter is
+ *   on a name and a type) and become partial on the column they hold.
+ * - images: partial indexes (org_id, column, deleted_at) over live rows for every
+ *   filterable column, and (org_id, deleted_at) over deleted rows.
+ * - search_terms: words of names, dynamic and static metadata values and
+ *   words (see images/search-terms.ts), filled for existing images here.
+ * - org_image_counts: the exact number of live images per organization,
+ *   kept by triggers in the same transaction as every insert, delete,
+ *   soft delete, restore and purge, so the unfiltered total is one lookup.
+ */
+export function search(dialect: Dialect) {
+  const bigint = dialect === 'postgres' ? 'bigint' : 'integer';
+  const real = dialect === 'postgres' ? 'double precision' : 'real';
+  return {
+    async up(db: AnyDb): Promise<void> {
+      // -- user_fields ------------------------------------------------------
+      await db.schema.dropIndex('user_fields_by_str').execute();
+      await db.schema.dropIndex('user_fields_by_num').execute();
+      await db.schema
+        .createIndex('user_fields_by_str')
+        .on('user_fields')
+        .columns(['org_id', 'name', 'type', 'str', 'image_id'])
+        .where(sql.ref('str'), 'is not', null)
+        .execute();
+      await db.schema
+        .createIndex('user_fields_by_num')
+        .on('user_fields')
+        .columns(['org_id', 'name', 'type', 'num', 'image_id'])
+        .where(sql.ref('num'), 'is not', null)
+        .execute();
+
+      // -- images -----------------------------------------------------------
+      // deleted_at (always null in these) makes the index covering for the
+      // liveness check: SQLite would otherwise read the row to test it.
+      for (const column of ['name', 'mimetype', 'format', 'size', 'width', 'height']) {
+        await db.schema
+          .createIndex(`images_live_by_${column}`)
+          .on('images')
+          .columns(['org_id', column, 'deleted_at'])
+          .where(sql.ref('deleted_at'), 'is', null)
+          .execute();
+      }
+      await db.schema
+        .createIndex('images_org_deleted_at')
+        .on('images')
+        .columns(['org_id', 'deleted_at'])
+        .where(sql.ref('deleted_at'), 'is not', null)
+        .execute();
+
+      // -- search_terms -----------------------------------------------------
+      let terms = db.schema
+        .createTable('search_terms')
+        .addColumn('image_id', sql.raw(bigint), (c) => c.notNull().references('images.id').onDelete('cascade'))
+        .addColumn('org_id', sql.raw(bigint), (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('seq', 'integer', (c) => c.notNull())
+        .addColumn('str', 'text')
+        .addColumn('num', sql.raw(real))
+        .addPrimaryKeyConstraint('search_terms_pk', ['image_id', 'name', 'seq']);
+      // SQLite: the primary key is the table (no separate rowid b-tree).
+      if (dialect === 'sqlite') terms = terms.modifyEnd(sql`without rowid`);
+      await terms.execute();
+      await db.schema
+        .createIndex('search_terms_by_str')
+        .on('search_terms')
+        .columns(['org_id', 'name', 'str', 'image_id'])
+        .where(sql.ref('str'), 'is not', null)
+        .execute();
+      await db.schema
+        .createIndex('search_terms_by_num')
+        .on('search_terms')
+        .columns(['org_id', 'name', 'num', 'image_id'])
+        .where(sql.ref('num'), 'is not', null)
+        .execute();
+      await fillSearchTerms(db);
+
+      // -- org_image_counts -------------------------------------------------
+      await db.schema
+        .createTable('org_image_counts')
+        .addColumn('org_id', sql.raw(bigint), (c) => c.primaryKey())
+        .addColumn('live', sql.raw(bigint), (c) => c.notNull())
+        .execute();
+      if (dialect === 'sqlite') {
+        await sql`create trigger images_count_insert after insert on images when new.deleted_at is null
+          begin
+            insert into org_image_counts (org_id, live) values (new.org_id, 1)
+              on conflict (org_id) do update set live = live + 1;
+          end`.execute(db);
+        await sql`create trigger images_count_delete after delete on images when old.deleted_at is null
+          begin
+            update org_image_counts set live = live - 1 where org_id = old.org_id;
+          end`.execute(db);
+        await sql`create trigger images_count_state after update of deleted_at on images
+          when (old.deleted_at is null) <> (new.deleted_at is null)
+          begin
+            insert into org_image_counts (org_id, live) values (new.org_id, case when new.deleted_at is null then 1 else -1 end)
+              on conflict (org_id) do update set live = live + excluded.live;
+          end`.execute(db);
+      } else {
+        // Untested until the PostgreSQL dialect lands; same rules as above.
+        await sql`create function origo_count_images() returns trigger language plpgsql as $$
+          begin
+            if tg_op = 'INSERT' then
+              if new.deleted_at is null then
+                insert into org_image_counts (org_id, live) values (new.org_id, 1)
+                  on conflict (org_id) do update set live = org_image_counts.live + 1;
+              end if;
+              return new;
+            elsif tg_op = 'DELETE' then
+              if old.deleted_at is null then
+                update org_image_counts set live = live - 1 where org_id = old.org_id;
+              end if;
+              return old;
+            else
+              if (old.deleted_at is null) <> (new.deleted_at is null) then
+                insert into org_image_counts (org_id, live) values (new.org_id, case when new.deleted_at is null then 1 else -1 end)
+                  on conflict (org_id) do update set live = org_image_counts.live + excluded.live;
+              end if;
+              return new;
+            end if;
+          end $$`.execute(db);
+        await sql`create trigger images_count after insert or delete or update of deleted_at on images
+          for each row execute function origo_count_images()`.execute(db);
+      }
+      await sql`insert into org_image_counts (org_id, live)
+        select org_id, count(*) from images where deleted_at is null group by org_id`.execute(db);
+    },
+    async down(db: AnyDb): Promise<void> {
+      if (dialect === 'sqlite') {
+        for (const t of ['images_count_insert', 'images_count_delete', 'images_count_state']) await sql`drop trigger ${sql.id(t)}`.execute(db);
+      } else {
+        await sql`drop trigger images_count on images`.execute(db);
+        await sql`drop function origo_count_images()`.execute(db);
+      }
+      await db.schema.dropTable('org_image_counts').execute();
+      await db.schema.dropTable('search_terms').execute();
+      await db.schema.dropIndex('images_org_deleted_at').execute();
+      for (const column of ['name', 'mimetype', 'format', 'size', 'width', 'height']) await db.schema.dropIndex(`images_live_by_${column}`).execute();
+    },
+  };
+}
+
+/** Index rows for the images that exist already, in batches. */
+async function fillSearchTerms(db: AnyDb): Promise<void> {
+  let after = 0;
+  for (;;) {
+    const images: { id: number; org_id: number; name: string; dynamic_metadata: string; static_metadata: string }[] = await db
+      .selectFrom('images')
+      .select(['id', 'org_id', 'name', 'dynamic_metadata', 'static_metadata'])
+      .where('id', '>', after)
+      .orderBy('id')
+      .limit(500)
+      .execute();
+    if (images.length === 0) return;
+    const rows = images.flatMap((image) =>
+      searchTerms({ name: image.name, dynamicMetadata: JSON.parse(image.dynamic_metadata), staticMetadata: JSON.parse(image.static_metadata) }).map(
+        (term) => ({ image_id: image.id, org_id: image.org_id, ...term }),
+      ),
+    );
+    for (let i = 0; i < rows.length; i += 100) await db.insertInto('search_terms').values(rows.slice(i, i + 100)).execute();
+    after = images[images.length - 1]!.id;
+  }
+}

@@ -1,0 +1,459 @@
+// Search on SQL (issue 4): a parsed Search becomes a few Kysely queries, each
+// answered from an index. Values only ever travel as bound parameters; the
+// only identifiers spliced in come from closed sets in this file.
+//
+// The plan:
+// - Live listing without filters: rows from images_live_by_created (or the
+//   sort column's partial live index), the total from org_image_counts.
+// - Filters ANDed: each filter can produce the ids of its matches straight
+//   from an index (user_fields_by_str/num, search_terms_by_str/num, or an
+//   images (org_id, column) index). Capped probes count those candidates; the
+//   smallest drives the query as `(ids) d CROSS JOIN images i` (CROSS JOIN
+//   fixes the join order in SQLite) and every other filter is checked per row
+//   (EXISTS on the user_fields/search_terms primary key (image_id, name, …)).
+//   When no filter is selective (every probe hits the cap) and the sort has
+//   an index, the page instead walks that index and checks every filter per
+//   row, which stops after one page; the total still uses the smallest driver.
+// - operator=or: the driver is the UNION of every filter's ids.
+// - deleted=true: rows come from images_org_deleted_at (the restore window
+//   is small by nature); every filter is checked per row.
+// - Facets group the matching images' user_fields rows by value; over a
+//   whole live organization they read user_fields_by_str alone, leaving out
+//   the (few) deleted images' ids.
+//
+// Dialect notes, for PostgreSQL later:
+// - String comparisons (equality aside) assume byte order, as SQLite's BINARY
+//   collation has; PostgreSQL needs `COLLATE "C"` on those comparisons (or C
+//   columns/indexes) for prefix ranges and string sorts to agree with the
+//   index and with the prefix bound of prefixUpperBound.
+// - CROSS JOIN is only a join-order hint in SQLite; PostgreSQL plans by its
+//   statistics and reads it as an inner join with the WHERE condition.
+// - `col || ''` and `col + 0` keep SQLite from choosing an index for a term;
+//   both are valid (and harmless) in PostgreSQL.
+// - NULLS LAST: SQLite ≥ 3.30 and PostgreSQL both support it.
+// - Sorting on a select alias (k0, k1, …) works in both when the ORDER BY
+//   item is the bare alias.
+
+import { type Kysely, type RawBuilder, type Selectable, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
+import {
+  type Condition,
+  type Filter,
+  type FacetRequest,
+  MAX_FACET_VALUES,
+  prefixUpperBound,
+  type SortKey,
+  type SortPosition,
+} from '../../../images/search-query.ts';
+import type { SearchQuery } from '../catalog.ts';
+import type { Database, ImagesTable } from './schema.ts';
+
+/** What the catalog is asked: a parsed search plus the start of the restore window. */
+export type SearchInput = SearchQuery;
+
+/** Probes count at most this many candidate rows; fewer means the filter is selective enough to drive. */
+export const PROBE_LIMIT = 5000;
+
+type Pred = RawBuilder<SqlBool>;
+type SearchDb = Database & { i: ImagesTable };
+type ImageRow = Selectable<ImagesTable> & Record<string, unknown>;
+
+const NUMERIC_COLUMNS = new Set(['size', 'width', 'height', 'created', 'deleted_at']);
+
+function and(preds: Pred[]): Pred {
+  if (preds.length === 1) return preds[0]!;
+  return sql<SqlBool>`(${sql.join(preds, sql` and `)})`;
+}
+
+function or(preds: Pred[]): Pred {
+  if (preds.length === 1) return preds[0]!;
+  return sql<SqlBool>`(${sql.join(preds, sql` or `)})`;
+}
+
+/** `expr` compared by a condition (eq, prefix or range; tokens are split into atoms before). */
+function compare(expr: RawBuilder<unknown>, condition: Exclude<Condition, { op: 'tokens' }>): Pred {
+  switch (condition.op) {
+    case 'eq':
+      return sql<SqlBool>`${expr} = ${condition.value}`;
+    case 'prefix': {
+      if (condition.value === '') return sql<SqlBool>`${expr} is not null`;
+      const upper = prefixUpperBound(condition.value);
+      return upper === undefined
+        ? sql<SqlBool>`${expr} >= ${condition.value}`
+        : sql<SqlBool>`(${expr} >= ${condition.value} and ${expr} < ${upper})`;
+    }
+    case 'range': {
+      const parts: Pred[] = [];
+      if (condition.min) parts.push(condition.min.inclusive ? sql<SqlBool>`${expr} >= ${condition.min.value}` : sql<SqlBool>`${expr} > ${condition.min.value}`);
+      if (condition.max) parts.push(condition.max.inclusive ? sql<SqlBool>`${expr} <= ${condition.max.value}` : sql<SqlBool>`${expr} < ${condition.max.value}`);
+      return and(parts);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Filters on index tables (user_fields, search_terms)
+
+/** One index-row condition: a filter on a text field is one atom per word. */
+interface Atom {
+  table: 'user_fields' | 'search_terms';
+  name: string;
+  /** user_fields rows also carry the field's type. */
+  type?: string;
+  column: 'str' | 'num';
+  condition: Exclude<Condition, { op: 'tokens' }>;
+}
+
+function atomsOf(filter: Filter): Atom[] {
+  const { field, condition } = filter;
+  if (field.source === 'image') throw new Error('image filters have no atoms');
+  const base = field.source === 'user'
+    ? { table: 'user_fields' as const, name: field.name, type: field.type, column: field.column }
+    : { table: 'search_terms' as const, name: field.name, column: field.column };
+  if (condition.op !== 'tokens') return [{ ...base, condition }];
+  const atoms: Atom[] = condition.tokens.map((token, i) => ({
+    ...base,
+    condition: condition.prefix && i === condition.tokens.length - 1 ? { op: 'prefix', value: token } : { op: 'eq', value: token },
+  }));
+  // No words but a trailing *: the field is present.
+  return atoms.length > 0 ? atoms : [{ ...base, condition: { op: 'prefix', value: '' } }];
+}
+
+/** The atom that best drives: an exact word, the longest first (a rough guess at the rarest). */
+function drivingAtom(atoms: Atom[]): number {
+  let best = 0;
+  const score = (a: Atom) => (a.condition.op === 'eq' ? 1000 : 0) + String((a.condition as { value?: unknown }).value ?? '').length;
+  atoms.forEach((a, i) => {
+    if (score(a) > score(atoms[best]!)) best = i;
+  });
+  return best;
+}
+
+function atomPredicate(alias: 'x' | 'y', atom: Atom): Pred {
+  const parts: Pred[] = [sql<SqlBool>`${sql.ref(`${alias}.name`)} = ${atom.name}`];
+  if (atom.type !== undefined) parts.push(sql<SqlBool>`${sql.ref(`${alias}.type`)} = ${atom.type}`);
+  parts.push(compare(sql.ref(`${alias}.${atom.column}`), atom.condition));
+  return and(parts);
+}
+
+/** EXISTS of an atom's row for the image `imageId` (a lookup on the (image_id, name, …) primary key). */
+function atomExists(atom: Atom, imageId: RawBuilder<unknown>): Pred {
+  return sql<SqlBool>`exists (select 1 from ${sql.table(atom.table)} as y where y.image_id = ${imageId} and ${atomPredicate('y', atom)})`;
+}
+
+// ---------------------------------------------------------------------------
+// Filters on image columns
+
+function imageColumn(alias: 'i' | 'c', column: string, noIndex: boolean): RawBuilder<unknown> {
+  const ref = sql.ref(`${alias}.${column}`);
+  if (!noIndex) return sql`${ref}`;
+  // Keeps SQLite from picking this column's index: the page walks the sort index instead.
+  return NUMERIC_COLUMNS.has(column) ? sql`(${ref} + 0)` : sql`(${ref} || '')`;
+}
+
+function imageFilterPredicate(alias: 'i' | 'c', filter: Filter, noIndex: boolean): Pred {
+  if (filter.field.source !== 'image' || filter.condition.op === 'tokens') throw new Error('not an image filter');
+  return compare(imageColumn(alias, filter.field.column, noIndex), filter.condition);
+}
+
+// ---------------------------------------------------------------------------
+// Per filter: the predicate on a row of images i, and the ids from an index
+
+/** Whether row i matches the filter; `skipAtom` leaves out the atom a driver already checked. */
+function filterPredicate(filter: Filter, noIndex: boolean, skipAtom?: number): Pred | undefined {
+  if (filter.field.source === 'image') return skipAtom === undefined ? imageFilterPredicate('i', filter, noIndex) : undefined;
+  const parts = atomsOf(filter)
+    .filter((_, i) => i !== skipAtom)
+    .map((atom) => atomExists(atom, sql.ref('i.id')));
+  return parts.length === 0 ? undefined : and(parts);
+}
+
+type Ids = SelectQueryBuilder<Database, never, { image_id: number }>;
+
+/**
+ * The ids of the images matching a filter, read from an index. For a live
+ * listing an image filter also checks liveness (its partial index needs it);
+ * index-table ids are checked for liveness by the join on images. With
+ * `exact`, a multi-word filter checks its other words too (for UNION).
+ */
+function filterIds(db: Kysely<Database>, orgId: number, filter: Filter, exact: boolean): { ids: Ids; atom?: number } {
+  if (filter.field.source === 'image') {
+    const ids = db
+      .selectFrom('images as c')
+      .select('c.id as image_id')
+      .where('c.org_id', '=', orgId)
+      .where('c.deleted_at', 'is', null)
+      .where(imageFilterPredicate('c', filter, false));
+    return { ids: ids as unknown as Ids };
+  }
+  const atoms = atomsOf(filter);
+  const driving = drivingAtom(atoms);
+  const atom = atoms[driving]!;
+  const distinct = filter.multiValued && atom.condition.op !== 'eq';
+  // Both index tables have image_id and org_id; typed as user_fields for the builder.
+  const table = `${atom.table} as x` as 'user_fields as x';
+  let ids = db
+    .selectFrom(table)
+    .select('x.image_id')
+    .where('x.org_id', '=', orgId)
+    .where(atomPredicate('x', atom));
+  if (distinct) ids = ids.distinct();
+  if (exact) {
+    atoms.forEach((other, i) => {
+      if (i !== driving) ids = ids.where(atomExists(other, sql.ref('x.image_id')));
+    });
+  }
+  return { ids: ids as unknown as Ids, atom: driving };
+}
+
+// ---------------------------------------------------------------------------
+// Sorting and the keyset
+
+interface SortExpr {
+  key: SortKey;
+  /** The expression compared by the keyset condition. */
+  expr: RawBuilder<unknown>;
+  /** The ORDER BY item: a column, or the alias of the selected user field value. */
+  order: RawBuilder<unknown>;
+  nullable: boolean;
+  /** Selected as this alias (user fields only). */
+  alias?: string;
+}
+
+function sortExprs(sort: SortKey[]): SortExpr[] {
+  return sort.map((key, n) => {
+    const { field } = key;
+    if (field.source === 'image') {
+      const ref = sql`${sql.ref(`i.${field.column}`)}`;
+      return { key, expr: ref, order: ref, nullable: false };
+    }
+    // The value of a user field is its seq 0 row; images without the field sort last.
+    const expr = sql`(select ${sql.ref(`s.${field.column}`)} from user_fields as s where s.image_id = i.id and s.name = ${field.name} and s.type = ${field.type} and s.seq = 0)`;
+    const alias = `k${n}`;
+    return { key, expr, order: sql`${sql.ref(alias)}`, nullable: true, alias };
+  });
+}
+
+function hashIsKey(sort: SortKey[]): boolean {
+  return sort.some((k) => k.field.source === 'image' && k.field.column === 'hash');
+}
+
+/** Rows after `position` in the order of `exprs` then hash (nulls last in both directions). */
+function afterPredicate(exprs: SortExpr[], position: SortPosition, tieBreak: boolean): Pred {
+  let tail: Pred | undefined = tieBreak ? sql<SqlBool>`i.hash > ${position.hash}` : undefined;
+  for (let n = exprs.length - 1; n >= 0; n--) {
+    const { expr, key, nullable } = exprs[n]!;
+    const value = position.values[n];
+    if (value === null || value === undefined) {
+      // In the trailing run of images without the field: only later keys order them.
+      const equal = sql<SqlBool>`${expr} is null`;
+      tail = tail ? and([equal, tail]) : sql<SqlBool>`1 = 0`;
+      continue;
+    }
+    const beyond = key.direction === 'asc' ? sql<SqlBool>`${expr} > ${value}` : sql<SqlBool>`${expr} < ${value}`;
+    const strictly = nullable ? or([beyond, sql<SqlBool>`${expr} is null`]) : beyond;
+    tail = tail ? or([strictly, and([sql<SqlBool>`${expr} = ${value}`, tail])]) : strictly;
+  }
+  const predicate = tail ?? sql<SqlBool>`1 = 0`;
+  // A redundant bound on the first key lets an index on it start at the cursor.
+  const first = exprs[0];
+  const firstValue = position.values[0];
+  if (first && !first.nullable && firstValue !== null && firstValue !== undefined) {
+    const bound = first.key.direction === 'asc' ? sql<SqlBool>`${first.expr} >= ${firstValue}` : sql<SqlBool>`${first.expr} <= ${firstValue}`;
+    return and([bound, predicate]);
+  }
+  return predicate;
+}
+
+// ---------------------------------------------------------------------------
+// The plan
+
+/** How the rows are found: `driver` is the index of the filter whose ids drive; `walk` pages along the sort index. */
+export interface PlanChoice {
+  driver?: number;
+  walk: boolean;
+}
+
+export interface SearchQueries {
+  /** The page, limit + 1 rows (absent for limit 0). */
+  items?: SelectQueryBuilder<SearchDb, 'i', ImageRow>;
+  /** The total (absent when org_image_counts answers it). */
+  count?: SelectQueryBuilder<Database, never, { n: number | bigint | string }>;
+  facets: { facet: FacetRequest; query: SelectQueryBuilder<Database, never, { value: string | null; n: number | bigint | string }> }[];
+}
+
+/** Probe queries: how many candidate rows each filter's index yields, capped at PROBE_LIMIT. */
+export function probeQueries(db: Kysely<Database>, orgId: number, search: SearchInput): SelectQueryBuilder<Database, never, { n: number }>[] {
+  if (search.deleted || search.operator === 'or' || search.filters.length === 0) return [];
+  return search.filters.map((filter) => {
+    const { ids } = filterIds(db, orgId, filter, false);
+    return db.selectFrom(ids.limit(PROBE_LIMIT).as('p')).select((eb) => eb.fn.countAll<number>().as('n')) as unknown as SelectQueryBuilder<Database, never, { n: number }>;
+  });
+}
+
+/** Picks the driver from probe counts (in filter order). */
+export function choosePlan(search: SearchInput, probeCounts: number[]): PlanChoice {
+  if (search.deleted || search.filters.length === 0) return { walk: false };
+  if (search.operator === 'or') return { walk: false };
+  let driver = 0;
+  probeCounts.forEach((n, i) => {
+    if (n < probeCounts[driver]!) driver = i;
+  });
+  const selective = (probeCounts[driver] ?? PROBE_LIMIT) < PROBE_LIMIT;
+  const first = search.sort[0];
+  const sortHasIndex = first !== undefined && first.field.source === 'image';
+  return { driver, walk: !selective && sortHasIndex };
+}
+
+export function searchQueries(db: Kysely<Database>, orgId: number, search: SearchInput, choice: PlanChoice): SearchQueries {
+  const live = !search.deleted;
+  const filters = search.filters;
+  const orMode = search.operator === 'or' && filters.length > 1;
+  const state = live ? sql<SqlBool>`i.deleted_at is null` : sql<SqlBool>`i.deleted_at >= ${search.deletedSince.getTime()}`;
+
+  // FROM and WHERE for "the matching images", in the driver form unless `walk`.
+  const matching = (walk: boolean) => {
+    const where: Pred[] = [sql<SqlBool>`i.org_id = ${orgId}`, state];
+    let from: SelectQueryBuilder<SearchDb, 'i', object>;
+    const plain = () => db.selectFrom('images as i') as unknown as SelectQueryBuilder<SearchDb, 'i', object>;
+    const driven = (ids: SelectQueryBuilder<Database, never, { image_id: number }>) =>
+      db
+        .selectFrom(ids.as('d'))
+        .crossJoin('images as i')
+        .whereRef('i.id', '=', 'd.image_id') as unknown as SelectQueryBuilder<SearchDb, 'i', object>;
+
+    if (filters.length === 0) {
+      from = plain();
+    } else if (!live) {
+      from = plain();
+      const preds = filters.map((f) => filterPredicate(f, false)!);
+      where.push(orMode ? or(preds) : and(preds));
+    } else if (orMode) {
+      const parts = filters.map((f) => filterIds(db, orgId, f, true).ids);
+      let union = parts[0]!;
+      for (const part of parts.slice(1)) union = union.union(part);
+      from = driven(union);
+    } else if (walk) {
+      from = plain();
+      const firstSort = search.sort[0]?.field;
+      for (const f of filters) {
+        // A filter on the first sort column keeps its index: it narrows the walk.
+        const onSortColumn = f.field.source === 'image' && firstSort?.source === 'image' && firstSort.column === f.field.column;
+        where.push(filterPredicate(f, !onSortColumn)!);
+      }
+    } else {
+      const driverIndex = choice.driver ?? 0;
+      const { ids, atom } = filterIds(db, orgId, filters[driverIndex]!, false);
+      from = driven(ids);
+      filters.forEach((f, n) => {
+        const pred = filterPredicate(f, true, n === driverIndex ? (atom ?? -1) : undefined);
+        if (pred && !(n === driverIndex && f.field.source === 'image')) where.push(pred);
+      });
+    }
+    return { from, where };
+  };
+
+  const queries: SearchQueries = { facets: [] };
+
+  // The page.
+  if (search.limit > 0) {
+    const { from, where } = matching(choice.walk);
+    const exprs = sortExprs(search.sort);
+    const tieBreak = !hashIsKey(search.sort);
+    if (search.after) where.push(afterPredicate(exprs, search.after, tieBreak));
+    let items = from.selectAll('i') as unknown as SelectQueryBuilder<SearchDb, 'i', ImageRow>;
+    for (const e of exprs) if (e.alias) items = items.select(e.expr.as(e.alias)) as typeof items;
+    items = items.where(and(where));
+    for (const e of exprs) {
+      items = items.orderBy(e.order, (ob) => {
+        const dir = e.key.direction === 'asc' ? ob.asc() : ob.desc();
+        return e.nullable ? dir.nullsLast() : dir;
+      });
+    }
+    if (tieBreak) items = items.orderBy('i.hash', 'asc');
+    items = items.limit(search.limit + 1);
+    if (search.offset) items = items.offset(search.offset);
+    queries.items = items;
+  }
+
+  // The total: always in the driver form (it visits every match anyway).
+  if (!(live && filters.length === 0)) {
+    const { from, where } = matching(false);
+    queries.count = from.select((eb) => eb.fn.countAll().as('n')).where(and(where)) as unknown as SearchQueries['count'];
+  }
+
+  // Facets over every match.
+  for (const facet of search.facets) {
+    if (live && filters.length === 0) {
+      const deletedIds = db.selectFrom('images as z').select('z.id').where('z.org_id', '=', orgId).where('z.deleted_at', 'is not', null);
+      const query = db
+        .selectFrom('user_fields as f')
+        .select((eb) => ['f.str as value', eb.fn.countAll().as('n')])
+        .where('f.org_id', '=', orgId)
+        .where('f.name', '=', facet.name)
+        .where('f.type', '=', facet.type)
+        .where('f.str', 'is not', null)
+        .where('f.image_id', 'not in', deletedIds)
+        .groupBy('f.str')
+        .orderBy('n', 'desc')
+        .orderBy('value', 'asc')
+        .limit(MAX_FACET_VALUES);
+      queries.facets.push({ facet, query: query as unknown as SearchQueries['facets'][number]['query'] });
+      continue;
+    }
+    const { from, where } = matching(false);
+    const query = (from as unknown as SelectQueryBuilder<SearchDb, 'i', object>)
+      .crossJoin('user_fields as f')
+      .select((eb) => ['f.str as value', eb.fn.countAll().as('n')])
+      .where(and([...where, sql<SqlBool>`f.image_id = i.id`, sql<SqlBool>`f.name = ${facet.name}`, sql<SqlBool>`f.type = ${facet.type}`]))
+      .groupBy('f.str')
+      .orderBy('n', 'desc')
+      .orderBy('value', 'asc')
+      .limit(MAX_FACET_VALUES);
+    queries.facets.push({ facet, query: query as unknown as SearchQueries['facets'][number]['query'] });
+  }
+  return queries;
+}
+
+// ---------------------------------------------------------------------------
+// Running it
+
+export interface SearchRows {
+  total: number;
+  rows: Selectable<ImagesTable>[];
+  positions: SortPosition[];
+  hasMore: boolean;
+  facets: { key: string; values: { value: string; count: number }[] }[];
+}
+
+function positionOf(row: ImageRow, sort: SortKey[]): SortPosition {
+  const values = sort.map((key, n) => {
+    const value = key.field.source === 'image' ? row[key.field.column] : row[`k${n}`];
+    if (value === null || value === undefined) return null;
+    return typeof value === 'bigint' ? Number(value) : (value as string | number);
+  });
+  return { values, hash: row.hash };
+}
+
+export async function runSearch(db: Kysely<Database>, orgId: number, search: SearchInput): Promise<SearchRows> {
+  const probes = probeQueries(db, orgId, search);
+  const counts: number[] = [];
+  for (const probe of probes) counts.push(Number((await probe.executeTakeFirstOrThrow()).n));
+  const queries = searchQueries(db, orgId, search, choosePlan(search, counts));
+
+  let total: number;
+  if (queries.count) {
+    total = Number((await queries.count.executeTakeFirstOrThrow()).n);
+  } else {
+    const row = await db.selectFrom('org_image_counts').select('live').where('org_id', '=', orgId).executeTakeFirst();
+    total = Number(row?.live ?? 0);
+  }
+  const found = queries.items ? await queries.items.execute() : [];
+  const hasMore = found.length > search.limit;
+  const page = found.slice(0, search.limit);
+  const facets = [];
+  for (const { facet, query } of queries.facets) {
+    const rows = await query.execute();
+    facets.push({ key: facet.key, values: rows.map((r) => ({ value: String(r.value), count: Number(r.n) })) });
+  }
+  return { total, rows: page, positions: page.map((r) => positionOf(r, search.sort)), hasMore, facets };
+}
