@@ -10,7 +10,7 @@ import type { Config } from './config.ts';
 import { PUBLIC } from './http/access.ts';
 import { registerAuth } from './http/auth.ts';
 import { registerCopyRoutes } from './http/copy.ts';
-import { registerCors } from './http/cors.ts';
+import { registerCorsHeaders, registerCorsPreflight } from './http/cors.ts';
 import { registerMembershipRoutes } from './http/memberships.ts';
 import { registerUserRoutes } from './http/users.ts';
 import { registerErrorHandling } from './http/errors.ts';
@@ -57,12 +57,24 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // rokka's copy verb; Node parses it, Fastify routes it once told.
   app.addHttpMethod('COPY');
 
+  // close() reaps idle keep-alive connections once; a connection whose
+  // response was still being written at that moment (a download whose last
+  // bytes the client already has) would otherwise stay open until the
+  // keep-alive timeout and hold up shutdown. Reap again as responses end.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onResponse', async () => {
+    if (closing) app.server.closeIdleConnections();
+  });
+
   registerErrorHandling(app);
   app.addHook('onRoute', (route) => {
     // The routes of the Swagger UI plugin under /doc serve public documentation.
     if (route.prefix === '/doc') route.config = { ...route.config, access: PUBLIC };
   });
-  registerCors(app, config.corsOrigins);
+  registerCorsHeaders(app, config.corsOrigins);
   // One secret for all nodes sharing the catalog, made on first use.
   const tokenSecret = Buffer.from(await storage.accounts.setting('token_secret', newTokenSecret), 'hex');
   const authenticator = new Authenticator(storage.accounts, options.rootKeyDigest, tokenSecret, deps.now);
@@ -94,6 +106,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     sendJson(reply, 200, app.swagger()),
   );
 
+  registerCorsPreflight(app, config.corsOrigins);
   registerOrganizationRoutes(app, deps);
   registerMembershipRoutes(app, deps);
   registerUserRoutes(app, deps, tokenSecret);

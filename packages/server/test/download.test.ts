@@ -172,3 +172,28 @@ describe('download', () => {
     }
   });
 });
+
+describe('shutdown during a download', () => {
+  it('finishes the download and then closes the kept-alive connection at once', async () => {
+    const other = await startServer();
+    let closed = false;
+    try {
+      await createOrg(other, 'acme');
+      const created = await upload(other, 'acme', [{ name: 'noise.jpg', bytes }]);
+      const res = await fetch(`${other.url}/sourceimages/acme/${created.json.items[0].hash}/download`, { headers: { 'api-key': ROOT_KEY } });
+      expect(res.status).toBe(200);
+      // The response is under way: close() must wait for it, then not wait for the keep-alive timeout.
+      const closing = other.app.close().then(() => {
+        closed = true;
+      });
+      const got = await body(res);
+      expect(got.equals(bytes)).toBe(true);
+      const started = Date.now();
+      await Promise.race([closing, new Promise((r) => setTimeout(r, 5000))]);
+      expect(closed).toBe(true);
+      expect(Date.now() - started).toBeLessThan(5000);
+    } finally {
+      await other.close();
+    }
+  });
+});

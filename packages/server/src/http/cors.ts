@@ -8,7 +8,8 @@ const METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE, COPY, OPTIONS';
 const REQUEST_HEADERS = 'Api-Key, Api-Version, Authorization, Content-Type, Destination, Overwrite, Range, If-None-Match, If-Range';
 const EXPOSED = 'Location, Content-Disposition, Content-Range, ETag, Warning, Retry-After';
 
-export function registerCors(app: FastifyInstance, origins: string[]): void {
+/** The CORS headers hook; registered before authentication so that refusals carry them too. */
+export function registerCorsHeaders(app: FastifyInstance, origins: string[]): void {
   if (origins.length === 0) return;
   const any = origins.includes('*');
   app.addHook('onRequest', async (request, reply) => {
@@ -20,6 +21,11 @@ export function registerCors(app: FastifyInstance, origins: string[]): void {
     if (!any) reply.header('vary', 'Origin');
     reply.header('access-control-expose-headers', EXPOSED);
   });
+}
+
+/** Preflights, answered without a key; registered after authentication so it declares its access like every route. */
+export function registerCorsPreflight(app: FastifyInstance, origins: string[]): void {
+  if (origins.length === 0) return;
   app.options('/*', { config: { access: PUBLIC }, schema: { hide: true } }, async (_request, reply) =>
     reply
       .code(204)
