@@ -299,7 +299,7 @@ describe('the route table', () => {
     expect(unknown).toEqual([]);
     // Only documentation, sign-up and CORS preflights are public.
     const publicRoutes = server.app.routeTable.filter((r) => 'public' in r.access && !r.url.startsWith('/doc'));
-    expect(publicRoutes.map((r) => `${r.method} ${r.url}`)).sort()).toEqual(['OPTIONS /*', 'POST /users']);
+    expect(publicRoutes.map((r) => `${r.method} ${r.url}`).sort()).toEqual(['OPTIONS /*', 'POST /users']);
   });
 
   it('refuses to register a route that declares no access', async () => {
