@@ -126,8 +126,10 @@ describe('search fuzzing', () => {
         }
         if (res.statusCode !== 400) throw new Error(`${res.statusCode} for ?${qs}: ${res.body}`);
         const message: string = res.json().message;
-        // What the server parses: a raw # starts the fragment, which is never sent.
-        const keys = Object.keys(parseQuery(qs.split('#')[0]!));
+        // What the server parses: the URL as normalized on the way (a raw # starts
+        // the fragment, raw spaces become %20), then form-decoded.
+        const sent = new URL(`http://localhost/sourceimages/fuzz?${qs}`).search.slice(1);
+        const keys = Object.keys(parseQuery(sent));
         const named = keys.some((k) => message.includes(JSON.stringify(k)) || (RESERVED.includes(k) && message.includes(k)));
         if (!named) throw new Error(`400 for ?${qs} does not name a parameter (${keys.join(', ')}): ${message}`);
       }),

@@ -82,6 +82,17 @@ describe('POST /users', () => {
     expect(userCount(server)).toBe(users);
   });
 
+  it('lets exactly one of two racing sign-ups for the same organization win, leaving no stray user', async () => {
+    const users = userCount(server);
+    const results = await Promise.all(
+      ['r1@example.com', 'r2@example.com', 'r3@example.com'].map((email) =>
+        call(server, 'POST', '/users', root({ json: { email, organization: 'race-org' } })),
+      ),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual([200, 409, 409]);
+    expect(userCount(server)).toBe(users + 1);
+  });
+
   it('is open to anyone with ORIGO_OPEN_SIGNUP=true', async () => {
     const open = await startServer({ ORIGO_OPEN_SIGNUP: 'true' });
     try {

@@ -4,10 +4,10 @@ import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { OrigoError } from '../errors.ts';
 import { type Membership, ROLES, type Role } from '../storage/catalog/accounts.ts';
-import type { Organization } from '../storage/catalog/catalog.ts';
+import { type Organization, OrganizationExistsError } from '../storage/catalog/catalog.ts';
 import { generateApiKey, keyDigest, type Principal } from './auth.ts';
 import type { ServiceDeps } from './deps.ts';
-import { createOrganization, findOrganization, isValidOrganizationName } from './organizations.ts';
+import { isValidOrganizationName } from './organizations.ts';
 import { signToken, type TokenPayload } from './tokens.ts';
 
 export const MAX_KEYS_PER_USER = 5;
@@ -73,16 +73,24 @@ export async function signUp(deps: ServiceDeps, principal: Principal | undefined
       `Organization name ${JSON.stringify(orgName)} is invalid: use 1 to 63 lowercase letters, digits and "-", starting with a letter or digit`,
     );
   }
-  if (await findOrganization(deps, orgName)) {
-    throw new OrigoError('ORIGO_ERR_ORG_EXISTS', `Organization ${JSON.stringify(orgName)} exists already`);
-  }
   const key = generateApiKey();
-  const { user } = await deps.accounts.createAccount(
-    { email: address, keyDigest: keyDigest(key).toString('hex'), keyComment: null },
-    deps.now(),
-  );
-  await createOrganization(deps, orgName, { billing_email: address }, user.id);
-  return { id: user.id, email: user.email, api_key: key };
+  try {
+    const { user } = await deps.accounts.createAccount(
+      {
+        email: address,
+        keyDigest: keyDigest(key).toString('hex'),
+        keyComment: null,
+        organization: { name: orgName, displayName: orgName, billingEmail: address, masterOrganization: orgName },
+      },
+      deps.now(),
+    );
+    return { id: user.id, email: user.email, api_key: key };
+  } catch (err) {
+    if (err instanceof OrganizationExistsError) {
+      throw new OrigoError('ORIGO_ERR_ORG_EXISTS', `Organization ${JSON.stringify(orgName)} exists already`);
+    }
+    throw err;
+  }
 }
 
 export async function describeUser(deps: ServiceDeps, principal: Principal, mayManageKeys: boolean): Promise<Record<string, unknown>> {

@@ -2,6 +2,8 @@
 // organization. storage/catalog/sql/sql-accounts.ts implements it on the
 // same database as the catalog.
 
+import type { NewOrganization, Organization } from './catalog.ts';
+
 export const ROLES = [
   'admin',
   'write',
@@ -46,6 +48,8 @@ export interface NewAccount {
   keyComment: string | null;
   /** A membership to create with the user, in the same transaction. */
   membership?: { orgId: number; roles: Role[]; comment: string | null };
+  /** Or a new organization the user administers, in the same transaction (sign-up). */
+  organization?: NewOrganization;
 }
 
 export type PutMembershipResult =
@@ -55,7 +59,10 @@ export type PutMembershipResult =
 
 export interface Accounts {
   /** Creates a user with one API key (and optionally a membership) atomically. */
-  createAccount(account: NewAccount, now: Date): Promise<{ user: User; key: ApiKeyRecord; membership?: Membership }>;
+  createAccount(
+    account: NewAccount,
+    now: Date,
+  ): Promise<{ user: User; key: ApiKeyRecord; membership?: Membership; organization?: Organization }>;
   findUser(id: string): Promise<User | undefined>;
   /** The key with this digest and its user. */
   findKeyByDigest(digestHex: string): Promise<{ key: ApiKeyRecord; user: User } | undefined>;

@@ -9,6 +9,7 @@ import type {
   Role,
   User,
 } from '../accounts.ts';
+import { insertOrganization } from './organizations.ts';
 import type { ApiKeysTable, Database, MembershipsTable, UsersTable } from './schema.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -57,6 +58,10 @@ export class SqlAccounts implements Accounts {
         .returningAll()
         .executeTakeFirstOrThrow();
       let membership: Membership | undefined;
+      if (account.organization) {
+        const organization = await insertOrganization(trx, account.organization, now, user.id);
+        return { user: toUser(user), key: toKey(key), organization };
+      }
       if (account.membership) {
         const row = await trx
           .insertInto('memberships')

@@ -2,7 +2,6 @@
 // differs between SQLite and PostgreSQL lives in sqlite.ts / postgres.ts and
 // the migrations.
 
-import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import {
   type Catalog,
@@ -20,14 +19,14 @@ import {
   type NewImage,
   type NewOrganization,
   type Organization,
-  OrganizationExistsError,
   type Page,
   type SavedImage,
   type SearchQuery,
   type SearchResult,
 } from '../catalog.ts';
 import { searchTerms } from '../../../images/search-terms.ts';
-import type { Database, Dialect, ImagesTable, OrganizationsTable } from './schema.ts';
+import { insertOrganization, toOrganization } from './organizations.ts';
+import type { Database, Dialect, ImagesTable } from './schema.ts';
 import { runSearch } from './search.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -35,19 +34,6 @@ type Db = Kysely<Database> | Transaction<Database>;
 function parseJson(text: string): JsonObject {
   // JSON.parse makes "__proto__" an own data property, never a prototype.
   return JSON.parse(text) as JsonObject;
-}
-
-function toOrganization(row: Selectable<OrganizationsTable>): Organization {
-  return {
-    id: Number(row.id),
-    uuid: row.uuid,
-    name: row.name,
-    displayName: row.display_name,
-    billingEmail: row.billing_email,
-    masterOrganization: row.master_organization,
-    options: parseJson(row.options),
-    created: new Date(Number(row.created)),
-  };
 }
 
 function toImage(row: Selectable<ImagesTable>): ImageRecord {
@@ -86,30 +72,7 @@ export class SqlCatalog implements Catalog {
   ) {}
 
   async createOrganization(org: NewOrganization, now: Date, adminUserId?: string): Promise<Organization> {
-    return this.db.transaction().execute(async (trx) => {
-      const existing = await trx.selectFrom('organizations').select('id').where('name', '=', org.name).executeTakeFirst();
-      if (existing) throw new OrganizationExistsError(org.name);
-      const row = await trx
-        .insertInto('organizations')
-        .values({
-          uuid: randomUUID(),
-          name: org.name,
-          display_name: org.displayName,
-          billing_email: org.billingEmail,
-          master_organization: org.masterOrganization,
-          options: '{}',
-          created: now.getTime(),
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      if (adminUserId !== undefined) {
-        await trx
-          .insertInto('memberships')
-          .values({ org_id: row.id, user_id: adminUserId, roles: JSON.stringify(['admin']), active: 1, comment: null, created: now.getTime() })
-          .execute();
-      }
-      return toOrganization(row);
-    });
+    return this.db.transaction().execute((trx) => insertOrganization(trx, org, now, adminUserId));
   }
 
   async findOrganization(name: string): Promise<Organization | undefined> {
