@@ -138,6 +138,8 @@ describe('delete, lock and restore', () => {
     server.advanceClock(2 * DAY);
     expectError(await api(server, 'POST', `/sourceimages/acme/${img.hash}/restore`), 404, 'ORIGO_ERR_IMAGE_NOT_FOUND', img.hash, '30 days');
     expect((await api(server, 'GET', `/sourceimages/acme/${img.hash}`)).status).toBe(404);
+    // Nor found with ?deleted=true, though the sweep has not purged it yet.
+    expectError(await api(server, 'GET', `/sourceimages/acme/${img.hash}?deleted=true`), 404, 'ORIGO_ERR_IMAGE_NOT_FOUND', img.hash);
     // Outside the window it is no longer listed as deleted either.
     expect(hashesOf(await api(server, 'GET', '/sourceimages/acme?deleted=true'))).not.toContain(img.hash);
   });

@@ -22,7 +22,16 @@ export async function getImage(
   if (!isHashLike(hashParam)) throw imageNotFound(org, hashParam);
   const image = await deps.catalog.findImage(org.id, hashParam.toLowerCase(), includeDeleted);
   if (!image) throw imageNotFound(org, hashParam);
+  // Deleted longer ago than the window: gone, even before the sweep purges it.
+  if (image.deletedAt !== null && image.deletedAt < restoreWindowStart(deps)) throw expired(org, hashParam, deps);
   return image;
+}
+
+function expired(org: Organization, hashParam: string, deps: ServiceDeps): OrigoError {
+  return new OrigoError(
+    'ORIGO_ERR_IMAGE_NOT_FOUND',
+    `Source image ${hashParam} in organization ${org.name} was deleted more than ${Math.round(deps.config.restoreWindowMs / 86_400_000)} days ago and cannot be restored`,
+  );
 }
 
 function locked(image: ImageRecord, what: string): OrigoError {
@@ -68,12 +77,7 @@ export function restoreWindowStart(deps: ServiceDeps): Date {
 export async function restoreImage(deps: ServiceDeps, org: Organization, hashParam: string): Promise<ImageRecord> {
   const image = await getImage(deps, org, hashParam, true);
   const restored = await deps.catalog.restore(org.id, image.hash, restoreWindowStart(deps));
-  if (!restored) {
-    throw new OrigoError(
-      'ORIGO_ERR_IMAGE_NOT_FOUND',
-      `Source image ${hashParam} in organization ${org.name} was deleted more than ${Math.round(deps.config.restoreWindowMs / 86_400_000)} days ago and cannot be restored`,
-    );
-  }
+  if (!restored) throw expired(org, hashParam, deps);
   return restored;
 }
 

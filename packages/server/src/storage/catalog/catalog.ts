@@ -61,6 +61,9 @@ export type NewImage = Omit<ImageRecord, 'id' | 'orgId' | 'shortHash' | 'locked'
   userFieldRows: IndexRow[];
 };
 
+/** An image for importImages: a NewImage with its own creation time. */
+export type ImportedImage = NewImage & { created: Date };
+
 /** New user metadata and its index rows, computed from the current metadata inside a transaction. */
 export type MetadataUpdate = (current: JsonObject) => { metadata: JsonObject; rows: IndexRow[] };
 
@@ -184,6 +187,12 @@ export interface Catalog {
   /** Replaces the dynamic metadata of a live image without changing its hash (keepHash). */
   setDynamicMetadataInPlace(orgId: number, hash: string, dynamicMetadata: JsonObject): Promise<ImageRecord | 'not_found' | 'locked'>;
   listImages(orgId: number, query: ListQuery): Promise<ImageList>;
+  /**
+   * Bulk load (imports, benchmarks): inserts the images whose hash is new in
+   * the organization, in one transaction and few statements; nothing is
+   * merged or restored. Returns how many were inserted.
+   */
+  importImages(orgId: number, images: ImportedImage[]): Promise<number>;
   /** Filters, sort, keyset or offset paging, exact total and facets (issue 4; see docs/reference/search.md). */
   searchImages(orgId: number, query: SearchQuery): Promise<SearchResult>;
   findByBinaryHash(orgId: number, binaryHash: string, page: Page): Promise<ImageList>;

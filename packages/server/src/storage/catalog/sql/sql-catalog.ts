@@ -2,7 +2,7 @@
 // differs between SQLite and PostgreSQL lives in sqlite.ts / postgres.ts and
 // the migrations.
 
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import {
   type Catalog,
   type ChangeResult,
@@ -14,6 +14,7 @@ import {
   HashCollisionError,
   type ImageList,
   type ImageRecord,
+  type ImportedImage,
   type JsonObject,
   type ListQuery,
   type NewImage,
@@ -313,6 +314,84 @@ export class SqlCatalog implements Catalog {
         .executeTakeFirstOrThrow();
       await this.syncSearchTerms(trx, updated);
       return toImage(updated);
+    });
+  }
+
+  async importImages(orgId: number, images: ImportedImage[]): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      const seen = new Set<string>();
+      for (let i = 0; i < images.length; i += 500) {
+        const hashes = images.slice(i, i + 500).map((image) => image.hash);
+        const rows = await trx.selectFrom('images').select('hash').where('org_id', '=', orgId).where('hash', 'in', hashes).execute();
+        for (const row of rows) seen.add(row.hash);
+      }
+      const fresh: ImportedImage[] = [];
+      for (const image of images) {
+        if (seen.has(image.hash)) continue;
+        seen.add(image.hash);
+        fresh.push(image);
+      }
+
+      // The 6-character prefix is the short hash unless another hash (in the
+      // org or in this batch) starts with it or a short hash equals it; those
+      // few take the one-by-one path of allocateShortHash.
+      const prefixOf = (hash: string) => hash.slice(0, SHORT_HASH_MIN);
+      const perPrefix = new Map<string, number>();
+      for (const image of fresh) perPrefix.set(prefixOf(image.hash), (perPrefix.get(prefixOf(image.hash)) ?? 0) + 1);
+      const clash = new Set([...perPrefix].filter(([, n]) => n > 1).map(([p]) => p));
+      const prefixes = [...perPrefix.keys()];
+      for (let i = 0; i < prefixes.length; i += 200) {
+        const probes = prefixes.slice(i, i + 200).map(
+          (p) => sql<{ p: string }>`select ${p} as p where exists (select 1 from images where org_id = ${orgId} and hash >= ${p} and hash < ${`${p}g`})
+            or exists (select 1 from images where org_id = ${orgId} and short_hash = ${p})`,
+        );
+        const { rows } = await sql<{ p: string }>`${sql.join(probes, sql` union all `)}`.execute(trx);
+        for (const row of rows) clash.add(row.p);
+      }
+
+      const bulk = fresh.filter((image) => !clash.has(prefixOf(image.hash)));
+      for (let i = 0; i < bulk.length; i += 200) {
+        const chunk = bulk.slice(i, i + 200);
+        const inserted = await trx
+          .insertInto('images')
+          .values(
+            chunk.map((image) => ({
+              org_id: orgId,
+              hash: image.hash,
+              short_hash: prefixOf(image.hash),
+              binary_hash: image.binaryHash,
+              blob_key: image.blobKey,
+              name: image.name,
+              format: image.format,
+              mimetype: image.mimetype,
+              size: image.size,
+              width: image.width,
+              height: image.height,
+              opaque: image.opaque ? 1 : 0,
+              animated: image.animated ? 1 : 0,
+              protected: image.protected ? 1 : 0,
+              locked: 0,
+              created: image.created.getTime(),
+              deleted_at: null,
+              user_metadata: JSON.stringify(image.userMetadata),
+              dynamic_metadata: JSON.stringify(image.dynamicMetadata),
+              static_metadata: JSON.stringify(image.staticMetadata),
+            })),
+          )
+          .returning(['id', 'hash'])
+          .execute();
+        const idOf = new Map(inserted.map((row) => [row.hash, row.id]));
+        const userRows = chunk.flatMap((image) => image.userFieldRows.map((r) => ({ image_id: idOf.get(image.hash)!, org_id: orgId, ...r })));
+        const termRows = chunk.flatMap((image) =>
+          searchTerms(image).map((t) => ({ image_id: idOf.get(image.hash)!, org_id: orgId, ...t })),
+        );
+        for (let j = 0; j < userRows.length; j += 500) await trx.insertInto('user_fields').values(userRows.slice(j, j + 500)).execute();
+        for (let j = 0; j < termRows.length; j += 500) await trx.insertInto('search_terms').values(termRows.slice(j, j + 500)).execute();
+      }
+      for (const image of fresh.filter((image) => clash.has(prefixOf(image.hash)))) {
+        await this.insertImage(trx, orgId, image, image.created);
+      }
+      return fresh.length;
     });
   }
 
