@@ -2,12 +2,10 @@
 // …/meta/dynamic/{name} find, restore or make the image of the new hash.
 
 import { createHash } from 'node:crypto';
-import path from 'node:path';
-import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, createOrg, imageCount, startServer, type TestServer, upload } from './helpers.ts';
+import { api, createOrg, imageCount, startServer, type TestServer, upload, indexRowsOf } from './helpers.ts';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -57,27 +55,7 @@ async function lock(hash: string, locked: boolean) {
   expect(res.status).toBe(200);
 }
 
-interface Row {
-  name: string;
-  type: string;
-  seq: number;
-  str: string | null;
-  num: number | null;
-}
 
-function indexRowsOf(hash: string): Row[] {
-  const db = new Database(path.join(server.dataDir, 'origo.sqlite'), { readonly: true, fileMustExist: true });
-  try {
-    return db
-      .prepare(
-        `SELECT f.name, f.type, f.seq, f.str, f.num FROM user_fields f JOIN images i ON i.id = f.image_id
-         WHERE i.hash = ? ORDER BY f.name, f.seq`,
-      )
-      .all(hash) as Row[];
-  } finally {
-    db.close();
-  }
-}
 
 describe('setting dynamic metadata', () => {
   it('answers 201 with the image of the new hash and a relative Location; the source stays', async () => {
@@ -121,13 +99,13 @@ describe('setting dynamic metadata', () => {
     expect(derived.width).toBe(200);
     expect(derived.short_hash).not.toBe(source.short_hash);
 
-    const sourceRows = indexRowsOf(source.hash);
+    const sourceRows = indexRowsOf(server, 'acme', source.hash);
     expect(sourceRows).toHaveLength(3);
-    expect(indexRowsOf(derived.hash)).toEqual(sourceRows);
+    expect(indexRowsOf(server, 'acme', derived.hash)).toEqual(sourceRows);
     // A copy: changing the derived image leaves the source's rows alone.
     await api(server, 'PATCH', `/sourceimages/acme/${derived.hash}/meta/user`, { body: JSON.stringify({ title: null }) });
-    expect(indexRowsOf(derived.hash).map((r) => r.name)).toEqual(['tags', 'tags']);
-    expect(indexRowsOf(source.hash)).toEqual(sourceRows);
+    expect(indexRowsOf(server, 'acme', derived.hash).map((r) => r.name)).toEqual(['tags', 'tags']);
+    expect(indexRowsOf(server, 'acme', source.hash)).toEqual(sourceRows);
     expect((await getImage(source.hash)).json.user_metadata).toEqual({ title: 'Sea', 'array:tags': ['a', 'b'] });
   });
 
@@ -199,14 +177,14 @@ describe('setting dynamic metadata', () => {
     const derived = (await putDyn(source.hash, 'subject_area', AREA_10_20)).json as Image;
     expect(derived.user_metadata).toEqual({ v: 'first' });
     await api(server, 'PATCH', `/sourceimages/acme/${source.hash}/meta/user`, { body: JSON.stringify({ v: 'second', extra: 'x' }) });
-    const rowsBefore = indexRowsOf(derived.hash);
+    const rowsBefore = indexRowsOf(server, 'acme', derived.hash);
     const before = await imageCount(server);
     const again = await putDyn(source.hash, 'subject_area', AREA_10_20);
     expect(again.status).toBe(201);
     expect(again.json.hash).toBe(derived.hash);
     expect(again.headers.get('location')).toBe(`/sourceimages/acme/${derived.hash}`);
     expect(again.json.user_metadata).toEqual({ v: 'first' });
-    expect(indexRowsOf(derived.hash)).toEqual(rowsBefore);
+    expect(indexRowsOf(server, 'acme', derived.hash)).toEqual(rowsBefore);
     expect(await imageCount(server)).toBe(before);
 
     // Going back from the derived image finds the source, also as it is.

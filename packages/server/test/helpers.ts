@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import BetterSqlite3 from 'better-sqlite3';
 import sharp from 'sharp';
 import { buildApp } from '../src/app.ts';
 import { type Config, loadConfig } from '../src/config.ts';
@@ -128,4 +129,28 @@ export async function imageCount(server: TestServer, org = 'acme'): Promise<numb
   const live = await server.storage.catalog.listImages(orgRow.id, { deleted: false, deletedSince: new Date(0), limit: 0, offset: 0 });
   const deleted = await server.storage.catalog.listImages(orgRow.id, { deleted: true, deletedSince: new Date(0), limit: 0, offset: 0 });
   return live.total + deleted.total;
+}
+
+export interface IndexRow {
+  name: string;
+  type: string;
+  seq: number;
+  str: string | null;
+  num: number | null;
+}
+
+/** The typed user-metadata index rows of an image, read from the SQLite file itself. */
+export function indexRowsOf(server: TestServer, org: string, hash: string): IndexRow[] {
+  const db = new BetterSqlite3(path.join(server.dataDir, 'origo.sqlite'), { readonly: true, fileMustExist: true });
+  try {
+    return db
+      .prepare(
+        `SELECT f.name, f.type, f.seq, f.str, f.num FROM user_fields f
+         JOIN images i ON i.id = f.image_id JOIN organizations o ON o.id = i.org_id
+         WHERE o.name = ? AND i.hash = ? ORDER BY f.name, f.seq`,
+      )
+      .all(org, hash) as IndexRow[];
+  } finally {
+    db.close();
+  }
 }

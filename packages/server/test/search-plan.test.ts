@@ -1,5 +1,5 @@
 // Every search shape is answered from indexes: EXPLAIN QUERY PLAN of every
-// query the SQL builder makes (items, total, facets, probes; for every
+// query the SQL builder makes (keys, items, total, facets, probes; for every
 // possible driver) must not scan a table, must not scan an index without a
 // constraint, and must not search an index without the organization (or an
 // image id) as its constraint. Checked on an empty catalog and again after
@@ -114,6 +114,7 @@ function checkAll(db: Kysely<Database>, raw: BetterSqlite3.Database, orgId: numb
           const search: SearchInput = { ...base, ...(after ? { after } : {}), ...(offset && !after ? { offset } : {}) };
           const queries = searchQueries(db, orgId, search, choice);
           const label = `${shape} [${JSON.stringify(choice)}${after ? ' after' : ''}${offset && !after ? ' offset' : ''}]`;
+          if (queries.keys) problems.push(...planProblems(raw, queries.keys).map((p) => `${label} (keys): ${p}`));
           if (queries.items) problems.push(...planProblems(raw, queries.items).map((p) => `${label} (items): ${p}`));
           if (queries.count) problems.push(...planProblems(raw, queries.count).map((p) => `${label} (count): ${p}`));
           for (const f of queries.facets) problems.push(...planProblems(raw, f.query).map((p) => `${label} (facet): ${p}`));

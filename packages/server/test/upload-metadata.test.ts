@@ -3,11 +3,9 @@
 // use; all or nothing; re-uploads.
 
 import { createHash } from 'node:crypto';
-import path from 'node:path';
-import Database from 'better-sqlite3';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, blobFiles, createOrg, imageCount, startServer, type TestServer, upload } from './helpers.ts';
+import { api, blobFiles, createOrg, imageCount, startServer, type TestServer, upload, indexRowsOf } from './helpers.ts';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -39,28 +37,7 @@ async function freshOrg(): Promise<string> {
   return name;
 }
 
-interface Row {
-  name: string;
-  type: string;
-  seq: number;
-  str: string | null;
-  num: number | null;
-}
 
-function indexRowsOf(org: string, hash: string): Row[] {
-  const db = new Database(path.join(server.dataDir, 'origo.sqlite'), { readonly: true, fileMustExist: true });
-  try {
-    return db
-      .prepare(
-        `SELECT f.name, f.type, f.seq, f.str, f.num FROM user_fields f
-         JOIN images i ON i.id = f.image_id JOIN organizations o ON o.id = i.org_id
-         WHERE o.name = ? AND i.hash = ? ORDER BY f.name, f.seq`,
-      )
-      .all(org, hash) as Row[];
-  } finally {
-    db.close();
-  }
-}
 
 describe('meta_user', () => {
   it('meta_user[0] as a JSON object sets normalized user metadata and its index rows', async () => {
@@ -74,7 +51,7 @@ describe('meta_user', () => {
     expect(image.user_metadata).toEqual(expected);
     expect(image.hash).toBe(sha1(`${sha1(bytes)}a:0:{}`));
     expect((await api(server, 'GET', `/sourceimages/acme/${image.hash}/meta/user`)).json).toEqual(expected);
-    expect(indexRowsOf('acme', image.hash)).toEqual([
+    expect(indexRowsOf(server, 'acme', image.hash)).toEqual([
       { name: 'at', type: 'date', seq: 0, str: '2024-01-01T00:00:00Z', num: Date.UTC(2024, 0, 1) },
       { name: 'rank', type: 'int', seq: 0, str: null, num: 4 },
       { name: 'tags', type: 'array', seq: 0, str: 'solo', num: null },
@@ -258,7 +235,7 @@ describe('re-uploads', () => {
     expect(image.user_metadata).toEqual(expected);
     expect((await api(server, 'GET', `/sourceimages/${org}/${hash}/meta/user`)).json).toEqual(expected);
     expect(await imageCount(server, org)).toBe(1);
-    expect(indexRowsOf(org, hash)).toEqual([
+    expect(indexRowsOf(server, org, hash)).toEqual([
       { name: 'a', type: 'str', seq: 0, str: '1', num: null },
       { name: 'b', type: 'str', seq: 0, str: 'two', num: null },
       { name: 'c', type: 'str', seq: 0, str: 'three', num: null },
@@ -285,13 +262,13 @@ describe('re-uploads', () => {
     const first = await upload(server, org, [{ name: 'a.png', bytes }], { 'meta_user[0]': JSON.stringify({ a: '1' }) });
     const hash = first.json.items[0].hash;
     expect((await api(server, 'PUT', `/sourceimages/${org}/${hash}/options/locked`, { body: 'true' })).status).toBe(200);
-    const rowsBefore = indexRowsOf(org, hash);
+    const rowsBefore = indexRowsOf(server, org, hash);
 
     const changed = await upload(server, org, [{ name: 'a.png', bytes }], { 'meta_user[0]': JSON.stringify({ a: 'changed', b: '2' }) });
     expect(changed.status).toBe(403);
     expect(changed.json.message).toMatch(/locked/);
     expect((await api(server, 'GET', `/sourceimages/${org}/${hash}/meta/user`)).json).toEqual({ a: '1' });
-    expect(indexRowsOf(org, hash)).toEqual(rowsBefore);
+    expect(indexRowsOf(server, org, hash)).toEqual(rowsBefore);
     expect(await imageCount(server, org)).toBe(1);
 
     const plain = await upload(server, org, [{ name: 'a.png', bytes }]);
@@ -309,7 +286,7 @@ describe('re-uploads', () => {
     const bad = await upload(server, org, [{ name: 'a.png', bytes }], { 'meta_user[0]': JSON.stringify({ a: 'changed', 'int:b': 'x' }) });
     expect(bad.status).toBe(400);
     expect((await api(server, 'GET', `/sourceimages/${org}/${hash}/meta/user`)).json).toEqual({ a: '1' });
-    expect(indexRowsOf(org, hash)).toEqual([{ name: 'a', type: 'str', seq: 0, str: '1', num: null }]);
+    expect(indexRowsOf(server, org, hash)).toEqual([{ name: 'a', type: 'str', seq: 0, str: '1', num: null }]);
   });
 
   it('with different dynamic metadata make a second image sharing the binary hash', async () => {
@@ -332,6 +309,6 @@ describe('re-uploads', () => {
     expect(byBinary.json.total).toBe(2);
     // the plain image is untouched
     expect((await api(server, 'GET', `/sourceimages/${org}/${plain.json.items[0].hash}/meta/user`)).json).toEqual({ a: '1' });
-    expect(indexRowsOf(org, second.hash)).toEqual([{ name: 'b', type: 'str', seq: 0, str: '2', num: null }]);
+    expect(indexRowsOf(server, org, second.hash)).toEqual([{ name: 'b', type: 'str', seq: 0, str: '2', num: null }]);
   });
 });

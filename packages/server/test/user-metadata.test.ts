@@ -2,11 +2,9 @@
 // types, the body shapes clients send, locking, refusals that change
 // nothing, and the typed search index rows kept beside the JSON.
 
-import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
-import { api, createOrg, imageCount, startServer, type TestServer, upload } from './helpers.ts';
+import { api, createOrg, imageCount, startServer, type TestServer, upload, indexRowsOf, type IndexRow } from './helpers.ts';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -46,28 +44,7 @@ function send(method: string, pathname: string, body: BodyInit, contentType?: st
 /** JSON sent as bytes: fetch then adds no content type at all. */
 const rawJson = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
 
-interface Row {
-  name: string;
-  type: string;
-  seq: number;
-  str: string | null;
-  num: number | null;
-}
 
-/** The typed index rows of an image, read from the SQLite file itself. */
-function indexRowsOf(hash: string): Row[] {
-  const db = new Database(path.join(server.dataDir, 'origo.sqlite'), { readonly: true, fileMustExist: true });
-  try {
-    return db
-      .prepare(
-        `SELECT f.name, f.type, f.seq, f.str, f.num FROM user_fields f JOIN images i ON i.id = f.image_id
-         WHERE i.hash = ? ORDER BY f.name, f.seq`,
-      )
-      .all(hash) as Row[];
-  } finally {
-    db.close();
-  }
-}
 
 async function lock(hash: string, locked: boolean) {
   const res = await api(server, 'PUT', `/sourceimages/acme/${hash}/options/locked`, { body: JSON.stringify(locked) });
@@ -307,7 +284,7 @@ describe('unknown images and locked images', () => {
   it('refuses every write on a locked image with 403 and changes nothing', async () => {
     const hash = await newImage();
     await send('PATCH', base(hash), JSON.stringify({ keep: 'me', 'int:n': 1 }));
-    const rowsBefore = indexRowsOf(hash);
+    const rowsBefore = indexRowsOf(server, 'acme', hash);
     await lock(hash, true);
     const writes: [string, string, string | undefined][] = [
       ['PUT', base(hash), '{"a":"b"}'],
@@ -326,7 +303,7 @@ describe('unknown images and locked images', () => {
     }
     expect(await getMeta(hash)).toEqual({ keep: 'me', 'int:n': 1 });
     expect((await api(server, 'GET', `${base(hash)}/keep`)).text).toBe('"me"');
-    expect(indexRowsOf(hash)).toEqual(rowsBefore);
+    expect(indexRowsOf(server, 'acme', hash)).toEqual(rowsBefore);
     await lock(hash, false);
     expect((await send('PATCH', base(hash), '{"a":"b"}')).status).toBe(204);
     expect(await getMeta(hash)).toEqual({ keep: 'me', 'int:n': 1, a: 'b' });
@@ -336,16 +313,16 @@ describe('unknown images and locked images', () => {
 describe('refusals change nothing', () => {
   let hash: string;
   const STORED = { keep: 'me', 'int:n': 1, 'array:tags': ['x'] };
-  let rowsBefore: Row[];
+  let rowsBefore: IndexRow[];
   beforeAll(async () => {
     hash = await newImage();
     expect((await send('PUT', base(hash), JSON.stringify(STORED))).status).toBe(204);
-    rowsBefore = indexRowsOf(hash);
+    rowsBefore = indexRowsOf(server, 'acme', hash);
   });
 
   async function expectUnchanged() {
     expect(await getMeta(hash)).toEqual(STORED);
-    expect(indexRowsOf(hash)).toEqual(rowsBefore);
+    expect(indexRowsOf(server, 'acme', hash)).toEqual(rowsBefore);
   }
 
   const badFields: [string, unknown][] = [
@@ -472,7 +449,7 @@ describe('prototype-looking names', () => {
     expect(got.json.constructor).toBe('y');
     expect((await api(server, 'GET', `${base(hash)}/__proto__`)).text).toBe('"x"');
     expect((await api(server, 'GET', `${base(hash)}/constructor`)).text).toBe('"y"');
-    expect(indexRowsOf(hash).map((r) => [r.name, r.str])).toEqual([
+    expect(indexRowsOf(server, 'acme', hash).map((r) => [r.name, r.str])).toEqual([
       ['__proto__', 'x'],
       ['constructor', 'y'],
       ['prototype', 'z'],
@@ -506,7 +483,7 @@ describe('the typed search index', () => {
   it('has one row per scalar, per array element and per text token, matching the metadata', async () => {
     const hash = await newImage();
     await send('PATCH', base(hash), JSON.stringify(ALL_TYPES_BODY));
-    expect(indexRowsOf(hash)).toEqual([
+    expect(indexRowsOf(server, 'acme', hash)).toEqual([
       { name: 'count', type: 'int', seq: 0, str: null, num: 3 },
       { name: 'desc', type: 'text', seq: 0, str: 'hello', num: null },
       { name: 'desc', type: 'text', seq: 1, str: 'world', num: null },
@@ -530,17 +507,17 @@ describe('the typed search index', () => {
   it('follows PATCH, PUT of a field, DELETE of a field, PUT and DELETE of everything', async () => {
     const hash = await newImage();
     await send('PATCH', base(hash), JSON.stringify({ a: 'one', 'array:tags': ['x', 'y'], 'text:t': 'Big Cat' }));
-    expect(indexRowsOf(hash).map((r) => `${r.name}:${r.str}`)).toEqual(['a:one', 't:big', 't:cat', 'tags:x', 'tags:y']);
+    expect(indexRowsOf(server, 'acme', hash).map((r) => `${r.name}:${r.str}`)).toEqual(['a:one', 't:big', 't:cat', 'tags:x', 'tags:y']);
 
     await send('PATCH', base(hash), JSON.stringify({ 'array:tags': null, 'int:a': 5 }));
-    expect(indexRowsOf(hash)).toEqual([
+    expect(indexRowsOf(server, 'acme', hash)).toEqual([
       { name: 'a', type: 'int', seq: 0, str: null, num: 5 },
       { name: 't', type: 'text', seq: 0, str: 'big', num: null },
       { name: 't', type: 'text', seq: 1, str: 'cat', num: null },
     ]);
 
     await send('PUT', `${base(hash)}/date:when`, '2024-01-01T00:00:00Z');
-    expect(indexRowsOf(hash).find((r) => r.name === 'when')).toEqual({
+    expect(indexRowsOf(server, 'acme', hash).find((r) => r.name === 'when')).toEqual({
       name: 'when',
       type: 'date',
       seq: 0,
@@ -549,13 +526,13 @@ describe('the typed search index', () => {
     });
 
     await api(server, 'DELETE', `${base(hash)}/t`);
-    expect(indexRowsOf(hash).map((r) => r.name)).toEqual(['a', 'when']);
+    expect(indexRowsOf(server, 'acme', hash).map((r) => r.name)).toEqual(['a', 'when']);
 
     await send('PUT', base(hash), JSON.stringify({ 'double:d': -0.5 }));
-    expect(indexRowsOf(hash)).toEqual([{ name: 'd', type: 'double', seq: 0, str: null, num: -0.5 }]);
+    expect(indexRowsOf(server, 'acme', hash)).toEqual([{ name: 'd', type: 'double', seq: 0, str: null, num: -0.5 }]);
 
     await api(server, 'DELETE', base(hash));
-    expect(indexRowsOf(hash)).toEqual([]);
+    expect(indexRowsOf(server, 'acme', hash)).toEqual([]);
   });
 
   it('keeps the rows of other images apart', async () => {
@@ -564,8 +541,8 @@ describe('the typed search index', () => {
     await send('PATCH', base(one), JSON.stringify({ a: 'one' }));
     await send('PATCH', base(two), JSON.stringify({ a: 'two' }));
     await api(server, 'DELETE', base(one));
-    expect(indexRowsOf(one)).toEqual([]);
-    expect(indexRowsOf(two)).toEqual([{ name: 'a', type: 'str', seq: 0, str: 'two', num: null }]);
+    expect(indexRowsOf(server, 'acme', one)).toEqual([]);
+    expect(indexRowsOf(server, 'acme', two)).toEqual([{ name: 'a', type: 'str', seq: 0, str: 'two', num: null }]);
   });
 });
 
