@@ -6,10 +6,25 @@ import type { BlobStore } from './blobs/blob-store.ts';
 import { FsBlobStore } from './blobs/fs.ts';
 import type { Accounts } from './catalog/accounts.ts';
 import type { Catalog } from './catalog/catalog.ts';
+import { ReadCache, type ReadCachePolicy, withReadCache } from './catalog/read-cache.ts';
 import { migrateToLatest } from './catalog/sql/migrate.ts';
 import { SqlAccounts } from './catalog/sql/sql-accounts.ts';
 import { SqlCatalog } from './catalog/sql/sql-catalog.ts';
 import { openSqlite } from './catalog/sql/sqlite.ts';
+
+const READ_CACHE_ENTRIES = 50_000;
+
+const CATALOG_READS: ReadCachePolicy = {
+  cached: ['findImage'],
+  reads: ['findOrganization', 'listImages', 'searchImages', 'findByBinaryHash', 'blobKeysInUse'],
+};
+
+const ACCOUNT_READS: ReadCachePolicy = {
+  cached: ['findKeyByDigest', 'findKeyById', 'findMembership'],
+  reads: ['findUser', 'listKeys', 'listMemberships', 'listMembershipsOfUser'],
+  // Last-use times and the lazily made token secret change no cached answer that matters.
+  harmless: ['touchKey', 'setting'],
+};
 
 export interface Storage {
   catalog: Catalog;
@@ -20,8 +35,10 @@ export interface Storage {
 export async function openStorage(config: Pick<Config, 'dataDir'>): Promise<Storage> {
   const { db } = openSqlite(path.join(config.dataDir, 'origo.sqlite'));
   await migrateToLatest(db, 'sqlite');
-  const catalog = new SqlCatalog(db, 'sqlite');
-  const accounts = new SqlAccounts(db);
+  // This process is the only writer of its SQLite file, so hot lookups can be cached.
+  const cache = new ReadCache(READ_CACHE_ENTRIES);
+  const catalog = withReadCache<Catalog>(new SqlCatalog(db, 'sqlite'), CATALOG_READS, cache);
+  const accounts = withReadCache<Accounts>(new SqlAccounts(db), ACCOUNT_READS, cache);
   const blobs = await FsBlobStore.open(path.join(config.dataDir, 'blobs'));
   return { catalog, accounts, blobs };
 }

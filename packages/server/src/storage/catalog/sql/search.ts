@@ -51,7 +51,13 @@ import type { Database, ImagesTable } from './schema.ts';
 export type SearchInput = SearchQuery;
 
 /** Probes count at most this many candidate rows; fewer means the filter is selective enough to drive. */
-export const PROBE_LIMIT = 5000;
+export const PROBE_LIMIT = 20_000;
+/**
+ * Up to this many matches, one query returns every match's id and sort
+ * values in order (the total is their number, the page a slice) instead of
+ * a page query and a count query that would each visit every match.
+ */
+export const COLLECT_LIMIT = 100_000;
 
 type Pred = RawBuilder<SqlBool>;
 type SearchDb = Database & { i: ImagesTable };
@@ -128,7 +134,7 @@ function drivingAtom(atoms: Atom[]): number {
   return best;
 }
 
-function atomPredicate(alias: 'x' | 'y', atom: Atom): Pred {
+function atomPredicate(alias: string, atom: Atom): Pred {
   const parts: Pred[] = [sql<SqlBool>`${sql.ref(`${alias}.name`)} = ${atom.name}`];
   if (atom.type !== undefined) parts.push(sql<SqlBool>`${sql.ref(`${alias}.type`)} = ${atom.type}`);
   parts.push(compare(sql.ref(`${alias}.${atom.column}`), atom.condition));
@@ -138,6 +144,13 @@ function atomPredicate(alias: 'x' | 'y', atom: Atom): Pred {
 /** EXISTS of an atom's row for the image `imageId` (a lookup on the (image_id, name, …) primary key). */
 function atomExists(atom: Atom, imageId: RawBuilder<unknown>): Pred {
   return sql<SqlBool>`exists (select 1 from ${sql.table(atom.table)} as y where y.image_id = ${imageId} and ${atomPredicate('y', atom)})`;
+}
+
+/** User field types stored as exactly one row, seq 0: a residual check on them is a join, not an EXISTS. */
+const SINGLE_ROW_TYPES = new Set(['str', 'int', 'double', 'date', 'latlon']);
+
+function isSingleRow(filter: Filter): boolean {
+  return filter.field.source === 'user' && SINGLE_ROW_TYPES.has(filter.field.type) && filter.condition.op !== 'tokens';
 }
 
 // ---------------------------------------------------------------------------
@@ -158,12 +171,16 @@ function imageFilterPredicate(alias: 'i' | 'c', filter: Filter, noIndex: boolean
 // ---------------------------------------------------------------------------
 // Per filter: the predicate on a row of images i, and the ids from an index
 
-/** Whether row i matches the filter; `skipAtom` leaves out the atom a driver already checked. */
-function filterPredicate(filter: Filter, noIndex: boolean, skipAtom?: number): Pred | undefined {
+/**
+ * Whether row i matches the filter; `skipAtom` leaves out the atom a driver
+ * already checked. Index-table checks correlate on `imageId`: the driver's
+ * d.image_id lets SQLite run them before it reads the (wide) images row.
+ */
+function filterPredicate(filter: Filter, noIndex: boolean, skipAtom?: number, imageId = 'i.id'): Pred | undefined {
   if (filter.field.source === 'image') return skipAtom === undefined ? imageFilterPredicate('i', filter, noIndex) : undefined;
   const parts = atomsOf(filter)
     .filter((_, i) => i !== skipAtom)
-    .map((atom) => atomExists(atom, sql.ref('i.id')));
+    .map((atom) => atomExists(atom, sql.ref(imageId)));
   return parts.length === 0 ? undefined : and(parts);
 }
 
@@ -217,6 +234,8 @@ interface SortExpr {
   nullable: boolean;
   /** Selected as this alias (user fields only). */
   alias?: string;
+  /** The LEFT JOIN of the user field's seq 0 row (user fields only). */
+  join?: { table: string; name: string; type: string };
 }
 
 function sortExprs(sort: SortKey[]): SortExpr[] {
@@ -226,11 +245,34 @@ function sortExprs(sort: SortKey[]): SortExpr[] {
       const ref = sql`${sql.ref(`i.${field.column}`)}`;
       return { key, expr: ref, order: ref, nullable: false };
     }
-    // The value of a user field is its seq 0 row; images without the field sort last.
-    const expr = sql`(select ${sql.ref(`s.${field.column}`)} from user_fields as s where s.image_id = i.id and s.name = ${field.name} and s.type = ${field.type} and s.seq = 0)`;
+    // The value of a user field is its seq 0 row, LEFT JOINed on the primary
+    // key; images without the field (or with another type) get null and sort last.
+    const table = `s${n}`;
+    const expr = sql`${sql.ref(`${table}.${field.column}`)}`;
     const alias = `k${n}`;
-    return { key, expr, order: sql`${sql.ref(alias)}`, nullable: true, alias };
+    return { key, expr, order: sql`${sql.ref(alias)}`, nullable: true, alias, join: { table, name: field.name, type: field.type } };
   });
+}
+
+/** Adds the sort's user field joins and selects their values as k0, k1, … */
+function withSortValues<O>(query: SelectQueryBuilder<SearchDb, 'i', O>, exprs: SortExpr[]): SelectQueryBuilder<SearchDb, 'i', O> {
+  let q = query;
+  for (const e of exprs) {
+    if (!e.join || !e.alias) continue;
+    const { table, name, type } = e.join;
+    q = q.leftJoin(`user_fields as ${table}` as 'user_fields as s', (join) =>
+      join.on(
+        and([
+          sql<SqlBool>`${sql.ref(`${table}.image_id`)} = i.id`,
+          sql<SqlBool>`${sql.ref(`${table}.name`)} = ${name}`,
+          sql<SqlBool>`${sql.ref(`${table}.type`)} = ${type}`,
+          sql<SqlBool>`${sql.ref(`${table}.seq`)} = 0`,
+        ]),
+      ),
+    ) as unknown as typeof q;
+    q = q.select(e.expr.as(e.alias)) as unknown as typeof q;
+  }
+  return q;
 }
 
 function hashIsKey(sort: SortKey[]): boolean {
@@ -271,11 +313,41 @@ function afterPredicate(exprs: SortExpr[], position: SortPosition, tieBreak: boo
 export interface PlanChoice {
   driver?: number;
   walk: boolean;
+  /**
+   * The first sort key is a user field and no filter is selective: pages
+   * walk that field's index (images having it), then the images without it.
+   */
+  sortDriven?: boolean;
+}
+
+type Count = SelectQueryBuilder<Database, never, { n: number | bigint | string }>;
+type Page = SelectQueryBuilder<SearchDb, 'i', ImageRow>;
+
+export interface KeyRow {
+  id: number;
+  /** 1 when the row comes after the cursor. */
+  after?: number;
+  [sortValue: string]: unknown;
 }
 
 export interface SearchQueries {
+  /**
+   * Every match (at most COLLECT_LIMIT + 1) in order: ids, user sort values
+   * and whether each follows the cursor. Present when the rows are found
+   * from a driver (not along the sort index) and a page is wanted.
+   */
+  keys?: SelectQueryBuilder<SearchDb, 'i', KeyRow>;
   /** The page, limit + 1 rows (absent for limit 0). */
-  items?: SelectQueryBuilder<SearchDb, 'i', ImageRow>;
+  items?: Page;
+  /** With a sort-driven plan, the page comes from these instead of `items`. */
+  segments?: {
+    /** Images having the first sort field, along its index (cursor applied unless it lies in segment b). */
+    a(offset: number, limit: number): Page;
+    /** How many images segment a holds in all, for numeric offsets past it. */
+    aCount: Count;
+    /** Images without the field, by the other keys and hash (cursor applied when it lies here). */
+    b(offset: number, limit: number): Page;
+  };
   /** The total (absent when org_image_counts answers it). */
   count?: SelectQueryBuilder<Database, never, { n: number | bigint | string }>;
   facets: { facet: FacetRequest; query: SelectQueryBuilder<Database, never, { value: string | null; n: number | bigint | string }> }[];
@@ -290,18 +362,45 @@ export function probeQueries(db: Kysely<Database>, orgId: number, search: Search
   });
 }
 
-/** Picks the driver from probe counts (in filter order). */
+/** A guess at how narrow a condition is, for probes that tie (both at the cap): lower is narrower. */
+function narrowness(filter: Filter): number {
+  const c = filter.condition;
+  switch (c.op) {
+    case 'eq':
+      return 0;
+    case 'tokens':
+      return c.tokens.length === 0 ? 4 : c.prefix && c.tokens.length === 1 ? 2 : 0;
+    case 'range':
+      return c.min && c.max ? 1 : 3;
+    case 'prefix':
+      return c.value === '' ? 4 : 2;
+  }
+}
+
+/** Picks the driver: the fewest probed candidates, then the narrower condition, then filter order. */
 export function choosePlan(search: SearchInput, probeCounts: number[]): PlanChoice {
-  if (search.deleted || search.filters.length === 0) return { walk: false };
+  const userSort = search.sort[0]?.field.source === 'user';
+  if (search.deleted) return { walk: false };
+  if (search.filters.length === 0) return { walk: false, sortDriven: userSort };
   if (search.operator === 'or') return { walk: false };
   let driver = 0;
   probeCounts.forEach((n, i) => {
-    if (n < probeCounts[driver]!) driver = i;
+    const best = probeCounts[driver]!;
+    if (n < best || (n === best && narrowness(search.filters[i]!) < narrowness(search.filters[driver]!))) driver = i;
   });
   const selective = (probeCounts[driver] ?? PROBE_LIMIT) < PROBE_LIMIT;
-  const first = search.sort[0];
-  const sortHasIndex = first !== undefined && first.field.source === 'image';
-  return { driver, walk: !selective && sortHasIndex };
+  return { driver, walk: !selective && !userSort, sortDriven: !selective && userSort };
+}
+
+/** Every plan the builder supports for a search (choosePlan picks one; tests run them all). */
+export function allPlans(search: SearchInput): PlanChoice[] {
+  const userSort = search.sort[0]?.field.source === 'user';
+  if (search.deleted || (search.operator === 'or' && search.filters.length > 1)) return [{ walk: false }];
+  if (search.filters.length === 0) return userSort ? [{ walk: false }, { walk: false, sortDriven: true }] : [{ walk: false }];
+  const all: PlanChoice[] = search.filters.map((_, driver) => ({ driver, walk: false }));
+  if (userSort) all.push(...search.filters.map((_, driver) => ({ driver, walk: false, sortDriven: true })));
+  else all.push({ driver: 0, walk: true });
+  return all;
 }
 
 export function searchQueries(db: Kysely<Database>, orgId: number, search: SearchInput, choice: PlanChoice): SearchQueries {
@@ -315,11 +414,18 @@ export function searchQueries(db: Kysely<Database>, orgId: number, search: Searc
     const where: Pred[] = [sql<SqlBool>`i.org_id = ${orgId}`, state];
     let from: SelectQueryBuilder<SearchDb, 'i', object>;
     const plain = () => db.selectFrom('images as i') as unknown as SelectQueryBuilder<SearchDb, 'i', object>;
-    const driven = (ids: SelectQueryBuilder<Database, never, { image_id: number }>) =>
-      db
-        .selectFrom(ids.as('d'))
-        .crossJoin('images as i')
-        .whereRef('i.id', '=', 'd.image_id') as unknown as SelectQueryBuilder<SearchDb, 'i', object>;
+    /** (ids) d, then the single-row user filters' rows, then images i: CROSS JOIN keeps that order. */
+    const driven = (ids: SelectQueryBuilder<Database, never, { image_id: number }>, joined: Filter[] = []) => {
+      let q = db.selectFrom(ids.as('d')) as unknown as SelectQueryBuilder<SearchDb & { d: { image_id: number } }, 'd', object>;
+      joined.forEach((filter, n) => {
+        const table = `y${n}`;
+        q = q.crossJoin(`user_fields as ${table}` as 'user_fields as y') as unknown as typeof q;
+        const [atom] = atomsOf(filter);
+        where.push(sql<SqlBool>`${sql.ref(`${table}.image_id`)} = d.image_id`, sql<SqlBool>`${sql.ref(`${table}.seq`)} = 0`, atomPredicate(table, atom!));
+      });
+      where.push(sql<SqlBool>`i.id = d.image_id`);
+      return q.crossJoin('images as i') as unknown as SelectQueryBuilder<SearchDb, 'i', object>;
+    };
 
     if (filters.length === 0) {
       from = plain();
@@ -343,10 +449,12 @@ export function searchQueries(db: Kysely<Database>, orgId: number, search: Searc
     } else {
       const driverIndex = choice.driver ?? 0;
       const { ids, atom } = filterIds(db, orgId, filters[driverIndex]!, false);
-      from = driven(ids);
+      const joined = filters.filter((f, n) => n !== driverIndex && isSingleRow(f));
+      from = driven(ids, joined);
       filters.forEach((f, n) => {
-        const pred = filterPredicate(f, true, n === driverIndex ? (atom ?? -1) : undefined);
-        if (pred && !(n === driverIndex && f.field.source === 'image')) where.push(pred);
+        if (n !== driverIndex && isSingleRow(f)) return;
+        const pred = filterPredicate(f, true, n === driverIndex ? (atom ?? -1) : undefined, 'd.image_id');
+        if (pred) where.push(pred);
       });
     }
     return { from, where };
@@ -354,31 +462,98 @@ export function searchQueries(db: Kysely<Database>, orgId: number, search: Searc
 
   const queries: SearchQueries = { facets: [] };
 
-  // The page.
-  if (search.limit > 0) {
-    const { from, where } = matching(choice.walk);
-    const exprs = sortExprs(search.sort);
-    const tieBreak = !hashIsKey(search.sort);
-    if (search.after) where.push(afterPredicate(exprs, search.after, tieBreak));
-    let items = from.selectAll('i') as unknown as SelectQueryBuilder<SearchDb, 'i', ImageRow>;
-    for (const e of exprs) if (e.alias) items = items.select(e.expr.as(e.alias)) as typeof items;
-    items = items.where(and(where));
+  const ordered = <O>(q: SelectQueryBuilder<SearchDb, 'i', O>, exprs: SortExpr[], tieBreak: boolean) => {
+    let out = q;
     for (const e of exprs) {
-      items = items.orderBy(e.order, (ob) => {
+      out = out.orderBy(e.order, (ob) => {
         const dir = e.key.direction === 'asc' ? ob.asc() : ob.desc();
         return e.nullable ? dir.nullsLast() : dir;
       });
     }
-    if (tieBreak) items = items.orderBy('i.hash', 'asc');
+    return tieBreak ? out.orderBy('i.hash', 'asc') : out;
+  };
+
+  // A sort-driven page: along the first sort field's index, then the images without it.
+  if (search.limit > 0 && choice.sortDriven && live && search.sort[0]?.field.source === 'user') {
+    const exprs = sortExprs(search.sort);
+    const tieBreak = !hashIsKey(search.sort);
+    const [first, ...rest] = exprs as [SortExpr, ...SortExpr[]];
+    const field = search.sort[0].field;
+    const s0 = first.join!.table;
+    const col = sql.ref(`${s0}.${field.column}`);
+    const base: Pred[] = [sql<SqlBool>`i.org_id = ${orgId}`, sql<SqlBool>`i.deleted_at is null`, ...filters.map((f) => filterPredicate(f, true)!)];
+    const inB = search.after !== undefined && search.after.values[0] === null;
+    const having = [
+      ...base,
+      sql<SqlBool>`${sql.ref(`${s0}.org_id`)} = ${orgId}`,
+      sql<SqlBool>`${sql.ref(`${s0}.name`)} = ${field.name}`,
+      sql<SqlBool>`${sql.ref(`${s0}.type`)} = ${field.type}`,
+      sql<SqlBool>`${sql.ref(`${s0}.seq`)} = 0`,
+      sql<SqlBool>`${col} is not null`,
+      sql<SqlBool>`i.id = ${sql.ref(`${s0}.image_id`)}`,
+    ];
+    const aWhere = [...having];
+    if (search.after && !inB) {
+      const v = search.after.values[0]!;
+      // The bound lets the index walk start at the cursor.
+      aWhere.push(first.key.direction === 'asc' ? sql<SqlBool>`${col} >= ${v}` : sql<SqlBool>`${col} <= ${v}`);
+      aWhere.push(afterPredicate(exprs, search.after, tieBreak));
+    }
+    const fromA = () =>
+      db.selectFrom(`user_fields as ${s0}` as 'user_fields as s').crossJoin('images as i') as unknown as SelectQueryBuilder<SearchDb, 'i', object>;
+    const bWhere = [
+      ...base,
+      sql<SqlBool>`not exists (select 1 from user_fields as z where z.image_id = i.id and z.name = ${field.name} and z.type = ${field.type} and z.seq = 0 and ${sql.ref(`z.${field.column}`)} is not null)`,
+    ];
+    // In segment b the first key is null for every row: only the others order it.
+    const exprsB = [{ ...first, expr: sql`null`, order: sql`null` }, ...rest];
+    if (inB && search.after) bWhere.push(afterPredicate(exprsB, search.after, tieBreak));
+    queries.segments = {
+      a: (offset, limit) => {
+        const q = withSortValues(fromA().selectAll('i').select(first.expr.as(first.alias!)) as unknown as Page, rest).where(and(aWhere));
+        return ordered(q, [{ ...first, order: first.expr, nullable: false }, ...rest], tieBreak).limit(limit).offset(offset);
+      },
+      aCount: fromA().select((eb) => eb.fn.countAll().as('n')).where(and(having)) as unknown as Count,
+      b: (offset, limit) => {
+        const q = withSortValues(db.selectFrom('images as i').selectAll('i').select(sql`null`.as(first.alias!)) as unknown as Page, rest).where(and(bWhere));
+        return ordered(q, rest, tieBreak).limit(limit).offset(offset);
+      },
+    };
+  }
+
+  // The page.
+  if (search.limit > 0 && !queries.segments) {
+    const { from, where } = matching(choice.walk);
+    const exprs = sortExprs(search.sort);
+    const tieBreak = !hashIsKey(search.sort);
+    if (search.after) where.push(afterPredicate(exprs, search.after, tieBreak));
+    let items = ordered(withSortValues(from.selectAll('i') as unknown as Page, exprs).where(and(where)), exprs, tieBreak);
     items = items.limit(search.limit + 1);
     if (search.offset) items = items.offset(search.offset);
     queries.items = items;
   }
 
-  // The total: always in the driver form (it visits every match anyway).
-  if (!(live && filters.length === 0)) {
+  // Every match in order, when they come from a driver and a page is wanted.
+  if (search.limit > 0 && !choice.walk && !queries.segments && !(live && filters.length === 0)) {
     const { from, where } = matching(false);
-    queries.count = from.select((eb) => eb.fn.countAll().as('n')).where(and(where)) as unknown as SearchQueries['count'];
+    const exprs = sortExprs(search.sort);
+    const tieBreak = !hashIsKey(search.sort);
+    let keys = withSortValues(from.select('i.id') as unknown as SelectQueryBuilder<SearchDb, 'i', KeyRow>, exprs);
+    if (search.after) {
+      const after = afterPredicate(exprs, search.after, tieBreak);
+      keys = keys.select(sql<number>`case when ${after} then 1 else 0 end`.as('after')) as typeof keys;
+    }
+    queries.keys = ordered(keys.where(and(where)), exprs, tieBreak).limit(COLLECT_LIMIT + 1);
+  }
+
+  // The total: always in the driver form (it visits every match anyway).
+  if (live && !orMode && filters.length === 1 && filters[0]!.field.source === 'image') {
+    // One image filter: its ids come from a partial live index that covers the count.
+    const { ids } = filterIds(db, orgId, filters[0]!, false);
+    queries.count = db.selectFrom(ids.as('d')).select((eb) => eb.fn.countAll().as('n')) as unknown as Count;
+  } else if (!(live && filters.length === 0)) {
+    const { from, where } = matching(false);
+    queries.count = from.select((eb) => eb.fn.countAll().as('n')).where(and(where)) as unknown as Count;
   }
 
   // Facets over every match.
@@ -434,26 +609,82 @@ function positionOf(row: ImageRow, sort: SortKey[]): SortPosition {
   return { values, hash: row.hash };
 }
 
-export async function runSearch(db: Kysely<Database>, orgId: number, search: SearchInput): Promise<SearchRows> {
-  const probes = probeQueries(db, orgId, search);
-  const counts: number[] = [];
-  for (const probe of probes) counts.push(Number((await probe.executeTakeFirstOrThrow()).n));
-  const queries = searchQueries(db, orgId, search, choosePlan(search, counts));
+/** The organization's live images, kept by triggers (migration 0004). */
+async function liveCount(db: Kysely<Database>, orgId: number): Promise<number> {
+  const row = await db.selectFrom('org_image_counts').select('live').where('org_id', '=', orgId).executeTakeFirst();
+  return Number(row?.live ?? 0);
+}
 
-  let total: number;
-  if (queries.count) {
-    total = Number((await queries.count.executeTakeFirstOrThrow()).n);
-  } else {
-    const row = await db.selectFrom('org_image_counts').select('live').where('org_id', '=', orgId).executeTakeFirst();
-    total = Number(row?.live ?? 0);
+export async function runSearch(db: Kysely<Database>, orgId: number, search: SearchInput): Promise<SearchRows> {
+  const counts: number[] = [];
+  for (const probe of probeQueries(db, orgId, search)) counts.push(Number((await probe.executeTakeFirstOrThrow()).n));
+  return runPlan(db, orgId, search, choosePlan(search, counts));
+}
+
+/** Runs a search by the given plan (every plan gives the same answer; tests run them all). */
+export async function runPlan(db: Kysely<Database>, orgId: number, search: SearchInput, choice: PlanChoice): Promise<SearchRows> {
+  const queries = searchQueries(db, orgId, search, choice);
+  const facets = async () => {
+    const out = [];
+    for (const { facet, query } of queries.facets) {
+      const rows = await query.execute();
+      out.push({ key: facet.key, values: rows.map((r) => ({ value: String(r.value), count: Number(r.n) })) });
+    }
+    return out;
+  };
+
+  if (queries.segments) {
+    const { a, aCount, b } = queries.segments;
+    const offset = search.offset ?? 0;
+    const want = search.limit + 1;
+    const inB = search.after !== undefined && search.after.values[0] === null;
+    let found: ImageRow[] = inB ? [] : await a(offset, want).execute();
+    if (found.length < want) {
+      // Segment a is used up: the page goes on with the images without the field.
+      let bOffset = 0;
+      if (!inB && offset > 0 && found.length === 0) bOffset = Math.max(0, offset - Number((await aCount.executeTakeFirstOrThrow()).n));
+      found = [...found, ...(await b(bOffset, want - found.length).execute())];
+    }
+    const page = found.slice(0, search.limit);
+    return {
+      total: queries.count ? Number((await queries.count.executeTakeFirstOrThrow()).n) : await liveCount(db, orgId),
+      rows: page,
+      positions: page.map((r) => positionOf(r, search.sort)),
+      hasMore: found.length > search.limit,
+      facets: await facets(),
+    };
   }
+
+  if (queries.keys) {
+    const keys = await queries.keys.execute();
+    if (keys.length <= COLLECT_LIMIT) {
+      const following = search.after ? keys.filter((k) => k.after === 1) : keys;
+      const start = search.offset ?? 0;
+      const slice = following.slice(start, start + search.limit + 1);
+      const pageKeys = slice.slice(0, search.limit);
+      const byId = new Map<number, Selectable<ImagesTable>>();
+      if (pageKeys.length > 0) {
+        const rows = await db.selectFrom('images').selectAll().where('id', 'in', pageKeys.map((k) => k.id)).execute();
+        for (const row of rows) byId.set(Number(row.id), row);
+      }
+      // A row purged between the two statements is left out rather than shown half.
+      const rows = pageKeys.flatMap((k) => {
+        const row = byId.get(Number(k.id));
+        return row ? [{ ...row, ...k } as ImageRow] : [];
+      });
+      return {
+        total: keys.length,
+        rows,
+        positions: rows.map((r) => positionOf(r, search.sort)),
+        hasMore: slice.length > search.limit,
+        facets: await facets(),
+      };
+    }
+  }
+
+  const total = queries.count ? Number((await queries.count.executeTakeFirstOrThrow()).n) : await liveCount(db, orgId);
   const found = queries.items ? await queries.items.execute() : [];
   const hasMore = found.length > search.limit;
   const page = found.slice(0, search.limit);
-  const facets = [];
-  for (const { facet, query } of queries.facets) {
-    const rows = await query.execute();
-    facets.push({ key: facet.key, values: rows.map((r) => ({ value: String(r.value), count: Number(r.n) })) });
-  }
-  return { total, rows: page, positions: page.map((r) => positionOf(r, search.sort)), hasMore, facets };
+  return { total, rows: page, positions: page.map((r) => positionOf(r, search.sort)), hasMore, facets: await facets() };
 }

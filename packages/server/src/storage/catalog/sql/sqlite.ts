@@ -45,6 +45,10 @@ export function openSqlite(file: string): { db: Kysely<Database>; raw: BetterSql
   raw.pragma('synchronous = FULL');
   raw.pragma('foreign_keys = ON');
   raw.pragma('busy_timeout = 5000');
+  // Search reads index and row pages at random; the default page cache is
+  // 2 MiB. Up to 128 MiB (grown only as pages are read) halves the time of
+  // large searches on a million-image catalog (bench/search.ts).
+  raw.pragma('cache_size = -131072');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) });
   return { db, raw };
 }

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { ReadCache, withReadCache } from './read-cache.ts';
+
+class Store {
+  value = 1;
+  reads = 0;
+  gate: Promise<void> = Promise.resolve();
+  async find(id: number): Promise<number> {
+    this.reads++;
+    const value = this.value + id;
+    await this.gate;
+    return value;
+  }
+  async list(): Promise<number[]> {
+    return [this.value];
+  }
+  async update(value: number): Promise<void> {
+    this.value = value;
+  }
+  async touch(): Promise<void> {}
+}
+
+const policy = { cached: ['find'], reads: ['list'], harmless: ['touch'] };
+
+describe('withReadCache', () => {
+  it('answers repeated lookups from the cache, per argument list', async () => {
+    const store = new Store();
+    const cached = withReadCache(store, policy, new ReadCache(10));
+    expect(await cached.find(1)).toBe(2);
+    expect(await cached.find(1)).toBe(2);
+    expect(await cached.find(2)).toBe(3);
+    expect(store.reads).toBe(2);
+  });
+
+  it('drops everything on a write, and on any method it does not know', async () => {
+    const store = new Store();
+    const cached = withReadCache(store, policy, new ReadCache(10));
+    await cached.find(0);
+    await cached.update(5);
+    expect(await cached.find(0)).toBe(5);
+    await cached.touch();
+    await cached.list();
+    expect(await cached.find(0)).toBe(5);
+    expect(store.reads).toBe(2);
+  });
+
+  it('does not keep a read that raced a write', async () => {
+    const store = new Store();
+    const cached = withReadCache(store, policy, new ReadCache(10));
+    let release!: () => void;
+    store.gate = new Promise((r) => {
+      release = r;
+    });
+    const racing = cached.find(0); // reads value 1, then waits
+    await cached.update(7);
+    release();
+    expect(await racing).toBe(1);
+    store.gate = Promise.resolve();
+    expect(await cached.find(0)).toBe(7);
+  });
+
+  it('shares invalidation between wrappers of one database', async () => {
+    const shared = new ReadCache(10);
+    const a = new Store();
+    const cachedA = withReadCache(a, policy, shared);
+    const cachedB = withReadCache(new Store(), policy, shared);
+    await cachedA.find(0);
+    a.value = 9; // changed behind the cache's back, as another table would be
+    await cachedB.update(3);
+    expect(await cachedA.find(0)).toBe(9);
+  });
+
+  it('keeps at most its capacity, dropping the least recently used', async () => {
+    const store = new Store();
+    const cached = withReadCache(store, policy, new ReadCache(2));
+    await cached.find(1);
+    await cached.find(2);
+    await cached.find(1);
+    await cached.find(3); // evicts 2
+    await cached.find(1);
+    expect(store.reads).toBe(3);
+    await cached.find(2);
+    expect(store.reads).toBe(4);
+  });
+});
