@@ -1,10 +1,13 @@
 import type { FastifyReply } from 'fastify';
 
+const asIs = (payload: unknown) => payload as string;
+
 /**
  * Sends JSON with `Content-Type: application/json` exactly: rokka.js compares
- * the header with === and Fastify would add "; charset=utf-8" to objects.
+ * the header with === and Fastify would add "; charset=utf-8". A reply with
+ * its own serializer keeps the content type as set, and a string body lets
+ * Node write headers and body in one write (a Buffer costs a writev).
  */
 export function sendJson(reply: FastifyReply, status: number, body: unknown): FastifyReply {
-  // A Buffer keeps the content type as set; a string or object would get a charset.
-  return reply.code(status).type('application/json').send(Buffer.from(JSON.stringify(body), 'utf8'));
+  return reply.code(status).type('application/json').serializer(asIs).send(JSON.stringify(body));
 }
