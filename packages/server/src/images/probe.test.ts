@@ -5,7 +5,7 @@ import zlib from 'node:zlib';
 import sharp, { type Color, type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ErrorCode } from '../errors.ts';
-import { type ProbeLimits, type ProbeResult, probeImage } from './probe.ts';
+import { jpegHeaderOnly, type ProbeLimits, type ProbeResult, probeImage } from './probe.ts';
 
 const LIMITS: ProbeLimits = { maxPixels: 100_000_000 };
 
@@ -429,5 +429,61 @@ describe('probeImage: refusals', () => {
     const gif = await sharp(frames, { join: { animated: true } }).gif().toBuffer();
     await expect(probe('frames.gif', gif, { maxPixels: 200 })).resolves.toMatchObject({ animated: true });
     await expectError(probe('frames-big.gif', gif, { maxPixels: 199 }), 'ORIGO_ERR_UPLOAD_TOO_MANY_PIXELS', 413, 'frames-big.gif');
+  });
+});
+
+describe('large files are probed from their header bytes', () => {
+  /** A JPEG with EXIF, then `fillers` 64 KiB APP15 segments before the image data. */
+  async function paddedJpeg(fillers: number): Promise<Buffer> {
+    const jpg = await sharp({ create: { width: 120, height: 80, channels: 3, background: 'teal' } })
+      .jpeg()
+      .withExif({ IFD0: { Copyright: 'origo header test' } })
+      .toBuffer();
+    const filler = Buffer.alloc(65_535 + 2, 0x5a);
+    filler[0] = 0xff;
+    filler[1] = 0xef;
+    filler.writeUInt16BE(65_535, 2);
+    return Buffer.concat([jpg.subarray(0, 2), ...Array.from({ length: fillers }, () => filler), jpg.subarray(2)]);
+  }
+
+  it('gives a JPEG with megabytes of application data before its frame the same result as a whole-file read', async () => {
+    const bytes = await paddedJpeg(40);
+    const file = write('padded.jpg', bytes);
+    const whole = await probeImage(file, bytes.length, 'padded.jpg', { maxPixels: 1e9, headerOnlyAbove: Number.POSITIVE_INFINITY });
+    const header = await probeImage(file, bytes.length, 'padded.jpg', { maxPixels: 1e9, headerOnlyAbove: 0 });
+    expect(header).toEqual(whole);
+    expect(header).toMatchObject({ format: 'jpg', width: 120, height: 80 });
+    expect(JSON.stringify(header.staticMetadata)).toContain('origo header test');
+
+    // The header path really is taken: it reads a few KB, not the 2.6 MB of filler.
+    const fh = await fs.promises.open(file, 'r');
+    try {
+      const compact = await jpegHeaderOnly(fh, bytes.length);
+      expect(compact!.length).toBeLessThan(8 * 1024);
+      expect(await sharp(compact!).metadata()).toMatchObject({ format: 'jpeg', width: 120, height: 80 });
+    } finally {
+      await fh.close();
+    }
+  });
+
+  it('gives a PNG the same result as a whole-file read', async () => {
+    const noise = Buffer.alloc(300 * 200 * 4);
+    for (let i = 0; i < noise.length; i++) noise[i] = (i * 2654435761) >>> 24;
+    const bytes = await sharp(noise, { raw: { width: 300, height: 200, channels: 4 } }).png().toBuffer();
+    const file = write('noise.png', bytes);
+    const whole = await probeImage(file, bytes.length, 'noise.png', { maxPixels: 1e9, headerOnlyAbove: Number.POSITIVE_INFINITY });
+    expect(await probeImage(file, bytes.length, 'noise.png', { maxPixels: 1e9, headerOnlyAbove: 0 })).toEqual(whole);
+  });
+
+  it('still refuses a truncated JPEG and an oversized one from the header path', async () => {
+    const bytes = await paddedJpeg(2);
+    const cut = write('cut.jpg', bytes.subarray(0, bytes.length - 200));
+    await expect(probeImage(cut, bytes.length - 200, 'cut.jpg', { maxPixels: 1e9, headerOnlyAbove: 0 })).rejects.toMatchObject({
+      code: 'ORIGO_ERR_UPLOAD_CORRUPT_IMAGE',
+    });
+    const whole = write('whole.jpg', bytes);
+    await expect(probeImage(whole, bytes.length, 'whole.jpg', { maxPixels: 100, headerOnlyAbove: 0 })).rejects.toMatchObject({
+      code: 'ORIGO_ERR_UPLOAD_TOO_MANY_PIXELS',
+    });
   });
 });

@@ -19,7 +19,16 @@ sharp.cache(false);
 
 export interface ProbeLimits {
   maxPixels: number;
+  /**
+   * Files larger than this are probed from their header bytes only (JPEG,
+   * PNG): libvips maps a whole file to read its header, which would put a
+   * large upload in the server's memory. Default 8 MiB.
+   */
+  headerOnlyAbove?: number;
 }
+
+const HEADER_ONLY_ABOVE = 8 * 1024 * 1024;
+const SHARP_HEADER = { limitInputPixels: false, failOn: 'none' } as const;
 
 export interface ProbeResult {
   /** rokka style: 'jpg' (never 'jpeg'), 'png', 'gif', 'webp', 'svg', 'tiff', 'heic', 'avif', 'jxl', 'pdf', 'jp2'. */
@@ -106,7 +115,7 @@ export async function probeImage(path: string, size: number, label: string, limi
     // Header only: no pixel is decoded here, whatever size the header claims.
     let meta: Metadata;
     try {
-      meta = await sharp(path, { limitInputPixels: false, failOn: 'none' }).metadata();
+      meta = await readMetadata(fh, fileSize, path, limits.headerOnlyAbove ?? HEADER_ONLY_ABOVE);
     } catch (err) {
       throw await unreadable(fh, fileSize, path, file, err);
     }
@@ -283,6 +292,69 @@ async function readAt(fh: FileHandle, position: number, length: number): Promise
     done += bytesRead;
   }
   return done === length ? buf : buf.subarray(0, done);
+}
+
+/** Header metadata, from the header bytes alone when the file is large and the format allows it. */
+async function readMetadata(fh: FileHandle, size: number, path: string, headerOnlyAbove: number): Promise<Metadata> {
+  if (size > headerOnlyAbove) {
+    const signature = await readAt(fh, 0, 8);
+    let header: Buffer | undefined;
+    if (signature[0] === 0xff && signature[1] === 0xd8) header = await jpegHeaderOnly(fh, size);
+    // A PNG's header chunks come first; a truncated copy reads fine.
+    else if (signature.equals(PNG_SIGNATURE)) header = await readAt(fh, 0, 1024 * 1024);
+    if (header) {
+      try {
+        const meta = await sharp(header, SHARP_HEADER).metadata();
+        if (meta.width > 0 && meta.height > 0) return meta;
+      } catch {
+        // The whole file decides, below.
+      }
+    }
+  }
+  return sharp(path, SHARP_HEADER).metadata();
+}
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+/** Application segments a header read needs: JFIF, EXIF/XMP, ICC, IPTC, Adobe colour. */
+const KEPT_JPEG_APP = new Set([0xe0, 0xe1, 0xe2, 0xed, 0xee]);
+
+/**
+ * The segments of a JPEG up to its first scan, as a small JPEG that a header
+ * read understands: other application segments and comments (which may be
+ * hundreds of megabytes) are left out, and only segment headers are read.
+ */
+export async function jpegHeaderOnly(fh: FileHandle, size: number): Promise<Buffer | undefined> {
+  const w = new FileWindow(fh, size, 4096);
+  const parts: Buffer[] = [Buffer.from([0xff, 0xd8])];
+  let total = 2;
+  let pos = 2;
+  for (let guard = 0; guard < 100_000; guard++) {
+    if (!(await w.ensure(pos, 2)) || w.byte(pos) !== 0xff) return undefined;
+    const marker = w.byte(pos + 1);
+    if (marker === 0xff) {
+      pos += 1;
+      continue;
+    }
+    if (isStandaloneJpegMarker(marker)) {
+      pos += 2;
+      continue;
+    }
+    if (marker === 0xd9 || !(await w.ensure(pos, 4))) return undefined;
+    const length = 2 + w.u16(pos + 2);
+    const droppable = (marker >= 0xe0 && marker <= 0xef && !KEPT_JPEG_APP.has(marker)) || marker === 0xfe;
+    if (!droppable) {
+      const segment = await readAt(fh, pos, length);
+      total += segment.length;
+      if (segment.length < length || total > 16 * 1024 * 1024) return undefined;
+      parts.push(segment);
+    }
+    if (marker === 0xda) {
+      parts.push(JPEG_EOI);
+      return Buffer.concat(parts);
+    }
+    pos += length;
+  }
+  return undefined;
 }
 
 /** A sliding read window over a file, for walking chunk and segment headers. */
