@@ -6,6 +6,7 @@ import { createReadStream, statSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream';
+import './lib/gc-probe.ts';
 
 const file = process.env['BENCH_FILE'];
 if (!file) throw new Error('BENCH_FILE is not set');

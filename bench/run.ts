@@ -12,6 +12,7 @@ import type { BenchOptions } from './benchmarks/options.ts';
 import { runUpload } from './benchmarks/upload.ts';
 import type { Engine } from './lib/load.ts';
 import { runCleanups } from './lib/origo.ts';
+import { machineCpuMs } from './lib/proc.ts';
 import { fmt, log, MiB, type Row, table } from './lib/report.ts';
 
 const BENCHMARKS: Record<string, { what: string; run: (o: BenchOptions) => Promise<Row[]> }> = {
@@ -75,6 +76,7 @@ for (const name of names) {
   log('');
   log(`== ${name}: ${bench.what}`);
   const t0 = performance.now();
+  const m0 = machineCpuMs();
   try {
     rows.push(...(await bench.run(options)));
   } catch (err) {
@@ -82,7 +84,11 @@ for (const name of names) {
     log(`  FAILED: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     rows.push({ bench: name, metric: 'error', origo: '-', baseline: '-', ratio: '-', target: '-', met: false, notes: String(err) });
   }
-  log(`  (${fmt((performance.now() - t0) / 1000, 1)} s)`);
+  const ms = performance.now() - t0;
+  const m1 = machineCpuMs();
+  log(
+    `  (${fmt(ms / 1000, 1)} s; machine busy ${fmt((m1.busy - m0.busy) / ms, 2)} of ${os.cpus().length} cores on average, this benchmark included; steal ${fmt(((m1.steal - m0.steal) / ms) * 100)}%)`,
+  );
 }
 
 log('');

@@ -10,6 +10,7 @@ import { buildApp } from '../packages/server/src/app.ts';
 import { loadConfig } from '../packages/server/src/config.ts';
 import { loadRootKey } from '../packages/server/src/service/root-key.ts';
 import { closeStorage, openStorage } from '../packages/server/src/storage/index.ts';
+import './lib/gc-probe.ts';
 
 const config = loadConfig({ ...process.env, PORT: process.env['PORT'] ?? '0' });
 const rootKey = await loadRootKey(config);

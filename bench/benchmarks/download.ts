@@ -4,7 +4,7 @@
 
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { compare, medianOf } from '../lib/compare.ts';
+import { compare, medianOf, noise } from '../lib/compare.ts';
 import { multipartFrame, noiseJpeg } from '../lib/images.ts';
 import { AUTH, json, ORG, request, startOrigo, uploadBuffer } from '../lib/origo.ts';
 import { type Child, startChild } from '../lib/proc.ts';
@@ -43,8 +43,8 @@ export async function runDownload(o: BenchOptions): Promise<Row[]> {
     log(`  file: ${fmt(jpeg.length)} bytes (JPEG of noise); ${o.connections.download} connections, engine ${o.engine}`);
 
     const results = await compare(
-      { label: 'origo', load: { url: origo.child.url + pathname, headers: AUTH, connections: o.connections.download, engine: o.engine, serverPid: origo.child.pid } },
-      { label: 'baseline', load: { url: baseline.url + pathname, headers: AUTH, connections: o.connections.download, engine: o.engine, serverPid: baseline.pid } },
+      { label: 'origo', gc: origo.child.gc, load: { url: origo.child.url + pathname, headers: AUTH, connections: o.connections.download, engine: o.engine, serverPid: origo.child.pid } },
+      { label: 'baseline', gc: baseline.gc, load: { url: baseline.url + pathname, headers: AUTH, connections: o.connections.download, engine: o.engine, serverPid: baseline.pid } },
       { rounds: o.rounds, durationMs: o.durationMs, warmupMs: o.warmupMs, unit: 'MB' },
     );
     const ma = medianOf(results.origo, (r) => r.bytesPerSec) / 1e6;
@@ -64,7 +64,7 @@ export async function runDownload(o: BenchOptions): Promise<Row[]> {
         ratio: fmt(ratio, 2),
         target: `>= ${TARGET_RATIO}`,
         met: ratio >= TARGET_RATIO,
-        notes: `server CPU per 10 MiB response: origo ${fmt(cpuA, 2)} ms, baseline ${fmt(cpuB, 2)} ms`,
+        notes: `server CPU per 10 MiB response: origo ${fmt(cpuA, 2)} ms, baseline ${fmt(cpuB, 2)} ms; origo major GCs per round ${results.origo.map((r) => r.gc?.major ?? '?').join('/')}, baseline ${results.baseline.map((r) => r.gc?.major ?? '?').join('/')}; ${noise(results)}`,
       },
     ];
   } finally {

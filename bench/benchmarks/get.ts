@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import path from 'node:path';
-import { compare, medianOf } from '../lib/compare.ts';
+import { compare, medianOf, noise } from '../lib/compare.ts';
 import { smallJpeg, multipartFrame } from '../lib/images.ts';
 import { AUTH, json, ORG, request, startOrigo, tempDir, uploadBuffer } from '../lib/origo.ts';
 import { startChild } from '../lib/proc.ts';
@@ -35,8 +35,8 @@ export async function runGet(o: BenchOptions): Promise<Row[]> {
 
     const load = { headers: AUTH, connections: o.connections.get, engine: o.engine };
     const results = await compare(
-      { label: 'origo', load: { ...load, url: origo.child.url + pathname, serverPid: origo.child.pid } },
-      { label: 'baseline', load: { ...load, url: baseline.url + pathname, serverPid: baseline.pid } },
+      { label: 'origo', gc: origo.child.gc, load: { ...load, url: origo.child.url + pathname, serverPid: origo.child.pid } },
+      { label: 'baseline', gc: baseline.gc, load: { ...load, url: baseline.url + pathname, serverPid: baseline.pid } },
       { rounds: o.rounds, durationMs: o.durationMs, warmupMs: o.warmupMs, unit: 'req' },
     );
     const a = medianOf(results.origo, (r) => r.reqPerSec);
@@ -57,7 +57,7 @@ export async function runGet(o: BenchOptions): Promise<Row[]> {
         ratio: fmt(ratio, 2),
         target: `>= ${TARGET_RATIO}`,
         met: ratio >= TARGET_RATIO,
-        notes: `server CPU per request: origo ${fmt(cpuA, 1)} µs, baseline ${fmt(cpuB, 1)} µs (CPU-based ratio ${fmt(cpuB / cpuA, 2)})`,
+        notes: `server CPU per request: origo ${fmt(cpuA, 1)} µs, baseline ${fmt(cpuB, 1)} µs (CPU-based ratio ${fmt(cpuB / cpuA, 2)}); ${noise(results)}`,
       },
     ];
   } finally {

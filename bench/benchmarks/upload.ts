@@ -9,6 +9,7 @@ import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { multipartFrame, noiseJpeg, withComment } from '../lib/images.ts';
 import { AUTH, json, ORG, type Response, request, startOrigo } from '../lib/origo.ts';
+import { type Child, startChild } from '../lib/proc.ts';
 import { fmt, log, median, MiB, quantile, type Row } from '../lib/report.ts';
 import type { BenchOptions } from './options.ts';
 
@@ -58,9 +59,21 @@ async function designFloor(dir: string, bytes: Buffer, i: number): Promise<numbe
   return ms;
 }
 
+/** POSTs the raw bytes to the http-floor server; ms until its answer. */
+async function rawPost(url: string, bytes: Buffer): Promise<number> {
+  const t0 = performance.now();
+  const res = await request(url, 'POST', '/', { headers: { 'content-type': 'application/octet-stream' }, body: bytes });
+  const ms = performance.now() - t0;
+  if (res.status !== 200 || json<{ size: number }>(res).size !== bytes.length) throw new Error(`http floor: ${res.status} ${res.body.toString()}`);
+  return ms;
+}
+
 export async function runUpload(o: BenchOptions): Promise<Row[]> {
   const origo = await startOrigo();
+  let httpFloor: Child | undefined;
   try {
+    httpFloor = await startChild('baseline-upload', 'baseline-upload.ts', { BENCH_DIR: origo.dataDir });
+    const httpFloorUrl = httpFloor.url;
     const base = await noiseJpeg(10 * MiB);
     const frame = multipartFrame('noise.jpg');
     const runId = randomBytes(6).toString('hex');
@@ -86,10 +99,16 @@ export async function runUpload(o: BenchOptions): Promise<Row[]> {
     const origoMs: number[] = [];
     const floorMs: number[] = [];
     const designMs: number[] = [];
+    const httpMs: number[] = [];
     for (let i = 0; i < WARMUP + o.uploads; i++) {
       const bytes = withComment(base, `origo-bench ${runId} ${i}`);
       // Alternate which goes first, so drift in the machine hits both alike.
-      const steps = [() => upload(bytes), () => floor(origo.dataDir, bytes, i), () => designFloor(origo.dataDir, bytes, i)];
+      const steps = [
+        () => upload(bytes),
+        () => floor(origo.dataDir, bytes, i),
+        () => designFloor(origo.dataDir, bytes, i),
+        () => rawPost(httpFloorUrl, bytes),
+      ];
       if (i % 2 === 1) steps.reverse();
       const times: number[] = [];
       for (const step of steps) times.push(await step());
@@ -98,15 +117,18 @@ export async function runUpload(o: BenchOptions): Promise<Row[]> {
       origoMs.push(times[0]!);
       floorMs.push(times[1]!);
       designMs.push(times[2]!);
+      httpMs.push(times[3]!);
     }
     const a = median(origoMs);
     const b = median(floorMs);
     const d = median(designMs);
+    const h = median(httpMs);
     const ratio = a / b;
     log(`  origo  upload ms: median ${fmt(a, 1)}  p90 ${fmt(quantile(origoMs, 0.9), 1)}  min ${fmt(Math.min(...origoMs), 1)}  max ${fmt(Math.max(...origoMs), 1)}`);
     log(`  floor  (sha1+write+fsync) ms: median ${fmt(b, 1)}  p90 ${fmt(quantile(floorMs, 0.9), 1)}  min ${fmt(Math.min(...floorMs), 1)}  max ${fmt(Math.max(...floorMs), 1)}`);
     log(`  design floor (sha1+sha256+write+fsync+rename+dir fsync) ms: median ${fmt(d, 1)}  (context only)`);
-    log(`  ratio origo/floor ${fmt(ratio, 2)} (target <= ${TARGET_RATIO}); origo/design floor ${fmt(a / d, 2)}`);
+    log(`  http floor (bare node:http, raw body streamed through sha1 to a file, fsync) ms: median ${fmt(h, 1)}  (context only)`);
+    log(`  ratio origo/floor ${fmt(ratio, 2)} (target <= ${TARGET_RATIO}); origo/design floor ${fmt(a / d, 2)}; origo/http floor ${fmt(a / h, 2)}`);
     return [
       {
         bench: 'upload',
@@ -116,10 +138,13 @@ export async function runUpload(o: BenchOptions): Promise<Row[]> {
         ratio: fmt(ratio, 2),
         target: `<= ${TARGET_RATIO}`,
         met: ratio <= TARGET_RATIO,
-        notes: `design floor (sha1+sha256+write+fsync+rename+dir fsync): ${fmt(d, 1)} ms, origo/design ${fmt(a / d, 2)}`,
+        notes:
+          `context: in-process design floor (sha1+sha256+write+fsync+rename+dir fsync) ${fmt(d, 1)} ms (origo/that ${fmt(a / d, 2)}); ` +
+          `http floor (bare node:http streaming the raw body through sha1 to a file + fsync) ${fmt(h, 1)} ms (origo/that ${fmt(a / h, 2)})`,
       },
     ];
   } finally {
+    await httpFloor?.stop();
     await origo.close();
   }
 }

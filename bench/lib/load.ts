@@ -13,7 +13,7 @@
 
 import http from 'node:http';
 import net from 'node:net';
-import { cpuMs } from './proc.ts';
+import { cpuMs, machineCpuMs } from './proc.ts';
 
 export type Engine = 'http' | 'raw';
 
@@ -46,6 +46,10 @@ export interface LoadResult {
    * count as CPU time, so this is steadier than req/s on a noisy machine.
    */
   serverCpuUsPerReq: number | undefined;
+  /** CPU used by everything else on the machine (other processes, kernel), in cores: noise. */
+  otherCpu: number;
+  /** CPU time stolen by the hypervisor, in cores: noise. */
+  stealCpu: number;
 }
 
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
@@ -64,6 +68,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
 
   const serverCpu0 = options.serverPid === undefined ? 0 : cpuMs(options.serverPid);
   const clientCpu0 = process.cpuUsage();
+  const machine0 = machineCpuMs();
   const t0 = performance.now();
   const deadline = t0 + options.durationMs;
   const loop = options.engine === 'raw' ? rawLoop : httpLoop;
@@ -78,6 +83,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   }
   const elapsedMs = performance.now() - t0;
   const cpu = process.cpuUsage(clientCpu0);
+  const machine1 = machineCpuMs();
   const serverCpu = options.serverPid === undefined ? undefined : (cpuMs(options.serverPid) - serverCpu0) / elapsedMs;
 
   latencies.sort((a, b) => a - b);
@@ -94,6 +100,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     clientCpu: (cpu.user + cpu.system) / 1000 / elapsedMs,
     serverCpu,
     serverCpuUsPerReq: serverCpu === undefined || requests === 0 ? undefined : (serverCpu * elapsedMs * 1000) / requests,
+    otherCpu: Math.max(0, (machine1.busy - machine0.busy) / elapsedMs - (cpu.user + cpu.system) / 1000 / elapsedMs - (serverCpu ?? 0)),
+    stealCpu: (machine1.steal - machine0.steal) / elapsedMs,
   };
 }
 

@@ -4,6 +4,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { GcTotals } from './gc-probe.ts';
 
 export const BENCH_DIR = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 export const REPO_DIR = path.dirname(BENCH_DIR);
@@ -16,6 +17,8 @@ export interface Child {
   proc: ChildProcess;
   /** The last output lines of the child, for error messages. */
   output(): string;
+  /** The child's garbage collection totals so far (see gc-probe.ts). */
+  gc(): Promise<GcTotals | undefined>;
   stop(): Promise<void>;
 }
 
@@ -66,6 +69,23 @@ export async function startChild(name: string, script: string, env: Record<strin
     url: `http://127.0.0.1:${port}`,
     proc,
     output: () => tail,
+    gc: () =>
+      new Promise<GcTotals | undefined>((resolve) => {
+        if (!proc.connected) return resolve(undefined);
+        const timer = setTimeout(() => {
+          proc.off('message', onMessage);
+          resolve(undefined);
+        }, 2000);
+        const onMessage = (msg: unknown) => {
+          const m = msg as GcTotals & { type?: string };
+          if (m.type !== 'gc') return;
+          clearTimeout(timer);
+          proc.off('message', onMessage);
+          resolve({ minor: m.minor, major: m.major, pauseMs: m.pauseMs });
+        };
+        proc.on('message', onMessage);
+        proc.send({ type: 'gc?' });
+      }),
     stop: () =>
       new Promise<void>((resolve) => {
         if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
@@ -90,14 +110,25 @@ export function cpuMs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
 }
 
-/** Resident set size and its high-water mark, in bytes, from /proc/<pid>/status. */
-export function memory(pid: number): { rss: number; hwm: number } {
+export interface Memory {
+  /** Resident set size. */
+  rss: number;
+  /** Peak RSS since start or the last resetPeakRss. */
+  hwm: number;
+  /** Resident anonymous memory (heap, buffers). */
+  anon: number;
+  /** Resident file-backed pages mapped by the process (e.g. an mmapped file). */
+  file: number;
+}
+
+/** Resident set size, its parts and its high-water mark, in bytes, from /proc/<pid>/status. */
+export function memory(pid: number): Memory {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (key: string) => {
     const m = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status);
     return m ? Number(m[1]) * 1024 : Number.NaN;
   };
-  return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
+  return { rss: kb('VmRSS'), hwm: kb('VmHWM'), anon: kb('RssAnon'), file: kb('RssFile') };
 }
 
 /** Resets VmHWM to the current RSS (Linux ≥ 4.0, own processes). Returns whether it worked. */
@@ -108,4 +139,12 @@ export function resetPeakRss(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** Machine-wide CPU time so far, in ms: busy (all processes and the kernel) and stolen by the hypervisor. */
+export function machineCpuMs(): { busy: number; steal: number } {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+  const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number) as number[];
+  const tick = 1000 / CLK_TCK;
+  return { busy: ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0)) * tick, steal: (steal ?? 0) * tick };
 }
