@@ -2,13 +2,15 @@
 //
 // Each benchmark measures origo (in its own child process, on a fresh temp
 // data folder) against a baseline measured in the same run, and prints the
-// ratio and whether the target is met. Names: get, download, upload, memory.
+// ratio and whether the target is met. Names: get, download, upload, memory, patch, copy.
 
 import os from 'node:os';
+import { runCopy } from './benchmarks/copy.ts';
 import { runDownload } from './benchmarks/download.ts';
 import { runGet } from './benchmarks/get.ts';
 import { runMemory } from './benchmarks/memory.ts';
 import type { BenchOptions } from './benchmarks/options.ts';
+import { runPatch } from './benchmarks/patch.ts';
 import { runUpload } from './benchmarks/upload.ts';
 import type { Engine } from './lib/load.ts';
 import { runCleanups } from './lib/origo.ts';
@@ -20,10 +22,12 @@ const BENCHMARKS: Record<string, { what: string; run: (o: BenchOptions) => Promi
   download: { what: '10 MiB download MB/s vs node:http + fs.createReadStream (target ratio >= 0.8)', run: runDownload },
   upload: { what: '10 MiB upload latency vs sha1 + write + fsync (target ratio <= 1.5)', run: runUpload },
   memory: { what: '500 MiB upload: server RSS growth (target < 100 MiB)', run: runMemory },
+  patch: { what: 'PATCH of 10 user-metadata fields req/s vs metadata GET req/s (target ratio >= 0.5)', run: runPatch },
+  copy: { what: 'copy of a 50 MiB image to another organization vs its upload (target ratio < 0.05)', run: runCopy },
 };
 
 function usage(): never {
-  log('usage: node --import tsx bench/run.ts [get|download|upload|memory ...] [--rounds=N] [--duration=SECONDS] [--warmup=SECONDS]');
+  log('usage: node --import tsx bench/run.ts [get|download|upload|memory|patch|copy ...] [--rounds=N] [--duration=SECONDS] [--warmup=SECONDS]');
   log('         [--engine=raw|http] [--uploads=N] [--memory-mib=N]');
   for (const [name, b] of Object.entries(BENCHMARKS)) log(`  ${name.padEnd(9)} ${b.what}`);
   process.exit(2);

@@ -32,7 +32,7 @@ async function measure(t: Target, durationMs: number): Promise<Round> {
 
 function describe(label: string, r: Round, unit: 'req' | 'MB'): string {
   const rate = unit === 'req' ? `${fmt(r.reqPerSec)} req/s` : `${fmt(r.bytesPerSec / 1e6, 1)} MB/s (${fmt(r.reqPerSec, 1)} req/s)`;
-  const bad = Object.entries(r.statuses).filter(([s]) => s !== '200');
+  const bad = Object.entries(r.statuses).filter(([s]) => !s.startsWith('2'));
   return (
     `    ${label.padEnd(9)} ${rate.padEnd(unit === 'req' ? 14 : 28)} p50 ${fmt(r.latencyMs.p50, 2)} ms  p99 ${fmt(r.latencyMs.p99, 2)} ms  ` +
     `cpu: client ${fmt(r.clientCpu * 100)}%, server ${r.serverCpu === undefined ? '?' : fmt(r.serverCpu * 100)}% = ${r.serverCpuUsPerReq === undefined ? '?' : fmt(r.serverCpuUsPerReq, unit === 'req' ? 1 : 0)} µs/req` +
@@ -55,9 +55,10 @@ export async function compare(origo: Target, baseline: Target, opts: { rounds: n
       const r = await measure(t, opts.durationMs);
       (t === origo ? out.origo : out.baseline).push(r);
       log(describe(t.label, r, opts.unit));
-      const failed = r.requests - (r.statuses[200] ?? 0);
+      const ok = Object.entries(r.statuses).reduce((n, [s, count]) => (s.startsWith('2') ? n + count : n), 0);
+      const failed = r.requests - ok;
       if (failed > 0 || r.errors > 0 || r.requests === 0) {
-        throw new Error(`${t.label}: ${failed} responses were not 200 and ${r.errors} requests failed`);
+        throw new Error(`${t.label}: ${failed} responses were not 2xx and ${r.errors} requests failed`);
       }
     }
   }

@@ -8,8 +8,8 @@
 //            autocannon does. It costs the client far less CPU per request,
 //            so on a 2-core machine it is what can saturate a fast server.
 //
-// Only GET requests without a body and responses with a Content-Length are
-// supported, which is all the benchmarks need.
+// Requests may carry a body (PATCH); responses need a Content-Length unless
+// they are 204 or 304, which is all the benchmarks need.
 
 import http from 'node:http';
 import net from 'node:net';
@@ -25,6 +25,8 @@ export interface LoadOptions {
   engine: Engine;
   /** The server's pid, to report its CPU use during the run. */
   serverPid?: number;
+  method?: string;
+  body?: Buffer;
 }
 
 export interface LoadResult {
@@ -77,7 +79,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     errors++;
   };
   try {
-    await Promise.all(Array.from({ length: options.connections }, () => loop(u, options.headers ?? {}, deadline, agent, record, onError)));
+    const req = { method: options.method ?? 'GET', body: options.body };
+    await Promise.all(Array.from({ length: options.connections }, () => loop(u, options.headers ?? {}, req, deadline, agent, record, onError)));
   } finally {
     agent.destroy();
   }
@@ -108,12 +111,14 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
 type Record_ = (status: number, bodyBytes: number, startedAt: number) => void;
 
 /** Sequential requests through the keep-alive agent until the deadline. */
-function httpLoop(u: URL, headers: Record<string, string>, deadline: number, agent: http.Agent, record: Record_, onError: () => void): Promise<void> {
+type RequestShape = { method: string; body: Buffer | undefined };
+
+function httpLoop(u: URL, headers: Record<string, string>, shape: RequestShape, deadline: number, agent: http.Agent, record: Record_, onError: () => void): Promise<void> {
   return new Promise((resolve) => {
     const next = () => {
       if (performance.now() >= deadline) return resolve();
       const startedAt = performance.now();
-      const req = http.request({ agent, host: u.hostname, port: u.port, path: u.pathname + u.search, method: 'GET', headers }, (res) => {
+      const req = http.request({ agent, host: u.hostname, port: u.port, path: u.pathname + u.search, method: shape.method, headers }, (res) => {
         let n = 0;
         res.on('data', (chunk: Buffer) => {
           n += chunk.length;
@@ -131,7 +136,7 @@ function httpLoop(u: URL, headers: Record<string, string>, deadline: number, age
         onError();
         setTimeout(next, 10);
       });
-      req.end();
+      req.end(shape.body);
     };
     next();
   });
@@ -140,10 +145,11 @@ function httpLoop(u: URL, headers: Record<string, string>, deadline: number, age
 const CRLFCRLF = Buffer.from('\r\n\r\n');
 
 /** One socket, one request in flight, minimal response parsing. */
-function rawLoop(u: URL, headers: Record<string, string>, deadline: number, _agent: http.Agent, record: Record_, onError: () => void): Promise<void> {
-  const lines = [`GET ${u.pathname}${u.search} HTTP/1.1`, `Host: ${u.host}`, 'Connection: keep-alive'];
+function rawLoop(u: URL, headers: Record<string, string>, shape: RequestShape, deadline: number, _agent: http.Agent, record: Record_, onError: () => void): Promise<void> {
+  const lines = [`${shape.method} ${u.pathname}${u.search} HTTP/1.1`, `Host: ${u.host}`, 'Connection: keep-alive'];
   for (const [k, v] of Object.entries(headers)) lines.push(`${k}: ${v}`);
-  const request = Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1');
+  if (shape.body) lines.push(`Content-Length: ${shape.body.length}`);
+  const request = Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1'), shape.body ?? Buffer.alloc(0)]);
 
   return new Promise((resolve) => {
     let socket: net.Socket;
@@ -194,11 +200,11 @@ function rawLoop(u: URL, headers: Record<string, string>, deadline: number, _age
           const text = head.toString('latin1', 0, end);
           status = Number(text.slice(9, 12));
           const m = /\r\ncontent-length:\s*(\d+)/i.exec(text);
-          if (!m) {
+          if (!m && status !== 204 && status !== 304) {
             onError();
             return finish();
           }
-          remaining = Number(m[1]);
+          remaining = m ? Number(m[1]) : 0;
           inBody = true;
           // Continue with the bytes after the header in this same buffer.
           const rest = head.subarray(end + 4);

@@ -39,6 +39,8 @@ export interface Config {
   corsOrigins: string[];
   /** Take the client address from X-Forwarded-For (behind a reverse proxy). */
   trustProxy: boolean;
+  /** SQLite commit durability: 'full' (fsync per commit) or 'normal' (survives crashes of origo, not power cuts). */
+  sqliteDurability: 'full' | 'normal';
 }
 
 export class ConfigError extends Error {
@@ -88,6 +90,12 @@ function corsOrigins(raw: string): string[] {
   return origins;
 }
 
+function durability(raw: string): 'full' | 'normal' {
+  const value = raw.toLowerCase();
+  if (value !== 'full' && value !== 'normal') throw new ConfigError(`ORIGO_SQLITE_DURABILITY must be full or normal, got "${raw}"`);
+  return value;
+}
+
 const MB = 1024 * 1024;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -120,5 +128,6 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     rateLimitPerMinute: integer(env, 'ORIGO_RATE_LIMIT_PER_MINUTE', 6000, 0, 100_000_000),
     corsOrigins: corsOrigins(read(env, 'ORIGO_CORS_ORIGINS') ?? '*'),
     trustProxy: boolean(env, 'ORIGO_TRUST_PROXY', false),
+    sqliteDurability: durability(read(env, 'ORIGO_SQLITE_DURABILITY') ?? 'full'),
   };
 }

@@ -13,6 +13,10 @@ describe('configuration', () => {
       restoreWindowMs: 30 * 24 * 3600 * 1000,
       logLevel: 'info',
       allowPrivateUrls: false,
+      openSignup: false,
+      rateLimitPerMinute: 6000,
+      corsOrigins: ['*'],
+      sqliteDurability: 'full',
     });
   });
 
@@ -25,6 +29,9 @@ describe('configuration', () => {
     ['ORIGO_LOG_LEVEL', 'loud', /ORIGO_LOG_LEVEL must be one of/],
     ['ORIGO_ALLOW_PRIVATE_URLS', 'maybe', /ORIGO_ALLOW_PRIVATE_URLS must be true or false/],
     ['ORIGO_ROOT_KEY', 'short', /ORIGO_ROOT_KEY must be at least 16/],
+    ['ORIGO_SQLITE_DURABILITY', 'sometimes', /ORIGO_SQLITE_DURABILITY must be full or normal/],
+    ['ORIGO_CORS_ORIGINS', 'app.example.com', /ORIGO_CORS_ORIGINS must be/],
+    ['ORIGO_RATE_LIMIT_PER_MINUTE', 'lots', /ORIGO_RATE_LIMIT_PER_MINUTE must be a whole number/],
   ])('refuses %s=%s with a message naming it', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);

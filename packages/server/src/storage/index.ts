@@ -32,8 +32,8 @@ export interface Storage {
   blobs: BlobStore;
 }
 
-export async function openStorage(config: Pick<Config, 'dataDir'>): Promise<Storage> {
-  const { db } = openSqlite(path.join(config.dataDir, 'origo.sqlite'));
+export async function openStorage(config: Pick<Config, 'dataDir' | 'sqliteDurability'>): Promise<Storage> {
+  const { db } = openSqlite(path.join(config.dataDir, 'origo.sqlite'), config.sqliteDurability);
   await migrateToLatest(db, 'sqlite');
   // This process is the only writer of its SQLite file, so hot lookups can be cached.
   const cache = new ReadCache(READ_CACHE_ENTRIES);
