@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseListingQuery, type SortPosition } from '../src/images/search-query.ts';
 import { migrateToLatest } from '../src/storage/catalog/sql/migrate.ts';
 import type { Database } from '../src/storage/catalog/sql/schema.ts';
-import { type PlanChoice, probeQueries, type SearchInput, searchQueries } from '../src/storage/catalog/sql/search.ts';
+import { allPlans, probeQueries, type SearchInput, searchQueries } from '../src/storage/catalog/sql/search.ts';
 import { SqlCatalog } from '../src/storage/catalog/sql/sql-catalog.ts';
 import { openSqlite } from '../src/storage/catalog/sql/sqlite.ts';
 import { indexRows } from '../src/images/user-metadata.ts';
@@ -75,6 +75,8 @@ const SHAPES: Record<string, string> = {
   'operator=or deleted': 'operator=or&deleted=true&user:int:rank=[1,100]&name=img*',
   'deleted with filters': 'deleted=true&user:int:rank=[1,100]&format=jpg',
   'sort by user field': 'sort=user:double:score desc',
+  'sort by user str, then name': 'sort=user:str:category,name desc',
+  'sort by two user fields, filtered': 'sort=user:int:rank,user:date:shot desc&format=jpg',
   'sort by user field, filtered': 'sort=user:double:score desc,name&user:int:rank=[1,100]&user:str:category=cat-1*',
   'sort by column': 'sort=size desc',
   'sort by name, filtered': 'sort=name&format=jpg',
@@ -94,13 +96,6 @@ function positions(search: SearchInput): (SortPosition | undefined)[] {
   return [undefined, { values: values(false), hash: 'c'.repeat(40) }, { values: values(true), hash: 'c'.repeat(40) }];
 }
 
-function choices(search: SearchInput): PlanChoice[] {
-  if (search.filters.length === 0 || search.deleted || search.operator === 'or') return [{ walk: false }];
-  const all: PlanChoice[] = search.filters.map((_, driver) => ({ driver, walk: false }));
-  if (search.sort[0]?.field.source === 'image') all.push({ driver: 0, walk: true });
-  return all;
-}
-
 function checkAll(db: Kysely<Database>, raw: BetterSqlite3.Database, orgId: number): string[] {
   const problems: string[] = [];
   for (const [shape, qs] of Object.entries(SHAPES)) {
@@ -108,13 +103,19 @@ function checkAll(db: Kysely<Database>, raw: BetterSqlite3.Database, orgId: numb
     // Repeated keys are not used in SHAPES; limit 100 keeps items in the plan.
     const base: SearchInput = { ...parseListingQuery(query).search, deletedSince: new Date(0) };
     for (const probe of probeQueries(db, orgId, base)) problems.push(...planProblems(raw, probe).map((p) => `${shape} (probe): ${p}`));
-    for (const choice of choices(base)) {
+    for (const choice of allPlans(base)) {
       for (const after of positions(base)) {
         for (const offset of [undefined, 200]) {
           const search: SearchInput = { ...base, ...(after ? { after } : {}), ...(offset && !after ? { offset } : {}) };
           const queries = searchQueries(db, orgId, search, choice);
           const label = `${shape} [${JSON.stringify(choice)}${after ? ' after' : ''}${offset && !after ? ' offset' : ''}]`;
           if (queries.keys) problems.push(...planProblems(raw, queries.keys).map((p) => `${label} (keys): ${p}`));
+          if (queries.segments) {
+            const { a, aCount, b } = queries.segments;
+            for (const [part, query] of [['a', a(offset ?? 0, 101)], ['a count', aCount], ['b', b(offset ?? 0, 101)]] as const) {
+              problems.push(...planProblems(raw, query).map((p) => `${label} (segment ${part}): ${p}`));
+            }
+          }
           if (queries.items) problems.push(...planProblems(raw, queries.items).map((p) => `${label} (items): ${p}`));
           if (queries.count) problems.push(...planProblems(raw, queries.count).map((p) => `${label} (count): ${p}`));
           for (const f of queries.facets) problems.push(...planProblems(raw, f.query).map((p) => `${label} (facet): ${p}`));

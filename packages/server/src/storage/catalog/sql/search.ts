@@ -559,18 +559,32 @@ export function searchQueries(db: Kysely<Database>, orgId: number, search: Searc
   // Facets over every match.
   for (const facet of search.facets) {
     if (live && filters.length === 0) {
-      const deletedIds = db.selectFrom('images as z').select('z.id').where('z.org_id', '=', orgId).where('z.deleted_at', 'is not', null);
-      const query = db
+      // Over a whole organization: every row of the field, grouped along its
+      // index, less the rows of the (few) deleted images. Cheaper than
+      // checking each row for deletion.
+      const ofField = and([sql<SqlBool>`f.name = ${facet.name}`, sql<SqlBool>`f.type = ${facet.type}`, sql<SqlBool>`f.str is not null`]);
+      const all = db
         .selectFrom('user_fields as f')
-        .select((eb) => ['f.str as value', eb.fn.countAll().as('n')])
+        .select((eb) => ['f.str as value', eb.fn.countAll<number>().as('c')])
         .where('f.org_id', '=', orgId)
-        .where('f.name', '=', facet.name)
-        .where('f.type', '=', facet.type)
-        .where('f.str', 'is not', null)
-        .where('f.image_id', 'not in', deletedIds)
-        .groupBy('f.str')
+        .where(ofField)
+        .groupBy('f.str');
+      const deleted = db
+        .selectFrom('images as z')
+        .crossJoin('user_fields as f')
+        .select(['f.str as value', sql<number>`-count(*)`.as('c')])
+        .where('z.org_id', '=', orgId)
+        .where('z.deleted_at', 'is not', null)
+        .whereRef('f.image_id', '=', 'z.id')
+        .where(ofField)
+        .groupBy('f.str');
+      const query = db
+        .selectFrom(all.unionAll(deleted).as('d'))
+        .select(['d.value', sql<number>`sum(d.c)`.as('n')])
+        .groupBy('d.value')
+        .having(sql<SqlBool>`sum(d.c) > 0`)
         .orderBy('n', 'desc')
-        .orderBy('value', 'asc')
+        .orderBy('d.value', 'asc')
         .limit(MAX_FACET_VALUES);
       queries.facets.push({ facet, query: query as unknown as SearchQueries['facets'][number]['query'] });
       continue;

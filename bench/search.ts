@@ -1,0 +1,300 @@
+// Search benchmark (issue 4): two organizations of 1 000 000 images each on
+// the embedded default (SQLite), seeded through the Catalog interface, then
+// GET /sourceimages/{org} searches timed through the whole app (in-process
+// app.inject: routing, auth, parsing, SQL, serialization; no sockets).
+//
+//   npm run bench:search                     (ORIGO_BENCH_SEARCH_IMAGES=100000 for a quick run)
+//
+// The seeded catalog is kept in os.tmpdir()/origo-bench-search-v<N>-<images>
+// and reused while its marker file matches; delete the folder to reseed.
+
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { buildApp } from '../packages/server/src/app.ts';
+import { loadConfig } from '../packages/server/src/config.ts';
+import { encodeCursor, parseListingQuery } from '../packages/server/src/images/search-query.ts';
+import { indexRows } from '../packages/server/src/images/user-metadata.ts';
+import { keyDigest } from '../packages/server/src/service/auth.ts';
+import type { ImportedImage } from '../packages/server/src/storage/catalog/catalog.ts';
+import { closeStorage, openStorage, type Storage } from '../packages/server/src/storage/index.ts';
+
+const SEED_VERSION = 2;
+const IMAGES = Number(process.env['ORIGO_BENCH_SEARCH_IMAGES'] ?? 1_000_000);
+const BATCH = 5000;
+const DIR = path.join(os.tmpdir(), `origo-bench-search-v${SEED_VERSION}-${IMAGES}`);
+const MARKER = path.join(DIR, 'bench-seed.json');
+const KEY = 'bench-search-root-key-0123456789';
+const ORG = 'bench';
+const OTHER = 'bench-other';
+
+interface Timing {
+  label: string;
+  query: string;
+  p50: number;
+  p95: number;
+  runs: number;
+  total?: number;
+  note?: string;
+}
+
+interface Marker {
+  version: number;
+  images: number;
+  seedSeconds: number;
+  alone: Timing[];
+  /** Load average (1 min) while measuring alone. */
+  aloneLoad?: number;
+}
+
+// ---------------------------------------------------------------------------
+// Seeding
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const BASE = Date.UTC(2020, 0, 1);
+
+function image(org: string, i: number, random: () => number): ImportedImage {
+  const hash = createHash('sha1').update(`${org}:${i}`).digest('hex');
+  const kind = random();
+  const [format, mimetype] = kind < 0.7 ? ['jpg', 'image/jpeg'] : kind < 0.9 ? ['png', 'image/png'] : ['webp', 'image/webp'];
+  const tags = new Set<string>();
+  const tagCount = 1 + Math.floor(random() * 3);
+  while (tags.size < tagCount) tags.add(`tag-${Math.floor(random() * 200)}`);
+  const shot = new Date(Date.UTC(2015, 0, 1) + Math.floor(random() * 10 * 365 * 86_400) * 1000);
+  const userMetadata = {
+    category: `cat-${Math.floor(random() * 50)}`,
+    'int:rank': Math.floor(random() * 1_000_000),
+    'double:score': Math.round(random() * 1e6) / 1e4,
+    'date:shot': `${shot.toISOString().slice(0, 19)}Z`,
+    'array:tags': [...tags],
+  };
+  return {
+    hash,
+    binaryHash: hash,
+    blobKey: hash,
+    name: `img-${String(i).padStart(7, '0')}.${format}`,
+    format,
+    mimetype,
+    size: 10_000 + Math.floor(random() * 5_000_000),
+    width: 320 + Math.floor(random() * 3680),
+    height: 240 + Math.floor(random() * 2760),
+    opaque: true,
+    animated: false,
+    protected: false,
+    userMetadata,
+    dynamicMetadata: {},
+    staticMetadata: {},
+    userFieldRows: indexRows(userMetadata),
+    created: new Date(BASE + i * 60_000),
+  };
+}
+
+async function seed(storage: Storage, org: string, seedNumber: number): Promise<number> {
+  const { id } = await storage.catalog.createOrganization({ name: org, displayName: org, billingEmail: 'bench@example.com', masterOrganization: org }, new Date());
+  const random = mulberry32(seedNumber);
+  const started = performance.now();
+  for (let from = 0; from < IMAGES; from += BATCH) {
+    const batch: ImportedImage[] = [];
+    for (let i = from; i < Math.min(IMAGES, from + BATCH); i++) batch.push(image(org, i, random));
+    await storage.catalog.importImages(id, batch);
+    if ((from / BATCH) % 20 === 0) {
+      const done = from + batch.length;
+      const rate = done / ((performance.now() - started) / 1000);
+      process.stderr.write(`  ${org}: ${done.toLocaleString('en')} images, ${Math.round(rate)}/s\n`);
+    }
+  }
+  return (performance.now() - started) / 1000;
+}
+
+// ---------------------------------------------------------------------------
+// Timing
+
+type App = Awaited<ReturnType<typeof buildApp>>;
+
+async function get(app: App, org: string, query: string): Promise<{ total: number; items: unknown[]; cursor?: string; links: Record<string, unknown>; facets?: unknown }> {
+  const res = await app.inject({ method: 'GET', url: `/sourceimages/${org}${query ? `?${query}` : ''}`, headers: { 'api-key': KEY } });
+  if (res.statusCode !== 200) throw new Error(`${query}: ${res.statusCode} ${res.body}`);
+  return res.json();
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!;
+}
+
+async function time(app: App, label: string, query: string, runs: number, org = ORG): Promise<Timing> {
+  for (let i = 0; i < Math.min(5, runs); i++) await get(app, org, query);
+  const samples: number[] = [];
+  let total = 0;
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    const body = await get(app, org, query);
+    samples.push(performance.now() - t0);
+    total = body.total;
+  }
+  samples.sort((a, b) => a - b);
+  const timing = { label, query, p50: percentile(samples, 50), p95: percentile(samples, 95), runs, total };
+  process.stderr.write(`  ${label}: p50 ${timing.p50.toFixed(2)} ms, p95 ${timing.p95.toFixed(2)} ms, total ${total}\n`);
+  return timing;
+}
+
+/** Times queries in alternation, so both see the same conditions (caches, GC, other load). */
+async function interleaved(app: App, queries: { label: string; query: string }[], runs: number, org = ORG): Promise<Timing[]> {
+  for (let i = 0; i < 5; i++) for (const q of queries) await get(app, org, q.query);
+  const samples = queries.map(() => [] as number[]);
+  const totals = queries.map(() => 0);
+  for (let i = 0; i < runs; i++) {
+    for (const [n, q] of queries.entries()) {
+      const t0 = performance.now();
+      const body = await get(app, org, q.query);
+      samples[n]!.push(performance.now() - t0);
+      totals[n] = body.total;
+    }
+  }
+  return queries.map((q, n) => {
+    const sorted = samples[n]!.sort((a, b) => a - b);
+    const timing = { label: q.label, query: q.query, p50: percentile(sorted, 50), p95: percentile(sorted, 95), runs, total: totals[n] };
+    process.stderr.write(`  ${q.label}: p50 ${timing.p50.toFixed(2)} ms, p95 ${timing.p95.toFixed(2)} ms\n`);
+    return timing;
+  });
+}
+
+const Q = {
+  page: '',
+  filtered: `user:int:rank=${encodeURIComponent('[100000,109999]')}&user:str:category=${encodeURIComponent('cat-1*')}&sort=${encodeURIComponent('user:double:score desc')}`,
+  filteredWide: `user:int:rank=${encodeURIComponent('[100000,199999]')}&user:str:category=${encodeURIComponent('cat-1*')}&sort=${encodeURIComponent('user:double:score desc')}`,
+  facetTags: `facets=${encodeURIComponent('user:array:tags')}&limit=0`,
+  facetCategory: `facets=${encodeURIComponent('user:category')}&limit=0`,
+};
+
+async function core(app: App, runs: number): Promise<Timing[]> {
+  return [
+    await time(app, 'default page (100 newest, exact total)', Q.page, runs * 4),
+    await time(app, 'user:int range + user:str prefix, sorted by user:double, total', Q.filtered, runs),
+    await time(app, 'facets user:array:tags over the organization', Q.facetTags, Math.max(5, runs / 5)),
+    await time(app, 'facets user:category over the organization', Q.facetCategory, Math.max(5, runs / 5)),
+  ];
+}
+
+// ---------------------------------------------------------------------------
+
+function fileSize(file: string): number {
+  return existsSync(file) ? statSync(file).size : 0;
+}
+
+function table(timings: Timing[]): string {
+  const rows = timings.map((t) => `| ${t.label} | ${t.p50.toFixed(2)} | ${t.p95.toFixed(2)} | ${t.total?.toLocaleString('en') ?? ''} | ${t.runs} |${t.note ? ` ${t.note}` : ''}`);
+  return ['| measurement | p50 ms | p95 ms | total | runs |', '| --- | ---: | ---: | ---: | ---: |', ...rows].join('\n');
+}
+
+async function main(): Promise<void> {
+  let marker: Marker | undefined;
+  if (existsSync(MARKER)) {
+    const m = JSON.parse(readFileSync(MARKER, 'utf8')) as Marker;
+    if (m.version === SEED_VERSION && m.images === IMAGES) marker = m;
+  }
+  const config = loadConfig({ ORIGO_DATA_DIR: DIR, ORIGO_LOG_LEVEL: 'silent', ORIGO_RATE_LIMIT_PER_MINUTE: '100000000', ORIGO_SWEEP_INTERVAL_SECONDS: '0' });
+  if (!marker) {
+    rmSync(DIR, { recursive: true, force: true });
+    process.stderr.write(`seeding ${IMAGES.toLocaleString('en')} images × 2 organizations into ${DIR}\n`);
+  } else {
+    process.stderr.write(`reusing the seeded catalog in ${DIR}\n`);
+  }
+  let storage = await openStorage(config);
+  let app = await buildApp({ config, storage, rootKeyDigest: keyDigest(KEY), logger: false });
+  const runs = 100;
+
+  if (!marker) {
+    const seconds = await seed(storage, ORG, 1);
+    process.stderr.write(`measuring ${ORG} alone\n`);
+    const aloneLoad = os.loadavg()[0]!;
+    const alone = await core(app, runs);
+    const secondsOther = await seed(storage, OTHER, 2);
+    marker = { version: SEED_VERSION, images: IMAGES, seedSeconds: seconds + secondsOther, alone, aloneLoad };
+    // Reopen, as a re-run would: the timings below start from the same state.
+    await app.close();
+    await closeStorage(storage);
+    writeFileSync(MARKER, JSON.stringify(marker, null, 2));
+    storage = await openStorage(config);
+    app = await buildApp({ config, storage, rootKeyDigest: keyDigest(KEY), logger: false });
+  }
+
+  process.stderr.write(`measuring ${ORG} next to ${OTHER}\n`);
+  const loadBefore = os.loadavg()[0]!;
+  const timings = await core(app, runs);
+  timings.push(await time(app, 'same search, wider int range (10 %)', Q.filteredWide, 20));
+  timings.push(await time(app, 'both facets + filter (user:int range)', `facets=${encodeURIComponent('user:category,user:array:tags')}&user:int:rank=${encodeURIComponent('[0,99999]')}&limit=0`, 20));
+  timings.push(await time(app, 'name prefix (100 matches)', `name=${encodeURIComponent('img-00123*')}`, runs));
+  timings.push(await time(app, 'name_text word (1 match)', 'name_text=0012345', runs));
+  timings.push(await time(app, 'format=webp (10 %), default sort: page + total', 'format=webp', 20));
+  timings.push(await time(app, 'operator=or: two user:str values', `operator=or&user:category=cat-7&${encodeURIComponent('user:array:tags')}=tag-3`, 20));
+  timings.push(await time(app, 'deleted=true (none deleted)', 'deleted=true', runs));
+  timings.push(await time(app, 'unfiltered sort by user:int (whole organization)', `sort=${encodeURIComponent('user:int:rank desc')}`, 5));
+
+  // Keyset: the first page against the last page reached by cursor. The last
+  // page's cursor is the row 100 places before the end of the order.
+  const raw = new BetterSqlite3(path.join(DIR, 'origo.sqlite'), { readonly: true });
+  const orgId = (raw.prepare('select id from organizations where name = ?').get(ORG) as { id: number }).id;
+  const before = raw
+    .prepare('select created, hash from images where org_id = ? and deleted_at is null order by created asc, hash desc limit 1 offset 100')
+    .get(orgId) as { created: number; hash: string };
+  const cursor = encodeCursor(parseListingQuery({}).search, { values: [before.created], hash: before.hash });
+  const last = await get(app, ORG, `offset=${cursor}`);
+  if (last.items.length !== 100 || last.links['next'] !== undefined) throw new Error('the last page by cursor is not the last 100 images');
+  const [first, lastTiming] = await interleaved(app, [
+    { label: 'first page (cursor listing)', query: '' },
+    { label: 'last page reached by cursor', query: `offset=${cursor}` },
+  ], runs * 5);
+  lastTiming!.note = `${(lastTiming!.p50 / first!.p50).toFixed(2)}× the first page`;
+  timings.push(first!, lastTiming!);
+
+  const loadAfter = os.loadavg()[0]!;
+  raw.close();
+  await app.close();
+  await closeStorage(storage);
+
+  // Size, after folding the WAL into the database file.
+  const rw = new BetterSqlite3(path.join(DIR, 'origo.sqlite'));
+  rw.pragma('wal_checkpoint(TRUNCATE)');
+  let breakdown = '';
+  try {
+    const parts = rw.prepare('select name, sum(pgsize) as bytes from dbstat group by name order by bytes desc').all() as { name: string; bytes: number }[];
+    breakdown = parts
+      .filter((p) => p.bytes > 1_000_000)
+      .map((p) => `${p.name} ${(p.bytes / (2 * IMAGES)).toFixed(0)}`)
+      .join(', ');
+  } catch {
+    breakdown = '(dbstat unavailable)';
+  }
+  rw.close();
+  const bytes = fileSize(path.join(DIR, 'origo.sqlite')) + fileSize(path.join(DIR, 'origo.sqlite-wal'));
+
+  const out = [
+    `images: ${IMAGES.toLocaleString('en')} per organization × 2 (${DIR})`,
+    `seeding: ${marker.seedSeconds.toFixed(0)} s for ${(2 * IMAGES).toLocaleString('en')} images = ${Math.round((2 * IMAGES) / marker.seedSeconds).toLocaleString('en')} images/s (Catalog.importImages, ${BATCH} per transaction)`,
+    `database: ${(bytes / 1e9).toFixed(2)} GB = ${Math.round(bytes / (2 * IMAGES)).toLocaleString('en')} bytes per image`,
+    `bytes per image by table/index: ${breakdown}`,
+    '',
+    `${ORG} alone (before ${OTHER} was seeded${marker.aloneLoad === undefined ? '' : `; load average ${marker.aloneLoad.toFixed(1)}`}):`,
+    '',
+    table(marker.alone),
+    '',
+    `${ORG} next to ${OTHER} (load average ${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)} on ${os.cpus().length} cores; other work on the machine inflates the figures):`,
+    '',
+    table(timings),
+  ].join('\n');
+  process.stdout.write(`${out}\n`);
+}
+
+await main();
