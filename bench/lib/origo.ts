@@ -10,6 +10,8 @@ import { type Child, startChild } from './proc.ts';
 export const ROOT_KEY = 'bench-root-key-0123456789abcdef';
 export const ORG = 'bench';
 export const AUTH = { 'api-key': ROOT_KEY };
+/** The Node flags `npm start` gives origo (packages/server/package.json), so the bench runs what users run. */
+export const ORIGO_NODE_FLAGS = (process.env['BENCH_ORIGO_NODE_FLAGS'] ?? '--initial-heap-size=256').split(' ').filter((f) => f !== '');
 
 /** Everything to remove when the run ends, even on Ctrl-C or an error. */
 const cleanups = new Set<() => void>();
@@ -48,7 +50,7 @@ export async function startOrigo(env: Record<string, string> = {}): Promise<Orig
     ORIGO_ROOT_KEY: ROOT_KEY,
     ORIGO_LOG_LEVEL: 'info',
     ...env,
-  });
+  }, 60_000, ORIGO_NODE_FLAGS);
   const unregister = atExit(() => child.proc.kill('SIGKILL'));
   const res = await request(child.url, 'PUT', `/organizations/${ORG}`, {
     headers: { ...AUTH, 'content-type': 'application/json' },

@@ -23,8 +23,14 @@ export interface Child {
 }
 
 /** Starts `node --import tsx bench/<script>` with `env` and waits for it to report its port. */
-export async function startChild(name: string, script: string, env: Record<string, string>, timeoutMs = 60_000): Promise<Child> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(BENCH_DIR, script)], {
+export async function startChild(
+  name: string,
+  script: string,
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+  nodeFlags: string[] = [],
+): Promise<Child> {
+  const proc = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', path.join(BENCH_DIR, script)], {
     cwd: REPO_DIR,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
