@@ -9,5 +9,10 @@ const asIs = (payload: unknown) => payload as string;
  * Node write headers and body in one write (a Buffer costs a writev).
  */
 export function sendJson(reply: FastifyReply, status: number, body: unknown): FastifyReply {
-  return reply.code(status).type('application/json').serializer(asIs).send(JSON.stringify(body));
+  return sendJsonText(reply, status, JSON.stringify(body));
+}
+
+/** Sends JSON text that is already serialized. */
+export function sendJsonText(reply: FastifyReply, status: number, text: string): FastifyReply {
+  return reply.code(status).type('application/json').serializer(asIs).send(text);
 }

@@ -46,3 +46,19 @@ export function organizationJson(org: Organization): Record<string, unknown> {
     signing_keys: [],
   };
 }
+
+const serialized = new WeakMap<ImageRecord, string>();
+
+/**
+ * The JSON text of an image, remembered per record: the catalog's read cache
+ * hands out the same record until a write replaces it, so a hot image is
+ * serialized once. Records are never mutated, which makes this safe.
+ */
+export function sourceImageText(image: ImageRecord, org: Organization): string {
+  let text = serialized.get(image);
+  if (text === undefined) {
+    text = JSON.stringify(sourceImageJson(image, org));
+    serialized.set(image, text);
+  }
+  return text;
+}

@@ -23,9 +23,9 @@ import { inOrg } from './access.ts';
 import { orgOf, requirePermission } from './auth.ts';
 import { jsonBody, jsonOrRawBody, NO_BODY } from './body.ts';
 import { readMultipart } from './multipart.ts';
-import { sendJson } from './reply.ts';
+import { sendJson, sendJsonText } from './reply.ts';
 import { ImageListSchema, OrgHashParams, OrgParams, SourceImageSchema } from './schemas.ts';
-import { sourceImageJson } from './serialize.ts';
+import { sourceImageJson, sourceImageText } from './serialize.ts';
 
 type Query = Record<string, string | string[] | undefined>;
 
@@ -246,7 +246,7 @@ export function registerSourceImageRoutes(app: FastifyInstance, deps: ServiceDep
       const org = orgOf(request);
       const includeDeleted = booleanParam(request.query as Query, 'deleted');
       const image = await getImage(deps, org, (request.params as { hash: string }).hash, includeDeleted);
-      return sendJson(reply, 200, sourceImageJson(image, org));
+      return sendJsonText(reply, 200, sourceImageText(image, org));
     },
   });
 
