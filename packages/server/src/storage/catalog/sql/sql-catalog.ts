@@ -2,7 +2,7 @@
 // differs between SQLite and PostgreSQL lives in sqlite.ts / postgres.ts and
 // the migrations.
 
-import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
+import { type Insertable, type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import {
   type Catalog,
   type ChangeResult,
@@ -60,6 +60,32 @@ function toImage(row: Selectable<ImagesTable>): ImageRecord {
     userMetadata: parseJson(row.user_metadata),
     dynamicMetadata: parseJson(row.dynamic_metadata),
     staticMetadata: parseJson(row.static_metadata),
+  };
+}
+
+/** The row of a new, live, unlocked image. */
+function imageRow(orgId: number, image: Omit<NewImage, 'userFieldRows'>, shortHash: string, created: Date): Insertable<ImagesTable> {
+  return {
+    org_id: orgId,
+    hash: image.hash,
+    short_hash: shortHash,
+    binary_hash: image.binaryHash,
+    blob_key: image.blobKey,
+    name: image.name,
+    format: image.format,
+    mimetype: image.mimetype,
+    size: image.size,
+    width: image.width,
+    height: image.height,
+    opaque: image.opaque ? 1 : 0,
+    animated: image.animated ? 1 : 0,
+    protected: image.protected ? 1 : 0,
+    locked: 0,
+    created: created.getTime(),
+    deleted_at: null,
+    user_metadata: JSON.stringify(image.userMetadata),
+    dynamic_metadata: JSON.stringify(image.dynamicMetadata),
+    static_metadata: JSON.stringify(image.staticMetadata),
   };
 }
 
@@ -124,28 +150,7 @@ export class SqlCatalog implements Catalog {
   private async insertImage(db: Db, orgId: number, image: NewImage, created: Date): Promise<Selectable<ImagesTable>> {
     const row = await db
       .insertInto('images')
-      .values({
-        org_id: orgId,
-        hash: image.hash,
-        short_hash: await this.allocateShortHash(db, orgId, image.hash),
-        binary_hash: image.binaryHash,
-        blob_key: image.blobKey,
-        name: image.name,
-        format: image.format,
-        mimetype: image.mimetype,
-        size: image.size,
-        width: image.width,
-        height: image.height,
-        opaque: image.opaque ? 1 : 0,
-        animated: image.animated ? 1 : 0,
-        protected: image.protected ? 1 : 0,
-        locked: 0,
-        created: created.getTime(),
-        deleted_at: null,
-        user_metadata: JSON.stringify(image.userMetadata),
-        dynamic_metadata: JSON.stringify(image.dynamicMetadata),
-        static_metadata: JSON.stringify(image.staticMetadata),
-      })
+      .values(imageRow(orgId, image, await this.allocateShortHash(db, orgId, image.hash), created))
       .returningAll()
       .executeTakeFirstOrThrow();
     await this.replaceIndexRows(db, row.id, orgId, image.userFieldRows);
@@ -355,28 +360,7 @@ export class SqlCatalog implements Catalog {
         const inserted = await trx
           .insertInto('images')
           .values(
-            chunk.map((image) => ({
-              org_id: orgId,
-              hash: image.hash,
-              short_hash: prefixOf(image.hash),
-              binary_hash: image.binaryHash,
-              blob_key: image.blobKey,
-              name: image.name,
-              format: image.format,
-              mimetype: image.mimetype,
-              size: image.size,
-              width: image.width,
-              height: image.height,
-              opaque: image.opaque ? 1 : 0,
-              animated: image.animated ? 1 : 0,
-              protected: image.protected ? 1 : 0,
-              locked: 0,
-              created: image.created.getTime(),
-              deleted_at: null,
-              user_metadata: JSON.stringify(image.userMetadata),
-              dynamic_metadata: JSON.stringify(image.dynamicMetadata),
-              static_metadata: JSON.stringify(image.staticMetadata),
-            })),
+            chunk.map((image) => imageRow(orgId, image, prefixOf(image.hash), image.created)),
           )
           .returning(['id', 'hash'])
           .execute();
