@@ -259,6 +259,11 @@ describe('merge, replace, set, find, remove', () => {
     expect(removeUserField(current, 'int:rank')).toEqual({ title: 'Beach', 'array:tags': ['a'] });
     expect(removeUserField(current, 'missing')).toEqual(current);
   });
+
+  it('removes by bare name whatever prefix the path carries, like a PATCH with null', () => {
+    expect(removeUserField(current, 'double:rank')).toEqual({ title: 'Beach', 'array:tags': ['a'] });
+    expect(mergeUserMetadata(current, { 'double:rank': null })).toEqual(removeUserField(current, 'double:rank'));
+  });
 });
 
 describe('prototype-looking names are plain data', () => {

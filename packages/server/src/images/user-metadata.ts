@@ -236,10 +236,10 @@ export function findUserField(current: Record<string, unknown>, key: string): Us
   return field;
 }
 
+/** Removes the field of that bare name whatever its stored type, as `{"int:foo": null}` in a PATCH does. */
 export function removeUserField(current: Record<string, unknown>, key: string): Record<string, UserValue> {
   const fields = fieldsOf(current);
-  const field = findUserField(current, key);
-  if (field) fields.delete(field.name);
+  fields.delete(parseFieldKey(key).name);
   return toMetadata(fields);
 }
 
