@@ -22,7 +22,7 @@ import { registerSourceImageRoutes } from './http/sourceimages.ts';
 import { newTokenSecret } from './service/accounts.ts';
 import { Authenticator } from './service/auth.ts';
 import { RateLimiter } from './service/rate-limit.ts';
-import type { ServiceDeps } from './service/deps.ts';
+import { serviceDeps } from './service/deps.ts';
 import type { Storage } from './storage/index.ts';
 
 export interface AppOptions {
@@ -36,13 +36,7 @@ export interface AppOptions {
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config, storage } = options;
-  const deps: ServiceDeps = {
-    config,
-    catalog: storage.catalog,
-    accounts: storage.accounts,
-    blobs: storage.blobs,
-    now: options.now ?? (() => new Date()),
-  };
+  const deps = serviceDeps(config, storage, options.now);
 
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel },

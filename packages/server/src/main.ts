@@ -3,7 +3,7 @@
 
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
-import type { ServiceDeps } from './service/deps.ts';
+import { serviceDeps } from './service/deps.ts';
 import { loadRootKey, ROOT_KEY_FILE } from './service/root-key.ts';
 import { sweep } from './service/sweep.ts';
 import { closeStorage, openStorage } from './storage/index.ts';
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
 
   const storage = await openStorage(config);
   const app = await buildApp({ config, storage, rootKeyDigest: rootKey.digest });
-  const deps: ServiceDeps = { config, catalog: storage.catalog, accounts: storage.accounts, blobs: storage.blobs, now: () => new Date() };
+  const deps = serviceDeps(config, storage);
 
   let sweeping: Promise<unknown> = Promise.resolve();
   const runSweep = () => {

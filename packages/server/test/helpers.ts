@@ -10,7 +10,7 @@ import sharp from 'sharp';
 import { buildApp } from '../src/app.ts';
 import { type Config, loadConfig } from '../src/config.ts';
 import { keyDigest } from '../src/service/auth.ts';
-import type { ServiceDeps } from '../src/service/deps.ts';
+import { type ServiceDeps, serviceDeps } from '../src/service/deps.ts';
 import { closeStorage, openStorage, type Storage } from '../src/storage/index.ts';
 
 export const ROOT_KEY = 'test-root-key-0123456789abcdef';
@@ -41,7 +41,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
     app,
     storage,
     config,
-    deps: { config, catalog: storage.catalog, accounts: storage.accounts, blobs: storage.blobs, now },
+    deps: serviceDeps(config, storage, now),
     dataDir,
     advanceClock(ms) {
       offset += ms;
@@ -124,11 +124,16 @@ export function blobFiles(server: TestServer): { blobs: string[]; temp: string[]
 }
 
 export async function imageCount(server: TestServer, org = 'acme'): Promise<number> {
-  const orgRow = await server.storage.catalog.findOrganization(org);
-  if (!orgRow) return 0;
-  const live = await server.storage.catalog.listImages(orgRow.id, { deleted: false, deletedSince: new Date(0), limit: 0, offset: 0 });
-  const deleted = await server.storage.catalog.listImages(orgRow.id, { deleted: true, deletedSince: new Date(0), limit: 0, offset: 0 });
-  return live.total + deleted.total;
+  // Rows of the organization, live and deleted alike, read from the SQLite file itself.
+  const db = new BetterSqlite3(path.join(server.dataDir, 'origo.sqlite'), { readonly: true, fileMustExist: true });
+  try {
+    const row = db
+      .prepare('SELECT count(*) AS n FROM images i JOIN organizations o ON o.id = i.org_id WHERE o.name = ?')
+      .get(org) as { n: number };
+    return row.n;
+  } finally {
+    db.close();
+  }
 }
 
 export interface IndexRow {

@@ -1,26 +1,20 @@
 // Request bodies arrive in many shapes (spec §8.2): JSON without a content
 // type, JSON labelled text/plain, an empty body labelled application/json,
 // raw unquoted strings. Every non-multipart body is kept as bytes and read
-// here, whatever its content type.
+// here, whatever its content type. An empty body reads as `undefined`, which
+// no JSON text can produce (`null` is a value).
 
 import { OrigoError } from '../errors.ts';
 
-export const NO_BODY: unique symbol = Symbol('no body');
-
-function text(body: unknown): string | typeof NO_BODY {
-  if (body === undefined || body === null) return NO_BODY;
-  if (Buffer.isBuffer(body)) {
-    const s = body.toString('utf8');
-    return s.trim() === '' ? NO_BODY : s;
-  }
-  if (typeof body === 'string') return body.trim() === '' ? NO_BODY : body;
-  return NO_BODY;
+function text(body: unknown): string | undefined {
+  const s = Buffer.isBuffer(body) ? body.toString('utf8') : typeof body === 'string' ? body : '';
+  return s.trim() === '' ? undefined : s;
 }
 
-/** The body as JSON; NO_BODY when empty; 400 when not JSON. */
+/** The body as JSON; undefined when empty; 400 when not JSON. */
 export function jsonBody(body: unknown): unknown {
   const s = text(body);
-  if (s === NO_BODY) return NO_BODY;
+  if (s === undefined) return undefined;
   try {
     return JSON.parse(s);
   } catch {
@@ -28,10 +22,10 @@ export function jsonBody(body: unknown): unknown {
   }
 }
 
-/** The body as JSON, or as the raw text when it is not JSON (rokka.js sends unquoted strings). */
+/** The body as JSON, or as the raw text when it is not JSON (rokka.js sends unquoted strings); undefined when empty. */
 export function jsonOrRawBody(body: unknown): unknown {
   const s = text(body);
-  if (s === NO_BODY) return NO_BODY;
+  if (s === undefined) return undefined;
   try {
     return JSON.parse(s);
   } catch {
@@ -41,6 +35,5 @@ export function jsonOrRawBody(body: unknown): unknown {
 
 /** The body as trimmed text ('' when empty). */
 export function rawText(body: unknown): string {
-  const s = text(body);
-  return s === NO_BODY ? '' : s.trim();
+  return text(body)?.trim() ?? '';
 }

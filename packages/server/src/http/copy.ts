@@ -6,7 +6,7 @@ import type { ServiceDeps } from '../service/deps.ts';
 import { setProtected } from '../service/metadata.ts';
 import { inOrg } from './access.ts';
 import { orgOf, principalOf } from './auth.ts';
-import { jsonBody, NO_BODY } from './body.ts';
+import { jsonBody } from './body.ts';
 import { sendJson } from './reply.ts';
 import { OrgHashParams, OrgParams, SourceImageSchema } from './schemas.ts';
 import { booleanParam } from './sourceimages.ts';
@@ -39,7 +39,7 @@ export function registerCopyRoutes(app: FastifyInstance, deps: ServiceDeps): voi
       const overwrite = parseOverwrite(header(request, 'overwrite'));
       const destination = await copyDestination(deps, request.server.authenticator, principalOf(request), org, header(request, 'destination'));
       const body = jsonBody(request.body);
-      return sendJson(reply, 200, await copyImages(deps, org, body === NO_BODY ? undefined : body, destination, overwrite));
+      return sendJson(reply, 200, await copyImages(deps, org, body, destination, overwrite));
     },
   });
 
@@ -50,7 +50,7 @@ export function registerCopyRoutes(app: FastifyInstance, deps: ServiceDeps): voi
       const org = orgOf(request);
       const body = jsonBody(request.body);
       const deletePrevious = booleanParam(request.query as Record<string, string>, 'deletePrevious');
-      const result = await setProtected(deps, org, (request.params as { hash: string }).hash, body === NO_BODY ? undefined : body, deletePrevious);
+      const result = await setProtected(deps, org, (request.params as { hash: string }).hash, body, deletePrevious);
       reply.header('location', `/sourceimages/${org.name}/${result.image.hash}`);
       return sendJson(reply, result.changed ? 201 : 200, sourceImageJson(result.image, org));
     },

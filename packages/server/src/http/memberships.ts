@@ -2,13 +2,14 @@
 
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { createMemberUser, deleteMembership, getMembership, membershipJson, putMembership } from '../service/accounts.ts';
+import { createMemberUser, deleteMembership, getMembership, putMembership } from '../service/accounts.ts';
 import type { ServiceDeps } from '../service/deps.ts';
 import { inOrg } from './access.ts';
 import { orgOf } from './auth.ts';
-import { jsonBody, NO_BODY } from './body.ts';
+import { jsonBody } from './body.ts';
 import { sendJson } from './reply.ts';
 import { OrgParams } from './schemas.ts';
+import { membershipJson } from './serialize.ts';
 
 const MemberParams = Type.Object({ org: Type.String(), user_id: Type.String() });
 
@@ -32,7 +33,7 @@ export function registerMembershipRoutes(app: FastifyInstance, deps: ServiceDeps
     handler: async (request, reply) => {
       const org = orgOf(request);
       const body = jsonBody(request.body);
-      const { membership, apiKey } = await createMemberUser(deps, org, body === NO_BODY ? undefined : body);
+      const { membership, apiKey } = await createMemberUser(deps, org, body);
       return sendJson(reply, 201, membershipJson(membership, org, apiKey));
     },
   });
@@ -52,7 +53,7 @@ export function registerMembershipRoutes(app: FastifyInstance, deps: ServiceDeps
     handler: async (request, reply) => {
       const org = orgOf(request);
       const body = jsonBody(request.body);
-      const result = await putMembership(deps, org, (request.params as { user_id: string }).user_id, body === NO_BODY ? undefined : body);
+      const result = await putMembership(deps, org, (request.params as { user_id: string }).user_id, body);
       if (result.outcome === 'unchanged') return reply.code(204).send();
       return sendJson(reply, result.outcome === 'created' ? 201 : 200, membershipJson(result.membership, org));
     },

@@ -8,7 +8,7 @@ import { getImage } from '../service/images.ts';
 import type { Organization } from '../storage/catalog/catalog.ts';
 import { inOrg } from './access.ts';
 import { orgOf } from './auth.ts';
-import { jsonBody, jsonOrRawBody, NO_BODY, rawText } from './body.ts';
+import { jsonBody, jsonOrRawBody, rawText } from './body.ts';
 import { parseFieldKey } from '../images/user-metadata.ts';
 import { sendJson } from './reply.ts';
 import { OrgHashParams, SourceImageSchema } from './schemas.ts';
@@ -24,7 +24,7 @@ const DynamicParamsSchema = Type.Object({ org: Type.String(), hash: Type.String(
 
 function requiredJson(body: unknown): unknown {
   const value = jsonBody(body);
-  if (value === NO_BODY) throw new OrigoError('ORIGO_ERR_REQUEST_BAD_BODY', 'The request needs a JSON body');
+  if (value === undefined) throw new OrigoError('ORIGO_ERR_REQUEST_BAD_BODY', 'The request needs a JSON body');
   return value;
 }
 
@@ -33,7 +33,7 @@ const WARNING_KEEP_HASH = '299 - "The hash was kept: renders cached for this ima
 function dynamicFlags(request: FastifyRequest): { deletePrevious: boolean; keepHash: boolean } {
   const query = request.query as Record<string, string | undefined>;
   // rokka.js sends the flags of a dynamic-metadata DELETE in the body.
-  const body = request.method === 'DELETE' ? jsonOrRawBody(request.body) : NO_BODY;
+  const body = request.method === 'DELETE' ? jsonOrRawBody(request.body) : undefined;
   const fromBody = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
   const flag = (name: string) =>
     query[name] !== undefined || fromBody[name] === undefined
@@ -105,7 +105,7 @@ export function registerMetaRoutes(app: FastifyInstance, deps: ServiceDeps): voi
     handler: async (request, reply) => {
       const { hash, name } = request.params as FieldParams;
       let value = jsonOrRawBody(request.body);
-      if (value === NO_BODY) throw new OrigoError('ORIGO_ERR_REQUEST_BAD_BODY', `The body must be the value of field ${name}`);
+      if (value === undefined) throw new OrigoError('ORIGO_ERR_REQUEST_BAD_BODY', `The body must be the value of field ${name}`);
       // rokka.js sends string values unquoted: for a string field, `1.50` means the text "1.50", not the number 1.5.
       if ((typeof value === 'number' || typeof value === 'boolean') && ['str', 'text'].includes(parseFieldKey(name).type)) {
         value = rawText(request.body);
@@ -137,7 +137,7 @@ export function registerMetaRoutes(app: FastifyInstance, deps: ServiceDeps): voi
       const { hash, name } = request.params as FieldParams;
       const org = orgOf(request);
       const body = jsonBody(request.body);
-      const outcome = await changeDynamicMetadata(deps, org, hash, name, body === NO_BODY ? {} : body, dynamicFlags(request));
+      const outcome = await changeDynamicMetadata(deps, org, hash, name, body === undefined ? {} : body, dynamicFlags(request));
       return sendDynamicOutcome(reply, org, outcome);
     },
   });

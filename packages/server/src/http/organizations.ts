@@ -3,7 +3,7 @@ import type { ServiceDeps } from '../service/deps.ts';
 import { createOrganization } from '../service/organizations.ts';
 import { global, inOrg } from './access.ts';
 import { orgOf, principalOf } from './auth.ts';
-import { jsonBody, NO_BODY } from './body.ts';
+import { jsonBody } from './body.ts';
 import { sendJson } from './reply.ts';
 import { OrganizationSchema, OrgParams } from './schemas.ts';
 import { organizationJson } from './serialize.ts';
@@ -19,7 +19,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, deps: ServiceDe
       const org = await createOrganization(
         deps,
         (request.params as { org: string }).org,
-        body === NO_BODY ? undefined : body,
+        body,
         principal.kind === 'user' ? principal.userId : undefined,
       );
       return sendJson(reply, 200, organizationJson(org));

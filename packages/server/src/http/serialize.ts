@@ -1,5 +1,6 @@
 // The rokka wire shapes of origo's records.
 
+import type { ApiKeyRecord, Membership } from '../storage/catalog/accounts.ts';
 import type { ImageRecord, Organization } from '../storage/catalog/catalog.ts';
 
 /** `YYYY-MM-DDTHH:MM:SS+00:00`: RFC 3339, which every rokka client parses. */
@@ -61,4 +62,28 @@ export function sourceImageText(image: ImageRecord, org: Organization): string {
     serialized.set(image, text);
   }
   return text;
+}
+
+/** An API key as listed: never the key itself. */
+export function keyJson(key: ApiKeyRecord): Record<string, unknown> {
+  return {
+    id: key.id,
+    comment: key.comment,
+    created: rokkaDate(key.created),
+    ...(key.accessed ? { accessed: rokkaDate(key.accessed) } : {}),
+  };
+}
+
+/** A membership; `api_key` only when the call made the user and its key. */
+export function membershipJson(m: Membership, org: Organization, apiKey?: string): Record<string, unknown> {
+  return {
+    user_id: m.userId,
+    email: m.email,
+    organization_id: org.uuid,
+    roles: m.roles,
+    active: m.active,
+    comment: m.comment,
+    created: rokkaDate(m.created),
+    ...(apiKey ? { api_key: apiKey } : {}),
+  };
 }

@@ -21,7 +21,7 @@ import type { ByteRange } from '../storage/blobs/blob-store.ts';
 import type { ImageRecord, Organization } from '../storage/catalog/catalog.ts';
 import { inOrg } from './access.ts';
 import { orgOf, requirePermission } from './auth.ts';
-import { jsonBody, jsonOrRawBody, NO_BODY } from './body.ts';
+import { jsonBody, jsonOrRawBody } from './body.ts';
 import { readMultipart } from './multipart.ts';
 import { sendJson, sendJsonText } from './reply.ts';
 import { ImageListSchema, OrgHashParams, OrgParams, SourceImageSchema } from './schemas.ts';
@@ -290,7 +290,7 @@ export function registerSourceImageRoutes(app: FastifyInstance, deps: ServiceDep
     schema: { tags, summary: 'Rename: the body is the new name as a JSON string', params: OrgHashParams },
     handler: async (request, reply) => {
       const body = jsonOrRawBody(request.body);
-      await renameImage(deps, orgOf(request), (request.params as { hash: string }).hash, body === NO_BODY ? undefined : body);
+      await renameImage(deps, orgOf(request), (request.params as { hash: string }).hash, body);
       return reply.code(204).send();
     },
   });
@@ -301,7 +301,7 @@ export function registerSourceImageRoutes(app: FastifyInstance, deps: ServiceDep
     handler: async (request, reply) => {
       const org = orgOf(request);
       const body = jsonBody(request.body);
-      const image = await setLocked(deps, org, (request.params as { hash: string }).hash, body === NO_BODY ? undefined : body);
+      const image = await setLocked(deps, org, (request.params as { hash: string }).hash, body);
       return sendJson(reply, 200, sourceImageJson(image, org));
     },
   });

@@ -8,15 +8,15 @@ import {
   deleteKey,
   describeUser,
   issueToken,
-  keyJson,
   listKeys,
   signUp,
 } from '../service/accounts.ts';
 import type { ServiceDeps } from '../service/deps.ts';
 import { global } from './access.ts';
 import { principalOf } from './auth.ts';
-import { jsonBody, NO_BODY } from './body.ts';
+import { jsonBody } from './body.ts';
 import { sendJson } from './reply.ts';
+import { keyJson } from './serialize.ts';
 import { booleanParam } from './sourceimages.ts';
 import { OrigoError } from '../errors.ts';
 
@@ -35,7 +35,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: ServiceDeps, toke
         throw new OrigoError('ORIGO_ERR_AUTH_INVALID_KEY', 'The API key is not valid', { extra: { invalid_authentication: true } });
       }
       const body = jsonBody(request.body);
-      return sendJson(reply, 200, await signUp(deps, principal, body === NO_BODY ? undefined : body));
+      return sendJson(reply, 200, await signUp(deps, principal, body));
     },
   });
 
@@ -45,7 +45,11 @@ export function registerUserRoutes(app: FastifyInstance, deps: ServiceDeps, toke
     handler: async (request, reply) => {
       const principal = principalOf(request);
       const mayManage = await request.server.authenticator.mayManageKeys(principal);
-      return sendJson(reply, 200, await describeUser(deps, principal, mayManage));
+      const user = await describeUser(deps, principal, mayManage);
+      return sendJson(reply, 200, {
+        user_id: user.userId,
+        ...(user.keys ? { email: user.email, api_keys: user.keys.map(keyJson) } : {}),
+      });
     },
   });
 
@@ -60,7 +64,8 @@ export function registerUserRoutes(app: FastifyInstance, deps: ServiceDeps, toke
     schema: { tags, summary: 'Add an API key (at most 5); the key is shown once' },
     handler: async (request, reply) => {
       const body = jsonBody(request.body);
-      return sendJson(reply, 200, await addKey(deps, principalOf(request), body === NO_BODY ? undefined : body));
+      const { record, apiKey } = await addKey(deps, principalOf(request), body);
+      return sendJson(reply, 200, { ...keyJson(record), api_key: apiKey });
     },
   });
 

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { OrigoError } from '../errors.ts';
-import { type Membership, ROLES, type Role } from '../storage/catalog/accounts.ts';
+import { type ApiKeyRecord, type Membership, ROLES, type Role } from '../storage/catalog/accounts.ts';
 import { type Organization, OrganizationExistsError } from '../storage/catalog/catalog.ts';
 import { generateApiKey, keyDigest, type Principal } from './auth.ts';
 import type { ServiceDeps } from './deps.ts';
@@ -93,24 +93,20 @@ export async function signUp(deps: ServiceDeps, principal: Principal | undefined
   }
 }
 
-export async function describeUser(deps: ServiceDeps, principal: Principal, mayManageKeys: boolean): Promise<Record<string, unknown>> {
-  if (principal.kind === 'root') return { user_id: 'root' };
-  if (!mayManageKeys) return { user_id: principal.userId };
-  return { user_id: principal.userId, email: principal.email, api_keys: (await listKeys(deps, principal)).map(keyJson) };
+/** What GET /user shows: the id, and the e-mail and keys only to users who may manage keys. */
+export async function describeUser(
+  deps: ServiceDeps,
+  principal: Principal,
+  mayManageKeys: boolean,
+): Promise<{ userId: string; email?: string | null; keys?: ApiKeyRecord[] }> {
+  if (principal.kind === 'root') return { userId: 'root' };
+  if (!mayManageKeys) return { userId: principal.userId };
+  return { userId: principal.userId, email: principal.email, keys: await listKeys(deps, principal) };
 }
 
 function userOf(principal: Principal): Extract<Principal, { kind: 'user' }> {
   if (principal.kind !== 'user') throw new OrigoError('ORIGO_ERR_AUTH_FORBIDDEN', 'The root key has no API keys or tokens of its own');
   return principal;
-}
-
-export function keyJson(key: { id: string; comment: string | null; created: Date; accessed: Date | null }): Record<string, unknown> {
-  return {
-    id: key.id,
-    comment: key.comment,
-    created: key.created.toISOString().slice(0, 19) + '+00:00',
-    ...(key.accessed ? { accessed: key.accessed.toISOString().slice(0, 19) + '+00:00' } : {}),
-  };
 }
 
 export async function listKeys(deps: ServiceDeps, principal: Principal) {
@@ -132,7 +128,7 @@ export async function addKey(deps: ServiceDeps, principal: Principal, body: unkn
   if (record === 'too_many') {
     throw new OrigoError('ORIGO_ERR_KEY_LIMIT', `A user can have at most ${MAX_KEYS_PER_USER} API keys; delete one first`);
   }
-  return { ...keyJson(record), api_key: key };
+  return { record, apiKey: key };
 }
 
 export async function deleteKey(deps: ServiceDeps, principal: Principal, keyId: string): Promise<void> {
@@ -202,19 +198,6 @@ export async function issueToken(
 
 export function newTokenSecret(): string {
   return randomBytes(32).toString('hex');
-}
-
-export function membershipJson(m: Membership, org: Organization, apiKey?: string): Record<string, unknown> {
-  return {
-    user_id: m.userId,
-    email: m.email,
-    organization_id: org.uuid,
-    roles: m.roles,
-    active: m.active,
-    comment: m.comment,
-    created: m.created.toISOString().slice(0, 19) + '+00:00',
-    ...(apiKey ? { api_key: apiKey } : {}),
-  };
 }
 
 export async function getMembership(deps: ServiceDeps, org: Organization, userId: string): Promise<Membership> {

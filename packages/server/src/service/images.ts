@@ -34,17 +34,18 @@ function expired(org: Organization, hashParam: string, deps: ServiceDeps): Origo
   );
 }
 
-function locked(image: ImageRecord, what: string): OrigoError {
+/** `what` names the refused change, e.g. "deleting it". */
+export function lockedError(image: ImageRecord, what: string): OrigoError {
   return new OrigoError(
     'ORIGO_ERR_IMAGE_LOCKED',
-    `Source image ${image.hash} is locked and cannot be ${what}; unlock it first (PUT .../options/locked with false)`,
+    `Source image ${image.hash} is locked: ${what} is not allowed; unlock it first (PUT .../options/locked with false)`,
   );
 }
 
 export async function deleteImage(deps: ServiceDeps, org: Organization, hashParam: string): Promise<void> {
   const image = await getImage(deps, org, hashParam);
   const result = await deps.catalog.softDelete(org.id, image.hash, deps.now());
-  if (result === 'locked') throw locked(image, 'deleted');
+  if (result === 'locked') throw lockedError(image, 'deleting it');
   if (result === 'not_found') throw imageNotFound(org, hashParam);
 }
 

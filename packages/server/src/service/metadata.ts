@@ -15,14 +15,7 @@ import {
 } from '../images/user-metadata.ts';
 import type { ImageRecord, JsonObject, Organization } from '../storage/catalog/catalog.ts';
 import type { ServiceDeps } from './deps.ts';
-import { getImage, imageNotFound } from './images.ts';
-
-function lockedError(image: ImageRecord, what: string): OrigoError {
-  return new OrigoError(
-    'ORIGO_ERR_IMAGE_LOCKED',
-    `Source image ${image.hash} is locked: ${what} is not allowed; unlock it first (PUT .../options/locked with false)`,
-  );
-}
+import { getImage, imageNotFound, lockedError } from './images.ts';
 
 async function updateUser(
   deps: ServiceDeps,

@@ -16,7 +16,7 @@ const READ_CACHE_ENTRIES = 50_000;
 
 const CATALOG_READS: ReadCachePolicy = {
   cached: ['findImage'],
-  reads: ['findOrganization', 'listImages', 'searchImages', 'findByBinaryHash', 'blobKeysInUse'],
+  reads: ['findOrganization', 'searchImages', 'findByBinaryHash', 'blobKeysInUse'],
 };
 
 const ACCOUNT_READS: ReadCachePolicy = {

@@ -96,21 +96,6 @@ export interface Page {
   offset: number;
 }
 
-/** Keyset position for `created desc, hash asc` ordering. */
-export interface ListCursor {
-  created: number;
-  hash: string;
-}
-
-export interface ListQuery {
-  deleted: boolean;
-  /** Only deleted images deleted at or after this time are listed (the restore window). */
-  deletedSince: Date;
-  limit: number;
-  offset: number;
-  after?: ListCursor;
-}
-
 export interface ImageList {
   total: number;
   items: ImageRecord[];
@@ -186,7 +171,6 @@ export interface Catalog {
   copyImage(sourceOrgId: number, hash: string, destOrgId: number, options: { overwrite: boolean; now: Date }): Promise<CopyResult>;
   /** Replaces the dynamic metadata of a live image without changing its hash (keepHash). */
   setDynamicMetadataInPlace(orgId: number, hash: string, dynamicMetadata: JsonObject): Promise<ImageRecord | 'not_found' | 'locked'>;
-  listImages(orgId: number, query: ListQuery): Promise<ImageList>;
   /**
    * Bulk load (imports, benchmarks): inserts the images whose hash is new in
    * the organization, in one transaction and few statements; nothing is

@@ -16,7 +16,6 @@ import {
   type ImageRecord,
   type ImportedImage,
   type JsonObject,
-  type ListQuery,
   type NewImage,
   type NewOrganization,
   type Organization,
@@ -388,28 +387,6 @@ export class SqlCatalog implements Catalog {
       last: found.positions[found.positions.length - 1],
       facets: found.facets,
     };
-  }
-
-  async listImages(orgId: number, query: ListQuery): Promise<ImageList> {
-    const base = this.db
-      .selectFrom('images')
-      .where('org_id', '=', orgId)
-      .where((eb) =>
-        query.deleted ? eb('deleted_at', '>=', query.deletedSince.getTime()) : eb('deleted_at', 'is', null),
-      );
-    const countRow = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    let items = base.selectAll();
-    if (query.after) {
-      const { created, hash } = query.after;
-      items = items.where((eb) =>
-        eb.or([eb('created', '<', created), eb.and([eb('created', '=', created), eb('hash', '>', hash)])]),
-      );
-    }
-    const rows =
-      query.limit === 0
-        ? []
-        : await items.orderBy('created', 'desc').orderBy('hash', 'asc').limit(query.limit).offset(query.offset).execute();
-    return { total: Number(countRow.n), items: rows.map(toImage) };
   }
 
   async findByBinaryHash(orgId: number, binaryHash: string, page: Page): Promise<ImageList> {
