@@ -1,7 +1,9 @@
-// patch: PATCH of 10 user-metadata fields on one image against the metadata
-// GET of the same image, both on origo in the same run (issue 3's target:
-// PATCH req/s >= 0.5 x GET req/s). Every PATCH is a real write: it sets the
-// fields, rewrites the typed index rows and commits with synchronous=FULL.
+// patch: PATCH of 10 user-metadata fields against the metadata GET, both on
+// origo in the same run (issue 3's target: PATCH req/s >= 0.5 x GET req/s).
+// Requests cycle over IMAGES images; each image is sent body A, then B, then
+// A... so every PATCH changes the value of all 10 fields: a real write of the
+// JSON and of the typed index rows, committed with the configured durability.
+// GET cycles over the same images.
 
 import { compare, medianOf } from '../lib/compare.ts';
 import { multipartFrame, smallJpeg } from '../lib/images.ts';
@@ -10,6 +12,24 @@ import { fmt, log, type Row } from '../lib/report.ts';
 import type { BenchOptions } from './options.ts';
 
 export const TARGET_RATIO = 0.5;
+const IMAGES = 64;
+
+/** Ten fields, every value different between variant 0 and 1. */
+function fields(variant: 0 | 1): Record<string, unknown> {
+  const v = variant === 0;
+  return {
+    title: v ? 'Beach at dawn' : 'Beach at dusk',
+    'text:caption': `Waves rolling onto the sand at ${v ? 'first' : 'last'} light`,
+    'int:rank': v ? 42 : 43,
+    'double:score': v ? 0.87 : 0.91,
+    'date:shot': v ? '2024-05-31T06:12:00Z' : '2024-05-31T20:47:00Z',
+    'latlon:place': v ? '47.38,8.54' : '47.37,8.55',
+    'array:tags': ['beach', v ? 'dawn' : 'dusk', 'sea'],
+    'array_text:notes': ['golden hour', v ? 'low tide' : 'high tide'],
+    photographer: v ? 'Ann' : 'Ben',
+    license: v ? 'CC-BY-4.0' : 'CC-BY-SA-4.0',
+  };
+}
 
 export async function runPatch(o: BenchOptions): Promise<Row[]> {
   // Default durability (fsync per commit) first, then ORIGO_SQLITE_DURABILITY=normal.
@@ -20,28 +40,23 @@ async function runPatchWith(o: BenchOptions, durability: 'full' | 'normal'): Pro
   log(`  -- ORIGO_SQLITE_DURABILITY=${durability}`);
   const origo = await startOrigo({ ORIGO_SQLITE_DURABILITY: durability });
   try {
-    const up = await uploadBuffer(origo.child.url, multipartFrame('patch.jpg'), await smallJpeg(11));
-    if (up.status !== 200) throw new Error(`upload: ${up.status} ${up.body.toString()}`);
-    const hash = json<{ items: { hash: string }[] }>(up).items[0]!.hash;
-    const fields: Record<string, unknown> = {
-      title: 'Beach at dawn',
-      'text:caption': 'Waves rolling onto the sand at first light',
-      'int:rank': 42,
-      'double:score': 0.87,
-      'date:shot': '2024-05-31T06:12:00Z',
-      'latlon:place': '47.38,8.54',
-      'array:tags': ['beach', 'dawn', 'sea'],
-      'array_text:notes': ['golden hour', 'low tide'],
-      photographer: 'Ann',
-      license: 'CC-BY-4.0',
-    };
-    const body = Buffer.from(JSON.stringify(fields));
-    const url = `${origo.child.url}/sourceimages/${ORG}/${hash}`;
-    const load = { headers: AUTH, connections: o.connections.get, engine: o.engine, serverPid: origo.child.pid };
-    log(`  ${Object.keys(fields).length} fields, ${body.length} bytes of JSON; ${o.connections.get} connections`);
+    const hashes: string[] = [];
+    for (let i = 0; i < IMAGES; i++) {
+      const up = await uploadBuffer(origo.child.url, multipartFrame(`patch-${i}.jpg`), await smallJpeg(100 + i));
+      if (up.status !== 200) throw new Error(`upload: ${up.status} ${up.body.toString()}`);
+      hashes.push(json<{ items: { hash: string }[] }>(up).items[0]!.hash);
+    }
+    const bodies = [Buffer.from(JSON.stringify(fields(0))), Buffer.from(JSON.stringify(fields(1)))];
+    const path = (hash: string) => `/sourceimages/${ORG}/${hash}`;
+    // Variant n: image n mod IMAGES, body (n div IMAGES) mod 2.
+    const patches = bodies.flatMap((body) => hashes.map((hash) => ({ path: `${path(hash)}/meta/user`, body })));
+    const gets = hashes.map((hash) => ({ path: path(hash) }));
+    const url = origo.child.url;
+    const load = { url, headers: AUTH, connections: o.connections.get, engine: o.engine, serverPid: origo.child.pid };
+    log(`  10 fields, ${bodies[0]!.length} bytes of JSON, over ${IMAGES} images; ${o.connections.get} connections`);
     const results = await compare(
-      { label: 'patch', gc: origo.child.gc, load: { ...load, url: `${url}/meta/user`, method: 'PATCH', body, headers: { ...AUTH, 'content-type': 'application/json' } } },
-      { label: 'get', gc: origo.child.gc, load: { ...load, url } },
+      { label: 'patch', gc: origo.child.gc, load: { ...load, method: 'PATCH', variants: patches, headers: { ...AUTH, 'content-type': 'application/json' } } },
+      { label: 'get', gc: origo.child.gc, load: { ...load, variants: gets } },
       { rounds: o.rounds, durationMs: o.durationMs, warmupMs: o.warmupMs, unit: 'req' },
     );
     const patch = medianOf(results.origo, (r) => r.reqPerSec);

@@ -27,6 +27,12 @@ export interface LoadOptions {
   serverPid?: number;
   method?: string;
   body?: Buffer;
+  /**
+   * Requests to cycle through instead of one (`url`'s path and `body`): the
+   * n-th request sent, over all connections, is variant n mod length. Only
+   * path and body vary; host, method and headers are the same for all.
+   */
+  variants?: { path: string; body?: Buffer }[];
 }
 
 export interface LoadResult {
@@ -79,8 +85,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     errors++;
   };
   try {
-    const req = { method: options.method ?? 'GET', body: options.body };
-    await Promise.all(Array.from({ length: options.connections }, () => loop(u, options.headers ?? {}, req, deadline, agent, record, onError)));
+    const variants = options.variants ?? [{ path: u.pathname + u.search, body: options.body }];
+    let sent = 0;
+    const shape: RequestShape = { method: options.method ?? 'GET', variants, next: () => sent++ % variants.length };
+    await Promise.all(Array.from({ length: options.connections }, () => loop(u, options.headers ?? {}, shape, deadline, agent, record, onError)));
   } finally {
     agent.destroy();
   }
@@ -111,14 +119,15 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
 type Record_ = (status: number, bodyBytes: number, startedAt: number) => void;
 
 /** Sequential requests through the keep-alive agent until the deadline. */
-type RequestShape = { method: string; body: Buffer | undefined };
+type RequestShape = { method: string; variants: { path: string; body?: Buffer }[]; next: () => number };
 
 function httpLoop(u: URL, headers: Record<string, string>, shape: RequestShape, deadline: number, agent: http.Agent, record: Record_, onError: () => void): Promise<void> {
   return new Promise((resolve) => {
     const next = () => {
       if (performance.now() >= deadline) return resolve();
       const startedAt = performance.now();
-      const req = http.request({ agent, host: u.hostname, port: u.port, path: u.pathname + u.search, method: shape.method, headers }, (res) => {
+      const variant = shape.variants[shape.next()]!;
+      const req = http.request({ agent, host: u.hostname, port: u.port, path: variant.path, method: shape.method, headers }, (res) => {
         let n = 0;
         res.on('data', (chunk: Buffer) => {
           n += chunk.length;
@@ -136,7 +145,7 @@ function httpLoop(u: URL, headers: Record<string, string>, shape: RequestShape, 
         onError();
         setTimeout(next, 10);
       });
-      req.end(shape.body);
+      req.end(variant.body);
     };
     next();
   });
@@ -146,10 +155,12 @@ const CRLFCRLF = Buffer.from('\r\n\r\n');
 
 /** One socket, one request in flight, minimal response parsing. */
 function rawLoop(u: URL, headers: Record<string, string>, shape: RequestShape, deadline: number, _agent: http.Agent, record: Record_, onError: () => void): Promise<void> {
-  const lines = [`${shape.method} ${u.pathname}${u.search} HTTP/1.1`, `Host: ${u.host}`, 'Connection: keep-alive'];
-  for (const [k, v] of Object.entries(headers)) lines.push(`${k}: ${v}`);
-  if (shape.body) lines.push(`Content-Length: ${shape.body.length}`);
-  const request = Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1'), shape.body ?? Buffer.alloc(0)]);
+  const requests = shape.variants.map(({ path, body }) => {
+    const lines = [`${shape.method} ${path} HTTP/1.1`, `Host: ${u.host}`, 'Connection: keep-alive'];
+    for (const [k, v] of Object.entries(headers)) lines.push(`${k}: ${v}`);
+    if (body) lines.push(`Content-Length: ${body.length}`);
+    return Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1'), body ?? Buffer.alloc(0)]);
+  });
 
   return new Promise((resolve) => {
     let socket: net.Socket;
@@ -173,7 +184,7 @@ function rawLoop(u: URL, headers: Record<string, string>, shape: RequestShape, d
       inBody = false;
       bodyBytes = 0;
       startedAt = performance.now();
-      socket.write(request);
+      socket.write(requests[shape.next()]!);
     };
     const complete = () => {
       record(status, bodyBytes, startedAt);

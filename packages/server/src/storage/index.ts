@@ -5,7 +5,7 @@ import type { Config } from '../config.ts';
 import type { BlobStore } from './blobs/blob-store.ts';
 import { FsBlobStore } from './blobs/fs.ts';
 import type { Accounts } from './catalog/accounts.ts';
-import type { Catalog } from './catalog/catalog.ts';
+import type { Catalog, DerivedTarget, ImageRecord, NewImage } from './catalog/catalog.ts';
 import { ReadCache, type ReadCachePolicy, withReadCache } from './catalog/read-cache.ts';
 import { migrateToLatest } from './catalog/sql/migrate.ts';
 import { SqlAccounts } from './catalog/sql/sql-accounts.ts';
@@ -14,9 +14,27 @@ import { openSqlite } from './catalog/sql/sqlite.ts';
 
 const READ_CACHE_ENTRIES = 50_000;
 
+const image = (orgId: unknown, hash: unknown) => `image\u0000${orgId}\u0000${hash}`;
+const one = (args: readonly unknown[]) => [image(args[0], args[1])];
+
 const CATALOG_READS: ReadCachePolicy = {
   cached: ['findImage'],
   reads: ['findOrganization', 'searchImages', 'findByBinaryHash', 'blobKeysInUse'],
+  // A found image is tagged by its full hash, also when looked up by short hash.
+  tag: (_method, args, result) => image(args[0], (result as ImageRecord).hash),
+  // The images each write may change; misses are never cached, so new images need no tag.
+  targeted: {
+    createOrganization: () => [],
+    updateUserMetadata: one,
+    setDynamicMetadataInPlace: one,
+    softDelete: one,
+    restore: one,
+    rename: one,
+    setLocked: one,
+    deriveImage: (args) => [image(args[0], args[1]), image(args[0], (args[2] as DerivedTarget).hash)],
+    copyImage: (args) => [image(args[2], args[1])],
+    saveUploadedImages: (args) => (args[1] as NewImage[]).map((i) => image(args[0], i.hash)),
+  },
 };
 
 const ACCOUNT_READS: ReadCachePolicy = {

@@ -82,4 +82,74 @@ describe('withReadCache', () => {
     await cached.find(2);
     expect(store.reads).toBe(4);
   });
+
+  it('keeps no miss: a lookup that found nothing asks again', async () => {
+    const store = new Store();
+    const find = async (id: number) => (id > 0 ? store.find(id) : undefined);
+    const cached = withReadCache({ find }, policy, new ReadCache(10));
+    expect(await cached.find(0)).toBeUndefined();
+    expect(await cached.find(0)).toBeUndefined();
+    store.value = 5;
+    expect(await cached.find(1)).toBe(6);
+  });
+
+  describe('targeted writes', () => {
+    class Tagged extends Store {
+      other = 100;
+      async findOther(): Promise<number> {
+        this.reads++;
+        return this.other;
+      }
+      async updateOne(id: number, value: number): Promise<void> {
+        if (id === 0) this.value = value;
+        else this.other = value;
+      }
+    }
+    const targeted = {
+      cached: ['find', 'findOther'],
+      reads: [],
+      tag: (method: string) => (method === 'find' ? 'zero' : 'other'),
+      targeted: { updateOne: (args: readonly unknown[]) => [args[0] === 0 ? 'zero' : 'other'] },
+    };
+
+    it('drop the tags they name and keep the rest', async () => {
+      const store = new Tagged();
+      const cached = withReadCache(store, targeted, new ReadCache(10));
+      await cached.find(0);
+      await cached.find(1);
+      await cached.findOther();
+      expect(store.reads).toBe(3);
+      await cached.updateOne(0, 9);
+      expect(await cached.find(0)).toBe(9);
+      expect(await cached.find(1)).toBe(10);
+      expect(await cached.findOther()).toBe(100);
+      expect(store.reads).toBe(5); // both entries of "zero" read again, "other" kept
+    });
+
+    it('still keep a racing read of the same tag from being stored', async () => {
+      const store = new Tagged();
+      const cached = withReadCache(store, targeted, new ReadCache(10));
+      let release!: () => void;
+      store.gate = new Promise((r) => {
+        release = r;
+      });
+      const racing = cached.find(0);
+      await cached.updateOne(0, 7);
+      release();
+      expect(await racing).toBe(1);
+      store.gate = Promise.resolve();
+      expect(await cached.find(0)).toBe(7);
+    });
+
+    it('forget tags of evicted entries', async () => {
+      const store = new Tagged();
+      const cached = withReadCache(store, targeted, new ReadCache(1));
+      await cached.find(0);
+      await cached.findOther(); // evicts find(0)
+      await cached.updateOne(0, 3); // drops nothing that is still cached
+      expect(await cached.findOther()).toBe(100);
+      expect(await cached.find(0)).toBe(3);
+    });
+  });
 });
+

@@ -12,26 +12,49 @@
 const MISS = Symbol('miss');
 
 class Lru {
-  private readonly map = new Map<string, unknown>();
+  private readonly map = new Map<string, { value: unknown; tag: string | undefined }>();
+  private readonly tagged = new Map<string, Set<string>>();
 
   constructor(private readonly capacity: number) {}
 
   get(key: string): unknown {
-    if (!this.map.has(key)) return MISS;
-    const value = this.map.get(key);
+    const entry = this.map.get(key);
+    if (!entry) return MISS;
     this.map.delete(key);
-    this.map.set(key, value);
-    return value;
+    this.map.set(key, entry);
+    return entry.value;
   }
 
-  set(key: string, value: unknown): void {
-    this.map.delete(key);
-    this.map.set(key, value);
-    if (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as string);
+  set(key: string, value: unknown, tag: string | undefined): void {
+    this.delete(key);
+    this.map.set(key, { value, tag });
+    if (tag !== undefined) {
+      let keys = this.tagged.get(tag);
+      if (!keys) this.tagged.set(tag, (keys = new Set()));
+      keys.add(key);
+    }
+    if (this.map.size > this.capacity) this.delete(this.map.keys().next().value as string);
+  }
+
+  /** Drops every entry stored with this tag. */
+  dropTag(tag: string): void {
+    for (const key of this.tagged.get(tag) ?? []) this.map.delete(key);
+    this.tagged.delete(tag);
   }
 
   clear(): void {
     this.map.clear();
+    this.tagged.clear();
+  }
+
+  private delete(key: string): void {
+    const entry = this.map.get(key);
+    if (!entry) return;
+    this.map.delete(key);
+    if (entry.tag === undefined) return;
+    const keys = this.tagged.get(entry.tag);
+    keys?.delete(key);
+    if (keys?.size === 0) this.tagged.delete(entry.tag);
   }
 }
 
@@ -46,12 +69,20 @@ export class ReadCache {
 }
 
 export interface ReadCachePolicy {
-  /** Methods whose results are cached, by their arguments. */
+  /** Methods whose results are cached, by their arguments. `undefined` results are not kept. */
   cached: readonly string[];
   /** Methods that read only (not cached, no invalidation). */
   reads: readonly string[];
   /** Writes that change nothing the cached methods return. */
   harmless?: readonly string[];
+  /** The tag a cached result is stored under, for targeted writes to drop. */
+  tag?: (method: string, args: readonly unknown[], result: unknown) => string | undefined;
+  /**
+   * Writes known to change only the cached results of some tags (one image,
+   * say), given their arguments: they drop those tags and keep the rest.
+   * Every other write clears the whole cache.
+   */
+  targeted?: Readonly<Record<string, (args: readonly unknown[]) => string[]>>;
 }
 
 export function withReadCache<T extends object>(target: T, policy: ReadCachePolicy, shared: ReadCache): T {
@@ -65,6 +96,7 @@ export function withReadCache<T extends object>(target: T, policy: ReadCachePoli
       const known = wrappers.get(property);
       if (known) return known;
       let wrapper: unknown;
+      const tagsOf = policy.targeted?.[property];
       if (policy.cached.includes(property)) {
         wrapper = async (...args: unknown[]) => {
           const key = `${property}\u0000${JSON.stringify(args)}`;
@@ -72,20 +104,27 @@ export function withReadCache<T extends object>(target: T, policy: ReadCachePoli
           if (hit !== MISS) return hit;
           const seen = shared.generation;
           const result = await value.apply(obj, args);
-          if (seen === shared.generation) cache.set(key, result);
+          if (seen === shared.generation && result !== undefined) cache.set(key, result, policy.tag?.(property, args, result));
           return result;
         };
       } else if (policy.reads.includes(property) || policy.harmless?.includes(property) || property === 'close') {
         wrapper = value.bind(obj);
       } else {
+        // A write. The generation bumps keep a read that overlapped it from
+        // storing what it read before the write committed.
+        const invalidate = tagsOf
+          ? (args: unknown[]) => {
+              for (const tag of tagsOf(args)) cache.dropTag(tag);
+            }
+          : () => cache.clear();
         wrapper = async (...args: unknown[]) => {
           shared.generation++;
-          cache.clear();
+          invalidate(args);
           try {
             return await value.apply(obj, args);
           } finally {
             shared.generation++;
-            cache.clear();
+            invalidate(args);
           }
         };
       }

@@ -27,7 +27,9 @@ import {
 import { searchTerms } from '../../../images/search-terms.ts';
 import { insertOrganization, toOrganization } from './organizations.ts';
 import type { Database, Dialect, ImagesTable } from './schema.ts';
+import { prepared } from './prepared.ts';
 import { runSearch } from './search.ts';
+import { BatchedWrites, DirectWrites, type WriteRunner } from './write-batcher.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -91,14 +93,55 @@ function imageRow(orgId: number, image: Omit<NewImage, 'userFieldRows'>, shortHa
 const SHORT_HASH_MIN = 6;
 
 export class SqlCatalog implements Catalog {
+  private readonly writes: WriteRunner;
+
+  /** The statements of the hot paths (image lookups, user-metadata writes), compiled once. */
+  private readonly q = {
+    image: {
+      byHash: prepared((db, a) => db.selectFrom('images').selectAll().where('org_id', '=', a(0)).where('hash', '=', a(1))),
+      byHashForUpdate: prepared((db, a) => db.selectFrom('images').selectAll().where('org_id', '=', a(0)).where('hash', '=', a(1)).forUpdate()),
+      liveByHash: prepared((db, a) =>
+        db.selectFrom('images').selectAll().where('org_id', '=', a(0)).where('hash', '=', a(1)).where('deleted_at', 'is', null),
+      ),
+      byShortHash: prepared((db, a) => db.selectFrom('images').selectAll().where('org_id', '=', a(0)).where('short_hash', '=', a(1))),
+      liveByShortHash: prepared((db, a) =>
+        db.selectFrom('images').selectAll().where('org_id', '=', a(0)).where('short_hash', '=', a(1)).where('deleted_at', 'is', null),
+      ),
+      setUserMetadata: prepared((db, a) => db.updateTable('images').set({ user_metadata: a(0) }).where('id', '=', a(1)).returningAll()),
+    },
+    fields: {
+      of: prepared((db, a) => db.selectFrom('user_fields').select(['name', 'type', 'seq', 'str', 'num']).where('image_id', '=', a(0))),
+      insert: prepared((db, a) =>
+        db.insertInto('user_fields').values({ image_id: a(0), org_id: a(1), name: a(2), type: a(3), seq: a(4), str: a(5), num: a(6) }),
+      ),
+      update: prepared((db, a) =>
+        db
+          .updateTable('user_fields')
+          .set({ type: a(0), str: a(1), num: a(2) })
+          .where('image_id', '=', a(3))
+          .where('name', '=', a(4))
+          .where('seq', '=', a(5)),
+      ),
+      delete: prepared((db, a) => db.deleteFrom('user_fields').where('image_id', '=', a(0)).where('name', '=', a(1)).where('seq', '=', a(2))),
+      deleteAll: prepared((db, a) => db.deleteFrom('user_fields').where('image_id', '=', a(0))),
+    },
+  };
+
+  /**
+   * `writes` runs the write transactions; by default SQLite batches them
+   * (group commit, see write-batcher.ts) and PostgreSQL runs each alone.
+   */
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: Dialect,
+    writes?: WriteRunner,
     private readonly onClose: () => Promise<void> = async () => {},
-  ) {}
+  ) {
+    this.writes = writes ?? (dialect === 'sqlite' ? new BatchedWrites(db) : new DirectWrites(db));
+  }
 
   async createOrganization(org: NewOrganization, now: Date, adminUserId?: string): Promise<Organization> {
-    return this.db.transaction().execute((trx) => insertOrganization(trx, org, now, adminUserId));
+    return this.writes.run((trx) => insertOrganization(trx, org, now, adminUserId));
   }
 
   async findOrganization(name: string): Promise<Organization | undefined> {
@@ -107,24 +150,20 @@ export class SqlCatalog implements Catalog {
   }
 
   async findImage(orgId: number, hashOrShortHash: string, includeDeleted: boolean): Promise<ImageRecord | undefined> {
-    let query = this.db
-      .selectFrom('images')
-      .selectAll()
-      .where('org_id', '=', orgId)
-      .where(hashOrShortHash.length === 40 ? 'hash' : 'short_hash', '=', hashOrShortHash);
-    if (!includeDeleted) query = query.where('deleted_at', 'is', null);
-    const row = await query.executeTakeFirst();
+    const { image } = this.q;
+    const full = hashOrShortHash.length === 40;
+    const query = includeDeleted ? (full ? image.byHash : image.byShortHash) : full ? image.liveByHash : image.liveByShortHash;
+    const [row] = (await query.run(this.db, [orgId, hashOrShortHash])).rows;
     return row && toImage(row);
   }
 
   /** Inside a transaction the row is locked against concurrent writers (SQLite serializes writers anyway). */
   private async findByHash(db: Db, orgId: number, hash: string): Promise<Selectable<ImagesTable> | undefined> {
-    const query = db.selectFrom('images').selectAll().where('org_id', '=', orgId).where('hash', '=', hash);
-    return (this.dialect === 'postgres' && db.isTransaction ? query.forUpdate() : query).executeTakeFirst();
+    const query = this.dialect === 'postgres' && db.isTransaction ? this.q.image.byHashForUpdate : this.q.image.byHash;
+    return (await query.run(db, [orgId, hash])).rows[0];
   }
 
-  private async replaceIndexRows(db: Db, imageId: number, orgId: number, rows: IndexRow[]): Promise<void> {
-    await db.deleteFrom('user_fields').where('image_id', '=', imageId).execute();
+  private async insertIndexRows(db: Db, imageId: number, orgId: number, rows: IndexRow[]): Promise<void> {
     // Chunks keep each statement under the bound-parameter limits.
     for (let i = 0; i < rows.length; i += 100) {
       await db
@@ -132,6 +171,38 @@ export class SqlCatalog implements Catalog {
         .values(rows.slice(i, i + 100).map((r) => ({ image_id: imageId, org_id: orgId, ...r })))
         .execute();
     }
+  }
+
+  /**
+   * Makes the index rows of an existing image equal to `rows`, touching only
+   * the rows that differ: a PATCH of a few fields rewrites a few rows, not
+   * every row of every field (each row write also updates two indexes).
+   */
+  private async replaceIndexRows(db: Db, imageId: number, orgId: number, rows: IndexRow[]): Promise<void> {
+    const { fields } = this.q;
+    const stored = (await fields.of.run(db, [imageId])).rows;
+    const key = (r: IndexRow) => `${r.name}\u0000${r.seq}`;
+    const left = new Map(stored.map((r) => [key(r), r]));
+    const inserts: IndexRow[] = [];
+    const updates: IndexRow[] = [];
+    for (const row of rows) {
+      const old = left.get(key(row));
+      if (!old) inserts.push(row);
+      else {
+        left.delete(key(row));
+        if (old.type !== row.type || old.str !== row.str || old.num !== row.num) updates.push(row);
+      }
+    }
+    const deletes = [...left.values()];
+    if (deletes.length + updates.length + inserts.length > rows.length / 2 + 4) {
+      // Most rows change: one delete and one insert beat many small statements.
+      await fields.deleteAll.run(db, [imageId]);
+      await this.insertIndexRows(db, imageId, orgId, rows);
+      return;
+    }
+    for (const r of deletes) await fields.delete.run(db, [imageId, r.name, r.seq]);
+    for (const r of updates) await fields.update.run(db, [r.type, r.str, r.num, imageId, r.name, r.seq]);
+    for (const r of inserts) await fields.insert.run(db, [imageId, orgId, r.name, r.type, r.seq, r.str, r.num]);
   }
 
   /** Rewrites the search_terms rows (name words, dynamic and static metadata) of an image from its row. */
@@ -152,7 +223,7 @@ export class SqlCatalog implements Catalog {
       .values(imageRow(orgId, image, await this.allocateShortHash(db, orgId, image.hash), created))
       .returningAll()
       .executeTakeFirstOrThrow();
-    await this.replaceIndexRows(db, row.id, orgId, image.userFieldRows);
+    await this.insertIndexRows(db, row.id, orgId, image.userFieldRows);
     await this.syncSearchTerms(db, row);
     return row;
   }
@@ -188,7 +259,7 @@ export class SqlCatalog implements Catalog {
     now: Date,
     mergeUserMetadata: (existing: JsonObject, incoming: NewImage, existingLocked: boolean) => ReturnType<MetadataUpdate>,
   ): Promise<SavedImage[]> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.writes.run(async (trx) => {
       const saved: SavedImage[] = [];
       for (const image of images) {
         const existing = await this.findByHash(trx, orgId, image.hash);
@@ -212,17 +283,12 @@ export class SqlCatalog implements Catalog {
   }
 
   async updateUserMetadata(orgId: number, hash: string, update: MetadataUpdate): Promise<ImageRecord | 'not_found' | 'locked'> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.writes.run(async (trx) => {
       const row = await this.findByHash(trx, orgId, hash);
       if (!row || row.deleted_at !== null) return 'not_found';
       if (row.locked === 1) return 'locked';
       const next = update(parseJson(row.user_metadata));
-      const updated = await trx
-        .updateTable('images')
-        .set({ user_metadata: JSON.stringify(next.metadata) })
-        .where('id', '=', row.id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const updated = (await this.q.image.setUserMetadata.run(trx, [JSON.stringify(next.metadata), row.id])).rows[0]!;
       await this.replaceIndexRows(trx, row.id, orgId, next.rows);
       return toImage(updated);
     });
@@ -234,7 +300,7 @@ export class SqlCatalog implements Catalog {
     target: DerivedTarget,
     options: { deletePrevious: boolean; now: Date },
   ): Promise<DeriveResult> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.writes.run(async (trx) => {
       const source = await this.findByHash(trx, orgId, sourceHash);
       if (!source || source.deleted_at !== null) return 'source_not_found';
       if (options.deletePrevious && source.locked === 1) return 'source_locked';
@@ -269,7 +335,7 @@ export class SqlCatalog implements Catalog {
   }
 
   async copyImage(sourceOrgId: number, hash: string, destOrgId: number, options: { overwrite: boolean; now: Date }): Promise<CopyResult> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.writes.run(async (trx) => {
       const source = await this.findByHash(trx, sourceOrgId, hash);
       if (!source || source.deleted_at !== null) return 'source_not_found';
       const sourceRows = await trx
@@ -306,7 +372,7 @@ export class SqlCatalog implements Catalog {
   }
 
   async setDynamicMetadataInPlace(orgId: number, hash: string, dynamicMetadata: JsonObject): Promise<ImageRecord | 'not_found' | 'locked'> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.writes.run(async (trx) => {
       const row = await this.findByHash(trx, orgId, hash);
       if (!row || row.deleted_at !== null) return 'not_found';
       if (row.locked === 1) return 'locked';
@@ -322,7 +388,7 @@ export class SqlCatalog implements Catalog {
   }
 
   async importImages(orgId: number, images: ImportedImage[]): Promise<number> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.writes.run(async (trx) => {
       const seen = new Set<string>();
       for (let i = 0; i < images.length; i += 500) {
         const hashes = images.slice(i, i + 500).map((image) => image.hash);
@@ -410,7 +476,7 @@ export class SqlCatalog implements Catalog {
   }
 
   async softDelete(orgId: number, hash: string, now: Date): Promise<ChangeResult> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.writes.run(async (trx) => {
       const row = await this.findByHash(trx, orgId, hash);
       if (!row || row.deleted_at !== null) return 'not_found';
       if (row.locked === 1) return 'locked';
@@ -424,7 +490,7 @@ export class SqlCatalog implements Catalog {
     binaryHash: string,
     now: Date,
   ): Promise<{ result: ChangeResult; count: number }> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.writes.run(async (trx) => {
       const rows = await trx
         .selectFrom('images')
         .select(['id', 'locked'])
@@ -448,7 +514,7 @@ export class SqlCatalog implements Catalog {
   }
 
   async restore(orgId: number, hash: string, deletedSince: Date): Promise<ImageRecord | undefined> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.writes.run(async (trx) => {
       const row = await this.findByHash(trx, orgId, hash);
       if (!row) return undefined;
       if (row.deleted_at === null) return toImage(row);
@@ -468,20 +534,22 @@ export class SqlCatalog implements Catalog {
     hash: string,
     values: Partial<Pick<ImagesTable, 'name' | 'locked'>>,
   ): Promise<ImageRecord | undefined> {
-    const row = await this.db
+    const row = await this.writes.run((trx) =>
+      trx
       .updateTable('images')
       .set(values)
       .where('org_id', '=', orgId)
       .where('hash', '=', hash)
       .where('deleted_at', 'is', null)
       .returningAll()
-      .executeTakeFirst();
+      .executeTakeFirst(),
+    );
     return row && toImage(row);
   }
 
   async rename(orgId: number, hash: string, name: string): Promise<ImageRecord | undefined> {
     // The name's words are searchable (name_text): rewrite them with the name.
-    return this.db.transaction().execute(async (trx) => {
+    return this.writes.run(async (trx) => {
       const row = await trx
         .updateTable('images')
         .set({ name })
@@ -500,13 +568,15 @@ export class SqlCatalog implements Catalog {
   }
 
   async purgeDeletedBefore(cutoff: Date, batchSize: number): Promise<number> {
-    const doomed = this.db
-      .selectFrom('images')
-      .select('id')
-      .where('deleted_at', 'is not', null)
-      .where('deleted_at', '<', cutoff.getTime())
-      .limit(batchSize);
-    const result = await this.db.deleteFrom('images').where('id', 'in', doomed).executeTakeFirst();
+    const result = await this.writes.run((trx) => {
+      const doomed = trx
+        .selectFrom('images')
+        .select('id')
+        .where('deleted_at', 'is not', null)
+        .where('deleted_at', '<', cutoff.getTime())
+        .limit(batchSize);
+      return trx.deleteFrom('images').where('id', 'in', doomed).executeTakeFirst();
+    });
     return Number(result.numDeletedRows);
   }
 
@@ -521,6 +591,7 @@ export class SqlCatalog implements Catalog {
   }
 
   async close(): Promise<void> {
+    await this.writes.idle();
     await this.db.destroy();
     await this.onClose();
   }

@@ -1,0 +1,42 @@
+// Queries compiled once. Kysely builds and compiles a query tree on every
+// call, which on the write path of a PATCH costs more than SQLite's own work
+// (bench/RESULTS.md, issue 3). A Prepared query is still written with the
+// builder (so it stays dialect-neutral) but compiled on first use, per
+// database handle's dialect, with marker values in place of the arguments;
+// each run binds the real arguments where the markers were.
+
+import type { Compilable, CompiledQuery, Kysely, QueryResult, Transaction } from 'kysely';
+import type { Database } from './schema.ts';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+const MARK = '\u0000origo-arg:';
+
+/** The i-th argument of a prepared query, typed as whatever the builder wants there. */
+export type Arg = <T = never>(i: number) => T;
+const arg: Arg = <T>(i: number) => `${MARK}${i}` as T;
+
+export class Prepared<R> {
+  private compiled: CompiledQuery<R> | undefined;
+  /** For each bound parameter of the compiled SQL, the index of the argument it takes. */
+  private order: number[] = [];
+
+  constructor(private readonly build: (db: Db, a: Arg) => Compilable<R>) {}
+
+  run(db: Db, args: readonly unknown[]): Promise<QueryResult<R>> {
+    if (!this.compiled) {
+      const compiled = this.build(db, arg).compile();
+      this.order = compiled.parameters.map((p) => {
+        if (typeof p !== 'string' || !p.startsWith(MARK)) {
+          throw new Error(`Prepared query binds a value that is not an argument: ${compiled.sql}`);
+        }
+        return Number(p.slice(MARK.length));
+      });
+      this.compiled = compiled;
+    }
+    const compiled = this.compiled;
+    return db.executeQuery<R>({ ...compiled, parameters: this.order.map((i) => args[i]) });
+  }
+}
+
+export const prepared = <R>(build: (db: Db, a: Arg) => Compilable<R>) => new Prepared<R>(build);

@@ -1,0 +1,140 @@
+// Group commit for the embedded SQLite catalog. SQLite has one writer, and
+// every commit pays for its own WAL frames and (with synchronous=FULL) an
+// fsync, so one transaction per request caps writes at about a thousand a
+// second. Instead, the write transactions that requests start in the same
+// turn of the event loop run one after the other inside ONE database
+// transaction, each in a savepoint of its own:
+//
+//  - every job sees the writes of the jobs before it (as if run serially);
+//  - a job that throws is rolled back to its savepoint and rejected alone;
+//    the others commit;
+//  - no job's promise settles before the shared commit has returned, so a
+//    reply still means "on disk" (with synchronous=FULL);
+//  - if the commit itself fails, every job of the batch is rejected and
+//    nothing of the batch is kept.
+//
+// A job must do all its work through the transaction it is given, never
+// through the database handle (that would wait for the connection the batch
+// holds) and never through the batcher (same).
+
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Database } from './schema.ts';
+
+export type WriteJob<T> = (trx: Transaction<Database>) => Promise<T>;
+
+export interface WriteRunner {
+  run<T>(job: WriteJob<T>): Promise<T>;
+  /** Resolves once every job queued so far has settled. */
+  idle(): Promise<void>;
+}
+
+/** One transaction per job: for databases with concurrent writers (PostgreSQL). */
+export class DirectWrites implements WriteRunner {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  run<T>(job: WriteJob<T>): Promise<T> {
+    return this.db.transaction().execute(job);
+  }
+
+  async idle(): Promise<void> {}
+}
+
+interface Pending {
+  job: WriteJob<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/** Largest number of jobs in one transaction: bounds the latency a batch adds to its last job. */
+export const MAX_BATCH = 128;
+
+export class BatchedWrites implements WriteRunner {
+  private queue: Pending[] = [];
+  private flushing = false;
+  private scheduled = false;
+  /** Batches committed and jobs run, for tests and diagnostics. */
+  readonly stats = { batches: 0, jobs: 0, largest: 0 };
+
+  constructor(private readonly db: Kysely<Database>) {}
+
+  run<T>(job: WriteJob<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ job, resolve: resolve as (value: unknown) => void, reject });
+      this.schedule();
+    });
+  }
+
+  async idle(): Promise<void> {
+    while (this.queue.length > 0 || this.flushing || this.scheduled) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.flushing) return;
+    this.scheduled = true;
+    // After the I/O callbacks of this turn: every request that arrived in it
+    // has had the chance to queue its write.
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    const batch = this.queue.splice(0, MAX_BATCH);
+    const outcomes: Outcome[] = [];
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        if (batch.length === 1) {
+          // Alone, the transaction is the job's own: no savepoint needed.
+          outcomes.push(await settle(batch[0]!.job, trx));
+          if (!outcomes[0]!.ok) throw new JobFailed();
+          return;
+        }
+        for (const pending of batch) {
+          await sql`savepoint origo_job`.execute(trx);
+          const outcome = await settle(pending.job, trx);
+          if (!outcome.ok) await sql`rollback to origo_job`.execute(trx);
+          await sql`release origo_job`.execute(trx);
+          outcomes.push(outcome);
+        }
+      });
+    } catch (error) {
+      if (!(error instanceof JobFailed)) {
+        // The commit (or a savepoint statement) failed: nothing of the batch was kept.
+        for (const pending of batch) pending.reject(error);
+        this.afterFlush();
+        return;
+      }
+    }
+    this.stats.batches++;
+    this.stats.jobs += batch.length;
+    this.stats.largest = Math.max(this.stats.largest, batch.length);
+    batch.forEach((pending, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.ok) pending.resolve(outcome.value);
+      else pending.reject(outcome.error);
+    });
+    this.afterFlush();
+  }
+
+  private afterFlush(): void {
+    this.flushing = false;
+    if (this.queue.length > 0) this.schedule();
+  }
+}
+
+/** Thrown out of a one-job transaction to roll it back; the job's own error is kept in its outcome. */
+class JobFailed extends Error {}
+
+async function settle(job: WriteJob<unknown>, trx: Transaction<Database>): Promise<Outcome> {
+  try {
+    return { ok: true, value: await job(trx) };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
