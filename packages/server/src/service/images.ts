@@ -35,7 +35,7 @@ function expired(org: Organization, hashParam: string, deps: ServiceDeps): Origo
 }
 
 /** `what` names the refused change, e.g. "deleting it". */
-export function lockedError(image: ImageRecord, what: string): OrigoError {
+export function lockedError(image: Pick<ImageRecord, 'hash'>, what: string): OrigoError {
   return new OrigoError(
     'ORIGO_ERR_IMAGE_LOCKED',
     `Source image ${image.hash} is locked: ${what} is not allowed; unlock it first (PUT .../options/locked with false)`,

@@ -2,7 +2,7 @@
 
 import { OrigoError } from '../errors.ts';
 import { DYNAMIC_NAMES, isDynamicName, normalizeDynamic } from '../images/dynamic-metadata.ts';
-import { imageHash, type PhpValue, phpSerialize } from '../images/hash.ts';
+import { imageHash, isFullHash, type PhpValue, phpSerialize } from '../images/hash.ts';
 import {
   findUserField,
   indexRows,
@@ -23,13 +23,15 @@ async function updateUser(
   hashParam: string,
   change: (current: JsonObject) => Record<string, UserValue>,
 ): Promise<ImageRecord> {
-  const image = await getImage(deps, org, hashParam);
-  const result = await deps.catalog.updateUserMetadata(org.id, image.hash, (current) => {
+  // A full hash goes straight to the write, which checks that the image
+  // lives; a short one is looked up first.
+  const hash = isFullHash(hashParam) ? hashParam.toLowerCase() : (await getImage(deps, org, hashParam)).hash;
+  const result = await deps.catalog.updateUserMetadata(org.id, hash, (current) => {
     const metadata = change(current);
     return { metadata, rows: indexRows(metadata) };
   });
   if (result === 'not_found') throw imageNotFound(org, hashParam);
-  if (result === 'locked') throw lockedError(image, 'changing its user metadata');
+  if (result === 'locked') throw lockedError({ hash }, 'changing its user metadata');
   return result;
 }
 
