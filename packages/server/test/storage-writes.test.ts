@@ -55,11 +55,23 @@ async function save(...images: NewImage[]) {
   return catalog.saveUploadedImages(org.id, images, new Date(), (existing) => ({ metadata: existing, rows: indexRows(existing) }));
 }
 
+// As the service does: the rows of the current metadata are given as `previous`.
 const patch = (hash: string, body: Record<string, unknown>) =>
   catalog.updateUserMetadata(org.id, hash, (current) => {
     const metadata = mergeUserMetadata(current, body);
-    return { metadata, rows: indexRows(metadata) };
+    return { metadata, rows: indexRows(metadata), previous: indexRows(current) };
   });
+
+/** Runs SQL on the database file behind the catalog's back. */
+function tamper(sqlText: string, ...params: unknown[]) {
+  const db = new BetterSqlite3(path.join(dir, 'origo.sqlite'));
+  try {
+    db.pragma('busy_timeout = 5000');
+    db.prepare(sqlText).run(...params);
+  } finally {
+    db.close();
+  }
+}
 
 /** The index rows on disk, read with a separate connection. */
 function storedRows(hash: string) {
@@ -95,9 +107,33 @@ describe('index rows after partial changes', () => {
     for (const step of steps) {
       const result = await patch(hash, step);
       if (typeof result === 'string') throw new Error(result);
-      expect(storedRows(hash)).toEqual(sorted(indexRows(result.userMetadata)));
+      expect(result).toEqual((await catalog.findImage(org.id, hash, false))!.userMetadata);
+      expect(storedRows(hash)).toEqual(sorted(indexRows(result)));
     }
     expect(storedRows(hash)).toEqual([]);
+  });
+});
+
+describe('index rows that drifted from the metadata', () => {
+  it('are brought back by the next change: a missing row, an extra row, a row under another name', async () => {
+    const meta = { title: 'Beach', 'array:tags': ['a', 'b', 'c'], 'int:rank': 1 };
+    const [saved] = await save(newImage(1, meta));
+    const hash = saved!.image.hash;
+    const id = saved!.image.id;
+
+    tamper("delete from user_fields where image_id = ? and name = 'tags' and seq = 2", id);
+    await patch(hash, { 'int:rank': 2 });
+    expect(storedRows(hash)).toEqual(sorted(indexRows({ ...meta, 'int:rank': 2 })));
+
+    tamper("insert into user_fields (image_id, org_id, name, type, seq, str, num) values (?, ?, 'stale', 'str', 0, 'x', null)", id, org.id);
+    await patch(hash, { 'int:rank': 3 });
+    expect(storedRows(hash)).toEqual(sorted(indexRows({ ...meta, 'int:rank': 3 })));
+
+    // Same count, but the title row sits under another name: setting title must still index it.
+    tamper("update user_fields set name = 'elsewhere' where image_id = ? and name = 'title'", id);
+    const result = await patch(hash, { title: 'Dunes' });
+    expect(result).toEqual({ title: 'Dunes', 'array:tags': ['a', 'b', 'c'], 'int:rank': 3 });
+    expect(storedRows(hash)).toContainEqual({ name: 'title', type: 'str', seq: 0, str: 'Dunes', num: null });
   });
 });
 
@@ -132,7 +168,7 @@ describe('group commit', () => {
     const results = await Promise.all(Array.from({ length: 10 }, (_, i) => patch(hash, { [`f${i}`]: `v${i}` })));
     const last = results[9];
     if (typeof last === 'string' || !last) throw new Error(String(last));
-    expect(Object.keys(last.userMetadata).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `f${i}`).sort());
+    expect(Object.keys(last).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `f${i}`).sort());
   });
 });
 

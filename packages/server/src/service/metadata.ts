@@ -22,13 +22,13 @@ async function updateUser(
   org: Organization,
   hashParam: string,
   change: (current: JsonObject) => Record<string, UserValue>,
-): Promise<ImageRecord> {
+): Promise<JsonObject> {
   // A full hash goes straight to the write, which checks that the image
   // lives; a short one is looked up first.
   const hash = isFullHash(hashParam) ? hashParam.toLowerCase() : (await getImage(deps, org, hashParam)).hash;
   const result = await deps.catalog.updateUserMetadata(org.id, hash, (current) => {
     const metadata = change(current);
-    return { metadata, rows: indexRows(metadata) };
+    return { metadata, rows: indexRows(metadata), previous: indexRows(current) };
   });
   if (result === 'not_found') throw imageNotFound(org, hashParam);
   if (result === 'locked') throw lockedError({ hash }, 'changing its user metadata');

@@ -171,7 +171,7 @@ function mergeOnReupload(existing: JsonObject, incoming: NewImage, locked: boole
       `Source image ${incoming.hash} is locked: the upload's meta_user would change its user metadata; unlock it first (PUT .../options/locked with false)`,
     );
   }
-  return { metadata, rows: indexRows(metadata) };
+  return { metadata, rows: indexRows(metadata), previous: indexRows(existing) };
 }
 
 /**

@@ -64,8 +64,14 @@ export type NewImage = Omit<ImageRecord, 'id' | 'orgId' | 'shortHash' | 'locked'
 /** An image for importImages: a NewImage with its own creation time. */
 export type ImportedImage = NewImage & { created: Date };
 
-/** New user metadata and its index rows, computed from the current metadata inside a transaction. */
-export type MetadataUpdate = (current: JsonObject) => { metadata: JsonObject; rows: IndexRow[] };
+/**
+ * New user metadata and its index rows, computed from the current metadata
+ * inside a transaction. `previous`, when given, are the index rows of the
+ * current metadata: the catalog then compares the new rows with them instead
+ * of reading the stored rows back (index rows are a pure function of the
+ * metadata; a stored row count that differs falls back to reading).
+ */
+export type MetadataUpdate = (current: JsonObject) => { metadata: JsonObject; rows: IndexRow[]; previous?: IndexRow[] };
 
 /** What a derived image (new dynamic metadata or protection) is. */
 export interface DerivedTarget {
@@ -154,8 +160,8 @@ export interface Catalog {
    * metadata gets the new fields merged in.
    */
   saveUploadedImages(orgId: number, images: NewImage[], now: Date, mergeUserMetadata: (existing: JsonObject, incoming: NewImage, existingLocked: boolean) => ReturnType<MetadataUpdate>): Promise<SavedImage[]>;
-  /** Read-modify-write of a live image's user metadata; refused when locked. */
-  updateUserMetadata(orgId: number, hash: string, update: MetadataUpdate): Promise<ImageRecord | 'not_found' | 'locked'>;
+  /** Read-modify-write of a live image's user metadata; refused when locked. Returns the metadata stored. */
+  updateUserMetadata(orgId: number, hash: string, update: MetadataUpdate): Promise<JsonObject | 'not_found' | 'locked'>;
   /**
    * Makes (or finds, or restores) the image `target` derived from the live
    * image `sourceHash`: a new one copies the source's bytes, name, created,

@@ -29,9 +29,9 @@ class Lru {
     this.delete(key);
     this.map.set(key, { value, tag });
     if (tag !== undefined) {
-      let keys = this.tagged.get(tag);
-      if (!keys) this.tagged.set(tag, (keys = new Set()));
+      const keys = this.tagged.get(tag) ?? new Set<string>();
       keys.add(key);
+      this.tagged.set(tag, keys);
     }
     if (this.map.size > this.capacity) this.delete(this.map.keys().next().value as string);
   }
