@@ -54,6 +54,13 @@ export const ERRORS = {
 
 export type ErrorCode = keyof typeof ERRORS;
 
+/** Longest message sent: messages quote client input, which can be as long as a body. */
+export const MAX_MESSAGE_CHARS = 2000;
+
+function capped(message: string): string {
+  return message.length <= MAX_MESSAGE_CHARS ? message : `${message.slice(0, MAX_MESSAGE_CHARS)}… (message cut at ${MAX_MESSAGE_CHARS} characters)`;
+}
+
 export class OrigoError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
@@ -67,7 +74,7 @@ export class OrigoError extends Error {
     message: string,
     options: { extra?: Record<string, unknown>; headers?: Record<string, string>; cause?: unknown } = {},
   ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(capped(message), options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'OrigoError';
     this.code = code;
     this.status = ERRORS[code];

@@ -427,6 +427,16 @@ describe('refusals change nothing', () => {
     await expectUnchanged();
   });
 
+  it('a 100,000-character bad field name is 400 with a message cut to a readable length', async () => {
+    const name = `Bad${'x'.repeat(100_000)}`;
+    const res = await send('PATCH', base(hash), JSON.stringify({ [name]: 'v' }));
+    expect(res.status).toBe(400);
+    expect(res.json.message).toMatch(/^User metadata field name "Badxxx/);
+    expect(res.json.message).toMatch(/… \(message cut at 2000 characters\)$/);
+    expect(res.json.message.length).toBeLessThan(2100);
+    await expectUnchanged();
+  });
+
   it('a 1 MB body made of many small fields is refused too', async () => {
     const body: Record<string, string> = {};
     for (let i = 0; i < 20_000; i++) body[`f${i}`] = 'x'.repeat(40);
