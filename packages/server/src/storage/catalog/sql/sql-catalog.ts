@@ -562,13 +562,13 @@ export class SqlCatalog implements Catalog {
   ): Promise<ImageRecord | undefined> {
     const row = await this.writes.run((trx) =>
       trx
-      .updateTable('images')
-      .set(values)
-      .where('org_id', '=', orgId)
-      .where('hash', '=', hash)
-      .where('deleted_at', 'is', null)
-      .returningAll()
-      .executeTakeFirst(),
+        .updateTable('images')
+        .set(values)
+        .where('org_id', '=', orgId)
+        .where('hash', '=', hash)
+        .where('deleted_at', 'is', null)
+        .returningAll()
+        .executeTakeFirst(),
     );
     return row && toImage(row);
   }

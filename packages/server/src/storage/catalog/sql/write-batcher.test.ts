@@ -1,0 +1,94 @@
+import { type Kysely, sql } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Database } from './schema.ts';
+import { openSqlite } from './sqlite.ts';
+import { BatchedWrites, MAX_BATCH } from './write-batcher.ts';
+
+let db: Kysely<Database>;
+let writes: BatchedWrites;
+
+beforeEach(async () => {
+  db = openSqlite(':memory:').db;
+  await sql`create table t (v integer primary key)`.execute(db);
+  // A foreign key checked only at commit: lets a test make the commit itself fail.
+  await sql`create table child (p integer references t (v) deferrable initially deferred)`.execute(db);
+  writes = new BatchedWrites(db);
+});
+
+afterEach(async () => {
+  await writes.idle();
+  await db.destroy();
+});
+
+const insert = (v: number) => writes.run((trx) => sql`insert into t (v) values (${v})`.execute(trx));
+const stored = async () => (await sql<{ v: number }>`select v from t order by v`.execute(db)).rows.map((r) => r.v);
+
+describe('BatchedWrites', () => {
+  it('runs the writes queued in one turn in one transaction', async () => {
+    await Promise.all([1, 2, 3, 4, 5].map(insert));
+    expect(writes.stats).toEqual({ batches: 1, jobs: 5, largest: 5 });
+    expect(await stored()).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('rolls back a failing job alone, after its own writes, and keeps the others', async () => {
+    const results = await Promise.allSettled([
+      insert(1),
+      writes.run(async (trx) => {
+        await sql`insert into t (v) values (2)`.execute(trx);
+        throw new Error('job failed after writing');
+      }),
+      insert(1), // primary key clash with the first: fails alone
+      insert(3),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
+    expect((results[1] as PromiseRejectedResult).reason.message).toBe('job failed after writing');
+    expect(writes.stats.batches).toBe(1);
+    expect(await stored()).toEqual([1, 3]);
+  });
+
+  it('rolls back a failing job that runs alone', async () => {
+    await expect(
+      writes.run(async (trx) => {
+        await sql`insert into t (v) values (7)`.execute(trx);
+        throw new Error('alone');
+      }),
+    ).rejects.toThrow('alone');
+    expect(await stored()).toEqual([]);
+  });
+
+  it('rejects every job of a batch whose commit fails, and keeps none of them', async () => {
+    const results = await Promise.allSettled([
+      insert(1),
+      writes.run((trx) => sql`insert into child (p) values (99)`.execute(trx)), // no t row 99: fails at commit
+      insert(2),
+    ]);
+    expect(results.every((r) => r.status === 'rejected')).toBe(true);
+    expect(String((results[0] as PromiseRejectedResult).reason)).toMatch(/FOREIGN KEY/);
+    expect(await stored()).toEqual([]);
+    // The batcher goes on working.
+    await insert(4);
+    expect(await stored()).toEqual([4]);
+  });
+
+  it('lets each job see the writes of the jobs before it', async () => {
+    const seen: number[][] = [];
+    const job = (v: number) =>
+      writes.run(async (trx) => {
+        await sql`insert into t (v) values (${v})`.execute(trx);
+        seen.push((await sql<{ v: number }>`select v from t order by v`.execute(trx)).rows.map((r) => r.v));
+      });
+    await Promise.all([job(1), job(2), job(3)]);
+    expect(seen).toEqual([[1], [1, 2], [1, 2, 3]]);
+  });
+
+  it('runs writes queued during a batch in the next one, and caps a batch at MAX_BATCH', async () => {
+    const first = insert(1);
+    await new Promise((resolve) => setImmediate(resolve)); // the first batch is under way
+    const more = Array.from({ length: MAX_BATCH + 10 }, (_, i) => insert(100 + i));
+    await Promise.all([first, ...more]);
+    expect(writes.stats.jobs).toBe(MAX_BATCH + 11);
+    expect(writes.stats.largest).toBe(MAX_BATCH);
+    expect(writes.stats.batches).toBeGreaterThanOrEqual(3);
+    expect((await stored()).length).toBe(MAX_BATCH + 11);
+  });
+});
