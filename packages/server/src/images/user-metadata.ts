@@ -248,7 +248,12 @@ export function textTokens(text: string): string[] {
   return [...new Set(text.toLowerCase().normalize('NFKC').match(/[\p{L}\p{N}]+/gu) ?? [])];
 }
 
-/** The typed index rows of stored metadata: what search filters, sorts and facets on. */
+/**
+ * The typed index rows of stored metadata: what search filters, sorts and
+ * facets on. The catalog trusts that stored rows equal this function of the
+ * stored JSON (it diffs new rows against indexRows of the old metadata), so a
+ * change to what this returns needs a migration that rebuilds user_fields.
+ */
 export function indexRows(metadata: Record<string, unknown>): UserFieldRow[] {
   const rows: UserFieldRow[] = [];
   for (const field of fieldsOf(metadata).values()) {
