@@ -1,6 +1,6 @@
 // The catalog on SQL through Kysely. Queries here are dialect-neutral; what
-// differs between SQLite and PostgreSQL lives in sqlite.ts / postgres.ts and
-// the migrations.
+// differs between SQLite and PostgreSQL lives in sqlite.ts, the migrations
+// and the few `dialect` branches below (row locks, how writes commit).
 
 import { type Insertable, type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import {
@@ -24,7 +24,7 @@ import {
   type SearchQuery,
   type SearchResult,
 } from '../catalog.ts';
-import { searchTerms } from '../../../images/search-terms.ts';
+import { searchTerms, type TermRow } from '../../../images/search-terms.ts';
 import { insertOrganization, toOrganization } from './organizations.ts';
 import type { Database, Dialect, ImagesTable } from './schema.ts';
 import { prepared } from './prepared.ts';
@@ -92,6 +92,16 @@ function imageRow(orgId: number, image: Omit<NewImage, 'userFieldRows'>, shortHa
 
 const SHORT_HASH_MIN = 6;
 
+/** Inserts rows in statements of at most 500, under SQLite's and PostgreSQL's bound-parameter limits. */
+async function insertInChunks<T extends 'user_fields' | 'search_terms'>(db: Db, table: T, rows: Insertable<Database[T]>[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 500) {
+    await db
+      .insertInto(table)
+      .values(rows.slice(i, i + 500) as Insertable<Database[T]>[] as never)
+      .execute();
+  }
+}
+
 export class SqlCatalog implements Catalog {
   private readonly writes: WriteRunner;
 
@@ -114,6 +124,16 @@ export class SqlCatalog implements Catalog {
         db.selectFrom('images').select(['id', 'deleted_at', 'locked', 'user_metadata']).where('org_id', '=', a(0)).where('hash', '=', a(1)).forUpdate(),
       ),
       setUserMetadata: prepared((db, a) => db.updateTable('images').set({ user_metadata: a(0) }).where('id', '=', a(1))),
+      // A row when a hash in the org starts with the prefix a(1) (hex digits sort below "g", so
+      // [prefix, prefix + "g") = a(1)..a(2) holds them all) or a short hash equals it.
+      prefixTaken: prepared((db, a) =>
+        db
+          .selectFrom('images')
+          .select('id')
+          .where('org_id', '=', a(0))
+          .where((eb) => eb.or([eb.and([eb('hash', '>=', a(1)), eb('hash', '<', a(2))]), eb('short_hash', '=', a(1))]))
+          .limit(a(3)),
+      ),
     },
     fields: {
       of: prepared((db, a) => db.selectFrom('user_fields').select(['name', 'type', 'seq', 'str', 'num']).where('image_id', '=', a(0))),
@@ -143,17 +163,12 @@ export class SqlCatalog implements Catalog {
     },
   };
 
-  /**
-   * `writes` runs the write transactions; by default SQLite batches them
-   * (group commit, see write-batcher.ts) and PostgreSQL runs each alone.
-   */
+  /** Write transactions: SQLite batches them (group commit, see write-batcher.ts), PostgreSQL runs each alone. */
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: Dialect,
-    writes?: WriteRunner,
-    private readonly onClose: () => Promise<void> = async () => {},
   ) {
-    this.writes = writes ?? (dialect === 'sqlite' ? new BatchedWrites(db) : new DirectWrites(db));
+    this.writes = dialect === 'sqlite' ? new BatchedWrites(db) : new DirectWrites(db);
   }
 
   async createOrganization(org: NewOrganization, now: Date, adminUserId?: string): Promise<Organization> {
@@ -179,14 +194,12 @@ export class SqlCatalog implements Catalog {
     return (await query.run(db, [orgId, hash])).rows[0];
   }
 
-  private async insertIndexRows(db: Db, imageId: number, orgId: number, rows: IndexRow[]): Promise<void> {
-    // Chunks keep each statement under the bound-parameter limits.
-    for (let i = 0; i < rows.length; i += 100) {
-      await db
-        .insertInto('user_fields')
-        .values(rows.slice(i, i + 100).map((r) => ({ image_id: imageId, org_id: orgId, ...r })))
-        .execute();
-    }
+  private insertIndexRows(db: Db, imageId: number, orgId: number, rows: IndexRow[]): Promise<void> {
+    return insertInChunks(db, 'user_fields', rows.map((r) => ({ image_id: imageId, org_id: orgId, ...r })));
+  }
+
+  private insertSearchTerms(db: Db, imageId: number, orgId: number, terms: TermRow[]): Promise<void> {
+    return insertInChunks(db, 'search_terms', terms.map((t) => ({ image_id: imageId, org_id: orgId, ...t })));
   }
 
   /**
@@ -229,16 +242,11 @@ export class SqlCatalog implements Catalog {
     for (const r of inserts) await fields.upsert.run(db, [imageId, orgId, r.name, r.type, r.seq, r.str, r.num]);
   }
 
-  /** Rewrites the search_terms rows (name words, dynamic and static metadata) of an image from its row. */
+  /** Rewrites the search_terms rows (name words, dynamic and static metadata) of an existing image from its row. */
   private async syncSearchTerms(db: Db, row: Selectable<ImagesTable>): Promise<void> {
     await db.deleteFrom('search_terms').where('image_id', '=', row.id).execute();
     const terms = searchTerms({ name: row.name, dynamicMetadata: parseJson(row.dynamic_metadata), staticMetadata: parseJson(row.static_metadata) });
-    for (let i = 0; i < terms.length; i += 100) {
-      await db
-        .insertInto('search_terms')
-        .values(terms.slice(i, i + 100).map((t) => ({ image_id: row.id, org_id: row.org_id, ...t })))
-        .execute();
-    }
+    await this.insertSearchTerms(db, row.id, row.org_id, terms);
   }
 
   private async insertImage(db: Db, orgId: number, image: NewImage, created: Date): Promise<Selectable<ImagesTable>> {
@@ -248,7 +256,7 @@ export class SqlCatalog implements Catalog {
       .returningAll()
       .executeTakeFirstOrThrow();
     await this.insertIndexRows(db, row.id, orgId, image.userFieldRows);
-    await this.syncSearchTerms(db, row);
+    await this.insertSearchTerms(db, row.id, orgId, searchTerms(image));
     return row;
   }
 
@@ -256,23 +264,7 @@ export class SqlCatalog implements Catalog {
   private async allocateShortHash(db: Db, orgId: number, hash: string): Promise<string> {
     for (let length = SHORT_HASH_MIN; length < 40; length++) {
       const prefix = hash.slice(0, length);
-      // Hex digits sort below "g", so [prefix, prefix + "g") holds every hash with that prefix.
-      const clash =
-        (await db
-          .selectFrom('images')
-          .select('id')
-          .where('org_id', '=', orgId)
-          .where('hash', '>=', prefix)
-          .where('hash', '<', `${prefix}g`)
-          .limit(1)
-          .executeTakeFirst()) ??
-        (await db
-          .selectFrom('images')
-          .select('id')
-          .where('org_id', '=', orgId)
-          .where('short_hash', '=', prefix)
-          .executeTakeFirst());
-      if (!clash) return prefix;
+      if ((await this.q.image.prefixTaken.run(db, [orgId, prefix, `${prefix}g`, 1])).rows.length === 0) return prefix;
     }
     return hash;
   }
@@ -340,11 +332,7 @@ export class SqlCatalog implements Catalog {
         outcome = 'restored';
       } else {
         const image = toImage(source);
-        const rows = await trx
-          .selectFrom('user_fields')
-          .select(['name', 'type', 'seq', 'str', 'num'])
-          .where('image_id', '=', source.id)
-          .execute();
+        const rows = (await this.q.fields.of.run(trx, [source.id])).rows;
         row = await this.insertImage(
           trx,
           orgId,
@@ -364,15 +352,11 @@ export class SqlCatalog implements Catalog {
     return this.writes.run(async (trx) => {
       const source = await this.findByHash(trx, sourceOrgId, hash);
       if (!source || source.deleted_at !== null) return 'source_not_found';
-      const sourceRows = await trx
-        .selectFrom('user_fields')
-        .select(['name', 'type', 'seq', 'str', 'num'])
-        .where('image_id', '=', source.id)
-        .execute();
+      const sourceRows = async () => (await this.q.fields.of.run(trx, [source.id])).rows;
       const existing = await this.findByHash(trx, destOrgId, hash);
       if (!existing) {
         const image = toImage(source);
-        const row = await this.insertImage(trx, destOrgId, { ...image, userFieldRows: sourceRows }, image.created);
+        const row = await this.insertImage(trx, destOrgId, { ...image, userFieldRows: await sourceRows() }, image.created);
         return { outcome: 'created', image: toImage(row) };
       }
       if (existing.blob_key !== source.blob_key) throw new HashCollisionError(hash);
@@ -391,7 +375,7 @@ export class SqlCatalog implements Catalog {
         .where('id', '=', existing.id)
         .returningAll()
         .executeTakeFirstOrThrow();
-      await this.replaceIndexRows(trx, existing.id, destOrgId, sourceRows);
+      await this.replaceIndexRows(trx, existing.id, destOrgId, await sourceRows());
       await this.syncSearchTerms(trx, row);
       return { outcome: live ? 'overwritten' : 'restored', image: toImage(row) };
     });
@@ -460,8 +444,8 @@ export class SqlCatalog implements Catalog {
         const termRows = chunk.flatMap((image) =>
           searchTerms(image).map((t) => ({ image_id: idOf.get(image.hash)!, org_id: orgId, ...t })),
         );
-        for (let j = 0; j < userRows.length; j += 500) await trx.insertInto('user_fields').values(userRows.slice(j, j + 500)).execute();
-        for (let j = 0; j < termRows.length; j += 500) await trx.insertInto('search_terms').values(termRows.slice(j, j + 500)).execute();
+        await insertInChunks(trx, 'user_fields', userRows);
+        await insertInChunks(trx, 'search_terms', termRows);
       }
       for (const image of fresh.filter((image) => clash.has(prefixOf(image.hash)))) {
         await this.insertImage(trx, orgId, image, image.created);
@@ -560,33 +544,23 @@ export class SqlCatalog implements Catalog {
     hash: string,
     values: Partial<Pick<ImagesTable, 'name' | 'locked'>>,
   ): Promise<ImageRecord | undefined> {
-    const row = await this.writes.run((trx) =>
-      trx
+    return this.writes.run(async (trx) => {
+      const row = await trx
         .updateTable('images')
         .set(values)
         .where('org_id', '=', orgId)
         .where('hash', '=', hash)
         .where('deleted_at', 'is', null)
         .returningAll()
-        .executeTakeFirst(),
-    );
-    return row && toImage(row);
-  }
-
-  async rename(orgId: number, hash: string, name: string): Promise<ImageRecord | undefined> {
-    // The name's words are searchable (name_text): rewrite them with the name.
-    return this.writes.run(async (trx) => {
-      const row = await trx
-        .updateTable('images')
-        .set({ name })
-        .where('org_id', '=', orgId)
-        .where('hash', '=', hash)
-        .where('deleted_at', 'is', null)
-        .returningAll()
         .executeTakeFirst();
-      if (row) await this.syncSearchTerms(trx, row);
+      // The name's words are searchable (name_text): rewrite them with the name.
+      if (row && values.name !== undefined) await this.syncSearchTerms(trx, row);
       return row && toImage(row);
     });
+  }
+
+  rename(orgId: number, hash: string, name: string): Promise<ImageRecord | undefined> {
+    return this.updateLive(orgId, hash, { name });
   }
 
   setLocked(orgId: number, hash: string, locked: boolean): Promise<ImageRecord | undefined> {
@@ -619,6 +593,5 @@ export class SqlCatalog implements Catalog {
   async close(): Promise<void> {
     await this.writes.idle();
     await this.db.destroy();
-    await this.onClose();
   }
 }
