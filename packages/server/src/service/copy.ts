@@ -2,11 +2,11 @@
 // same hash and shares the stored bytes; afterwards the two are independent.
 
 import { OrigoError } from '../errors.ts';
-import { isHashLike } from '../images/hash.ts';
+import { isFullHash, isHashLike } from '../images/hash.ts';
 import type { Organization } from '../storage/catalog/catalog.ts';
 import type { Authenticator, Principal } from './auth.ts';
 import type { ServiceDeps } from './deps.ts';
-import { getImage, imageNotFound } from './images.ts';
+import { imageNotFound, resolveHash } from './images.ts';
 import { findOrganization } from './organizations.ts';
 
 export const MAX_BATCH_COPY = 100;
@@ -51,14 +51,14 @@ export async function copyImage(
   destination: Organization,
   overwrite: boolean,
 ): Promise<CopyOutcome> {
-  const image = await getImage(deps, source, hashParam);
-  const result = await deps.catalog.copyImage(source.id, image.hash, destination.id, { overwrite, now: deps.now() });
+  const hash = await resolveHash(deps, source, hashParam);
+  const result = await deps.catalog.copyImage(source.id, hash, destination.id, { overwrite, now: deps.now() });
   if (result === 'source_not_found') throw imageNotFound(source, hashParam);
   if (result === 'exists') {
-    throw new OrigoError('ORIGO_ERR_COPY_EXISTS', `Source image ${image.hash} exists in ${destination.name} and Overwrite is F`);
+    throw new OrigoError('ORIGO_ERR_COPY_EXISTS', `Source image ${hash} exists in ${destination.name} and Overwrite is F`);
   }
   if (result === 'destination_locked') {
-    throw new OrigoError('ORIGO_ERR_IMAGE_LOCKED', `Source image ${image.hash} is locked in ${destination.name} and cannot be overwritten`);
+    throw new OrigoError('ORIGO_ERR_IMAGE_LOCKED', `Source image ${hash} is locked in ${destination.name} and cannot be overwritten`);
   }
   return result.outcome === 'overwritten' ? 'overwritten' : 'created';
 }
@@ -82,15 +82,17 @@ export async function copyImages(
   if (body.length > MAX_BATCH_COPY) throw badDestination(`At most ${MAX_BATCH_COPY} images can be copied in one request, got ${body.length}`);
   const result: BatchCopyResult = { created: [], existing: [], notfound: [] };
   for (const hashParam of body as string[]) {
-    const image = isHashLike(hashParam) ? await deps.catalog.findImage(source.id, hashParam.toLowerCase(), false) : undefined;
-    if (!image) {
+    // A full hash goes to the copy, which checks it; a short one is looked up.
+    const lower = hashParam.toLowerCase();
+    const hash = isFullHash(lower) ? lower : isHashLike(lower) ? (await deps.catalog.findImage(source.id, lower, false))?.hash : undefined;
+    if (!hash) {
       result.notfound.push(hashParam);
       continue;
     }
-    const copied = await deps.catalog.copyImage(source.id, image.hash, destination.id, { overwrite, now: deps.now() });
+    const copied = await deps.catalog.copyImage(source.id, hash, destination.id, { overwrite, now: deps.now() });
     if (copied === 'source_not_found') result.notfound.push(hashParam);
-    else if (copied === 'exists' || copied === 'destination_locked' || copied.outcome === 'overwritten') result.existing.push(image.hash);
-    else result.created.push(image.hash);
+    else if (copied === 'exists' || copied === 'destination_locked' || copied.outcome === 'overwritten') result.existing.push(hash);
+    else result.created.push(hash);
   }
   return result;
 }

@@ -3,7 +3,7 @@
 
 import type { Readable } from 'node:stream';
 import { OrigoError } from '../errors.ts';
-import { isHashLike } from '../images/hash.ts';
+import { isFullHash, isHashLike } from '../images/hash.ts';
 import { BlobNotFoundError, type ByteRange } from '../storage/blobs/blob-store.ts';
 import type { Search } from '../images/search-query.ts';
 import type { ImageList, ImageRecord, Organization, SearchResult } from '../storage/catalog/catalog.ts';
@@ -27,6 +27,15 @@ export async function getImage(
   return image;
 }
 
+/**
+ * The full hash `hashParam` names, for a write that checks itself that the
+ * image lives: a full hash as it is (no lookup), a short one looked up.
+ */
+export async function resolveHash(deps: ServiceDeps, org: Organization, hashParam: string): Promise<string> {
+  const lower = hashParam.toLowerCase();
+  return isFullHash(lower) ? lower : (await getImage(deps, org, hashParam)).hash;
+}
+
 function expired(org: Organization, hashParam: string, deps: ServiceDeps): OrigoError {
   return new OrigoError(
     'ORIGO_ERR_IMAGE_NOT_FOUND',
@@ -43,15 +52,15 @@ export function lockedError(image: Pick<ImageRecord, 'hash'>, what: string): Ori
 }
 
 export async function deleteImage(deps: ServiceDeps, org: Organization, hashParam: string): Promise<void> {
-  const image = await getImage(deps, org, hashParam);
-  const result = await deps.catalog.softDelete(org.id, image.hash, deps.now());
-  if (result === 'locked') throw lockedError(image, 'deleting it');
+  const hash = await resolveHash(deps, org, hashParam);
+  const result = await deps.catalog.softDelete(org.id, hash, deps.now());
+  if (result === 'locked') throw lockedError({ hash }, 'deleting it');
   if (result === 'not_found') throw imageNotFound(org, hashParam);
 }
 
 export function normalizeBinaryHash(value: string): string {
   const lower = value.toLowerCase();
-  if (!/^[0-9a-f]{40}$/.test(lower)) {
+  if (!isFullHash(lower)) {
     throw new OrigoError('ORIGO_ERR_REQUEST_BAD_PARAMETER', `binaryHash ${JSON.stringify(value)} is not a 40-character hex SHA-1`);
   }
   return lower;
@@ -100,16 +109,15 @@ export function validateImageName(value: unknown): string {
 
 export async function renameImage(deps: ServiceDeps, org: Organization, hashParam: string, name: unknown): Promise<void> {
   const newName = validateImageName(name);
-  const image = await getImage(deps, org, hashParam);
-  if (!(await deps.catalog.rename(org.id, image.hash, newName))) throw imageNotFound(org, hashParam);
+  const hash = await resolveHash(deps, org, hashParam);
+  if (!(await deps.catalog.rename(org.id, hash, newName))) throw imageNotFound(org, hashParam);
 }
 
 export async function setLocked(deps: ServiceDeps, org: Organization, hashParam: string, value: unknown): Promise<ImageRecord> {
   if (typeof value !== 'boolean') {
     throw new OrigoError('ORIGO_ERR_REQUEST_BAD_BODY', 'The body must be the JSON value true or false');
   }
-  const image = await getImage(deps, org, hashParam);
-  const updated = await deps.catalog.setLocked(org.id, image.hash, value);
+  const updated = await deps.catalog.setLocked(org.id, await resolveHash(deps, org, hashParam), value);
   if (!updated) throw imageNotFound(org, hashParam);
   return updated;
 }

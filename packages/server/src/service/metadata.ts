@@ -2,7 +2,7 @@
 
 import { OrigoError } from '../errors.ts';
 import { DYNAMIC_NAMES, isDynamicName, normalizeDynamic } from '../images/dynamic-metadata.ts';
-import { imageHash, isFullHash, type PhpValue, phpSerialize } from '../images/hash.ts';
+import { imageHash, type PhpValue, phpSerialize } from '../images/hash.ts';
 import {
   findUserField,
   indexRows,
@@ -15,7 +15,7 @@ import {
 } from '../images/user-metadata.ts';
 import type { ImageRecord, JsonObject, Organization } from '../storage/catalog/catalog.ts';
 import type { ServiceDeps } from './deps.ts';
-import { getImage, imageNotFound, lockedError } from './images.ts';
+import { getImage, imageNotFound, lockedError, resolveHash } from './images.ts';
 
 async function updateUser(
   deps: ServiceDeps,
@@ -23,9 +23,7 @@ async function updateUser(
   hashParam: string,
   change: (current: JsonObject) => Record<string, UserValue>,
 ): Promise<JsonObject> {
-  // A full hash goes straight to the write, which checks that the image
-  // lives; a short one is looked up first.
-  const hash = isFullHash(hashParam) ? hashParam.toLowerCase() : (await getImage(deps, org, hashParam)).hash;
+  const hash = await resolveHash(deps, org, hashParam);
   const result = await deps.catalog.updateUserMetadata(org.id, hash, (current) => {
     const metadata = change(current);
     return { metadata, rows: indexRows(metadata), previous: indexRows(current) };
