@@ -6,6 +6,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { OrigoError } from '../errors.ts';
 import type { Authenticator, Permission, Principal } from '../service/auth.ts';
+import type { Membership } from '../storage/catalog/accounts.ts';
 import type { ServiceDeps } from '../service/deps.ts';
 import { requireOrganization } from '../service/organizations.ts';
 import type { RateLimiter } from '../service/rate-limit.ts';
@@ -16,6 +17,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal?: Principal;
     organization?: Organization;
+    /** The principal's active membership in `organization`, when it has one. */
+    membership?: Membership;
   }
   interface FastifyInstance {
     authenticator: Authenticator;
@@ -24,11 +27,12 @@ declare module 'fastify' {
   }
 }
 
-function invalidAuth(message: string, code: 'ORIGO_ERR_AUTH_MISSING_KEY' | 'ORIGO_ERR_AUTH_INVALID_KEY'): OrigoError {
+export function invalidAuth(message: string, code: 'ORIGO_ERR_AUTH_MISSING_KEY' | 'ORIGO_ERR_AUTH_INVALID_KEY'): OrigoError {
   return new OrigoError(code, message, { extra: { invalid_authentication: true } });
 }
 
-function header(request: FastifyRequest, name: string): string | undefined {
+/** A request header's first value, trimmed; undefined when absent or blank. */
+export function header(request: FastifyRequest, name: string): string | undefined {
   const value = request.headers[name];
   const first = Array.isArray(value) ? value[0] : value;
   return first === undefined || first.trim() === '' ? undefined : first.trim();
@@ -54,6 +58,7 @@ export function callerId(principal: Principal): string {
 export function registerAuth(app: FastifyInstance, deps: ServiceDeps, auth: Authenticator, limiter: RateLimiter): void {
   app.decorateRequest('principal', undefined);
   app.decorateRequest('organization', undefined);
+  app.decorateRequest('membership', undefined);
   app.decorate('authenticator', auth);
   const routeTable: { method: string; url: string; access: Access }[] = [];
   app.decorate('routeTable', routeTable);
@@ -78,9 +83,10 @@ export function registerAuth(app: FastifyInstance, deps: ServiceDeps, auth: Auth
     if ('public' in access) {
       if (access.limited) {
         // The root key is never limited, on public routes (POST /users) either.
+        // A valid key's principal is kept for the handler; an invalid one is its to refuse.
         const key = header(request, 'api-key');
-        const isRoot = key !== undefined && (await auth.fromApiKey(key))?.kind === 'root';
-        if (!isRoot) rateLimit(request.ip === undefined ? 'ip:?' : `ip:${request.ip}`);
+        if (key !== undefined) request.principal = await auth.fromApiKey(key);
+        if (request.principal?.kind !== 'root') rateLimit(request.ip === undefined ? 'ip:?' : `ip:${request.ip}`);
       }
       return;
     }
@@ -93,10 +99,12 @@ export function registerAuth(app: FastifyInstance, deps: ServiceDeps, auth: Auth
     if (access.org) {
       const orgName = (request.params as { org?: string }).org ?? '';
       const org = await requireOrganization(deps, orgName);
-      if (!(await auth.isAllowed(principal, access.permission, org))) {
+      const membership = await auth.membership(principal, org);
+      if (!auth.grants(principal, access.permission, membership)) {
         throw new OrigoError('ORIGO_ERR_AUTH_FORBIDDEN', `This key may not do ${access.permission} in organization ${org.name}`);
       }
       request.organization = org;
+      request.membership = membership;
     } else if (!(await auth.isAllowed(principal, access.permission))) {
       throw new OrigoError('ORIGO_ERR_AUTH_FORBIDDEN', `This key may not do ${access.permission}`);
     }
@@ -123,9 +131,10 @@ export function principalOf(request: FastifyRequest): Principal {
   return request.principal;
 }
 
-/** A check beyond the route's own permission (e.g. downloading a protected image). */
-export async function requirePermission(request: FastifyRequest, permission: Permission, org: Organization): Promise<void> {
-  if (!(await request.server.authenticator.isAllowed(principalOf(request), permission, org))) {
+/** A check beyond the route's own permission in its organization (e.g. downloading a protected image), with the membership the auth hook found. */
+export function requirePermission(request: FastifyRequest, permission: Permission): void {
+  const org = orgOf(request);
+  if (!request.server.authenticator.grants(principalOf(request), permission, request.membership)) {
     throw new OrigoError('ORIGO_ERR_AUTH_FORBIDDEN', `This key may not do ${permission} in organization ${org.name}`);
   }
 }

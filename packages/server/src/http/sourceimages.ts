@@ -162,7 +162,7 @@ function notModified(request: FastifyRequest, image: ImageRecord): boolean {
 async function downloadRoute(deps: ServiceDeps, request: FastifyRequest, reply: FastifyReply, head: boolean) {
   const org = orgOf(request);
   const image = await getImage(deps, org, (request.params as { hash: string }).hash);
-  await requirePermission(request, image.protected ? 'images:download:protected' : 'images:read', org);
+  requirePermission(request, image.protected ? 'images:download:protected' : 'images:read');
   downloadHeaders(reply, image);
   if (notModified(request, image)) return reply.code(304).send();
 

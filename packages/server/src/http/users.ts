@@ -13,12 +13,11 @@ import {
 } from '../service/accounts.ts';
 import type { ServiceDeps } from '../service/deps.ts';
 import { global } from './access.ts';
-import { principalOf } from './auth.ts';
+import { header, invalidAuth, principalOf } from './auth.ts';
 import { jsonBody } from './body.ts';
 import { sendJson } from './reply.ts';
 import { keyJson } from './serialize.ts';
 import { booleanParam } from './sourceimages.ts';
-import { OrigoError } from '../errors.ts';
 
 export function registerUserRoutes(app: FastifyInstance, deps: ServiceDeps, tokenSecret: Buffer): void {
   const tags = ['users'];
@@ -28,14 +27,12 @@ export function registerUserRoutes(app: FastifyInstance, deps: ServiceDeps, toke
     config: { access: { public: true, limited: true } },
     schema: { tags, summary: 'Create a user and its organization (root key, or ORIGO_OPEN_SIGNUP=true); the key is shown once' },
     handler: async (request, reply) => {
-      const key = request.headers['api-key'];
-      const principal =
-        typeof key === 'string' && key.trim() !== '' ? await request.server.authenticator.fromApiKey(key.trim()) : undefined;
-      if (typeof key === 'string' && key.trim() !== '' && !principal) {
-        throw new OrigoError('ORIGO_ERR_AUTH_INVALID_KEY', 'The API key is not valid', { extra: { invalid_authentication: true } });
+      // The auth hook resolved the key, if one was sent.
+      if (header(request, 'api-key') !== undefined && !request.principal) {
+        throw invalidAuth('The API key is not valid', 'ORIGO_ERR_AUTH_INVALID_KEY');
       }
       const body = jsonBody(request.body);
-      return sendJson(reply, 200, await signUp(deps, principal, body));
+      return sendJson(reply, 200, await signUp(deps, request.principal, body));
     },
   });
 

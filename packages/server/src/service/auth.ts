@@ -133,6 +133,11 @@ export class Authenticator {
     return membership?.active ? membership : undefined;
   }
 
+  /** Whether `principal`, with `membership` (its active one in the organization, or none), may do the organization permission. */
+  grants(principal: Principal, permission: Permission, membership: Membership | undefined): boolean {
+    return principal.kind === 'root' || (membership !== undefined && rolesGrant(membership.roles, permission));
+  }
+
   /** Whether `principal` may do `permission`, in `org` for organization permissions. */
   async isAllowed(principal: Principal, permission: Permission, org?: Organization): Promise<boolean> {
     if (principal.kind === 'root') return true;
@@ -140,8 +145,7 @@ export class Authenticator {
       if (permission === 'user:keys') return this.mayManageKeys(principal);
       return PERMISSION_ROLES[permission] === 'any-user';
     }
-    const membership = await this.membership(principal, org);
-    return membership !== undefined && rolesGrant(membership.roles, permission);
+    return this.grants(principal, permission, await this.membership(principal, org));
   }
 
   async mayManageKeys(principal: Principal): Promise<boolean> {
