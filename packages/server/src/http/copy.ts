@@ -9,7 +9,7 @@ import { orgOf, principalOf } from './auth.ts';
 import { jsonBody } from './body.ts';
 import { sendJson } from './reply.ts';
 import { OrgHashParams, OrgParams, SourceImageSchema } from './schemas.ts';
-import { booleanParam } from './sourceimages.ts';
+import { booleanParam } from '../images/search-query.ts';
 import { sourceImageJson } from './serialize.ts';
 
 function header(request: FastifyRequest, name: string): string | undefined {

@@ -10,9 +10,6 @@ const FASTIFY_ERRORS: Record<string, (err: FastifyError, request: FastifyRequest
       'ORIGO_ERR_REQUEST_BODY_TOO_LARGE',
       `The request body is larger than the limit of ${request.routeOptions.bodyLimit ?? 'the server'} bytes for JSON bodies (ORIGO_MAX_JSON_BYTES)`,
     ),
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: (err) => new OrigoError('ORIGO_ERR_REQUEST_BAD_BODY', err.message),
-  FST_ERR_CTP_EMPTY_JSON_BODY: (err) => new OrigoError('ORIGO_ERR_REQUEST_BAD_BODY', err.message),
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: (err) => new OrigoError('ORIGO_ERR_REQUEST_BAD_BODY', err.message),
 };
 
 function toOrigoError(err: FastifyError, request: FastifyRequest): OrigoError {
@@ -22,6 +19,7 @@ function toOrigoError(err: FastifyError, request: FastifyRequest): OrigoError {
   if (err.validation) {
     return new OrigoError('ORIGO_ERR_REQUEST_BAD_PARAMETER', `Invalid request: ${err.message}`);
   }
+  // Other client errors Fastify finds (e.g. a Content-Length that does not match the body).
   if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
     return new OrigoError('ORIGO_ERR_REQUEST_BAD_BODY', err.message);
   }
@@ -30,21 +28,22 @@ function toOrigoError(err: FastifyError, request: FastifyRequest): OrigoError {
 
 /** Route patterns by method, to tell 405 (path known, method not) from 404. */
 class RouteShapes {
-  private readonly shapes: { pattern: RegExp; methods: Set<string> }[] = [];
+  /** By pattern source: one shape per URL pattern, with every method registered on it. */
+  private readonly shapes = new Map<string, { pattern: RegExp; methods: Set<string> }>();
 
   add(url: string, methods: string[]): void {
     const source = url
       .split('/')
       .map((part) => (part.startsWith(':') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
       .join('/');
-    const existing = this.shapes.find((s) => s.pattern.source === `^${source}/?$`);
+    const existing = this.shapes.get(source);
     if (existing) for (const m of methods) existing.methods.add(m);
-    else this.shapes.push({ pattern: new RegExp(`^${source}/?$`), methods: new Set(methods) });
+    else this.shapes.set(source, { pattern: new RegExp(`^${source}/?$`), methods: new Set(methods) });
   }
 
   allowed(path: string): string[] {
     const methods = new Set<string>();
-    for (const shape of this.shapes) {
+    for (const shape of this.shapes.values()) {
       if (shape.pattern.test(path)) for (const m of shape.methods) methods.add(m);
     }
     return [...methods].sort();

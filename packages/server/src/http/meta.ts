@@ -12,7 +12,7 @@ import { jsonBody, jsonOrRawBody, rawText } from './body.ts';
 import { parseFieldKey } from '../images/user-metadata.ts';
 import { sendJson } from './reply.ts';
 import { OrgHashParams, SourceImageSchema } from './schemas.ts';
-import { booleanParam } from './sourceimages.ts';
+import { booleanParam, parseBoolean } from '../images/search-query.ts';
 import { sourceImageJson } from './serialize.ts';
 import { Type } from 'typebox';
 
@@ -38,7 +38,7 @@ function dynamicFlags(request: FastifyRequest): { deletePrevious: boolean; keepH
   const flag = (name: string) =>
     query[name] !== undefined || fromBody[name] === undefined
       ? booleanParam(query, name)
-      : booleanParam({ [name]: String(fromBody[name]) }, name);
+      : parseBoolean(name, String(fromBody[name]));
   return { deletePrevious: flag('deletePrevious'), keepHash: flag('keepHash') };
 }
 

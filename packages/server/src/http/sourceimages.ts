@@ -3,7 +3,16 @@
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { OrigoError } from '../errors.ts';
-import { encodeCursor, MAX_LIMIT, MAX_OFFSET_WINDOW, parseListingQuery } from '../images/search-query.ts';
+import {
+  booleanParam,
+  DEFAULT_LIMIT,
+  encodeCursor,
+  MAX_LIMIT,
+  MAX_OFFSET_WINDOW,
+  parseListingQuery,
+  type Query,
+  queryParam,
+} from '../images/search-query.ts';
 import type { ServiceDeps } from '../service/deps.ts';
 import {
   deleteByBinaryHash,
@@ -27,29 +36,10 @@ import { sendJson, sendJsonText } from './reply.ts';
 import { ImageListSchema, OrgHashParams, OrgParams, SourceImageSchema } from './schemas.ts';
 import { sourceImageJson, sourceImageText } from './serialize.ts';
 
-type Query = Record<string, string | string[] | undefined>;
-
-function one(query: Query, name: string): string | undefined {
-  const value = query[name];
-  if (Array.isArray(value)) {
-    throw new OrigoError('ORIGO_ERR_REQUEST_BAD_PARAMETER', `Query parameter ${name} is given more than once`);
-  }
-  return value;
-}
-
-export function booleanParam(query: Query, name: string): boolean {
-  const value = one(query, name);
-  if (value === undefined) return false;
-  const lower = value.toLowerCase();
-  if (lower === 'true' || lower === '1') return true;
-  if (lower === 'false' || lower === '0' || lower === '') return false;
-  throw new OrigoError('ORIGO_ERR_REQUEST_BAD_PARAMETER', `Query parameter ${name} must be true or false, got ${JSON.stringify(value)}`);
-}
-
 
 function limitParam(query: Query): number {
-  const value = one(query, 'limit');
-  if (value === undefined || value === '') return 100;
+  const value = queryParam(query, 'limit');
+  if (value === undefined || value === '') return DEFAULT_LIMIT;
   if (!/^\d+$/.test(value) || Number(value) > MAX_LIMIT) {
     throw new OrigoError('ORIGO_ERR_REQUEST_BAD_PARAMETER', `limit must be a whole number from 0 to ${MAX_LIMIT}, got ${JSON.stringify(value)}`);
   }
@@ -214,7 +204,7 @@ export function registerSourceImageRoutes(app: FastifyInstance, deps: ServiceDep
     config: { access: inOrg('images:write') },
     schema: { tags, summary: 'Delete every image with ?binaryHash=', params: OrgParams },
     handler: async (request, reply) => {
-      const binaryHash = one(request.query as Query, 'binaryHash');
+      const binaryHash = queryParam(request.query as Query, 'binaryHash');
       if (binaryHash === undefined) {
         throw new OrigoError('ORIGO_ERR_REQUEST_BAD_PARAMETER', 'DELETE /sourceimages/{org} needs ?binaryHash=<sha1 of the file>');
       }
@@ -229,7 +219,7 @@ export function registerSourceImageRoutes(app: FastifyInstance, deps: ServiceDep
     handler: async (request, reply) => {
       const org = orgOf(request);
       const query = request.query as Query;
-      const offsetRaw = one(query, 'offset');
+      const offsetRaw = queryParam(query, 'offset');
       const offset = offsetRaw === undefined || offsetRaw === '' ? 0 : Number(offsetRaw);
       if (!Number.isSafeInteger(offset) || offset < 0) {
         throw new OrigoError('ORIGO_ERR_REQUEST_BAD_PARAMETER', `offset must be a whole number, got ${JSON.stringify(offsetRaw)}`);

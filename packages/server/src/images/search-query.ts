@@ -133,7 +133,7 @@ export const STATIC_GROUPS = ['exif', 'iptc', 'icc'] as const;
 // ---------------------------------------------------------------------------
 // Errors
 
-type Query = Record<string, string | string[] | undefined>;
+export type Query = Record<string, string | string[] | undefined>;
 
 function searchError(param: string, message: string): OrigoError {
   return new OrigoError('ORIGO_ERR_SEARCH_BAD_PARAMETER', `${JSON.stringify(param)} ${message}`);
@@ -154,6 +154,16 @@ function single(query: Query, name: string, code: 'request' | 'search'): string 
 
 // ---------------------------------------------------------------------------
 // Paging and flags
+
+/** A query parameter given at most once (400 when repeated). */
+export function queryParam(query: Query, name: string): string | undefined {
+  return single(query, name, 'request');
+}
+
+/** A true/false query parameter; absent is false. */
+export function booleanParam(query: Query, name: string): boolean {
+  return parseBoolean(name, queryParam(query, name));
+}
 
 export function parseBoolean(name: string, value: string | undefined): boolean {
   if (value === undefined) return false;
