@@ -75,10 +75,11 @@ export async function readMultipart(
     contentType = `multipart/form-data; boundary=${await sniffBoundary(body)}`;
   }
 
+  // Busboy emits files in order, but a file's staging (its fsync) can finish
+  // after the next file's: each staged file goes to the slot of its position.
   const files: UploadedFile[] = [];
   const fields: UploadField[] = [];
   const pending: Promise<unknown>[] = [];
-  const appearance = new Map<UploadedFile, number>();
   let busboy: BusboyInstance;
   try {
     busboy = new Busboy({
@@ -86,6 +87,7 @@ export async function readMultipart(
       // Larger file chunks: fewer hash updates and write calls per megabyte.
       highWaterMark: 1024 * 1024,
       fileHwm: 1024 * 1024,
+      // One file more than allowed reaches the 'file' handler, which refuses it (busboy would skip it silently).
       limits: { files: limits.maxFiles + 1, fields: limits.maxFields + 1, fieldSize: limits.maxFieldBytes, headerPairs: 100 },
     });
   } catch (err) {
@@ -123,9 +125,7 @@ export async function readMultipart(
         const job = stage(stream, label).then(
           (staged) => {
             active.delete(stream);
-            const file = { field, filename, staged };
-            appearance.set(file, position);
-            files.push(file);
+            files[position] = { field, filename, staged };
           },
           (err) => {
             active.delete(stream);
@@ -143,9 +143,6 @@ export async function readMultipart(
         fields.push({ name, value });
       });
       busboy.on('fieldsLimit', () => fail(new OrigoError('ORIGO_ERR_UPLOAD_BAD_FIELD', `At most ${limits.maxFields} fields can be sent`)));
-      busboy.on('filesLimit', () =>
-        fail(new OrigoError('ORIGO_ERR_UPLOAD_TOO_MANY_FILES', `At most ${limits.maxFiles} files can be sent in one request`)),
-      );
       busboy.on('error', (err: Error) => fail(badMultipart(`The multipart body is malformed or cut off: ${err.message}`)));
       busboy.on('finish', () => {
         Promise.all(pending).then(() => {
@@ -159,11 +156,8 @@ export async function readMultipart(
   } catch (err) {
     // Wait for files still being written so none is left behind.
     await Promise.allSettled(pending);
-    await discardStaged(files.map((f) => f.staged));
+    await discardStaged(files.filter((f) => f !== undefined).map((f) => f.staged));
     throw err;
   }
-  // Busboy emits files in order, but a file's staging (its fsync) can finish
-  // after the next file's: keep the order of appearance.
-  files.sort((a, b) => appearance.get(a)! - appearance.get(b)!);
   return { files, fields };
 }
