@@ -51,7 +51,7 @@ async function authenticate(request: FastifyRequest, auth: Authenticator): Promi
   throw invalidAuth('No API key given: send it in the Api-Key header (or a token as Authorization: Bearer)', 'ORIGO_ERR_AUTH_MISSING_KEY');
 }
 
-export function callerId(principal: Principal): string {
+function callerId(principal: Principal): string {
   return principal.kind === 'root' ? 'root' : `key:${principal.keyId}`;
 }
 

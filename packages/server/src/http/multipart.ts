@@ -9,13 +9,13 @@ import { OrigoError } from '../errors.ts';
 import { discardStaged, type StagedFile } from '../storage/blobs/staging.ts';
 import type { UploadedFile, UploadField } from '../service/upload.ts';
 
-export interface MultipartLimits {
+interface MultipartLimits {
   maxFiles: number;
   maxFieldBytes: number;
   maxFields: number;
 }
 
-export type Stager = (stream: Readable, label: string) => Promise<StagedFile>;
+type Stager = (stream: Readable, label: string) => Promise<StagedFile>;
 
 function badMultipart(message: string): OrigoError {
   return new OrigoError('ORIGO_ERR_UPLOAD_BAD_MULTIPART', message);

@@ -93,7 +93,7 @@ async function listRoute(deps: ServiceDeps, request: FastifyRequest, reply: Fast
 }
 
 /** `attachment; filename*=UTF-8''…; filename="…"`: the plain filename last, as the Go client needs. */
-export function contentDisposition(name: string): string {
+function contentDisposition(name: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is replaced.
   const ascii = name.replace(/[\u0000-\u001f\u007f"\\]/g, '_').replace(/[^\x20-\x7e]/g, '_');
   if (ascii === name) return `attachment; filename="${ascii}"`;
@@ -103,7 +103,7 @@ export function contentDisposition(name: string): string {
 }
 
 /** A single byte range from a Range header; undefined when absent, unusable or multi-range (then the whole file is sent). */
-export function parseRange(header: string | undefined, size: number): ByteRange | 'unsatisfiable' | undefined {
+function parseRange(header: string | undefined, size: number): ByteRange | 'unsatisfiable' | undefined {
   if (header === undefined) return undefined;
   const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
   if (!m) return undefined;

@@ -10,7 +10,7 @@ export type DynamicName = (typeof DYNAMIC_NAMES)[number];
 
 export type DynamicMetadata = Record<string, PhpValue>;
 
-export interface ImageSize {
+interface ImageSize {
   width: number;
   height: number;
 }

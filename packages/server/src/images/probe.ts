@@ -783,7 +783,7 @@ function jsonSafe(value: unknown, depth: number): unknown {
 }
 
 /** The profile description of an ICC profile ('desc' tag), if cheaply found. */
-export function iccDescription(icc: Buffer): string | undefined {
+function iccDescription(icc: Buffer): string | undefined {
   if (icc.length < 132) return undefined;
   const count = Math.min(icc.readUInt32BE(128), 256);
   for (let i = 0; i < count; i++) {

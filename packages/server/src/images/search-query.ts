@@ -122,13 +122,13 @@ const MAX_VALUE_LENGTH = 1024;
 const MAX_TOKENS = 32;
 const MAX_CURSOR_LENGTH = 8192;
 
-export const RESERVED_PARAMS = ['limit', 'offset', 'sort', 'facets', 'deleted', 'operator', 'binaryHash'] as const;
+const RESERVED_PARAMS = ['limit', 'offset', 'sort', 'facets', 'deleted', 'operator', 'binaryHash'] as const;
 const RESERVED = new Set<string>(RESERVED_PARAMS);
 
-export const DEFAULT_SORT: SortKey[] = [{ field: { source: 'image', column: 'created' }, direction: 'desc' }];
+const DEFAULT_SORT: SortKey[] = [{ field: { source: 'image', column: 'created' }, direction: 'desc' }];
 
 /** Static metadata groups that are indexed for search (xmp, a raw XML packet, is not). */
-export const STATIC_GROUPS = ['exif', 'iptc', 'icc'] as const;
+const STATIC_GROUPS = ['exif', 'iptc', 'icc'] as const;
 
 // ---------------------------------------------------------------------------
 // Errors

@@ -19,7 +19,7 @@ export interface UserField {
 }
 
 /** One row of the typed search index: one per scalar, array element or text token. */
-export interface UserFieldRow {
+interface UserFieldRow {
   name: string;
   type: UserType;
   seq: number;
@@ -30,7 +30,7 @@ export interface UserFieldRow {
 const NAME = /^[a-z0-9_]{1,54}$/;
 const MAX_STRING_BYTES = 32_766;
 const MAX_ARRAY_ITEMS = 1000;
-export const MAX_FIELDS = 1000;
+const MAX_FIELDS = 1000;
 
 function bad(message: string): OrigoError {
   return new OrigoError('ORIGO_ERR_REQUEST_BAD_BODY', message);
@@ -174,7 +174,7 @@ export function parseField(key: string, value: unknown): UserField {
 }
 
 /** Stored metadata (keys as shown) as a Map keyed by bare name. */
-export function fieldsOf(metadata: Record<string, unknown>): Map<string, UserField> {
+function fieldsOf(metadata: Record<string, unknown>): Map<string, UserField> {
   const fields = new Map<string, UserField>();
   for (const [key, value] of Object.entries(metadata)) {
     const { name, type } = parseFieldKey(key);
@@ -183,7 +183,7 @@ export function fieldsOf(metadata: Record<string, unknown>): Map<string, UserFie
   return fields;
 }
 
-export function toMetadata(fields: Map<string, UserField>): Record<string, UserValue> {
+function toMetadata(fields: Map<string, UserField>): Record<string, UserValue> {
   return Object.fromEntries([...fields.values()].map((f) => [outputKey(f), f.value]));
 }
 

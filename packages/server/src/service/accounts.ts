@@ -10,7 +10,7 @@ import type { ServiceDeps } from './deps.ts';
 import { isValidOrganizationName } from './organizations.ts';
 import { signToken, type TokenPayload } from './tokens.ts';
 
-export const MAX_KEYS_PER_USER = 5;
+const MAX_KEYS_PER_USER = 5;
 
 function badBody(message: string): OrigoError {
   return new OrigoError('ORIGO_ERR_REQUEST_BAD_BODY', message);
@@ -37,7 +37,7 @@ function email(body: Record<string, unknown>): string {
   return value;
 }
 
-export function parseRoles(body: Record<string, unknown>): Role[] {
+function parseRoles(body: Record<string, unknown>): Role[] {
   const raw = body['roles'] ?? (body['role'] === undefined ? undefined : [body['role']]);
   if (!Array.isArray(raw) || raw.length === 0) {
     throw new OrigoError('ORIGO_ERR_MEMBERSHIP_BAD_ROLES', `Give roles as {"roles": [...]} with one or more of ${ROLES.join(', ')}`);

@@ -68,7 +68,7 @@ export function rolesGrant(roles: readonly Role[], permission: Permission): bool
   return granted === 'any-user' || roles.some((r) => granted.includes(r));
 }
 
-export function ipAllowed(ip: string, allowed: string[]): boolean {
+function ipAllowed(ip: string, allowed: string[]): boolean {
   const list = new net.BlockList();
   const family = (a: string) => (net.isIPv6(a) ? 'ipv6' : 'ipv4');
   const plain = ip.startsWith('::ffff:') && net.isIPv4(ip.slice(7)) ? ip.slice(7) : ip;

@@ -9,7 +9,7 @@ import type { ServiceDeps } from './deps.ts';
 import { imageNotFound, resolveHash } from './images.ts';
 import { findOrganization } from './organizations.ts';
 
-export const MAX_BATCH_COPY = 100;
+const MAX_BATCH_COPY = 100;
 
 function badDestination(message: string): OrigoError {
   return new OrigoError('ORIGO_ERR_COPY_BAD_DESTINATION', message);

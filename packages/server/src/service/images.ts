@@ -58,7 +58,7 @@ export async function deleteImage(deps: ServiceDeps, org: Organization, hashPara
   if (result === 'not_found') throw imageNotFound(org, hashParam);
 }
 
-export function normalizeBinaryHash(value: string): string {
+function normalizeBinaryHash(value: string): string {
   const lower = value.toLowerCase();
   if (!isFullHash(lower)) {
     throw new OrigoError('ORIGO_ERR_REQUEST_BAD_PARAMETER', `binaryHash ${JSON.stringify(value)} is not a 40-character hex SHA-1`);
@@ -80,7 +80,7 @@ export async function deleteByBinaryHash(deps: ServiceDeps, org: Organization, b
   }
 }
 
-export function restoreWindowStart(deps: ServiceDeps): Date {
+function restoreWindowStart(deps: ServiceDeps): Date {
   return new Date(deps.now().getTime() - deps.config.restoreWindowMs);
 }
 
@@ -93,7 +93,7 @@ export async function restoreImage(deps: ServiceDeps, org: Organization, hashPar
 
 const MAX_NAME = 255;
 
-export function validateImageName(value: unknown): string {
+function validateImageName(value: unknown): string {
   if (typeof value !== 'string' || value.trim() === '') {
     throw new OrigoError('ORIGO_ERR_IMAGE_INVALID_NAME', 'The name must be a non-empty string, e.g. "photo.jpg"');
   }

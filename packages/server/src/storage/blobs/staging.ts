@@ -41,11 +41,11 @@ class HashingLimiter extends Transform {
   }
 }
 
-export function tooLarge(label: string, maxBytes: number): OrigoError {
+function tooLarge(label: string, maxBytes: number): OrigoError {
   return new OrigoError('ORIGO_ERR_UPLOAD_TOO_LARGE', `${label} is larger than the limit of ${maxBytes} bytes`);
 }
 
-export function tempPathIn(dir: string): string {
+function tempPathIn(dir: string): string {
   return path.join(dir, `stage-${Date.now()}-${randomBytes(8).toString('hex')}.tmp`);
 }
 
