@@ -108,15 +108,21 @@ export function isDynamicName(name: string): name is DynamicName {
   return (DYNAMIC_NAMES as readonly string[]).includes(name);
 }
 
-/** Validates a definition of dynamic metadata `name` for an image of `size`; returns its normalized form. */
-export function normalizeDynamic(name: string, definition: unknown, size: ImageSize): PhpValue {
+/** `name` if it is a dynamic metadata name; a 400 naming the known ones otherwise. */
+export function requireDynamicName(name: string): DynamicName {
   if (!isDynamicName(name)) {
     throw bad(`Unknown dynamic metadata ${JSON.stringify(name)}; known: ${DYNAMIC_NAMES.join(', ')}`);
   }
-  switch (name) {
+  return name;
+}
+
+/** Validates a definition of dynamic metadata `name` for an image of `size`; returns its normalized form. */
+export function normalizeDynamic(name: string, definition: unknown, size: ImageSize): PhpValue {
+  const known = requireDynamicName(name);
+  switch (known) {
     case 'subject_area':
     case 'crop_area':
-      return area(name, definition, size);
+      return area(known, definition, size);
     case 'multi_areas':
       return multiAreas(definition, size);
     case 'version':

@@ -7,7 +7,8 @@
 import { createHash } from 'node:crypto';
 import { OrigoError } from '../errors.ts';
 import { DYNAMIC_NAMES } from './dynamic-metadata.ts';
-import { normalizeDate, textTokens, USER_TYPES, type UserType } from './user-metadata.ts';
+import { isFullHash } from './hash.ts';
+import { FIELD_NAME, isUserType, normalizeDate, textTokens, USER_TYPES, type UserType } from './user-metadata.ts';
 
 // ---------------------------------------------------------------------------
 // The Search AST
@@ -184,7 +185,6 @@ function parseLimit(value: string | undefined): number {
 // ---------------------------------------------------------------------------
 // Field names
 
-const USER_NAME = /^[a-z0-9_]{1,54}$/;
 const META_FIELD = /^[A-Za-z0-9_.-]{1,128}$/;
 const META_TYPES = ['str', 'text', 'int', 'double', 'date', 'array', 'array_text'] as const;
 
@@ -214,9 +214,6 @@ const IMAGE_FIELDS: ReadonlyMap<string, { column: ImageColumn; domain: Domain }>
 const FIELD_HELP =
   'filters are hash, short_hash, binaryhash, mimetype, format, name, name_text, size, width, height, created, deletedDate, user:[type:]name, dynamic:type:group:field or static:type:group:field';
 
-function isUserType(value: string): value is UserType {
-  return (USER_TYPES as readonly string[]).includes(value);
-}
 
 function userDomain(type: UserType): { domain: Domain; column: 'str' | 'num'; multiValued: boolean } {
   switch (type) {
@@ -245,7 +242,7 @@ function resolveUserField(param: string, rest: string): ResolvedField {
   if (!isUserType(typeText)) {
     throw searchError(param, `has an unknown type ${JSON.stringify(typeText)}; user field types are ${USER_TYPES.join(', ')}`);
   }
-  if (!USER_NAME.test(name)) {
+  if (!FIELD_NAME.test(name)) {
     throw searchError(param, 'has an invalid field name: user field names are 1 to 54 characters of a-z, 0-9 and _');
   }
   const { domain, column, multiValued } = userDomain(typeText);
@@ -486,7 +483,7 @@ function sortFieldOf(name: string): SortField {
     if (!(SORTABLE_USER_TYPES as readonly string[]).includes(type)) {
       throw searchError('sort', `cannot sort by ${JSON.stringify(name)}: user fields of type ${SORTABLE_USER_TYPES.join(', ')} are sortable`);
     }
-    if (!USER_NAME.test(field)) throw searchError('sort', `cannot sort by ${JSON.stringify(name)}: invalid field name`);
+    if (!FIELD_NAME.test(field)) throw searchError('sort', `cannot sort by ${JSON.stringify(name)}: invalid field name`);
     const t = type as (typeof SORTABLE_USER_TYPES)[number];
     return { source: 'user', name: field, type: t, column: t === 'str' ? 'str' : 'num' };
   }
@@ -533,7 +530,7 @@ export function parseFacets(value: string | undefined): FacetRequest[] {
     if (type !== 'str' && type !== 'array') {
       throw searchError('facets', `cannot count ${JSON.stringify(key)}: facets are counted for str and array fields only, not ${type}`);
     }
-    if (!USER_NAME.test(name)) throw searchError('facets', `cannot count ${JSON.stringify(key)}: invalid field name`);
+    if (!FIELD_NAME.test(name)) throw searchError('facets', `cannot count ${JSON.stringify(key)}: invalid field name`);
     if (facets.some((f) => f.key === key)) throw searchError('facets', `names ${JSON.stringify(key)} twice`);
     facets.push({ key, name, type });
   }
@@ -599,7 +596,7 @@ export function decodeCursor(search: Omit<Search, 'after' | 'cursor'>, text: str
     k.length !== search.sort.length ||
     !k.every((value, i) => valueFits(search.sort[i]!.field, value)) ||
     typeof h !== 'string' ||
-    !/^[0-9a-f]{40}$/.test(h)
+    !isFullHash(h)
   ) {
     throw bad('it cannot be decoded');
   }

@@ -27,7 +27,8 @@ interface UserFieldRow {
   num: number | null;
 }
 
-const NAME = /^[a-z0-9_]{1,54}$/;
+/** A field's bare name. */
+export const FIELD_NAME = /^[a-z0-9_]{1,54}$/;
 const MAX_STRING_BYTES = 32_766;
 const MAX_ARRAY_ITEMS = 1000;
 const MAX_FIELDS = 1000;
@@ -36,7 +37,7 @@ function bad(message: string): OrigoError {
   return new OrigoError('ORIGO_ERR_REQUEST_BAD_BODY', message);
 }
 
-function isUserType(value: string): value is UserType {
+export function isUserType(value: string): value is UserType {
   return (USER_TYPES as readonly string[]).includes(value);
 }
 
@@ -48,7 +49,7 @@ export function parseFieldKey(key: string): { name: string; type: UserType; type
   if (prefix !== undefined && !isUserType(prefix)) {
     throw bad(`User metadata field ${JSON.stringify(key)} has an unknown type prefix "${prefix}"; use one of ${USER_TYPES.join(', ')}`);
   }
-  if (!NAME.test(name)) {
+  if (!FIELD_NAME.test(name)) {
     throw bad(
       `User metadata field name ${JSON.stringify(key)} is invalid: names are 1 to 54 characters of a-z, 0-9 and _ (optionally after a type prefix such as int:)`,
     );
@@ -220,12 +221,8 @@ export function replaceUserMetadata(body: unknown): Record<string, UserValue> {
 
 /** Sets (or with null, deletes) one field given by its path key (`name` or `type:name`). */
 export function setUserField(current: Record<string, unknown>, key: string, value: unknown): Record<string, UserValue> {
-  const fields = fieldsOf(current);
-  const { name } = parseFieldKey(key);
-  if (value === null) fields.delete(name);
-  else fields.set(name, parseField(key, value));
-  checkCount(fields);
-  return toMetadata(fields);
+  // fromEntries, not a literal with a computed key: a key "__proto__" stays data.
+  return mergeUserMetadata(current, Object.fromEntries([[key, value]]));
 }
 
 /** Finds one field by its path key; a prefix, when given, must match the stored type. */
@@ -238,9 +235,7 @@ export function findUserField(current: Record<string, unknown>, key: string): Us
 
 /** Removes the field of that bare name whatever its stored type, as `{"int:foo": null}` in a PATCH does. */
 export function removeUserField(current: Record<string, unknown>, key: string): Record<string, UserValue> {
-  const fields = fieldsOf(current);
-  fields.delete(parseFieldKey(key).name);
-  return toMetadata(fields);
+  return setUserField(current, key, null);
 }
 
 /** Case-folded word tokens of a text value (the search approximation of rokka's full text). */

@@ -1,7 +1,7 @@
 // User metadata (spec §2.6–2.12, §3) and dynamic metadata (§2.4, §2.5, §4).
 
 import { OrigoError } from '../errors.ts';
-import { DYNAMIC_NAMES, isDynamicName, normalizeDynamic } from '../images/dynamic-metadata.ts';
+import { normalizeDynamic, requireDynamicName } from '../images/dynamic-metadata.ts';
 import { imageHash, type PhpValue, phpSerialize } from '../images/hash.ts';
 import {
   findUserField,
@@ -83,11 +83,8 @@ export async function changeDynamicMetadata(
   }
   const image = await getImage(deps, org, hashParam);
   const entries = new Map(Object.entries(image.dynamicMetadata));
-  if (definition === undefined && !isDynamicName(name)) {
-    // Like PUT: a misspelt name is an error, not a silent "nothing changed".
-    throw new OrigoError('ORIGO_ERR_REQUEST_BAD_BODY', `Unknown dynamic metadata ${JSON.stringify(name)}; known: ${DYNAMIC_NAMES.join(', ')}`);
-  }
-  if (definition === undefined) entries.delete(name);
+  // Like PUT, a DELETE of a misspelt name is an error, not a silent "nothing changed".
+  if (definition === undefined) entries.delete(requireDynamicName(name));
   else entries.set(name, normalizeDynamic(name, definition, image));
   const dynamicMetadata: JsonObject = Object.fromEntries(entries);
 
