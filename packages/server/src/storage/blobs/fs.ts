@@ -6,6 +6,7 @@ import { mkdir, open, opendir, readdir, rename, rm, stat } from 'node:fs/promise
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { BlobNotFoundError, type BlobStat, type BlobStore, type ByteRange } from './blob-store.ts';
+import { fsyncPath } from './staging.ts';
 
 const KEY = /^[0-9a-f]{40}-[0-9a-f]{64}$/;
 
@@ -37,12 +38,7 @@ export class FsBlobStore implements BlobStore {
     await mkdir(dir, { recursive: true });
     await rename(tempPath, target);
     // The rename itself must survive a crash too.
-    const handle = await open(dir, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    await fsyncPath(dir);
   }
 
   async read(key: string, range?: ByteRange): Promise<Readable> {

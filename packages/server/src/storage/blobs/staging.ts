@@ -49,18 +49,23 @@ function tempPathIn(dir: string): string {
   return path.join(dir, `stage-${Date.now()}-${randomBytes(8).toString('hex')}.tmp`);
 }
 
+/** fsync of a file or directory by path: its data (a file) or its entries (a directory) are on disk after. */
+export async function fsyncPath(file: string): Promise<void> {
+  const handle = await open(file, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
 /** Writes `source` to a new temp file in `dir`. On any failure the temp file is removed. */
 export async function stageStream(source: Readable, dir: string, maxBytes: number, label: string): Promise<StagedFile> {
   const tempPath = tempPathIn(dir);
   const limiter = new HashingLimiter(maxBytes, label);
   try {
     await pipeline(source, limiter, createWriteStream(tempPath, { flags: 'wx', highWaterMark: 1024 * 1024 }));
-    const handle = await open(tempPath, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    await fsyncPath(tempPath);
   } catch (err) {
     await rm(tempPath, { force: true });
     throw err;

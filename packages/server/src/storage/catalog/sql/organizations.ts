@@ -1,10 +1,11 @@
-// Creating an organization, shared by the catalog and by sign-up (which
-// makes the user, its key and its organization in one transaction).
+// Creating organizations and memberships, shared by the catalog and by the
+// accounts (sign-up makes the user, its key and its organization in one
+// transaction).
 
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { type NewOrganization, type Organization, OrganizationExistsError } from '../catalog.ts';
-import type { Database, OrganizationsTable } from './schema.ts';
+import type { Database, MembershipsTable, OrganizationsTable } from './schema.ts';
 
 export function toOrganization(row: Selectable<OrganizationsTable>): Organization {
   return {
@@ -41,11 +42,18 @@ export async function insertOrganization(
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  if (adminUserId !== undefined) {
-    await trx
-      .insertInto('memberships')
-      .values({ org_id: row.id, user_id: adminUserId, roles: JSON.stringify(['admin']), active: 1, comment: null, created: now.getTime() })
-      .execute();
-  }
+  if (adminUserId !== undefined) await insertMembership(trx, { orgId: row.id, userId: adminUserId, roles: ['admin'], comment: null, now });
   return toOrganization(row);
+}
+
+/** Inserts an active membership; returns its row. */
+export function insertMembership(
+  trx: Transaction<Database> | Kysely<Database>,
+  m: { orgId: number; userId: string; roles: readonly string[]; comment: string | null; now: Date },
+): Promise<Selectable<MembershipsTable>> {
+  return trx
+    .insertInto('memberships')
+    .values({ org_id: m.orgId, user_id: m.userId, roles: JSON.stringify(m.roles), active: 1, comment: m.comment, created: m.now.getTime() })
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }

@@ -9,7 +9,7 @@ import type {
   Role,
   User,
 } from '../accounts.ts';
-import { insertOrganization } from './organizations.ts';
+import { insertMembership, insertOrganization } from './organizations.ts';
 import type { ApiKeysTable, Database, MembershipsTable, UsersTable } from './schema.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -63,18 +63,8 @@ export class SqlAccounts implements Accounts {
         return { user: toUser(user), key: toKey(key), organization };
       }
       if (account.membership) {
-        const row = await trx
-          .insertInto('memberships')
-          .values({
-            org_id: account.membership.orgId,
-            user_id: user.id,
-            roles: JSON.stringify(account.membership.roles),
-            active: 1,
-            comment: account.membership.comment,
-            created: now.getTime(),
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow();
+        const { orgId, roles, comment } = account.membership;
+        const row = await insertMembership(trx, { orgId, userId: user.id, roles, comment, now });
         membership = toMembership({ ...row, email: user.email });
       }
       return { user: toUser(user), key: toKey(key), ...(membership ? { membership } : {}) };
@@ -95,7 +85,7 @@ export class SqlAccounts implements Accounts {
       .where(column, '=', value)
       .executeTakeFirst();
     if (!row) return undefined;
-    return { key: toKey(row), user: { id: row.user_id, email: row.email, created: new Date(Number(row.user_created)) } };
+    return { key: toKey(row), user: toUser({ id: row.user_id, email: row.email, created: row.user_created }) };
   }
 
   findKeyByDigest(digestHex: string) {
@@ -193,11 +183,7 @@ export class SqlAccounts implements Accounts {
           .executeTakeFirstOrThrow();
         return { membership: toMembership({ ...row, email: user.email }), outcome: 'updated' };
       }
-      const row = await trx
-        .insertInto('memberships')
-        .values({ org_id: orgId, user_id: userId, roles: JSON.stringify(sorted), active: 1, comment: comment ?? null, created: now.getTime() })
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const row = await insertMembership(trx, { orgId, userId, roles: sorted, comment: comment ?? null, now });
       return { membership: toMembership({ ...row, email: user.email }), outcome: 'created' };
     });
   }
