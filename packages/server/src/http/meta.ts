@@ -2,6 +2,7 @@
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { OrigoError } from '../errors.ts';
+import { isPlainObject } from '../json.ts';
 import type { ServiceDeps } from '../service/deps.ts';
 import { changeDynamicMetadata, type DynamicOutcome, userMetadata } from '../service/metadata.ts';
 import { getImage } from '../service/images.ts';
@@ -34,7 +35,7 @@ function dynamicFlags(request: FastifyRequest): { deletePrevious: boolean; keepH
   const query = request.query as Record<string, string | undefined>;
   // rokka.js sends the flags of a dynamic-metadata DELETE in the body.
   const body = request.method === 'DELETE' ? jsonOrRawBody(request.body) : undefined;
-  const fromBody = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+  const fromBody = isPlainObject(body) ? body : {};
   const flag = (name: string) =>
     query[name] !== undefined || fromBody[name] === undefined
       ? booleanParam(query, name)

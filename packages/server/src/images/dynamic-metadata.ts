@@ -4,6 +4,7 @@
 
 import { OrigoError } from '../errors.ts';
 import type { PhpValue } from './hash.ts';
+import { isPlainObject } from '../json.ts';
 
 export const DYNAMIC_NAMES = ['subject_area', 'crop_area', 'multi_areas', 'version', 'detection_face', 'linked'] as const;
 export type DynamicName = (typeof DYNAMIC_NAMES)[number];
@@ -17,10 +18,6 @@ interface ImageSize {
 
 function bad(message: string): OrigoError {
   return new OrigoError('ORIGO_ERR_REQUEST_BAD_BODY', message);
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function onlyKeys(where: string, value: Record<string, unknown>, allowed: readonly string[]): void {
@@ -45,7 +42,7 @@ function integerField(where: string, value: Record<string, unknown>, key: string
 }
 
 function area(where: string, value: unknown, size: ImageSize): Record<string, PhpValue> {
-  if (!isObject(value)) throw bad(`${where} must be an object like {"x": 10, "y": 20, "width": 100, "height": 80}`);
+  if (!isPlainObject(value)) throw bad(`${where} must be an object like {"x": 10, "y": 20, "width": 100, "height": 80}`);
   onlyKeys(where, value, ['x', 'y', 'width', 'height', 'percentage']);
   const percentage = value['percentage'];
   if (percentage !== undefined && percentage !== null && typeof percentage !== 'boolean') {
@@ -66,14 +63,14 @@ function area(where: string, value: unknown, size: ImageSize): Record<string, Ph
 }
 
 function multiAreas(value: unknown, size: ImageSize): Record<string, PhpValue> {
-  if (!isObject(value) || Object.keys(value).length === 0) {
+  if (!isPlainObject(value) || Object.keys(value).length === 0) {
     throw bad('multi_areas must be an object of named areas, e.g. {"hero": {"crop_area": {"x": 0, "y": 0, "width": 10, "height": 10}}}');
   }
   const result = new Map<string, PhpValue>();
   for (const [areaName, definition] of Object.entries(value)) {
     const where = `multi_areas.${areaName}`;
     if (!/^[A-Za-z0-9_]{1,54}$/.test(areaName)) throw bad(`${where}: area names are 1 to 54 characters of A-Z, a-z, 0-9 and _`);
-    if (!isObject(definition) || Object.keys(definition).length === 0) {
+    if (!isPlainObject(definition) || Object.keys(definition).length === 0) {
       throw bad(`${where} must hold a subject_area and/or a crop_area`);
     }
     onlyKeys(where, definition, ['subject_area', 'crop_area']);
@@ -85,7 +82,7 @@ function multiAreas(value: unknown, size: ImageSize): Record<string, PhpValue> {
 }
 
 function version(value: unknown): Record<string, PhpValue> {
-  if (!isObject(value)) throw bad('version must be an object like {"text": "v2"}');
+  if (!isPlainObject(value)) throw bad('version must be an object like {"text": "v2"}');
   onlyKeys('version', value, ['text']);
   const text = value['text'];
   if (typeof text !== 'string' || text.trim() === '' || text.length > 255) {
@@ -95,7 +92,7 @@ function version(value: unknown): Record<string, PhpValue> {
 }
 
 function linked(value: unknown): Record<string, PhpValue> {
-  if (!isObject(value)) throw bad('linked must be an object like {"hashes": ["<hash>", …]}');
+  if (!isPlainObject(value)) throw bad('linked must be an object like {"hashes": ["<hash>", …]}');
   onlyKeys('linked', value, ['hashes']);
   const hashes = value['hashes'];
   if (!Array.isArray(hashes) || hashes.length === 0 || hashes.length > 100 || hashes.some((h) => typeof h !== 'string' || !/^[0-9a-f]{6,40}$/.test(h))) {

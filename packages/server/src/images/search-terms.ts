@@ -16,6 +16,7 @@
 // thumbnail IFD is not indexed. xmp (a raw XML packet) is not indexed.
 
 import { textTokens } from './user-metadata.ts';
+import { isPlainObject } from '../json.ts';
 
 export interface TermRow {
   name: string;
@@ -38,10 +39,6 @@ const EXIF_IFDS = ['Image', 'Photo', 'GPSInfo', 'Iop'];
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 const NUMERIC = /^[+-]?\d{1,15}(\.\d{1,15})?$/;
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** The number a string stands for, when it is a date or a plain number. */
 function numberOf(text: string): number | null {
@@ -84,10 +81,10 @@ class Rows {
     if (depth > MAX_DEPTH) return;
     if (Array.isArray(value)) {
       for (const item of value) {
-        if (Array.isArray(item) || isObject(item)) continue; // arrays of arrays/objects are not searchable
+        if (Array.isArray(item) || isPlainObject(item)) continue; // arrays of arrays/objects are not searchable
         this.leaf(base, item);
       }
-    } else if (isObject(value)) {
+    } else if (isPlainObject(value)) {
       for (const [key, item] of Object.entries(value)) this.walk(`${base}.${key}`, item, depth + 1);
     } else {
       this.leaf(base, value);
@@ -96,7 +93,7 @@ class Rows {
 
   /** The fields of a group: each key is a field; deeper keys join with '.'. */
   group(prefix: string, value: unknown): void {
-    if (!isObject(value)) return;
+    if (!isPlainObject(value)) return;
     for (const [key, item] of Object.entries(value)) this.walk(`${prefix}:${key}`, item, 0);
   }
 }
@@ -108,7 +105,7 @@ export function searchTerms(image: { name: string; dynamicMetadata: Record<strin
   for (const [group, value] of Object.entries(image.dynamicMetadata)) rows.group(`dynamic:${group}`, value);
 
   const exif = image.staticMetadata['exif'];
-  if (isObject(exif)) for (const ifd of EXIF_IFDS) rows.group('static:exif', exif[ifd]);
+  if (isPlainObject(exif)) for (const ifd of EXIF_IFDS) rows.group('static:exif', exif[ifd]);
   rows.group('static:iptc', image.staticMetadata['iptc']);
   rows.group('static:icc', image.staticMetadata['icc']);
   return rows.rows;

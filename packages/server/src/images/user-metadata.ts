@@ -6,6 +6,7 @@
 // such as `__proto__` stay plain data.
 
 import { OrigoError } from '../errors.ts';
+import { isPlainObject } from '../json.ts';
 
 export const USER_TYPES = ['str', 'text', 'int', 'double', 'date', 'latlon', 'array', 'array_text'] as const;
 export type UserType = (typeof USER_TYPES)[number];
@@ -189,10 +190,8 @@ function toMetadata(fields: Map<string, UserField>): Record<string, UserValue> {
 }
 
 function requireObject(body: unknown): Record<string, unknown> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw bad('User metadata must be a JSON object of fields, e.g. {"title": "Beach", "int:rank": 3}');
-  }
-  return body as Record<string, unknown>;
+  if (!isPlainObject(body)) throw bad('User metadata must be a JSON object of fields, e.g. {"title": "Beach", "int:rank": 3}');
+  return body;
 }
 
 function checkCount(fields: Map<string, UserField>): void {

@@ -4,34 +4,21 @@ import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { OrigoError } from '../errors.ts';
 import { type ApiKeyRecord, type Membership, ROLES, type Role } from '../storage/catalog/accounts.ts';
-import { type Organization, OrganizationExistsError } from '../storage/catalog/catalog.ts';
+import type { Organization } from '../storage/catalog/catalog.ts';
 import { generateApiKey, keyDigest, type Principal } from './auth.ts';
 import type { ServiceDeps } from './deps.ts';
-import { isValidOrganizationName } from './organizations.ts';
+import { badBody, isEmail, objectBody, optionalString } from './body.ts';
+import { creatingOrganization, requireValidOrganizationName } from './organizations.ts';
 import { signToken, type TokenPayload } from './tokens.ts';
 
 const MAX_KEYS_PER_USER = 5;
 
-function badBody(message: string): OrigoError {
-  return new OrigoError('ORIGO_ERR_REQUEST_BAD_BODY', message);
-}
-
-function objectBody(body: unknown, example: string): Record<string, unknown> {
-  if (body === undefined) return {};
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badBody(`The body must be a JSON object, e.g. ${example}`);
-  return body as Record<string, unknown>;
-}
-
-function optionalText(body: Record<string, unknown>, field: string, max: number): string | null {
-  const value = body[field];
-  if (value === undefined || value === null) return null;
-  if (typeof value !== 'string' || value.length > max) throw badBody(`${field} must be a string of at most ${max} characters`);
-  return value;
-}
+const objectLike = (body: unknown, example: string) => objectBody(body, `The body must be a JSON object, e.g. ${example}`);
+const optionalText = (body: Record<string, unknown>, field: string, max: number) => optionalString(body, field, max) ?? null;
 
 function email(body: Record<string, unknown>): string {
   const value = body['email'];
-  if (typeof value !== 'string' || !/^[^\s@]+@[^\s@]+$/.test(value) || value.length > 254) {
+  if (typeof value !== 'string' || !isEmail(value) || value.length > 254) {
     throw badBody('email must be an e-mail address');
   }
   return value;
@@ -62,20 +49,15 @@ export async function signUp(deps: ServiceDeps, principal: Principal | undefined
   if (!deps.config.openSignup && principal?.kind !== 'root') {
     throw new OrigoError('ORIGO_ERR_AUTH_SIGNUP_CLOSED', 'Sign-up is closed on this server: ask its operator (root key) to create your user');
   }
-  const input = objectBody(body, '{"email": "you@example.com", "organization": "myorg"}');
+  const input = objectLike(body, '{"email": "you@example.com", "organization": "myorg"}');
   const address = email(input);
   const orgName = input['organization'];
   if (typeof orgName !== 'string') throw badBody('organization must be the name of the organization to create');
   // Checked before the user is made: a refused sign-up must leave no user behind.
-  if (!isValidOrganizationName(orgName)) {
-    throw new OrigoError(
-      'ORIGO_ERR_ORG_INVALID_NAME',
-      `Organization name ${JSON.stringify(orgName)} is invalid: use 1 to 63 lowercase letters, digits and "-", starting with a letter or digit`,
-    );
-  }
+  requireValidOrganizationName(orgName);
   const key = generateApiKey();
-  try {
-    const { user } = await deps.accounts.createAccount(
+  const { user } = await creatingOrganization(orgName, () =>
+    deps.accounts.createAccount(
       {
         email: address,
         keyDigest: keyDigest(key).toString('hex'),
@@ -83,14 +65,9 @@ export async function signUp(deps: ServiceDeps, principal: Principal | undefined
         organization: { name: orgName, displayName: orgName, billingEmail: address, masterOrganization: orgName },
       },
       deps.now(),
-    );
-    return { id: user.id, email: user.email, api_key: key };
-  } catch (err) {
-    if (err instanceof OrganizationExistsError) {
-      throw new OrigoError('ORIGO_ERR_ORG_EXISTS', `Organization ${JSON.stringify(orgName)} exists already`);
-    }
-    throw err;
-  }
+    ),
+  );
+  return { id: user.id, email: user.email, api_key: key };
 }
 
 /** What GET /user shows: the id, and the e-mail and keys only to users who may manage keys. */
@@ -122,7 +99,7 @@ export async function currentKey(deps: ServiceDeps, principal: Principal) {
 
 export async function addKey(deps: ServiceDeps, principal: Principal, body: unknown) {
   const user = userOf(principal);
-  const comment = optionalText(objectBody(body, '{"comment": "CI uploads"}'), 'comment', 255);
+  const comment = optionalText(objectLike(body, '{"comment": "CI uploads"}'), 'comment', 255);
   const key = generateApiKey();
   const record = await deps.accounts.addKey(user.userId, keyDigest(key).toString('hex'), comment, deps.now(), MAX_KEYS_PER_USER);
   if (record === 'too_many') {
@@ -213,7 +190,7 @@ function lastAdmin(org: Organization): OrigoError {
 }
 
 export async function putMembership(deps: ServiceDeps, org: Organization, userId: string, body: unknown) {
-  const input = objectBody(body, '{"roles": ["read"]}');
+  const input = objectLike(body, '{"roles": ["read"]}');
   const roles = parseRoles(input);
   const comment = input['comment'] === undefined ? undefined : optionalText(input, 'comment', 255);
   const result = await deps.accounts.putMembership(org.id, userId, roles, comment, deps.now());
@@ -224,7 +201,7 @@ export async function putMembership(deps: ServiceDeps, org: Organization, userId
 
 /** POST …/memberships: a new user with a key and a membership, made at once. */
 export async function createMemberUser(deps: ServiceDeps, org: Organization, body: unknown) {
-  const input = objectBody(body, '{"roles": ["upload"], "comment": "CI"}');
+  const input = objectLike(body, '{"roles": ["upload"], "comment": "CI"}');
   const roles = parseRoles(input);
   const comment = optionalText(input, 'comment', 255);
   const key = generateApiKey();

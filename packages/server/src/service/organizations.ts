@@ -1,5 +1,6 @@
 import { OrigoError } from '../errors.ts';
 import { type Organization, OrganizationExistsError } from '../storage/catalog/catalog.ts';
+import { isEmail, objectBody, optionalString } from './body.ts';
 import type { ServiceDeps } from './deps.ts';
 
 const ORG_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -8,19 +9,26 @@ export function isValidOrganizationName(name: string): boolean {
   return ORG_NAME.test(name);
 }
 
-export interface OrganizationInput {
-  display_name?: unknown;
-  billing_email?: unknown;
-  master_organization?: unknown;
+/** Refuses (400) a name that is not a valid organization name. */
+export function requireValidOrganizationName(name: string): void {
+  if (!isValidOrganizationName(name)) {
+    throw new OrigoError(
+      'ORIGO_ERR_ORG_INVALID_NAME',
+      `Organization name ${JSON.stringify(name)} is invalid: use 1 to 63 lowercase letters, digits and "-", starting with a letter or digit`,
+    );
+  }
 }
 
-function optionalString(body: OrganizationInput, field: keyof OrganizationInput, max: number): string | undefined {
-  const value = body[field];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string' || value.length > max) {
-    throw new OrigoError('ORIGO_ERR_REQUEST_BAD_BODY', `${field} must be a string of at most ${max} characters`);
+/** Runs `create`, answering a taken organization name with 409. */
+export async function creatingOrganization<T>(name: string, create: () => Promise<T>): Promise<T> {
+  try {
+    return await create();
+  } catch (err) {
+    if (err instanceof OrganizationExistsError) {
+      throw new OrigoError('ORIGO_ERR_ORG_EXISTS', `Organization ${JSON.stringify(name)} exists already`);
+    }
+    throw err;
   }
-  return value;
 }
 
 /**
@@ -54,34 +62,18 @@ export async function requireOrganization(deps: ServiceDeps, name: string): Prom
 }
 
 export async function createOrganization(deps: ServiceDeps, name: string, body: unknown, adminUserId?: string): Promise<Organization> {
-  if (!isValidOrganizationName(name)) {
-    throw new OrigoError(
-      'ORIGO_ERR_ORG_INVALID_NAME',
-      `Organization name ${JSON.stringify(name)} is invalid: use 1 to 63 lowercase letters, digits and "-", starting with a letter or digit`,
-    );
-  }
-  if (body !== undefined && (typeof body !== 'object' || body === null || Array.isArray(body))) {
-    throw new OrigoError('ORIGO_ERR_REQUEST_BAD_BODY', 'The body must be a JSON object with display_name and billing_email');
-  }
-  const input = (body ?? {}) as OrganizationInput;
+  requireValidOrganizationName(name);
+  const input = objectBody(body, 'The body must be a JSON object with display_name and billing_email');
   const billingEmail = optionalString(input, 'billing_email', 254) ?? '';
-  if (billingEmail !== '' && !/^[^\s@]+@[^\s@]+$/.test(billingEmail)) {
+  if (billingEmail !== '' && !isEmail(billingEmail)) {
     throw new OrigoError('ORIGO_ERR_REQUEST_BAD_BODY', `billing_email ${JSON.stringify(billingEmail)} is not an e-mail address`);
   }
   const masterOrganization = optionalString(input, 'master_organization', 63) ?? name;
   if (!isValidOrganizationName(masterOrganization)) {
     throw new OrigoError('ORIGO_ERR_REQUEST_BAD_BODY', `master_organization ${JSON.stringify(masterOrganization)} is not a valid organization name`);
   }
-  try {
-    return await deps.catalog.createOrganization(
-      { name, displayName: optionalString(input, 'display_name', 255) ?? name, billingEmail, masterOrganization },
-      deps.now(),
-      adminUserId,
-    );
-  } catch (err) {
-    if (err instanceof OrganizationExistsError) {
-      throw new OrigoError('ORIGO_ERR_ORG_EXISTS', `Organization ${JSON.stringify(name)} exists already`);
-    }
-    throw err;
-  }
+  const displayName = optionalString(input, 'display_name', 255) ?? name;
+  return creatingOrganization(name, () =>
+    deps.catalog.createOrganization({ name, displayName, billingEmail, masterOrganization }, deps.now(), adminUserId),
+  );
 }

@@ -4,6 +4,7 @@
 
 import type { Readable } from 'node:stream';
 import { OrigoError } from '../errors.ts';
+import { isPlainObject } from '../json.ts';
 import { type DynamicMetadata, normalizeDynamic } from '../images/dynamic-metadata.ts';
 import { imageHash } from '../images/hash.ts';
 import { type ProbeResult, probeImage } from '../images/probe.ts';
@@ -56,9 +57,7 @@ interface SourceOptions {
 
 function objectField(name: string, value: string, what: string): JsonObject {
   const decoded = decodeJsonField(name, value);
-  if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) {
-    throw new OrigoError('ORIGO_ERR_UPLOAD_BAD_FIELD', `Field ${name} must be a JSON object of ${what}`);
-  }
+  if (!isPlainObject(decoded)) throw new OrigoError('ORIGO_ERR_UPLOAD_BAD_FIELD', `Field ${name} must be a JSON object of ${what}`);
   return decoded as JsonObject;
 }
 

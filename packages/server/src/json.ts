@@ -1,0 +1,6 @@
+// A shared predicate for JSON values: every layer checks bodies and fields for it.
+
+/** A JSON object: not null, not an array. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
