@@ -113,11 +113,15 @@ export async function renameImage(deps: ServiceDeps, org: Organization, hashPara
   if (!(await deps.catalog.rename(org.id, hash, newName))) throw imageNotFound(org, hashParam);
 }
 
+/** A body that must be the JSON value true or false (the options routes). */
+export function booleanBody(value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new OrigoError('ORIGO_ERR_REQUEST_BAD_BODY', 'The body must be the JSON value true or false');
+  return value;
+}
+
 export async function setLocked(deps: ServiceDeps, org: Organization, hashParam: string, value: unknown): Promise<ImageRecord> {
-  if (typeof value !== 'boolean') {
-    throw new OrigoError('ORIGO_ERR_REQUEST_BAD_BODY', 'The body must be the JSON value true or false');
-  }
-  const updated = await deps.catalog.setLocked(org.id, await resolveHash(deps, org, hashParam), value);
+  const locked = booleanBody(value);
+  const updated = await deps.catalog.setLocked(org.id, await resolveHash(deps, org, hashParam), locked);
   if (!updated) throw imageNotFound(org, hashParam);
   return updated;
 }

@@ -13,9 +13,9 @@ import {
   type UserField,
   type UserValue,
 } from '../images/user-metadata.ts';
-import type { ImageRecord, JsonObject, Organization } from '../storage/catalog/catalog.ts';
+import type { DerivedTarget, ImageRecord, JsonObject, Organization } from '../storage/catalog/catalog.ts';
 import type { ServiceDeps } from './deps.ts';
-import { getImage, imageNotFound, lockedError, resolveHash } from './images.ts';
+import { booleanBody, getImage, imageNotFound, lockedError, resolveHash } from './images.ts';
 
 async function updateUser(
   deps: ServiceDeps,
@@ -99,15 +99,22 @@ export async function changeDynamicMetadata(
     return { kind: options.keepHash ? 'kept_hash' : 'changed', image: result };
   }
 
-  const result = await deps.catalog.deriveImage(
-    org.id,
-    image.hash,
-    { hash, dynamicMetadata, protected: image.protected },
-    { deletePrevious: options.deletePrevious, now: deps.now() },
-  );
+  return { kind: 'changed', image: await derive(deps, org, hashParam, image, { hash, dynamicMetadata, protected: image.protected }, options.deletePrevious) };
+}
+
+/** Finds, restores or makes the image `target` from `image` (catalog.deriveImage), with deletePrevious. */
+async function derive(
+  deps: ServiceDeps,
+  org: Organization,
+  hashParam: string,
+  image: ImageRecord,
+  target: DerivedTarget,
+  deletePrevious: boolean,
+): Promise<ImageRecord> {
+  const result = await deps.catalog.deriveImage(org.id, image.hash, target, { deletePrevious, now: deps.now() });
   if (result === 'source_not_found') throw imageNotFound(org, hashParam);
   if (result === 'source_locked') throw lockedError(image, 'deleting it (deletePrevious)');
-  return { kind: 'changed', image: result.image };
+  return result.image;
 }
 
 /**
@@ -121,19 +128,9 @@ export async function setProtected(
   value: unknown,
   deletePrevious: boolean,
 ): Promise<{ changed: boolean; image: ImageRecord }> {
-  if (typeof value !== 'boolean') {
-    throw new OrigoError('ORIGO_ERR_REQUEST_BAD_BODY', 'The body must be the JSON value true or false');
-  }
+  const protect = booleanBody(value);
   const image = await getImage(deps, org, hashParam);
-  if (image.protected === value) return { changed: false, image };
-  const hash = imageHash(image.binaryHash, image.dynamicMetadata as Record<string, PhpValue>, value);
-  const result = await deps.catalog.deriveImage(
-    org.id,
-    image.hash,
-    { hash, dynamicMetadata: image.dynamicMetadata, protected: value },
-    { deletePrevious, now: deps.now() },
-  );
-  if (result === 'source_not_found') throw imageNotFound(org, hashParam);
-  if (result === 'source_locked') throw lockedError(image, 'deleting it (deletePrevious)');
-  return { changed: true, image: result.image };
+  if (image.protected === protect) return { changed: false, image };
+  const hash = imageHash(image.binaryHash, image.dynamicMetadata as Record<string, PhpValue>, protect);
+  return { changed: true, image: await derive(deps, org, hashParam, image, { hash, dynamicMetadata: image.dynamicMetadata, protected: protect }, deletePrevious) };
 }
