@@ -22,7 +22,7 @@ import { registerSourceImageRoutes } from './http/sourceimages.ts';
 import { newTokenSecret } from './service/accounts.ts';
 import { Authenticator } from './service/auth.ts';
 import { RateLimiter } from './service/rate-limit.ts';
-import { serviceDeps } from './service/deps.ts';
+import { type ServiceDeps, serviceDeps } from './service/deps.ts';
 import type { Storage } from './storage/index.ts';
 
 export interface AppOptions {
@@ -32,6 +32,13 @@ export interface AppOptions {
   rootKeyDigest: Buffer;
   now?: () => Date;
   logger?: FastifyServerOptions['logger'];
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** What the use cases run on (config, storage, clock): for work outside requests, such as the sweep. */
+    deps: ServiceDeps;
+  }
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -48,6 +55,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     forceCloseConnections: 'idle',
     trustProxy: config.trustProxy,
   });
+  app.decorate('deps', deps);
   // rokka's copy verb; Node parses it, Fastify routes it once told.
   app.addHttpMethod('COPY');
 

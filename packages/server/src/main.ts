@@ -3,7 +3,6 @@
 
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
-import { serviceDeps } from './service/deps.ts';
 import { loadRootKey, ROOT_KEY_FILE } from './service/root-key.ts';
 import { sweep } from './service/sweep.ts';
 import { closeStorage, openStorage } from './storage/index.ts';
@@ -30,11 +29,10 @@ async function main(): Promise<void> {
 
   const storage = await openStorage(config);
   const app = await buildApp({ config, storage, rootKeyDigest: rootKey.digest });
-  const deps = serviceDeps(config, storage);
 
   let sweeping: Promise<unknown> = Promise.resolve();
   const runSweep = () => {
-    sweeping = sweep(deps).then(
+    sweeping = sweep(app.deps).then(
       (report) => {
         if (report.purgedImages > 0 || report.removedBlobs > 0) app.log.info(report, 'sweep: purged expired images and unused blobs');
       },

@@ -68,17 +68,31 @@ export function rolesGrant(roles: readonly Role[], permission: Permission): bool
   return granted === 'any-user' || roles.some((r) => granted.includes(r));
 }
 
-function ipAllowed(ip: string, allowed: string[]): boolean {
-  const list = new net.BlockList();
-  const family = (a: string) => (net.isIPv6(a) ? 'ipv6' : 'ipv4');
-  const plain = ip.startsWith('::ffff:') && net.isIPv4(ip.slice(7)) ? ip.slice(7) : ip;
+const family = (a: string) => (net.isIPv6(a) ? 'ipv6' : 'ipv4');
+
+/** A token's address list, built once per distinct list (every request with the token checks it). */
+const blockLists = new Map<string, net.BlockList>();
+const MAX_BLOCK_LISTS = 1000;
+
+function blockListOf(allowed: string[]): net.BlockList {
+  const key = allowed.join(',');
+  let list = blockLists.get(key);
+  if (list) return list;
+  list = new net.BlockList();
   for (const entry of allowed) {
     const [address, bits] = entry.split('/');
     if (!address || net.isIP(address) === 0) continue;
     if (bits === undefined) list.addAddress(address, family(address));
     else list.addSubnet(address, Number(bits), family(address));
   }
-  return list.check(plain, family(plain));
+  if (blockLists.size >= MAX_BLOCK_LISTS) blockLists.clear();
+  blockLists.set(key, list);
+  return list;
+}
+
+function ipAllowed(ip: string, allowed: string[]): boolean {
+  const plain = ip.startsWith('::ffff:') && net.isIPv4(ip.slice(7)) ? ip.slice(7) : ip;
+  return blockListOf(allowed).check(plain, family(plain));
 }
 
 function tokenError(message: string): OrigoError {
