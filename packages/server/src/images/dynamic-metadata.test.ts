@@ -3,29 +3,13 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isOrigoError, OrigoError } from '../errors.ts';
+import { errorOf, expect400 } from '../../test/fixtures.ts';
+import { OrigoError } from '../errors.ts';
 import { DYNAMIC_NAMES, isDynamicName, normalizeDynamic } from './dynamic-metadata.ts';
 import { imageHash, type PhpValue } from './hash.ts';
 
 const SIZE = { width: 200, height: 100 };
 const BIN = 'f572d396fae9206628714fb2ce00f72e94f2258f';
-
-function errorOf(fn: () => unknown): OrigoError {
-  try {
-    fn();
-  } catch (err) {
-    expect(isOrigoError(err)).toBe(true);
-    return err as OrigoError;
-  }
-  throw new Error('expected an error');
-}
-
-function expect400(fn: () => unknown, mention: string | RegExp): void {
-  const err = errorOf(fn);
-  expect(err.status).toBe(400);
-  if (typeof mention === 'string') expect(err.message).toContain(mention);
-  else expect(err.message).toMatch(mention);
-}
 
 describe.each(['subject_area', 'crop_area'])('%s', (name) => {
   it('normalizes to {width, height, x, y}', () => {

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import sharp, { type Color, type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ErrorCode } from '../errors.ts';
+import { pngClaiming } from '../../test/fixtures.ts';
 import { jpegHeaderOnly, type ProbeLimits, type ProbeResult, probeImage } from './probe.ts';
 
 const LIMITS: ProbeLimits = { maxPixels: 100_000_000 };
@@ -57,40 +57,6 @@ function rgbaWithHoles(width: number, height: number, holes: number[]): Sharp {
   const px = Buffer.alloc(width * height * 4);
   for (let i = 0; i < width * height; i++) px.set([255, 0, 0, holes.includes(i) ? 0 : 255], i * 4);
   return sharp(px, { raw: { width, height, channels: 4 } });
-}
-
-// PNG CRC-32 (ISO 3309), table driven; zlib.crc32 needs Node >= 20.15.
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-function crc32(data: Buffer): number {
-  let c = 0xffffffff;
-  for (const byte of data) c = CRC_TABLE[(c ^ byte) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-function pngChunk(type: string, data: Buffer): Buffer {
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const typeAndData = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(typeAndData));
-  return Buffer.concat([length, typeAndData, crc]);
-}
-/** A PNG that is all header: IHDR claims width x height, one tiny IDAT, IEND. */
-function pngHeaderOnly(width: number, height: number): Buffer {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 2; // truecolour RGB
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    pngChunk('IHDR', ihdr),
-    pngChunk('IDAT', zlib.deflateSync(Buffer.alloc(64))),
-    pngChunk('IEND', Buffer.alloc(0)),
-  ]);
 }
 
 /** Insert a JPEG segment (marker + payload) right after SOI. */
@@ -406,7 +372,7 @@ describe('probeImage: refusals', () => {
   it('refuses a 30000 x 30000 PNG from its header alone, quickly', async () => {
     const started = performance.now();
     const err = await expectError(
-      probe('huge.png', pngHeaderOnly(30_000, 30_000)),
+      probe('huge.png', pngClaiming(30_000, 30_000)),
       'ORIGO_ERR_UPLOAD_TOO_MANY_PIXELS',
       413,
       'huge.png',

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { OrigoError } from '../errors.ts';
 import { DYNAMIC_NAMES } from './dynamic-metadata.ts';
 import { isFullHash } from './hash.ts';
-import { FIELD_NAME, isUserType, normalizeDate, textTokens, USER_TYPES, type UserType } from './user-metadata.ts';
+import { FIELD_NAME, isoDateMs, isUserType, textTokens, USER_TYPES, type UserType } from './user-metadata.ts';
 
 // ---------------------------------------------------------------------------
 // The Search AST
@@ -374,12 +374,11 @@ function parseDouble(param: string, text: string): number {
 
 /** Epoch ms of a strict ISO date-time, truncated to the second. A space before the offset is taken for a form-decoded '+'. */
 function parseDate(param: string, text: string): number {
-  const repaired = text.replace(/ (\d{2}:\d{2})$/, '+$1');
-  try {
-    return Date.parse(normalizeDate(param, repaired));
-  } catch {
+  const ms = isoDateMs(text.replace(/ (\d{2}:\d{2})$/, '+$1'));
+  if (ms === undefined) {
     throw searchError(param, `needs dates like 2017-01-01T00:00:00Z or 2017-01-01T02:00:00+02:00, got ${JSON.stringify(text)}`);
   }
+  return ms;
 }
 
 function parseLatlon(param: string, text: string): string {

@@ -3,7 +3,8 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isOrigoError, OrigoError } from '../errors.ts';
+import { errorOf, expect400 } from '../../test/fixtures.ts';
+import { OrigoError } from '../errors.ts';
 import {
   findUserField,
   indexRows,
@@ -18,23 +19,6 @@ import {
   textTokens,
   USER_TYPES,
 } from './user-metadata.ts';
-
-/** The error parseField (or another unit) throws, or fails the test when nothing is thrown. */
-function errorOf(fn: () => unknown): OrigoError {
-  try {
-    fn();
-  } catch (err) {
-    expect(isOrigoError(err)).toBe(true);
-    return err as OrigoError;
-  }
-  throw new Error('expected an error');
-}
-
-function expect400(fn: () => unknown, mention?: string): void {
-  const err = errorOf(fn);
-  expect(err.status).toBe(400);
-  if (mention !== undefined) expect(err.message).toContain(mention);
-}
 
 describe('field names', () => {
   it('splits the type prefix from the bare name', () => {

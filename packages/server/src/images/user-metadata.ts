@@ -106,26 +106,38 @@ function doubleValue(key: string, value: unknown): number {
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 
-/** A strict ISO-8601 date-time, normalized to `YYYY-MM-DDTHH:MM:SSZ` (UTC). */
-export function normalizeDate(key: string, value: unknown): string {
-  const m = typeof value === 'string' ? DATE.exec(value.trim()) : null;
-  const fail = () =>
-    bad(`User metadata field ${JSON.stringify(key)} must be a date like 2024-05-31T12:00:00Z, got ${describe(value)}`);
-  if (!m) throw fail();
+/**
+ * The instant of a strict ISO-8601 date-time (`2024-05-31T12:00:00Z`, an
+ * optional fraction, Z or ±hh:mm), in epoch ms cut to the second; undefined
+ * for anything else, impossible dates (Feb 30) and instants outside years
+ * 0000-9999. Shared by stored dates and search ranges.
+ */
+export function isoDateMs(text: string): number | undefined {
+  const m = DATE.exec(text.trim());
+  if (!m) return undefined;
   const [, y, mo, d, h, mi, s] = m.map(Number) as number[];
   // Reject impossible dates (Feb 30) that Date would roll over. setUTCFullYear,
   // unlike Date.UTC, does not map years 0-99 to 1900-1999.
   const local = new Date(0);
   local.setUTCFullYear(y!, mo! - 1, d!);
   if (local.getUTCFullYear() !== y || local.getUTCMonth() !== mo! - 1 || local.getUTCDate() !== d || h! > 23 || mi! > 59 || s! > 59) {
-    throw fail();
+    return undefined;
   }
-  const ms = Date.parse((value as string).trim());
-  if (Number.isNaN(ms)) throw fail();
-  const utc = new Date(ms);
+  const ms = Date.parse(text.trim());
+  if (Number.isNaN(ms)) return undefined;
   // An offset can move the instant out of years 0000-9999, which the YYYY format cannot show.
-  if (utc.getUTCFullYear() < 0 || utc.getUTCFullYear() > 9999) throw fail();
-  return `${utc.toISOString().slice(0, 19)}Z`;
+  const year = new Date(ms).getUTCFullYear();
+  if (year < 0 || year > 9999) return undefined;
+  return Math.floor(ms / 1000) * 1000;
+}
+
+/** A strict ISO-8601 date-time, normalized to `YYYY-MM-DDTHH:MM:SSZ` (UTC). */
+export function normalizeDate(key: string, value: unknown): string {
+  const ms = typeof value === 'string' ? isoDateMs(value) : undefined;
+  if (ms === undefined) {
+    throw bad(`User metadata field ${JSON.stringify(key)} must be a date like 2024-05-31T12:00:00Z, got ${describe(value)}`);
+  }
+  return `${new Date(ms).toISOString().slice(0, 19)}Z`;
 }
 
 function latlonValue(key: string, value: unknown): string {
