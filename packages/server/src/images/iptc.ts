@@ -152,8 +152,13 @@ function decodeText(data: Buffer, utf8: boolean): string {
     }
   }
   // IIM text is often NUL padded.
-  text = stripTrailingNuls(text).trim();
-  return text.length > MAX_TEXT ? text.slice(0, MAX_TEXT) : text;
+  return cleanText(text, MAX_TEXT);
+}
+
+/** Text without trailing NULs (C strings, padded fields) and surrounding space, cut to `max` characters. */
+export function cleanText(text: string, max: number): string {
+  const clean = stripTrailingNuls(text).trim();
+  return clean.length > max ? clean.slice(0, max) : clean;
 }
 
 export function stripTrailingNuls(text: string): string {

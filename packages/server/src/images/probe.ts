@@ -11,7 +11,7 @@ import { type FileHandle, open } from 'node:fs/promises';
 import exifReader from 'exif-reader';
 import sharp, { type FormatEnum, type Metadata } from 'sharp';
 import { OrigoError } from '../errors.ts';
-import { parseIptc, stripTrailingNuls } from './iptc.ts';
+import { cleanText, parseIptc, stripTrailingNuls } from './iptc.ts';
 
 // Each upload is processed once: libvips' operation cache would only hold
 // memory (and open files) for nothing.
@@ -297,11 +297,11 @@ async function readAt(fh: FileHandle, position: number, length: number): Promise
 /** Header metadata, from the header bytes alone when the file is large and the format allows it. */
 async function readMetadata(fh: FileHandle, size: number, path: string, headerOnlyAbove: number): Promise<Metadata> {
   if (size > headerOnlyAbove) {
-    const signature = await readAt(fh, 0, 8);
+    const format = sniff(await readAt(fh, 0, 8));
     let header: Buffer | undefined;
-    if (signature[0] === 0xff && signature[1] === 0xd8) header = await jpegHeaderOnly(fh, size);
+    if (format === 'jpg') header = await jpegHeaderOnly(fh, size);
     // A PNG's header chunks come first; a truncated copy reads fine.
-    else if (signature.equals(PNG_SIGNATURE)) header = await readAt(fh, 0, 1024 * 1024);
+    else if (format === 'png') header = await readAt(fh, 0, 1024 * 1024);
     if (header) {
       try {
         const meta = await sharp(header, SHARP_HEADER).metadata();
@@ -314,7 +314,6 @@ async function readMetadata(fh: FileHandle, size: number, path: string, headerOn
   return sharp(path, SHARP_HEADER).metadata();
 }
 
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 /** Application segments a header read needs: JFIF, EXIF/XMP, ICC, IPTC, Adobe colour. */
 const KEPT_JPEG_APP = new Set([0xe0, 0xe1, 0xe2, 0xed, 0xee]);
 
@@ -715,9 +714,12 @@ function jsonSafeExif(exif: exifReader.Exif): Record<string, unknown> | undefine
 }
 
 function cleanString(text: string): string | undefined {
-  const clean = stripTrailingNuls(text).trim();
-  if (clean === '') return undefined;
-  return clean.length > MAX_STRING ? clean.slice(0, MAX_STRING) : clean;
+  return cleanText(text, MAX_STRING) || undefined;
+}
+
+/** UTF-16LE text of whole code units (an odd last byte is dropped). */
+function utf16le(bytes: Buffer): string {
+  return bytes.subarray(0, bytes.length - (bytes.length % 2)).toString('utf16le');
 }
 
 /** UserComment: an 8-byte character code, then the text. */
@@ -727,7 +729,7 @@ function userComment(buf: Buffer, bigEndian: boolean): string | undefined {
   if (code.startsWith('ASCII')) return cleanString(body.toString('latin1'));
   if (code.startsWith('UNICODE')) {
     const le = bigEndian ? Buffer.from(body).swap16() : body;
-    return cleanString(le.subarray(0, le.length - (le.length % 2)).toString('utf16le'));
+    return cleanString(utf16le(le));
   }
   if (code === '\0\0\0\0\0\0\0\0') return cleanString(body.toString('utf8'));
   return undefined; // JIS or unknown: leave out
@@ -740,7 +742,7 @@ function utf16Text(value: unknown): string | undefined {
     bytes = Buffer.from(value as number[]);
   }
   if (bytes === undefined) return undefined;
-  return cleanString(bytes.subarray(0, bytes.length - (bytes.length % 2)).toString('utf16le'));
+  return cleanString(utf16le(bytes));
 }
 
 /** A JSON-safe copy: no Buffer, Date, BigInt, NaN or Infinity; bounded in size. */
