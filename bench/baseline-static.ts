@@ -4,8 +4,8 @@
 
 import { createReadStream, statSync } from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream';
+import { serveChild } from './lib/child.ts';
 import './lib/gc-probe.ts';
 
 const file = process.env['BENCH_FILE'];
@@ -23,15 +23,4 @@ const server = http.createServer((req, res) => {
   pipeline(createReadStream(file), res, () => {});
 });
 server.keepAliveTimeout = 60_000;
-server.listen(Number(process.env['PORT'] ?? 0), '127.0.0.1', () => {
-  const { port } = server.address() as AddressInfo;
-  process.stdout.write(`PORT=${port}\n`);
-  process.send?.({ type: 'ready', port });
-});
-
-const stop = () => {
-  server.closeAllConnections();
-  server.close(() => process.exit(0));
-};
-process.on('SIGTERM', stop);
-process.on('disconnect', stop);
+serveChild(server);

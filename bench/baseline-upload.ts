@@ -8,10 +8,10 @@ import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { serveChild } from './lib/child.ts';
 import './lib/gc-probe.ts';
 
 const dir = process.env['BENCH_DIR'];
@@ -47,14 +47,4 @@ const server = http.createServer((req, res) => {
     })
     .finally(() => void rm(file, { force: true }));
 });
-server.listen(Number(process.env['PORT'] ?? 0), '127.0.0.1', () => {
-  const { port } = server.address() as AddressInfo;
-  process.stdout.write(`PORT=${port}\n`);
-  process.send?.({ type: 'ready', port });
-});
-const stop = () => {
-  server.closeAllConnections();
-  server.close(() => process.exit(0));
-};
-process.on('SIGTERM', stop);
-process.on('disconnect', stop);
+serveChild(server);

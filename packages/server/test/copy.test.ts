@@ -4,8 +4,8 @@
 import { Rokka } from 'rokka';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { blobFiles, form, imageCount, startServer, type TestServer } from './helpers.ts';
-import { type CallResult, call, root, signUp } from './tenancy-helpers.ts';
+import { blobFiles, imageCount, startServer, type TestServer } from './helpers.ts';
+import { type CallResult, call, root, signUp, uploadAs } from './tenancy-helpers.ts';
 
 let server: TestServer;
 let owner: { userId: string; key: string };
@@ -43,15 +43,11 @@ async function newImage(): Promise<{ image: Image; bytes: Buffer }> {
     .withExif({ IFD0: { Copyright: `origo copy ${seed}` } })
     .jpeg()
     .toBuffer();
-  const res = await call(server, 'POST', '/sourceimages/cp-src', {
-    key: owner.key,
-    body: form([{ name: `photo-${seed}.jpg`, bytes }], {
-      'meta_user[0]': JSON.stringify({ title: `Photo ${seed}`, 'int:rank': seed }),
-      'meta_dynamic[0][subject_area]': JSON.stringify({ x: 1, y: 2, width: 10, height: 10 }),
-    }),
+  const image = await uploadAs(server, owner.key, 'cp-src', `photo-${seed}.jpg`, bytes, {
+    'meta_user[0]': JSON.stringify({ title: `Photo ${seed}`, 'int:rank': seed }),
+    'meta_dynamic[0][subject_area]': JSON.stringify({ x: 1, y: 2, width: 10, height: 10 }),
   });
-  if (res.status !== 200) throw new Error(res.text);
-  return { image: res.json.items[0], bytes };
+  return { image, bytes };
 }
 
 function copy(hash: string, destination: string | undefined, extra: Record<string, string> = {}, method = 'COPY', org = 'cp-src', key = owner.key) {

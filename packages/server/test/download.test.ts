@@ -9,15 +9,14 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imageHash } from '../src/images/hash.ts';
-import { api, createOrg, ROOT_KEY, startServer, type TestServer, upload } from './helpers.ts';
+import { newImageRecord } from './fixtures.ts';
+import { api, createOrg, ROOT_KEY, sha1, startServer, type TestServer, upload } from './helpers.ts';
 
 let server: TestServer;
 let bytes: Buffer;
 let hash: string;
 let binaryHash: string;
 let url: string;
-
-const sha1 = (b: Buffer) => createHash('sha1').update(b).digest('hex');
 
 beforeAll(async () => {
   server = await startServer();
@@ -196,8 +195,7 @@ describe('shutdown during a download', () => {
       await other.storage.catalog.saveUploadedImages(
         org.id,
         [
-          {
-            hash: hashOfBig,
+          newImageRecord(hashOfBig, {
             binaryHash: binary,
             blobKey: key,
             name: 'big.png',
@@ -206,14 +204,7 @@ describe('shutdown during a download', () => {
             size: big.length,
             width: 4000,
             height: 2800,
-            opaque: true,
-            animated: false,
-            protected: false,
-            userMetadata: {},
-            dynamicMetadata: {},
-            staticMetadata: {},
-            userFieldRows: [],
-          },
+          }),
         ],
         new Date(),
         (existing) => ({ metadata: existing, rows: [] }),

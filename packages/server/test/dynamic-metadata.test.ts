@@ -1,11 +1,10 @@
 // Dynamic metadata over HTTP (spec §2.4, §2.5, §4): PUT/DELETE
 // …/meta/dynamic/{name} find, restore or make the image of the new hash.
 
-import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, createOrg, imageCount, startServer, type TestServer, upload, indexRowsOf } from './helpers.ts';
+import { AREA_10_20, api, createOrg, imageCount, indexRowsOf, SUBJECT_10_20, sha1, startServer, type TestServer, uniquePng, upload } from './helpers.ts';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -14,18 +13,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
 const plainHash = (bin: string) => sha1(`${bin}a:0:{}`);
-/** php_serialize of {subject_area: {x:10, y:10, width:20, height:20}}, written out by hand. */
-const SUBJECT_10_20 = 'a:1:{s:12:"subject_area";a:4:{s:6:"height";i:20;s:5:"width";i:20;s:1:"x";i:10;s:1:"y";i:10;}}';
-const AREA_10_20 = { x: 10, y: 10, width: 20, height: 20 };
-
-/** A lossless 200×100 image whose pixels carry `seed`, so every seed gives different bytes. */
-function uniquePng(seed: number, width = 200, height = 100): Promise<Buffer> {
-  const pixels = Buffer.alloc(width * height * 3, 90);
-  pixels.writeUInt32BE(seed >>> 0, 0);
-  return sharp(pixels, { raw: { width, height, channels: 3 } }).png().toBuffer();
-}
 
 interface Image {
   hash: string;

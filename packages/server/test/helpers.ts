@@ -1,5 +1,6 @@
 // A real origo on a temp data folder, listening on a loopback port.
 
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -7,11 +8,15 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import BetterSqlite3 from 'better-sqlite3';
 import sharp from 'sharp';
+import { expect } from 'vitest';
 import { buildApp } from '../src/app.ts';
 import { type Config, loadConfig } from '../src/config.ts';
 import { keyDigest } from '../src/service/auth.ts';
-import { type ServiceDeps, serviceDeps } from '../src/service/deps.ts';
+import type { ServiceDeps } from '../src/service/deps.ts';
+import type { IndexRow } from '../src/storage/catalog/catalog.ts';
 import { closeStorage, openStorage, type Storage } from '../src/storage/index.ts';
+
+export type { IndexRow };
 
 export const ROOT_KEY = 'test-root-key-0123456789abcdef';
 
@@ -41,7 +46,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
     app,
     storage,
     config,
-    deps: serviceDeps(config, storage, now),
+    deps: app.deps,
     dataDir,
     advanceClock(ms) {
       offset += ms;
@@ -54,14 +59,16 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
   };
 }
 
-export function authHeaders(extra: Record<string, string> = {}): Record<string, string> {
-  return { 'api-key': ROOT_KEY, ...extra };
+export interface ApiResult {
+  status: number;
+  headers: Headers;
+  text: string;
+  // biome-ignore lint/suspicious/noExplicitAny: test bodies are inspected field by field.
+  json: any;
 }
 
-export async function api(server: TestServer, method: string, pathname: string, init: RequestInit = {}) {
-  const headers = new Headers(init.headers);
-  if (!headers.has('api-key')) headers.set('api-key', ROOT_KEY);
-  const res = await fetch(server.url + pathname, { ...init, method, headers });
+/** Status, headers, the body as text and, when it parses, as JSON. */
+export async function readResult(res: Response): Promise<ApiResult> {
   const text = await res.text();
   let json: unknown;
   try {
@@ -69,9 +76,29 @@ export async function api(server: TestServer, method: string, pathname: string, 
   } catch {
     json = undefined;
   }
-  // biome-ignore lint/suspicious/noExplicitAny: test bodies are inspected field by field.
-  return { status: res.status, headers: res.headers, text, json: json as any };
+  return { status: res.status, headers: res.headers, text, json };
 }
+
+export async function api(server: TestServer, method: string, pathname: string, init: RequestInit = {}): Promise<ApiResult> {
+  const headers = new Headers(init.headers);
+  if (!headers.has('api-key')) headers.set('api-key', ROOT_KEY);
+  return readResult(await fetch(server.url + pathname, { ...init, method, headers }));
+}
+
+/** An error answer in rokka's shape, with origo's code, whose message mentions each of `mentions`. */
+export function expectError(res: ApiResult, status: number, origoCode: string, ...mentions: string[]): void {
+  expect(res.status, res.text).toBe(status);
+  expect(res.headers.get('content-type')).toBe('application/json');
+  expect(res.json).toMatchObject({ error: { code: status, origo_code: origoCode }, code: status });
+  expect(res.json.message).toBe(res.json.error.message);
+  for (const m of mentions) expect(res.json.message).toContain(m);
+}
+
+/** The hashes of a listing's items, in order. */
+export const hashesOf = (res: ApiResult): string[] => res.json.items.map((i: { hash: string }) => i.hash);
+
+/** sha1 in hex, computed here rather than with the server's own helper, as an independent check. */
+export const sha1 = (data: string | Buffer) => createHash('sha1').update(data).digest('hex');
 
 export async function createOrg(server: TestServer, name = 'acme'): Promise<void> {
   const res = await api(server, 'PUT', `/organizations/${name}`, {
@@ -88,6 +115,17 @@ export async function jpeg(seed = 0, width = 32, height = 24): Promise<Buffer> {
     .jpeg()
     .toBuffer();
 }
+
+/** A lossless PNG whose first pixels carry `seed`, so every seed gives different bytes. */
+export function uniquePng(seed: number, width = 200, height = 100, fill = 90): Promise<Buffer> {
+  const pixels = Buffer.alloc(width * height * 3, fill);
+  pixels.writeUInt32BE(seed >>> 0, 0);
+  return sharp(pixels, { raw: { width, height, channels: 3 } }).png().toBuffer();
+}
+
+/** php_serialize of {subject_area: {x:10, y:10, width:20, height:20}}, written out by hand. */
+export const SUBJECT_10_20 = 'a:1:{s:12:"subject_area";a:4:{s:6:"height";i:20;s:5:"width";i:20;s:1:"x";i:10;s:1:"y";i:10;}}';
+export const AREA_10_20 = { x: 10, y: 10, width: 20, height: 20 };
 
 export async function png(seed = 0, width = 16, height = 16, alpha = false): Promise<Buffer> {
   return sharp({
@@ -136,17 +174,9 @@ export async function imageCount(server: TestServer, org = 'acme'): Promise<numb
   }
 }
 
-export interface IndexRow {
-  name: string;
-  type: string;
-  seq: number;
-  str: string | null;
-  num: number | null;
-}
-
-/** The typed user-metadata index rows of an image, read from the SQLite file itself. */
-export function indexRowsOf(server: TestServer, org: string, hash: string): IndexRow[] {
-  const db = new BetterSqlite3(path.join(server.dataDir, 'origo.sqlite'), { readonly: true, fileMustExist: true });
+/** The typed user-metadata index rows of an image, read from the SQLite file in `dataDir` itself. */
+export function indexRowsOf(storage: { dataDir: string }, org: string, hash: string): IndexRow[] {
+  const db = new BetterSqlite3(path.join(storage.dataDir, 'origo.sqlite'), { readonly: true, fileMustExist: true });
   try {
     return db
       .prepare(

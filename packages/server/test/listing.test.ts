@@ -2,25 +2,14 @@
 // hash, renaming, and the organization routes.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, createOrg, png, startServer, type TestServer, upload } from './helpers.ts';
+import { api, createOrg, expectError, hashesOf, png, startServer, type TestServer, upload } from './helpers.ts';
 
-type Res = Awaited<ReturnType<typeof api>>;
 interface Item {
   hash: string;
   binary_hash: string;
   name: string;
   created: string;
 }
-
-function expectError(res: Res, status: number, origoCode: string, ...mentions: string[]): void {
-  expect(res.status, res.text).toBe(status);
-  expect(res.headers.get('content-type')).toBe('application/json');
-  expect(res.json).toMatchObject({ error: { code: status, origo_code: origoCode }, code: status });
-  expect(res.json.message).toBe(res.json.error.message);
-  for (const m of mentions) expect(res.json.message).toContain(m);
-}
-
-const hashesOf = (res: Res): string[] => res.json.items.map((i: Item) => i.hash);
 
 let server: TestServer;
 /** Every image of acme, newest first (created desc, then hash asc). */

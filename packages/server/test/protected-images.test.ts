@@ -4,8 +4,8 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../src/storage/catalog/accounts.ts';
-import { createOrg, form, imageCount, jpeg, startServer, type TestServer } from './helpers.ts';
-import { addMember, call, root } from './tenancy-helpers.ts';
+import { createOrg, form, imageCount, jpeg, ROOT_KEY, startServer, type TestServer } from './helpers.ts';
+import { addMember, call, root, uploadAs } from './tenancy-helpers.ts';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -17,11 +17,8 @@ afterAll(() => server.close());
 
 const PROTECT = { 'options[0]': JSON.stringify({ protected: true }) };
 
-async function uploadTo(org: string, seed: number, fields: Record<string, string> = {}) {
-  const res = await call(server, 'POST', `/sourceimages/${org}`, root({ body: form([{ name: `p${seed}.jpg`, bytes: await jpeg(seed) }], fields) }));
-  if (res.status !== 200) throw new Error(res.text);
-  return res.json.items[0];
-}
+const uploadTo = async (org: string, seed: number, fields: Record<string, string> = {}) =>
+  uploadAs(server, ROOT_KEY, org, `p${seed}.jpg`, await jpeg(seed), fields);
 
 const setProtected = (org: string, hash: string, value: unknown, query = '') =>
   call(server, 'PUT', `/sourceimages/${org}/${hash}/options/protected${query}`, root({ json: value }));

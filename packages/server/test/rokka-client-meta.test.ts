@@ -1,11 +1,9 @@
 // The official rokka npm client, pointed at origo, drives user and dynamic
 // metadata through its own calls; results are checked against the server.
 
-import { createHash } from 'node:crypto';
 import { Rokka } from 'rokka';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, createOrg, imageCount, ROOT_KEY, startServer, type TestServer } from './helpers.ts';
+import { api, createOrg, imageCount, ROOT_KEY, sha1, startServer, type TestServer, uniquePng } from './helpers.ts';
 
 let server: TestServer;
 let client: Rokka;
@@ -16,17 +14,9 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const sha1 = (s: string | Buffer) => createHash('sha1').update(s).digest('hex');
-
-function uniquePng(seed: number, width = 200, height = 100): Promise<Buffer> {
-  const pixels = Buffer.alloc(width * height * 3, 30);
-  pixels.writeUInt32BE(seed >>> 0, 0);
-  return sharp(pixels, { raw: { width, height, channels: 3 } }).png().toBuffer();
-}
-
 let seed = 42_000;
 async function create(metaUser?: Record<string, string | number | boolean | string[]>): Promise<{ hash: string; binary_hash: string; bytes: Buffer }> {
-  const bytes = await uniquePng(seed++);
+  const bytes = await uniquePng(seed++, 200, 100, 30);
   const res = await client.sourceimages.create('acme', 'client.png', bytes, metaUser ? { meta_user: metaUser } : undefined);
   expect(res.statusCode).toBe(200);
   return { ...res.body.items[0], bytes };

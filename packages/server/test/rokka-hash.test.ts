@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imageHash } from '../src/images/hash.ts';
 import type { NewImage } from '../src/storage/catalog/catalog.ts';
+import { newImageRecord } from './fixtures.ts';
 import { api, createOrg, png, startServer, type TestServer, upload } from './helpers.ts';
 
 const LIVE_PAIRS: [binaryHash: string, hash: string][] = [
@@ -41,24 +42,7 @@ describe('hashes and short hashes of stored images', () => {
 
   function crafted(hash: string, name: string): NewImage {
     const binaryHash = hash.split('').reverse().join('');
-    return {
-      hash,
-      binaryHash,
-      blobKey: `${binaryHash}-${'0'.repeat(64)}`,
-      name,
-      format: 'png',
-      mimetype: 'image/png',
-      size: 100,
-      width: 10,
-      height: 10,
-      opaque: true,
-      animated: false,
-      protected: false,
-      userMetadata: {},
-      dynamicMetadata: {},
-      staticMetadata: {},
-      userFieldRows: [],
-    };
+    return newImageRecord(hash, { binaryHash, blobKey: `${binaryHash}-${'0'.repeat(64)}`, name, format: 'png', mimetype: 'image/png' });
   }
 
   async function seed(org: number, image: NewImage) {

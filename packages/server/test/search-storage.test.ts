@@ -14,25 +14,17 @@ import { tenancy } from '../src/storage/catalog/sql/migrations/0003-tenancy.ts';
 import type { Database } from '../src/storage/catalog/sql/schema.ts';
 import { SqlCatalog } from '../src/storage/catalog/sql/sql-catalog.ts';
 import { openSqlite } from '../src/storage/catalog/sql/sqlite.ts';
+import { newImageRecord } from './fixtures.ts';
 
 function image(n: number, meta: Record<string, unknown> = {}, hash = n.toString(16).padStart(40, 'c')): ImportedImage {
   return {
-    hash,
-    binaryHash: hash,
-    blobKey: hash,
-    name: `Photo ${n}.jpg`,
-    format: 'jpg',
-    mimetype: 'image/jpeg',
-    size: 100 + n,
-    width: 10,
-    height: 10,
-    opaque: true,
-    animated: false,
-    protected: false,
-    userMetadata: meta,
-    dynamicMetadata: { version: { text: `v${n}` } },
-    staticMetadata: {},
-    userFieldRows: indexRows(meta),
+    ...newImageRecord(hash, {
+      name: `Photo ${n}.jpg`,
+      size: 100 + n,
+      userMetadata: meta,
+      dynamicMetadata: { version: { text: `v${n}` } },
+      userFieldRows: indexRows(meta),
+    }),
     created: new Date(Date.UTC(2020, 0, 1) + n * 1000),
   };
 }

@@ -1,31 +1,12 @@
 // Soft delete, lock, delete by binary hash, restore within the window, and
 // the sweep that purges expired rows and unused blobs.
 
-import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sweep } from '../src/service/sweep.ts';
-import { api, blobFiles, createOrg, imageCount, jpeg, png, startServer, type TestServer, upload } from './helpers.ts';
+import { api, blobFiles, createOrg, expectError, hashesOf, imageCount, jpeg, png, ROOT_KEY, sha1, startServer, type TestServer, upload } from './helpers.ts';
+import { uploadAs } from './tenancy-helpers.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
-const sha1 = (b: Buffer) => createHash('sha1').update(b).digest('hex');
-
-type Res = Awaited<ReturnType<typeof api>>;
-
-function expectError(res: Res, status: number, origoCode: string, ...mentions: string[]): void {
-  expect(res.status, res.text).toBe(status);
-  expect(res.headers.get('content-type')).toBe('application/json');
-  expect(res.json).toMatchObject({ error: { code: status, origo_code: origoCode }, code: status });
-  expect(res.json.message).toBe(res.json.error.message);
-  for (const m of mentions) expect(res.json.message).toContain(m);
-}
-
-async function create(server: TestServer, org: string, name: string, bytes: Buffer, fields: Record<string, string> = {}) {
-  const res = await upload(server, org, [{ name, bytes }], fields);
-  if (res.status !== 200) throw new Error(`upload ${name}: ${res.status} ${res.text}`);
-  return res.json.items[0] as { hash: string; binary_hash: string; name: string; created: string };
-}
-
-const hashesOf = (res: Res) => res.json.items.map((i: { hash: string }) => i.hash);
 
 describe('delete, lock and restore', () => {
   let server: TestServer;
@@ -36,8 +17,8 @@ describe('delete, lock and restore', () => {
   afterAll(() => server.close());
 
   it('deletes with 204, then 404; listing excludes it and deleted=true lists only deleted ones; restore brings it back', async () => {
-    const keep = await create(server, 'acme', 'keep.jpg', await jpeg(30));
-    const gone = await create(server, 'acme', 'gone.jpg', await jpeg(70));
+    const keep = await uploadAs(server, ROOT_KEY, 'acme', 'keep.jpg', await jpeg(30));
+    const gone = await uploadAs(server, ROOT_KEY, 'acme', 'gone.jpg', await jpeg(70));
 
     const del = await api(server, 'DELETE', `/sourceimages/acme/${gone.hash}`);
     expect(del.status).toBe(204);
@@ -66,7 +47,7 @@ describe('delete, lock and restore', () => {
   });
 
   it('refuses to delete a locked image (403) until it is unlocked', async () => {
-    const img = await create(server, 'acme', 'locked.jpg', await jpeg(110));
+    const img = await uploadAs(server, ROOT_KEY, 'acme', 'locked.jpg', await jpeg(110));
     const lock = await api(server, 'PUT', `/sourceimages/acme/${img.hash}/options/locked`, { body: 'true' });
     expect(lock.status, lock.text).toBe(200);
     expect(lock.json).toMatchObject({ hash: img.hash, locked: true });
@@ -87,8 +68,8 @@ describe('delete, lock and restore', () => {
 
   it('deletes every image with a binary hash at once, or none when one is locked', async () => {
     const bytes = await png(4, 24, 24);
-    const plain = await create(server, 'acme', 'twin.png', bytes);
-    const prot = await create(server, 'acme', 'twin.png', bytes, { 'options[0]': '{"protected":true}' });
+    const plain = await uploadAs(server, ROOT_KEY, 'acme', 'twin.png', bytes);
+    const prot = await uploadAs(server, ROOT_KEY, 'acme', 'twin.png', bytes, { 'options[0]': '{"protected":true}' });
     expect(prot.hash).not.toBe(plain.hash);
     expect(prot.binary_hash).toBe(plain.binary_hash);
     const bh = plain.binary_hash;
@@ -119,7 +100,7 @@ describe('delete, lock and restore', () => {
 
   it('restores a deleted image when its bytes are uploaded again', async () => {
     const bytes = await jpeg(150);
-    const first = await create(server, 'acme', 'original.jpg', bytes);
+    const first = await uploadAs(server, ROOT_KEY, 'acme', 'original.jpg', bytes);
     expect((await api(server, 'DELETE', `/sourceimages/acme/${first.hash}`)).status).toBe(204);
     server.advanceClock(2 * DAY);
     const again = await upload(server, 'acme', [{ name: 'again.jpg', bytes }]);
@@ -131,7 +112,7 @@ describe('delete, lock and restore', () => {
   });
 
   it('refuses to restore an image deleted longer ago than the window (404)', async () => {
-    const img = await create(server, 'acme', 'old.jpg', await jpeg(190));
+    const img = await uploadAs(server, ROOT_KEY, 'acme', 'old.jpg', await jpeg(190));
     expect((await api(server, 'DELETE', `/sourceimages/acme/${img.hash}`)).status).toBe(204);
     server.advanceClock(29 * DAY);
     expect(hashesOf(await api(server, 'GET', '/sourceimages/acme?deleted=true'))).toContain(img.hash);
@@ -161,13 +142,13 @@ describe('sweep', () => {
     const recentBytes = await jpeg(160);
     const liveBytes = await jpeg(200);
 
-    const only = await create(server, 'acme', 'only.jpg', onlyBytes); // deleted, no other user: row and blob go
-    const shared = await create(server, 'acme', 'shared.jpg', sharedBytes); // deleted here, live in beta: blob stays
-    const sharedBeta = await create(server, 'beta', 'shared.jpg', sharedBytes);
-    const twin = await create(server, 'acme', 'twin.jpg', twinBytes); // deleted, a protected twin stays: blob stays
-    const twinProtected = await create(server, 'acme', 'twin.jpg', twinBytes, { 'options[0]': '{"protected":true}' });
-    const recent = await create(server, 'acme', 'recent.jpg', recentBytes); // deleted inside the window: stays
-    const live = await create(server, 'acme', 'live.jpg', liveBytes);
+    const only = await uploadAs(server, ROOT_KEY, 'acme', 'only.jpg', onlyBytes); // deleted, no other user: row and blob go
+    const shared = await uploadAs(server, ROOT_KEY, 'acme', 'shared.jpg', sharedBytes); // deleted here, live in beta: blob stays
+    const sharedBeta = await uploadAs(server, ROOT_KEY, 'beta', 'shared.jpg', sharedBytes);
+    const twin = await uploadAs(server, ROOT_KEY, 'acme', 'twin.jpg', twinBytes); // deleted, a protected twin stays: blob stays
+    const twinProtected = await uploadAs(server, ROOT_KEY, 'acme', 'twin.jpg', twinBytes, { 'options[0]': '{"protected":true}' });
+    const recent = await uploadAs(server, ROOT_KEY, 'acme', 'recent.jpg', recentBytes); // deleted inside the window: stays
+    const live = await uploadAs(server, ROOT_KEY, 'acme', 'live.jpg', liveBytes);
     // Five different files, so five blobs.
     expect(new Set([onlyBytes, sharedBytes, twinBytes, recentBytes, liveBytes].map(sha1)).size).toBe(5);
     expect(blobFiles(server).blobs).toHaveLength(5);

@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, createOrg, jpeg, png, startServer, type TestServer, upload } from './helpers.ts';
+import { api, createOrg, jpeg, png, sha1, startServer, type TestServer, upload } from './helpers.ts';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -8,8 +7,6 @@ beforeAll(async () => {
   await createOrg(server, 'acme');
 });
 afterAll(() => server.close());
-
-const sha1 = (b: Buffer | string) => createHash('sha1').update(b).digest('hex');
 
 describe('source image lifecycle over HTTP', () => {
   it('uploads, gets, downloads, deletes and restores an image', async () => {

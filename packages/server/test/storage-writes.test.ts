@@ -11,27 +11,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { indexRows, mergeUserMetadata } from '../src/images/user-metadata.ts';
 import type { Catalog, NewImage, Organization } from '../src/storage/catalog/catalog.ts';
 import { closeStorage, openStorage, type Storage } from '../src/storage/index.ts';
+import { newImageRecord } from './fixtures.ts';
+import { indexRowsOf } from './helpers.ts';
 
 function newImage(n: number, meta: Record<string, unknown> = {}): NewImage {
-  const hash = n.toString(16).padStart(40, 'a');
-  return {
-    hash,
-    binaryHash: hash,
-    blobKey: hash,
-    name: `photo-${n}.jpg`,
-    format: 'jpg',
-    mimetype: 'image/jpeg',
-    size: 100,
-    width: 10,
-    height: 10,
-    opaque: true,
-    animated: false,
-    protected: false,
-    userMetadata: meta,
-    dynamicMetadata: {},
-    staticMetadata: {},
-    userFieldRows: indexRows(meta),
-  };
+  return newImageRecord(n.toString(16).padStart(40, 'a'), { name: `photo-${n}.jpg`, userMetadata: meta, userFieldRows: indexRows(meta) });
 }
 
 let dir: string;
@@ -74,19 +58,7 @@ function tamper(sqlText: string, ...params: unknown[]) {
 }
 
 /** The index rows on disk, read with a separate connection. */
-function storedRows(hash: string) {
-  const db = new BetterSqlite3(path.join(dir, 'origo.sqlite'), { readonly: true });
-  try {
-    return db
-      .prepare(
-        `select f.name, f.type, f.seq, f.str, f.num from user_fields f join images i on i.id = f.image_id
-         where i.hash = ? order by f.name, f.seq`,
-      )
-      .all(hash);
-  } finally {
-    db.close();
-  }
-}
+const storedRows = (hash: string) => indexRowsOf({ dataDir: dir }, 'acme', hash);
 
 const sorted = (rows: ReturnType<typeof indexRows>) =>
   [...rows].sort((a, b) => (a.name === b.name ? a.seq - b.seq : a.name < b.name ? -1 : 1)).map((r) => ({ ...r }));

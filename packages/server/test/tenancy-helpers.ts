@@ -3,7 +3,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { Role } from '../src/storage/catalog/accounts.ts';
-import { form, ROOT_KEY, type TestServer } from './helpers.ts';
+import { type ApiResult, form, ROOT_KEY, readResult, type TestServer } from './helpers.ts';
 
 export interface CallOptions {
   /** An API key; the root key is never added by default. */
@@ -16,13 +16,7 @@ export interface CallOptions {
   json?: unknown;
 }
 
-export interface CallResult {
-  status: number;
-  headers: Headers;
-  text: string;
-  // biome-ignore lint/suspicious/noExplicitAny: test bodies are inspected field by field.
-  json: any;
-}
+export type CallResult = ApiResult;
 
 /** One request, with exactly the credentials given. */
 export async function call(server: TestServer, method: string, pathname: string, options: CallOptions = {}): Promise<CallResult> {
@@ -34,15 +28,7 @@ export async function call(server: TestServer, method: string, pathname: string,
     body = JSON.stringify(options.json);
     if (!headers.has('content-type')) headers.set('content-type', 'application/json');
   }
-  const res = await fetch(server.url + pathname, { method, headers, body });
-  const text = await res.text();
-  let json: unknown;
-  try {
-    json = text === '' ? undefined : JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, headers: res.headers, text, json };
+  return readResult(await fetch(server.url + pathname, { method, headers, body }));
 }
 
 export const root = (options: Omit<CallOptions, 'key'> = {}): CallOptions => ({ ...options, key: ROOT_KEY });

@@ -3,7 +3,6 @@
 // a failed upload leaves no row, no blob and no temp file behind.
 
 import { Buffer } from 'node:buffer';
-import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   api,
@@ -18,6 +17,7 @@ import {
   type TestServer,
   upload,
 } from './helpers.ts';
+import { pngClaiming } from './fixtures.ts';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -65,33 +65,6 @@ function multipart(boundary: string, parts: { name: string; filename?: string; b
 
 function rawPost(pathname: string, body: Buffer, contentType: string, extra: Record<string, string> = {}) {
   return api(server, 'POST', pathname, { body: new Uint8Array(body), headers: { 'content-type': contentType, ...extra } });
-}
-
-function pngChunk(type: string, data: Buffer): Buffer {
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const typeAndData = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(zlib.crc32(typeAndData) >>> 0);
-  return Buffer.concat([length, typeAndData, crc]);
-}
-
-/** A structurally valid PNG whose header claims width × height pixels (the data is one tiny IDAT). */
-function pngClaiming(width: number, height: number): Buffer {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 2; // truecolour
-  ihdr[10] = 0;
-  ihdr[11] = 0;
-  ihdr[12] = 0;
-  return Buffer.concat([
-    Buffer.from('\x89PNG\r\n\x1a\n', 'latin1'),
-    pngChunk('IHDR', ihdr),
-    pngChunk('IDAT', zlib.deflateSync(Buffer.alloc(64))),
-    pngChunk('IEND', Buffer.alloc(0)),
-  ]);
 }
 
 describe('refused files', () => {

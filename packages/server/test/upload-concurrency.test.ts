@@ -1,8 +1,7 @@
 // Identical bytes uploaded at the same time make one image and one blob.
 
-import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, blobFiles, createOrg, imageCount, jpeg, png, startServer, type TestServer, upload } from './helpers.ts';
+import { api, blobFiles, createOrg, imageCount, jpeg, png, sha1, startServer, type TestServer, upload } from './helpers.ts';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -11,8 +10,6 @@ beforeAll(async () => {
   await createOrg(server, 'other');
 });
 afterAll(() => server.close());
-
-const sha1 = (b: Buffer) => createHash('sha1').update(b).digest('hex');
 
 describe('concurrent uploads', () => {
   it('twenty concurrent uploads of the same bytes make exactly one image and one blob', async () => {

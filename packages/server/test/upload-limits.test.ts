@@ -4,20 +4,10 @@
 
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { blobFiles, createOrg, imageCount, jpeg, ROOT_KEY, startServer, type TestServer, upload } from './helpers.ts';
+import { blobFiles, createOrg, expectError, imageCount, jpeg, ROOT_KEY, startServer, type TestServer, upload } from './helpers.ts';
 
 const MiB = 1024 * 1024;
 const LIMIT = 1 * MiB;
-
-type Res = Awaited<ReturnType<typeof upload>>;
-
-function expectError(res: Res, status: number, origoCode: string, ...mentions: string[]): void {
-  expect(res.status, res.text).toBe(status);
-  expect(res.headers.get('content-type')).toBe('application/json');
-  expect(res.json).toMatchObject({ error: { code: status, origo_code: origoCode }, code: status });
-  expect(res.json.message).toBe(res.json.error.message);
-  for (const m of mentions) expect(res.json.message).toContain(m);
-}
 
 interface RawResponse {
   status: number;

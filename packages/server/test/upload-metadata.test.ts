@@ -2,10 +2,8 @@
 // options fields of POST /sourceimages/{org}, in every naming form clients
 // use; all or nothing; re-uploads.
 
-import { createHash } from 'node:crypto';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, blobFiles, createOrg, imageCount, startServer, type TestServer, upload, indexRowsOf } from './helpers.ts';
+import { AREA_10_20, api, blobFiles, createOrg, imageCount, indexRowsOf, SUBJECT_10_20, sha1, startServer, type TestServer, uniquePng, upload } from './helpers.ts';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -14,20 +12,10 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const sha1 = (data: string | Buffer) => createHash('sha1').update(data).digest('hex');
-const SUBJECT_10_20 = 'a:1:{s:12:"subject_area";a:4:{s:6:"height";i:20;s:5:"width";i:20;s:1:"x";i:10;s:1:"y";i:10;}}';
-const AREA_10_20 = { x: 10, y: 10, width: 20, height: 20 };
 const NORMALIZED_10_20 = { subject_area: { width: 20, height: 20, x: 10, y: 10 } };
 
-/** A lossless 200×100 image whose pixels carry `seed`, so every seed gives different bytes. */
-function uniquePng(seed: number, width = 200, height = 100): Promise<Buffer> {
-  const pixels = Buffer.alloc(width * height * 3, 60);
-  pixels.writeUInt32BE(seed >>> 0, 0);
-  return sharp(pixels, { raw: { width, height, channels: 3 } }).png().toBuffer();
-}
-
 let seed = 9000;
-const nextBytes = () => uniquePng(seed++);
+const nextBytes = () => uniquePng(seed++, 200, 100, 60);
 
 let orgSeq = 0;
 /** A fresh organization, so that equal bytes make a new image in it. */

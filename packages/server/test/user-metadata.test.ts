@@ -3,8 +3,7 @@
 // nothing, and the typed search index rows kept beside the JSON.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import sharp from 'sharp';
-import { api, createOrg, imageCount, startServer, type TestServer, upload, indexRowsOf, type IndexRow } from './helpers.ts';
+import { api, createOrg, imageCount, startServer, type TestServer, uniquePng, upload, indexRowsOf, type IndexRow } from './helpers.ts';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -13,16 +12,9 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-/** A lossless image whose pixels carry `seed`, so every seed gives different bytes. */
-function uniquePng(seed: number, width = 40, height = 30): Promise<Buffer> {
-  const pixels = Buffer.alloc(width * height * 3, 128);
-  pixels.writeUInt32BE(seed >>> 0, 0);
-  return sharp(pixels, { raw: { width, height, channels: 3 } }).png().toBuffer();
-}
-
 let seed = 1000;
 async function newImage(): Promise<string> {
-  const res = await upload(server, 'acme', [{ name: 'a.png', bytes: await uniquePng(seed++) }]);
+  const res = await upload(server, 'acme', [{ name: 'a.png', bytes: await uniquePng(seed++, 40, 30, 128) }]);
   expect(res.status).toBe(200);
   return res.json.items[0].hash;
 }
