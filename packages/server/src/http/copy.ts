@@ -5,25 +5,26 @@ import { copyDestination, copyImage, copyImages, parseOverwrite } from '../servi
 import type { ServiceDeps } from '../service/deps.ts';
 import { setProtected } from '../service/metadata.ts';
 import { inOrg } from './access.ts';
-import { orgOf, principalOf } from './auth.ts';
+import { header, orgOf, principalOf } from './auth.ts';
 import { jsonBody } from './body.ts';
 import { sendJson } from './reply.ts';
 import { OrgHashParams, OrgParams, SourceImageSchema } from './schemas.ts';
 import { booleanParam } from '../images/search-query.ts';
 import { sourceImageJson } from './serialize.ts';
 
-function header(request: FastifyRequest, name: string): string | undefined {
-  const value = request.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
 export function registerCopyRoutes(app: FastifyInstance, deps: ServiceDeps): void {
   const tags = ['source images'];
 
-  const copyOne = async (request: FastifyRequest, reply: FastifyReply) => {
+  /** The source organization, the Overwrite flag and the checked Destination organization of a copy. */
+  const copyTarget = async (request: FastifyRequest) => {
     const org = orgOf(request);
     const overwrite = parseOverwrite(header(request, 'overwrite'));
     const destination = await copyDestination(deps, request.server.authenticator, principalOf(request), org, header(request, 'destination'));
+    return { org, overwrite, destination };
+  };
+
+  const copyOne = async (request: FastifyRequest, reply: FastifyReply) => {
+    const { org, overwrite, destination } = await copyTarget(request);
     const outcome = await copyImage(deps, org, (request.params as { hash: string }).hash, destination, overwrite);
     return outcome === 'created' ? sendJson(reply, 201, {}) : reply.code(204).send();
   };
@@ -35,9 +36,7 @@ export function registerCopyRoutes(app: FastifyInstance, deps: ServiceDeps): voi
     config: { access: inOrg('images:read') },
     schema: { tags, summary: 'Copy up to 100 images (JSON array of hashes) to the Destination organization', params: OrgParams },
     handler: async (request, reply) => {
-      const org = orgOf(request);
-      const overwrite = parseOverwrite(header(request, 'overwrite'));
-      const destination = await copyDestination(deps, request.server.authenticator, principalOf(request), org, header(request, 'destination'));
+      const { org, overwrite, destination } = await copyTarget(request);
       const body = jsonBody(request.body);
       return sendJson(reply, 200, await copyImages(deps, org, body, destination, overwrite));
     },

@@ -64,8 +64,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
     // A body we did not read (an upload refused early) must not be drained:
     // close the connection after answering instead.
     if (!request.raw.complete) reply.header('connection', 'close');
-    for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
-    return sendJson(reply, error.status, errorBody(error));
+    return sendError(reply, error);
   });
 
   app.setNotFoundHandler((request, reply) => {
@@ -77,7 +76,11 @@ export function registerErrorHandling(app: FastifyInstance): void {
             headers: { allow: allowed.join(', ') },
           })
         : new OrigoError('ORIGO_ERR_REQUEST_NOT_FOUND', `No such endpoint: ${request.method} ${path}`);
-    for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
-    return sendJson(reply, error.status, errorBody(error));
+    return sendError(reply, error);
   });
+}
+
+function sendError(reply: FastifyReply, error: OrigoError): FastifyReply {
+  for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
+  return sendJson(reply, error.status, errorBody(error));
 }

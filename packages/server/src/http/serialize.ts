@@ -8,6 +8,11 @@ export function rokkaDate(date: Date): string {
   return `${date.toISOString().slice(0, 19)}+00:00`;
 }
 
+/** A list answer: `{total, items}`, each item a full source image. */
+export function imageListJson(total: number, items: readonly ImageRecord[], org: Organization): Record<string, unknown> {
+  return { total, items: items.map((i) => sourceImageJson(i, org)) };
+}
+
 export function sourceImageJson(image: ImageRecord, org: Organization): Record<string, unknown> {
   const json: Record<string, unknown> = {
     hash: image.hash,

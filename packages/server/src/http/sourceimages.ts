@@ -34,7 +34,7 @@ import { jsonBody, jsonOrRawBody } from './body.ts';
 import { readMultipart } from './multipart.ts';
 import { sendJson, sendJsonText } from './reply.ts';
 import { ImageListSchema, OrgHashParams, OrgParams, SourceImageSchema } from './schemas.ts';
-import { sourceImageJson, sourceImageText } from './serialize.ts';
+import { imageListJson, sourceImageJson, sourceImageText } from './serialize.ts';
 
 
 function limitParam(query: Query): number {
@@ -65,11 +65,11 @@ async function listRoute(deps: ServiceDeps, request: FastifyRequest, reply: Fast
 
   if (binaryHash !== undefined) {
     const list = await findByBinaryHash(deps, org, binaryHash, search.limit, search.offset ?? 0);
-    return sendJson(reply, 200, { total: list.total, items: list.items.map((i) => sourceImageJson(i, org)) });
+    return sendJson(reply, 200, imageListJson(list.total, list.items, org));
   }
 
   const result = await listImages(deps, org, search);
-  const body: Record<string, unknown> = { total: result.total, items: result.items.map((i) => sourceImageJson(i, org)) };
+  const body = imageListJson(result.total, result.items, org);
   if (search.facets.length > 0) body['facets'] = Object.fromEntries(result.facets.map((f) => [f.key, f.values]));
 
   // The cursor points after the last row shown; an empty page keeps the cursor it was asked with.
@@ -190,7 +190,7 @@ export function registerSourceImageRoutes(app: FastifyInstance, deps: ServiceDep
         (stream, label) => stageUpload(deps, stream, label),
       );
       const saved = await createImages(deps, org, files, fields);
-      return sendJson(reply, 200, { total: saved.length, items: saved.map((s) => sourceImageJson(s.image, org)) });
+      return sendJson(reply, 200, imageListJson(saved.length, saved.map((s) => s.image), org));
     },
   });
 
@@ -225,7 +225,7 @@ export function registerSourceImageRoutes(app: FastifyInstance, deps: ServiceDep
         throw new OrigoError('ORIGO_ERR_REQUEST_BAD_PARAMETER', `offset must be a whole number, got ${JSON.stringify(offsetRaw)}`);
       }
       const list = await findByBinaryHash(deps, org, (request.params as { binaryHash: string }).binaryHash, limitParam(query), offset);
-      return sendJson(reply, 200, { total: list.total, items: list.items.map((i) => sourceImageJson(i, org)) });
+      return sendJson(reply, 200, imageListJson(list.total, list.items, org));
     },
   });
 
