@@ -98,15 +98,10 @@ const JPEG_TAIL = 64 * 1024;
 /** Largest XMP packet kept, in bytes of UTF-8. */
 const MAX_XMP = 64 * 1024;
 
-export async function probeImage(path: string, size: number, label: string, limits: ProbeLimits): Promise<ProbeResult> {
+export async function probeImage(path: string, label: string, limits: ProbeLimits): Promise<ProbeResult> {
   const file = JSON.stringify(label);
-  if (size === 0) {
-    throw new OrigoError('ORIGO_ERR_UPLOAD_EMPTY_FILE', `File ${file} is empty (0 bytes): there is no image to store`);
-  }
-
   const fh = await open(path, 'r');
   try {
-    // The size on disk is the truth for the structural checks below.
     const fileSize = (await fh.stat()).size;
     if (fileSize === 0) {
       throw new OrigoError('ORIGO_ERR_UPLOAD_EMPTY_FILE', `File ${file} is empty (0 bytes): there is no image to store`);

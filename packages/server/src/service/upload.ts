@@ -216,7 +216,7 @@ export async function createImages(
 
     const images: NewImage[] = [];
     for (const source of sources) {
-      const probe = await probeImage(source.staged.path, source.staged.size, source.label, {
+      const probe = await probeImage(source.staged.path, source.label, {
         maxPixels: deps.config.maxPixels,
       });
       images.push(
