@@ -473,16 +473,17 @@ export function searchQueries(db: Kysely<Database>, orgId: number, search: Searc
     return tieBreak ? out.orderBy('i.hash', 'asc') : out;
   };
 
+  const exprs = sortExprs(search.sort);
+  const tieBreak = !hashIsKey(search.sort);
+
   // A sort-driven page: along the first sort field's index, then the images without it.
   if (search.limit > 0 && choice.sortDriven && live && search.sort[0]?.field.source === 'user') {
-    const exprs = sortExprs(search.sort);
-    const tieBreak = !hashIsKey(search.sort);
     const [first, ...rest] = exprs as [SortExpr, ...SortExpr[]];
     const field = search.sort[0].field;
     const s0 = first.join!.table;
     const col = sql.ref(`${s0}.${field.column}`);
     const base: Pred[] = [sql<SqlBool>`i.org_id = ${orgId}`, sql<SqlBool>`i.deleted_at is null`, ...filters.map((f) => filterPredicate(f, true)!)];
-    const inB = search.after !== undefined && search.after.values[0] === null;
+    const inB = afterInSegmentB(search);
     const having = [
       ...base,
       sql<SqlBool>`${sql.ref(`${s0}.org_id`)} = ${orgId}`,
@@ -524,8 +525,6 @@ export function searchQueries(db: Kysely<Database>, orgId: number, search: Searc
   // The page.
   if (search.limit > 0 && !queries.segments) {
     const { from, where } = matching(choice.walk);
-    const exprs = sortExprs(search.sort);
-    const tieBreak = !hashIsKey(search.sort);
     if (search.after) where.push(afterPredicate(exprs, search.after, tieBreak));
     let items = ordered(withSortValues(from.selectAll('i') as unknown as Page, exprs).where(and(where)), exprs, tieBreak);
     items = items.limit(search.limit + 1);
@@ -536,8 +535,6 @@ export function searchQueries(db: Kysely<Database>, orgId: number, search: Searc
   // Every match in order, when they come from a driver and a page is wanted.
   if (search.limit > 0 && !choice.walk && !queries.segments && !(live && filters.length === 0)) {
     const { from, where } = matching(false);
-    const exprs = sortExprs(search.sort);
-    const tieBreak = !hashIsKey(search.sort);
     let keys = withSortValues(from.select('i.id') as unknown as SelectQueryBuilder<SearchDb, 'i', KeyRow>, exprs);
     if (search.after) {
       const after = afterPredicate(exprs, search.after, tieBreak);
@@ -624,6 +621,11 @@ function positionOf(row: ImageRow, sort: SortKey[]): SortPosition {
 }
 
 /** The organization's live images, kept by triggers (migration 0004). */
+/** Whether a cursor points into the images without the first sort field (segment b of a sort-driven page). */
+function afterInSegmentB(search: SearchQuery): boolean {
+  return search.after !== undefined && search.after.values[0] === null;
+}
+
 async function liveCount(db: Kysely<Database>, orgId: number): Promise<number> {
   const row = await db.selectFrom('org_image_counts').select('live').where('org_id', '=', orgId).executeTakeFirst();
   return Number(row?.live ?? 0);
@@ -638,6 +640,7 @@ export async function runSearch(db: Kysely<Database>, orgId: number, search: Sea
 /** Runs a search by the given plan (every plan gives the same answer; tests run them all). */
 export async function runPlan(db: Kysely<Database>, orgId: number, search: SearchInput, choice: PlanChoice): Promise<SearchRows> {
   const queries = searchQueries(db, orgId, search, choice);
+  const total = async () => (queries.count ? Number((await queries.count.executeTakeFirstOrThrow()).n) : liveCount(db, orgId));
   const facets = async () => {
     const out = [];
     for (const { facet, query } of queries.facets) {
@@ -651,7 +654,7 @@ export async function runPlan(db: Kysely<Database>, orgId: number, search: Searc
     const { a, aCount, b } = queries.segments;
     const offset = search.offset ?? 0;
     const want = search.limit + 1;
-    const inB = search.after !== undefined && search.after.values[0] === null;
+    const inB = afterInSegmentB(search);
     let found: ImageRow[] = inB ? [] : await a(offset, want).execute();
     if (found.length < want) {
       // Segment a is used up: the page goes on with the images without the field.
@@ -661,7 +664,7 @@ export async function runPlan(db: Kysely<Database>, orgId: number, search: Searc
     }
     const page = found.slice(0, search.limit);
     return {
-      total: queries.count ? Number((await queries.count.executeTakeFirstOrThrow()).n) : await liveCount(db, orgId),
+      total: await total(),
       rows: page,
       positions: page.map((r) => positionOf(r, search.sort)),
       hasMore: found.length > search.limit,
@@ -696,9 +699,9 @@ export async function runPlan(db: Kysely<Database>, orgId: number, search: Searc
     }
   }
 
-  const total = queries.count ? Number((await queries.count.executeTakeFirstOrThrow()).n) : await liveCount(db, orgId);
+  const count = await total();
   const found = queries.items ? await queries.items.execute() : [];
   const hasMore = found.length > search.limit;
   const page = found.slice(0, search.limit);
-  return { total, rows: page, positions: page.map((r) => positionOf(r, search.sort)), hasMore, facets: await facets() };
+  return { total: count, rows: page, positions: page.map((r) => positionOf(r, search.sort)), hasMore, facets: await facets() };
 }
