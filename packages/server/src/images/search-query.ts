@@ -129,7 +129,7 @@ const RESERVED = new Set<string>(RESERVED_PARAMS);
 const DEFAULT_SORT: SortKey[] = [{ field: { source: 'image', column: 'created' }, direction: 'desc' }];
 
 /** Static metadata groups that are indexed for search (xmp, a raw XML packet, is not). */
-const STATIC_GROUPS = ['exif', 'iptc', 'icc'] as const;
+export const STATIC_GROUPS = ['exif', 'iptc', 'icc'] as const;
 
 // ---------------------------------------------------------------------------
 // Errors

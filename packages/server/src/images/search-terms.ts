@@ -15,6 +15,7 @@
 // skipped, so a tag is found by its name alone (`static:str:exif:Make`); the
 // thumbnail IFD is not indexed. xmp (a raw XML packet) is not indexed.
 
+import { STATIC_GROUPS } from './search-query.ts';
 import { textTokens } from './user-metadata.ts';
 import { isPlainObject } from '../json.ts';
 
@@ -104,9 +105,11 @@ export function searchTerms(image: { name: string; dynamicMetadata: Record<strin
 
   for (const [group, value] of Object.entries(image.dynamicMetadata)) rows.group(`dynamic:${group}`, value);
 
-  const exif = image.staticMetadata['exif'];
-  if (isPlainObject(exif)) for (const ifd of EXIF_IFDS) rows.group('static:exif', exif[ifd]);
-  rows.group('static:iptc', image.staticMetadata['iptc']);
-  rows.group('static:icc', image.staticMetadata['icc']);
+  // The groups search knows; exif is indexed per IFD, without the IFD in the name.
+  for (const group of STATIC_GROUPS) {
+    const value = image.staticMetadata[group];
+    if (group !== 'exif') rows.group(`static:${group}`, value);
+    else if (isPlainObject(value)) for (const ifd of EXIF_IFDS) rows.group('static:exif', value[ifd]);
+  }
   return rows.rows;
 }
