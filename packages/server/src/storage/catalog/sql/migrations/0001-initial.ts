@@ -1,12 +1,10 @@
-import { type Kysely, sql } from 'kysely';
+import { sql } from 'kysely';
 import type { Dialect } from '../schema.ts';
-
-// biome-ignore lint/suspicious/noExplicitAny: migrations run against whatever schema came before.
-type AnyDb = Kysely<any>;
+import { type AnyDb, sqlTypes } from './shared.ts';
 
 export function initial(dialect: Dialect) {
   const idType = dialect === 'postgres' ? 'bigserial' : 'integer';
-  const bigint = dialect === 'postgres' ? 'bigint' : 'integer';
+  const { bigint } = sqlTypes(dialect);
   return {
     async up(db: AnyDb): Promise<void> {
       await db.schema

@@ -1,8 +1,6 @@
-import { type Kysely, sql } from 'kysely';
+import { sql } from 'kysely';
 import type { Dialect } from '../schema.ts';
-
-// biome-ignore lint/suspicious/noExplicitAny: migrations run against whatever schema came before.
-type AnyDb = Kysely<any>;
+import { type AnyDb, sqlTypes } from './shared.ts';
 
 /**
  * User metadata in typed, indexed form for search: one row per scalar field,
@@ -11,8 +9,7 @@ type AnyDb = Kysely<any>;
  * on images stays the source for replies.
  */
 export function userFields(dialect: Dialect) {
-  const bigint = dialect === 'postgres' ? 'bigint' : 'integer';
-  const real = dialect === 'postgres' ? 'double precision' : 'real';
+  const { bigint, real } = sqlTypes(dialect);
   return {
     async up(db: AnyDb): Promise<void> {
       await db.schema

@@ -1,9 +1,7 @@
-import { type Kysely, sql } from 'kysely';
+import { sql } from 'kysely';
 import { searchTerms } from '../../../../images/search-terms.ts';
 import type { Dialect } from '../schema.ts';
-
-// biome-ignore lint/suspicious/noExplicitAny: migrations run against whatever schema came before.
-type AnyDb = Kysely<any>;
+import { type AnyDb, sqlTypes } from './shared.ts';
 
 /**
  * Search (issue 4): every search shape is answered from an index.
@@ -20,8 +18,7 @@ type AnyDb = Kysely<any>;
  *   soft delete, restore and purge, so the unfiltered total is one lookup.
  */
 export function search(dialect: Dialect) {
-  const bigint = dialect === 'postgres' ? 'bigint' : 'integer';
-  const real = dialect === 'postgres' ? 'double precision' : 'real';
+  const { bigint, real } = sqlTypes(dialect);
   return {
     async up(db: AnyDb): Promise<void> {
       // -- user_fields ------------------------------------------------------
