@@ -2,6 +2,7 @@
 // the code reads process.env. A bad value stops the process at start with a
 // message that names the setting.
 
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -42,6 +43,24 @@ export interface Config {
   trustProxy: boolean;
   /** SQLite commit durability: 'full' (fsync per commit) or 'normal' (survives crashes of origo, not power cuts). */
   sqliteDurability: 'full' | 'normal';
+  /** Most frames (animation) or pages in one image, counted from the header. */
+  maxFrames: number;
+  /** How many image decodes (probing, later rendering) run at once; the rest wait in one queue. */
+  decodeConcurrency: number;
+  /** Longest a request waits for a place in the decode queue before it is answered 503, in milliseconds. */
+  decodeQueueTimeoutMs: number;
+  /** Longest a client may take to send its request headers, in milliseconds. */
+  headersTimeoutMs: number;
+  /** Longest a request body may go without a byte before it is answered 408, in milliseconds. */
+  bodyIdleTimeoutMs: number;
+  /** Longest a response may wait for its client to read more bytes before the connection is closed, in milliseconds. */
+  sendIdleTimeoutMs: number;
+  /** On SIGTERM/SIGINT, longest wait for requests in flight before the rest are closed, in milliseconds. */
+  shutdownGraceMs: number;
+  /** How often every blob is re-hashed by the scrub job, in milliseconds (0 = never). */
+  scrubIntervalMs: number;
+  /** Failed authentications a minute per client address before 429 (0 = unlimited). */
+  authFailuresPerMinute: number;
 }
 
 export class ConfigError extends Error {
@@ -129,5 +148,14 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     corsOrigins: corsOrigins(read(env, 'ORIGO_CORS_ORIGINS') ?? '*'),
     trustProxy: boolean(env, 'ORIGO_TRUST_PROXY', false),
     sqliteDurability: durability(read(env, 'ORIGO_SQLITE_DURABILITY') ?? 'full'),
+    maxFrames: integer(env, 'ORIGO_MAX_FRAMES', 1000, 1, 1_000_000),
+    decodeConcurrency: integer(env, 'ORIGO_DECODE_CONCURRENCY', Math.max(1, availableParallelism()), 1, 1024),
+    decodeQueueTimeoutMs: integer(env, 'ORIGO_DECODE_QUEUE_TIMEOUT_SECONDS', 30, 1, 3600) * 1000,
+    headersTimeoutMs: integer(env, 'ORIGO_HEADERS_TIMEOUT_SECONDS', 10, 1, 3600) * 1000,
+    bodyIdleTimeoutMs: integer(env, 'ORIGO_BODY_IDLE_TIMEOUT_SECONDS', 15, 1, 3600) * 1000,
+    sendIdleTimeoutMs: integer(env, 'ORIGO_SEND_IDLE_TIMEOUT_SECONDS', 30, 1, 3600) * 1000,
+    shutdownGraceMs: integer(env, 'ORIGO_SHUTDOWN_GRACE_SECONDS', 10, 0, 3600) * 1000,
+    scrubIntervalMs: integer(env, 'ORIGO_SCRUB_INTERVAL_SECONDS', 0, 0, 31_536_000) * 1000,
+    authFailuresPerMinute: integer(env, 'ORIGO_AUTH_FAILURES_PER_MINUTE', 60, 0, 100_000_000),
   };
 }
