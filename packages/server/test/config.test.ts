@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.ts';
 
@@ -17,6 +18,42 @@ describe('configuration', () => {
       rateLimitPerMinute: 6000,
       corsOrigins: ['*'],
       sqliteDurability: 'full',
+      maxFrames: 1000,
+      decodeQueueTimeoutMs: 30_000,
+      headersTimeoutMs: 10_000,
+      bodyIdleTimeoutMs: 15_000,
+      sendIdleTimeoutMs: 30_000,
+      shutdownGraceMs: 10_000,
+      scrubIntervalMs: 0,
+      authFailuresPerMinute: 60,
+    });
+  });
+
+  it('sizes the decode queue to the machine unless told', () => {
+    expect(loadConfig({}).decodeConcurrency).toBe(Math.max(1, os.availableParallelism()));
+    expect(loadConfig({ ORIGO_DECODE_CONCURRENCY: '3' }).decodeConcurrency).toBe(3);
+  });
+
+  it('reads the hardening settings in seconds', () => {
+    const c = loadConfig({
+      ORIGO_MAX_FRAMES: '50',
+      ORIGO_DECODE_QUEUE_TIMEOUT_SECONDS: '2',
+      ORIGO_HEADERS_TIMEOUT_SECONDS: '3',
+      ORIGO_BODY_IDLE_TIMEOUT_SECONDS: '4',
+      ORIGO_SEND_IDLE_TIMEOUT_SECONDS: '5',
+      ORIGO_SHUTDOWN_GRACE_SECONDS: '0',
+      ORIGO_SCRUB_INTERVAL_SECONDS: '86400',
+      ORIGO_AUTH_FAILURES_PER_MINUTE: '0',
+    });
+    expect(c).toMatchObject({
+      maxFrames: 50,
+      decodeQueueTimeoutMs: 2000,
+      headersTimeoutMs: 3000,
+      bodyIdleTimeoutMs: 4000,
+      sendIdleTimeoutMs: 5000,
+      shutdownGraceMs: 0,
+      scrubIntervalMs: 86_400_000,
+      authFailuresPerMinute: 0,
     });
   });
 
@@ -32,6 +69,15 @@ describe('configuration', () => {
     ['ORIGO_SQLITE_DURABILITY', 'sometimes', /ORIGO_SQLITE_DURABILITY must be full or normal/],
     ['ORIGO_CORS_ORIGINS', 'app.example.com', /ORIGO_CORS_ORIGINS must be/],
     ['ORIGO_RATE_LIMIT_PER_MINUTE', 'lots', /ORIGO_RATE_LIMIT_PER_MINUTE must be a whole number/],
+    ['ORIGO_MAX_FRAMES', '0', /ORIGO_MAX_FRAMES must be between 1 and/],
+    ['ORIGO_DECODE_CONCURRENCY', '0', /ORIGO_DECODE_CONCURRENCY must be between 1 and/],
+    ['ORIGO_DECODE_QUEUE_TIMEOUT_SECONDS', '0', /ORIGO_DECODE_QUEUE_TIMEOUT_SECONDS must be between 1 and/],
+    ['ORIGO_HEADERS_TIMEOUT_SECONDS', 'soon', /ORIGO_HEADERS_TIMEOUT_SECONDS must be a whole number/],
+    ['ORIGO_BODY_IDLE_TIMEOUT_SECONDS', '0', /ORIGO_BODY_IDLE_TIMEOUT_SECONDS must be between 1 and/],
+    ['ORIGO_SEND_IDLE_TIMEOUT_SECONDS', '-3', /ORIGO_SEND_IDLE_TIMEOUT_SECONDS must be a whole number/],
+    ['ORIGO_SHUTDOWN_GRACE_SECONDS', '99999', /ORIGO_SHUTDOWN_GRACE_SECONDS must be between 0 and 3600/],
+    ['ORIGO_SCRUB_INTERVAL_SECONDS', '1h', /ORIGO_SCRUB_INTERVAL_SECONDS must be a whole number/],
+    ['ORIGO_AUTH_FAILURES_PER_MINUTE', 'many', /ORIGO_AUTH_FAILURES_PER_MINUTE must be a whole number/],
   ])('refuses %s=%s with a message naming it', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);
