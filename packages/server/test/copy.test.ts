@@ -4,7 +4,7 @@
 import { Rokka } from 'rokka';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { blobFiles, imageCount, startServer, type TestServer } from './helpers.ts';
+import { blobFiles, expectError, imageCount, startServer, type TestServer } from './helpers.ts';
 import { type CallResult, call, root, signUp, uploadAs } from './tenancy-helpers.ts';
 
 let server: TestServer;
@@ -217,20 +217,49 @@ describe('POST /sourceimages/{org}/copy', () => {
     expect((await get('cp-dst2', a.hash)).json.user_metadata.title).toBe('kept');
   });
 
-  it('refuses more than 100 hashes, or a body that is not an array of hashes (400)', async () => {
-    const tooMany = Array.from({ length: 101 }, (_, i) => i.toString(16).padStart(40, '0'));
-    expect((await batch(tooMany)).status).toBe(400);
-    expect((await batch(tooMany.slice(0, 100))).status).toBe(200);
-    for (const body of [{ hashes: [] }, 'abc', 42, [1, 2]]) expect((await batch(body)).status, JSON.stringify(body)).toBe(400);
-    expect((await call(server, 'POST', '/sourceimages/cp-src/copy', { key: owner.key, headers: { destination: 'cp-dst2' } })).status).toBe(400);
+  it('refuses more than 100 hashes, or a body that is not an array of hashes (400), copying nothing', async () => {
+    const { image } = await newImage();
+    const images = await imageCount(server, 'cp-dst2');
+    const blobs = blobFiles(server);
+    // The one real image first: a refused batch must not copy even that.
+    const tooMany = [image.hash, ...Array.from({ length: 100 }, (_, i) => i.toString(16).padStart(40, '0'))];
+    const refused = await batch(tooMany);
+    expectError(refused, 400, 'ORIGO_ERR_COPY_BAD_DESTINATION');
+    expect(refused.json.message).toBe('At most 100 images can be copied in one request, got 101');
+    const NOT_AN_ARRAY = 'The body must be a JSON array of image hashes, e.g. ["063c3dce6a528d8944a63185bd4c7b161454ee4f"]';
+    for (const body of [{ hashes: [image.hash] }, 'abc', 42, [image.hash, 2]]) {
+      const res = await batch(body);
+      expectError(res, 400, 'ORIGO_ERR_COPY_BAD_DESTINATION');
+      expect(res.json.message, JSON.stringify(body)).toBe(NOT_AN_ARRAY);
+    }
+    const noBody = await call(server, 'POST', '/sourceimages/cp-src/copy', { key: owner.key, headers: { destination: 'cp-dst2' } });
+    expectError(noBody, 400, 'ORIGO_ERR_COPY_BAD_DESTINATION');
+    expect(noBody.json.message).toBe(NOT_AN_ARRAY);
+    expectError(await get('cp-dst2', image.hash), 404, 'ORIGO_ERR_IMAGE_NOT_FOUND');
+    expect(await imageCount(server, 'cp-dst2')).toBe(images);
+    expect(blobFiles(server)).toEqual(blobs);
+
+    // 100 is the limit itself: accepted, and the unknown hashes are reported as such.
+    const hundred = tooMany.slice(1);
+    expect((await batch(hundred)).json).toEqual({ created: [], existing: [], notfound: hundred });
+    expect(await imageCount(server, 'cp-dst2')).toBe(images);
   });
 
-  it('checks the destination like a single copy', async () => {
+  it('checks the destination like a single copy, copying nothing', async () => {
     const { image } = await newImage();
-    expect((await batch([image.hash], 'cp-ro')).status).toBe(403);
-    expect((await batch([image.hash], 'cp-src')).status).toBe(400);
-    expect((await batch([image.hash], 'no-such-org')).status).toBe(400);
-    expect((await call(server, 'GET', `/sourceimages/cp-ro/${image.hash}`, root())).status).toBe(404);
+    const counts = async () => [await imageCount(server, 'cp-ro'), await imageCount(server, 'cp-src')];
+    const before = await counts();
+    const readOnly = await batch([image.hash], 'cp-ro');
+    expectError(readOnly, 403, 'ORIGO_ERR_AUTH_FORBIDDEN');
+    expect(readOnly.json.message).toBe('This key may not write images in the destination organization cp-ro');
+    const same = await batch([image.hash], 'cp-src');
+    expectError(same, 400, 'ORIGO_ERR_COPY_BAD_DESTINATION');
+    expect(same.json.message).toBe('Destination cp-src is the organization the image is in');
+    const missing = await batch([image.hash], 'no-such-org');
+    expectError(missing, 400, 'ORIGO_ERR_COPY_BAD_DESTINATION');
+    expect(missing.json.message).toBe('Destination organization "no-such-org" does not exist');
+    expectError(await call(server, 'GET', `/sourceimages/cp-ro/${image.hash}`, root()), 404, 'ORIGO_ERR_IMAGE_NOT_FOUND');
+    expect(await counts()).toEqual(before);
   });
 });
 

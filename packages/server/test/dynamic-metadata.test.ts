@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AREA_10_20, api, createOrg, imageCount, indexRowsOf, SUBJECT_10_20, sha1, startServer, type TestServer, uniquePng, upload } from './helpers.ts';
+import { AREA_10_20, api, createOrg, expectError, imageCount, indexRowsOf, SUBJECT_10_20, sha1, startServer, type TestServer, uniquePng, upload } from './helpers.ts';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -198,10 +198,14 @@ describe('setting dynamic metadata', () => {
     expect(await imageCount(server)).toBe(before);
   });
 
-  it('answers 404 on an unknown image', async () => {
+  it('answers 404 on an unknown image, making none', async () => {
     const missing = 'abcdefabcdefabcdefabcdefabcdefabcdefabcd';
-    expect((await putDyn(missing, 'subject_area', AREA_10_20)).status).toBe(404);
-    expect((await delDyn(missing, 'subject_area')).status).toBe(404);
+    const before = await imageCount(server);
+    for (const res of [await putDyn(missing, 'subject_area', AREA_10_20), await delDyn(missing, 'subject_area')]) {
+      expectError(res, 404, 'ORIGO_ERR_IMAGE_NOT_FOUND');
+      expect(res.json.message).toBe(`Source image ${missing} not found in organization acme`);
+    }
+    expect(await imageCount(server)).toBe(before);
   });
 });
 
@@ -455,9 +459,17 @@ describe('properties over HTTP', () => {
           hash = res.json.hash;
         }
         expect(hash).toBe(source.hash);
-        for (const name of secondOrder) hash = (await putDyn(hash, name, defs[name])).json.hash;
+        for (const name of secondOrder) {
+          const res = await putDyn(hash, name, defs[name]);
+          expect(res.status).toBe(201);
+          hash = res.json.hash;
+        }
         expect(hash).toBe(full);
-        for (const name of removeOrder) hash = (await delDyn(hash, name)).json.hash;
+        for (const name of removeOrder) {
+          const res = await delDyn(hash, name);
+          expect(res.status).toBe(201);
+          hash = res.json.hash;
+        }
         expect(hash).toBe(source.hash);
       }),
       { numRuns: 15 },

@@ -153,34 +153,42 @@ describe('logs and error bodies', () => {
     for (const value of [key, key2, key3, token, renewable, elsewhere]) expect(value).toEqual(expect.any(String));
 
     // Valid use.
-    expect((await send('list by key', 'GET', '/sourceimages/keys', { key })).status).not.toBe(403);
-    expect((await send('list by token', 'GET', '/sourceimages/keys', { token })).status).not.toBe(401);
+    const byKey = await send('list by key', 'GET', '/sourceimages/keys', { key });
+    expect(byKey.status, byKey.text).toBe(200);
+    expect(byKey.json).toMatchObject({ total: 0, items: [] });
+    const byToken = await send('list by token', 'GET', '/sourceimages/keys', { token });
+    expect(byToken.status, byToken.text).toBe(200);
+    expect(byToken.json).toMatchObject({ total: 0, items: [] });
     expect((await send('upload', 'POST', '/sourceimages/keys', { key, body: form([{ name: 'k.jpg', bytes: await jpeg(1) }]) })).status).toBe(200);
     expect((await send('renew', 'GET', '/user/apikeys/token', { token: renewable })).status).toBe(200);
 
     // Invalid keys and tokens, in every place they can be put.
-    const refusals: [string, string, string, CallOptions][] = [
-      ['wrong key', 'GET', '/sourceimages/keys', { key: wrongKey }],
-      ['random key', 'GET', '/user', { key: randomKey }],
-      ['token as key', 'GET', '/user', { key: token }],
-      ['key as token', 'GET', '/user', { token: key }],
-      ['tampered token', 'GET', '/sourceimages/keys', { token: tampered }],
-      ['token from elsewhere', 'GET', '/sourceimages/keys', { token: elsewhere }],
-      ['non-renewable renewal', 'GET', '/user/apikeys/token', { token }],
-      ['wrong key on sign-up', 'POST', '/users', { key: wrongKey, json: { email: 'x@example.com', organization: 'x' } }],
-      ['sign-up without root', 'POST', '/users', { key, json: { email: 'x@example.com', organization: 'x' } }],
-      ['foreign org', 'GET', '/sourceimages/nope', { key }],
-      ['read role manages keys', 'GET', '/user/apikeys', { key: key3 }],
-      ['unknown key id', 'DELETE', '/user/apikeys/00000000-0000-0000-0000-000000000000', { key }],
-      ['bad json', 'POST', '/user/apikeys', { key, body: '{"comment":', headers: { 'content-type': 'application/json' } }],
-      ['bad api version', 'GET', '/user', { key, headers: { 'api-version': '7' } }],
-      ['unknown route', 'GET', '/nowhere', { key }],
-      ['write without role', 'DELETE', '/sourceimages/keys/0123456789abcdef0123456789abcdef01234567', { key: key3 }],
+    const refusals: [string, string, string, CallOptions, number, string][] = [
+      ['wrong key', 'GET', '/sourceimages/keys', { key: wrongKey }, 403, 'ORIGO_ERR_AUTH_INVALID_KEY'],
+      ['random key', 'GET', '/user', { key: randomKey }, 403, 'ORIGO_ERR_AUTH_INVALID_KEY'],
+      ['token as key', 'GET', '/user', { key: token }, 403, 'ORIGO_ERR_AUTH_INVALID_KEY'],
+      ['key as token', 'GET', '/user', { token: key }, 401, 'ORIGO_ERR_AUTH_INVALID_TOKEN'],
+      ['tampered token', 'GET', '/sourceimages/keys', { token: tampered }, 401, 'ORIGO_ERR_AUTH_INVALID_TOKEN'],
+      ['token from elsewhere', 'GET', '/sourceimages/keys', { token: elsewhere }, 401, 'ORIGO_ERR_AUTH_INVALID_TOKEN'],
+      ['non-renewable renewal', 'GET', '/user/apikeys/token', { token }, 403, 'ORIGO_ERR_AUTH_TOKEN_NOT_RENEWABLE'],
+      ['wrong key on sign-up', 'POST', '/users', { key: wrongKey, json: { email: 'x@example.com', organization: 'x' } }, 403, 'ORIGO_ERR_AUTH_INVALID_KEY'],
+      ['sign-up without root', 'POST', '/users', { key, json: { email: 'x@example.com', organization: 'x' } }, 403, 'ORIGO_ERR_AUTH_SIGNUP_CLOSED'],
+      ['foreign org', 'GET', '/sourceimages/nope', { key }, 404, 'ORIGO_ERR_ORG_NOT_FOUND'],
+      ['read role manages keys', 'GET', '/user/apikeys', { key: key3 }, 403, 'ORIGO_ERR_AUTH_FORBIDDEN'],
+      ['unknown key id', 'DELETE', '/user/apikeys/00000000-0000-0000-0000-000000000000', { key }, 404, 'ORIGO_ERR_KEY_NOT_FOUND'],
+      ['bad json', 'POST', '/user/apikeys', { key, body: '{"comment":', headers: { 'content-type': 'application/json' } }, 400, 'ORIGO_ERR_REQUEST_BAD_JSON'],
+      ['bad api version', 'GET', '/user', { key, headers: { 'api-version': '7' } }, 400, 'ORIGO_ERR_REQUEST_BAD_API_VERSION'],
+      ['unknown route', 'GET', '/nowhere', { key }, 404, 'ORIGO_ERR_REQUEST_NOT_FOUND'],
+      ['write without role', 'DELETE', '/sourceimages/keys/0123456789abcdef0123456789abcdef01234567', { key: key3 }, 403, 'ORIGO_ERR_AUTH_FORBIDDEN'],
     ];
+    const outcomes: string[] = [];
     for (const [what, method, pathname, options] of refusals) {
       const res = await send(what, method, pathname, options);
-      expect(res.status, what).toBeGreaterThanOrEqual(400);
+      outcomes.push(`${what}: ${res.status} ${res.json?.error?.origo_code}`);
     }
+    expect(outcomes).toEqual(refusals.map(([what, , , , status, code]) => `${what}: ${status} ${code}`));
+    // No key was added by a refused request.
+    expect((await send('keys', 'GET', '/user/apikeys', { key })).json).toHaveLength(2);
 
     // An expired token and a revoked key.
     server.advanceClock(61_000);

@@ -2,8 +2,8 @@
 // organization always keeps an active admin.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { form, jpeg, startServer, type TestServer } from './helpers.ts';
-import { call, root, signUp } from './tenancy-helpers.ts';
+import { expectError, form, jpeg, startServer, type TestServer } from './helpers.ts';
+import { call, root, signUp, uploadAs } from './tenancy-helpers.ts';
 
 let server: TestServer;
 let admin: { userId: string; key: string; email: string };
@@ -46,6 +46,13 @@ describe('memberships', () => {
     expect(created.json).toMatchObject({ user_id: other.userId, organization_id: orgUuid, roles: ['read', 'upload'], active: true });
     expect(created.json.api_key).toBeUndefined();
     expect((await call(server, 'GET', '/organizations/mem-org', { key: other.key })).status).toBe(200);
+    // The roles take effect at once: read and upload may not delete, write (below) may.
+    const image = await uploadAs(server, admin.key, 'mem-org', 'm.jpg', await jpeg(66));
+    const deleteByBinaryHash = () => call(server, 'DELETE', `/sourceimages/mem-org?binaryHash=${image.binary_hash}`, { key: other.key });
+    const refused = await deleteByBinaryHash();
+    expectError(refused, 403, 'ORIGO_ERR_AUTH_FORBIDDEN');
+    expect(refused.json.message).toBe('This key may not do images:write in organization mem-org');
+    expect((await call(server, 'GET', `/sourceimages/mem-org/${image.hash}`, { key: admin.key })).json).toMatchObject({ hash: image.hash, deleted: false });
 
     // The same roles in another order change nothing.
     const unchanged = await put(other.userId, { roles: ['upload', 'read'] });
@@ -62,8 +69,9 @@ describe('memberships', () => {
 
     const got = await call(server, 'GET', `${base}/${other.userId}`, { key: admin.key });
     expect(got.json.roles).toEqual(['write']);
-    // The roles take effect at once: write may delete by binary hash, read-only may not.
-    expect((await call(server, 'DELETE', '/sourceimages/mem-org?binaryHash=0000000000000000000000000000000000000000', { key: other.key })).status).not.toBe(403);
+    const deleted = await deleteByBinaryHash();
+    expect(deleted.status, deleted.text).toBe(204);
+    expectError(await call(server, 'GET', `/sourceimages/mem-org/${image.hash}`, { key: admin.key }), 404, 'ORIGO_ERR_IMAGE_NOT_FOUND');
   });
 
   it('refuses unknown roles and bodies without roles (400), and unknown users (404)', async () => {

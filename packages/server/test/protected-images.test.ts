@@ -4,7 +4,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../src/storage/catalog/accounts.ts';
-import { createOrg, form, imageCount, jpeg, ROOT_KEY, startServer, type TestServer } from './helpers.ts';
+import { blobFiles, createOrg, expectError, form, imageCount, jpeg, ROOT_KEY, startServer, type TestServer } from './helpers.ts';
 import { addMember, call, root, uploadAs } from './tenancy-helpers.ts';
 
 let server: TestServer;
@@ -37,14 +37,19 @@ describe('protecting at upload', () => {
     expect(again.hash).toBe(plain.hash);
   });
 
-  it('refuses a protected flag that is not a boolean', async () => {
+  it('refuses a protected flag that is not a boolean, and stores nothing', async () => {
+    const images = await imageCount(server, 'prot');
+    const blobs = blobFiles(server);
     const res = await call(
       server,
       'POST',
       '/sourceimages/prot',
       root({ body: form([{ name: 'x.jpg', bytes: await jpeg(99) }], { 'options[0]': JSON.stringify({ protected: 'yes' }) }) }),
     );
-    expect(res.status).toBe(400);
+    expectError(res, 400, 'ORIGO_ERR_UPLOAD_BAD_FIELD');
+    expect(res.json.message).toBe('Field options[0]: protected must be true or false');
+    expect(await imageCount(server, 'prot')).toBe(images);
+    expect(blobFiles(server)).toEqual(blobs);
   });
 });
 
@@ -100,14 +105,24 @@ describe('PUT …/options/protected', () => {
     expect((await call(server, 'GET', `/sourceimages/prot-other/${on.json.hash}`, root())).status).toBe(404);
   });
 
-  it('refuses a body that is not true or false, and unknown images', async () => {
+  it('refuses a body that is not true or false, and unknown images, changing nothing', async () => {
     const plain = await uploadTo('prot-other', 4);
+    const images = await imageCount(server, 'prot-other');
+    const before = await call(server, 'GET', `/sourceimages/prot-other/${plain.hash}`, root());
+    expect(before.json).toMatchObject({ hash: plain.hash, protected: false, deleted: false });
     for (const body of ['yes', 1, { protected: true }]) {
-      expect((await setProtected('prot-other', plain.hash, body)).status, JSON.stringify(body)).toBe(400);
+      const res = await setProtected('prot-other', plain.hash, body);
+      expectError(res, 400, 'ORIGO_ERR_REQUEST_BAD_BODY');
+      expect(res.json.message, JSON.stringify(body)).toBe('The body must be the JSON value true or false');
     }
-    expect((await call(server, 'PUT', `/sourceimages/prot-other/${plain.hash}/options/protected`, root())).status).toBe(400);
-    expect((await setProtected('prot-other', 'f'.repeat(40), true)).status).toBe(404);
-    expect((await call(server, 'GET', `/sourceimages/prot-other/${plain.hash}`, root())).json.protected).toBe(false);
+    const empty = await call(server, 'PUT', `/sourceimages/prot-other/${plain.hash}/options/protected`, root());
+    expectError(empty, 400, 'ORIGO_ERR_REQUEST_BAD_BODY');
+    expect(empty.json.message).toBe('The body must be the JSON value true or false');
+    const unknown = await setProtected('prot-other', 'f'.repeat(40), true);
+    expectError(unknown, 404, 'ORIGO_ERR_IMAGE_NOT_FOUND', 'f'.repeat(40), 'prot-other');
+    const after = await call(server, 'GET', `/sourceimages/prot-other/${plain.hash}`, root());
+    expect(after.json).toEqual(before.json);
+    expect(await imageCount(server, 'prot-other')).toBe(images);
   });
 });
 

@@ -38,10 +38,11 @@ async function tokenOk(query = '', credentials?: { key?: string; token?: string 
 
 const listWith = (t: string) => call(server, 'GET', '/sourceimages/tok-org', { token: t });
 
-function expectInvalidToken(res: CallResult): void {
+function expectInvalidToken(res: CallResult, message?: string): void {
   expect(res.status).toBe(401);
   expect(res.json.invalid_authentication).toBe(true);
   expect(res.json.error.origo_code).toBe('ORIGO_ERR_AUTH_INVALID_TOKEN');
+  if (message !== undefined) expect(res.json.message).toBe(message);
 }
 
 const decode = (part: string) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
@@ -112,7 +113,7 @@ describe('GET /user/apikeys/token', () => {
   it('is bound to the caller address, to given addresses or CIDR ranges, or to none', async () => {
     const elsewhere = await tokenOk('ips=10.1.2.3');
     expect(elsewhere.payload['ips']).toEqual(['10.1.2.3']);
-    expectInvalidToken(await listWith(elsewhere.token));
+    expectInvalidToken(await listWith(elsewhere.token), 'The token may not be used from 127.0.0.1');
 
     const here = await tokenOk('ips=request_ip,10.1.2.3');
     expect(here.payload['ips']).toEqual(['127.0.0.1', '10.1.2.3']);
@@ -143,14 +144,19 @@ describe('GET /user/apikeys/token', () => {
     expectInvalidToken(await listWith(t));
   });
 
-  it('is refused with 401 once expired', async () => {
+  it('is refused with 401 once expired, from its exp second on', async () => {
+    const before = nowSeconds();
     const { token: t, payload } = await tokenOk('expires_in=60');
+    const exp = payload['exp'] as number;
+    expect(exp).toBeGreaterThanOrEqual(before + 60);
+    expect(exp).toBeLessThanOrEqual(nowSeconds() + 60);
     expect((await listWith(t)).status).toBe(200);
-    server.advanceClock(30_000);
+    // Two seconds before exp it still works (real time moves on by milliseconds only).
+    server.advanceClock((exp - 2) * 1000 - server.deps.now().getTime());
     expect((await listWith(t)).status).toBe(200);
-    server.advanceClock(31_000);
-    expect(nowSeconds()).toBeGreaterThanOrEqual(payload['exp'] as number);
-    expectInvalidToken(await listWith(t));
+    server.advanceClock(exp * 1000 - server.deps.now().getTime());
+    expectInvalidToken(await listWith(t), 'The token has expired; get a new one from /user/apikeys/token');
+    expectInvalidToken(await token('', { token: t }), 'The token has expired; get a new one from /user/apikeys/token');
   });
 });
 

@@ -1,0 +1,77 @@
+// ORIGO_URL_FETCH_TIMEOUT_SECONDS over HTTP: a url[i] upload from a server
+// that never answers, or stops in the middle of its body, is refused with
+// REMOTE_FETCH_FAILED once the deadline passes; nothing of the request stays
+// and origo hangs up on the remote.
+
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, blobFiles, createOrg, expectError, form, imageCount, png, startServer, type TestServer } from './helpers.ts';
+
+let server: TestServer;
+let remote: http.Server;
+let remoteUrl: string;
+/** Each request the remote got, with a promise of its connection closing. */
+const arrivals: { url: string; closed: Promise<void> }[] = [];
+let picture: Buffer;
+
+beforeAll(async () => {
+  picture = await png(7, 64, 64);
+  remote = http.createServer((req, res) => {
+    const socket: Socket = req.socket;
+    arrivals.push({ url: req.url ?? '', closed: new Promise((resolve) => socket.once('close', () => resolve())) });
+    if (req.url === '/half.png') {
+      // The head and half the bytes, then nothing more.
+      res.writeHead(200, { 'content-type': 'image/png', 'content-length': String(picture.length) });
+      res.write(picture.subarray(0, picture.length >> 1));
+    }
+    // Any other path: no answer at all.
+  });
+  await new Promise<void>((resolve) => remote.listen(0, '127.0.0.1', resolve));
+  remoteUrl = `http://127.0.0.1:${(remote.address() as AddressInfo).port}`;
+  server = await startServer({ ORIGO_ALLOW_PRIVATE_URLS: 'true', ORIGO_URL_FETCH_TIMEOUT_SECONDS: '1' });
+  await createOrg(server);
+});
+afterAll(async () => {
+  await server.close();
+  remote.closeAllConnections();
+  await new Promise<void>((resolve) => remote.close(() => resolve()));
+});
+
+async function expectNothingStored(): Promise<void> {
+  expect(await imageCount(server)).toBe(0);
+  expect(blobFiles(server)).toEqual({ blobs: [], temp: [] });
+}
+
+describe('ORIGO_URL_FETCH_TIMEOUT_SECONDS=1', () => {
+  it('refuses a URL whose server never answers, after the deadline, and hangs up', async () => {
+    const started = Date.now();
+    const res = await api(server, 'POST', '/sourceimages/acme', { body: form([], { 'url[0]': `${remoteUrl}/silent.png` }) });
+    const elapsed = Date.now() - started;
+    expectError(res, 400, 'ORIGO_ERR_REMOTE_FETCH_FAILED');
+    expect(res.json.message).toBe(`Could not fetch url[0] ${remoteUrl}/silent.png: no complete answer within 1000 ms`);
+    // Not before the deadline; the upper bound is generous for a loaded machine (the default is 30 s).
+    expect(elapsed).toBeGreaterThanOrEqual(950);
+    expect(elapsed).toBeLessThan(15_000);
+    const arrival = arrivals.find((a) => a.url === '/silent.png');
+    expect(arrival).toBeDefined();
+    await arrival!.closed;
+    await expectNothingStored();
+  });
+
+  it('refuses a URL whose body stops halfway, storing neither it nor the file sent with it', async () => {
+    const started = Date.now();
+    const res = await api(server, 'POST', '/sourceimages/acme', {
+      body: form([{ name: 'first.png', bytes: await png(8) }], { 'url[1]': `${remoteUrl}/half.png` }),
+    });
+    const elapsed = Date.now() - started;
+    expectError(res, 400, 'ORIGO_ERR_REMOTE_FETCH_FAILED');
+    expect(res.json.message).toBe(`Could not fetch url[1] ${remoteUrl}/half.png: no complete answer within 1000 ms`);
+    expect(elapsed).toBeGreaterThanOrEqual(950);
+    expect(elapsed).toBeLessThan(15_000);
+    const arrival = arrivals.find((a) => a.url === '/half.png');
+    expect(arrival).toBeDefined();
+    await arrival!.closed;
+    await expectNothingStored();
+  });
+});
