@@ -13,6 +13,7 @@ import https from 'node:https';
 import net from 'node:net';
 import { Readable } from 'node:stream';
 import { isOrigoError, OrigoError } from '../errors.ts';
+import { cleanDerivedName } from '../images/image-name.ts';
 
 export interface RemoteFetchOptions {
   allowPrivateAddresses: boolean;
@@ -390,6 +391,7 @@ function timeoutError(what: string, ms: number): OrigoError {
   return fetchFailed(what, `no complete answer within ${ms} ms`);
 }
 
+/** The image name a URL suggests: its last path segment, decoded, cleaned and shortened (nobody typed it, so it is not refused). */
 function filenameOf(url: URL): string {
   const segment = url.pathname.slice(url.pathname.lastIndexOf('/') + 1);
   let name: string;
@@ -398,9 +400,7 @@ function filenameOf(url: URL): string {
   } catch {
     name = segment;
   }
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed
-  name = name.replace(/[\u0000-\u001f\u007f]/g, '').trim();
-  return name === '' ? 'image' : name;
+  return cleanDerivedName(name);
 }
 
 function parseContentLength(value: string | undefined): number | undefined {
