@@ -81,7 +81,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // One secret for all nodes sharing the catalog, made on first use.
   const tokenSecret = Buffer.from(await storage.accounts.setting('token_secret', newTokenSecret), 'hex');
   const authenticator = new Authenticator(storage.accounts, options.rootKeyDigest, tokenSecret, deps.now);
-  registerAuth(app, deps, authenticator, new RateLimiter(config.rateLimitPerMinute, () => deps.now().getTime()));
+  const clock = () => deps.now().getTime();
+  registerAuth(app, deps, authenticator, new RateLimiter(config.rateLimitPerMinute, clock), new RateLimiter(config.authFailuresPerMinute, clock));
 
   // Every body is read the same way whatever its content type (spec §8.2);
   // multipart bodies are left as a stream for the upload route.
