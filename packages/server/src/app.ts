@@ -14,6 +14,7 @@ import { registerCorsHeaders, registerCorsPreflight } from './http/cors.ts';
 import { registerMembershipRoutes } from './http/memberships.ts';
 import { registerUserRoutes } from './http/users.ts';
 import { registerErrorHandling } from './http/errors.ts';
+import { redactingLogger } from './http/log-redaction.ts';
 import { registerMetaRoutes } from './http/meta.ts';
 import { registerOrganizationRoutes } from './http/organizations.ts';
 import { sendJson } from './http/reply.ts';
@@ -46,7 +47,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const deps = serviceDeps(config, storage, options.now);
 
   const app = Fastify({
-    logger: options.logger ?? { level: config.logLevel },
+    // Keys, tokens and signatures never reach the log (http/log-redaction.ts).
+    logger: redactingLogger(options.logger, config.logLevel),
     bodyLimit: config.maxJsonBodyBytes,
     // Hashes are case-insensitive in paths; names are not. Keep URLs as sent.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
