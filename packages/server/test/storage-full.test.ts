@@ -125,6 +125,9 @@ describe.skipIf('skip' in mounted)('a full disk under the data folder', () => {
       [1, 2, 3].map((i) => api(server, 'PUT', `/sourceimages/full/${hash}/name`, { body: JSON.stringify(`renamed-${i}-${'n'.repeat(200)}.png`) })),
     );
     for (const res of renames) expectError(res, 507, 'ORIGO_ERR_STORAGE_FULL', 'the disk under the catalog is full', 'nothing of this request was stored');
+    // Account writes (a new member: user, key and membership in one transaction) too.
+    const member = await api(server, 'POST', '/organizations/full/memberships', { body: JSON.stringify({ roles: ['read'] }) });
+    expectError(member, 507, 'ORIGO_ERR_STORAGE_FULL', 'the disk under the catalog is full');
 
     // Staging fits, the catalog does not: free room for the file and little more.
     const picture = await noisePng(120, 120);

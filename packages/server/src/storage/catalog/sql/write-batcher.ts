@@ -28,12 +28,36 @@ export interface WriteRunner {
   idle(): Promise<void>;
 }
 
+/**
+ * Runs `job` in a transaction of its own, like Kysely's
+ * transaction().execute(), except that a failure is reported as the job's
+ * error even when the database rolled back by itself (SQLite on
+ * SQLITE_FULL), where Kysely's own rollback would fail and replace it.
+ */
+export async function inTransaction<T>(db: Kysely<Database>, job: WriteJob<T>): Promise<T> {
+  const trx = await db.startTransaction().execute();
+  let result: T;
+  try {
+    result = await job(trx);
+  } catch (error) {
+    await abandon(trx);
+    throw error;
+  }
+  try {
+    await trx.commit().execute();
+  } catch (error) {
+    await abandon(trx);
+    throw error;
+  }
+  return result;
+}
+
 /** One transaction per job: for databases with concurrent writers (PostgreSQL). */
 export class DirectWrites implements WriteRunner {
   constructor(private readonly db: Kysely<Database>) {}
 
   run<T>(job: WriteJob<T>): Promise<T> {
-    return this.db.transaction().execute(job);
+    return inTransaction(this.db, job);
   }
 
   async idle(): Promise<void> {}
