@@ -14,6 +14,7 @@ import { registerCorsHeaders, registerCorsPreflight } from './http/cors.ts';
 import { registerMembershipRoutes } from './http/memberships.ts';
 import { registerUserRoutes } from './http/users.ts';
 import { registerErrorHandling } from './http/errors.ts';
+import { redactingLogger } from './http/log-redaction.ts';
 import { registerMetaRoutes } from './http/meta.ts';
 import { registerOrganizationRoutes } from './http/organizations.ts';
 import { sendJson } from './http/reply.ts';
@@ -46,7 +47,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const deps = serviceDeps(config, storage, options.now);
 
   const app = Fastify({
-    logger: options.logger ?? { level: config.logLevel },
+    // Keys, tokens and signatures never reach the log (http/log-redaction.ts).
+    logger: redactingLogger(options.logger, config.logLevel),
     bodyLimit: config.maxJsonBodyBytes,
     // Hashes are case-insensitive in paths; names are not. Keep URLs as sent.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
@@ -81,7 +83,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // One secret for all nodes sharing the catalog, made on first use.
   const tokenSecret = Buffer.from(await storage.accounts.setting('token_secret', newTokenSecret), 'hex');
   const authenticator = new Authenticator(storage.accounts, options.rootKeyDigest, tokenSecret, deps.now);
-  registerAuth(app, deps, authenticator, new RateLimiter(config.rateLimitPerMinute, () => deps.now().getTime()));
+  const clock = () => deps.now().getTime();
+  registerAuth(app, deps, authenticator, new RateLimiter(config.rateLimitPerMinute, clock), new RateLimiter(config.authFailuresPerMinute, clock));
 
   // Every body is read the same way whatever its content type (spec §8.2);
   // multipart bodies are left as a stream for the upload route.

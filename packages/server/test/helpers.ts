@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import BetterSqlite3 from 'better-sqlite3';
 import sharp from 'sharp';
 import { expect } from 'vitest';
@@ -32,13 +32,20 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'origo-test-'));
+export interface ServerOptions {
+  /** Fastify's logger option (default: no logging), e.g. a pino stream to capture the log. */
+  logger?: FastifyServerOptions['logger'];
+  /** An existing folder to use as the data folder (e.g. a small tmpfs); its contents are removed on close. */
+  dataDir?: string;
+}
+
+export async function startServer(env: Record<string, string> = {}, options: ServerOptions = {}): Promise<TestServer> {
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'origo-test-'));
   const config = loadConfig({ ORIGO_DATA_DIR: dataDir, ORIGO_LOG_LEVEL: 'silent', ...env });
   const storage = await openStorage(config);
   let offset = 0;
   const now = () => new Date(Date.now() + offset);
-  const app = await buildApp({ config, storage, rootKeyDigest: keyDigest(ROOT_KEY), now, logger: false });
+  const app = await buildApp({ config, storage, rootKeyDigest: keyDigest(ROOT_KEY), now, logger: options.logger ?? false });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;
   return {
@@ -54,7 +61,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
     async close() {
       await app.close();
       await closeStorage(storage);
-      rmSync(dataDir, { recursive: true, force: true });
+      if (options.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
+      else for (const name of readdirSync(dataDir)) rmSync(path.join(dataDir, name), { recursive: true, force: true });
     },
   };
 }

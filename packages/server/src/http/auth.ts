@@ -4,7 +4,7 @@
 // tokens answer 401 with the same flag.
 
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { OrigoError } from '../errors.ts';
+import { isOrigoError, OrigoError } from '../errors.ts';
 import type { Authenticator, Permission, Principal } from '../service/auth.ts';
 import type { Membership } from '../storage/catalog/accounts.ts';
 import type { ServiceDeps } from '../service/deps.ts';
@@ -55,7 +55,49 @@ function callerId(principal: Principal): string {
   return principal.kind === 'root' ? 'root' : `key:${principal.keyId}`;
 }
 
-export function registerAuth(app: FastifyInstance, deps: ServiceDeps, auth: Authenticator, limiter: RateLimiter): void {
+/** The client address failures are counted for (request.ip honours ORIGO_TRUST_PROXY). */
+function clientAddress(request: FastifyRequest): string {
+  return request.ip === undefined ? 'ip:?' : `ip:${request.ip}`;
+}
+
+/** Whether the request presents a credential (an Api-Key or a Bearer token), valid or not. */
+function carriesCredential(request: FastifyRequest): boolean {
+  return header(request, 'api-key') !== undefined || /^Bearer\s/i.test(header(request, 'authorization') ?? '');
+}
+
+function isFailedAuthentication(err: unknown): boolean {
+  return isOrigoError(err) && (err.code === 'ORIGO_ERR_AUTH_INVALID_KEY' || err.code === 'ORIGO_ERR_AUTH_INVALID_TOKEN');
+}
+
+/**
+ * Per client address, at most `authFailuresPerMinute` failed authentications
+ * (a wrong key, a bad token): past that, every request of the address that
+ * presents a credential is refused before the key is even looked up, so
+ * guessing keys costs the catalog nothing. Successful ones do not count.
+ */
+function refuseAfterTooManyFailures(request: FastifyRequest, failures: RateLimiter): void {
+  const wait = failures.waitFor(clientAddress(request));
+  if (wait > 0) {
+    throw new OrigoError(
+      'ORIGO_ERR_AUTH_TOO_MANY_FAILURES',
+      `Too many failed authentications from ${request.ip}; retry in ${wait} s with a valid key or token`,
+      { headers: { 'retry-after': String(wait) } },
+    );
+  }
+}
+
+/**
+ * Registers authentication, rate limiting (`limiter`, per key; per address on
+ * limited public routes) and the failed-authentication limit (`failures`,
+ * per client address) for every route.
+ */
+export function registerAuth(
+  app: FastifyInstance,
+  deps: ServiceDeps,
+  auth: Authenticator,
+  limiter: RateLimiter,
+  failures: RateLimiter,
+): void {
   app.decorateRequest('principal', undefined);
   app.decorateRequest('organization', undefined);
   app.decorateRequest('membership', undefined);
@@ -85,13 +127,24 @@ export function registerAuth(app: FastifyInstance, deps: ServiceDeps, auth: Auth
         // The root key is never limited, on public routes (POST /users) either.
         // A valid key's principal is kept for the handler; an invalid one is its to refuse.
         const key = header(request, 'api-key');
-        if (key !== undefined) request.principal = await auth.fromApiKey(key);
-        if (request.principal?.kind !== 'root') rateLimit(request.ip === undefined ? 'ip:?' : `ip:${request.ip}`);
+        if (key !== undefined) {
+          refuseAfterTooManyFailures(request, failures);
+          request.principal = await auth.fromApiKey(key);
+          if (request.principal === undefined) failures.take(clientAddress(request));
+        }
+        if (request.principal?.kind !== 'root') rateLimit(clientAddress(request));
       }
       return;
     }
 
-    const principal = await authenticate(request, auth);
+    if (carriesCredential(request)) refuseAfterTooManyFailures(request, failures);
+    let principal: Principal;
+    try {
+      principal = await authenticate(request, auth);
+    } catch (err) {
+      if (isFailedAuthentication(err)) failures.take(clientAddress(request));
+      throw err;
+    }
     request.principal = principal;
     // The operator's root key is not throttled.
     if (principal.kind !== 'root') rateLimit(callerId(principal));

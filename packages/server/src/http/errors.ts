@@ -12,8 +12,34 @@ const FASTIFY_ERRORS: Record<string, (err: FastifyError, request: FastifyRequest
     ),
 };
 
+/** Errors of a full disk or an exhausted quota, from the file system (staging, commit) or SQLite (the catalog). */
+const STORAGE_FULL_CODES: Record<string, string> = {
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+  SQLITE_FULL: 'the disk under the catalog is full',
+};
+
+/** What made storage full, when `err` (or an error it was caused by) says so. */
+export function storageFullReason(err: unknown): string | undefined {
+  for (let e = err, depth = 0; typeof e === 'object' && e !== null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && code in STORAGE_FULL_CODES) return STORAGE_FULL_CODES[code];
+  }
+  return undefined;
+}
+
+function storageFull(reason: string, cause: unknown): OrigoError {
+  return new OrigoError(
+    'ORIGO_ERR_STORAGE_FULL',
+    `The server's storage is full (${reason}): nothing of this request was stored. Retry once space has been freed under the data folder (ORIGO_DATA_DIR); no restart is needed`,
+    { cause },
+  );
+}
+
 function toOrigoError(err: FastifyError, request: FastifyRequest): OrigoError {
-  if (isOrigoError(err)) return err;
+  if (isOrigoError(err) && !(err.status >= 500 && storageFullReason(err.cause) !== undefined)) return err;
+  const full = storageFullReason(err);
+  if (full !== undefined) return storageFull(full, err);
   const mapped = err.code ? FASTIFY_ERRORS[err.code] : undefined;
   if (mapped) return mapped(err, request);
   if (err.validation) {
@@ -59,7 +85,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
 
   app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const error = toOrigoError(err, request);
-    if (error.status >= 500) request.log.error({ err }, 'request failed');
+    if (error.code === 'ORIGO_ERR_STORAGE_FULL') {
+      request.log.error({ err, dataDir: request.server.deps.config.dataDir }, 'storage full: free space under the data folder; nothing of this request was stored');
+    } else if (error.status >= 500) request.log.error({ err }, 'request failed');
     else request.log.info({ code: error.code, status: error.status }, error.message);
     // A body we did not read (an upload refused early) must not be drained:
     // close the connection after answering instead.

@@ -13,6 +13,7 @@ import {
   type Query,
   queryParam,
 } from '../images/search-query.ts';
+import { shortenKeepingExtension, withoutControlCharacters } from '../images/image-name.ts';
 import type { ServiceDeps } from '../service/deps.ts';
 import {
   deleteByBinaryHash,
@@ -92,13 +93,21 @@ async function listRoute(deps: ServiceDeps, request: FastifyRequest, reply: Fast
   return sendJson(reply, 200, body);
 }
 
-/** `attachment; filename*=UTF-8''…; filename="…"`: the plain filename last, as the Go client needs. */
-function contentDisposition(name: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is replaced.
-  const ascii = name.replace(/[\u0000-\u001f\u007f"\\]/g, '_').replace(/[^\x20-\x7e]/g, '_');
+/** Longest file name put in Content-Disposition, in code points: names stored before the image name rule may be far longer. */
+const DISPOSITION_NAME_CHARS = 100;
+
+/**
+ * Content-Disposition for a download: always short (names are cut to
+ * DISPOSITION_NAME_CHARS, keeping the extension) and safe (no quotes,
+ * backslashes or control characters in the ASCII fallback; the UTF-8 form
+ * percent-encoded), since proxies and fetch refuse long header lines.
+ * `attachment; filename*=UTF-8''…; filename="…"`: the plain filename last, as the Go client needs.
+ */
+function contentDisposition(stored: string): string {
+  const name = shortenKeepingExtension(withoutControlCharacters(stored), DISPOSITION_NAME_CHARS) || 'image';
+  const ascii = name.replace(/["\\]/g, '_').replace(/[^\x20-\x7e]/gu, '_');
   if (ascii === name) return `attachment; filename="${ascii}"`;
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is dropped.
-  const encoded = encodeURIComponent(name.replace(/[\u0000-\u001f\u007f]/g, '')).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return `attachment; filename*=UTF-8''${encoded}; filename="${ascii}"`;
 }
 

@@ -7,6 +7,7 @@ import * as crypto from 'node:crypto';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import net from 'node:net';
 import { OrigoError } from '../errors.ts';
+import { Lru } from '../lru.ts';
 import type { Accounts, Membership, Role } from '../storage/catalog/accounts.ts';
 import type { Organization } from '../storage/catalog/catalog.ts';
 import { type TokenPayload, verifyToken } from './tokens.ts';
@@ -70,9 +71,12 @@ export function rolesGrant(roles: readonly Role[], permission: Permission): bool
 
 const family = (a: string) => (net.isIPv6(a) ? 'ipv6' : 'ipv4');
 
-/** A token's address list, built once per distinct list (every request with the token checks it). */
-const blockLists = new Map<string, net.BlockList>();
-const MAX_BLOCK_LISTS = 1000;
+/**
+ * A token's address list, built once per distinct list (every request with
+ * the token checks it). The most recently used 1000 lists: tokens limited to
+ * addresses are few, and one rebuilt after eviction costs microseconds.
+ */
+const blockLists = new Lru<string, net.BlockList>(1000);
 
 function blockListOf(allowed: string[]): net.BlockList {
   const key = allowed.join(',');
@@ -85,7 +89,6 @@ function blockListOf(allowed: string[]): net.BlockList {
     if (bits === undefined) list.addAddress(address, family(address));
     else list.addSubnet(address, Number(bits), family(address));
   }
-  if (blockLists.size >= MAX_BLOCK_LISTS) blockLists.clear();
   blockLists.set(key, list);
   return list;
 }
@@ -100,9 +103,14 @@ function tokenError(message: string): OrigoError {
 }
 
 const TOUCH_EVERY_MS = 60_000;
+/**
+ * Keys whose last use is remembered: forgetting one costs only an early
+ * last-use write, so 10,000 keys in use within a minute are plenty.
+ */
+const TOUCHED_KEYS = 10_000;
 
 export class Authenticator {
-  private readonly touched = new Map<string, number>();
+  private readonly touched = new Lru<string, number>(TOUCHED_KEYS);
 
   constructor(
     private readonly accounts: Accounts,

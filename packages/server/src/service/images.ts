@@ -4,6 +4,7 @@
 import type { Readable } from 'node:stream';
 import { OrigoError } from '../errors.ts';
 import { isFullHash, isHashLike } from '../images/hash.ts';
+import { imageNameProblem } from '../images/image-name.ts';
 import { BlobNotFoundError, type ByteRange } from '../storage/blobs/blob-store.ts';
 import type { Search } from '../images/search-query.ts';
 import type { ImageList, ImageRecord, Organization, SearchResult } from '../storage/catalog/catalog.ts';
@@ -91,19 +92,12 @@ export async function restoreImage(deps: ServiceDeps, org: Organization, hashPar
   return restored;
 }
 
-const MAX_NAME = 255;
-
 function validateImageName(value: unknown): string {
   if (typeof value !== 'string' || value.trim() === '') {
     throw new OrigoError('ORIGO_ERR_IMAGE_INVALID_NAME', 'The name must be a non-empty string, e.g. "photo.jpg"');
   }
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
-  if (value.length > MAX_NAME || /[\u0000-\u001f\u007f]/.test(value)) {
-    throw new OrigoError(
-      'ORIGO_ERR_IMAGE_INVALID_NAME',
-      `The name must be at most ${MAX_NAME} characters without control characters`,
-    );
-  }
+  const problem = imageNameProblem(value);
+  if (problem) throw new OrigoError('ORIGO_ERR_IMAGE_INVALID_NAME', `The name ${problem}`);
   return value;
 }
 

@@ -1,4 +1,5 @@
 import { OrigoError } from '../errors.ts';
+import { Lru } from '../lru.ts';
 import { type Organization, OrganizationExistsError } from '../storage/catalog/catalog.ts';
 import { isEmail, objectBody, optionalString } from './body.ts';
 import type { ServiceDeps } from './deps.ts';
@@ -33,17 +34,19 @@ export async function creatingOrganization<T>(name: string, create: () => Promis
 
 /**
  * Organizations never change name and are never removed, so a found one can
- * be remembered for the life of the process.
+ * be remembered for the life of the process; at most ORG_CACHE_ENTRIES
+ * (records of a few hundred bytes: a few MB), the most recently used.
  */
-const cache = new WeakMap<object, Map<string, Organization>>();
+const ORG_CACHE_ENTRIES = 10_000;
+const cache = new WeakMap<object, Lru<string, Organization>>();
 
-function cacheFor(deps: ServiceDeps): Map<string, Organization> {
-  let map = cache.get(deps.catalog);
-  if (!map) {
-    map = new Map();
-    cache.set(deps.catalog, map);
+function cacheFor(deps: ServiceDeps): Lru<string, Organization> {
+  let lru = cache.get(deps.catalog);
+  if (!lru) {
+    lru = new Lru(ORG_CACHE_ENTRIES);
+    cache.set(deps.catalog, lru);
   }
-  return map;
+  return lru;
 }
 
 export async function findOrganization(deps: ServiceDeps, name: string): Promise<Organization | undefined> {

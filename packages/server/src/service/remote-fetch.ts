@@ -13,6 +13,7 @@ import https from 'node:https';
 import net from 'node:net';
 import { Readable } from 'node:stream';
 import { isOrigoError, OrigoError } from '../errors.ts';
+import { cleanDerivedName } from '../images/image-name.ts';
 
 export interface RemoteFetchOptions {
   allowPrivateAddresses: boolean;
@@ -172,18 +173,29 @@ export function isForbiddenAddress(ip: string): boolean {
 // ---------------------------------------------------------------------------
 // URL checks
 
-/** The URL as it may appear in a message: the password, if any, is masked. */
-function displayUrl(raw: string): string {
+/**
+ * The URL as it may appear in a message or a log: credentials and the values
+ * of its query and fragment are masked, as signed URLs carry secrets there
+ * (?sig=..., ?X-Amz-Signature=...). Parameter names stay, to tell URLs apart.
+ */
+export function displayUrl(raw: string): string {
+  let url: URL;
   try {
-    const url = new URL(raw);
-    if (url.password !== '') {
-      url.password = '***';
-      return url.href;
-    }
+    url = new URL(raw);
   } catch {
-    // Unparsable: show it as given.
+    // Unparsable: shown as given up to its query.
+    const cut = raw.search(/[?#]/);
+    return cut === -1 ? raw : `${raw.slice(0, cut)}${raw[cut]}***`;
   }
-  return raw;
+  if (url.username === '' && url.password === '' && url.search === '' && url.hash === '') return raw;
+  if (url.username !== '') url.username = '***';
+  if (url.password !== '') url.password = '***';
+  if (url.search !== '') {
+    const names = [...new Set(url.searchParams.keys())];
+    url.search = names.length === 0 ? '***' : names.map((name) => `${encodeURIComponent(name)}=***`).join('&');
+  }
+  if (url.hash !== '') url.hash = '***';
+  return url.href;
 }
 
 /** The host of a parsed URL without the brackets around IPv6 literals. */
@@ -390,6 +402,7 @@ function timeoutError(what: string, ms: number): OrigoError {
   return fetchFailed(what, `no complete answer within ${ms} ms`);
 }
 
+/** The image name a URL suggests: its last path segment, decoded, cleaned and shortened (nobody typed it, so it is not refused). */
 function filenameOf(url: URL): string {
   const segment = url.pathname.slice(url.pathname.lastIndexOf('/') + 1);
   let name: string;
@@ -398,9 +411,7 @@ function filenameOf(url: URL): string {
   } catch {
     name = segment;
   }
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed
-  name = name.replace(/[\u0000-\u001f\u007f]/g, '').trim();
-  return name === '' ? 'image' : name;
+  return cleanDerivedName(name);
 }
 
 function parseContentLength(value: string | undefined): number | undefined {
@@ -445,7 +456,7 @@ export async function fetchRemote(rawUrl: string, opts: RemoteFetchOptions): Pro
         } catch {
           throw new OrigoError(
             'ORIGO_ERR_REMOTE_BAD_URL',
-            `${base} redirected to ${location}, which is not a valid URL`,
+            `${base} redirected to ${displayUrl(location)}, which is not a valid URL`,
           );
         }
         const shown = displayUrl(next.href);

@@ -7,6 +7,7 @@ import { OrigoError } from '../errors.ts';
 import { isPlainObject } from '../json.ts';
 import { type DynamicMetadata, normalizeDynamic } from '../images/dynamic-metadata.ts';
 import { imageHash } from '../images/hash.ts';
+import { imageNameProblem, MAX_IMAGE_NAME_CHARS, nameLength } from '../images/image-name.ts';
 import { type ProbeResult, probeImage } from '../images/probe.ts';
 import { decodeJsonField, IndexResolver, parseFieldName } from '../images/upload-fields.ts';
 import { indexRows, mergeUserMetadata } from '../images/user-metadata.ts';
@@ -44,6 +45,14 @@ interface Source {
 /** Streams one incoming file into a staged temp file, hashing it and enforcing the byte limit. */
 export function stageUpload(deps: ServiceDeps, stream: Readable, label: string): Promise<StagedFile> {
   return stageStream(stream, deps.blobs.tempDir, deps.config.maxUploadBytes, label);
+}
+
+/** Refuses (400) a file part whose file name breaks the image name rule; the name is not quoted when too long to read. */
+function checkFileName(file: UploadedFile): void {
+  const problem = imageNameProblem(file.filename);
+  if (problem === undefined) return;
+  const quoted = nameLength(file.filename) > MAX_IMAGE_NAME_CHARS ? '' : ` ${JSON.stringify(file.filename)}`;
+  throw new OrigoError('ORIGO_ERR_IMAGE_INVALID_NAME', `File part ${file.field}: the file name${quoted} ${problem}`);
 }
 
 interface SourceOptions {
@@ -191,6 +200,7 @@ export async function createImages(
     staged: f.staged,
   }));
   try {
+    for (const f of files) checkFileName(f);
     const options = readFields(fields);
     for (const [index, { label }] of options.urls) {
       if (index < files.length) {

@@ -10,6 +10,7 @@ import type {
   User,
 } from '../accounts.ts';
 import { insertMembership, insertOrganization } from './organizations.ts';
+import { inTransaction } from './write-batcher.ts';
 import type { ApiKeysTable, Database, MembershipsTable, UsersTable } from './schema.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -46,7 +47,7 @@ export class SqlAccounts implements Accounts {
   }
 
   async createAccount(account: NewAccount, now: Date) {
-    return this.db.transaction().execute(async (trx) => {
+    return inTransaction(this.db, async (trx) => {
       const user = await trx
         .insertInto('users')
         .values({ id: randomUUID(), email: account.email, created: now.getTime() })
@@ -102,7 +103,7 @@ export class SqlAccounts implements Accounts {
   }
 
   async addKey(userId: string, digestHex: string, comment: string | null, now: Date, maxKeys: number) {
-    return this.db.transaction().execute(async (trx) => {
+    return inTransaction(this.db, async (trx) => {
       const { n } = await trx
         .selectFrom('api_keys')
         .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -157,7 +158,7 @@ export class SqlAccounts implements Accounts {
   }
 
   async putMembership(orgId: number, userId: string, roles: Role[], comment: string | null | undefined, now: Date): Promise<PutMembershipResult> {
-    return this.db.transaction().execute(async (trx) => {
+    return inTransaction(this.db, async (trx) => {
       const user = await trx.selectFrom('users').select('email').where('id', '=', userId).executeTakeFirst();
       if (!user) return 'user_not_found';
       const existing = await trx
@@ -189,7 +190,7 @@ export class SqlAccounts implements Accounts {
   }
 
   async deleteMembership(orgId: number, userId: string): Promise<'ok' | 'not_found' | 'last_admin'> {
-    return this.db.transaction().execute(async (trx) => {
+    return inTransaction(this.db, async (trx) => {
       const existing = await trx
         .selectFrom('memberships')
         .select('roles')

@@ -92,3 +92,45 @@ describe('BatchedWrites', () => {
     expect((await stored()).length).toBe(MAX_BATCH + 11);
   });
 });
+
+describe('BatchedWrites on a full database (max_page_count)', () => {
+  // SQLite rolls back the whole transaction by itself on SQLITE_FULL; the
+  // batcher must report SQLITE_FULL, not a failed rollback after it.
+  let full: ReturnType<typeof openSqlite>;
+  let fullWrites: BatchedWrites;
+  const big = Buffer.alloc(30_000, 7);
+  const insertBig = () => fullWrites.run((trx) => sql`insert into b (v) values (${big})`.execute(trx));
+  const count = async () => (await sql<{ n: number }>`select count(*) as n from b`.execute(full.db)).rows[0]!.n;
+
+  beforeEach(async () => {
+    full = openSqlite(':memory:');
+    await sql`create table b (v blob)`.execute(full.db);
+    fullWrites = new BatchedWrites(full.db);
+  });
+  afterEach(async () => {
+    await fullWrites.idle();
+    await full.db.destroy();
+  });
+
+  it('rejects a lone job with SQLITE_FULL and works again once there is room', async () => {
+    full.raw.pragma('max_page_count = 4');
+    await expect(insertBig()).rejects.toMatchObject({ code: 'SQLITE_FULL' });
+    expect(full.raw.inTransaction).toBe(false);
+    expect(await count()).toBe(0);
+    full.raw.pragma('max_page_count = 100000');
+    await insertBig();
+    expect(await count()).toBe(1);
+  });
+
+  it('rejects every job of a batch with SQLITE_FULL when one overflows, and keeps none', async () => {
+    full.raw.pragma('max_page_count = 20'); // room for two rows of 30 kB, not three
+    const results = await Promise.allSettled([insertBig(), insertBig(), insertBig()]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    for (const r of results) expect((r as PromiseRejectedResult).reason).toMatchObject({ code: 'SQLITE_FULL' });
+    expect(full.raw.inTransaction).toBe(false);
+    expect(await count()).toBe(0);
+    full.raw.pragma('max_page_count = 100000');
+    await Promise.all([insertBig(), insertBig(), insertBig()]);
+    expect(await count()).toBe(3);
+  });
+});

@@ -17,7 +17,7 @@
 // through the database handle (that would wait for the connection the batch
 // holds) and never through the batcher (same).
 
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type ControlledTransaction, type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from './schema.ts';
 
 export type WriteJob<T> = (trx: Transaction<Database>) => Promise<T>;
@@ -28,12 +28,36 @@ export interface WriteRunner {
   idle(): Promise<void>;
 }
 
+/**
+ * Runs `job` in a transaction of its own, like Kysely's
+ * transaction().execute(), except that a failure is reported as the job's
+ * error even when the database rolled back by itself (SQLite on
+ * SQLITE_FULL), where Kysely's own rollback would fail and replace it.
+ */
+export async function inTransaction<T>(db: Kysely<Database>, job: WriteJob<T>): Promise<T> {
+  const trx = await db.startTransaction().execute();
+  let result: T;
+  try {
+    result = await job(trx);
+  } catch (error) {
+    await abandon(trx);
+    throw error;
+  }
+  try {
+    await trx.commit().execute();
+  } catch (error) {
+    await abandon(trx);
+    throw error;
+  }
+  return result;
+}
+
 /** One transaction per job: for databases with concurrent writers (PostgreSQL). */
 export class DirectWrites implements WriteRunner {
   constructor(private readonly db: Kysely<Database>) {}
 
   run<T>(job: WriteJob<T>): Promise<T> {
-    return this.db.transaction().execute(job);
+    return inTransaction(this.db, job);
   }
 
   async idle(): Promise<void> {}
@@ -86,30 +110,14 @@ export class BatchedWrites implements WriteRunner {
   private async flush(): Promise<void> {
     this.flushing = true;
     const batch = this.queue.splice(0, MAX_BATCH);
-    const outcomes: Outcome[] = [];
+    let outcomes: Outcome[];
     try {
-      await this.db.transaction().execute(async (trx) => {
-        if (batch.length === 1) {
-          // Alone, the transaction is the job's own: no savepoint needed.
-          outcomes.push(await settle(batch[0]!.job, trx));
-          if (!outcomes[0]!.ok) throw new JobFailed();
-          return;
-        }
-        for (const pending of batch) {
-          await sql`savepoint origo_job`.execute(trx);
-          const outcome = await settle(pending.job, trx);
-          if (!outcome.ok) await sql`rollback to origo_job`.execute(trx);
-          await sql`release origo_job`.execute(trx);
-          outcomes.push(outcome);
-        }
-      });
+      outcomes = await this.runBatch(batch);
     } catch (error) {
-      if (!(error instanceof JobFailed)) {
-        // The commit (or a savepoint statement) failed: nothing of the batch was kept.
-        for (const pending of batch) pending.reject(error);
-        this.afterFlush();
-        return;
-      }
+      // The commit (or a savepoint statement) failed: nothing of the batch was kept.
+      for (const pending of batch) pending.reject(error);
+      this.afterFlush();
+      return;
     }
     this.stats.batches++;
     this.stats.jobs += batch.length;
@@ -122,14 +130,64 @@ export class BatchedWrites implements WriteRunner {
     this.afterFlush();
   }
 
+  /** The batch's outcomes once committed; throws the error that ended it when nothing of it was kept. */
+  private async runBatch(batch: Pending[]): Promise<Outcome[]> {
+    // A controlled transaction, not transaction().execute(): Kysely's own
+    // rollback after a failure fails again ("cannot rollback - no transaction
+    // is active") when SQLite has already rolled back by itself, as it does
+    // on SQLITE_FULL, and that second error would hide the first.
+    const trx = await this.db.startTransaction().execute();
+    try {
+      if (batch.length === 1) {
+        // Alone, the transaction is the job's own: no savepoint needed.
+        const outcome = await settle(batch[0]!.job, trx);
+        if (!outcome.ok) {
+          await abandon(trx);
+          return [outcome];
+        }
+        await trx.commit().execute();
+        return [outcome];
+      }
+      const outcomes: Outcome[] = [];
+      for (const pending of batch) {
+        await sql`savepoint origo_job`.execute(trx);
+        const outcome = await settle(pending.job, trx);
+        if (!outcome.ok) {
+          // Without the savepoint SQLite ended the whole transaction (SQLITE_FULL,
+          // SQLITE_IOERR): the writes of the jobs before are gone too, and the
+          // job's error is the batch's.
+          await sql`rollback to origo_job`.execute(trx).catch(() => {
+            throw outcome.error;
+          });
+        }
+        await sql`release origo_job`.execute(trx);
+        outcomes.push(outcome);
+      }
+      await trx.commit().execute();
+      return outcomes;
+    } catch (error) {
+      await abandon(trx);
+      throw error;
+    }
+  }
+
   private afterFlush(): void {
     this.flushing = false;
     if (this.queue.length > 0) this.schedule();
   }
 }
 
-/** Thrown out of a one-job transaction to roll it back; the job's own error is kept in its outcome. */
-class JobFailed extends Error {}
+/**
+ * Rolls back and frees the connection. SQLite may have rolled back by itself
+ * already; then the rollback statement fails, which says nothing new: the
+ * error that ended the transaction is the one reported.
+ */
+async function abandon(trx: ControlledTransaction<Database>): Promise<void> {
+  await trx
+    .rollback()
+    .execute()
+    .catch(() => {});
+}
 
 async function settle(job: WriteJob<unknown>, trx: Transaction<Database>): Promise<Outcome> {
   try {

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { RateLimiter } from './rate-limit.ts';
+
+describe('RateLimiter', () => {
+  it('allows perMinute takes, then says how long to wait, and refills with time', () => {
+    let now = 0;
+    const limiter = new RateLimiter(3, () => now);
+    expect([limiter.take('a'), limiter.take('a'), limiter.take('a')]).toEqual([0, 0, 0]);
+    expect(limiter.take('a')).toBe(20); // one token every 20 s
+    expect(limiter.take('b')).toBe(0);
+    now += 20_000;
+    expect(limiter.take('a')).toBe(0);
+    expect(limiter.take('a')).toBe(20);
+  });
+
+  it('waitFor looks without taking', () => {
+    let now = 0;
+    const limiter = new RateLimiter(2, () => now);
+    expect(limiter.waitFor('a')).toBe(0);
+    limiter.take('a');
+    expect(limiter.waitFor('a')).toBe(0);
+    limiter.take('a');
+    expect(limiter.waitFor('a')).toBe(30);
+    expect(limiter.waitFor('a')).toBe(30);
+    now += 30_000;
+    expect(limiter.waitFor('a')).toBe(0);
+  });
+
+  it('0 per minute means unlimited', () => {
+    const limiter = new RateLimiter(0);
+    for (let i = 0; i < 100; i++) expect(limiter.take('a')).toBe(0);
+    expect(limiter.waitFor('a')).toBe(0);
+  });
+
+  it('remembers at most `callers` callers, forgetting the least recently seen', () => {
+    const limiter = new RateLimiter(1, () => 0, 2);
+    limiter.take('a');
+    limiter.take('b');
+    expect(limiter.take('a')).toBeGreaterThan(0); // a is now the most recent
+    limiter.take('c'); // b is forgotten
+    expect(limiter.waitFor('a')).toBeGreaterThan(0);
+    expect(limiter.waitFor('b')).toBe(0);
+    expect(limiter.waitFor('c')).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,155 @@
+// A full disk under the data folder: a real one, a small tmpfs filled with a
+// filler file until the kernel answers ENOSPC. Uploads then answer 507
+// ORIGO_ERR_STORAGE_FULL with nothing half-written, catalog writes that hit
+// SQLITE_FULL too, the log has no secondary error, and once space is freed
+// the next request works without a restart.
+//
+// Mounting needs root on Linux (as in CI); elsewhere the suite is skipped.
+
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { closeSync, mkdtempSync, openSync, rmdirSync, statSync, truncateSync, unlinkSync, writeSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, blobFiles, createOrg, expectError, imageCount, startServer, type TestServer, upload } from './helpers.ts';
+
+const MOUNT_SIZE = '24m';
+
+function tryMount(): { dir: string } | { skip: string } {
+  if (process.platform !== 'linux') return { skip: 'needs Linux to mount a tmpfs' };
+  if (process.getuid?.() !== 0) return { skip: 'needs root to mount a tmpfs (CI runs as root)' };
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'origo-full-'));
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${MOUNT_SIZE}`, 'tmpfs', dir], { stdio: 'pipe' });
+  } catch (err) {
+    rmdirSync(dir);
+    return { skip: `mount -t tmpfs failed: ${(err as Error).message}` };
+  }
+  return { dir };
+}
+
+const mounted = tryMount();
+if ('skip' in mounted) console.warn(`storage-full.test.ts skipped: ${mounted.skip}`);
+
+/** A PNG of random pixels (it does not compress): about 3 × width × height bytes. */
+function noisePng(width: number, height: number): Promise<Buffer> {
+  return sharp(randomBytes(width * height * 3), { raw: { width, height, channels: 3 } }).png().toBuffer();
+}
+
+describe.skipIf('skip' in mounted)('a full disk under the data folder', () => {
+  const dataDir = 'dir' in mounted ? mounted.dir : '';
+  const filler = path.join(dataDir, 'filler.bin');
+  const lines: string[] = [];
+  let server: TestServer;
+
+  /** Writes to the filler file until the kernel refuses (ENOSPC): the disk is then full. */
+  function fillDisk(): void {
+    const fd = openSync(filler, 'a');
+    try {
+      for (const size of [1024 * 1024, 4096, 1]) {
+        const chunk = Buffer.alloc(size, 0x5a);
+        for (;;) {
+          try {
+            if (writeSync(fd, chunk) < size) break;
+          } catch (err) {
+            if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err;
+            break;
+          }
+        }
+      }
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /** Frees `bytes` of the filler file (all of it when undefined). */
+  function freeSpace(bytes?: number): void {
+    if (bytes === undefined) unlinkSync(filler);
+    else truncateSync(filler, Math.max(0, statSync(filler).size - bytes));
+  }
+
+  const log = () => lines.join('');
+
+  beforeAll(async () => {
+    const stream = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    server = await startServer({}, { dataDir, logger: { level: 'info', stream } });
+    await createOrg(server, 'full');
+  });
+  afterAll(async () => {
+    await server?.close();
+    if ('dir' in mounted) {
+      execFileSync('umount', [mounted.dir]);
+      rmdirSync(mounted.dir);
+    }
+  });
+
+  it('answers an upload that finds the disk full with 507 ORIGO_ERR_STORAGE_FULL and stores nothing; freeing space is enough', async () => {
+    const first = await upload(server, 'full', [{ name: 'before.png', bytes: await noisePng(200, 200) }]);
+    expect(first.status, first.text).toBe(200);
+    const images = await imageCount(server, 'full');
+    const { blobs } = blobFiles(server);
+
+    fillDisk();
+    const picture = await noisePng(300, 300);
+    const refused = await upload(server, 'full', [{ name: 'refused.png', bytes: picture }]);
+    expectError(refused, 507, 'ORIGO_ERR_STORAGE_FULL', 'storage is full (the disk is full)', 'nothing of this request was stored', 'ORIGO_DATA_DIR');
+    expect(await imageCount(server, 'full')).toBe(images);
+    expect(blobFiles(server)).toEqual({ blobs, temp: [] });
+
+    freeSpace();
+    const again = await upload(server, 'full', [{ name: 'after.png', bytes: picture }]);
+    expect(again.status, again.text).toBe(200);
+    expect(again.json.items[0].name).toBe('after.png');
+    expect(await imageCount(server, 'full')).toBe(images + 1);
+    expect(blobFiles(server).temp).toEqual([]);
+  });
+
+  it('answers a catalog write that hits SQLITE_FULL with 507 and keeps the old state; no "cannot rollback" in the log', async () => {
+    const created = await upload(server, 'full', [{ name: 'keep-name.png', bytes: await noisePng(64, 64) }]);
+    expect(created.status, created.text).toBe(200);
+    const hash: string = created.json.items[0].hash;
+    lines.length = 0;
+
+    fillDisk();
+    // Several renames in one turn: the catalog runs them in one batch, the
+    // case where the second rollback used to replace SQLITE_FULL.
+    const renames = await Promise.all(
+      [1, 2, 3].map((i) => api(server, 'PUT', `/sourceimages/full/${hash}/name`, { body: JSON.stringify(`renamed-${i}-${'n'.repeat(200)}.png`) })),
+    );
+    for (const res of renames) expectError(res, 507, 'ORIGO_ERR_STORAGE_FULL', 'the disk under the catalog is full', 'nothing of this request was stored');
+    // Account writes (a new member: user, key and membership in one transaction) too.
+    const member = await api(server, 'POST', '/organizations/full/memberships', { body: JSON.stringify({ roles: ['read'] }) });
+    expectError(member, 507, 'ORIGO_ERR_STORAGE_FULL', 'the disk under the catalog is full');
+
+    // Staging fits, the catalog does not: free room for the file and little more.
+    const picture = await noisePng(120, 120);
+    freeSpace(Math.ceil(picture.length / 4096) * 4096 + 4096);
+    const images = await imageCount(server, 'full');
+    const refused = await upload(server, 'full', [{ name: 'no-row.png', bytes: picture }]);
+    expectError(refused, 507, 'ORIGO_ERR_STORAGE_FULL', 'nothing of this request was stored');
+    expect(await imageCount(server, 'full')).toBe(images);
+    expect(blobFiles(server).temp).toEqual([]);
+
+    expect(log()).toContain('storage full: free space under the data folder');
+    expect(log()).toContain(dataDir);
+    expect(log()).not.toContain('cannot rollback');
+    expect(log()).not.toContain('no transaction is active');
+    expect(log()).not.toContain('ORIGO_ERR_SERVER_INTERNAL');
+
+    freeSpace();
+    const after = await api(server, 'PUT', `/sourceimages/full/${hash}/name`, { body: JSON.stringify('renamed.png') });
+    expect(after.status, after.text).toBe(204);
+    expect((await api(server, 'GET', `/sourceimages/full/${hash}`)).json.name).toBe('renamed.png');
+    const stored = await upload(server, 'full', [{ name: 'row.png', bytes: picture }]);
+    expect(stored.status, stored.text).toBe(200);
+    expect(await imageCount(server, 'full')).toBe(images + 1);
+  });
+});
