@@ -17,9 +17,14 @@ export class FsBlobStore implements BlobStore {
     this.tempDir = path.join(root, '.tmp');
   }
 
-  static async open(root: string): Promise<FsBlobStore> {
+  /**
+   * With `keepTemp`, temp files are left alone: for a tool (the scrub) that
+   * runs beside a server whose uploads are staging there.
+   */
+  static async open(root: string, options: { keepTemp?: boolean } = {}): Promise<FsBlobStore> {
     const store = new FsBlobStore(root);
     await mkdir(store.tempDir, { recursive: true });
+    if (options.keepTemp) return store;
     // Temp files left by a crash belong to no request any more.
     for (const name of await readdir(store.tempDir)) {
       await rm(path.join(store.tempDir, name), { force: true });
