@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { loadRootKey, ROOT_KEY_FILE } from './service/root-key.ts';
+import { scheduleScrub } from './service/scrub-schedule.ts';
 import { sweep } from './service/sweep.ts';
 import { closeStorage, openStorage } from './storage/index.ts';
 
@@ -43,6 +44,8 @@ export async function main(): Promise<void> {
   const timer = config.sweepIntervalMs > 0 ? setInterval(runSweep, config.sweepIntervalMs) : undefined;
   timer?.unref();
   if (config.sweepIntervalMs > 0) setTimeout(runSweep, 5_000).unref();
+  const scrubbing = config.scrubIntervalMs > 0 ? scheduleScrub(app.deps, app.log, config.scrubIntervalMs) : undefined;
+  app.addHook('onClose', async () => scrubbing?.stop());
 
   let stopping = false;
   const stop = async (signal: string) => {

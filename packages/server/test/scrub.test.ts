@@ -147,3 +147,52 @@ describe('origo-server scrub', () => {
     expect(help.stdout).toContain('scrub');
   });
 });
+
+describe('the periodic scrub (ORIGO_SCRUB_INTERVAL_SECONDS)', () => {
+  it('logs each damaged blob at error level and a summary at info', async () => {
+    const damaged = Buffer.from(sound.bytes);
+    damaged[60] = (damaged[60] ?? 0) ^ 0x80;
+    const file = blobPathOf(server.dataDir, sha1(sound.bytes));
+    writeFileSync(file, damaged);
+    const child = spawn(process.execPath, [LAUNCHER, 'start'], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        ORIGO_DATA_DIR: server.dataDir,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        ORIGO_LOG_LEVEL: 'info',
+        ORIGO_SCRUB_INTERVAL_SECONDS: '1',
+        ORIGO_ROOT_KEY: 'periodic-scrub-root-key-0123',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    const lines = () =>
+      out
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const deadline = setTimeout(() => reject(new Error(`no scrub summary within 60 s; output:\n${out}`)), 60_000);
+        child.stdout.on('data', (c) => {
+          out += c;
+          if (lines().some((l) => l.msg === 'scrub: checked the stored blobs')) {
+            clearTimeout(deadline);
+            resolve();
+          }
+        });
+        child.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${out}`)));
+      });
+      const problem = lines().find((l) => l.level === 50 && l.blobKey === sound.key);
+      expect(problem, out).toMatchObject({ kind: 'damaged', images: [{ org: 'acme', image: sound.hash, deleted: false }] });
+      const summary = lines().find((l) => l.msg === 'scrub: checked the stored blobs');
+      expect(summary).toMatchObject({ level: 30, checkedBlobs: 4, missing: 0, damaged: 1 });
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('close', resolve));
+      writeFileSync(file, sound.bytes);
+      expect(readFileSync(file).equals(sound.bytes)).toBe(true);
+    }
+  });
+});
