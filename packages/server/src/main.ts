@@ -1,13 +1,15 @@
 // Process entry: config -> storage -> app -> listen. SIGTERM and SIGINT
 // stop accepting, let in-flight requests finish, then close the database.
 
+import { pathToFileURL } from 'node:url';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { loadRootKey, ROOT_KEY_FILE } from './service/root-key.ts';
+import { scheduleScrub } from './service/scrub-schedule.ts';
 import { sweep } from './service/sweep.ts';
 import { closeStorage, openStorage } from './storage/index.ts';
 
-async function main(): Promise<void> {
+export async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig();
@@ -42,6 +44,8 @@ async function main(): Promise<void> {
   const timer = config.sweepIntervalMs > 0 ? setInterval(runSweep, config.sweepIntervalMs) : undefined;
   timer?.unref();
   if (config.sweepIntervalMs > 0) setTimeout(runSweep, 5_000).unref();
+  const scrubbing = config.scrubIntervalMs > 0 ? scheduleScrub(app.deps, app.log, config.scrubIntervalMs) : undefined;
+  app.addHook('onClose', async () => scrubbing?.stop());
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -66,7 +70,12 @@ async function main(): Promise<void> {
   await app.listen({ host: config.host, port: config.port });
 }
 
-main().catch((err) => {
-  process.stderr.write(`origo: failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
-  process.exit(1);
-});
+export function run(): void {
+  main().catch((err) => {
+    process.stderr.write(`origo: failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  });
+}
+
+// Run when started as a script (npm start); the CLI (cli.ts) calls run() itself.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) run();

@@ -1,8 +1,9 @@
 // /sourceimages/{org}/...: create, read, list, download, delete, restore,
 // rename, lock (spec §2).
 
+import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { OrigoError } from '../errors.ts';
+import { isOrigoError, OrigoError } from '../errors.ts';
 import {
   booleanParam,
   DEFAULT_LIMIT,
@@ -16,6 +17,7 @@ import {
 import { shortenKeepingExtension, withoutControlCharacters } from '../images/image-name.ts';
 import type { ServiceDeps } from '../service/deps.ts';
 import {
+  checkImageBytes,
   deleteByBinaryHash,
   deleteImage,
   findByBinaryHash,
@@ -158,16 +160,38 @@ function notModified(request: FastifyRequest, image: ImageRecord): boolean {
   });
 }
 
+/** Logs a fault of the stored bytes with what an operator needs to find and repair them. */
+function logBlobFault(request: FastifyRequest, org: Organization, image: ImageRecord, err: unknown): void {
+  request.log.error({ err, org: org.name, image: image.hash, blobKey: image.blobKey }, `download of source image ${image.hash}: stored bytes are missing or damaged`);
+}
+
+function isBlobFault(err: unknown): boolean {
+  return isOrigoError(err) && (err.code === 'ORIGO_ERR_STORAGE_BLOB_MISSING' || err.code === 'ORIGO_ERR_STORAGE_BLOB_DAMAGED');
+}
+
 async function downloadRoute(deps: ServiceDeps, request: FastifyRequest, reply: FastifyReply, head: boolean) {
   const org = orgOf(request);
   const image = await getImage(deps, org, (request.params as { hash: string }).hash);
   requirePermission(request, image.protected ? 'images:download:protected' : 'images:read');
-  downloadHeaders(reply, image);
-  if (notModified(request, image)) return reply.code(304).send();
-
+  const notChanged = notModified(request, image);
   const ifRange = request.headers['if-range'];
   const rangeHeader = ifRange === undefined || ifRange === etagOf(image) ? request.headers.range : undefined;
   const range = parseRange(rangeHeader, image.size);
+
+  // The stored blob is checked before any header is set, so a fault is the
+  // same clean error for GET, HEAD, 304 and 416 alike.
+  const sending = !head && !notChanged && range !== 'unsatisfiable';
+  let bytes: Readable | undefined;
+  try {
+    if (sending) bytes = await openImageBytes(deps, org, image, range);
+    else await checkImageBytes(deps, org, image);
+  } catch (err) {
+    if (isBlobFault(err)) logBlobFault(request, org, image, err);
+    throw err;
+  }
+
+  downloadHeaders(reply, image);
+  if (notChanged) return reply.code(304).send();
   if (range === 'unsatisfiable') {
     throw new OrigoError('ORIGO_ERR_REQUEST_RANGE_NOT_SATISFIABLE', `Range ${rangeHeader} lies outside the ${image.size} bytes of this image`, {
       headers: { 'content-range': `bytes */${image.size}` },
@@ -176,8 +200,13 @@ async function downloadRoute(deps: ServiceDeps, request: FastifyRequest, reply: 
   const length = range ? range.end - range.start + 1 : image.size;
   reply.header('content-length', length);
   if (range) reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${image.size}`);
-  if (head) return reply.send();
-  return reply.send(await openImageBytes(deps, image, range));
+  if (!bytes) return reply.send();
+  // Bytes that turn out wrong mid-way fail the stream; Fastify then destroys
+  // the connection, so the client sees a cut-off body, never a clean end.
+  bytes.on('error', (err) => {
+    if ((err as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') logBlobFault(request, org, image, err);
+  });
+  return reply.send(bytes);
 }
 
 export function registerSourceImageRoutes(app: FastifyInstance, deps: ServiceDeps): void {

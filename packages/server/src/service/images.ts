@@ -1,11 +1,12 @@
 // Use cases on existing source images: read, list, delete, restore, rename,
 // lock, download.
 
-import type { Readable } from 'node:stream';
+import { pipeline, type Readable } from 'node:stream';
 import { OrigoError } from '../errors.ts';
 import { isFullHash, isHashLike } from '../images/hash.ts';
 import { imageNameProblem } from '../images/image-name.ts';
-import { BlobNotFoundError, type ByteRange } from '../storage/blobs/blob-store.ts';
+import { BlobDamagedError, BlobNotFoundError, type BlobRead, type BlobStat, type ByteRange } from '../storage/blobs/blob-store.ts';
+import { VerifyingStream } from '../storage/blobs/verify.ts';
 import type { Search } from '../images/search-query.ts';
 import type { ImageList, ImageRecord, Organization, SearchResult } from '../storage/catalog/catalog.ts';
 import type { ServiceDeps } from './deps.ts';
@@ -135,16 +136,55 @@ export function findByBinaryHash(
   return deps.catalog.findByBinaryHash(org.id, normalizeBinaryHash(binaryHashParam), { limit, offset });
 }
 
-export async function openImageBytes(deps: ServiceDeps, image: ImageRecord, range?: ByteRange): Promise<Readable> {
+/**
+ * The bytes of an image, or a range of them, checked against the catalog: a
+ * blob that is missing or of another length is an error before anything is
+ * sent; the stream itself fails if fewer bytes come or, for the whole file,
+ * if their sha1 is not the image's binary hash.
+ */
+export async function openImageBytes(deps: ServiceDeps, org: Organization, image: ImageRecord, range?: ByteRange): Promise<Readable> {
+  let blob: BlobRead;
   try {
-    return await deps.blobs.read(image.blobKey, range);
+    blob = await deps.blobs.read(image.blobKey, range);
   } catch (err) {
-    if (err instanceof BlobNotFoundError) {
-      // A row without its blob breaks a rule of the house; say so loudly.
-      throw new OrigoError('ORIGO_ERR_SERVER_INTERNAL', `The stored bytes of source image ${image.hash} are missing`, {
-        cause: err,
-      });
-    }
-    throw err;
+    throw storedBytesError(org, image, err);
   }
+  if (blob.size !== image.size) {
+    blob.stream.destroy();
+    throw storedBytesError(org, image, wrongSize(image, blob.size));
+  }
+  const expected = range
+    ? { key: image.blobKey, length: range.end - range.start + 1 }
+    : { key: image.blobKey, length: image.size, sha1: image.binaryHash };
+  // pipeline, not pipe: a client that goes away closes the file too.
+  return pipeline(blob.stream, new VerifyingStream(expected), () => {});
+}
+
+/** What openImageBytes would find wrong before sending, without opening the bytes (HEAD, 304). */
+export async function checkImageBytes(deps: ServiceDeps, org: Organization, image: ImageRecord): Promise<void> {
+  let stat: BlobStat | undefined;
+  try {
+    stat = await deps.blobs.stat(image.blobKey);
+  } catch (err) {
+    throw storedBytesError(org, image, err);
+  }
+  if (!stat) throw storedBytesError(org, image, new BlobNotFoundError(image.blobKey));
+  if (stat.size !== image.size) throw storedBytesError(org, image, wrongSize(image, stat.size));
+}
+
+function wrongSize(image: ImageRecord, size: number): BlobDamagedError {
+  return new BlobDamagedError(image.blobKey, `${size} bytes stored, ${image.size} expected`);
+}
+
+/** The error a user gets for a blob fault; other errors pass unchanged. */
+function storedBytesError(org: Organization, image: ImageRecord, err: unknown): unknown {
+  const repair = 'restore the file from a backup or upload the original again to repair it';
+  const what = `The stored bytes of source image ${image.hash} in organization ${org.name}`;
+  if (err instanceof BlobNotFoundError) {
+    return new OrigoError('ORIGO_ERR_STORAGE_BLOB_MISSING', `${what} are missing; ${repair}`, { cause: err });
+  }
+  if (err instanceof BlobDamagedError) {
+    return new OrigoError('ORIGO_ERR_STORAGE_BLOB_DAMAGED', `${what} are damaged (${err.detail}); ${repair}`, { cause: err });
+  }
+  return err;
 }

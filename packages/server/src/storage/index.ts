@@ -19,7 +19,7 @@ const one = (args: readonly unknown[]) => [image(args[0], args[1])];
 
 const CATALOG_READS: ReadCachePolicy = {
   cached: ['findImage'],
-  reads: ['findOrganization', 'searchImages', 'findByBinaryHash', 'blobKeysInUse'],
+  reads: ['findOrganization', 'searchImages', 'findByBinaryHash', 'blobKeysInUse', 'blobUsers'],
   // A found image is tagged by its full hash, also when looked up by short hash.
   tag: (_method, args, result) => image(args[0], (result as ImageRecord).hash),
   // The images each write may change; misses are never cached, so new images need no tag.
@@ -50,14 +50,18 @@ export interface Storage {
   blobs: BlobStore;
 }
 
-export async function openStorage(config: Pick<Config, 'dataDir' | 'sqliteDurability'>): Promise<Storage> {
+/**
+ * `besideServer`: the caller is a tool running while a server may use the
+ * same data folder, so nothing the server owns (its temp files) is cleaned.
+ */
+export async function openStorage(config: Pick<Config, 'dataDir' | 'sqliteDurability'>, options: { besideServer?: boolean } = {}): Promise<Storage> {
   const { db } = openSqlite(path.join(config.dataDir, 'origo.sqlite'), config.sqliteDurability);
   await migrateToLatest(db, 'sqlite');
   // This process is the only writer of its SQLite file, so hot lookups can be cached.
   const cache = new ReadCache(READ_CACHE_ENTRIES);
   const catalog = withReadCache<Catalog>(new SqlCatalog(db, 'sqlite'), CATALOG_READS, cache);
   const accounts = withReadCache<Accounts>(new SqlAccounts(db), ACCOUNT_READS, cache);
-  const blobs = await FsBlobStore.open(path.join(config.dataDir, 'blobs'));
+  const blobs = await FsBlobStore.open(path.join(config.dataDir, 'blobs'), { keepTemp: options.besideServer });
   return { catalog, accounts, blobs };
 }
 

@@ -13,6 +13,22 @@ export interface BlobStat {
   modifiedAt: Date;
 }
 
+/** A blob opened for reading: its real size and its bytes. */
+export interface BlobRead {
+  /**
+   * The size of the whole stored object, as found when it was opened (a
+   * file's fstat, an object store's Content-Length/Content-Range), not as
+   * any catalog row says.
+   */
+  size: number;
+  /**
+   * The blob's bytes, or those of the range asked for; never more than
+   * `size` allows, fewer only if the object shrinks while it is read. A
+   * caller that does not read it must destroy it (it holds the file open).
+   */
+  stream: Readable;
+}
+
 export interface ByteRange {
   /** First byte, inclusive. */
   start: number;
@@ -27,8 +43,12 @@ export interface BlobStore {
    * exists replaces it with the same bytes and refreshes its time.
    */
   commit(key: string, tempPath: string): Promise<void>;
-  /** Streams a blob or a byte range of it. Rejects with BlobNotFoundError. */
-  read(key: string, range?: ByteRange): Promise<Readable>;
+  /**
+   * Opens a blob, or a byte range of it, together with its real size, both
+   * from the same open object (no window between measuring and reading).
+   * Rejects with BlobNotFoundError.
+   */
+  read(key: string, range?: ByteRange): Promise<BlobRead>;
   stat(key: string): Promise<BlobStat | undefined>;
   /**
    * Removes a blob. With `unlessModifiedAfter`, a blob written after that
@@ -46,6 +66,17 @@ export class BlobNotFoundError extends Error {
   constructor(key: string) {
     super(`blob ${key} not found`);
     this.name = 'BlobNotFoundError';
+  }
+}
+
+/** Stored bytes that are not what their key or the catalog says (length or hash). */
+export class BlobDamagedError extends Error {
+  constructor(
+    readonly key: string,
+    readonly detail: string,
+  ) {
+    super(`blob ${key} is damaged: ${detail}`);
+    this.name = 'BlobDamagedError';
   }
 }
 

@@ -4,8 +4,8 @@
 import { createReadStream } from 'node:fs';
 import { mkdir, open, opendir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
-import { BlobNotFoundError, type BlobStat, type BlobStore, type ByteRange } from './blob-store.ts';
+import { Readable } from 'node:stream';
+import { BlobNotFoundError, type BlobRead, type BlobStat, type BlobStore, type ByteRange } from './blob-store.ts';
 import { fsyncPath } from './staging.ts';
 
 const KEY = /^[0-9a-f]{40}-[0-9a-f]{64}$/;
@@ -17,9 +17,14 @@ export class FsBlobStore implements BlobStore {
     this.tempDir = path.join(root, '.tmp');
   }
 
-  static async open(root: string): Promise<FsBlobStore> {
+  /**
+   * With `keepTemp`, temp files are left alone: for a tool (the scrub) that
+   * runs beside a server whose uploads are staging there.
+   */
+  static async open(root: string, options: { keepTemp?: boolean } = {}): Promise<FsBlobStore> {
     const store = new FsBlobStore(root);
     await mkdir(store.tempDir, { recursive: true });
+    if (options.keepTemp) return store;
     // Temp files left by a crash belong to no request any more.
     for (const name of await readdir(store.tempDir)) {
       await rm(path.join(store.tempDir, name), { force: true });
@@ -41,19 +46,32 @@ export class FsBlobStore implements BlobStore {
     await fsyncPath(dir);
   }
 
-  async read(key: string, range?: ByteRange): Promise<Readable> {
+  async read(key: string, range?: ByteRange): Promise<BlobRead> {
     const file = this.pathOf(key);
     // Open first, so a missing blob is an error here and not mid-response.
     const handle = await open(file, 'r').catch((err: NodeJS.ErrnoException) => {
       if (err.code === 'ENOENT') throw new BlobNotFoundError(key);
       throw err;
     });
-    return createReadStream('', {
-      fd: handle,
-      start: range?.start,
-      end: range?.end,
-      highWaterMark: 1024 * 1024,
-    });
+    let size: number;
+    try {
+      // fstat of the descriptor that is read: the size of exactly these bytes,
+      // even if the path is replaced or the file changed after.
+      size = (await handle.stat()).size;
+    } catch (err) {
+      await handle.close();
+      throw err;
+    }
+    // Never past the size measured: bytes appended later would overrun the
+    // length a caller announced.
+    const start = range?.start ?? 0;
+    const end = Math.min(range?.end ?? size - 1, size - 1);
+    if (end < start) {
+      // Nothing to read (an empty file, a range past its end); createReadStream refuses end < start.
+      await handle.close();
+      return { size, stream: Readable.from([]) };
+    }
+    return { size, stream: createReadStream('', { fd: handle, start, end, highWaterMark: 1024 * 1024 }) };
   }
 
   async stat(key: string): Promise<BlobStat | undefined> {

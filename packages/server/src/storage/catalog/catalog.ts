@@ -147,6 +147,12 @@ export class OrganizationExistsError extends Error {
   }
 }
 
+/** A blob key and the image rows (live or deleted) that use it. */
+export interface BlobUsers {
+  key: string;
+  images: { orgName: string; hash: string; size: number; deleted: boolean }[];
+}
+
 export interface Catalog {
   /** With `adminUserId`, that user becomes the organization's admin in the same transaction. */
   createOrganization(org: NewOrganization, now: Date, adminUserId?: string): Promise<Organization>;
@@ -199,6 +205,8 @@ export interface Catalog {
   purgeDeletedBefore(cutoff: Date, batchSize: number): Promise<number>;
   /** The subset of `keys` that some image row (live or deleted) still uses. */
   blobKeysInUse(keys: string[]): Promise<Set<string>>;
+  /** Up to `limit` blob keys some row uses, in key order after `afterKey`, each with its rows (for the scrub). */
+  blobUsers(afterKey: string | undefined, limit: number): Promise<BlobUsers[]>;
 
   close(): Promise<void>;
 }

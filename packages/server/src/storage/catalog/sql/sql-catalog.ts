@@ -4,6 +4,7 @@
 
 import { type Insertable, type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import {
+  type BlobUsers,
   type Catalog,
   type ChangeResult,
   type CopyResult,
@@ -588,6 +589,26 @@ export class SqlCatalog implements Catalog {
       for (const r of rows) used.add(r.blob_key);
     }
     return used;
+  }
+
+  async blobUsers(afterKey: string | undefined, limit: number): Promise<BlobUsers[]> {
+    let keysQuery = this.db.selectFrom('images').select('blob_key').distinct().orderBy('blob_key').limit(limit);
+    if (afterKey !== undefined) keysQuery = keysQuery.where('blob_key', '>', afterKey);
+    const keys = (await keysQuery.execute()).map((r) => r.blob_key);
+    if (keys.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('images')
+      .innerJoin('organizations', 'organizations.id', 'images.org_id')
+      .select(['images.blob_key', 'images.hash', 'images.size', 'images.deleted_at', 'organizations.name'])
+      .where('images.blob_key', 'in', keys)
+      .orderBy('organizations.name')
+      .orderBy('images.hash')
+      .execute();
+    const byKey = new Map<string, BlobUsers>(keys.map((key) => [key, { key, images: [] }]));
+    for (const r of rows) {
+      byKey.get(r.blob_key)?.images.push({ orgName: r.name, hash: r.hash, size: Number(r.size), deleted: r.deleted_at !== null });
+    }
+    return [...byKey.values()];
   }
 
   async close(): Promise<void> {
