@@ -159,6 +159,11 @@ describe('a blob file changed behind origo', () => {
   ] as const) {
     it(`one flipped byte in ${what}: the full download is cut off, not ended cleanly, and logged`, async () => {
       const image = await make();
+      // Downloaded whole and right first: the proof origo keeps of these
+      // bytes must not outlive the write that damages them.
+      const before = await send('GET', download(image));
+      expect(before.complete).toBe(true);
+      expect(before.body.equals(image.bytes)).toBe(true);
       const damaged = Buffer.from(image.bytes);
       const at = Math.floor(damaged.length / 2);
       damaged[at] = (damaged[at] ?? 0) ^ 0xff;

@@ -7,6 +7,7 @@ import { isFullHash, isHashLike } from '../images/hash.ts';
 import { imageNameProblem } from '../images/image-name.ts';
 import { BlobDamagedError, BlobNotFoundError, type BlobRead, type BlobStat, type ByteRange } from '../storage/blobs/blob-store.ts';
 import { VerifyingStream } from '../storage/blobs/verify.ts';
+import { isVerified, markVerified } from './verified-blobs.ts';
 import type { Search } from '../images/search-query.ts';
 import type { ImageList, ImageRecord, Organization, SearchResult } from '../storage/catalog/catalog.ts';
 import type { ServiceDeps } from './deps.ts';
@@ -139,8 +140,9 @@ export function findByBinaryHash(
 /**
  * The bytes of an image, or a range of them, checked against the catalog: a
  * blob that is missing or of another length is an error before anything is
- * sent; the stream itself fails if fewer bytes come or, for the whole file,
- * if their sha1 is not the image's binary hash.
+ * sent; the stream itself fails if fewer bytes come or, for the whole file
+ * not yet proven right in this version, if their sha1 is not the image's
+ * binary hash.
  */
 export async function openImageBytes(deps: ServiceDeps, org: Organization, image: ImageRecord, range?: ByteRange): Promise<Readable> {
   let blob: BlobRead;
@@ -153,9 +155,11 @@ export async function openImageBytes(deps: ServiceDeps, org: Organization, image
     blob.stream.destroy();
     throw storedBytesError(org, image, wrongSize(image, blob.size));
   }
-  const expected = range
-    ? { key: image.blobKey, length: range.end - range.start + 1 }
-    : { key: image.blobKey, length: image.size, sha1: image.binaryHash };
+  const { blobKey } = image;
+  const expected =
+    range !== undefined || isVerified(deps.blobs, blobKey, blob.version)
+      ? { key: blobKey, length: range ? range.end - range.start + 1 : image.size }
+      : { key: blobKey, length: image.size, sha1: image.binaryHash, onVerified: () => markVerified(deps.blobs, blobKey, blob.version) };
   // pipeline, not pipe: a client that goes away closes the file too.
   return pipeline(blob.stream, new VerifyingStream(expected), () => {});
 }

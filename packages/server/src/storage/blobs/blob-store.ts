@@ -22,6 +22,14 @@ export interface BlobRead {
    */
   size: number;
   /**
+   * Names exactly the stored bytes that were opened, and changes whenever
+   * they are rewritten: a file's device, inode, size and change time (all
+   * from the same fstat; the change time cannot be set back by a user); an
+   * object store's ETag. Lets a reader skip re-hashing bytes it has already
+   * seen whole and correct.
+   */
+  version: string;
+  /**
    * The blob's bytes, or those of the range asked for; never more than
    * `size` allows, fewer only if the object shrinks while it is read. A
    * caller that does not read it must destroy it (it holds the file open).

@@ -54,10 +54,13 @@ export class FsBlobStore implements BlobStore {
       throw err;
     });
     let size: number;
+    let version: string;
     try {
       // fstat of the descriptor that is read: the size of exactly these bytes,
       // even if the path is replaced or the file changed after.
-      size = (await handle.stat()).size;
+      const s = await handle.stat({ bigint: true });
+      size = Number(s.size);
+      version = `${s.dev}:${s.ino}:${s.size}:${s.ctimeNs}`;
     } catch (err) {
       await handle.close();
       throw err;
@@ -69,9 +72,9 @@ export class FsBlobStore implements BlobStore {
     if (end < start) {
       // Nothing to read (an empty file, a range past its end); createReadStream refuses end < start.
       await handle.close();
-      return { size, stream: Readable.from([]) };
+      return { size, version, stream: Readable.from([]) };
     }
-    return { size, stream: createReadStream('', { fd: handle, start, end, highWaterMark: 1024 * 1024 }) };
+    return { size, version, stream: createReadStream('', { fd: handle, start, end, highWaterMark: 1024 * 1024 }) };
   }
 
   async stat(key: string): Promise<BlobStat | undefined> {

@@ -12,6 +12,8 @@ export interface ExpectedBytes {
   length: number;
   /** sha1 in hex of all the bytes; only for a whole blob, not a range. */
   sha1?: string;
+  /** Called once every byte has come and matched the sha1. */
+  onVerified?: () => void;
 }
 
 export class VerifyingStream extends Transform {
@@ -58,6 +60,7 @@ export class VerifyingStream extends Transform {
         callback(new BlobDamagedError(key, `its sha1 is ${actual}, not ${sha1}`));
         return;
       }
+      this.expected.onVerified?.();
     }
     callback(null, this.lastByte);
   }
