@@ -19,6 +19,7 @@ import { registerOrganizationRoutes } from './http/organizations.ts';
 import { sendJson } from './http/reply.ts';
 import { ErrorSchema, SourceImageSchema } from './http/schemas.ts';
 import { registerSourceImageRoutes } from './http/sourceimages.ts';
+import { clientErrorHandler, registerTimeouts, timeoutServerOptions } from './http/timeouts.ts';
 import { newTokenSecret } from './service/accounts.ts';
 import { Authenticator } from './service/auth.ts';
 import { RateLimiter } from './service/rate-limit.ts';
@@ -54,6 +55,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     trustProxy: config.trustProxy,
+    ...timeoutServerOptions(config),
+    clientErrorHandler: clientErrorHandler(config),
   });
   app.decorate('deps', deps);
   // rokka's copy verb; Node parses it, Fastify routes it once told.
@@ -72,6 +75,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     done();
   });
 
+  registerTimeouts(app, config);
   registerErrorHandling(app);
   app.addHook('onRoute', (route) => {
     // The routes of the Swagger UI plugin under /doc serve public documentation.
