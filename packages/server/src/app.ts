@@ -18,6 +18,7 @@ import { registerMetaRoutes } from './http/meta.ts';
 import { registerOrganizationRoutes } from './http/organizations.ts';
 import { sendJson } from './http/reply.ts';
 import { ErrorSchema, SourceImageSchema } from './http/schemas.ts';
+import { registerHandlersInFlight } from './http/shutdown.ts';
 import { registerSourceImageRoutes } from './http/sourceimages.ts';
 import { clientErrorHandler, registerTimeouts, timeoutServerOptions } from './http/timeouts.ts';
 import { newTokenSecret } from './service/accounts.ts';
@@ -75,6 +76,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     done();
   });
 
+  registerHandlersInFlight(app);
   registerTimeouts(app, config);
   registerErrorHandling(app);
   app.addHook('onRoute', (route) => {
