@@ -132,6 +132,13 @@ describe('a body that stops arriving', () => {
 });
 
 describe('headers that stop arriving', () => {
+  it('a connection that sends nothing at all gets 408 and is disconnected', async () => {
+    const silent = await connect(server.url);
+    const openedAt = Date.now();
+    expectTimeoutAnswer(await silent.closed(), 'ORIGO_HEADERS_TIMEOUT_SECONDS');
+    expect(closedAfter(silent, openedAt)).toBeLessThan(IDLE_MS + 4000);
+  });
+
   it('a slow header sender gets 408 and is disconnected; an idle kept-alive connection is not', async () => {
     // A connection that finished a request and then sits idle (Node's keep-alive timeout is its limit).
     const idle = await connect(server.url);
