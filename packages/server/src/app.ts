@@ -19,7 +19,9 @@ import { registerMetaRoutes } from './http/meta.ts';
 import { registerOrganizationRoutes } from './http/organizations.ts';
 import { sendJson } from './http/reply.ts';
 import { ErrorSchema, SourceImageSchema } from './http/schemas.ts';
+import { registerHandlersInFlight } from './http/shutdown.ts';
 import { registerSourceImageRoutes } from './http/sourceimages.ts';
+import { clientErrorHandler, registerTimeouts, timeoutServerOptions } from './http/timeouts.ts';
 import { newTokenSecret } from './service/accounts.ts';
 import { Authenticator } from './service/auth.ts';
 import { RateLimiter } from './service/rate-limit.ts';
@@ -56,6 +58,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     trustProxy: config.trustProxy,
+    ...timeoutServerOptions(config),
+    clientErrorHandler: clientErrorHandler(config),
   });
   app.decorate('deps', deps);
   // rokka's copy verb; Node parses it, Fastify routes it once told.
@@ -74,6 +78,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     done();
   });
 
+  registerHandlersInFlight(app);
+  registerTimeouts(app, config);
   registerErrorHandling(app);
   app.addHook('onRoute', (route) => {
     // The routes of the Swagger UI plugin under /doc serve public documentation.

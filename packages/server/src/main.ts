@@ -1,9 +1,11 @@
 // Process entry: config -> storage -> app -> listen. SIGTERM and SIGINT
-// stop accepting, let in-flight requests finish, then close the database.
+// stop accepting, let in-flight requests finish for at most the shutdown
+// grace, close the connections still open, then close the database.
 
 import { pathToFileURL } from 'node:url';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { stopServer } from './http/shutdown.ts';
 import { loadRootKey, ROOT_KEY_FILE } from './service/root-key.ts';
 import { scheduleScrub } from './service/scrub-schedule.ts';
 import { sweep } from './service/sweep.ts';
@@ -51,13 +53,17 @@ export async function main(): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    app.log.info({ signal }, 'stopping: finishing in-flight requests');
+    app.log.info({ signal, graceMs: config.shutdownGraceMs }, 'stopping: finishing in-flight requests');
     if (timer) clearInterval(timer);
     try {
-      await app.close();
+      const report = await stopServer(app, config.shutdownGraceMs);
+      if (report.cutConnections > 0) {
+        app.log.warn(report, `stopping: closed ${report.cutConnections} connections still open after ${config.shutdownGraceMs / 1000} s (ORIGO_SHUTDOWN_GRACE_SECONDS)`);
+      }
+      if (report.unfinishedHandlers > 0) app.log.warn(report, 'stopping: requests still running when the database is closed');
       await sweeping;
       await closeStorage(storage);
-      app.log.info('stopped cleanly');
+      app.log.info({ cutConnections: report.cutConnections }, 'stopped cleanly');
       process.exit(0);
     } catch (err) {
       app.log.error({ err }, 'unclean stop');

@@ -1,21 +1,30 @@
-// The real process: first start, bad settings, and a clean stop on SIGTERM
-// that lets an in-flight upload finish.
+// The real process: first start, bad settings, and a bounded clean stop on
+// SIGTERM that lets a request in flight finish and cuts stalled clients.
+//
+// Each test waits for events (a log line, a file, an exit) with generous
+// deadlines: `node --import tsx` transpiles the whole server on a cold
+// start, which takes a while on a loaded 2-core machine. The first spawn,
+// in beforeAll, warms tsx's cache for the others.
 
 import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import http from 'node:http';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import sharp from 'sharp';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { jpeg } from './helpers.ts';
+import { connect, parseResponse, until } from './raw-http.ts';
 
 const serverDir = path.resolve(import.meta.dirname, '..');
+/** Longest wait for a start (cold transpile included) or a stop. */
+const START_MS = 90_000;
+const TEST_MS = 180_000;
 
 interface Proc {
   child: ChildProcess;
   output: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
 }
 
 function startProcess(env: Record<string, string>): Proc {
@@ -31,20 +40,26 @@ function startProcess(env: Record<string, string>): Proc {
   child.stderr?.on('data', (d) => {
     out += d;
   });
-  return { child, output: () => out };
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() }));
+  });
+  const proc = { child, output: () => out, exited };
+  procs.push(proc);
+  return proc;
 }
 
-async function waitFor<T>(what: string, fn: () => T | undefined, timeoutMs = 20_000): Promise<T> {
+async function waitFor<T>(what: string, p: Proc, fn: () => T | undefined, timeoutMs = START_MS): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = fn();
     if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
+    if (p.child.exitCode !== null) throw new Error(`origo exited (${p.child.exitCode}) while waiting for ${what}:\n${p.output()}`);
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}:\n${p.output()}`);
+    await new Promise((r) => setTimeout(r, 25));
   }
 }
 
-const listeningUrl = (p: Proc) => waitFor('listening', () => /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(p.output())?.[1]);
+const listeningUrl = (p: Proc) => waitFor('listening', p, () => /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(p.output())?.[1]);
 
 const dirs: string[] = [];
 const procs: Proc[] = [];
@@ -53,97 +68,148 @@ function tempDir(): string {
   dirs.push(d);
   return d;
 }
-afterEach(() => {
-  for (const p of procs.splice(0)) p.child.kill('SIGKILL');
+afterEach(async () => {
+  for (const p of procs.splice(0)) {
+    p.child.kill('SIGKILL');
+    await p.exited;
+  }
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
+beforeAll(async () => {
+  // A start that stops at the settings still imports (and so transpiles) every module.
+  const warm = startProcess({ ORIGO_DATA_DIR: tempDir(), ORIGO_MAX_PIXELS: 'warm-up' });
+  await warm.exited;
+}, TEST_MS);
+
 describe('origo process', () => {
-  it('generates a root key on first start, prints it once and keeps only its digest (0600)', async () => {
-    const dataDir = tempDir();
-    const first = startProcess({ ORIGO_DATA_DIR: dataDir });
-    procs.push(first);
-    const url = await listeningUrl(first);
-    const key = /root API key[^\n]*\n\n\s+([0-9a-f]{64})\n/.exec(first.output())?.[1];
-    expect(key).toBeDefined();
-    const file = path.join(dataDir, 'root-key.sha256');
-    expect(statSync(file).mode & 0o777).toBe(0o600);
+  it(
+    'generates a root key on first start, prints it once and keeps only its digest (0600)',
+    async () => {
+      const dataDir = tempDir();
+      const first = startProcess({ ORIGO_DATA_DIR: dataDir });
+      const url = await listeningUrl(first);
+      const key = /root API key[^\n]*\n\n\s+([0-9a-f]{64})\n/.exec(first.output())?.[1];
+      expect(key).toBeDefined();
+      const file = path.join(dataDir, 'root-key.sha256');
+      expect(statSync(file).mode & 0o777).toBe(0o600);
 
-    const ok = await fetch(`${url}/organizations/acme`, { method: 'PUT', headers: { 'api-key': key! }, body: '{}' });
-    expect(ok.status).toBe(200);
-    const bad = await fetch(`${url}/organizations/acme`, { headers: { 'api-key': 'x'.repeat(64) } });
-    expect(bad.status).toBe(403);
-    first.child.kill('SIGTERM');
-    await once(first.child, 'exit');
+      const ok = await fetch(`${url}/organizations/acme`, { method: 'PUT', headers: { 'api-key': key! }, body: '{}' });
+      expect(ok.status).toBe(200);
+      const bad = await fetch(`${url}/organizations/acme`, { headers: { 'api-key': 'x'.repeat(64) } });
+      expect(bad.status).toBe(403);
+      first.child.kill('SIGTERM');
+      expect((await first.exited).code).toBe(0);
 
-    const second = startProcess({ ORIGO_DATA_DIR: dataDir });
-    procs.push(second);
-    const url2 = await listeningUrl(second);
-    expect(second.output()).not.toMatch(/generated the root API key/);
-    expect((await fetch(`${url2}/organizations/acme`, { headers: { 'api-key': key! } })).status).toBe(200);
-  });
+      const second = startProcess({ ORIGO_DATA_DIR: dataDir });
+      const url2 = await listeningUrl(second);
+      expect(second.output()).not.toMatch(/generated the root API key/);
+      expect((await fetch(`${url2}/organizations/acme`, { headers: { 'api-key': key! } })).status).toBe(200);
+    },
+    TEST_MS,
+  );
 
-  it('refuses to start on a bad setting, naming it', async () => {
-    const p = startProcess({ ORIGO_DATA_DIR: tempDir(), ORIGO_MAX_PIXELS: 'lots' });
-    procs.push(p);
-    const [code] = await once(p.child, 'exit');
-    expect(code).toBe(2);
-    expect(p.output()).toMatch(/bad setting: ORIGO_MAX_PIXELS must be a whole number/);
-  });
+  it(
+    'refuses to start on a bad setting, naming it',
+    async () => {
+      const p = startProcess({ ORIGO_DATA_DIR: tempDir(), ORIGO_MAX_PIXELS: 'lots' });
+      expect((await p.exited).code).toBe(2);
+      expect(p.output()).toMatch(/bad setting: ORIGO_MAX_PIXELS must be a whole number/);
+    },
+    TEST_MS,
+  );
 
-  it('on SIGTERM finishes an in-flight upload, then exits 0 with a clean database', async () => {
-    const dataDir = tempDir();
-    const key = 'proc-test-root-key-0123456789';
-    const p = startProcess({ ORIGO_DATA_DIR: dataDir, ORIGO_ROOT_KEY: key });
-    procs.push(p);
-    const url = new URL(await listeningUrl(p));
-    expect((await fetch(`${url.origin}/organizations/acme`, { method: 'PUT', headers: { 'api-key': key }, body: '{}' })).status).toBe(200);
+  it(
+    'on SIGTERM answers an upload that finishes within the grace, cuts a stalled upload and an unread download at its end, exits 0',
+    async () => {
+      const dataDir = tempDir();
+      const tempFiles = () => readdirSync(path.join(dataDir, 'blobs', '.tmp'));
+      const key = 'proc-test-root-key-0123456789';
+      const graceMs = 2000;
+      const p = startProcess({
+        ORIGO_DATA_DIR: dataDir,
+        ORIGO_ROOT_KEY: key,
+        ORIGO_SHUTDOWN_GRACE_SECONDS: String(graceMs / 1000),
+        // Far beyond the grace: only the stop may end the stalled clients.
+        ORIGO_BODY_IDLE_TIMEOUT_SECONDS: '600',
+        ORIGO_SEND_IDLE_TIMEOUT_SECONDS: '600',
+      });
+      const url = await listeningUrl(p);
+      const { host } = new URL(url);
+      expect((await fetch(`${url}/organizations/acme`, { method: 'PUT', headers: { 'api-key': key }, body: '{}' })).status).toBe(200);
 
-    const bytes = await jpeg(3, 64, 64);
-    const boundary = 'origo-sigterm-test';
-    const head = Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="filedata"; filename="late.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`,
-    );
-    const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
-    const body = Buffer.concat([head, bytes, tail]);
-    const response = new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const req = http.request(
-        {
-          host: url.hostname,
-          port: url.port,
-          method: 'POST',
-          path: '/sourceimages/acme',
-          headers: { 'api-key': key, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': body.length },
-        },
-        (res) => {
-          let text = '';
-          res.on('data', (d) => {
-            text += d;
-          });
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-        },
-      );
-      req.on('error', reject);
-      req.write(body.subarray(0, 100));
-      // Send the rest only after the server has been told to stop.
-      setTimeout(() => {
-        p.child.kill('SIGTERM');
-        setTimeout(() => req.end(body.subarray(100)), 300);
-      }, 300);
-    });
-    const res = await response;
-    expect(res.status).toBe(200);
-    const hash = JSON.parse(res.text).items[0].hash;
-    const [code] = await once(p.child, 'exit');
-    expect(code).toBe(0);
-    expect(p.output()).toMatch(/stopped cleanly/);
+      // An image larger than the loopback socket buffers, for a download the client does not read.
+      const width = 4000;
+      const height = 3000;
+      const big = await sharp(Buffer.alloc(width * height * 3, 33), { raw: { width, height, channels: 3 } })
+        .png({ compressionLevel: 0 })
+        .toBuffer();
+      const form = new FormData();
+      form.append('filedata', new Blob([new Uint8Array(big)]), 'big.png');
+      const created = await fetch(`${url}/sourceimages/acme`, { method: 'POST', headers: { 'api-key': key }, body: form });
+      expect(created.status).toBe(200);
+      const bigHash: string = ((await created.json()) as { items: { hash: string }[] }).items[0]!.hash;
 
-    const db = new BetterSqlite3(path.join(dataDir, 'origo.sqlite'));
-    try {
-      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-      expect(db.prepare('select count(*) as n from images where hash = ?').get(hash)).toEqual({ n: 1 });
-    } finally {
-      db.close();
-    }
-  });
+      const boundary = 'origo-sigterm-test';
+      const uploadBody = (name: string, bytes: Buffer) =>
+        Buffer.concat([
+          Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="filedata"; filename="${name}"\r\nContent-Type: image/jpeg\r\n\r\n`),
+          bytes,
+          Buffer.from(`\r\n--${boundary}--\r\n`),
+        ]);
+      const uploadHead = (length: number) =>
+        `POST /sourceimages/acme HTTP/1.1\r\nHost: ${host}\r\nApi-Key: ${key}\r\nConnection: close\r\n` +
+        `Content-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${length}\r\n\r\n`;
+
+      const download = await connect(url, { read: false });
+      await download.write(`GET /sourceimages/acme/${bigHash}/download HTTP/1.1\r\nHost: ${host}\r\nApi-Key: ${key}\r\n\r\n`);
+      await until(() => download.socket.bytesRead > 0, 'the download to start', START_MS);
+
+      const stalledBody = uploadBody('stalled.jpg', await jpeg(1, 300, 200));
+      const stalled = await connect(url);
+      await stalled.write(uploadHead(stalledBody.length));
+      await stalled.write(stalledBody.subarray(0, stalledBody.length - 100));
+      await until(() => tempFiles().length === 1, 'the stalled upload to be staged', START_MS);
+
+      const lateBody = uploadBody('late.jpg', await jpeg(3, 64, 64));
+      const late = await connect(url);
+      await late.write(uploadHead(lateBody.length));
+      await late.write(lateBody.subarray(0, lateBody.length - 50));
+      await until(() => tempFiles().length === 2, 'the late upload to be staged', START_MS);
+
+      const signalledAt = Date.now();
+      p.child.kill('SIGTERM');
+      await waitFor('the stop to begin', p, () => (p.output().includes('stopping: finishing in-flight requests') ? true : undefined));
+      // The rest of the late upload arrives after the stop began, within the grace.
+      await late.write(lateBody.subarray(lateBody.length - 50));
+      const answer = parseResponse(await late.closed());
+      expect(answer.status, answer.body.toString()).toBe(200);
+      const lateHash: string = answer.json.items[0].hash;
+
+      const { code, at } = await p.exited;
+      expect(code).toBe(0);
+      const took = at - signalledAt;
+      expect(took).toBeGreaterThanOrEqual(graceMs - 50);
+      expect(took).toBeLessThan(graceMs + 15_000);
+      expect(p.output()).toMatch(/closed 2 connections still open after 2 s \(ORIGO_SHUTDOWN_GRACE_SECONDS\)/);
+      expect(p.output()).toMatch(/stopped cleanly/);
+
+      // The stalled clients were disconnected: the upload without an answer, the download cut short.
+      expect((await stalled.closed()).length).toBe(0);
+      const partial = await download.closed();
+      expect(partial.length).toBeGreaterThan(0);
+      expect(partial.length).toBeLessThan(big.length);
+
+      expect(tempFiles()).toEqual([]);
+      const db = new BetterSqlite3(path.join(dataDir, 'origo.sqlite'));
+      try {
+        expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+        const hashes = db.prepare('select hash from images order by hash').all() as { hash: string }[];
+        expect(hashes.map((h) => h.hash).sort()).toEqual([bigHash, lateHash].sort());
+      } finally {
+        db.close();
+      }
+    },
+    TEST_MS,
+  );
 });

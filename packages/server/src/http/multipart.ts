@@ -5,7 +5,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import { Busboy, type BusboyInstance } from '@fastify/busboy';
-import { OrigoError } from '../errors.ts';
+import { isOrigoError, OrigoError } from '../errors.ts';
 import { discardStaged, type StagedFile } from '../storage/blobs/staging.ts';
 import type { UploadedFile, UploadField } from '../service/upload.ts';
 
@@ -149,7 +149,8 @@ export async function readMultipart(
           if (!failed) resolve();
         }, fail);
       });
-      body.on('error', (err) => fail(badMultipart(`The upload was interrupted: ${err.message}`)));
+      // The body stream fails with an OrigoError of its own when the client stops sending (408).
+      body.on('error', (err) => fail(isOrigoError(err) ? err : badMultipart(`The upload was interrupted: ${err.message}`)));
       body.on('aborted', () => fail(badMultipart('The client closed the connection before the upload was complete')));
       body.pipe(busboy);
     });

@@ -1,0 +1,159 @@
+// Deadlines for each phase of a request, so a client that stops sending or
+// stops reading cannot hold a socket, a request or a temp file forever:
+// - headers: Node's headersTimeout (checked every connectionsCheckingInterval);
+// - body: no byte for bodyIdleTimeoutMs -> 408, whatever reads the body
+//   (Fastify's JSON reader or the multipart stream);
+// - response: the client reads nothing for sendIdleTimeoutMs -> disconnected.
+// Keep-alive idle connections are Node's keepAliveTimeout.
+
+import type { IncomingMessage, ServerOptions } from 'node:http';
+import type { Socket } from 'node:net';
+import { Transform, type TransformCallback } from 'node:stream';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { Config } from '../config.ts';
+import { errorBody, OrigoError } from '../errors.ts';
+
+const seconds = (ms: number) => `${ms / 1000} s`;
+
+/**
+ * Server options for the headers deadline. Node checks it on an interval, so
+ * a deadline is overshot by up to one interval: a quarter of the deadline
+ * (250 ms to 1 s) keeps that small without scanning connections often.
+ * requestTimeout (the whole request) stays off: an upload of the largest
+ * allowed file over a slow link may take longer than any fixed bound, and a
+ * stalled one is caught by the body idle timeout instead.
+ */
+export function timeoutServerOptions(config: Config): { requestTimeout: number; http: ServerOptions } {
+  return {
+    requestTimeout: 0,
+    http: {
+      headersTimeout: config.headersTimeoutMs,
+      requestTimeout: 0,
+      connectionsCheckingInterval: Math.min(1000, Math.max(250, Math.floor(config.headersTimeoutMs / 4))),
+    },
+  };
+}
+
+export function bodyTimeoutError(config: Config): OrigoError {
+  return new OrigoError(
+    'ORIGO_ERR_REQUEST_TIMEOUT',
+    `The request body stopped arriving: no byte came for ${seconds(config.bodyIdleTimeoutMs)} (ORIGO_BODY_IDLE_TIMEOUT_SECONDS); nothing of the request was kept`,
+  );
+}
+
+/**
+ * The request body as it arrives, failing with 408 once the client has sent
+ * nothing for `idleMs`. Only the client's silence counts: while the reader
+ * downstream is the slow one (its buffers are full), the deadline is pushed on.
+ */
+export class IdleBodyWatch extends Transform {
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly source: IncomingMessage,
+    idleMs: number,
+    private readonly timeoutError: () => Error,
+  ) {
+    super();
+    this.timer = setTimeout(() => this.onIdle(), idleMs);
+    // Destroyed with the 408 before (or after) anyone reads it: never an uncaught error.
+    this.on('error', () => {});
+    const gone = () => {
+      if (!source.complete) this.destroy(new Error('the client closed the connection before the body was complete'));
+    };
+    source.once('aborted', gone);
+    source.once('close', gone);
+    source.once('error', (err) => this.destroy(err));
+    source.pipe(this);
+  }
+
+  /** Stops the deadline without touching the stream (the response is done). */
+  stop(): void {
+    clearTimeout(this.timer);
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.timer.refresh();
+    callback(null, chunk);
+  }
+
+  override _flush(callback: TransformCallback): void {
+    clearTimeout(this.timer);
+    callback();
+  }
+
+  override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
+    clearTimeout(this.timer);
+    this.source.unpipe(this);
+    callback(err);
+  }
+
+  private onIdle(): void {
+    if (this.source.complete) return;
+    const backedUp =
+      this.source.readableLength > 0 || this.writableLength > 0 || this.readableLength >= this.readableHighWaterMark;
+    if (backedUp) this.timer.refresh();
+    else this.destroy(this.timeoutError());
+  }
+}
+
+/** Answers a client whose headers did not arrive in time with rokka's error JSON, then closes. */
+function onClientError(this: FastifyInstance, config: Config, err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    const error = new OrigoError(
+      'ORIGO_ERR_REQUEST_TIMEOUT',
+      `The request headers did not arrive within ${seconds(config.headersTimeoutMs)} (ORIGO_HEADERS_TIMEOUT_SECONDS); the connection is closed`,
+    );
+    this.log.info({ code: error.code, status: error.status }, error.message);
+    const body = JSON.stringify(errorBody(error));
+    if (socket.writable) {
+      socket.write(
+        `HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
+    }
+  } else if (socket.writable) {
+    // What Node answers when no handler is installed.
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    socket.write(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
+  }
+  socket.destroySoon();
+}
+
+export function clientErrorHandler(config: Config): FastifyServerOptions['clientErrorHandler'] {
+  return function (this: FastifyInstance, err: Error, socket: Socket) {
+    onClientError.call(this, config, err as NodeJS.ErrnoException, socket);
+  };
+}
+
+export function registerTimeouts(app: FastifyInstance, config: Config): void {
+  // Every body reader (content type parsers, the multipart route) reads the
+  // stream preParsing returns. A body that is already complete cannot stall.
+  app.addHook('preParsing', (request, reply, payload, done) => {
+    if (request.raw.complete) {
+      done(null, payload);
+      return;
+    }
+    const watch = new IdleBodyWatch(request.raw, config.bodyIdleTimeoutMs, () => bodyTimeoutError(config));
+    // A response sent without reading the whole body closes the connection; the deadline has no more use.
+    reply.raw.once('close', () => watch.stop());
+    done(null, watch);
+  });
+
+  // From the first byte of the answer, the socket's own idle timer (refreshed
+  // by every write that completes) catches a client that reads nothing.
+  // Node resets it to keepAliveTimeout once the response is finished.
+  app.addHook('onSend', (request, reply, payload, done) => {
+    const socket = reply.raw.socket;
+    if (socket && !socket.destroyed) {
+      reply.raw.setTimeout(config.sendIdleTimeoutMs, () => {
+        request.log.info(
+          { code: 'send_idle_timeout' },
+          `The client read nothing of the response for ${seconds(config.sendIdleTimeoutMs)} (ORIGO_SEND_IDLE_TIMEOUT_SECONDS); connection closed`,
+        );
+        socket.destroy();
+      });
+    }
+    done(null, payload);
+  });
+}

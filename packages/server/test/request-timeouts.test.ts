@@ -1,0 +1,197 @@
+// Clients that stop sending or stop reading lose their connection after the
+// configured deadline, with rokka's error JSON where an answer can still be
+// given, and leave nothing behind: no temp file, no row, no blob, no open file.
+
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, blobFiles, createOrg, imageCount, jpeg, ROOT_KEY, startServer, type TestServer, upload } from './helpers.ts';
+import { connect, openFilesUnder, parseResponse, type RawConnection, until } from './raw-http.ts';
+
+const IDLE_MS = 1000;
+let server: TestServer;
+beforeAll(async () => {
+  server = await startServer({
+    ORIGO_BODY_IDLE_TIMEOUT_SECONDS: '1',
+    ORIGO_HEADERS_TIMEOUT_SECONDS: '1',
+    ORIGO_SEND_IDLE_TIMEOUT_SECONDS: '1',
+  });
+  await createOrg(server, 'acme');
+});
+afterAll(() => server.close());
+
+const BOUNDARY = 'TimeoutBoundary42';
+
+function multipart(name: string, bytes: Buffer): Buffer {
+  return Buffer.concat([
+    Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="filedata"; filename="${name}"\r\nContent-Type: image/jpeg\r\n\r\n`, 'latin1'),
+    bytes,
+    Buffer.from(`\r\n--${BOUNDARY}--\r\n`, 'latin1'),
+  ]);
+}
+
+function head(method: string, target: string, headers: Record<string, string | number>): string {
+  const { host } = new URL(server.url);
+  const lines = [`${method} ${target} HTTP/1.1`, `Host: ${host}`, `Api-Key: ${ROOT_KEY}`];
+  for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
+  return `${lines.join('\r\n')}\r\n\r\n`;
+}
+
+function expectTimeoutAnswer(bytes: Buffer, setting: string): void {
+  const res = parseResponse(bytes);
+  expect(res.status, bytes.toString('latin1')).toBe(408);
+  expect(res.headers['content-type']).toBe('application/json');
+  expect(res.headers['connection']).toBe('close');
+  expect(res.json).toMatchObject({ code: 408, error: { code: 408, origo_code: 'ORIGO_ERR_REQUEST_TIMEOUT' } });
+  expect(res.json.message).toBe(res.json.error.message);
+  expect(res.json.message).toContain(setting);
+  expect(res.json.message).toContain('1 s');
+}
+
+/** How long after `since` the server closed the connection. */
+function closedAfter(conn: RawConnection, since: number): number {
+  const at = conn.closedAt();
+  if (at === undefined) throw new Error('the connection is still open');
+  return at - since;
+}
+
+describe('a body that stops arriving', () => {
+  it('multipart upload: 408 within the idle timeout, the staged temp file removed, no row, no blob', async () => {
+    const bytes = await jpeg(1, 400, 300);
+    const body = multipart('stalled.jpg', bytes);
+    const conn = await connect(server.url);
+    await conn.write(head('POST', '/sourceimages/acme', { 'Content-Type': `multipart/form-data; boundary=${BOUNDARY}`, 'Content-Length': body.length }));
+    await conn.write(body.subarray(0, 400));
+    const stalledAt = Date.now();
+    // The server is inside the upload, staging the file, when the client goes quiet.
+    await until(() => blobFiles(server).temp.length > 0, 'a staged temp file to appear');
+
+    const answer = await conn.closed();
+    expectTimeoutAnswer(answer, 'ORIGO_BODY_IDLE_TIMEOUT_SECONDS');
+    const waited = closedAfter(conn, stalledAt);
+    expect(waited).toBeGreaterThanOrEqual(IDLE_MS - 50);
+    expect(waited).toBeLessThan(IDLE_MS + 4000);
+    // Removed before the answer went out, not later.
+    expect(blobFiles(server)).toEqual({ blobs: [], temp: [] });
+    expect(await imageCount(server, 'acme')).toBe(0);
+  });
+
+  it('multipart upload that stalls before the first part: 408, nothing kept', async () => {
+    const body = multipart('never.jpg', await jpeg(2));
+    const conn = await connect(server.url);
+    await conn.write(head('POST', '/sourceimages/acme', { 'Content-Type': `multipart/form-data; boundary=${BOUNDARY}`, 'Content-Length': body.length }));
+    await conn.write(body.subarray(0, 10));
+    expectTimeoutAnswer(await conn.closed(), 'ORIGO_BODY_IDLE_TIMEOUT_SECONDS');
+    expect(blobFiles(server)).toEqual({ blobs: [], temp: [] });
+    expect(await imageCount(server, 'acme')).toBe(0);
+  });
+
+  it('JSON PATCH body: 408, the metadata unchanged', async () => {
+    const created = await upload(server, 'acme', [{ name: 'meta.jpg', bytes: await jpeg(3) }], { 'meta_user[0]': JSON.stringify({ keep: 'me' }) });
+    expect(created.status, created.text).toBe(200);
+    const hash: string = created.json.items[0].hash;
+    expect((await api(server, 'GET', `/sourceimages/acme/${hash}/meta/user`)).json).toEqual({ keep: 'me' });
+
+    const conn = await connect(server.url);
+    await conn.write(head('PATCH', `/sourceimages/acme/${hash}/meta/user`, { 'Content-Type': 'application/json', 'Content-Length': 1000 }));
+    await conn.write('{"keep":"x');
+    const stalledAt = Date.now();
+    const answer = await conn.closed();
+    expectTimeoutAnswer(answer, 'ORIGO_BODY_IDLE_TIMEOUT_SECONDS');
+    expect(closedAfter(conn, stalledAt)).toBeGreaterThanOrEqual(IDLE_MS - 50);
+
+    const meta = await api(server, 'GET', `/sourceimages/acme/${hash}/meta/user`);
+    expect(meta.json).toEqual({ keep: 'me' });
+    await api(server, 'DELETE', `/sourceimages/acme/${hash}`);
+  });
+
+  it('an upload that sends slowly but steadily (a chunk every 0.3 s, 1 s idle timeout) is stored', async () => {
+    const bytes = await jpeg(4, 300, 200);
+    const body = multipart('slow.jpg', bytes);
+    const conn = await connect(server.url);
+    await conn.write(
+      head('POST', '/sourceimages/acme', { 'Content-Type': `multipart/form-data; boundary=${BOUNDARY}`, 'Content-Length': body.length, Connection: 'close' }),
+    );
+    const pieces = 10;
+    const size = Math.ceil(body.length / pieces);
+    const started = Date.now();
+    for (let i = 0; i < pieces; i++) {
+      // Pacing of a slow client, not a wait for the server.
+      if (i > 0) await new Promise((r) => setTimeout(r, 300));
+      await conn.write(body.subarray(i * size, (i + 1) * size));
+    }
+    // The whole body took well over the idle timeout.
+    expect(Date.now() - started).toBeGreaterThan(2 * IDLE_MS);
+    const res = parseResponse(await conn.closed());
+    expect(res.status, res.body.toString()).toBe(200);
+    expect(res.json.items[0].name).toBe('slow.jpg');
+    expect(res.json.items[0].size).toBe(bytes.length);
+    expect(blobFiles(server).temp).toEqual([]);
+    await api(server, 'DELETE', `/sourceimages/acme/${res.json.items[0].hash}`);
+  });
+});
+
+describe('headers that stop arriving', () => {
+  it('a connection that sends nothing at all gets 408 and is disconnected', async () => {
+    const silent = await connect(server.url);
+    const openedAt = Date.now();
+    expectTimeoutAnswer(await silent.closed(), 'ORIGO_HEADERS_TIMEOUT_SECONDS');
+    expect(closedAfter(silent, openedAt)).toBeLessThan(IDLE_MS + 4000);
+  });
+
+  it('a slow header sender gets 408 and is disconnected; an idle kept-alive connection is not', async () => {
+    // A connection that finished a request and then sits idle (Node's keep-alive timeout is its limit).
+    const idle = await connect(server.url);
+    await idle.write(head('GET', '/sourceimages/acme', {}));
+    await until(() => idle.socket.bytesRead > 0, 'the first answer on the kept-alive connection');
+
+    const slow = await connect(server.url);
+    await slow.write(`GET /sourceimages/acme HTTP/1.1\r\nHost: ${new URL(server.url).host}\r\nApi-Key: ${ROOT_KEY}\r\n`);
+    const stalledAt = Date.now();
+    const answer = await slow.closed();
+    expectTimeoutAnswer(answer, 'ORIGO_HEADERS_TIMEOUT_SECONDS');
+    const waited = closedAfter(slow, stalledAt);
+    expect(waited).toBeGreaterThanOrEqual(IDLE_MS - 50);
+    // The deadline is checked every 250 ms here (a quarter of it).
+    expect(waited).toBeLessThan(IDLE_MS + 4000);
+
+    // The idle connection has been quiet longer than the headers timeout, and the same check saw it.
+    expect(idle.closedAt()).toBeUndefined();
+    const before = idle.socket.bytesRead;
+    await idle.write(head('GET', '/sourceimages/acme', { Connection: 'close' }));
+    const second = parseResponse((await idle.closed()).subarray(before));
+    expect(second.status).toBe(200);
+  });
+});
+
+describe('a client that reads nothing of a download', () => {
+  it('is disconnected after the send idle timeout and the blob file is closed', async () => {
+    // Larger than what the loopback socket buffers can hold, so the server has to wait for the client.
+    const width = 4000;
+    const height = 3000;
+    const pixels = Buffer.alloc(width * height * 3, 77);
+    const bytes = await sharp(pixels, { raw: { width, height, channels: 3 } }).png({ compressionLevel: 0 }).toBuffer();
+    const created = await upload(server, 'acme', [{ name: 'big.png', bytes }]);
+    expect(created.status, created.text).toBe(200);
+    const hash: string = created.json.items[0].hash;
+    const blobDir = path.join(server.dataDir, 'blobs');
+
+    const conn = await connect(server.url, { read: false });
+    await conn.write(head('GET', `/sourceimages/acme/${hash}/download`, {}));
+    await until(() => openFilesUnder(blobDir).length > 0, 'the server to open the blob');
+    const openedAt = Date.now();
+    await until(() => openFilesUnder(blobDir).length === 0, 'the server to close the blob');
+    expect(Date.now() - openedAt).toBeGreaterThanOrEqual(IDLE_MS - 50);
+
+    // What the client gets when it finally reads: the start of the answer, then the end of the connection.
+    const received = parseResponse(await conn.closed());
+    expect(received.status).toBe(200);
+    expect(Number(received.headers['content-length'])).toBe(bytes.length);
+    expect(received.body.length).toBeLessThan(bytes.length);
+    expect(received.body.equals(bytes.subarray(0, received.body.length))).toBe(true);
+
+    // The server keeps serving the same download to a client that reads.
+    const whole = await fetch(`${server.url}/sourceimages/acme/${hash}/download`, { headers: { 'api-key': ROOT_KEY } });
+    expect(Buffer.from(await whole.arrayBuffer()).equals(bytes)).toBe(true);
+  });
+});
