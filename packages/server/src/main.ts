@@ -8,6 +8,7 @@ import { ConfigError, loadConfig } from './config.ts';
 import { stopServer } from './http/shutdown.ts';
 import { loadRootKey, ROOT_KEY_FILE } from './service/root-key.ts';
 import { scheduleScrub } from './service/scrub-schedule.ts';
+import { every } from './service/periodic.ts';
 import { sweep } from './service/sweep.ts';
 import { closeStorage, openStorage } from './storage/index.ts';
 
@@ -34,34 +35,35 @@ export async function main(): Promise<void> {
   const storage = await openStorage(config);
   const app = await buildApp({ config, storage, rootKeyDigest: rootKey.digest });
 
-  let sweeping: Promise<unknown> = Promise.resolve();
-  const runSweep = () => {
-    sweeping = sweep(app.deps).then(
-      (report) => {
-        if (report.purgedImages > 0 || report.removedBlobs > 0) app.log.info(report, 'sweep: purged expired images and unused blobs');
-      },
-      (err) => app.log.error({ err }, 'sweep failed'),
-    );
-  };
-  const timer = config.sweepIntervalMs > 0 ? setInterval(runSweep, config.sweepIntervalMs) : undefined;
-  timer?.unref();
-  if (config.sweepIntervalMs > 0) setTimeout(runSweep, 5_000).unref();
+  const sweeping =
+    config.sweepIntervalMs > 0
+      ? every(
+          config.sweepIntervalMs,
+          // Soon after start, not at once: the first requests come first.
+          Math.min(5_000, config.sweepIntervalMs),
+          async () => {
+            const report = await sweep(app.deps);
+            if (report.purgedImages > 0 || report.removedBlobs > 0) app.log.info(report, 'sweep: purged expired images and unused blobs');
+          },
+          (err) => app.log.error({ err }, 'sweep failed'),
+        )
+      : undefined;
   const scrubbing = config.scrubIntervalMs > 0 ? scheduleScrub(app.deps, app.log, config.scrubIntervalMs) : undefined;
-  app.addHook('onClose', async () => scrubbing?.stop());
+  app.addHook('onClose', async () => {
+    await Promise.all([sweeping?.stop(), scrubbing?.stop()]);
+  });
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     app.log.info({ signal, graceMs: config.shutdownGraceMs }, 'stopping: finishing in-flight requests');
-    if (timer) clearInterval(timer);
     try {
       const report = await stopServer(app, config.shutdownGraceMs);
       if (report.cutConnections > 0) {
         app.log.warn(report, `stopping: closed ${report.cutConnections} connections still open after ${config.shutdownGraceMs / 1000} s (ORIGO_SHUTDOWN_GRACE_SECONDS)`);
       }
       if (report.unfinishedHandlers > 0) app.log.warn(report, 'stopping: requests still running when the database is closed');
-      await sweeping;
       await closeStorage(storage);
       app.log.info({ cutConnections: report.cutConnections }, 'stopped cleanly');
       process.exit(0);

@@ -3,41 +3,29 @@
 // never overlap; stop() ends the one under way at the next blob.
 
 import type { ServiceDeps } from './deps.ts';
+import { every, type PeriodicJob } from './periodic.ts';
 import { scrub } from './scrub.ts';
 
-export interface ScrubLog {
+export interface JobLog {
   info(fields: object, message: string): void;
   error(fields: object, message: string): void;
 }
 
-export function scheduleScrub(deps: ServiceDeps, log: ScrubLog, intervalMs: number): { stop(): Promise<void> } {
-  const abort = new AbortController();
-  let running: Promise<void> | undefined;
-  const runOnce = () => {
-    if (running) return;
-    running = scrub(deps, {
-      signal: abort.signal,
-      onProblem: (problem) =>
-        log.error(
-          { blobKey: problem.key, kind: problem.kind, detail: problem.detail, images: problem.images.map((i) => ({ org: i.orgName, image: i.hash, deleted: i.deleted })) },
-          `scrub: blob ${problem.key} is ${problem.kind}`,
-        ),
-    })
-      .then(
-        ({ problems: _problems, ...summary }) => log.info(summary, 'scrub: checked the stored blobs'),
-        (err) => log.error({ err }, 'scrub failed'),
-      )
-      .finally(() => {
-        running = undefined;
+export function scheduleScrub(deps: ServiceDeps, log: JobLog, intervalMs: number): PeriodicJob {
+  return every(
+    intervalMs,
+    intervalMs,
+    async (signal) => {
+      const { problems: _problems, ...summary } = await scrub(deps, {
+        signal,
+        onProblem: (problem) =>
+          log.error(
+            { blobKey: problem.key, kind: problem.kind, detail: problem.detail, images: problem.images.map((i) => ({ org: i.orgName, image: i.hash, deleted: i.deleted })) },
+            `scrub: blob ${problem.key} is ${problem.kind}`,
+          ),
       });
-  };
-  const timer = setInterval(runOnce, intervalMs);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      abort.abort();
-      await running;
+      log.info(summary, 'scrub: checked the stored blobs');
     },
-  };
+    (err) => log.error({ err }, 'scrub failed'),
+  );
 }
