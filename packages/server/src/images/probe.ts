@@ -12,6 +12,8 @@ import exifReader from 'exif-reader';
 import sharp, { type FormatEnum, type Metadata } from 'sharp';
 import { OrigoError } from '../errors.ts';
 import { cleanText, parseIptc, stripTrailingNuls } from './iptc.ts';
+import { alphaIsOpaque } from './opacity.ts';
+import { SVG_HEAD_BYTES, svgDeclaredSize } from './svg-size.ts';
 
 // Each upload is processed once: libvips' operation cache would only hold
 // memory (and open files) for nothing.
@@ -19,6 +21,8 @@ sharp.cache(false);
 
 export interface ProbeLimits {
   maxPixels: number;
+  /** Most frames or pages, counted from the header (ORIGO_MAX_FRAMES). */
+  maxFrames: number;
   /**
    * Files larger than this are probed from their header bytes only (JPEG,
    * PNG): libvips maps a whole file to read its header, which would put a
@@ -107,6 +111,8 @@ export async function probeImage(path: string, label: string, limits: ProbeLimit
       throw new OrigoError('ORIGO_ERR_UPLOAD_EMPTY_FILE', `File ${file} is empty (0 bytes): there is no image to store`);
     }
 
+    await checkSvgDeclaredSize(fh, fileSize, file, limits.maxPixels);
+
     // Header only: no pixel is decoded here, whatever size the header claims.
     let meta: Metadata;
     try {
@@ -132,9 +138,17 @@ export async function probeImage(path: string, label: string, limits: ProbeLimit
       );
     }
 
+    const pages = meta.pages ?? 1;
+    if (pages > limits.maxFrames) {
+      throw new OrigoError(
+        'ORIGO_ERR_UPLOAD_TOO_MANY_FRAMES',
+        `File ${file} is ${a(kind.name)} image of ${formatCount(pages)} frames or pages; the limit is ` +
+          `${formatCount(limits.maxFrames)} per image (ORIGO_MAX_FRAMES), so shorten it before uploading`,
+      );
+    }
+
     await checkStructure(fh, fileSize, kind, file);
 
-    const pages = meta.pages ?? 1;
     const opaque = await isOpaque(path, meta, kind, width, height, limits, file);
 
     return {
@@ -201,6 +215,31 @@ function kindOf(meta: Metadata, file: string): Kind {
     );
   }
   return kind;
+}
+
+/**
+ * librsvg reports a size beyond 2^31 pixels as 1 x 1: read the root element's
+ * width, height and viewBox first, before sharp is asked (see svg-size.ts).
+ */
+async function checkSvgDeclaredSize(fh: FileHandle, size: number, file: string, maxPixels: number): Promise<void> {
+  const head = await readAt(fh, 0, Math.min(size, SVG_HEAD_BYTES));
+  if (!/^(\ufeff)?\s*</.test(head.toString('utf8', 0, 256))) return;
+  const declared = svgDeclaredSize(head.toString('utf8'));
+  if (declared?.width === undefined && declared?.height === undefined) return;
+  const width = Math.ceil(declared.width ?? 1);
+  const height = Math.ceil(declared.height ?? 1);
+  if (width * height <= maxPixels) return;
+  const shown =
+    declared.width !== undefined && declared.height !== undefined
+      ? `${formatCount(width)} x ${formatCount(height)} pixels (${formatCount(width * height)} pixels)`
+      : declared.width !== undefined
+        ? `a width of ${formatCount(width)} pixels`
+        : `a height of ${formatCount(height)} pixels`;
+  throw new OrigoError(
+    'ORIGO_ERR_UPLOAD_TOO_MANY_PIXELS',
+    `File ${file} is an SVG image whose root element declares ${shown} (from its width, height and viewBox); ` +
+      `the limit is ${formatCount(maxPixels)} pixels per image, so give it a smaller size before uploading`,
+  );
 }
 
 // ---------------------------------------------------------------------------
@@ -587,19 +626,9 @@ async function isOpaque(
   if (!meta.hasAlpha) return true;
   if (NEVER_DECODE.has(kind.format)) return false;
 
-  const pages = meta.pages ?? 1;
-  const allFrames = pages > 1 && ANIMATION_FORMATS.has(kind.format);
-  // Each frame is under the limit, but all together may not be: rather than
-  // decode more than one limit's worth of pixels, answer "not opaque", which
-  // is always a safe answer (the alpha channel is then kept).
-  if (allFrames && width * height * pages > limits.maxPixels) return false;
-
+  const frames = (meta.pages ?? 1) > 1 && ANIMATION_FORMATS.has(kind.format) ? meta.pages! : 1;
   try {
-    const stats = await sharp(path, {
-      limitInputPixels: limits.maxPixels,
-      ...(allFrames ? { pages: -1 } : {}),
-    }).stats();
-    return stats.isOpaque;
+    return await alphaIsOpaque({ path, width, frameHeight: height, frames, maxPixels: limits.maxPixels });
   } catch (err) {
     const reason = sharpReason(err, path, file);
     if (/unsupported (codec|feature)|no (decoder|plugin)/i.test(reason)) {
