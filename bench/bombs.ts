@@ -124,7 +124,7 @@ async function main(): Promise<void> {
     try {
       for (let r = 0; r < rounds; r++) {
         const results = await Promise.all(bombs.map((b) => send(origo, `${r}-${b.name}`, b.type, b.bytes)));
-        results.forEach((a, i) => answers.get(bombs[i]!.name)!.push(a));
+        for (const [i, a] of results.entries()) answers.get(bombs[i]!.name)!.push(a);
       }
     } finally {
       bombing = false;
