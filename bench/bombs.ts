@@ -2,10 +2,11 @@
 //
 //   npm run bench:bombs [-- --rounds=5 --normal=40]
 //
-// Four small files whose headers promise a lot of decoding are uploaded at
+// Five small files whose headers promise a lot of decoding are uploaded at
 // once, `rounds` times back to back: a fully transparent 14000 x 14000 PNG,
-// the same size fully opaque but with an alpha channel, a 20,000-frame GIF
-// and an SVG whose only size is viewBox="0 0 1e9 1e9". Meanwhile one client
+// the same size fully opaque but with an alpha channel, a 20,000-frame GIF,
+// a transparent 12000 x 12000 WebP (libwebp cannot decode it in strips) and
+// an SVG whose only size is viewBox="0 0 1e9 1e9". Meanwhile one client
 // keeps uploading small distinct PNGs. Printed: the server's peak RSS over
 // idle (VmHWM, reset before the bombs, and 10 ms samples of VmRSS), how long
 // each bomb took and its status, and the small uploads' latency during the
@@ -67,6 +68,13 @@ async function send(origo: Origo, name: string, type: string, bytes: Buffer): Pr
   return { status: res.status, ms, summary };
 }
 
+/** A lossless WebP, fully transparent: a few dozen bytes, and libwebp decodes a whole frame at once. */
+function transparentWebp(side: number): Promise<Buffer> {
+  return sharp({ create: { width: side, height: side, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } })
+    .webp({ lossless: true, effort: 0 })
+    .toBuffer();
+}
+
 /** Small PNGs with distinct bytes (a counter in the first pixels), so none is de-duplicated. */
 async function smallPng(seed: number): Promise<Buffer> {
   const width = 64;
@@ -86,6 +94,7 @@ async function main(): Promise<void> {
     { name: 'transparent-14000.png', type: 'image/png', bytes: await flatPngWithAlpha(14_000, 14_000, false), expect: '200, opaque false' },
     { name: 'opaque-alpha-14000.png', type: 'image/png', bytes: await flatPngWithAlpha(14_000, 14_000, true), expect: '200 (opaque false: over the opacity budget)' },
     { name: 'frames-20000.gif', type: 'image/gif', bytes: animatedGif(20_000), expect: '413 ORIGO_ERR_UPLOAD_TOO_MANY_FRAMES' },
+    { name: 'transparent-12000.webp', type: 'image/webp', bytes: await transparentWebp(12_000), expect: '200, opaque false' },
     { name: 'viewbox-1e9.svg', type: 'image/svg+xml', bytes: svgWith('viewBox="0 0 1e9 1e9"'), expect: '413 ORIGO_ERR_UPLOAD_TOO_MANY_PIXELS' },
   ];
   log(`bombs made in ${fmt((performance.now() - t0) / 1000, 1)} s: ${bombs.map((b) => `${b.name} ${fmt(b.bytes.length)} bytes`).join(', ')}`);

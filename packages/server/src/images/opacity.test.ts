@@ -27,8 +27,9 @@ async function pngWithBottomRows(width: number, height: number, transparentRows:
   return write(await image.png().toBuffer());
 }
 
-const source = (file: string, width: number, height: number, more: { frames?: number; budget?: number } = {}) => ({
+const source = (file: string, width: number, height: number, more: { frames?: number; budget?: number; format?: string } = {}) => ({
   path: file,
+  format: more.format ?? 'png',
   width,
   frameHeight: height,
   frames: more.frames ?? 1,
@@ -64,6 +65,23 @@ describe('alphaIsOpaque', () => {
   it('checks every frame of an animation, not only the first', async () => {
     // Frame 1 draws one red pixel on a transparent canvas: transparent from the start.
     expect(await alphaIsOpaque(source(write(animatedGif(3, 8, 8)), 8, 8, { frames: 3 }))).toBe(false);
+  });
+
+  it('decodes a format that is decoded whole (WebP, AVIF) only under its budget', async () => {
+    // Opaque except one pixel, so the encoder keeps the alpha channel.
+    const pixels = Buffer.alloc(100 * 80 * 4, 255);
+    pixels[pixels.length - 1] = 0;
+    const webp = write(await sharp(pixels, { raw: { width: 100, height: 80, channels: 4 } }).webp({ lossless: true }).toBuffer());
+    expect(await alphaIsOpaque(source(webp, 100, 80, { format: 'webp' }))).toBe(false);
+    pixels[pixels.length - 1] = 255;
+    pixels[3] = 254;
+    const almost = write(await sharp(pixels, { raw: { width: 100, height: 80, channels: 4 } }).webp({ lossless: true }).toBuffer());
+    expect(await alphaIsOpaque(source(almost, 100, 80, { format: 'webp' }))).toBe(false);
+    // AVIF keeps an alpha channel that is 255 everywhere (WebP drops it).
+    const avif = write(await sharp(Buffer.alloc(100 * 80 * 4, 255), { raw: { width: 100, height: 80, channels: 4 } }).avif().toBuffer());
+    expect((await sharp(avif).metadata()).hasAlpha).toBe(true);
+    expect(await alphaIsOpaque(source(avif, 100, 80, { format: 'avif' }))).toBe(true);
+    expect(await alphaIsOpaque(source(avif, 100, 80, { format: 'avif', budget: 7999 }))).toBe(false);
   });
 
   it('throws when the pixel data cannot be decoded', async () => {

@@ -14,6 +14,12 @@
 //    but only up to a budget of pixels; above it the answer is "not opaque"
 //    without decoding more. "Not opaque" is always safe: it only means the
 //    alpha channel is kept when the image is rendered.
+//
+// Only some decoders read line by line (PNG, GIF, TIFF). The others (WebP,
+// HEIC, AVIF, JPEG XL, JPEG 2000) decode a whole frame into memory whatever
+// is asked of them: a 3 KB 12000 x 12000 AVIF took 2.5 GiB and 11 s, a 5 KB
+// WebP of that size 1.2 GiB. Those are decoded only up to a much smaller
+// budget, and not at all above it.
 
 import sharp from 'sharp';
 
@@ -25,9 +31,19 @@ export const FIRST_STRIP_PIXELS = 1024 * 1024;
  * is opaque is reported "not opaque" unread.
  */
 export const OPACITY_PIXEL_BUDGET = 50_000_000;
+/**
+ * The same for formats decoded whole: AVIF needs ~19 bytes a pixel while
+ * decoding (8 M pixels: ~155 MB, ~2 s), WebP ~8.
+ */
+export const WHOLE_DECODE_PIXEL_BUDGET = 8_000_000;
+
+/** origo formats whose libvips loader streams: a strip read decodes only the strip. */
+const STREAMED_FORMATS = new Set(['png', 'gif', 'tiff', 'jpg']);
 
 export interface AlphaSource {
   path: string;
+  /** origo format name ('png', 'webp', ...). */
+  format: string;
   width: number;
   /** Height of one frame. */
   frameHeight: number;
@@ -35,13 +51,19 @@ export interface AlphaSource {
   frames: number;
   /** sharp's limitInputPixels: a header that lied about its size fails the decode. */
   maxPixels: number;
-  /** Default OPACITY_PIXEL_BUDGET. */
+  /** Default OPACITY_PIXEL_BUDGET, or WHOLE_DECODE_PIXEL_BUDGET for formats decoded whole. */
   budget?: number;
 }
 
 /** True when every alpha value is at its maximum. Throws sharp's error when the pixel data cannot be decoded. */
 export async function alphaIsOpaque(source: AlphaSource): Promise<boolean> {
-  const { path, width, frameHeight, frames, maxPixels, budget = OPACITY_PIXEL_BUDGET } = source;
+  const { path, format, width, frameHeight, frames, maxPixels } = source;
+  const streamed = STREAMED_FORMATS.has(format);
+  const budget = source.budget ?? (streamed ? OPACITY_PIXEL_BUDGET : WHOLE_DECODE_PIXEL_BUDGET);
+  // A multi-frame read counts every frame against sharp's pixel limit too.
+  const withinBudget = width * frameHeight * frames <= Math.min(budget, maxPixels);
+  if (!streamed) return withinBudget && alphaIsMax(path, frames, maxPixels);
+
   const rows = Math.max(1, Math.min(frameHeight, Math.floor(FIRST_STRIP_PIXELS / width)));
   const strip = await sharp(path, { sequentialRead: true, limitInputPixels: maxPixels })
     .extract({ left: 0, top: 0, width, height: rows })
@@ -50,9 +72,11 @@ export async function alphaIsOpaque(source: AlphaSource): Promise<boolean> {
     .toBuffer();
   if (!allMax(strip)) return false;
   if (rows === frameHeight && frames === 1) return true;
-  // A multi-frame read counts every frame against sharp's pixel limit too.
-  if (width * frameHeight * frames > Math.min(budget, maxPixels)) return false;
+  return withinBudget && alphaIsMax(path, frames, maxPixels);
+}
 
+/** Reads the whole alpha channel, every frame. */
+async function alphaIsMax(path: string, frames: number, maxPixels: number): Promise<boolean> {
   const alpha = await sharp(path, {
     sequentialRead: true,
     limitInputPixels: maxPixels,

@@ -628,7 +628,7 @@ async function isOpaque(
 
   const frames = (meta.pages ?? 1) > 1 && ANIMATION_FORMATS.has(kind.format) ? meta.pages! : 1;
   try {
-    return await alphaIsOpaque({ path, width, frameHeight: height, frames, maxPixels: limits.maxPixels });
+    return await alphaIsOpaque({ path, format: kind.format, width, frameHeight: height, frames, maxPixels: limits.maxPixels });
   } catch (err) {
     const reason = sharpReason(err, path, file);
     if (/unsupported (codec|feature)|no (decoder|plugin)/i.test(reason)) {
