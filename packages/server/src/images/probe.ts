@@ -3,9 +3,11 @@
 //
 // Everything is decided from the content, never from the file name or the
 // content type the client sent. The probe reads headers first and refuses
-// oversized images before any pixel is decoded; it only decodes when it must
-// (to tell whether an image with an alpha channel actually uses it), and then
-// under the pixel limit. SVG (and PDF) are never rendered here.
+// images with too many pixels or frames before any pixel is decoded; it only
+// decodes when it must (to tell whether an image with an alpha channel
+// actually uses it), and then only the alpha channel, within a budget (see
+// opacity.ts). SVG (and PDF) are never rendered here: an SVG's declared size
+// is read from its text (svg-size.ts). Callers run it in the decode queue.
 
 import { type FileHandle, open } from 'node:fs/promises';
 import exifReader from 'exif-reader';
@@ -222,9 +224,9 @@ function kindOf(meta: Metadata, file: string): Kind {
  * width, height and viewBox first, before sharp is asked (see svg-size.ts).
  */
 async function checkSvgDeclaredSize(fh: FileHandle, size: number, file: string, maxPixels: number): Promise<void> {
-  const head = await readAt(fh, 0, Math.min(size, SVG_HEAD_BYTES));
-  if (!/^(\ufeff)?\s*</.test(head.toString('utf8', 0, 256))) return;
-  const declared = svgDeclaredSize(head.toString('utf8'));
+  // Text that starts like XML, or nothing more is read.
+  if (!/^(\ufeff)?\s*</.test((await readAt(fh, 0, Math.min(size, 256))).toString('utf8'))) return;
+  const declared = svgDeclaredSize((await readAt(fh, 0, Math.min(size, SVG_HEAD_BYTES))).toString('utf8'));
   if (declared?.width === undefined && declared?.height === undefined) return;
   const width = Math.ceil(declared.width ?? 1);
   const height = Math.ceil(declared.height ?? 1);
