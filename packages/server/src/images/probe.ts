@@ -20,6 +20,11 @@ import { SVG_HEAD_BYTES, svgDeclaredSize } from './svg-size.ts';
 // Each upload is processed once: libvips' operation cache would only hold
 // memory (and open files) for nothing.
 sharp.cache(false);
+// Parallelism comes from the decode queue (ORIGO_DECODE_CONCURRENCY images at
+// once), so each image gets one libvips thread: cores x cores threads, each
+// with its own buffers, would only add memory. (sharp already defaults to 1 on
+// glibc without jemalloc, but to the core count elsewhere.)
+sharp.concurrency(1);
 
 export interface ProbeLimits {
   maxPixels: number;
