@@ -145,6 +145,15 @@ describe('the decode queue', () => {
     expect(later.status, later.text).toBe(200);
     expect(later.json.items[0]).toMatchObject({ width: 40, height: 30, opaque: true });
   });
+});
+
+describe('an upload waiting in the decode queue', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    // The default 30 s timeout: a waiter leaves only because its turn came or its client left.
+    server = await startServer({ ORIGO_DECODE_CONCURRENCY: '1' });
+  });
+  afterAll(() => server.close());
 
   it('runs a waiting upload once the decode before it finishes', async () => {
     const org = await freshOrg(server);
@@ -156,17 +165,8 @@ describe('the decode queue', () => {
     expect(res.status, res.text).toBe(200);
     expect(res.json.items[0]).toMatchObject({ width: 8, height: 8, opaque: false });
   });
-});
 
-describe('a client that leaves while its upload waits for the decode queue', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    // The default 30 s timeout: the waiter can only leave because its client did.
-    server = await startServer({ ORIGO_DECODE_CONCURRENCY: '1' });
-  });
-  afterAll(() => server.close());
-
-  it('leaves the queue and its staged file is removed', async () => {
+  it('leaves the queue when its client goes away, and its staged file is removed', async () => {
     const org = await freshOrg(server);
     const before = blobFiles(server).blobs;
     const queue = server.deps.decodeQueue;
