@@ -112,7 +112,7 @@ describe('logs and error bodies', () => {
       app,
       storage,
       config,
-      deps: { config, catalog: storage.catalog, accounts: storage.accounts, blobs: storage.blobs, now },
+      deps: app.deps,
       dataDir,
       advanceClock(ms: number) {
         offset += ms;

@@ -29,6 +29,7 @@ import {
   setLocked,
 } from '../service/images.ts';
 import { createImages, stageUpload } from '../service/upload.ts';
+import { clientGoneSignal } from './client-gone.ts';
 import type { ByteRange } from '../storage/blobs/blob-store.ts';
 import type { ImageRecord, Organization } from '../storage/catalog/catalog.ts';
 import { inOrg } from './access.ts';
@@ -227,7 +228,7 @@ export function registerSourceImageRoutes(app: FastifyInstance, deps: ServiceDep
         { maxFiles: deps.config.maxFilesPerRequest, maxFields: 10_000, maxFieldBytes: deps.config.maxJsonBodyBytes },
         (stream, label) => stageUpload(deps, stream, label),
       );
-      const saved = await createImages(deps, org, files, fields);
+      const saved = await createImages(deps, org, files, fields, clientGoneSignal(reply));
       return sendJson(reply, 200, imageListJson(saved.length, saved.map((s) => s.image), org));
     },
   });

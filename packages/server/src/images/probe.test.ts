@@ -7,7 +7,7 @@ import type { ErrorCode } from '../errors.ts';
 import { pngClaiming } from '../../test/fixtures.ts';
 import { jpegHeaderOnly, type ProbeLimits, type ProbeResult, probeImage } from './probe.ts';
 
-const LIMITS: ProbeLimits = { maxPixels: 100_000_000 };
+const LIMITS: ProbeLimits = { maxPixels: 100_000_000, maxFrames: 1000 };
 
 let dir = '';
 beforeAll(() => {
@@ -136,7 +136,7 @@ describe('probeImage: formats', () => {
       opaque: false,
     });
     // All frames together above the limit (each frame below it): not decoded, reported not opaque.
-    expect(await probe('anim-big.webp', webp, { maxPixels: 300 })).toMatchObject({ animated: true, opaque: false });
+    expect(await probe('anim-big.webp', webp, { maxPixels: 300, maxFrames: 1000 })).toMatchObject({ animated: true, opaque: false });
   });
 
   it('probes a still WebP', async () => {
@@ -385,16 +385,16 @@ describe('probeImage: refusals', () => {
   it('applies the pixel limit as given, per frame', async () => {
     const png = await solid(100, 100, 3, 'red').png().toBuffer();
     await expectError(
-      probe('limit.png', png, { maxPixels: 9_999 }),
+      probe('limit.png', png, { maxPixels: 9_999, maxFrames: 1000 }),
       'ORIGO_ERR_UPLOAD_TOO_MANY_PIXELS',
       413,
       'limit.png',
     );
-    await expect(probe('limit-ok.png', png, { maxPixels: 10_000 })).resolves.toMatchObject({ width: 100 });
+    await expect(probe('limit-ok.png', png, { maxPixels: 10_000, maxFrames: 1000 })).resolves.toMatchObject({ width: 100 });
     const frames = [await solid(20, 10, 3, 'red').png().toBuffer(), await solid(20, 10, 3, 'blue').png().toBuffer()];
     const gif = await sharp(frames, { join: { animated: true } }).gif().toBuffer();
-    await expect(probe('frames.gif', gif, { maxPixels: 200 })).resolves.toMatchObject({ animated: true });
-    await expectError(probe('frames-big.gif', gif, { maxPixels: 199 }), 'ORIGO_ERR_UPLOAD_TOO_MANY_PIXELS', 413, 'frames-big.gif');
+    await expect(probe('frames.gif', gif, { maxPixels: 200, maxFrames: 1000 })).resolves.toMatchObject({ animated: true });
+    await expectError(probe('frames-big.gif', gif, { maxPixels: 199, maxFrames: 1000 }), 'ORIGO_ERR_UPLOAD_TOO_MANY_PIXELS', 413, 'frames-big.gif');
   });
 });
 
@@ -415,8 +415,8 @@ describe('large files are probed from their header bytes', () => {
   it('gives a JPEG with megabytes of application data before its frame the same result as a whole-file read', async () => {
     const bytes = await paddedJpeg(40);
     const file = write('padded.jpg', bytes);
-    const whole = await probeImage(file, 'padded.jpg', { maxPixels: 1e9, headerOnlyAbove: Number.POSITIVE_INFINITY });
-    const header = await probeImage(file, 'padded.jpg', { maxPixels: 1e9, headerOnlyAbove: 0 });
+    const whole = await probeImage(file, 'padded.jpg', { maxPixels: 1e9, maxFrames: 1000, headerOnlyAbove: Number.POSITIVE_INFINITY });
+    const header = await probeImage(file, 'padded.jpg', { maxPixels: 1e9, maxFrames: 1000, headerOnlyAbove: 0 });
     expect(header).toEqual(whole);
     expect(header).toMatchObject({ format: 'jpg', width: 120, height: 80 });
     expect(JSON.stringify(header.staticMetadata)).toContain('origo header test');
@@ -437,18 +437,18 @@ describe('large files are probed from their header bytes', () => {
     for (let i = 0; i < noise.length; i++) noise[i] = (i * 2654435761) >>> 24;
     const bytes = await sharp(noise, { raw: { width: 300, height: 200, channels: 4 } }).png().toBuffer();
     const file = write('noise.png', bytes);
-    const whole = await probeImage(file, 'noise.png', { maxPixels: 1e9, headerOnlyAbove: Number.POSITIVE_INFINITY });
-    expect(await probeImage(file, 'noise.png', { maxPixels: 1e9, headerOnlyAbove: 0 })).toEqual(whole);
+    const whole = await probeImage(file, 'noise.png', { maxPixels: 1e9, maxFrames: 1000, headerOnlyAbove: Number.POSITIVE_INFINITY });
+    expect(await probeImage(file, 'noise.png', { maxPixels: 1e9, maxFrames: 1000, headerOnlyAbove: 0 })).toEqual(whole);
   });
 
   it('still refuses a truncated JPEG and an oversized one from the header path', async () => {
     const bytes = await paddedJpeg(2);
     const cut = write('cut.jpg', bytes.subarray(0, bytes.length - 200));
-    await expect(probeImage(cut, 'cut.jpg', { maxPixels: 1e9, headerOnlyAbove: 0 })).rejects.toMatchObject({
+    await expect(probeImage(cut, 'cut.jpg', { maxPixels: 1e9, maxFrames: 1000, headerOnlyAbove: 0 })).rejects.toMatchObject({
       code: 'ORIGO_ERR_UPLOAD_CORRUPT_IMAGE',
     });
     const whole = write('whole.jpg', bytes);
-    await expect(probeImage(whole, 'whole.jpg', { maxPixels: 100, headerOnlyAbove: 0 })).rejects.toMatchObject({
+    await expect(probeImage(whole, 'whole.jpg', { maxPixels: 100, maxFrames: 1000, headerOnlyAbove: 0 })).rejects.toMatchObject({
       code: 'ORIGO_ERR_UPLOAD_TOO_MANY_PIXELS',
     });
   });

@@ -3,22 +3,33 @@
 //
 // Everything is decided from the content, never from the file name or the
 // content type the client sent. The probe reads headers first and refuses
-// oversized images before any pixel is decoded; it only decodes when it must
-// (to tell whether an image with an alpha channel actually uses it), and then
-// under the pixel limit. SVG (and PDF) are never rendered here.
+// images with too many pixels or frames before any pixel is decoded; it only
+// decodes when it must (to tell whether an image with an alpha channel
+// actually uses it), and then only the alpha channel, within a budget (see
+// opacity.ts). SVG (and PDF) are never rendered here: an SVG's declared size
+// is read from its text (svg-size.ts). Callers run it in the decode queue.
 
 import { type FileHandle, open } from 'node:fs/promises';
 import exifReader from 'exif-reader';
 import sharp, { type FormatEnum, type Metadata } from 'sharp';
 import { OrigoError } from '../errors.ts';
 import { cleanText, parseIptc, stripTrailingNuls } from './iptc.ts';
+import { alphaIsOpaque } from './opacity.ts';
+import { SVG_HEAD_BYTES, svgDeclaredSize } from './svg-size.ts';
 
 // Each upload is processed once: libvips' operation cache would only hold
 // memory (and open files) for nothing.
 sharp.cache(false);
+// Parallelism comes from the decode queue (ORIGO_DECODE_CONCURRENCY images at
+// once), so each image gets one libvips thread: cores x cores threads, each
+// with its own buffers, would only add memory. (sharp already defaults to 1 on
+// glibc without jemalloc, but to the core count elsewhere.)
+sharp.concurrency(1);
 
 export interface ProbeLimits {
   maxPixels: number;
+  /** Most frames or pages, counted from the header (ORIGO_MAX_FRAMES). */
+  maxFrames: number;
   /**
    * Files larger than this are probed from their header bytes only (JPEG,
    * PNG): libvips maps a whole file to read its header, which would put a
@@ -107,6 +118,8 @@ export async function probeImage(path: string, label: string, limits: ProbeLimit
       throw new OrigoError('ORIGO_ERR_UPLOAD_EMPTY_FILE', `File ${file} is empty (0 bytes): there is no image to store`);
     }
 
+    await checkSvgDeclaredSize(fh, fileSize, file, limits.maxPixels);
+
     // Header only: no pixel is decoded here, whatever size the header claims.
     let meta: Metadata;
     try {
@@ -132,9 +145,17 @@ export async function probeImage(path: string, label: string, limits: ProbeLimit
       );
     }
 
+    const pages = meta.pages ?? 1;
+    if (pages > limits.maxFrames) {
+      throw new OrigoError(
+        'ORIGO_ERR_UPLOAD_TOO_MANY_FRAMES',
+        `File ${file} is ${a(kind.name)} image of ${formatCount(pages)} frames or pages; the limit is ` +
+          `${formatCount(limits.maxFrames)} per image (ORIGO_MAX_FRAMES), so shorten it before uploading`,
+      );
+    }
+
     await checkStructure(fh, fileSize, kind, file);
 
-    const pages = meta.pages ?? 1;
     const opaque = await isOpaque(path, meta, kind, width, height, limits, file);
 
     return {
@@ -201,6 +222,31 @@ function kindOf(meta: Metadata, file: string): Kind {
     );
   }
   return kind;
+}
+
+/**
+ * librsvg reports a size beyond 2^31 pixels as 1 x 1: read the root element's
+ * width, height and viewBox first, before sharp is asked (see svg-size.ts).
+ */
+async function checkSvgDeclaredSize(fh: FileHandle, size: number, file: string, maxPixels: number): Promise<void> {
+  // Text that starts like XML, or nothing more is read.
+  if (!/^(\ufeff)?\s*</.test((await readAt(fh, 0, Math.min(size, 256))).toString('utf8'))) return;
+  const declared = svgDeclaredSize((await readAt(fh, 0, Math.min(size, SVG_HEAD_BYTES))).toString('utf8'));
+  if (declared?.width === undefined && declared?.height === undefined) return;
+  const width = Math.ceil(declared.width ?? 1);
+  const height = Math.ceil(declared.height ?? 1);
+  if (width * height <= maxPixels) return;
+  const shown =
+    declared.width !== undefined && declared.height !== undefined
+      ? `${formatCount(width)} x ${formatCount(height)} pixels (${formatCount(width * height)} pixels)`
+      : declared.width !== undefined
+        ? `a width of ${formatCount(width)} pixels`
+        : `a height of ${formatCount(height)} pixels`;
+  throw new OrigoError(
+    'ORIGO_ERR_UPLOAD_TOO_MANY_PIXELS',
+    `File ${file} is an SVG image whose root element declares ${shown} (from its width, height and viewBox); ` +
+      `the limit is ${formatCount(maxPixels)} pixels per image, so give it a smaller size before uploading`,
+  );
 }
 
 // ---------------------------------------------------------------------------
@@ -587,19 +633,9 @@ async function isOpaque(
   if (!meta.hasAlpha) return true;
   if (NEVER_DECODE.has(kind.format)) return false;
 
-  const pages = meta.pages ?? 1;
-  const allFrames = pages > 1 && ANIMATION_FORMATS.has(kind.format);
-  // Each frame is under the limit, but all together may not be: rather than
-  // decode more than one limit's worth of pixels, answer "not opaque", which
-  // is always a safe answer (the alpha channel is then kept).
-  if (allFrames && width * height * pages > limits.maxPixels) return false;
-
+  const frames = (meta.pages ?? 1) > 1 && ANIMATION_FORMATS.has(kind.format) ? meta.pages! : 1;
   try {
-    const stats = await sharp(path, {
-      limitInputPixels: limits.maxPixels,
-      ...(allFrames ? { pages: -1 } : {}),
-    }).stats();
-    return stats.isOpaque;
+    return await alphaIsOpaque({ path, format: kind.format, width, frameHeight: height, frames, maxPixels: limits.maxPixels });
   } catch (err) {
     const reason = sharpReason(err, path, file);
     if (/unsupported (codec|feature)|no (decoder|plugin)/i.test(reason)) {

@@ -3,16 +3,26 @@ import type { BlobStore } from '../storage/blobs/blob-store.ts';
 import type { Accounts } from '../storage/catalog/accounts.ts';
 import type { Catalog } from '../storage/catalog/catalog.ts';
 import type { Storage } from '../storage/index.ts';
+import { DecodeQueue } from './decode-queue.ts';
 
-/** What every use case may reach: settings, storage and the clock. */
+/** What every use case may reach: settings, storage, the clock and the one decode queue of the app. */
 export interface ServiceDeps {
   config: Config;
   catalog: Catalog;
   accounts: Accounts;
   blobs: BlobStore;
   now: () => Date;
+  /** Every image decode (probe, render) waits here for a place; shared by all requests. */
+  decodeQueue: DecodeQueue;
 }
 
 export function serviceDeps(config: Config, storage: Storage, now: () => Date = () => new Date()): ServiceDeps {
-  return { config, catalog: storage.catalog, accounts: storage.accounts, blobs: storage.blobs, now };
+  return {
+    config,
+    catalog: storage.catalog,
+    accounts: storage.accounts,
+    blobs: storage.blobs,
+    now,
+    decodeQueue: new DecodeQueue(config.decodeConcurrency),
+  };
 }

@@ -191,6 +191,8 @@ export async function createImages(
   org: Organization,
   files: UploadedFile[],
   fields: UploadField[],
+  /** Aborted when the client goes away: a probe still waiting for the decode queue then leaves it. */
+  signal?: AbortSignal,
 ): Promise<SavedImage[]> {
   const sources: Source[] = files.map((f, index) => ({
     index,
@@ -226,9 +228,10 @@ export async function createImages(
 
     const images: NewImage[] = [];
     for (const source of sources) {
-      const probe = await probeImage(source.staged.path, source.label, {
-        maxPixels: deps.config.maxPixels,
-      });
+      const probe = await deps.decodeQueue.run(
+        () => probeImage(source.staged.path, source.label, { maxPixels: deps.config.maxPixels, maxFrames: deps.config.maxFrames }),
+        { timeoutMs: deps.config.decodeQueueTimeoutMs, signal },
+      );
       images.push(
         toNewImage(
           source,
