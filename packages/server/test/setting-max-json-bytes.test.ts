@@ -52,7 +52,7 @@ describe(`ORIGO_MAX_JSON_BYTES=${LIMIT}`, () => {
     const blobs = blobFiles(server);
     const res = await upload(server, 'acme', [{ name: 'b.png', bytes: await uniquePng(2) }], { 'meta_user[0]': noteOf(LIMIT + 1) });
     expectError(res, 400, 'ORIGO_ERR_UPLOAD_BAD_FIELD');
-    expect(res.json.message).toBe(`Field meta_user[0] is longer than ${LIMIT} bytes`);
+    expect(res.json.message).toBe(`Field meta_user[0] is longer than ${LIMIT} bytes (ORIGO_MAX_JSON_BYTES)`);
     expect(await imageCount(server)).toBe(images);
     expect(blobFiles(server)).toEqual({ blobs: blobs.blobs, temp: [] });
 

@@ -137,7 +137,7 @@ export async function readMultipart(
       });
       busboy.on('field', (name, value, _nameTruncated, valueTruncated) => {
         if (valueTruncated) {
-          fail(new OrigoError('ORIGO_ERR_UPLOAD_BAD_FIELD', `Field ${name} is longer than ${limits.maxFieldBytes} bytes`));
+          fail(new OrigoError('ORIGO_ERR_UPLOAD_BAD_FIELD', `Field ${name} is longer than ${limits.maxFieldBytes} bytes (ORIGO_MAX_JSON_BYTES)`));
           return;
         }
         fields.push({ name, value });
