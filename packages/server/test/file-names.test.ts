@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, parseResponse } from './raw-http.ts';
 import { api, blobFiles, createOrg, expectError, imageCount, jpeg, ROOT_KEY, startServer, type TestServer, upload } from './helpers.ts';
 
 let server: TestServer;
@@ -58,6 +59,25 @@ describe('upload file names', () => {
     expectError(res, 400, 'ORIGO_ERR_IMAGE_INVALID_NAME');
     expect(res.json.message).toBe('File part filedata: the file name is 81859 characters; at most 255 are allowed');
     await expectNothingNew(images, blobs);
+  });
+
+  it('refuses a bad file name as soon as its part header arrives, before reading or staging the file', async () => {
+    const { host } = new URL(server.url);
+    const boundary = 'early-name-check';
+    const partHead = `--${boundary}\r\nContent-Disposition: form-data; name="filedata"; filename="bad\u0007name.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`;
+    const conn = await connect(server.url);
+    // Announces a megabyte and sends only the part header and a few bytes:
+    // an answer can only come from the name alone, not from a staged file.
+    await conn.write(
+      `POST /sourceimages/names HTTP/1.1\r\nHost: ${host}\r\nApi-Key: ${ROOT_KEY}\r\n` +
+        `Content-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${1024 * 1024}\r\n\r\n`,
+    );
+    await conn.write(Buffer.concat([Buffer.from(partHead, 'utf8'), Buffer.alloc(64, 0xff)]));
+    const res = parseResponse(await conn.closed());
+    expect(res.status).toBe(400);
+    expect(res.json.error.origo_code).toBe('ORIGO_ERR_IMAGE_INVALID_NAME');
+    expect(res.json.message).toBe('File part filedata: the file name "bad\\u0007name.jpg" contains U+0007, a control character; names may not contain control characters');
+    expect(blobFiles(server).temp).toEqual([]);
   });
 
   it('refuses 256 characters and accepts 255, counting code points (an emoji is one)', async () => {

@@ -15,7 +15,8 @@ interface MultipartLimits {
   maxFields: number;
 }
 
-type Stager = (stream: Readable, label: string) => Promise<StagedFile>;
+/** Stages one file part; `part` names it (its field and the file name the client gave). */
+type Stager = (stream: Readable, part: { field: string; filename: string }, label: string) => Promise<StagedFile>;
 
 function badMultipart(message: string): OrigoError {
   return new OrigoError('ORIGO_ERR_UPLOAD_BAD_MULTIPART', message);
@@ -122,7 +123,7 @@ export async function readMultipart(
         const label = `File ${JSON.stringify(filename)} (${field})`;
         const position = pending.length;
         active.add(stream);
-        const job = stage(stream, label).then(
+        const job = stage(stream, { field, filename }, label).then(
           (staged) => {
             active.delete(stream);
             files[position] = { field, filename, staged };

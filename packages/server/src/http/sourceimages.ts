@@ -28,7 +28,7 @@ import {
   restoreImage,
   setLocked,
 } from '../service/images.ts';
-import { createImages, stageUpload } from '../service/upload.ts';
+import { createImages, stageFilePart } from '../service/upload.ts';
 import { clientGoneSignal } from './client-gone.ts';
 import type { ByteRange } from '../storage/blobs/blob-store.ts';
 import type { ImageRecord, Organization } from '../storage/catalog/catalog.ts';
@@ -226,7 +226,7 @@ export function registerSourceImageRoutes(app: FastifyInstance, deps: ServiceDep
         request.body as NodeJS.ReadableStream as import('node:stream').Readable,
         request.headers,
         { maxFiles: deps.config.maxFilesPerRequest, maxFields: 10_000, maxFieldBytes: deps.config.maxJsonBodyBytes },
-        (stream, label) => stageUpload(deps, stream, label),
+        (stream, part, label) => stageFilePart(deps, stream, part, label),
       );
       const saved = await createImages(deps, org, files, fields, clientGoneSignal(reply));
       return sendJson(reply, 200, imageListJson(saved.length, saved.map((s) => s.image), org));

@@ -47,8 +47,17 @@ export function stageUpload(deps: ServiceDeps, stream: Readable, label: string):
   return stageStream(stream, deps.blobs.tempDir, deps.config.maxUploadBytes, label);
 }
 
+/**
+ * Stages one file part of an upload, refusing first (before a byte is
+ * written) a file name that breaks the image name rule.
+ */
+export async function stageFilePart(deps: ServiceDeps, stream: Readable, part: Pick<UploadedFile, 'field' | 'filename'>, label: string): Promise<StagedFile> {
+  checkFileName(part);
+  return stageUpload(deps, stream, label);
+}
+
 /** Refuses (400) a file part whose file name breaks the image name rule; the name is not quoted when too long to read. */
-function checkFileName(file: UploadedFile): void {
+function checkFileName(file: Pick<UploadedFile, 'field' | 'filename'>): void {
   const problem = imageNameProblem(file.filename);
   if (problem === undefined) return;
   const quoted = nameLength(file.filename) > MAX_IMAGE_NAME_CHARS ? '' : ` ${JSON.stringify(file.filename)}`;
