@@ -115,6 +115,15 @@ function durability(raw: string): 'full' | 'normal' {
   return value;
 }
 
+/**
+ * One decode per core, but at most 3: sharp runs on libuv's thread pool (4
+ * threads unless UV_THREADPOOL_SIZE says otherwise), which staging and blob
+ * writes share; a fourth decode would leave file I/O no thread.
+ */
+function defaultDecodeConcurrency(): number {
+  return Math.max(1, Math.min(availableParallelism(), 3));
+}
+
 const MB = 1024 * 1024;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -149,7 +158,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     trustProxy: boolean(env, 'ORIGO_TRUST_PROXY', false),
     sqliteDurability: durability(read(env, 'ORIGO_SQLITE_DURABILITY') ?? 'full'),
     maxFrames: integer(env, 'ORIGO_MAX_FRAMES', 1000, 1, 1_000_000),
-    decodeConcurrency: integer(env, 'ORIGO_DECODE_CONCURRENCY', Math.max(1, availableParallelism()), 1, 1024),
+    decodeConcurrency: integer(env, 'ORIGO_DECODE_CONCURRENCY', defaultDecodeConcurrency(), 1, 1024),
     decodeQueueTimeoutMs: integer(env, 'ORIGO_DECODE_QUEUE_TIMEOUT_SECONDS', 30, 1, 3600) * 1000,
     headersTimeoutMs: integer(env, 'ORIGO_HEADERS_TIMEOUT_SECONDS', 10, 1, 3600) * 1000,
     bodyIdleTimeoutMs: integer(env, 'ORIGO_BODY_IDLE_TIMEOUT_SECONDS', 15, 1, 3600) * 1000,

@@ -29,8 +29,8 @@ describe('configuration', () => {
     });
   });
 
-  it('sizes the decode queue to the machine unless told', () => {
-    expect(loadConfig({}).decodeConcurrency).toBe(Math.max(1, os.availableParallelism()));
+  it('sizes the decode queue to the machine, at most 3 (the libuv pool is 4), unless told', () => {
+    expect(loadConfig({}).decodeConcurrency).toBe(Math.min(os.availableParallelism(), 3));
     expect(loadConfig({ ORIGO_DECODE_CONCURRENCY: '3' }).decodeConcurrency).toBe(3);
   });
 
