@@ -164,6 +164,30 @@ describe('headers that stop arriving', () => {
   });
 });
 
+describe('requests Node cannot take in', () => {
+  it('bytes that are not HTTP get 400 ORIGO_ERR_REQUEST_MALFORMED as rokka JSON, then the connection closes', async () => {
+    const conn = await connect(server.url);
+    await conn.write('HELLO THERE\r\n\r\n');
+    const res = parseResponse(await conn.closed());
+    expect(res.status).toBe(400);
+    expect(res.headers['connection']).toBe('close');
+    expect(res.json).toEqual({
+      error: { code: 400, message: 'The request is not well-formed HTTP/1.1; the connection is closed', origo_code: 'ORIGO_ERR_REQUEST_MALFORMED' },
+      code: 400,
+      message: 'The request is not well-formed HTTP/1.1; the connection is closed',
+    });
+  });
+
+  it('headers over 16 KiB get 431 ORIGO_ERR_REQUEST_HEADERS_TOO_LARGE as rokka JSON', async () => {
+    const conn = await connect(server.url);
+    await conn.write(head('GET', '/sourceimages/acme', { 'X-Padding': 'p'.repeat(20_000) }));
+    const res = parseResponse(await conn.closed());
+    expect(res.status).toBe(431);
+    expect(res.json.error.origo_code).toBe('ORIGO_ERR_REQUEST_HEADERS_TOO_LARGE');
+    expect(res.json.message).toContain('16 KiB');
+  });
+});
+
 describe('a client that reads nothing of a download', () => {
   it('is disconnected after the send idle timeout and the blob file is closed', async () => {
     // Larger than what the loopback socket buffers can hold, so the server has to wait for the client.

@@ -97,25 +97,32 @@ export class IdleBodyWatch extends Transform {
   }
 }
 
-/** Answers a client whose headers did not arrive in time with rokka's error JSON, then closes. */
-function onClientError(this: FastifyInstance, config: Config, err: NodeJS.ErrnoException, socket: Socket): void {
-  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+const REASONS: Record<number, string> = { 400: 'Bad Request', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' };
+
+/** What to tell a client whose request Node could not take in: late headers, too large headers, not HTTP. */
+function clientError(config: Config, err: NodeJS.ErrnoException): OrigoError {
   if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
-    const error = new OrigoError(
+    return new OrigoError(
       'ORIGO_ERR_REQUEST_TIMEOUT',
       `The request headers did not arrive within ${seconds(config.headersTimeoutMs)} (ORIGO_HEADERS_TIMEOUT_SECONDS); the connection is closed`,
     );
-    this.log.info({ code: error.code, status: error.status }, error.message);
-    const body = JSON.stringify(errorBody(error));
-    if (socket.writable) {
-      socket.write(
-        `HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-      );
-    }
-  } else if (socket.writable) {
-    // What Node answers when no handler is installed.
-    const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
-    socket.write(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
+  }
+  if (err.code === 'HPE_HEADER_OVERFLOW') {
+    return new OrigoError('ORIGO_ERR_REQUEST_HEADERS_TOO_LARGE', 'The request headers are larger than the server accepts (16 KiB in all); the connection is closed');
+  }
+  return new OrigoError('ORIGO_ERR_REQUEST_MALFORMED', 'The request is not well-formed HTTP/1.1; the connection is closed');
+}
+
+/** Answers a request Node could not take in with rokka's error JSON, then closes. */
+function onClientError(this: FastifyInstance, config: Config, err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const error = clientError(config, err);
+  this.log.info({ code: error.code, status: error.status, parserError: err.code }, error.message);
+  const body = JSON.stringify(errorBody(error));
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${error.status} ${REASONS[error.status]}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
   }
   socket.destroySoon();
 }
