@@ -37,6 +37,8 @@ export interface ServerOptions {
   logger?: FastifyServerOptions['logger'];
   /** An existing folder to use as the data folder (e.g. a small tmpfs); its contents are removed on close. */
   dataDir?: string;
+  /** Runs on the built app before it listens (Fastify takes no routes after): e.g. a route only a test has. */
+  beforeListen?: (app: FastifyInstance) => void;
 }
 
 export async function startServer(env: Record<string, string> = {}, options: ServerOptions = {}): Promise<TestServer> {
@@ -46,6 +48,7 @@ export async function startServer(env: Record<string, string> = {}, options: Ser
   let offset = 0;
   const now = () => new Date(Date.now() + offset);
   const app = await buildApp({ config, storage, rootKeyDigest: keyDigest(ROOT_KEY), now, logger: options.logger ?? false });
+  options.beforeListen?.(app);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;
   return {

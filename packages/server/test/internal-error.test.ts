@@ -3,57 +3,37 @@
 // ORIGO_ERR_SERVER_INTERNAL and a fixed message, never the error's message,
 // stack or a file path; the log gets the real error.
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import BetterSqlite3 from 'better-sqlite3';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../src/app.ts';
-import { loadConfig } from '../src/config.ts';
 import { PUBLIC } from '../src/http/access.ts';
-import { keyDigest } from '../src/service/auth.ts';
-import { closeStorage, openStorage, type Storage } from '../src/storage/index.ts';
-import { type ApiResult, jpeg, ROOT_KEY, readResult, type TestServer } from './helpers.ts';
+import { type ApiResult, jpeg, ROOT_KEY, readResult, startServer, type TestServer } from './helpers.ts';
+import { captureLog } from './logged-server.ts';
 import { call, root, uploadAs } from './tenancy-helpers.ts';
 
 const MESSAGE = 'Internal server error; the server log has the details';
 const SECRET = 'internal detail 7f3a9c: /srv/origo/secret/path.ts';
 
-let dataDir: string;
-let storage: Storage;
-let app: FastifyInstance;
+let server: TestServer;
 let url: string;
-const logLines: string[] = [];
+let dataDir: string;
+const captured = captureLog();
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(path.join(os.tmpdir(), 'origo-test-'));
-  const config = loadConfig({ ORIGO_DATA_DIR: dataDir, ORIGO_LOG_LEVEL: 'info' });
-  storage = await openStorage(config);
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      logLines.push(...String(chunk).split('\n').filter((l) => l !== ''));
-      done();
+  server = await startServer(
+    { ORIGO_LOG_LEVEL: 'info' },
+    {
+      logger: captured.logger,
+      // A route that fails the way a bug would: a plain Error, with a message and a stack.
+      beforeListen: (app) =>
+        app.get('/test/throws', { config: { access: PUBLIC } }, async () => {
+          throw new Error(SECRET);
+        }),
     },
-  });
-  app = await buildApp({ config, storage, rootKeyDigest: keyDigest(ROOT_KEY), logger: { level: 'info', stream } });
-  // A route that fails the way a bug would: a plain Error, with a message and a stack.
-  app.get('/test/throws', { config: { access: PUBLIC } }, async () => {
-    throw new Error(SECRET);
-  });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  );
+  ({ url, dataDir } = server);
 });
-afterAll(async () => {
-  await app.close();
-  await closeStorage(storage);
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
-/** What the request helpers need of a test server: its address (this one has its own logger, so helpers.ts cannot make it). */
-const server = () => ({ url }) as TestServer;
+afterAll(() => server.close());
 
 function expectInternal(res: ApiResult, ...mustNotShow: string[]): void {
   expect(res.status).toBe(500);
@@ -64,8 +44,7 @@ function expectInternal(res: ApiResult, ...mustNotShow: string[]): void {
 
 /** The log records of failed requests whose error message contains `text`. */
 function loggedErrors(text: string): { level: number; msg: string; err: { message: string; stack: string } }[] {
-  return logLines
-    .map((line) => JSON.parse(line))
+  return (captured.lines() as unknown as { level: number; msg: string; err: { message: string; stack: string } }[])
     .filter((record) => record.msg === 'request failed' && String(record.err?.message).includes(text));
 }
 
@@ -80,22 +59,22 @@ describe('an unexpected error', () => {
   });
 
   it('from storage failing under a request answers the same; the server keeps serving other requests', async () => {
-    expect((await call(server(), 'PUT', '/organizations/acme', root({ json: {} }))).status).toBe(200);
-    const image = await uploadAs(server(), ROOT_KEY, 'acme', 'a.jpg', await jpeg(5));
+    expect((await call(server, 'PUT', '/organizations/acme', root({ json: {} }))).status).toBe(200);
+    const image = await uploadAs(server, ROOT_KEY, 'acme', 'a.jpg', await jpeg(5));
     // Break the catalog behind the server's back: its images table disappears.
     const db = new BetterSqlite3(path.join(dataDir, 'origo.sqlite'));
     try {
       db.exec('ALTER TABLE images RENAME TO images_away');
-      const listing = await call(server(), 'GET', '/sourceimages/acme', root());
+      const listing = await call(server, 'GET', '/sourceimages/acme', root());
       expectInternal(listing, 'no such table', 'images_away', 'SqliteError', 'SQLITE');
       expect(loggedErrors('no such table')).not.toEqual([]);
       // What does not need the table still works.
-      expect((await call(server(), 'GET', '/organizations/acme', root())).status).toBe(200);
+      expect((await call(server, 'GET', '/organizations/acme', root())).status).toBe(200);
     } finally {
       db.exec('ALTER TABLE images_away RENAME TO images');
       db.close();
     }
-    const back = await call(server(), 'GET', `/sourceimages/acme/${image.hash}`, root());
+    const back = await call(server, 'GET', `/sourceimages/acme/${image.hash}`, root());
     expect(back.status, back.text).toBe(200);
     expect(back.json.hash).toBe(image.hash);
   });

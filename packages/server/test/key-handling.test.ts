@@ -2,21 +2,14 @@
 // keys, tokens nor their digests ever reach the log or an error body.
 
 import * as crypto from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import Database from 'better-sqlite3';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { buildApp } from '../src/app.ts';
-import { loadConfig } from '../src/config.ts';
 import { Authenticator, keyDigest } from '../src/service/auth.ts';
 import { signToken } from '../src/service/tokens.ts';
 import type { Accounts } from '../src/storage/catalog/accounts.ts';
-import { closeStorage, openStorage, type Storage } from '../src/storage/index.ts';
-import { form, jpeg, ROOT_KEY, type TestServer } from './helpers.ts';
+import { form, jpeg, ROOT_KEY, startServer, type TestServer } from './helpers.ts';
+import { captureLog } from './logged-server.ts';
 import { type CallOptions, type CallResult, call, root } from './tenancy-helpers.ts';
 
 vi.mock('node:crypto', async (importOriginal) => {
@@ -83,47 +76,15 @@ describe('Authenticator.fromApiKey', () => {
 });
 
 describe('logs and error bodies', () => {
-  let server: TestServer & { log: () => string };
-  let storage: Storage;
-  let app: FastifyInstance;
-  const chunks: string[] = [];
+  let server: TestServer;
+  // trace also turns on request logging (see buildApp).
+  const captured = captureLog('trace');
   /** Every key and token this test made or sent. */
   const secrets: string[] = [ROOT_KEY];
   const errorBodies: { what: string; text: string }[] = [];
 
   beforeAll(async () => {
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'origo-test-'));
-    // trace also turns on request logging (see buildApp).
-    const config = loadConfig({ ORIGO_DATA_DIR: dataDir, ORIGO_LOG_LEVEL: 'trace', ORIGO_RATE_LIMIT_PER_MINUTE: '40' });
-    storage = await openStorage(config);
-    let offset = 0;
-    const now = () => new Date(Date.now() + offset);
-    const stream = new Writable({
-      write(chunk, _encoding, done) {
-        chunks.push(String(chunk));
-        done();
-      },
-    });
-    app = await buildApp({ config, storage, rootKeyDigest: keyDigest(ROOT_KEY), now, logger: { level: 'trace', stream } });
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    const { port } = app.server.address() as AddressInfo;
-    server = {
-      url: `http://127.0.0.1:${port}`,
-      app,
-      storage,
-      config,
-      deps: app.deps,
-      dataDir,
-      advanceClock(ms: number) {
-        offset += ms;
-      },
-      async close() {
-        await app.close();
-        await closeStorage(storage);
-        rmSync(dataDir, { recursive: true, force: true });
-      },
-      log: () => chunks.join(''),
-    };
+    server = await startServer({ ORIGO_LOG_LEVEL: 'trace', ORIGO_RATE_LIMIT_PER_MINUTE: '40' }, { logger: captured.logger });
   });
   afterAll(() => server.close());
 
@@ -207,7 +168,7 @@ describe('logs and error bodies', () => {
     expect(limited?.status).toBe(429);
 
     // The capture really holds the request log and the error log.
-    const log = server.log();
+    const log = captured.text();
     expect(log).toContain('/user/apikeys/token');
     expect(log).toContain('ORIGO_ERR_AUTH_INVALID_KEY');
     expect(log).toContain('ORIGO_ERR_AUTH_INVALID_TOKEN');

@@ -4,13 +4,12 @@
 
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureLog } from './logged-server.ts';
 import { createOrg, expectError, form, ROOT_KEY, startServer, type TestServer } from './helpers.ts';
 import { addMember, call } from './tenancy-helpers.ts';
 
-const chunks: string[] = [];
-const log = () => chunks.join('');
+const captured = captureLog('debug');
 let server: TestServer;
 let remote: http.Server;
 let remoteUrl: string;
@@ -19,13 +18,7 @@ beforeAll(async () => {
   remote = http.createServer((_req, res) => res.writeHead(404).end('no'));
   await new Promise<void>((r) => remote.listen(0, '127.0.0.1', r));
   remoteUrl = `http://127.0.0.1:${(remote.address() as AddressInfo).port}`;
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      chunks.push(String(chunk));
-      done();
-    },
-  });
-  server = await startServer({ ORIGO_LOG_LEVEL: 'debug', ORIGO_ALLOW_PRIVATE_URLS: 'true' }, { logger: { level: 'debug', stream } });
+  server = await startServer({ ORIGO_LOG_LEVEL: 'debug', ORIGO_ALLOW_PRIVATE_URLS: 'true' }, { logger: captured.logger });
   await createOrg(server, 'logs');
 });
 afterAll(async () => {
@@ -57,7 +50,7 @@ describe('the log at debug level', () => {
     // Headers are redacted in any object logged with them.
     server.app.log.info({ req: { headers: { 'api-key': ROOT_KEY } }, headers: { authorization: 'Bearer HDRSECRET6' } }, 'headers logged');
 
-    const text = log();
+    const text = captured.text();
     expect(text).toContain('incoming request');
     expect(text).toContain('request completed');
     expect(text).toContain('/organizations/logs?sig=***&token=***&sigopts=***');

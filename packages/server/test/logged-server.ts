@@ -1,16 +1,10 @@
 // A test server whose application log is kept, for tests that check what an
 // operator is told.
 
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { buildApp } from '../src/app.ts';
-import { loadConfig } from '../src/config.ts';
-import { keyDigest } from '../src/service/auth.ts';
-import { closeStorage, openStorage } from '../src/storage/index.ts';
-import { ROOT_KEY, type TestServer } from './helpers.ts';
+import { type ServerOptions, startServer, type TestServer } from './helpers.ts';
 
 export interface LogLine {
   level: number;
@@ -25,43 +19,45 @@ export interface LoggedServer extends TestServer {
 /** pino's number for the error level. */
 export const ERROR_LEVEL = 50;
 
-export async function startLoggedServer(env: Record<string, string> = {}): Promise<LoggedServer> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'origo-test-'));
-  const config = loadConfig({ ORIGO_DATA_DIR: dataDir, ORIGO_LOG_LEVEL: 'info', ...env });
-  const storage = await openStorage(config);
-  let offset = 0;
-  const now = () => new Date(Date.now() + offset);
-  const lines: string[] = [];
-  let partial = '';
+/** A pino destination that keeps what the app logs, for tests to read. */
+export interface CapturedLog {
+  /** Fastify's logger option writing here. */
+  logger: { level: string; stream: Writable };
+  /** Everything logged so far, as written (JSON lines). */
+  text(): string;
+  /** Every complete line, parsed. */
+  lines(): LogLine[];
+  /** Forgets what was logged so far. */
+  clear(): void;
+}
+
+export function captureLog(level = 'info'): CapturedLog {
+  const chunks: string[] = [];
   const stream = new Writable({
     write(chunk, _encoding, done) {
-      const text = partial + String(chunk);
-      const parts = text.split('\n');
-      partial = parts.pop() ?? '';
-      lines.push(...parts.filter((l) => l !== ''));
+      chunks.push(String(chunk));
       done();
     },
   });
-  const app = await buildApp({ config, storage, rootKeyDigest: keyDigest(ROOT_KEY), now, logger: { level: 'info', stream } });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const { port } = app.server.address() as AddressInfo;
+  const text = () => chunks.join('');
   return {
-    url: `http://127.0.0.1:${port}`,
-    app,
-    storage,
-    config,
-    deps: app.deps,
-    dataDir,
-    advanceClock(ms) {
-      offset += ms;
+    logger: { level, stream },
+    text,
+    lines: () =>
+      text()
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => JSON.parse(l) as LogLine),
+    clear: () => {
+      chunks.length = 0;
     },
-    async close() {
-      await app.close();
-      await closeStorage(storage);
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-    logLines: () => lines.map((l) => JSON.parse(l) as LogLine),
   };
+}
+
+export async function startLoggedServer(env: Record<string, string> = {}, options: Omit<ServerOptions, 'logger'> = {}): Promise<LoggedServer> {
+  const log = captureLog();
+  const server = await startServer({ ORIGO_LOG_LEVEL: 'info', ...env }, { ...options, logger: log.logger });
+  return { ...server, logLines: log.lines };
 }
 
 /** The file of a blob in a data folder, found by its name (sha1-sha256), not by rebuilding the store's layout. */

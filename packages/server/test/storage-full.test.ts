@@ -11,9 +11,9 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, rmdirSync, statSync, truncateSync, unlinkSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureLog } from './logged-server.ts';
 import { api, blobFiles, createOrg, expectError, imageCount, startServer, type TestServer, upload } from './helpers.ts';
 
 const MOUNT_SIZE = '24m';
@@ -42,7 +42,7 @@ function noisePng(width: number, height: number): Promise<Buffer> {
 describe.skipIf('skip' in mounted)('a full disk under the data folder', () => {
   const dataDir = 'dir' in mounted ? mounted.dir : '';
   const filler = path.join(dataDir, 'filler.bin');
-  const lines: string[] = [];
+  const captured = captureLog();
   let server: TestServer;
 
   /** Writes to the filler file until the kernel refuses (ENOSPC): the disk is then full. */
@@ -71,16 +71,8 @@ describe.skipIf('skip' in mounted)('a full disk under the data folder', () => {
     else truncateSync(filler, Math.max(0, statSync(filler).size - bytes));
   }
 
-  const log = () => lines.join('');
-
   beforeAll(async () => {
-    const stream = new Writable({
-      write(chunk, _encoding, done) {
-        lines.push(String(chunk));
-        done();
-      },
-    });
-    server = await startServer({}, { dataDir, logger: { level: 'info', stream } });
+    server = await startServer({}, { dataDir, logger: captured.logger });
     await createOrg(server, 'full');
   });
   afterAll(async () => {
@@ -116,7 +108,7 @@ describe.skipIf('skip' in mounted)('a full disk under the data folder', () => {
     const created = await upload(server, 'full', [{ name: 'keep-name.png', bytes: await noisePng(64, 64) }]);
     expect(created.status, created.text).toBe(200);
     const hash: string = created.json.items[0].hash;
-    lines.length = 0;
+    captured.clear();
 
     fillDisk();
     // Several renames in one turn: the catalog runs them in one batch, the
@@ -138,11 +130,11 @@ describe.skipIf('skip' in mounted)('a full disk under the data folder', () => {
     expect(await imageCount(server, 'full')).toBe(images);
     expect(blobFiles(server).temp).toEqual([]);
 
-    expect(log()).toContain('storage full: free space under the data folder');
-    expect(log()).toContain(dataDir);
-    expect(log()).not.toContain('cannot rollback');
-    expect(log()).not.toContain('no transaction is active');
-    expect(log()).not.toContain('ORIGO_ERR_SERVER_INTERNAL');
+    expect(captured.text()).toContain('storage full: free space under the data folder');
+    expect(captured.text()).toContain(dataDir);
+    expect(captured.text()).not.toContain('cannot rollback');
+    expect(captured.text()).not.toContain('no transaction is active');
+    expect(captured.text()).not.toContain('ORIGO_ERR_SERVER_INTERNAL');
 
     freeSpace();
     const after = await api(server, 'PUT', `/sourceimages/full/${hash}/name`, { body: JSON.stringify('renamed.png') });
