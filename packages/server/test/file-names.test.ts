@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closingBoundary, filePartHead } from './fixtures.ts';
 import { connect, parseResponse } from './raw-http.ts';
 import { api, blobFiles, createOrg, expectError, imageCount, jpeg, ROOT_KEY, startServer, type TestServer, upload } from './helpers.ts';
 
@@ -31,11 +32,7 @@ afterAll(async () => {
 /** A multipart body with one file part whose Content-Disposition is written by hand. */
 function rawUpload(disposition: string, bytes: Buffer) {
   const boundary = 'names-boundary-7f3a';
-  const body = Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="filedata"; ${disposition}\r\nContent-Type: image/jpeg\r\n\r\n`, 'utf8'),
-    bytes,
-    Buffer.from(`\r\n--${boundary}--\r\n`, 'latin1'),
-  ]);
+  const body = Buffer.concat([filePartHead(boundary, disposition), bytes, Buffer.from('\r\n'), closingBoundary(boundary)]);
   return api(server, 'POST', '/sourceimages/names', {
     body: new Uint8Array(body),
     headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
@@ -64,7 +61,7 @@ describe('upload file names', () => {
   it('refuses a bad file name as soon as its part header arrives, before reading or staging the file', async () => {
     const { host } = new URL(server.url);
     const boundary = 'early-name-check';
-    const partHead = `--${boundary}\r\nContent-Disposition: form-data; name="filedata"; filename="bad\u0007name.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`;
+    const partHead = filePartHead(boundary, 'filename="bad\u0007name.jpg"');
     const conn = await connect(server.url);
     // Announces a megabyte and sends only the part header and a few bytes:
     // an answer can only come from the name alone, not from a staged file.
@@ -72,7 +69,7 @@ describe('upload file names', () => {
       `POST /sourceimages/names HTTP/1.1\r\nHost: ${host}\r\nApi-Key: ${ROOT_KEY}\r\n` +
         `Content-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${1024 * 1024}\r\n\r\n`,
     );
-    await conn.write(Buffer.concat([Buffer.from(partHead, 'utf8'), Buffer.alloc(64, 0xff)]));
+    await conn.write(Buffer.concat([partHead, Buffer.alloc(64, 0xff)]));
     const res = parseResponse(await conn.closed());
     expect(res.status).toBe(400);
     expect(res.json.error.origo_code).toBe('ORIGO_ERR_IMAGE_INVALID_NAME');

@@ -91,3 +91,27 @@ export function expect400(fn: () => unknown, mention?: string | RegExp): void {
   if (typeof mention === 'string') expect(err.message).toContain(mention);
   else if (mention !== undefined) expect(err.message).toMatch(mention);
 }
+
+/**
+ * The head of a file part in a multipart body written by hand, for clients
+ * that stop or misbehave part-way; `disposition` follows
+ * `form-data; name="filedata"; ` (e.g. `filename="a.jpg"`).
+ */
+export function filePartHead(boundary: string, disposition: string): Buffer {
+  return Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="filedata"; ${disposition}\r\nContent-Type: image/jpeg\r\n\r\n`, 'utf8');
+}
+
+/** A file part (head, bytes, line end), without the closing boundary. */
+export function filePart(boundary: string, filename: string, bytes: Buffer): Buffer {
+  return Buffer.concat([filePartHead(boundary, `filename="${filename}"`), bytes, Buffer.from('\r\n')]);
+}
+
+/** The closing boundary of a multipart body. */
+export function closingBoundary(boundary: string): Buffer {
+  return Buffer.from(`--${boundary}--\r\n`);
+}
+
+/** A whole multipart body of one file part. */
+export function oneFileBody(boundary: string, filename: string, bytes: Buffer): Buffer {
+  return Buffer.concat([filePart(boundary, filename, bytes), closingBoundary(boundary)]);
+}

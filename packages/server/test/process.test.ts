@@ -13,6 +13,7 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import sharp from 'sharp';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { oneFileBody } from './fixtures.ts';
 import { jpeg } from './helpers.ts';
 import { connect, parseResponse, until } from './raw-http.ts';
 
@@ -151,12 +152,7 @@ describe('origo process', () => {
       const bigHash: string = ((await created.json()) as { items: { hash: string }[] }).items[0]!.hash;
 
       const boundary = 'origo-sigterm-test';
-      const uploadBody = (name: string, bytes: Buffer) =>
-        Buffer.concat([
-          Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="filedata"; filename="${name}"\r\nContent-Type: image/jpeg\r\n\r\n`),
-          bytes,
-          Buffer.from(`\r\n--${boundary}--\r\n`),
-        ]);
+      const uploadBody = (name: string, bytes: Buffer) => oneFileBody(boundary, name, bytes);
       const uploadHead = (length: number) =>
         `POST /sourceimages/acme HTTP/1.1\r\nHost: ${host}\r\nApi-Key: ${key}\r\nConnection: close\r\n` +
         `Content-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${length}\r\n\r\n`;

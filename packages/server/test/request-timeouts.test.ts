@@ -6,6 +6,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, blobFiles, createOrg, imageCount, jpeg, ROOT_KEY, startServer, type TestServer, upload } from './helpers.ts';
+import { oneFileBody } from './fixtures.ts';
 import { connect, openFilesUnder, parseResponse, type RawConnection, until } from './raw-http.ts';
 
 const IDLE_MS = 1000;
@@ -22,13 +23,6 @@ afterAll(() => server.close());
 
 const BOUNDARY = 'TimeoutBoundary42';
 
-function multipart(name: string, bytes: Buffer): Buffer {
-  return Buffer.concat([
-    Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="filedata"; filename="${name}"\r\nContent-Type: image/jpeg\r\n\r\n`, 'latin1'),
-    bytes,
-    Buffer.from(`\r\n--${BOUNDARY}--\r\n`, 'latin1'),
-  ]);
-}
 
 function head(method: string, target: string, headers: Record<string, string | number>): string {
   const { host } = new URL(server.url);
@@ -58,7 +52,7 @@ function closedAfter(conn: RawConnection, since: number): number {
 describe('a body that stops arriving', () => {
   it('multipart upload: 408 within the idle timeout, the staged temp file removed, no row, no blob', async () => {
     const bytes = await jpeg(1, 400, 300);
-    const body = multipart('stalled.jpg', bytes);
+    const body = oneFileBody(BOUNDARY, 'stalled.jpg', bytes);
     const conn = await connect(server.url);
     await conn.write(head('POST', '/sourceimages/acme', { 'Content-Type': `multipart/form-data; boundary=${BOUNDARY}`, 'Content-Length': body.length }));
     await conn.write(body.subarray(0, 400));
@@ -77,7 +71,7 @@ describe('a body that stops arriving', () => {
   });
 
   it('multipart upload that stalls before the first part: 408, nothing kept', async () => {
-    const body = multipart('never.jpg', await jpeg(2));
+    const body = oneFileBody(BOUNDARY, 'never.jpg', await jpeg(2));
     const conn = await connect(server.url);
     await conn.write(head('POST', '/sourceimages/acme', { 'Content-Type': `multipart/form-data; boundary=${BOUNDARY}`, 'Content-Length': body.length }));
     await conn.write(body.subarray(0, 10));
@@ -107,7 +101,7 @@ describe('a body that stops arriving', () => {
 
   it('an upload that sends slowly but steadily (a chunk every 0.3 s, 1 s idle timeout) is stored', async () => {
     const bytes = await jpeg(4, 300, 200);
-    const body = multipart('slow.jpg', bytes);
+    const body = oneFileBody(BOUNDARY, 'slow.jpg', bytes);
     const conn = await connect(server.url);
     await conn.write(
       head('POST', '/sourceimages/acme', { 'Content-Type': `multipart/form-data; boundary=${BOUNDARY}`, 'Content-Length': body.length, Connection: 'close' }),

@@ -3,6 +3,7 @@
 
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closingBoundary, filePart, oneFileBody } from './fixtures.ts';
 import { api, blobFiles, createOrg, imageCount, jpeg, ROOT_KEY, startServer, type TestServer, upload } from './helpers.ts';
 
 let server: TestServer;
@@ -14,13 +15,6 @@ afterAll(() => server.close());
 
 const BOUNDARY = 'DisconnectBoundary42';
 
-function filePart(name: string, bytes: Buffer): Buffer {
-  return Buffer.concat([
-    Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="filedata"; filename="${name}"\r\nContent-Type: image/jpeg\r\n\r\n`, 'latin1'),
-    bytes,
-    Buffer.from('\r\n', 'latin1'),
-  ]);
-}
 
 /**
  * Sends the request head (announcing the whole body) and `sent` of the body,
@@ -67,7 +61,7 @@ async function expectNothingLeft(): Promise<void> {
 describe('client disconnecting mid-upload', () => {
   it('leaves no row, no blob and no temp file when it leaves half-way through a file', async () => {
     const bytes = await jpeg(1, 400, 300);
-    const whole = Buffer.concat([filePart('gone.jpg', bytes), Buffer.from(`--${BOUNDARY}--\r\n`)]);
+    const whole = oneFileBody(BOUNDARY, 'gone.jpg', bytes);
     await sendAndVanish(whole, whole.subarray(0, Math.floor(whole.length / 2)));
     await expectNothingLeft();
   });
@@ -75,9 +69,9 @@ describe('client disconnecting mid-upload', () => {
   it('leaves nothing when it leaves during the second file, after the first was complete', async () => {
     const first = await jpeg(2, 200, 150);
     const second = await jpeg(3, 400, 300);
-    const part1 = filePart('one.jpg', first);
-    const part2 = filePart('two.jpg', second);
-    const whole = Buffer.concat([part1, part2, Buffer.from(`--${BOUNDARY}--\r\n`)]);
+    const part1 = filePart(BOUNDARY, 'one.jpg', first);
+    const part2 = filePart(BOUNDARY, 'two.jpg', second);
+    const whole = Buffer.concat([part1, part2, closingBoundary(BOUNDARY)]);
     await sendAndVanish(whole, whole.subarray(0, part1.length + Math.floor(part2.length / 2)));
     await expectNothingLeft();
   });
