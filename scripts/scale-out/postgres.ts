@@ -1,12 +1,11 @@
 // A throwaway PostgreSQL server for the scale-out tests: a fresh cluster in a
 // temp dir, on a free 127.0.0.1 port, tuned for speed over durability.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { findPostgresBinDir } from './install.ts';
-import { CommandScope, onShutdown, runCommand, spawnServer, trackTempDir } from './processes.ts';
+import { CommandScope, makeTempDir, onShutdown, runCommand, spawnServer } from './processes.ts';
 import { freeLoopbackPort, LOOPBACK } from './ports.ts';
 import { giveTo, unprivilegedUser } from './run-as.ts';
 import { waitUntil } from './wait.ts';
@@ -36,8 +35,7 @@ export async function startPostgres(options: { readyDeadlineMs?: number } = {}):
   const binDir = findPostgresBinDir();
   if (!binDir) throw new Error('no PostgreSQL server binaries found: run ensureServerPackages() or install `postgresql`');
   const runAs = unprivilegedUser('postgres');
-  const dir = mkdtempSync(join(tmpdir(), 'origo-pg-'));
-  const removeDir = trackTempDir(dir);
+  const { dir, remove: removeDir } = makeTempDir('origo-pg-');
   const dataDir = join(dir, 'data');
   const socketDir = join(dir, 'socket');
   const logFile = join(dir, 'postgres.log');

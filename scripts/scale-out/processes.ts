@@ -2,7 +2,10 @@
 // outlives the Node process that started them: on a normal exit, a crash, or
 // SIGINT/SIGTERM/SIGHUP every server is stopped and every temp dir removed.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findExecutable } from './install.ts';
 
 export interface RunAs {
   uid: number;
@@ -108,14 +111,51 @@ export function trackProcessGroup(child: ChildProcess): { killGroup(signal: Node
   };
 }
 
-/** Marks a directory for removal if the process exits before its owner removes it. */
-export function trackTempDir(dir: string): () => void {
+const OWNER_FILE = 'owner.pid';
+
+/**
+ * Creates a temp dir `<tmpdir>/<prefix>XXXXXX` that is removed if the process exits before
+ * its owner removes it. Dirs of the same prefix left by a process that was SIGKILLed
+ * (no hook could run) are removed first, when their owner.pid names no live process.
+ */
+export function makeTempDir(prefix: string): { dir: string; remove(): void } {
   installHooks();
+  for (const name of readdirSync(tmpdir())) {
+    if (!name.startsWith(prefix)) continue;
+    const stale = join(tmpdir(), name);
+    const owner = Number(readFileSafely(join(stale, OWNER_FILE)));
+    if (Number.isInteger(owner) && owner > 0 && !isAlive(owner)) {
+      rmSync(stale, { recursive: true, force: true, maxRetries: 5 });
+    }
+  }
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  writeFileSync(join(dir, OWNER_FILE), String(process.pid));
   tempDirs.add(dir);
-  return () => {
-    rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
-    tempDirs.delete(dir);
+  return {
+    dir,
+    remove() {
+      rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
+      tempDirs.delete(dir);
+    },
   };
+}
+
+function readFileSafely(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: alive, just someone else's.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 export function logTail(file: string, lines = 40): string {
@@ -138,7 +178,11 @@ export function spawnServer(
 ): ServerProcess {
   installHooks();
   const logFd = openSync(options.logFile, 'a');
-  const child = spawn(command, args, {
+  // setpriv (util-linux, always on Debian) makes the kernel SIGKILL the server if this
+  // process dies without running any hook (SIGKILL, OOM killer): no orphan even then.
+  const setpriv = findExecutable('setpriv');
+  const argv = setpriv ? [setpriv, '--pdeathsig', 'KILL', '--', command, ...args] : [command, ...args];
+  const child = spawn(argv[0]!, argv.slice(1), {
     cwd: options.cwd,
     env: options.env ?? process.env,
     stdio: ['ignore', logFd, logFd],

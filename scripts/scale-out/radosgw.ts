@@ -2,13 +2,12 @@
 // one-node cluster (one mon, one memstore OSD, no mgr) on 127.0.0.1, all of it
 // in one temp dir, with cephx off and a freshly made S3 user.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { findExecutable } from './install.ts';
-import { CommandScope, onShutdown, runCommand, type ServerProcess, spawnServer, trackTempDir } from './processes.ts';
+import { CommandScope, makeTempDir, onShutdown, runCommand, type ServerProcess, spawnServer } from './processes.ts';
 import { freeLoopbackPort, LOOPBACK } from './ports.ts';
 import { waitUntil } from './wait.ts';
 
@@ -106,8 +105,7 @@ export async function startRadosgw(options: { readyDeadlineMs?: number } = {}): 
     monmaptool: required('monmaptool'),
   };
   const deadlineMs = options.readyDeadlineMs ?? 60_000;
-  const dir = mkdtempSync(join(tmpdir(), 'origo-rgw-'));
-  const removeDir = trackTempDir(dir);
+  const { dir, remove: removeDir } = makeTempDir('origo-rgw-');
   for (const sub of ['run', 'log', 'crash', 'mon', 'osd/ceph-0', 'rgw']) mkdirSync(join(dir, sub), { recursive: true });
 
   const servers: ServerProcess[] = [];
