@@ -193,7 +193,8 @@ function mergeOnReupload(existing: JsonObject, incoming: NewImage, locked: boole
 
 /**
  * Creates one image per file and per `url[i]` field, in index order. The
- * whole request succeeds or nothing is stored.
+ * whole request succeeds or nothing is stored. Files come staged by
+ * stageFilePart, whose file names were checked before staging.
  */
 export async function createImages(
   deps: ServiceDeps,
@@ -211,7 +212,6 @@ export async function createImages(
     staged: f.staged,
   }));
   try {
-    for (const f of files) checkFileName(f);
     const options = readFields(fields);
     for (const [index, { label }] of options.urls) {
       if (index < files.length) {
