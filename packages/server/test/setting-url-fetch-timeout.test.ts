@@ -7,19 +7,24 @@ import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, blobFiles, createOrg, expectError, form, imageCount, png, startServer, type TestServer } from './helpers.ts';
+import { until } from './raw-http.ts';
 
 let server: TestServer;
 let remote: http.Server;
 let remoteUrl: string;
-/** Each request the remote got, with a promise of its connection closing. */
-const arrivals: { url: string; closed: Promise<void> }[] = [];
+/** Each request the remote got, and whether its connection has closed. */
+const arrivals: { url: string; closed: boolean }[] = [];
 let picture: Buffer;
 
 beforeAll(async () => {
   picture = await png(7, 64, 64);
   remote = http.createServer((req, res) => {
     const socket: Socket = req.socket;
-    arrivals.push({ url: req.url ?? '', closed: new Promise((resolve) => socket.once('close', () => resolve())) });
+    const arrival = { url: req.url ?? '', closed: false };
+    arrivals.push(arrival);
+    socket.once('close', () => {
+      arrival.closed = true;
+    });
     if (req.url === '/half.png') {
       // The head and half the bytes, then nothing more.
       res.writeHead(200, { 'content-type': 'image/png', 'content-length': String(picture.length) });
@@ -63,7 +68,7 @@ describe('ORIGO_URL_FETCH_TIMEOUT_SECONDS=1', () => {
     expect(elapsed).toBeLessThan(15_000);
     const arrival = arrivals.find((a) => a.url === remotePath);
     expect(arrival).toBeDefined();
-    await arrival!.closed;
+    await until(() => arrival?.closed === true, 'origo to hang up on the remote', 10_000);
     await expectNothingStored();
   });
 });

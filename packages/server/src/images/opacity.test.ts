@@ -47,10 +47,25 @@ describe('alphaIsOpaque', () => {
     expect(await alphaIsOpaque(source(await pngWithBottomRows(2000, 2000, 1), 2000, 2000))).toBe(false);
   });
 
-  it('answers "not opaque" above the budget without reading past the first strip', async () => {
+  it('answers "not opaque" for an opaque image above the budget, and reads it whole at the budget', async () => {
     const file = await pngWithBottomRows(2000, 2000, 0);
     expect(await alphaIsOpaque(source(file, 2000, 2000, { budget: 3_999_999 }))).toBe(false);
     expect(await alphaIsOpaque(source(file, 2000, 2000, { budget: 4_000_000 }))).toBe(true);
+  });
+
+  it('reads no further than the first strip above the budget', async () => {
+    // 1024 x 2048, stored uncompressed so bytes follow rows: the first strip
+    // is the top 1024 rows, the file is cut after about row 1536. A read past
+    // the cut fails, so answering at all shows where reading stopped.
+    const width = 1024;
+    const height = 2048;
+    const whole = await sharp(Buffer.alloc(width * height * 4, 255), { raw: { width, height, channels: 4 } })
+      .png({ compressionLevel: 0 })
+      .toBuffer();
+    const cut = write(whole.subarray(0, Math.floor((whole.length * 3) / 4)));
+    expect(await alphaIsOpaque(source(cut, width, height, { budget: width * height - 1 }))).toBe(false);
+    // The cut is real: at the budget the whole read meets it.
+    await expect(alphaIsOpaque(source(cut, width, height, { budget: width * height }))).rejects.toThrow();
   });
 
   it('reads 16-bit alpha', async () => {
