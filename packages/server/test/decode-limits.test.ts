@@ -4,6 +4,7 @@
 // with the right opacity, and nothing is left behind on a refusal. Every
 // probe waits in one decode queue; a request that waits too long gets 503.
 
+import { gzipSync } from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Release } from '../src/service/decode-queue.ts';
@@ -109,6 +110,80 @@ describe('decode limits', () => {
     const widthOnly = await upload(server, org, [{ name: 'line.svg', bytes: svgWith('width="3e9"') }]);
     expectError(widthOnly, 413, 'ORIGO_ERR_UPLOAD_TOO_MANY_PIXELS', '"line.svg"', 'a width of 3,000,000,000 pixels');
     await expectNothingStored(server, org, before);
+  });
+
+  it('refuses a gzipped SVG (svgz) declaring too many pixels, as the plain one', async () => {
+    const org = await freshOrg(server);
+    const before = blobFiles(server).blobs;
+    const box = await upload(server, org, [{ name: 'huge.svgz', bytes: gzipSync(svgWith('viewBox="0 0 1e9 1e9"')) }]);
+    expectError(box, 413, 'ORIGO_ERR_UPLOAD_TOO_MANY_PIXELS', '"huge.svgz"', '1,000,000,000 x 1,000,000,000');
+    const line = await upload(server, org, [{ name: 'line.svgz', bytes: gzipSync(svgWith('width="3e9"')) }]);
+    expectError(line, 413, 'ORIGO_ERR_UPLOAD_TOO_MANY_PIXELS', '"line.svgz"', 'a width of 3,000,000,000 pixels');
+    await expectNothingStored(server, org, before);
+  });
+
+  it('stores an ordinary svgz with its declared size', async () => {
+    const org = await freshOrg(server);
+    const res = await upload(server, org, [{ name: 'small.svgz', bytes: gzipSync(svgWith('width="30" height="20"')) }]);
+    expect(res.status, res.text).toBe(200);
+    expect(res.json.items[0]).toMatchObject({ format: 'svg', width: 30, height: 20 });
+  });
+
+  it('refuses an SVG after leading white space, which sharp reads, as one without', async () => {
+    const org = await freshOrg(server);
+    const before = blobFiles(server).blobs;
+    const bytes = Buffer.concat([Buffer.from(' '.repeat(300)), svgWith('viewBox="0 0 1e9 1e9"')]);
+    const res = await upload(server, org, [{ name: 'spaced.svg', bytes }]);
+    expectError(res, 413, 'ORIGO_ERR_UPLOAD_TOO_MANY_PIXELS', '"spaced.svg"', '1,000,000,000 x 1,000,000,000');
+    await expectNothingStored(server, org, before);
+  });
+
+  it('refuses an SVG whose size comes from its style attribute or character references', async () => {
+    const org = await freshOrg(server);
+    const before = blobFiles(server).blobs;
+    const styled = await upload(server, org, [{ name: 'styled.svg', bytes: svgWith('style="width:1e9px;height:1e9px"') }]);
+    expectError(styled, 413, 'ORIGO_ERR_UPLOAD_TOO_MANY_PIXELS', '"styled.svg"', '1,000,000,000 x 1,000,000,000', 'style');
+    const refs = await upload(server, org, [{ name: 'refs.svg', bytes: svgWith('width="&#51;e9"') }]);
+    expectError(refs, 413, 'ORIGO_ERR_UPLOAD_TOO_MANY_PIXELS', '"refs.svg"', 'a width of 3,000,000,000 pixels');
+    await expectNothingStored(server, org, before);
+  });
+
+  it('refuses with 400 an SVG whose size the DOCTYPE can set (entity, attribute default)', async () => {
+    const org = await freshOrg(server);
+    const before = blobFiles(server).blobs;
+    const entity = Buffer.concat([Buffer.from('<!DOCTYPE svg [<!ENTITY w "1e9">]>'), svgWith('width="&w;" height="&w;"')]);
+    const byEntity = await upload(server, org, [{ name: 'entity.svg', bytes: entity }]);
+    expectError(byEntity, 400, 'ORIGO_ERR_UPLOAD_UNSUPPORTED_FORMAT', '"entity.svg"', '&w;', 'width attribute', 'root <svg> element');
+    const attlist = Buffer.concat([Buffer.from('<!DOCTYPE svg [<!ATTLIST svg width CDATA "1e9" height CDATA "1e9">]>'), svgWith('')]);
+    const byDefault = await upload(server, org, [{ name: 'attlist.svg', bytes: attlist }]);
+    expectError(byDefault, 400, 'ORIGO_ERR_UPLOAD_UNSUPPORTED_FORMAT', '"attlist.svg"', '<!ATTLIST');
+    await expectNothingStored(server, org, before);
+  });
+
+  it('refuses an SVG that sharp reads as 1 x 1 when the root does not say so (a <style> element)', async () => {
+    const org = await freshOrg(server);
+    const before = blobFiles(server).blobs;
+    const bytes = Buffer.from(
+      '<svg xmlns="http://www.w3.org/2000/svg"><style>svg{width:1e9px;height:1e9px}</style><rect width="10" height="10"/></svg>',
+    );
+    const res = await upload(server, org, [{ name: 'sheet.svg', bytes }]);
+    expectError(res, 400, 'ORIGO_ERR_UPLOAD_CORRUPT_IMAGE', '"sheet.svg"', '1 x 1 pixels', 'no width and no height', 'width and height');
+    await expectNothingStored(server, org, before);
+  });
+
+  it('stores SVGs that declare 1 x 1 pixels, in attributes or a viewBox', async () => {
+    const org = await freshOrg(server);
+    const res = await upload(server, org, [
+      { name: 'dot.svg', bytes: svgWith('width="1" height="1"') },
+      { name: 'box.svg', bytes: svgWith('viewBox="0 0 1 1"') },
+      { name: 'thin.svg', bytes: svgWith('width="0.5" height="3"') },
+    ]);
+    expect(res.status, res.text).toBe(200);
+    expect(res.json.items.map((i: { width: number; height: number }) => [i.width, i.height])).toEqual([
+      [1, 1],
+      [1, 1],
+      [1, 3],
+    ]);
   });
 
   it('stores a viewBox-only SVG with the viewBox size, and a percent width the same way', async () => {

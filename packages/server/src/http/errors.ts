@@ -2,6 +2,7 @@
 
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { errorBody, isOrigoError, OrigoError } from '../errors.ts';
+import { storageFullIn } from '../storage/storage-errors.ts';
 import { sendJson } from './reply.ts';
 
 const FASTIFY_ERRORS: Record<string, (err: FastifyError, request: FastifyRequest) => OrigoError> = {
@@ -12,22 +13,6 @@ const FASTIFY_ERRORS: Record<string, (err: FastifyError, request: FastifyRequest
     ),
 };
 
-/** Errors of a full disk or an exhausted quota, from the file system (staging, commit) or SQLite (the catalog). */
-const STORAGE_FULL_CODES: Record<string, string> = {
-  ENOSPC: 'the disk is full',
-  EDQUOT: 'the disk quota is used up',
-  SQLITE_FULL: 'the disk under the catalog is full',
-};
-
-/** What made storage full, when `err` (or an error it was caused by) says so. */
-export function storageFullReason(err: unknown): string | undefined {
-  for (let e = err, depth = 0; typeof e === 'object' && e !== null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && code in STORAGE_FULL_CODES) return STORAGE_FULL_CODES[code];
-  }
-  return undefined;
-}
-
 function storageFull(reason: string, cause: unknown): OrigoError {
   return new OrigoError(
     'ORIGO_ERR_STORAGE_FULL',
@@ -37,9 +22,9 @@ function storageFull(reason: string, cause: unknown): OrigoError {
 }
 
 function toOrigoError(err: FastifyError, request: FastifyRequest): OrigoError {
-  if (isOrigoError(err) && !(err.status >= 500 && storageFullReason(err.cause) !== undefined)) return err;
-  const full = storageFullReason(err);
-  if (full !== undefined) return storageFull(full, err);
+  if (isOrigoError(err) && !(err.status >= 500 && storageFullIn(err.cause) !== undefined)) return err;
+  const full = storageFullIn(err);
+  if (full !== undefined) return storageFull(full.reason, err);
   const mapped = err.code ? FASTIFY_ERRORS[err.code] : undefined;
   if (mapped) return mapped(err, request);
   if (err.validation) {

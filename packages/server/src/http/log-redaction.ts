@@ -2,22 +2,14 @@
 // signature. Keys and tokens travel in headers (Api-Key, Authorization),
 // which pino redacts wherever a logged object carries them; signatures and
 // tokens can travel in query strings (?sig=, ?token=, X-Amz-Signature), which
-// are masked in logged URLs, error messages and stacks, and log messages.
+// are masked in logged URLs, error messages and stacks, and log messages
+// (the rules are in url-display.ts).
 
 import type { FastifyServerOptions } from 'fastify';
+import { maskUrlSecrets } from '../url-display.ts';
 
-/** Query parameter names whose values are secrets: signatures, tokens, keys, passwords, credentials. */
-const SECRET_PARAM = /sig|token|key|secret|passw|credential|auth/i;
-
-/** name=value pairs in a query string (or anything that looks like one), in text. */
-const QUERY_PAIR = /([?&;])([^=&#?;\s"'<>]+)=([^&#;\s"'<>]*)/g;
-
-export const MASK = '***';
-
-/** `text` with the values of secret-looking query parameters masked (sig=***). */
-export function maskSecrets(text: string): string {
-  return text.replace(QUERY_PAIR, (pair, lead: string, name: string) => (SECRET_PARAM.test(name) ? `${lead}${name}=${MASK}` : pair));
-}
+/** `text` with the values of secret-looking query parameters masked (sig=***), and URLs' user names and passwords. */
+export const maskSecrets = maskUrlSecrets;
 
 /** Header paths redacted in any logged object: as `req.headers`, as `headers`, or one level deeper. */
 const REDACTED_PATHS = ['api-key', 'authorization', 'cookie', 'proxy-authorization'].flatMap((h) => [

@@ -15,7 +15,8 @@
 //    without decoding more. "Not opaque" is always safe: it only means the
 //    alpha channel is kept when the image is rendered.
 //
-// Only some decoders read line by line (PNG, GIF, TIFF). The others (WebP,
+// Only some decoders read line by line (PNG, GIF, TIFF; JPEG streams too but
+// never has an alpha channel, so it never gets here). The others (WebP,
 // HEIC, AVIF, JPEG XL, JPEG 2000) decode a whole frame into memory whatever
 // is asked of them: a 3 KB 12000 x 12000 AVIF took 2.5 GiB and 11 s, a 5 KB
 // WebP of that size 1.2 GiB. Those are decoded only up to a much smaller
@@ -38,7 +39,7 @@ export const OPACITY_PIXEL_BUDGET = 50_000_000;
 export const WHOLE_DECODE_PIXEL_BUDGET = 8_000_000;
 
 /** origo formats whose libvips loader streams: a strip read decodes only the strip. */
-const STREAMED_FORMATS = new Set(['png', 'gif', 'tiff', 'jpg']);
+const STREAMED_FORMATS = new Set(['png', 'gif', 'tiff']);
 
 export interface AlphaSource {
   path: string;

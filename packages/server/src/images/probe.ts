@@ -15,7 +15,7 @@ import sharp, { type FormatEnum, type Metadata } from 'sharp';
 import { OrigoError } from '../errors.ts';
 import { cleanText, parseIptc, stripTrailingNuls } from './iptc.ts';
 import { alphaIsOpaque } from './opacity.ts';
-import { SVG_HEAD_BYTES, svgDeclaredSize } from './svg-size.ts';
+import { SVG_HEAD_BYTES, svgDeclaredSize, svgHeadText } from './svg-size.ts';
 
 // Each upload is processed once: libvips' operation cache would only hold
 // memory (and open files) for nothing.
@@ -118,8 +118,6 @@ export async function probeImage(path: string, label: string, limits: ProbeLimit
       throw new OrigoError('ORIGO_ERR_UPLOAD_EMPTY_FILE', `File ${file} is empty (0 bytes): there is no image to store`);
     }
 
-    await checkSvgDeclaredSize(fh, fileSize, file, limits.maxPixels);
-
     // Header only: no pixel is decoded here, whatever size the header claims.
     let meta: Metadata;
     try {
@@ -144,6 +142,8 @@ export async function probeImage(path: string, label: string, limits: ProbeLimit
           `the limit is ${formatCount(limits.maxPixels)} pixels per image, so scale it down before uploading`,
       );
     }
+
+    if (kind.format === 'svg') await checkSvgDeclaredSize(fh, fileSize, file, limits.maxPixels, width, height);
 
     const pages = meta.pages ?? 1;
     if (pages > limits.maxFrames) {
@@ -225,28 +225,60 @@ function kindOf(meta: Metadata, file: string): Kind {
 }
 
 /**
- * librsvg reports a size beyond 2^31 pixels as 1 x 1: read the root element's
- * width, height and viewBox first, before sharp is asked (see svg-size.ts).
+ * librsvg reports a size beyond 2^31 pixels as 1 x 1: check the size the
+ * root element declares (see svg-size.ts), whatever the file starts with
+ * (sharp also reads gzipped SVG, and text after leading white space).
+ * `width` x `height` is what sharp reported.
  */
-async function checkSvgDeclaredSize(fh: FileHandle, size: number, file: string, maxPixels: number): Promise<void> {
-  // Text that starts like XML, or nothing more is read.
-  if (!/^(\ufeff)?\s*</.test((await readAt(fh, 0, Math.min(size, 256))).toString('utf8'))) return;
-  const declared = svgDeclaredSize((await readAt(fh, 0, Math.min(size, SVG_HEAD_BYTES))).toString('utf8'));
-  if (declared?.width === undefined && declared?.height === undefined) return;
-  const width = Math.ceil(declared.width ?? 1);
-  const height = Math.ceil(declared.height ?? 1);
-  if (width * height <= maxPixels) return;
-  const shown =
-    declared.width !== undefined && declared.height !== undefined
-      ? `${formatCount(width)} x ${formatCount(height)} pixels (${formatCount(width * height)} pixels)`
-      : declared.width !== undefined
-        ? `a width of ${formatCount(width)} pixels`
-        : `a height of ${formatCount(height)} pixels`;
-  throw new OrigoError(
-    'ORIGO_ERR_UPLOAD_TOO_MANY_PIXELS',
-    `File ${file} is an SVG image whose root element declares ${shown} (from its width, height and viewBox); ` +
-      `the limit is ${formatCount(maxPixels)} pixels per image, so give it a smaller size before uploading`,
-  );
+async function checkSvgDeclaredSize(
+  fh: FileHandle,
+  size: number,
+  file: string,
+  maxPixels: number,
+  width: number,
+  height: number,
+): Promise<void> {
+  const declared = svgDeclaredSize(await svgHeadText(await readAt(fh, 0, Math.min(size, SVG_HEAD_BYTES))));
+  if (declared?.fromDoctype !== undefined) {
+    throw new OrigoError(
+      'ORIGO_ERR_UPLOAD_UNSUPPORTED_FORMAT',
+      `File ${file} is an SVG image whose size can be set by ${declared.fromDoctype}, which this server does not ` +
+        'expand to check the size; write the width and height into the root <svg> element instead before uploading',
+    );
+  }
+  if (declared?.width !== undefined || declared?.height !== undefined) {
+    const declaredWidth = Math.ceil(declared.width ?? 1);
+    const declaredHeight = Math.ceil(declared.height ?? 1);
+    if (declaredWidth * declaredHeight > maxPixels) {
+      const shown =
+        declared.width !== undefined && declared.height !== undefined
+          ? `${formatCount(declaredWidth)} x ${formatCount(declaredHeight)} pixels (${formatCount(declaredWidth * declaredHeight)} pixels)`
+          : declared.width !== undefined
+            ? `a width of ${formatCount(declaredWidth)} pixels`
+            : `a height of ${formatCount(declaredHeight)} pixels`;
+      throw new OrigoError(
+        'ORIGO_ERR_UPLOAD_TOO_MANY_PIXELS',
+        `File ${file} is an SVG image whose root element declares ${shown} (from its width, height, viewBox and style); ` +
+          `the limit is ${formatCount(maxPixels)} pixels per image, so give it a smaller size before uploading`,
+      );
+    }
+  }
+  // The backstop: a size librsvg could not hold also comes back as 1 x 1,
+  // from places not read here (a <style> element, say). A real 1-pixel
+  // dimension is one the root element declares.
+  const unconfirmed = (reported: number, text: number | undefined) => reported <= 1 && !(text !== undefined && Math.abs(text - reported) < 1);
+  if (unconfirmed(width, declared?.width) || unconfirmed(height, declared?.height)) {
+    const says =
+      declared === undefined
+        ? `no root <svg> element was found in its first ${formatCount(SVG_HEAD_BYTES / 1024)} KiB`
+        : `its root element declares ${declared.width === undefined ? 'no width' : `a width of ${formatCount(declared.width)}`} and ` +
+          `${declared.height === undefined ? 'no height' : `a height of ${formatCount(declared.height)}`}`;
+    throw new OrigoError(
+      'ORIGO_ERR_UPLOAD_CORRUPT_IMAGE',
+      `File ${file} is an SVG image that reads as ${width} x ${height} pixels, but ${says}; librsvg gives that size ` +
+        'to images too large for it, so the real size is unknown: set width and height in pixels on the root <svg> element before uploading',
+    );
+  }
 }
 
 // ---------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import net from 'node:net';
 import { Readable } from 'node:stream';
 import { isOrigoError, OrigoError } from '../errors.ts';
 import { cleanDerivedName } from '../images/image-name.ts';
+import { displayUrl } from '../url-display.ts';
 
 export interface RemoteFetchOptions {
   allowPrivateAddresses: boolean;
@@ -172,31 +173,6 @@ export function isForbiddenAddress(ip: string): boolean {
 
 // ---------------------------------------------------------------------------
 // URL checks
-
-/**
- * The URL as it may appear in a message or a log: credentials and the values
- * of its query and fragment are masked, as signed URLs carry secrets there
- * (?sig=..., ?X-Amz-Signature=...). Parameter names stay, to tell URLs apart.
- */
-export function displayUrl(raw: string): string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    // Unparsable: shown as given up to its query.
-    const cut = raw.search(/[?#]/);
-    return cut === -1 ? raw : `${raw.slice(0, cut)}${raw[cut]}***`;
-  }
-  if (url.username === '' && url.password === '' && url.search === '' && url.hash === '') return raw;
-  if (url.username !== '') url.username = '***';
-  if (url.password !== '') url.password = '***';
-  if (url.search !== '') {
-    const names = [...new Set(url.searchParams.keys())];
-    url.search = names.length === 0 ? '***' : names.map((name) => `${encodeURIComponent(name)}=***`).join('&');
-  }
-  if (url.hash !== '') url.hash = '***';
-  return url.href;
-}
 
 /** The host of a parsed URL without the brackets around IPv6 literals. */
 function bareHostname(url: URL): string {

@@ -6,6 +6,7 @@ import { mkdir, open, opendir, readdir, rename, rm, stat } from 'node:fs/promise
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { BlobNotFoundError, type BlobRead, type BlobStat, type BlobStore, type ByteRange } from './blob-store.ts';
+import { asStorageError } from '../storage-errors.ts';
 import { fsyncPath } from './staging.ts';
 
 const KEY = /^[0-9a-f]{40}-[0-9a-f]{64}$/;
@@ -40,10 +41,20 @@ export class FsBlobStore implements BlobStore {
   async commit(key: string, tempPath: string): Promise<void> {
     const target = this.pathOf(key);
     const dir = path.dirname(target);
-    await mkdir(dir, { recursive: true });
-    await rename(tempPath, target);
-    // The rename itself must survive a crash too.
-    await fsyncPath(dir);
+    try {
+      // One level at a time: on a full disk, a recursive mkdir from
+      // fs/promises fails with ENOENT (measured on Node 20) instead of ENOSPC.
+      for (const level of [path.dirname(dir), dir]) {
+        await mkdir(level).catch((err: NodeJS.ErrnoException) => {
+          if (err.code !== 'EEXIST') throw err;
+        });
+      }
+      await rename(tempPath, target);
+      // The rename itself must survive a crash too.
+      await fsyncPath(dir);
+    } catch (err) {
+      throw asStorageError(err);
+    }
   }
 
   async read(key: string, range?: ByteRange): Promise<BlobRead> {

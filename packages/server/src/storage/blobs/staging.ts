@@ -9,6 +9,7 @@ import path from 'node:path';
 import { Transform, type TransformCallback, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { OrigoError } from '../../errors.ts';
+import { asStorageError } from '../storage-errors.ts';
 
 export interface StagedFile {
   path: string;
@@ -59,7 +60,7 @@ export async function fsyncPath(file: string): Promise<void> {
   }
 }
 
-/** Writes `source` to a new temp file in `dir`. On any failure the temp file is removed. */
+/** Writes `source` to a new temp file in `dir`. On any failure the temp file is removed; a full disk is a StorageFullError. */
 export async function stageStream(source: Readable, dir: string, maxBytes: number, label: string): Promise<StagedFile> {
   const tempPath = tempPathIn(dir);
   const limiter = new HashingLimiter(maxBytes, label);
@@ -68,7 +69,7 @@ export async function stageStream(source: Readable, dir: string, maxBytes: numbe
     await fsyncPath(tempPath);
   } catch (err) {
     await rm(tempPath, { force: true });
-    throw err;
+    throw asStorageError(err);
   }
   return { path: tempPath, size: limiter.size, sha1: limiter.sha1.digest('hex'), sha256: limiter.sha256.digest('hex') };
 }

@@ -18,6 +18,7 @@
 // holds) and never through the batcher (same).
 
 import { type ControlledTransaction, type Kysely, sql, type Transaction } from 'kysely';
+import { asStorageError } from '../../storage-errors.ts';
 import type { Database } from './schema.ts';
 
 export type WriteJob<T> = (trx: Transaction<Database>) => Promise<T>;
@@ -33,6 +34,7 @@ export interface WriteRunner {
  * transaction().execute(), except that a failure is reported as the job's
  * error even when the database rolled back by itself (SQLite on
  * SQLITE_FULL), where Kysely's own rollback would fail and replace it.
+ * SQLITE_FULL is reported as a StorageFullError.
  */
 export async function inTransaction<T>(db: Kysely<Database>, job: WriteJob<T>): Promise<T> {
   const trx = await db.startTransaction().execute();
@@ -41,13 +43,13 @@ export async function inTransaction<T>(db: Kysely<Database>, job: WriteJob<T>): 
     result = await job(trx);
   } catch (error) {
     await abandon(trx);
-    throw error;
+    throw asStorageError(error);
   }
   try {
     await trx.commit().execute();
   } catch (error) {
     await abandon(trx);
-    throw error;
+    throw asStorageError(error);
   }
   return result;
 }
@@ -115,7 +117,7 @@ export class BatchedWrites implements WriteRunner {
       outcomes = await this.runBatch(batch);
     } catch (error) {
       // The commit (or a savepoint statement) failed: nothing of the batch was kept.
-      for (const pending of batch) pending.reject(error);
+      for (const pending of batch) pending.reject(asStorageError(error));
       this.afterFlush();
       return;
     }
@@ -125,7 +127,7 @@ export class BatchedWrites implements WriteRunner {
     batch.forEach((pending, i) => {
       const outcome = outcomes[i]!;
       if (outcome.ok) pending.resolve(outcome.value);
-      else pending.reject(outcome.error);
+      else pending.reject(asStorageError(outcome.error));
     });
     this.afterFlush();
   }
