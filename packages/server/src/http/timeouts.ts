@@ -128,12 +128,19 @@ function onClientError(this: FastifyInstance, config: Config, err: NodeJS.ErrnoE
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
   const error = clientError(config, err);
   this.log.info({ code: error.code, status: error.status, parserError: err.code }, error.message);
-  const body = JSON.stringify(errorBody(error));
-  if (socket.writable) {
-    socket.write(
-      `HTTP/1.1 ${error.status} ${REASONS[error.status]}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-    );
+  // As Node's own handler: an answer only where no response on this
+  // connection has begun to go out. Else (garbage pipelined behind a
+  // download, a bad chunk in a body the handler already answers) a status
+  // line would land inside that response's body; it is cut off instead.
+  const inFlight = (socket as Socket & { _httpMessage?: { _headerSent?: boolean } | null })._httpMessage;
+  if (!socket.writable || (inFlight && inFlight._headerSent)) {
+    socket.destroy();
+    return;
   }
+  const body = JSON.stringify(errorBody(error));
+  socket.write(
+    `HTTP/1.1 ${error.status} ${REASONS[error.status]}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
   socket.destroySoon();
 }
 
