@@ -133,7 +133,7 @@ function onClientError(this: FastifyInstance, config: Config, err: NodeJS.ErrnoE
   // download, a bad chunk in a body the handler already answers) a status
   // line would land inside that response's body; it is cut off instead.
   const inFlight = (socket as Socket & { _httpMessage?: { _headerSent?: boolean } | null })._httpMessage;
-  if (!socket.writable || (inFlight && inFlight._headerSent)) {
+  if (!socket.writable || inFlight?._headerSent) {
     socket.destroy();
     return;
   }
