@@ -41,9 +41,10 @@ export async function main(): Promise<void> {
           config.sweepIntervalMs,
           // Soon after start, not at once: the first requests come first.
           Math.min(5_000, config.sweepIntervalMs),
-          async () => {
-            const report = await sweep(app.deps);
+          async (signal) => {
+            const report = await sweep(app.deps, signal);
             if (report.purgedImages > 0 || report.removedBlobs > 0) app.log.info(report, 'sweep: purged expired images and unused blobs');
+            if (signal.aborted) app.log.info(report, 'sweep: stopped early for the shutdown; the next start sweeps the rest');
           },
           (err) => app.log.error({ err }, 'sweep failed'),
         )

@@ -1,23 +1,26 @@
 // `origo-server scrub`: runs the scrub over the data folder the settings
 // name and prints what it finds. Problems and the summary go to stdout,
 // progress to stderr. Exit code 0 when every blob is sound, 1 when some are
-// missing or damaged, 2 on bad settings.
+// missing or damaged, 2 on bad settings or a database of another version.
 
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig } from './config.ts';
 import { serviceDeps } from './service/deps.ts';
 import { type ScrubProblem, type ScrubProgress, scrub } from './service/scrub.ts';
-import { closeStorage, openStorage } from './storage/index.ts';
+import { SchemaMismatchError } from './storage/catalog/sql/migrate.ts';
+import { closeStorage, openStorage, type Storage } from './storage/index.ts';
 
 export const SCRUB_USAGE = `usage: origo-server scrub [--progress-seconds=N]
 
 Re-reads every stored blob that an image uses and checks its sha1, sha256 and
 size. Reads the same settings as the server (ORIGO_DATA_DIR, ...) and only
-reads, so it is safe while the server runs. Prints each missing or damaged
-blob with the images and organizations using it, progress every N seconds
-(default 10) on stderr, and a summary. Exit code 0: all sound; 1: problems
-found; 2: bad settings.`;
+reads (the database is opened read-only and never upgraded), so it is safe
+while the server runs; the database must have the schema of this version.
+Prints each missing or damaged blob with the images and organizations using
+it, progress every N seconds (default 10) on stderr, and a summary. Exit
+code 0: all sound; 1: problems found; 2: bad settings, no origo data, or a
+database of another origo version.`;
 
 const MB = 1e6;
 
@@ -57,7 +60,13 @@ export async function runScrubCommand(args: string[]): Promise<number> {
   const database = path.join(config.dataDir, 'origo.sqlite');
   if (!existsSync(database)) return fail(`no origo data in ${config.dataDir} (no ${database}); check ORIGO_DATA_DIR`);
 
-  const storage = await openStorage(config, { besideServer: true });
+  let storage: Storage;
+  try {
+    storage = await openStorage(config, { readOnly: true });
+  } catch (err) {
+    if (err instanceof SchemaMismatchError) return fail(`cannot check ${database}: ${err.message}`);
+    throw err;
+  }
   try {
     process.stderr.write(`origo-server scrub: checking the blobs of ${config.dataDir}\n`);
     const report = await scrub(serviceDeps(config, storage), {

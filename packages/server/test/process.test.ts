@@ -126,7 +126,8 @@ describe('origo process', () => {
       const dataDir = tempDir();
       const tempFiles = () => readdirSync(path.join(dataDir, 'blobs', '.tmp'));
       const key = 'proc-test-root-key-0123456789';
-      const graceMs = 2000;
+      // The late upload must be answered within it: generous, for a loaded machine.
+      const graceMs = 5000;
       const p = startProcess({
         ORIGO_DATA_DIR: dataDir,
         ORIGO_ROOT_KEY: key,
@@ -187,7 +188,7 @@ describe('origo process', () => {
       const took = at - signalledAt;
       expect(took).toBeGreaterThanOrEqual(graceMs - 50);
       expect(took).toBeLessThan(graceMs + 15_000);
-      expect(p.output()).toMatch(/closed 2 connections still open after 2 s \(ORIGO_SHUTDOWN_GRACE_SECONDS\)/);
+      expect(p.output()).toContain(`closed 2 connections still open after ${graceMs / 1000} s (ORIGO_SHUTDOWN_GRACE_SECONDS)`);
       expect(p.output()).toMatch(/stopped cleanly/);
 
       // The stalled clients were disconnected: the upload without an answer, the download cut short.

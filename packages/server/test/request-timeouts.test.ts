@@ -4,7 +4,7 @@
 
 import path from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { api, blobFiles, createOrg, imageCount, jpeg, ROOT_KEY, startServer, type TestServer, upload } from './helpers.ts';
 import { oneFileBody } from './fixtures.ts';
 import { connect, openFilesUnder, parseResponse, type RawConnection, until } from './raw-http.ts';
@@ -21,8 +21,35 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
+// Tests share the server; each compares against what was stored before it
+// (images others left), not against an empty store.
+let before: { blobs: string[]; images: number };
+beforeEach(async () => {
+  before = { blobs: blobFiles(server).blobs, images: await imageCount(server, 'acme') };
+});
+
+/** Nothing was kept: no new blob, no temp file, no new row. */
+async function expectNothingKept(): Promise<void> {
+  expect(blobFiles(server)).toEqual({ blobs: before.blobs, temp: [] });
+  expect(await imageCount(server, 'acme')).toBe(before.images);
+}
+
 const BOUNDARY = 'TimeoutBoundary42';
 
+/** A PNG larger than what the loopback socket buffers can hold, stored once for the download tests. */
+let big: Promise<{ hash: string; bytes: Buffer }> | undefined;
+function bigImage(): Promise<{ hash: string; bytes: Buffer }> {
+  big ??= (async () => {
+    const width = 4000;
+    const height = 3000;
+    const pixels = Buffer.alloc(width * height * 3, 77);
+    const bytes = await sharp(pixels, { raw: { width, height, channels: 3 } }).png({ compressionLevel: 0 }).toBuffer();
+    const created = await upload(server, 'acme', [{ name: 'big.png', bytes }]);
+    if (created.status !== 200) throw new Error(created.text);
+    return { hash: created.json.items[0].hash as string, bytes };
+  })();
+  return big;
+}
 
 function head(method: string, target: string, headers: Record<string, string | number>): string {
   const { host } = new URL(server.url);
@@ -66,8 +93,7 @@ describe('a body that stops arriving', () => {
     expect(waited).toBeGreaterThanOrEqual(IDLE_MS - 50);
     expect(waited).toBeLessThan(IDLE_MS + 4000);
     // Removed before the answer went out, not later.
-    expect(blobFiles(server)).toEqual({ blobs: [], temp: [] });
-    expect(await imageCount(server, 'acme')).toBe(0);
+    await expectNothingKept();
   });
 
   it('multipart upload that stalls before the first part: 408, nothing kept', async () => {
@@ -76,8 +102,7 @@ describe('a body that stops arriving', () => {
     await conn.write(head('POST', '/sourceimages/acme', { 'Content-Type': `multipart/form-data; boundary=${BOUNDARY}`, 'Content-Length': body.length }));
     await conn.write(body.subarray(0, 10));
     expectTimeoutAnswer(await conn.closed(), 'ORIGO_BODY_IDLE_TIMEOUT_SECONDS');
-    expect(blobFiles(server)).toEqual({ blobs: [], temp: [] });
-    expect(await imageCount(server, 'acme')).toBe(0);
+    await expectNothingKept();
   });
 
   it('JSON PATCH body: 408, the metadata unchanged', async () => {
@@ -99,19 +124,21 @@ describe('a body that stops arriving', () => {
     await api(server, 'DELETE', `/sourceimages/acme/${hash}`);
   });
 
-  it('an upload that sends slowly but steadily (a chunk every 0.3 s, 1 s idle timeout) is stored', async () => {
+  it('an upload that sends slowly but steadily (a chunk every 0.1 s, 1 s idle timeout) is stored', async () => {
     const bytes = await jpeg(4, 300, 200);
     const body = oneFileBody(BOUNDARY, 'slow.jpg', bytes);
     const conn = await connect(server.url);
     await conn.write(
       head('POST', '/sourceimages/acme', { 'Content-Type': `multipart/form-data; boundary=${BOUNDARY}`, 'Content-Length': body.length, Connection: 'close' }),
     );
-    const pieces = 10;
+    const pieces = 30;
     const size = Math.ceil(body.length / pieces);
     const started = Date.now();
     for (let i = 0; i < pieces; i++) {
-      // Pacing of a slow client, not a wait for the server.
-      if (i > 0) await new Promise((r) => setTimeout(r, 300));
+      // Pacing of a slow client, not a wait for the server; far below the
+      // idle timeout, so a stall of this process (GC, a busy CPU) between
+      // two pieces does not look like a silent client.
+      if (i > 0) await new Promise((r) => setTimeout(r, 100));
       await conn.write(body.subarray(i * size, (i + 1) * size));
     }
     // The whole body took well over the idle timeout.
@@ -185,21 +212,16 @@ describe('requests Node cannot take in', () => {
 describe('a client that reads nothing of a download', () => {
   it('is disconnected after the send idle timeout and the blob file is closed', async () => {
     // Larger than what the loopback socket buffers can hold, so the server has to wait for the client.
-    const width = 4000;
-    const height = 3000;
-    const pixels = Buffer.alloc(width * height * 3, 77);
-    const bytes = await sharp(pixels, { raw: { width, height, channels: 3 } }).png({ compressionLevel: 0 }).toBuffer();
-    const created = await upload(server, 'acme', [{ name: 'big.png', bytes }]);
-    expect(created.status, created.text).toBe(200);
-    const hash: string = created.json.items[0].hash;
+    const { hash, bytes } = await bigImage();
     const blobDir = path.join(server.dataDir, 'blobs');
 
     const conn = await connect(server.url, { read: false });
+    // Before the request: the idle timer starts later, so this cannot overstate the wait.
+    const requestedAt = Date.now();
     await conn.write(head('GET', `/sourceimages/acme/${hash}/download`, {}));
     await until(() => openFilesUnder(blobDir).length > 0, 'the server to open the blob');
-    const openedAt = Date.now();
     await until(() => openFilesUnder(blobDir).length === 0, 'the server to close the blob');
-    expect(Date.now() - openedAt).toBeGreaterThanOrEqual(IDLE_MS - 50);
+    expect(Date.now() - requestedAt).toBeGreaterThanOrEqual(IDLE_MS - 50);
 
     // What the client gets when it finally reads: the start of the answer, then the end of the connection.
     const received = parseResponse(await conn.closed());
@@ -209,6 +231,30 @@ describe('a client that reads nothing of a download', () => {
     expect(received.body.equals(bytes.subarray(0, received.body.length))).toBe(true);
 
     // The server keeps serving the same download to a client that reads.
+    const whole = await fetch(`${server.url}/sourceimages/acme/${hash}/download`, { headers: { 'api-key': ROOT_KEY } });
+    expect(Buffer.from(await whole.arrayBuffer()).equals(bytes)).toBe(true);
+  });
+});
+
+describe('bytes that are not HTTP behind a request on the same connection', () => {
+  it('while a download is going out: the connection is cut, no error answer lands inside the body', async () => {
+    const { hash, bytes } = await bigImage();
+    const conn = await connect(server.url, { read: false });
+    await conn.write(head('GET', `/sourceimages/acme/${hash}/download`, {}));
+    // The answer has begun (its head is sent) and waits for the client to read.
+    await until(() => conn.socket.bytesRead > 0, 'the download to start');
+    await conn.write('NOT HTTP AT ALL\r\n\r\n');
+
+    const received = await conn.closed();
+    const res = parseResponse(received);
+    expect(res.status).toBe(200);
+    expect(Number(res.headers['content-length'])).toBe(bytes.length);
+    expect(received.includes('HTTP/1.1 400')).toBe(false);
+    // Only bytes of the image, cut short.
+    expect(res.body.length).toBeLessThan(bytes.length);
+    expect(res.body.equals(bytes.subarray(0, res.body.length))).toBe(true);
+
+    // The server goes on serving.
     const whole = await fetch(`${server.url}/sourceimages/acme/${hash}/download`, { headers: { 'api-key': ROOT_KEY } });
     expect(Buffer.from(await whole.arrayBuffer()).equals(bytes)).toBe(true);
   });

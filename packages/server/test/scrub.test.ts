@@ -1,17 +1,49 @@
 // `origo-server scrub` as a user runs it (a child process, beside a running
 // server), and the periodic scrub inside the server.
+//
+// Each test gets its own server and store (four images, one blob shared by
+// two organizations), so no test depends on what another damaged or
+// repaired. Every child process is tracked and killed after its test, even
+// when the test times out, so none keeps running on a removed data folder.
 
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import BetterSqlite3 from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { closeStorage, openStorage } from '../src/storage/index.ts';
 import { api, createOrg, ROOT_KEY, sha1, startServer, type TestServer, upload, uniquePng } from './helpers.ts';
 import { blobPathOf } from './logged-server.ts';
 
 const LAUNCHER = fileURLToPath(new URL('../bin/origo-server.js', import.meta.url));
+/** A cold start of tsx (it transpiles the whole server) on a loaded 2-core machine takes a while. */
+const CHILD_MS = 90_000;
+const TEST_MS = 120_000;
+
+const children = new Set<ChildProcess>();
+const running = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;
+
+/** Kills `child` unless it has already exited, and waits for it to be gone. */
+async function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+  if (running(child)) {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill(signal);
+    await exited;
+  }
+  children.delete(child);
+}
+
+function spawnLauncher(args: string[], env: Record<string, string>): ChildProcess {
+  const child = spawn(process.execPath, [LAUNCHER, ...args], {
+    env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), ORIGO_LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.add(child);
+  return child;
+}
 
 interface Run {
   code: number | null;
@@ -19,22 +51,28 @@ interface Run {
   stderr: string;
 }
 
+/** Runs the CLI to its end; one that takes longer than CHILD_MS is killed and fails the test. */
 function runCli(args: string[], env: Record<string, string>): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [LAUNCHER, ...args], {
-      env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), ORIGO_LOG_LEVEL: 'warn', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawnLauncher(args, env);
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (c) => {
+    child.stdout?.on('data', (c) => {
       stdout += c;
     });
-    child.stderr.on('data', (c) => {
+    child.stderr?.on('data', (c) => {
       stderr += c;
     });
+    const deadline = setTimeout(() => {
+      void stopChild(child);
+      reject(new Error(`origo-server ${args.join(' ')} did not end within ${CHILD_MS / 1000} s:\n${stdout}\n${stderr}`));
+    }, CHILD_MS);
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('close', (code) => {
+      clearTimeout(deadline);
+      children.delete(child);
+      resolve({ code, stdout, stderr });
+    });
   });
 }
 
@@ -46,6 +84,7 @@ interface Stored {
 
 let server: TestServer;
 const scrubCli = (...args: string[]) => runCli(['scrub', ...args], { ORIGO_DATA_DIR: server.dataDir });
+const fileOf = (image: Stored) => blobPathOf(server.dataDir, sha1(image.bytes));
 
 async function store(org: string, bytes: Buffer): Promise<Stored> {
   const res = await upload(server, org, [{ name: 'photo.png', bytes }]);
@@ -58,7 +97,7 @@ let deleted: Stored;
 let truncated: Stored;
 let sound: Stored;
 
-beforeAll(async () => {
+beforeEach(async () => {
   server = await startServer();
   await createOrg(server, 'acme');
   await createOrg(server, 'globex');
@@ -69,130 +108,220 @@ beforeAll(async () => {
   truncated = await store('globex', await uniquePng(3));
   sound = await store('acme', await uniquePng(4));
 });
-afterAll(() => server.close());
+afterEach(async () => {
+  for (const child of [...children]) await stopChild(child);
+  await server.close();
+});
+
+/** Flips a byte of `shared`, removes `deleted`'s file, cuts `truncated`'s to 40 bytes and deletes its image (restorable). */
+async function damageThree(): Promise<Buffer> {
+  const damaged = Buffer.from(shared.bytes);
+  damaged[50] = (damaged[50] ?? 0) ^ 0x01;
+  writeFileSync(fileOf(shared), damaged);
+  rmSync(fileOf(deleted));
+  truncateSync(fileOf(truncated), 40);
+  expect((await api(server, 'DELETE', `/sourceimages/globex/${truncated.hash}`)).status).toBe(204);
+  return damaged;
+}
+
+const digest = (file: string) => (existsSync(file) ? createHash('sha256').update(readFileSync(file)).digest('hex') : 'absent');
 
 describe('origo-server scrub', () => {
-  it('exits 0 on a sound store, and leaves the running server its temp files', async () => {
-    const staging = path.join(server.dataDir, 'blobs', '.tmp', 'stage-in-flight.tmp');
-    writeFileSync(staging, 'an upload under way');
-    const run = await scrubCli();
-    expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/^scrub: 4 blobs \(0\.\d MB\) checked in [\d.]+ s: 0 missing, 0 damaged\n$/);
-    expect(existsSync(staging)).toBe(true);
-    rmSync(staging);
-  });
+  it(
+    'exits 0 on a sound store, and leaves the running server its temp files',
+    async () => {
+      const staging = path.join(server.dataDir, 'blobs', '.tmp', 'stage-in-flight.tmp');
+      writeFileSync(staging, 'an upload under way');
+      const run = await scrubCli();
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toMatch(/^scrub: 4 blobs \(0\.\d MB\) checked in [\d.]+ s: 0 missing, 0 damaged\n$/);
+      expect(existsSync(staging)).toBe(true);
+    },
+    TEST_MS,
+  );
 
-  it('reports damaged and missing blobs with their images and organizations, and exits 1', async () => {
-    const damaged = Buffer.from(shared.bytes);
-    damaged[50] = (damaged[50] ?? 0) ^ 0x01;
-    writeFileSync(blobPathOf(server.dataDir, sha1(shared.bytes)), damaged);
-    rmSync(blobPathOf(server.dataDir, sha1(deleted.bytes)));
-    truncateSync(blobPathOf(server.dataDir, sha1(truncated.bytes)), 40);
-    // A deleted image still needs its blob: it can be restored.
-    expect((await api(server, 'DELETE', `/sourceimages/globex/${truncated.hash}`)).status).toBe(204);
+  it(
+    'writes nothing to the database of the running server: its file and its write-ahead log keep their bytes',
+    async () => {
+      await damageThree();
+      const database = path.join(server.dataDir, 'origo.sqlite');
+      const files = [database, `${database}-wal`];
+      const before = files.map(digest);
+      // The server has written since it started: its newest rows are still in the log.
+      expect(before[1]).not.toBe('absent');
 
-    const run = await scrubCli('--progress-seconds=0');
-    expect(run.code, run.stderr).toBe(1);
-    const out = run.stdout;
-    expect(out).toContain(`damaged blob ${shared.key}: sha1 is ${sha1(damaged)}; sha256 is ${createHash('sha256').update(damaged).digest('hex')}`);
-    expect(out).toContain(`  used by image ${shared.hash} in organization acme\n`);
-    expect(out).toContain(`  used by image ${shared.hash} in organization globex\n`);
-    expect(out).toContain(`missing blob ${deleted.key}\n  used by image ${deleted.hash} in organization acme\n`);
-    expect(out).toContain(`damaged blob ${truncated.key}: `);
-    expect(out).toContain(`40 bytes stored, the images say ${truncated.bytes.length}`);
-    expect(out).toContain(`  used by image ${truncated.hash} in organization globex (deleted, restorable)\n`);
-    expect(out).not.toContain(sound.key);
-    expect(out).toMatch(/scrub: 4 blobs \([\d.]+ MB\) checked in [\d.]+ s: 1 missing, 2 damaged\n$/);
-    expect(run.stderr).toMatch(/origo-server scrub: \d blobs .* checked in/);
-  });
+      const run = await scrubCli();
+      expect(run.code, run.stderr).toBe(1);
+      expect(files.map(digest)).toEqual(before);
+      expect((await api(server, 'GET', `/sourceimages/acme/${sound.hash}`)).status).toBe(200);
+    },
+    TEST_MS,
+  );
 
-  it('is clean again after the original bytes are uploaded again', async () => {
-    expect((await api(server, 'POST', `/sourceimages/globex/${truncated.hash}/restore`)).status).toBe(200);
-    for (const image of [shared, deleted, truncated]) {
-      const again = await upload(server, image === truncated ? 'globex' : 'acme', [{ name: 'photo.png', bytes: image.bytes }]);
-      expect(again.status).toBe(200);
-    }
-    const run = await scrubCli();
-    expect(run.code, run.stdout).toBe(0);
-    expect(run.stdout).toContain('0 missing, 0 damaged');
-    const got = await fetch(`${server.url}/sourceimages/acme/${shared.hash}/download`, { headers: { 'api-key': ROOT_KEY } });
-    expect(got.status).toBe(200);
-    expect(Buffer.from(await got.arrayBuffer()).equals(shared.bytes)).toBe(true);
-  });
+  it(
+    'reports damaged and missing blobs with their images and organizations, and exits 1',
+    async () => {
+      const damaged = await damageThree();
+      const run = await scrubCli('--progress-seconds=0');
+      expect(run.code, run.stderr).toBe(1);
+      const out = run.stdout;
+      expect(out).toContain(`damaged blob ${shared.key}: sha1 is ${sha1(damaged)}; sha256 is ${createHash('sha256').update(damaged).digest('hex')}`);
+      expect(out).toContain(`  used by image ${shared.hash} in organization acme\n`);
+      expect(out).toContain(`  used by image ${shared.hash} in organization globex\n`);
+      expect(out).toContain(`missing blob ${deleted.key}\n  used by image ${deleted.hash} in organization acme\n`);
+      expect(out).toContain(`damaged blob ${truncated.key}: `);
+      expect(out).toContain(`40 bytes stored, the images say ${truncated.bytes.length}`);
+      // A deleted image still needs its blob: it can be restored.
+      expect(out).toContain(`  used by image ${truncated.hash} in organization globex (deleted, restorable)\n`);
+      expect(out).not.toContain(sound.key);
+      expect(out).toMatch(/scrub: 4 blobs \([\d.]+ MB\) checked in [\d.]+ s: 1 missing, 2 damaged\n$/);
+      expect(run.stderr).toMatch(/origo-server scrub: \d blobs .* checked in/);
+    },
+    TEST_MS,
+  );
 
-  it('exits 2 on bad settings, an unknown option or a folder without origo data', async () => {
-    const badPort = await runCli(['scrub'], { ORIGO_DATA_DIR: server.dataDir, PORT: 'eighty' });
-    expect(badPort.code).toBe(2);
-    expect(badPort.stderr).toContain('PORT');
+  it(
+    'is clean again after the original bytes are uploaded again',
+    async () => {
+      await damageThree();
+      expect((await api(server, 'POST', `/sourceimages/globex/${truncated.hash}/restore`)).status).toBe(200);
+      for (const image of [shared, deleted, truncated]) {
+        const again = await upload(server, image === truncated ? 'globex' : 'acme', [{ name: 'photo.png', bytes: image.bytes }]);
+        expect(again.status).toBe(200);
+      }
+      const run = await scrubCli();
+      expect(run.code, run.stdout).toBe(0);
+      expect(run.stdout).toContain('0 missing, 0 damaged');
+      const got = await fetch(`${server.url}/sourceimages/acme/${shared.hash}/download`, { headers: { 'api-key': ROOT_KEY } });
+      expect(got.status).toBe(200);
+      expect(Buffer.from(await got.arrayBuffer()).equals(shared.bytes)).toBe(true);
+    },
+    TEST_MS,
+  );
 
-    const empty = mkdtempSync(path.join(os.tmpdir(), 'origo-empty-'));
-    try {
-      const none = await runCli(['scrub'], { ORIGO_DATA_DIR: empty });
-      expect(none.code).toBe(2);
-      expect(none.stderr).toContain(`no origo data in ${empty}`);
-      expect(existsSync(path.join(empty, 'origo.sqlite'))).toBe(false);
-    } finally {
-      rmSync(empty, { recursive: true, force: true });
-    }
+  it(
+    'exits 2 on bad settings, an unknown option or a folder without origo data',
+    async () => {
+      const badPort = await runCli(['scrub'], { ORIGO_DATA_DIR: server.dataDir, PORT: 'eighty' });
+      expect(badPort.code).toBe(2);
+      expect(badPort.stderr).toContain('PORT');
 
-    const unknown = await scrubCli('--fast');
-    expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain('unknown option "--fast"');
-  });
+      const empty = mkdtempSync(path.join(os.tmpdir(), 'origo-empty-'));
+      try {
+        const none = await runCli(['scrub'], { ORIGO_DATA_DIR: empty });
+        expect(none.code).toBe(2);
+        expect(none.stderr).toContain(`no origo data in ${empty}`);
+        expect(existsSync(path.join(empty, 'origo.sqlite'))).toBe(false);
+      } finally {
+        rmSync(empty, { recursive: true, force: true });
+      }
 
-  it('--help lists the commands', async () => {
-    const help = await runCli(['--help'], {});
-    expect(help.code).toBe(0);
-    expect(help.stdout).toContain('start');
-    expect(help.stdout).toContain('scrub');
-  });
+      const unknown = await scrubCli('--fast');
+      expect(unknown.code).toBe(2);
+      expect(unknown.stderr).toContain('unknown option "--fast"');
+    },
+    TEST_MS,
+  );
+
+  it(
+    'exits 2 on a database of an older or a newer schema, and leaves it as it was (no upgrade)',
+    async () => {
+      const dataDir = mkdtempSync(path.join(os.tmpdir(), 'origo-schema-'));
+      try {
+        await closeStorage(await openStorage({ dataDir, sqliteDurability: 'full' }));
+        const database = path.join(dataDir, 'origo.sqlite');
+        const migrations = () => {
+          const db = new BetterSqlite3(database, { readonly: true });
+          try {
+            return (db.prepare('SELECT name FROM origo_migrations ORDER BY name').all() as { name: string }[]).map((r) => r.name);
+          } finally {
+            db.close();
+          }
+        };
+        const edit = (statement: string) => {
+          const db = new BetterSqlite3(database);
+          try {
+            db.prepare(statement).run();
+          } finally {
+            db.close();
+          }
+        };
+        const latest = migrations();
+        expect(latest).toContain('0004-search');
+
+        // As if the server had not been restarted since an upgrade of origo-server.
+        edit("DELETE FROM origo_migrations WHERE name = '0004-search'");
+        const older = await runCli(['scrub'], { ORIGO_DATA_DIR: dataDir });
+        expect(older.code, older.stderr).toBe(2);
+        expect(older.stderr).toContain('origo-server scrub: cannot check');
+        expect(older.stderr).toContain('older than this origo-server expects (migrations 0004-search not applied yet)');
+        expect(migrations()).toEqual(latest.filter((name) => name !== '0004-search'));
+
+        edit("INSERT INTO origo_migrations (name, timestamp) VALUES ('0004-search', '2026-01-01T00:00:00.000Z'), ('9999-future', '2026-01-01T00:00:00.000Z')");
+        const newer = await runCli(['scrub'], { ORIGO_DATA_DIR: dataDir });
+        expect(newer.code, newer.stderr).toBe(2);
+        expect(newer.stderr).toContain('newer than this origo-server knows (it has migrations 9999-future)');
+      } finally {
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    },
+    TEST_MS,
+  );
+
+  it(
+    '--help lists the commands',
+    async () => {
+      const help = await runCli(['--help'], {});
+      expect(help.code).toBe(0);
+      expect(help.stdout).toContain('start');
+      expect(help.stdout).toContain('scrub');
+    },
+    TEST_MS,
+  );
 });
 
 describe('the periodic scrub (ORIGO_SCRUB_INTERVAL_SECONDS)', () => {
-  it('logs each damaged blob at error level and a summary at info', async () => {
-    const damaged = Buffer.from(sound.bytes);
-    damaged[60] = (damaged[60] ?? 0) ^ 0x80;
-    const file = blobPathOf(server.dataDir, sha1(sound.bytes));
-    writeFileSync(file, damaged);
-    const child = spawn(process.execPath, [LAUNCHER, 'start'], {
-      env: {
-        PATH: process.env.PATH ?? '',
+  it(
+    'logs each damaged blob at error level and a summary at info',
+    async () => {
+      const damaged = Buffer.from(sound.bytes);
+      damaged[60] = (damaged[60] ?? 0) ^ 0x80;
+      writeFileSync(fileOf(sound), damaged);
+      const child = spawnLauncher(['start'], {
         ORIGO_DATA_DIR: server.dataDir,
         PORT: '0',
         HOST: '127.0.0.1',
         ORIGO_LOG_LEVEL: 'info',
         ORIGO_SCRUB_INTERVAL_SECONDS: '1',
         ORIGO_ROOT_KEY: 'periodic-scrub-root-key-0123',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    const lines = () =>
-      out
-        .split('\n')
-        .filter((l) => l.startsWith('{'))
-        .map((l) => JSON.parse(l) as Record<string, unknown>);
-    try {
+      });
+      let out = '';
+      const lines = () =>
+        out
+          .split('\n')
+          .filter((l) => l.startsWith('{'))
+          .map((l) => JSON.parse(l) as Record<string, unknown>);
       await new Promise<void>((resolve, reject) => {
-        const deadline = setTimeout(() => reject(new Error(`no scrub summary within 60 s; output:\n${out}`)), 60_000);
-        child.stdout.on('data', (c) => {
+        const deadline = setTimeout(() => reject(new Error(`no scrub summary within ${CHILD_MS / 1000} s; output:\n${out}`)), CHILD_MS);
+        child.stdout?.on('data', (c) => {
           out += c;
           if (lines().some((l) => l.msg === 'scrub: checked the stored blobs')) {
             clearTimeout(deadline);
             resolve();
           }
         });
-        child.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${out}`)));
+        child.on('exit', (code) => {
+          clearTimeout(deadline);
+          reject(new Error(`server exited with ${code}:\n${out}`));
+        });
       });
       const problem = lines().find((l) => l.level === 50 && l.blobKey === sound.key);
       expect(problem, out).toMatchObject({ kind: 'damaged', images: [{ org: 'acme', image: sound.hash, deleted: false }] });
       const summary = lines().find((l) => l.msg === 'scrub: checked the stored blobs');
       expect(summary).toMatchObject({ level: 30, checkedBlobs: 4, missing: 0, damaged: 1 });
-    } finally {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('close', resolve));
-      writeFileSync(file, sound.bytes);
-      expect(readFileSync(file).equals(sound.bytes)).toBe(true);
-    }
-  });
+      await stopChild(child, 'SIGTERM');
+      expect(child.exitCode).toBe(0);
+    },
+    TEST_MS,
+  );
 });

@@ -8,7 +8,7 @@
 
 import type { IncomingMessage, ServerOptions } from 'node:http';
 import type { Socket } from 'node:net';
-import { Transform, type TransformCallback } from 'node:stream';
+import { type Readable, Transform, type TransformCallback } from 'node:stream';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { Config } from '../config.ts';
 import { errorBody, OrigoError } from '../errors.ts';
@@ -49,8 +49,14 @@ export function bodyTimeoutError(config: Config): OrigoError {
 export class IdleBodyWatch extends Transform {
   private readonly timer: NodeJS.Timeout;
 
+  /**
+   * `payload` is the body as earlier preParsing hooks left it (the request
+   * itself when there are none); whether the client is done or gone is
+   * always asked of the request.
+   */
   constructor(
-    private readonly source: IncomingMessage,
+    private readonly request: IncomingMessage,
+    private readonly payload: Readable,
     idleMs: number,
     private readonly timeoutError: () => Error,
   ) {
@@ -59,12 +65,13 @@ export class IdleBodyWatch extends Transform {
     // Destroyed with the 408 before (or after) anyone reads it: never an uncaught error.
     this.on('error', () => {});
     const gone = () => {
-      if (!source.complete) this.destroy(new Error('the client closed the connection before the body was complete'));
+      if (!request.complete) this.destroy(new Error('the client closed the connection before the body was complete'));
     };
-    source.once('aborted', gone);
-    source.once('close', gone);
-    source.once('error', (err) => this.destroy(err));
-    source.pipe(this);
+    request.once('aborted', gone);
+    request.once('close', gone);
+    request.once('error', (err) => this.destroy(err));
+    if (payload !== request) payload.once('error', (err) => this.destroy(err));
+    payload.pipe(this);
   }
 
   /** Stops the deadline without touching the stream (the response is done). */
@@ -84,14 +91,17 @@ export class IdleBodyWatch extends Transform {
 
   override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
     clearTimeout(this.timer);
-    this.source.unpipe(this);
+    this.payload.unpipe(this);
     callback(err);
   }
 
   private onIdle(): void {
-    if (this.source.complete) return;
+    if (this.request.complete) return;
     const backedUp =
-      this.source.readableLength > 0 || this.writableLength > 0 || this.readableLength >= this.readableHighWaterMark;
+      this.request.readableLength > 0 ||
+      this.payload.readableLength > 0 ||
+      this.writableLength > 0 ||
+      this.readableLength >= this.readableHighWaterMark;
     if (backedUp) this.timer.refresh();
     else this.destroy(this.timeoutError());
   }
@@ -118,12 +128,19 @@ function onClientError(this: FastifyInstance, config: Config, err: NodeJS.ErrnoE
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
   const error = clientError(config, err);
   this.log.info({ code: error.code, status: error.status, parserError: err.code }, error.message);
-  const body = JSON.stringify(errorBody(error));
-  if (socket.writable) {
-    socket.write(
-      `HTTP/1.1 ${error.status} ${REASONS[error.status]}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-    );
+  // As Node's own handler: an answer only where no response on this
+  // connection has begun to go out. Else (garbage pipelined behind a
+  // download, a bad chunk in a body the handler already answers) a status
+  // line would land inside that response's body; it is cut off instead.
+  const inFlight = (socket as Socket & { _httpMessage?: { _headerSent?: boolean } | null })._httpMessage;
+  if (!socket.writable || inFlight?._headerSent) {
+    socket.destroy();
+    return;
   }
+  const body = JSON.stringify(errorBody(error));
+  socket.write(
+    `HTTP/1.1 ${error.status} ${REASONS[error.status]}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
   socket.destroySoon();
 }
 
@@ -141,7 +158,7 @@ export function registerTimeouts(app: FastifyInstance, config: Config): void {
       done(null, payload);
       return;
     }
-    const watch = new IdleBodyWatch(request.raw, config.bodyIdleTimeoutMs, () => bodyTimeoutError(config));
+    const watch = new IdleBodyWatch(request.raw, payload, config.bodyIdleTimeoutMs, () => bodyTimeoutError(config));
     // A response sent without reading the whole body closes the connection; the deadline has no more use.
     reply.raw.once('close', () => watch.stop());
     done(null, watch);

@@ -146,6 +146,7 @@ export function findByBinaryHash(
  */
 export async function openImageBytes(deps: ServiceDeps, org: Organization, image: ImageRecord, range?: ByteRange): Promise<Readable> {
   let blob: BlobRead;
+  const readStartedAtMs = Date.now();
   try {
     blob = await deps.blobs.read(image.blobKey, range);
   } catch (err) {
@@ -159,7 +160,7 @@ export async function openImageBytes(deps: ServiceDeps, org: Organization, image
   const expected =
     range !== undefined || isVerified(deps.blobs, blobKey, blob.version)
       ? { key: blobKey, length: range ? range.end - range.start + 1 : image.size }
-      : { key: blobKey, length: image.size, sha1: image.binaryHash, onVerified: () => markVerified(deps.blobs, blobKey, blob.version) };
+      : { key: blobKey, length: image.size, sha1: image.binaryHash, onVerified: () => markVerified(deps.blobs, blobKey, blob, readStartedAtMs) };
   // pipeline, not pipe: a client that goes away closes the file too.
   return pipeline(blob.stream, new VerifyingStream(expected), () => {});
 }

@@ -2,6 +2,13 @@
 // window, then removes blobs that no row (live or restorable) still needs.
 // Blobs younger than the grace period are left alone: an upload may have
 // committed its blob and not yet written its row.
+//
+// An aborted signal (the server is stopping) ends the sweep after the batch
+// under way, so a stop is not held up by a whole sweep of a large store.
+// Stopping between batches is safe: each purge batch is one transaction, and
+// each blob is checked against the rows and removed on its own (a blob whose
+// rows were just purged is only left for the next sweep), so a partial sweep
+// leaves exactly the state a finished one with fewer expired rows would.
 
 import type { ServiceDeps } from './deps.ts';
 
@@ -14,18 +21,18 @@ export interface SweepReport {
 const PURGE_BATCH = 1000;
 const KEY_BATCH = 500;
 
-export async function sweep(deps: ServiceDeps): Promise<SweepReport> {
+export async function sweep(deps: ServiceDeps, signal?: AbortSignal): Promise<SweepReport> {
   const now = deps.now();
   const cutoff = new Date(now.getTime() - deps.config.restoreWindowMs);
-  let purgedImages = 0;
+  const report: SweepReport = { purgedImages: 0, removedBlobs: 0, removedBytes: 0 };
   for (;;) {
     const n = await deps.catalog.purgeDeletedBefore(cutoff, PURGE_BATCH);
-    purgedImages += n;
+    report.purgedImages += n;
     if (n < PURGE_BATCH) break;
+    if (signal?.aborted) return report;
   }
+  if (signal?.aborted) return report;
 
-  let removedBlobs = 0;
-  let removedBytes = 0;
   const youngest = now.getTime() - deps.config.blobGraceMs;
   let batch: { key: string; size: number }[] = [];
   const collect = async () => {
@@ -33,17 +40,21 @@ export async function sweep(deps: ServiceDeps): Promise<SweepReport> {
     for (const blob of batch) {
       if (used.has(blob.key)) continue;
       if (await deps.blobs.delete(blob.key, new Date(youngest))) {
-        removedBlobs++;
-        removedBytes += blob.size;
+        report.removedBlobs++;
+        report.removedBytes += blob.size;
       }
     }
     batch = [];
   };
   for await (const blob of deps.blobs.list()) {
+    // Also while listing only young blobs, which fills no batch. Leaving the
+    // loop closes the listing (the directory it has open); blobs gathered
+    // but not yet collected are simply kept.
+    if (signal?.aborted) return report;
     if (blob.modifiedAt.getTime() > youngest) continue;
     batch.push(blob);
     if (batch.length >= KEY_BATCH) await collect();
   }
   if (batch.length > 0) await collect();
-  return { purgedImages, removedBlobs, removedBytes };
+  return report;
 }

@@ -7,7 +7,7 @@ import { FsBlobStore } from './blobs/fs.ts';
 import type { Accounts } from './catalog/accounts.ts';
 import type { Catalog, DerivedTarget, ImageRecord, NewImage } from './catalog/catalog.ts';
 import { ReadCache, type ReadCachePolicy, withReadCache } from './catalog/read-cache.ts';
-import { migrateToLatest } from './catalog/sql/migrate.ts';
+import { expectLatestSchema, migrateToLatest } from './catalog/sql/migrate.ts';
 import { SqlAccounts } from './catalog/sql/sql-accounts.ts';
 import { SqlCatalog } from './catalog/sql/sql-catalog.ts';
 import { openSqlite } from './catalog/sql/sqlite.ts';
@@ -50,18 +50,35 @@ export interface Storage {
   blobs: BlobStore;
 }
 
-/**
- * `besideServer`: the caller is a tool running while a server may use the
- * same data folder, so nothing the server owns (its temp files) is cleaned.
- */
-export async function openStorage(config: Pick<Config, 'dataDir' | 'sqliteDurability'>, options: { besideServer?: boolean } = {}): Promise<Storage> {
-  const { db } = openSqlite(path.join(config.dataDir, 'origo.sqlite'), config.sqliteDurability);
-  await migrateToLatest(db, 'sqlite');
-  // This process is the only writer of its SQLite file, so hot lookups can be cached.
+export interface OpenOptions {
+  /**
+   * For a tool running while a server may use the same data folder (the
+   * scrub): the database is opened read-only and never migrated (a newer
+   * tool must not change the schema under an older running server), so it
+   * must already have exactly this build's schema (else SchemaMismatchError);
+   * and nothing the server owns (its temp files) is cleaned.
+   */
+  readOnly?: boolean;
+}
+
+export async function openStorage(config: Pick<Config, 'dataDir' | 'sqliteDurability'>, options: OpenOptions = {}): Promise<Storage> {
+  const readOnly = options.readOnly === true;
+  const { db } = openSqlite(path.join(config.dataDir, 'origo.sqlite'), config.sqliteDurability, { readOnly });
+  try {
+    if (readOnly) await expectLatestSchema(db, 'sqlite');
+    else await migrateToLatest(db, 'sqlite');
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  // This process is the only writer of its SQLite file, so hot lookups can be
+  // cached. (Beside a writing server, a read-only tool's cache could go
+  // stale; the scrub asks only reads that are never cached: blobUsers,
+  // blobKeysInUse.)
   const cache = new ReadCache(READ_CACHE_ENTRIES);
   const catalog = withReadCache<Catalog>(new SqlCatalog(db, 'sqlite'), CATALOG_READS, cache);
   const accounts = withReadCache<Accounts>(new SqlAccounts(db), ACCOUNT_READS, cache);
-  const blobs = await FsBlobStore.open(path.join(config.dataDir, 'blobs'), { keepTemp: options.besideServer });
+  const blobs = await FsBlobStore.open(path.join(config.dataDir, 'blobs'), { keepTemp: readOnly });
   return { catalog, accounts, blobs };
 }
 

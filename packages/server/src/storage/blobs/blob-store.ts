@@ -30,6 +30,13 @@ export interface BlobRead {
    */
   version: string;
   /**
+   * When the version last changed (ms since the epoch; a file's change
+   * time), for a store whose clock for it is coarse enough that a rewrite
+   * within one tick may keep the version. Absent when every rewrite changes
+   * the version (an ETag).
+   */
+  changedAtMs?: number;
+  /**
    * The blob's bytes, or those of the range asked for; never more than
    * `size` allows, fewer only if the object shrinks while it is read. A
    * caller that does not read it must destroy it (it holds the file open).

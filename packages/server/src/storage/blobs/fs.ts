@@ -66,12 +66,14 @@ export class FsBlobStore implements BlobStore {
     });
     let size: number;
     let version: string;
+    let changedAtMs: number;
     try {
       // fstat of the descriptor that is read: the size of exactly these bytes,
       // even if the path is replaced or the file changed after.
       const s = await handle.stat({ bigint: true });
       size = Number(s.size);
       version = `${s.dev}:${s.ino}:${s.size}:${s.ctimeNs}`;
+      changedAtMs = Number(s.ctimeNs / 1_000_000n);
     } catch (err) {
       await handle.close();
       throw err;
@@ -83,9 +85,9 @@ export class FsBlobStore implements BlobStore {
     if (end < start) {
       // Nothing to read (an empty file, a range past its end); createReadStream refuses end < start.
       await handle.close();
-      return { size, version, stream: Readable.from([]) };
+      return { size, version, changedAtMs, stream: Readable.from([]) };
     }
-    return { size, version, stream: createReadStream('', { fd: handle, start, end, highWaterMark: 1024 * 1024 }) };
+    return { size, version, changedAtMs, stream: createReadStream('', { fd: handle, start, end, highWaterMark: 1024 * 1024 }) };
   }
 
   async stat(key: string): Promise<BlobStat | undefined> {

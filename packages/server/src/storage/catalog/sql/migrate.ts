@@ -1,7 +1,8 @@
 // Versioned migrations, applied at start. Each migration is a function of the
-// dialect so the few type differences stay here and not in queries.
+// dialect so the few type differences stay here and not in queries. Kysely's
+// Migrator records each applied one by name in origo_migrations.
 
-import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import { initial } from './migrations/0001-initial.ts';
 import { userFields } from './migrations/0002-user-fields.ts';
 import { tenancy } from './migrations/0003-tenancy.ts';
@@ -17,12 +18,50 @@ function migrations(dialect: Dialect): Record<string, Migration> {
   };
 }
 
+const MIGRATION_TABLE = 'origo_migrations';
+
+/** The database's schema is not the one this build reads and writes. */
+export class SchemaMismatchError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SchemaMismatchError';
+  }
+}
+
+/**
+ * For a reader that must not migrate (a tool beside a server that may be of
+ * another version): fails unless the database has exactly the migrations
+ * this build has, as recorded by migrateToLatest. Only reads.
+ */
+export async function expectLatestSchema(db: Kysely<Database>, dialect: Dialect): Promise<void> {
+  const known = Object.keys(migrations(dialect));
+  let applied: string[];
+  try {
+    const rows = await sql<{ name: string }>`SELECT name FROM ${sql.table(MIGRATION_TABLE)}`.execute(db);
+    applied = rows.rows.map((r) => r.name);
+  } catch (err) {
+    throw new SchemaMismatchError(`the database has no schema version (no ${MIGRATION_TABLE} table: ${String(err)}); it was not written by origo`);
+  }
+  const missing = known.filter((name) => !applied.includes(name));
+  const unknown = applied.filter((name) => !known.includes(name));
+  if (unknown.length > 0) {
+    throw new SchemaMismatchError(
+      `the database schema is newer than this origo-server knows (it has migrations ${unknown.join(', ')}); use the origo-server of the version that wrote it`,
+    );
+  }
+  if (missing.length > 0) {
+    throw new SchemaMismatchError(
+      `the database schema is older than this origo-server expects (migrations ${missing.join(', ')} not applied yet); start the server of this version once, which upgrades it, then run this again`,
+    );
+  }
+}
+
 export async function migrateToLatest(db: Kysely<Database>, dialect: Dialect): Promise<void> {
   const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
   const migrator = new Migrator({
     db,
     provider,
-    migrationTableName: 'origo_migrations',
+    migrationTableName: MIGRATION_TABLE,
     migrationLockTableName: 'origo_migration_lock',
     // Migrations written in parallel may land out of name order (0004 before 0003).
     allowUnorderedMigrations: true,

@@ -37,10 +37,19 @@ function withStatementCache(db: BetterSqlite3.Database): SqliteDatabase {
   };
 }
 
-export function openSqlite(file: string, durability: 'full' | 'normal' = 'full'): { db: Kysely<Database>; raw: BetterSqlite3.Database } {
-  if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
-  const raw = new BetterSqlite3(file);
-  raw.pragma('journal_mode = WAL');
+/**
+ * `readOnly`: for a tool beside a running server (the scrub): the file must
+ * exist, nothing is written to it, and its journal mode is left as it is.
+ */
+export function openSqlite(
+  file: string,
+  durability: 'full' | 'normal' = 'full',
+  options: { readOnly?: boolean } = {},
+): { db: Kysely<Database>; raw: BetterSqlite3.Database } {
+  const readOnly = options.readOnly === true;
+  if (file !== ':memory:' && !readOnly) mkdirSync(path.dirname(file), { recursive: true });
+  const raw = new BetterSqlite3(file, readOnly ? { readonly: true, fileMustExist: true } : {});
+  if (!readOnly) raw.pragma('journal_mode = WAL');
   // FULL: a commit that returned is on disk; an acknowledged write survives a
   // power cut. NORMAL (opt-in): commits are durable against a crash of origo,
   // but the last ones may be lost with the machine's power; writes get faster.
