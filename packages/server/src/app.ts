@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
-import type { Config } from './config.ts';
+import type { Config, TrustProxy } from './config.ts';
 import { PUBLIC } from './http/access.ts';
 import { registerAuth } from './http/auth.ts';
 import { registerCopyRoutes } from './http/copy.ts';
@@ -44,6 +44,16 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * Fastify 5.12 no longer takes a hop count (a number now trusts no proxy at
+ * all), so a count becomes a function: the connection's peer is hop 0, the
+ * right-most X-Forwarded-For entry hop 1, and so on.
+ */
+function fastifyTrustProxy(trust: TrustProxy): FastifyServerOptions['trustProxy'] {
+  if (typeof trust !== 'number') return trust;
+  return (_address, hop) => hop < trust;
+}
+
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config, storage } = options;
   const deps = serviceDeps(config, storage, options.now);
@@ -57,7 +67,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
-    trustProxy: config.trustProxy,
+    trustProxy: fastifyTrustProxy(config.trustProxy),
     ...timeoutServerOptions(config),
     clientErrorHandler: clientErrorHandler(config),
   });

@@ -2,6 +2,7 @@
 // the code reads process.env. A bad value stops the process at start with a
 // message that names the setting.
 
+import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 
@@ -39,8 +40,12 @@ export interface Config {
   rateLimitPerMinute: number;
   /** Origins browsers may call the API from: ['*'], a list, or [] for none. */
   corsOrigins: string[];
-  /** Take the client address from X-Forwarded-For (behind a reverse proxy). */
-  trustProxy: boolean;
+  /**
+   * Which hops of X-Forwarded-For to believe (behind a reverse proxy): true =
+   * every one (the left-most entry is the client), a number = that many
+   * proxies in front of origo, a list = the proxies' addresses or CIDR ranges.
+   */
+  trustProxy: TrustProxy;
   /** SQLite commit durability: 'full' (fsync per commit) or 'normal' (survives crashes of origo, not power cuts). */
   sqliteDurability: 'full' | 'normal';
   /** Most frames (animation) or pages in one image, counted from the header. */
@@ -62,6 +67,8 @@ export interface Config {
   /** Failed authentications a minute per client address before 429 (0 = unlimited). */
   authFailuresPerMinute: number;
 }
+
+export type TrustProxy = boolean | number | string[];
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -96,6 +103,39 @@ function boolean(env: Env, name: string, fallback: boolean): boolean {
   if (['1', 'true', 'yes', 'on'].includes(lower)) return true;
   if (['0', 'false', 'no', 'off'].includes(lower)) return false;
   throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+/** Names @fastify/proxy-addr expands into ranges (loopback: 127.0.0.1/8 and ::1/128, and so on). */
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.includes(entry)) return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  // proxy-addr refuses a /0 (trusting every address is ORIGO_TRUST_PROXY=true).
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) >= 1 && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+function trustProxy(env: Env): TrustProxy {
+  const raw = read(env, 'ORIGO_TRUST_PROXY');
+  if (raw === undefined) return false;
+  const lower = raw.toLowerCase();
+  if (['true', 'yes', 'on'].includes(lower)) return true;
+  if (['false', 'no', 'off'].includes(lower)) return false;
+  if (/^\d+$/.test(raw)) {
+    const hops = integer(env, 'ORIGO_TRUST_PROXY', 0, 0, 100);
+    return hops === 0 ? false : hops;
+  }
+  const proxies = raw.split(',').map((p) => p.trim()).filter((p) => p !== '');
+  const bad = proxies.find((p) => !isProxyAddress(p));
+  if (bad !== undefined || proxies.length === 0) {
+    throw new ConfigError(
+      `ORIGO_TRUST_PROXY must be true, false, the number of proxies in front of origo, or a comma-separated list of the proxies' addresses or CIDR ranges (like 10.0.0.0/8), got "${bad ?? raw}"`,
+    );
+  }
+  return proxies;
 }
 
 function corsOrigins(raw: string): string[] {
@@ -155,7 +195,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     openSignup: boolean(env, 'ORIGO_OPEN_SIGNUP', false),
     rateLimitPerMinute: integer(env, 'ORIGO_RATE_LIMIT_PER_MINUTE', 6000, 0, 100_000_000),
     corsOrigins: corsOrigins(read(env, 'ORIGO_CORS_ORIGINS') ?? '*'),
-    trustProxy: boolean(env, 'ORIGO_TRUST_PROXY', false),
+    trustProxy: trustProxy(env),
     sqliteDurability: durability(read(env, 'ORIGO_SQLITE_DURABILITY') ?? 'full'),
     maxFrames: integer(env, 'ORIGO_MAX_FRAMES', 1000, 1, 1_000_000),
     decodeConcurrency: integer(env, 'ORIGO_DECODE_CONCURRENCY', defaultDecodeConcurrency(), 1, 1024),

@@ -3,7 +3,9 @@
 // 429 ORIGO_ERR_AUTH_TOO_MANY_FAILURES with Retry-After, before the key is
 // looked up; other addresses and successful authentications are unaffected.
 // ORIGO_TRUST_PROXY lets the test speak from several addresses through
-// X-Forwarded-For, as request.ip then reports them.
+// X-Forwarded-For, as request.ip then reports them. The servers' clocks are
+// frozen: the allowance refills with the server's time, and only
+// advanceClock moves it, however slowly the machine sends the requests.
 
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createOrg, expectError, startServer, type TestServer } from './helpers.ts';
@@ -25,7 +27,7 @@ describe('ORIGO_AUTH_FAILURES_PER_MINUTE=5', () => {
   let server: TestServer;
   let member: Member;
   beforeAll(async () => {
-    server = await startServer({ ORIGO_AUTH_FAILURES_PER_MINUTE: '5', ORIGO_TRUST_PROXY: 'true' });
+    server = await startServer({ ORIGO_AUTH_FAILURES_PER_MINUTE: '5', ORIGO_TRUST_PROXY: 'true' }, { frozenClock: true });
     await createOrg(server, 'abuse');
     member = await addMember(server, 'abuse', ['admin']);
   });
@@ -37,19 +39,23 @@ describe('ORIGO_AUTH_FAILURES_PER_MINUTE=5', () => {
     const a = '203.0.113.10';
     for (let i = 0; i < 5; i++) expectError(await org(from(a, { key: WRONG_KEY })), 403, 'ORIGO_ERR_AUTH_INVALID_KEY');
 
+    const b = '203.0.113.11';
     const lookups = vi.spyOn(server.app.authenticator, 'fromApiKey');
     try {
       expectTooManyFailures(await org(from(a, { key: WRONG_KEY })), 12, a);
       expectTooManyFailures(await org(from(a, { key: member.key })), 12, a);
-      expect(lookups).not.toHaveBeenCalled();
+      // The spy does see lookups: the valid key from another address is looked up, once.
+      expect((await org(from(b, { key: member.key }))).status).toBe(200);
+      expect(lookups).toHaveBeenCalledTimes(1);
+      expect(lookups).toHaveBeenCalledWith(member.key);
     } finally {
       lookups.mockRestore();
     }
-    // Without a credential there is nothing to guess: the usual 403.
+    // Without a credential there is nothing to guess: the usual answers.
     expectError(await org(from(a)), 403, 'ORIGO_ERR_AUTH_MISSING_KEY');
+    const signUp = await call(server, 'POST', '/users', { ...from(a), json: { email: 'a@example.com', organization: 'abuse-a' } });
+    expectError(signUp, 403, 'ORIGO_ERR_AUTH_SIGNUP_CLOSED');
 
-    const b = '203.0.113.11';
-    expect((await org(from(b, { key: member.key }))).status).toBe(200);
     expectError(await org(from(b, { key: WRONG_KEY })), 403, 'ORIGO_ERR_AUTH_INVALID_KEY');
   });
 
@@ -75,11 +81,15 @@ describe('ORIGO_AUTH_FAILURES_PER_MINUTE=5', () => {
 
   it('counts bad Bearer tokens too', async () => {
     const e = '203.0.113.14';
+    const elsewhere = '203.0.113.24';
+    const made = await call(server, 'GET', '/user/apikeys/token', from(elsewhere, { key: member.key }));
+    expect(made.status, made.text).toBe(200);
     for (let i = 0; i < 5; i++) expectError(await org(from(e, { token: WRONG_TOKEN })), 401, 'ORIGO_ERR_AUTH_INVALID_TOKEN');
     const tokens = vi.spyOn(server.app.authenticator, 'fromToken');
     try {
       expectTooManyFailures(await org(from(e, { token: WRONG_TOKEN })), 12, e);
-      expect(tokens).not.toHaveBeenCalled();
+      expect((await org(from(elsewhere, { token: made.json.token }))).status).toBe(200);
+      expect(tokens).toHaveBeenCalledTimes(1);
     } finally {
       tokens.mockRestore();
     }
@@ -92,11 +102,74 @@ describe('ORIGO_AUTH_FAILURES_PER_MINUTE=5', () => {
     expectTooManyFailures(await signUp(), 12, f);
     expect((await call(server, 'GET', '/organizations/abuse-new', from('203.0.113.16', { key: member.key }))).status).toBe(404);
   });
+
+  it('lets at most the allowance of lookups run at once: guesses sent in parallel do not all pass the check', async () => {
+    const p = '203.0.113.17';
+    const auth = server.app.authenticator;
+    const lookUp = auth.fromApiKey.bind(auth);
+    let openGate = () => {};
+    const gate = new Promise<void>((resolve) => {
+      openGate = resolve;
+    });
+    let started = 0;
+    // Every lookup waits until the other requests are answered, so all 20 are
+    // in flight together; a 6th lookup opens the gate at once (and fails the count).
+    const lookups = vi.spyOn(auth, 'fromApiKey').mockImplementation(async (key) => {
+      if (++started > 5) openGate();
+      await gate;
+      return lookUp(key);
+    });
+    try {
+      let answered = 0;
+      const results = await Promise.all(
+        Array.from({ length: 20 }, async () => {
+          const res = await org(from(p, { key: WRONG_KEY }));
+          if (++answered === 15) openGate();
+          return res;
+        }),
+      );
+      expect(lookups).toHaveBeenCalledTimes(5);
+      const refused = results.filter((res) => res.status === 429);
+      expect(refused).toHaveLength(15);
+      for (const res of refused) expectTooManyFailures(res, 12, p);
+      const looked = results.filter((res) => res.status !== 429);
+      expect(looked).toHaveLength(5);
+      for (const res of looked) expectError(res, 403, 'ORIGO_ERR_AUTH_INVALID_KEY');
+    } finally {
+      lookups.mockRestore();
+    }
+    expectTooManyFailures(await org(from(p, { key: member.key })), 12, p);
+  });
+
+  it('counts an IPv6 client by its /64 and an IPv4-mapped one as the IPv4 address', async () => {
+    for (let i = 1; i <= 5; i++) expectError(await org(from(`2001:db8:1:2::${i}`, { key: WRONG_KEY })), 403, 'ORIGO_ERR_AUTH_INVALID_KEY');
+    expectTooManyFailures(await org(from('2001:db8:1:2:abcd:ef01:2345:6789', { key: member.key })), 12, '2001:db8:1:2::/64');
+    expect((await org(from('2001:db8:1:3::1', { key: member.key }))).status).toBe(200);
+
+    for (let i = 0; i < 5; i++) expectError(await org(from('::ffff:203.0.113.18', { key: WRONG_KEY })), 403, 'ORIGO_ERR_AUTH_INVALID_KEY');
+    expectTooManyFailures(await org(from('203.0.113.18', { key: member.key })), 12, '203.0.113.18');
+  });
+});
+
+describe('ORIGO_TRUST_PROXY=1 (one proxy that appends to X-Forwarded-For)', () => {
+  it('counts the address the proxy appended: a forged left-most entry buys no fresh allowance', async () => {
+    const server = await startServer({ ORIGO_AUTH_FAILURES_PER_MINUTE: '5', ORIGO_TRUST_PROXY: '1' }, { frozenClock: true });
+    try {
+      const client = '203.0.113.19';
+      const forged = (i: number) => ({ key: WRONG_KEY, headers: { 'x-forwarded-for': `192.0.2.${i}, ${client}` } });
+      for (let i = 0; i < 5; i++) {
+        expectError(await call(server, 'GET', '/organizations/x', forged(i)), 403, 'ORIGO_ERR_AUTH_INVALID_KEY');
+      }
+      expectTooManyFailures(await call(server, 'GET', '/organizations/x', forged(99)), 12, client);
+    } finally {
+      await server.close();
+    }
+  });
 });
 
 describe('the default limit and 0', () => {
   it('allows 60 failures a minute by default, then answers 429', async () => {
-    const server = await startServer({ ORIGO_TRUST_PROXY: 'true' });
+    const server = await startServer({ ORIGO_TRUST_PROXY: 'true' }, { frozenClock: true });
     try {
       expect(server.config.authFailuresPerMinute).toBe(60);
       const g = '198.51.100.1';
@@ -110,7 +183,7 @@ describe('the default limit and 0', () => {
   });
 
   it('never refuses with ORIGO_AUTH_FAILURES_PER_MINUTE=0', async () => {
-    const server = await startServer({ ORIGO_AUTH_FAILURES_PER_MINUTE: '0' });
+    const server = await startServer({ ORIGO_AUTH_FAILURES_PER_MINUTE: '0' }, { frozenClock: true });
     try {
       for (let i = 0; i < 80; i++) {
         expectError(await call(server, 'GET', '/organizations/x', { key: WRONG_KEY }), 403, 'ORIGO_ERR_AUTH_INVALID_KEY');

@@ -1,4 +1,5 @@
 import os from 'node:os';
+import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.ts';
 
@@ -26,7 +27,25 @@ describe('configuration', () => {
       shutdownGraceMs: 10_000,
       scrubIntervalMs: 0,
       authFailuresPerMinute: 60,
+      trustProxy: false,
     });
+  });
+
+  it('reads ORIGO_TRUST_PROXY as on/off, a number of proxies, or the proxies\' addresses', () => {
+    const trust = (value: string) => loadConfig({ ORIGO_TRUST_PROXY: value }).trustProxy;
+    expect(trust('true')).toBe(true);
+    expect(trust('TRUE')).toBe(true);
+    expect(trust('yes')).toBe(true);
+    expect(trust('false')).toBe(false);
+    expect(trust('off')).toBe(false);
+    expect(trust('1')).toBe(1);
+    expect(trust('2')).toBe(2);
+    expect(trust('0')).toBe(false);
+    expect(trust('10.0.0.1')).toEqual(['10.0.0.1']);
+    const list = trust(' 10.0.0.0/8 , 192.168.1.0/24,::1, fd00::/8,loopback,::ffff:10.0.0.0/104, 10.1.2.3/32 ');
+    expect(list).toEqual(['10.0.0.0/8', '192.168.1.0/24', '::1', 'fd00::/8', 'loopback', '::ffff:10.0.0.0/104', '10.1.2.3/32']);
+    // What config accepts, Fastify (which throws on an address it cannot parse) accepts too.
+    expect(() => Fastify({ trustProxy: list as string[] })).not.toThrow();
   });
 
   it('sizes the decode queue to the machine, at most 3 (the libuv pool is 4), unless told', () => {
@@ -78,6 +97,16 @@ describe('configuration', () => {
     ['ORIGO_SHUTDOWN_GRACE_SECONDS', '99999', /ORIGO_SHUTDOWN_GRACE_SECONDS must be between 0 and 3600/],
     ['ORIGO_SCRUB_INTERVAL_SECONDS', '1h', /ORIGO_SCRUB_INTERVAL_SECONDS must be a whole number/],
     ['ORIGO_AUTH_FAILURES_PER_MINUTE', 'many', /ORIGO_AUTH_FAILURES_PER_MINUTE must be a whole number/],
+    ['ORIGO_TRUST_PROXY', 'maybe', /ORIGO_TRUST_PROXY must be true, false, the number of proxies .*got "maybe"/],
+    ['ORIGO_TRUST_PROXY', '101', /ORIGO_TRUST_PROXY must be between 0 and 100/],
+    ['ORIGO_TRUST_PROXY', '-1', /ORIGO_TRUST_PROXY must be true, false, the number of proxies/],
+    ['ORIGO_TRUST_PROXY', '1.5', /ORIGO_TRUST_PROXY must be true, false, the number of proxies/],
+    ['ORIGO_TRUST_PROXY', '10.0.0.1, proxy.example.com', /ORIGO_TRUST_PROXY must be .*got "proxy.example.com"/],
+    ['ORIGO_TRUST_PROXY', '10.0.0.0/33', /ORIGO_TRUST_PROXY must be .*got "10.0.0.0\/33"/],
+    ['ORIGO_TRUST_PROXY', '10.0.0.256', /ORIGO_TRUST_PROXY must be .*got "10.0.0.256"/],
+    ['ORIGO_TRUST_PROXY', 'fd00::/129', /ORIGO_TRUST_PROXY must be .*got "fd00::\/129"/],
+    ['ORIGO_TRUST_PROXY', '0.0.0.0/0', /ORIGO_TRUST_PROXY must be .*got "0.0.0.0\/0"/],
+    ['ORIGO_TRUST_PROXY', ',', /ORIGO_TRUST_PROXY must be .*got ","/],
   ])('refuses %s=%s with a message naming it', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);

@@ -39,6 +39,12 @@ export interface ServerOptions {
   dataDir?: string;
   /** Runs on the built app before it listens (Fastify takes no routes after): e.g. a route only a test has. */
   beforeListen?: (app: FastifyInstance) => void;
+  /**
+   * Stop the server's clock at its start, so only advanceClock moves it: for
+   * tests of time-based limits that must not refill while a slow machine
+   * sends the requests.
+   */
+  frozenClock?: boolean;
 }
 
 export async function startServer(env: Record<string, string> = {}, options: ServerOptions = {}): Promise<TestServer> {
@@ -46,7 +52,8 @@ export async function startServer(env: Record<string, string> = {}, options: Ser
   const config = loadConfig({ ORIGO_DATA_DIR: dataDir, ORIGO_LOG_LEVEL: 'silent', ...env });
   const storage = await openStorage(config);
   let offset = 0;
-  const now = () => new Date(Date.now() + offset);
+  const frozenAt = Date.now();
+  const now = options.frozenClock ? () => new Date(frozenAt + offset) : () => new Date(Date.now() + offset);
   const app = await buildApp({ config, storage, rootKeyDigest: keyDigest(ROOT_KEY), now, logger: options.logger ?? false });
   options.beforeListen?.(app);
   await app.listen({ host: '127.0.0.1', port: 0 });

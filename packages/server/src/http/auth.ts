@@ -12,6 +12,7 @@ import { requireOrganization } from '../service/organizations.ts';
 import type { RateLimiter } from '../service/rate-limit.ts';
 import type { Organization } from '../storage/catalog/catalog.ts';
 import type { Access } from './access.ts';
+import { addressBucket } from './client-address.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -55,9 +56,12 @@ function callerId(principal: Principal): string {
   return principal.kind === 'root' ? 'root' : `key:${principal.keyId}`;
 }
 
-/** The client address failures are counted for (request.ip honours ORIGO_TRUST_PROXY). */
+/**
+ * The client the per-address limits count: request.ip (which honours
+ * ORIGO_TRUST_PROXY), an IPv6 address by its /64.
+ */
 function clientAddress(request: FastifyRequest): string {
-  return request.ip === undefined ? 'ip:?' : `ip:${request.ip}`;
+  return request.ip === undefined ? '?' : addressBucket(request.ip);
 }
 
 /** Whether the request presents a credential (an Api-Key or a Bearer token), valid or not. */
@@ -73,17 +77,36 @@ function isFailedAuthentication(err: unknown): boolean {
  * Per client address, at most `authFailuresPerMinute` failed authentications
  * (a wrong key, a bad token): past that, every request of the address that
  * presents a credential is refused before the key is even looked up, so
- * guessing keys costs the catalog nothing. Successful ones do not count.
+ * guessing keys costs the catalog nothing. A token is taken before the lookup
+ * and given back unless it failed, so requests sent in parallel cannot all
+ * pass the check before the first failure is counted: at most the allowance
+ * of lookups from one address are in flight at once.
  */
-function refuseAfterTooManyFailures(request: FastifyRequest, failures: RateLimiter): void {
-  const wait = failures.waitFor(clientAddress(request));
+async function limitingFailures<T>(
+  request: FastifyRequest,
+  failures: RateLimiter,
+  lookup: () => Promise<T>,
+  succeeded: (result: T) => boolean,
+): Promise<T> {
+  const address = clientAddress(request);
+  const caller = `ip:${address}`;
+  const wait = failures.take(caller);
   if (wait > 0) {
     throw new OrigoError(
       'ORIGO_ERR_AUTH_TOO_MANY_FAILURES',
-      `Too many failed authentications from ${request.ip}; retry in ${wait} s with a valid key or token`,
+      `Too many failed authentications from ${address}; retry in ${wait} s with a valid key or token`,
       { headers: { 'retry-after': String(wait) } },
     );
   }
+  let result: T;
+  try {
+    result = await lookup();
+  } catch (err) {
+    if (!isFailedAuthentication(err)) failures.giveBack(caller);
+    throw err;
+  }
+  if (succeeded(result)) failures.giveBack(caller);
+  return result;
 }
 
 /**
@@ -128,23 +151,17 @@ export function registerAuth(
         // A valid key's principal is kept for the handler; an invalid one is its to refuse.
         const key = header(request, 'api-key');
         if (key !== undefined) {
-          refuseAfterTooManyFailures(request, failures);
-          request.principal = await auth.fromApiKey(key);
-          if (request.principal === undefined) failures.take(clientAddress(request));
+          request.principal = await limitingFailures(request, failures, () => auth.fromApiKey(key), (found) => found !== undefined);
         }
-        if (request.principal?.kind !== 'root') rateLimit(clientAddress(request));
+        if (request.principal?.kind !== 'root') rateLimit(`ip:${clientAddress(request)}`);
       }
       return;
     }
 
-    if (carriesCredential(request)) refuseAfterTooManyFailures(request, failures);
-    let principal: Principal;
-    try {
-      principal = await authenticate(request, auth);
-    } catch (err) {
-      if (isFailedAuthentication(err)) failures.take(clientAddress(request));
-      throw err;
-    }
+    // Without a credential there is nothing to guess: a blocked address still gets the usual 403.
+    const principal = carriesCredential(request)
+      ? await limitingFailures(request, failures, () => authenticate(request, auth), () => true)
+      : await authenticate(request, auth);
     request.principal = principal;
     // The operator's root key is not throttled.
     if (principal.kind !== 'root') rateLimit(callerId(principal));

@@ -26,6 +26,22 @@ describe('RateLimiter', () => {
     expect(limiter.waitFor('a')).toBe(0);
   });
 
+  it('giveBack returns a taken token, never past a full bucket', () => {
+    let now = 0;
+    const limiter = new RateLimiter(2, () => now);
+    limiter.take('a');
+    limiter.take('a');
+    expect(limiter.take('a')).toBe(30);
+    limiter.giveBack('a');
+    expect(limiter.take('a')).toBe(0);
+    expect(limiter.take('a')).toBe(30);
+    now += 60_000;
+    limiter.giveBack('a');
+    limiter.giveBack('b');
+    expect([limiter.take('a'), limiter.take('a'), limiter.take('a')]).toEqual([0, 0, 30]);
+    expect([limiter.take('b'), limiter.take('b'), limiter.take('b')]).toEqual([0, 0, 30]);
+  });
+
   it('0 per minute means unlimited', () => {
     const limiter = new RateLimiter(0);
     for (let i = 0; i < 100; i++) expect(limiter.take('a')).toBe(0);

@@ -39,6 +39,17 @@ export class RateLimiter {
     return this.secondsUntilToken(bucket);
   }
 
+  /**
+   * Returns a token taken by `take` (at most up to a full bucket): for a
+   * limit on outcomes (failures) that has to take before it knows the
+   * outcome, so parallel requests cannot all pass one check.
+   */
+  giveBack(caller: string): void {
+    if (this.perMinute <= 0) return;
+    const bucket = this.refilled(caller);
+    bucket.tokens = Math.min(this.perMinute, bucket.tokens + 1);
+  }
+
   /** 0 when `caller` has a token left (none is taken); otherwise the seconds until it has one. */
   waitFor(caller: string): number {
     if (this.perMinute <= 0) return 0;
