@@ -2,9 +2,10 @@
 // when full: for in-process state keyed by something callers choose (keys,
 // tokens' address lists, client addresses), which would otherwise grow with
 // every new caller for the life of the process. A Map keeps insertion
-// order, so re-inserting on use keeps the oldest entry first.
+// order, so re-inserting on use keeps the oldest entry first. Values are
+// never undefined (get tells a miss by it, with one Map lookup).
 
-export class Lru<K, V> {
+export class Lru<K, V extends {} | null> {
   private readonly map = new Map<K, V>();
 
   constructor(readonly capacity: number) {
@@ -17,11 +18,16 @@ export class Lru<K, V> {
 
   /** The value, marked as just used; undefined when absent. */
   get(key: K): V | undefined {
-    if (!this.map.has(key)) return undefined;
-    const value = this.map.get(key) as V;
+    const value = this.map.get(key);
+    if (value === undefined) return undefined;
     this.map.delete(key);
     this.map.set(key, value);
     return value;
+  }
+
+  /** The value without marking it used (for a write-back right after a get). */
+  peek(key: K): V | undefined {
+    return this.map.get(key);
   }
 
   /** Stores the value as just used, forgetting the least recently used entry when over capacity. */

@@ -42,29 +42,26 @@ export class RateLimiter {
   /**
    * Returns a token taken by `take` (at most up to a full bucket): for a
    * limit on outcomes (failures) that has to take before it knows the
-   * outcome, so parallel requests cannot all pass one check.
+   * outcome, so parallel requests cannot all pass one check. Called on
+   * every successful authentication, so it costs one lookup: the bucket
+   * was just refilled by `take`, and a forgotten one is full anyway.
    */
   giveBack(caller: string): void {
     if (this.perMinute <= 0) return;
-    const bucket = this.refilled(caller);
-    bucket.tokens = Math.min(this.perMinute, bucket.tokens + 1);
-  }
-
-  /** 0 when `caller` has a token left (none is taken); otherwise the seconds until it has one. */
-  waitFor(caller: string): number {
-    if (this.perMinute <= 0) return 0;
-    const known = this.buckets.get(caller);
-    if (!known) return 0;
-    const bucket = this.refilled(caller);
-    return bucket.tokens >= 1 ? 0 : this.secondsUntilToken(bucket);
+    const bucket = this.buckets.peek(caller);
+    if (bucket) bucket.tokens = Math.min(this.perMinute, bucket.tokens + 1);
   }
 
   private refilled(caller: string): Bucket {
     const now = this.now();
-    const bucket = this.buckets.get(caller) ?? { tokens: this.perMinute, at: now };
-    bucket.tokens = Math.min(this.perMinute, bucket.tokens + (now - bucket.at) * (this.perMinute / 60_000));
-    bucket.at = now;
-    this.buckets.set(caller, bucket);
+    let bucket = this.buckets.get(caller);
+    if (bucket) {
+      bucket.tokens = Math.min(this.perMinute, bucket.tokens + (now - bucket.at) * (this.perMinute / 60_000));
+      bucket.at = now;
+    } else {
+      bucket = { tokens: this.perMinute, at: now };
+      this.buckets.set(caller, bucket);
+    }
     return bucket;
   }
 
