@@ -5,7 +5,7 @@
 // order, so re-inserting on use keeps the oldest entry first. Values are
 // never undefined (get tells a miss by it, with one Map lookup).
 
-export class Lru<K, V extends {} | null> {
+export class Lru<K, V> {
   private readonly map = new Map<K, V>();
 
   constructor(readonly capacity: number) {
