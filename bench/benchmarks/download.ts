@@ -2,8 +2,7 @@
 // origo against a bare node:http server streaming the very same blob file
 // from disk with fs.createReadStream.
 
-import { readdirSync } from 'node:fs';
-import path from 'node:path';
+import { blobPathOf } from '../../packages/server/test/blob-path.ts';
 import { compare, medianOf, noise } from '../lib/compare.ts';
 import { multipartFrame, noiseJpeg } from '../lib/images.ts';
 import { AUTH, json, ORG, request, startOrigo, uploadBuffer } from '../lib/origo.ts';
@@ -14,16 +13,6 @@ import type { BenchOptions } from './options.ts';
 export const TARGET_RATIO = 0.8;
 export const FILE_BYTES = 10 * MiB;
 
-/** The blob file of an upload, found by its name (sha1-sha256) rather than by rebuilding the store's layout. */
-function findBlob(dataDir: string, binaryHash: string): string {
-  const root = path.join(dataDir, 'blobs');
-  const rel = readdirSync(root, { recursive: true })
-    .map(String)
-    .find((p) => !p.startsWith('.tmp') && path.basename(p).startsWith(`${binaryHash}-`));
-  if (!rel) throw new Error(`no blob for ${binaryHash} under ${root}`);
-  return path.join(root, rel);
-}
-
 export async function runDownload(o: BenchOptions): Promise<Row[]> {
   const origo = await startOrigo();
   let baseline: Child | undefined;
@@ -33,7 +22,7 @@ export async function runDownload(o: BenchOptions): Promise<Row[]> {
     if (up.status !== 200) throw new Error(`upload: ${up.status} ${up.body.toString()}`);
     const image = json<{ items: { hash: string; binary_hash: string; size: number }[] }>(up).items[0]!;
     const pathname = `/sourceimages/${ORG}/${image.hash}/download`;
-    const blobFile = findBlob(origo.dataDir, image.binary_hash);
+    const blobFile = blobPathOf(origo.dataDir, image.binary_hash);
 
     baseline = await startChild('baseline-static', 'baseline-static.ts', { BENCH_FILE: blobFile, BENCH_CONTENT_TYPE: 'image/jpeg' });
     const [a, b] = await Promise.all([request(origo.child.url, 'GET', pathname, { headers: AUTH }), request(baseline.url, 'GET', pathname)]);

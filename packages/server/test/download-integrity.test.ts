@@ -7,7 +7,8 @@ import http from 'node:http';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createOrg, ROOT_KEY, sha1, upload, uniquePng } from './helpers.ts';
-import { blobPathOf, ERROR_LEVEL, type LoggedServer, startLoggedServer } from './logged-server.ts';
+import { blobPathOf } from './blob-path.ts';
+import { ERROR_LEVEL, type LoggedServer, startLoggedServer } from './logged-server.ts';
 
 let server: LoggedServer;
 let agent: http.Agent;

@@ -1,8 +1,6 @@
 // A test server whose application log is kept, for tests that check what an
 // operator is told.
 
-import { readdirSync } from 'node:fs';
-import path from 'node:path';
 import { Writable } from 'node:stream';
 import { type ServerOptions, startServer, type TestServer } from './helpers.ts';
 
@@ -58,14 +56,4 @@ export async function startLoggedServer(env: Record<string, string> = {}, option
   const log = captureLog();
   const server = await startServer({ ORIGO_LOG_LEVEL: 'info', ...env }, { ...options, logger: log.logger });
   return { ...server, logLines: log.lines };
-}
-
-/** The file of a blob in a data folder, found by its name (sha1-sha256), not by rebuilding the store's layout. */
-export function blobPathOf(dataDir: string, binaryHash: string): string {
-  const root = path.join(dataDir, 'blobs');
-  const rel = readdirSync(root, { recursive: true })
-    .map(String)
-    .find((p) => !p.startsWith('.tmp') && path.basename(p).startsWith(`${binaryHash}-`));
-  if (!rel) throw new Error(`no blob for ${binaryHash} under ${root}`);
-  return path.join(root, rel);
 }

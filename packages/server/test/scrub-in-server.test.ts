@@ -13,7 +13,7 @@ import { scrub } from '../src/service/scrub.ts';
 import { scheduleScrub } from '../src/service/scrub-schedule.ts';
 import { isVerified, markVerified, SETTLED_MS } from '../src/service/verified-blobs.ts';
 import { createOrg, ROOT_KEY, sha1, startServer, type TestServer, upload, uniquePng } from './helpers.ts';
-import { blobPathOf } from './logged-server.ts';
+import { blobPathOf } from './blob-path.ts';
 import { until } from './raw-http.ts';
 
 let server: TestServer;

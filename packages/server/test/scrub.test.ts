@@ -16,7 +16,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { closeStorage, openStorage } from '../src/storage/index.ts';
 import { api, createOrg, ROOT_KEY, sha1, startServer, type TestServer, upload, uniquePng } from './helpers.ts';
-import { blobPathOf } from './logged-server.ts';
+import { blobPathOf } from './blob-path.ts';
 
 const LAUNCHER = fileURLToPath(new URL('../bin/origo-server.js', import.meta.url));
 /** A cold start of tsx (it transpiles the whole server) on a loaded 2-core machine takes a while. */
