@@ -6,11 +6,11 @@ import { createReadStream } from 'node:fs';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { setTimeout } from 'node:timers/promises';
 import {
   DeleteObjectCommand,
   GetObjectCommand,
   type GetObjectCommandOutput,
-  HeadBucketCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
@@ -47,6 +47,8 @@ export interface S3BlobStoreOptions {
   maxAttempts?: number;
   /** Leave files in tempDir alone (a tool beside a running server). */
   keepTemp?: boolean;
+  /** Check the bucket and credentials at open (default true); false defers every fault to the first request. */
+  checkBucket?: boolean;
 }
 
 export class S3BlobStore implements BlobStore {
@@ -57,6 +59,7 @@ export class S3BlobStore implements BlobStore {
   private readonly multipartThreshold: number;
   private readonly partSize: number;
   private readonly listPageSize: number;
+  private readonly maxAttempts: number;
   private readonly where: string;
 
   private constructor(options: S3BlobStoreOptions) {
@@ -66,6 +69,7 @@ export class S3BlobStore implements BlobStore {
     this.multipartThreshold = options.multipartThreshold ?? 16 * MB;
     this.partSize = options.partSize ?? 8 * MB;
     this.listPageSize = options.listPageSize ?? 1000;
+    this.maxAttempts = options.maxAttempts ?? 3;
     this.where = `bucket "${options.bucket}" at ${options.endpoint ?? `AWS S3 (${options.region})`}`;
     this.client = new S3Client({
       ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
@@ -77,7 +81,9 @@ export class S3BlobStore implements BlobStore {
       // integrity is origo's own sha1/sha256 check on read.
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
-      maxAttempts: options.maxAttempts ?? 3,
+      maxAttempts: this.maxAttempts,
+      // The SDK warns on the console about streamed bodies it cannot retry; commit retries those itself.
+      logger: { debug() {}, info() {}, warn() {}, error() {} },
       // An unreachable endpoint should fail a request in seconds, not hang it;
       // a socket idle this long is a dead store.
       requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000 },
@@ -85,7 +91,7 @@ export class S3BlobStore implements BlobStore {
   }
 
   /**
-   * Opens the store and checks that the bucket answers with these
+   * Opens the store and checks that the bucket can be listed with these
    * credentials, so a wrong setting stops origo at start (StorageUnavailableError
    * naming the setting) rather than failing the first upload.
    */
@@ -97,7 +103,11 @@ export class S3BlobStore implements BlobStore {
         // Temp files left by a crash belong to no request any more.
         for (const name of await readdir(store.tempDir)) await rm(path.join(store.tempDir, name), { force: true });
       }
-      await store.guard(() => store.client.send(new HeadBucketCommand({ Bucket: store.bucket })));
+      // A listing, not HeadBucket: its error answers have a body naming the
+      // fault (a wrong secret, a missing bucket), and the sweep needs it allowed.
+      if (options.checkBucket !== false) {
+        await store.guard(() => store.client.send(new ListObjectsV2Command({ Bucket: store.bucket, Prefix: store.prefix, MaxKeys: 1 })));
+      }
     } catch (err) {
       store.client.destroy();
       throw err;
@@ -121,18 +131,25 @@ export class S3BlobStore implements BlobStore {
     // Always written, also when the object exists: the write refreshes its
     // LastModified, which the sweep's grace period reads (see delete).
     if (size < this.multipartThreshold) {
-      await this.guard(() =>
-        this.client.send(
-          new PutObjectCommand({
-          Bucket: this.bucket,
-          Key: objectKey,
-          Body: createReadStream(tempPath, { highWaterMark: MB }),
-          ContentLength: size,
-          ContentType: 'application/octet-stream',
-          }),
-        ),
-      );
-      return;
+      // The SDK cannot retry a streamed body, but the staged file can be
+      // read again: transient faults are retried here, each with a fresh stream.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await this.client.send(
+            new PutObjectCommand({
+              Bucket: this.bucket,
+              Key: objectKey,
+              Body: createReadStream(tempPath, { highWaterMark: MB }),
+              ContentLength: size,
+              ContentType: 'application/octet-stream',
+            }),
+          );
+          return;
+        } catch (err) {
+          if (attempt >= this.maxAttempts || !isTransient(err)) throw this.storeError(err);
+          await setTimeout(100 * 2 ** (attempt - 1));
+        }
+      }
     }
     // Parts are read into memory (queueSize × partSize at most) and sent two
     // at a time; a failure aborts the upload, leaving no parts behind. The
@@ -246,6 +263,15 @@ function statusOf(err: unknown): number | undefined {
 
 function isNotFound(err: unknown): boolean {
   return err instanceof S3ServiceException && (err.name === 'NoSuchKey' || (err.name === 'NotFound' && err.$metadata.httpStatusCode === 404));
+}
+
+/** A fault worth another try: the store or the network, not the request or its credentials. */
+function isTransient(err: unknown): boolean {
+  if (err instanceof S3ServiceException) {
+    const status = err.$metadata.httpStatusCode ?? 0;
+    return status >= 500 || err.name === 'SlowDown' || err.name === 'RequestTimeout';
+  }
+  return unavailableReason(err, '') !== undefined;
 }
 
 const NETWORK_CODES = ['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE'];
