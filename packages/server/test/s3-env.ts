@@ -59,19 +59,19 @@ export async function ensureBucket(client: S3Client): Promise<void> {
 }
 
 /** Object keys under `prefix`, all pages. */
-export async function keysUnder(client: S3Client, prefix: string): Promise<string[]> {
+export async function keysUnder(client: S3Client, prefix: string, bucket = env.bucket!): Promise<string[]> {
   const keys: string[] = [];
   let token: string | undefined;
   do {
-    const page = await client.send(new ListObjectsV2Command({ Bucket: env.bucket!, Prefix: prefix, ContinuationToken: token }));
+    const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
     keys.push(...(page.Contents ?? []).map((object) => object.Key!));
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
   return keys;
 }
 
-export async function removeUnder(client: S3Client, prefix: string): Promise<void> {
-  const keys = await keysUnder(client, prefix);
+export async function removeUnder(client: S3Client, prefix: string, bucket = env.bucket!): Promise<void> {
+  const keys = await keysUnder(client, prefix, bucket);
   // One by one: DeleteObjects needs a body checksum, which stores disagree on.
-  for (const Key of keys) await client.send(new DeleteObjectCommand({ Bucket: env.bucket!, Key }));
+  for (const Key of keys) await client.send(new DeleteObjectCommand({ Bucket: bucket, Key }));
 }
