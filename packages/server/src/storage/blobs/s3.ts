@@ -202,15 +202,17 @@ export class S3BlobStore implements BlobStore {
 
   /**
    * With `unlessModifiedAfter`: HEAD, then DELETE if the object is old
-   * enough. S3 has no "delete if not modified since" on general buckets
-   * (radosgw 16 has none either), so one race remains: an upload that
-   * re-commits these same bytes between the HEAD and the DELETE (a few
-   * milliseconds) loses its object. What keeps that rare: the sweep only
-   * deletes blobs no catalog row uses and whose LastModified is older than
-   * ORIGO_BLOB_GRACE_SECONDS, so the upload must hit that window with a
-   * blob that was orphaned for at least the grace. What would close it is
-   * catalog-side: a record of uploads in progress that the sweep consults,
-   * and a re-check of the row after the upload's insert (not done yet).
+   * enough. S3 has no "delete if not modified since" on general buckets,
+   * and radosgw 16.2 ignores DeleteObject's If-Match-Last-Modified-Time
+   * (measured: it deleted on a time that did not match). So one race
+   * remains: an upload that re-commits these same bytes between the HEAD
+   * and the DELETE (a few milliseconds) loses its object, and its row then
+   * points at nothing. What keeps it rare: the sweep deletes only blobs no
+   * row uses and whose LastModified is older than ORIGO_BLOB_GRACE_SECONDS,
+   * so the upload must bring back the bytes of a blob orphaned for at least
+   * the grace, inside that window. What would close it is catalog-side: the
+   * upload records its key as committing before the PUT, and the sweep
+   * skips such keys (not done yet).
    */
   async delete(key: string, unlessModifiedAfter?: Date): Promise<boolean> {
     const objectKey = this.objectKey(key);
