@@ -184,7 +184,7 @@ describe.skipIf(!s3Configured)('origo on S3 (ORIGO_TEST_S3_*)', () => {
     }
   });
 
-  it('answers 503 while the bucket is missing, and stores the next upload once it exists', async () => {
+  it('answers 503 while the bucket is missing, stores the next upload once it exists, and 503 again when it is gone', async () => {
     const bucket = `origo-test-late-${randomBytes(4).toString('hex')}`;
     const late = await startOnStore({ ...s3Settings(), bucket, prefix: '' });
     try {
@@ -199,6 +199,12 @@ describe.skipIf(!s3Configured)('origo on S3 (ORIGO_TEST_S3_*)', () => {
       expect(stored.status).toBe(200);
       const download = await fetch(`${late.url}/sourceimages/acme/${stored.json.items[0].hash}/download`, { headers: { 'api-key': ROOT_KEY } });
       expect(Buffer.from(await download.arrayBuffer()).equals(bytes)).toBe(true);
+
+      // The bucket going away is the store's fault, not a missing blob of this image.
+      await removeUnder(client!, '', bucket);
+      await client!.send(new DeleteBucketCommand({ Bucket: bucket }));
+      const gone = await api(late, 'GET', `/sourceimages/acme/${stored.json.items[0].hash}/download`);
+      expectError(gone, 503, 'ORIGO_ERR_STORAGE_UNAVAILABLE', `bucket "${bucket}"`, 'ORIGO_S3_BUCKET');
     } finally {
       await late.close();
       await removeUnder(client!, '', bucket).catch(() => undefined);
