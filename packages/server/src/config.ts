@@ -66,6 +66,20 @@ export interface Config {
   scrubIntervalMs: number;
   /** Failed authentications a minute per client address before 429 (0 = unlimited). */
   authFailuresPerMinute: number;
+  /** Where blobs are kept: undefined = files under dataDir; else an S3-compatible bucket. */
+  s3: S3Config | undefined;
+}
+
+export interface S3Config {
+  /** undefined = AWS S3's own endpoint for the region. */
+  endpoint: string | undefined;
+  bucket: string;
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  forcePathStyle: boolean;
+  /** Put before every object key ("" for none). */
+  prefix: string;
 }
 
 export type TrustProxy = boolean | number | string[];
@@ -164,6 +178,53 @@ function defaultDecodeConcurrency(): number {
   return Math.max(1, Math.min(availableParallelism(), 3));
 }
 
+const S3_SETTINGS = ['ORIGO_S3_ENDPOINT', 'ORIGO_S3_BUCKET', 'ORIGO_S3_ACCESS_KEY_ID', 'ORIGO_S3_SECRET_ACCESS_KEY', 'ORIGO_S3_REGION', 'ORIGO_S3_FORCE_PATH_STYLE', 'ORIGO_S3_PREFIX'];
+const S3_REQUIRED = ['ORIGO_S3_BUCKET', 'ORIGO_S3_ACCESS_KEY_ID', 'ORIGO_S3_SECRET_ACCESS_KEY'];
+
+/**
+ * The S3 blob store when any ORIGO_S3_* is set. A partial set is refused
+ * rather than falling back to files: blobs written to the data folder by
+ * a node meant to share a bucket would be missing on every other node.
+ */
+function s3Config(env: Env): S3Config | undefined {
+  const given = S3_SETTINGS.filter((name) => read(env, name) !== undefined);
+  if (given.length === 0) return undefined;
+  const missing = S3_REQUIRED.filter((name) => read(env, name) === undefined);
+  if (missing.length > 0) {
+    throw new ConfigError(`${given.join(', ')} ${given.length === 1 ? 'is' : 'are'} set, so blobs go to S3, which also needs ${missing.join(', ')}; set ${missing.length === 1 ? 'it' : 'them'}, or unset every ORIGO_S3_* setting to keep blobs in the data folder`);
+  }
+  const endpoint = read(env, 'ORIGO_S3_ENDPOINT');
+  if (endpoint !== undefined) {
+    let url: URL | undefined;
+    try {
+      url = new URL(endpoint);
+    } catch {}
+    if (!url || !['http:', 'https:'].includes(url.protocol) || url.search !== '' || url.hash !== '') {
+      throw new ConfigError(`ORIGO_S3_ENDPOINT must be an http:// or https:// URL like http://127.0.0.1:7480, got "${endpoint}"`);
+    }
+  }
+  const bucket = read(env, 'ORIGO_S3_BUCKET')!;
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
+    throw new ConfigError(`ORIGO_S3_BUCKET must be a bucket name of 3 to 63 lower-case letters, digits, dots and hyphens, got "${bucket}"`);
+  }
+  const region = read(env, 'ORIGO_S3_REGION') ?? 'us-east-1';
+  if (!/^[a-z0-9-]+$/.test(region)) throw new ConfigError(`ORIGO_S3_REGION must be a region name like us-east-1, got "${region}"`);
+  const prefix = read(env, 'ORIGO_S3_PREFIX') ?? '';
+  if (prefix.startsWith('/') || prefix.length > 512) {
+    throw new ConfigError(`ORIGO_S3_PREFIX must not start with "/" and be at most 512 characters, got "${prefix}"`);
+  }
+  return {
+    endpoint,
+    bucket,
+    region,
+    accessKeyId: read(env, 'ORIGO_S3_ACCESS_KEY_ID')!,
+    secretAccessKey: read(env, 'ORIGO_S3_SECRET_ACCESS_KEY')!,
+    // Most self-hosted stores (radosgw, MinIO) have no per-bucket host names.
+    forcePathStyle: boolean(env, 'ORIGO_S3_FORCE_PATH_STYLE', endpoint !== undefined),
+    prefix,
+  };
+}
+
 const MB = 1024 * 1024;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -206,5 +267,6 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     shutdownGraceMs: integer(env, 'ORIGO_SHUTDOWN_GRACE_SECONDS', 10, 0, 3600) * 1000,
     scrubIntervalMs: integer(env, 'ORIGO_SCRUB_INTERVAL_SECONDS', 0, 0, 31_536_000) * 1000,
     authFailuresPerMinute: integer(env, 'ORIGO_AUTH_FAILURES_PER_MINUTE', 60, 0, 100_000_000),
+    s3: s3Config(env),
   };
 }

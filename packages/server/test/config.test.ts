@@ -112,3 +112,60 @@ describe('configuration', () => {
     expect(() => loadConfig({ [name]: value })).toThrow(message);
   });
 });
+
+describe('S3 blob store settings', () => {
+  const full = {
+    ORIGO_S3_ENDPOINT: 'http://127.0.0.1:7480',
+    ORIGO_S3_BUCKET: 'origo-images',
+    ORIGO_S3_ACCESS_KEY_ID: 'AKIAEXAMPLE',
+    ORIGO_S3_SECRET_ACCESS_KEY: 'secret-example',
+  };
+
+  it('keeps blobs in the data folder when no ORIGO_S3_* is set', () => {
+    expect(loadConfig({}).s3).toBeUndefined();
+    expect(loadConfig({ ORIGO_S3_BUCKET: '  ' }).s3).toBeUndefined();
+  });
+
+  it('reads a complete set, with the region and path style defaults', () => {
+    expect(loadConfig(full).s3).toEqual({
+      endpoint: 'http://127.0.0.1:7480',
+      bucket: 'origo-images',
+      region: 'us-east-1',
+      accessKeyId: 'AKIAEXAMPLE',
+      secretAccessKey: 'secret-example',
+      forcePathStyle: true,
+      prefix: '',
+    });
+    expect(loadConfig({ ...full, ORIGO_S3_REGION: 'eu-central-2', ORIGO_S3_FORCE_PATH_STYLE: 'false', ORIGO_S3_PREFIX: 'origo/' }).s3).toMatchObject({
+      region: 'eu-central-2',
+      forcePathStyle: false,
+      prefix: 'origo/',
+    });
+  });
+
+  it('uses virtual-host style by default without an endpoint (AWS S3 itself)', () => {
+    const { ORIGO_S3_ENDPOINT: _endpoint, ...aws } = full;
+    expect(loadConfig(aws).s3).toMatchObject({ endpoint: undefined, forcePathStyle: false });
+  });
+
+  it.each([
+    [{ ORIGO_S3_BUCKET: 'origo-images' }, 'ORIGO_S3_BUCKET is set, so blobs go to S3, which also needs ORIGO_S3_ACCESS_KEY_ID, ORIGO_S3_SECRET_ACCESS_KEY'],
+    [{ ...full, ORIGO_S3_SECRET_ACCESS_KEY: '' }, 'which also needs ORIGO_S3_SECRET_ACCESS_KEY; set it'],
+    [{ ORIGO_S3_ENDPOINT: 'http://127.0.0.1:7480' }, 'ORIGO_S3_ENDPOINT is set, so blobs go to S3, which also needs ORIGO_S3_BUCKET, ORIGO_S3_ACCESS_KEY_ID, ORIGO_S3_SECRET_ACCESS_KEY'],
+    [{ ORIGO_S3_PREFIX: 'origo/' }, 'ORIGO_S3_PREFIX is set, so blobs go to S3, which also needs ORIGO_S3_BUCKET'],
+  ])('refuses a partial set %j, naming what is missing', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it.each([
+    ['ORIGO_S3_ENDPOINT', '127.0.0.1:7480', /ORIGO_S3_ENDPOINT must be an http:\/\/ or https:\/\/ URL .*got "127.0.0.1:7480"/],
+    ['ORIGO_S3_ENDPOINT', 'ftp://store', /ORIGO_S3_ENDPOINT must be .*got "ftp:\/\/store"/],
+    ['ORIGO_S3_BUCKET', 'Origo_Images', /ORIGO_S3_BUCKET must be a bucket name .*got "Origo_Images"/],
+    ['ORIGO_S3_REGION', 'EU central', /ORIGO_S3_REGION must be a region name .*got "EU central"/],
+    ['ORIGO_S3_FORCE_PATH_STYLE', 'maybe', /ORIGO_S3_FORCE_PATH_STYLE must be true or false, got "maybe"/],
+    ['ORIGO_S3_PREFIX', '/origo', /ORIGO_S3_PREFIX must not start with "\/"/],
+  ])('refuses %s=%s with a message naming it', (name, value, message) => {
+    expect(() => loadConfig({ ...full, [name]: value })).toThrow(message);
+  });
+});

@@ -3,6 +3,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { errorBody, isOrigoError, OrigoError } from '../errors.ts';
 import { storageFullIn } from '../storage/storage-errors.ts';
+import { storageUnavailableIn } from '../storage/unavailable.ts';
 import { sendJson } from './reply.ts';
 
 const FASTIFY_ERRORS: Record<string, (err: FastifyError, request: FastifyRequest) => OrigoError> = {
@@ -21,10 +22,21 @@ function storageFull(reason: string, cause: unknown): OrigoError {
   );
 }
 
+function storageUnavailable(reason: string, cause: unknown): OrigoError {
+  return new OrigoError(
+    'ORIGO_ERR_STORAGE_UNAVAILABLE',
+    `The server's blob store cannot be used right now (${reason}); this request changed nothing. Retry later: no restart is needed once the store is back`,
+    { cause },
+  );
+}
+
 function toOrigoError(err: FastifyError, request: FastifyRequest): OrigoError {
-  if (isOrigoError(err) && !(err.status >= 500 && storageFullIn(err.cause) !== undefined)) return err;
+  const storageFault = (e: unknown) => storageFullIn(e) !== undefined || storageUnavailableIn(e) !== undefined;
+  if (isOrigoError(err) && !(err.status >= 500 && storageFault(err.cause))) return err;
   const full = storageFullIn(err);
   if (full !== undefined) return storageFull(full.reason, err);
+  const unavailable = storageUnavailableIn(err);
+  if (unavailable !== undefined) return storageUnavailable(unavailable.reason, err);
   const mapped = err.code ? FASTIFY_ERRORS[err.code] : undefined;
   if (mapped) return mapped(err, request);
   if (err.validation) {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Config } from '../config.ts';
 import type { BlobStore } from './blobs/blob-store.ts';
 import { FsBlobStore } from './blobs/fs.ts';
+import { S3BlobStore } from './blobs/s3.ts';
 import type { Accounts } from './catalog/accounts.ts';
 import type { Catalog, DerivedTarget, ImageRecord, NewImage } from './catalog/catalog.ts';
 import { ReadCache, type ReadCachePolicy, withReadCache } from './catalog/read-cache.ts';
@@ -61,7 +62,10 @@ export interface OpenOptions {
   readOnly?: boolean;
 }
 
-export async function openStorage(config: Pick<Config, 'dataDir' | 'sqliteDurability'>, options: OpenOptions = {}): Promise<Storage> {
+export async function openStorage(
+  config: Pick<Config, 'dataDir' | 'sqliteDurability'> & Partial<Pick<Config, 's3'>>,
+  options: OpenOptions = {},
+): Promise<Storage> {
   const readOnly = options.readOnly === true;
   const { db } = openSqlite(path.join(config.dataDir, 'origo.sqlite'), config.sqliteDurability, { readOnly });
   try {
@@ -78,8 +82,20 @@ export async function openStorage(config: Pick<Config, 'dataDir' | 'sqliteDurabi
   const cache = new ReadCache(READ_CACHE_ENTRIES);
   const catalog = withReadCache<Catalog>(new SqlCatalog(db, 'sqlite'), CATALOG_READS, cache);
   const accounts = withReadCache<Accounts>(new SqlAccounts(db), ACCOUNT_READS, cache);
-  const blobs = await FsBlobStore.open(path.join(config.dataDir, 'blobs'), { keepTemp: readOnly });
+  let blobs: BlobStore;
+  try {
+    blobs = await openBlobStore(config, readOnly);
+  } catch (err) {
+    await catalog.close();
+    throw err;
+  }
   return { catalog, accounts, blobs };
+}
+
+function openBlobStore(config: Pick<Config, 'dataDir'> & Partial<Pick<Config, 's3'>>, readOnly: boolean): Promise<BlobStore> {
+  if (config.s3 === undefined) return FsBlobStore.open(path.join(config.dataDir, 'blobs'), { keepTemp: readOnly });
+  // Uploads are still staged (hashed, probed) on local disk before they go up.
+  return S3BlobStore.open({ ...config.s3, tempDir: path.join(config.dataDir, 'tmp'), keepTemp: readOnly });
 }
 
 export async function closeStorage(storage: Storage): Promise<void> {
