@@ -11,6 +11,7 @@ import { scheduleScrub } from './service/scrub-schedule.ts';
 import { every } from './service/periodic.ts';
 import { sweep } from './service/sweep.ts';
 import { closeStorage, openStorage } from './storage/index.ts';
+import { storageUnavailableIn } from './storage/unavailable.ts';
 
 export async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -32,7 +33,18 @@ export async function main(): Promise<void> {
     );
   }
 
-  const storage = await openStorage(config);
+  let storage: Awaited<ReturnType<typeof openStorage>>;
+  try {
+    storage = await openStorage(config);
+  } catch (err) {
+    // A store that refuses the settings is the operator's to fix, like a bad setting: say what, not where in the code.
+    const unavailable = storageUnavailableIn(err);
+    if (unavailable) {
+      process.stderr.write(`origo: cannot start: ${unavailable.reason}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
   const app = await buildApp({ config, storage, rootKeyDigest: rootKey.digest });
 
   const sweeping =

@@ -8,6 +8,7 @@
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -116,6 +117,28 @@ describe('origo process', () => {
       const p = startProcess({ ORIGO_DATA_DIR: tempDir(), ORIGO_MAX_PIXELS: 'lots' });
       expect((await p.exited).code).toBe(2);
       expect(p.output()).toMatch(/bad setting: ORIGO_MAX_PIXELS must be a whole number/);
+    },
+    TEST_MS,
+  );
+
+  it(
+    'refuses to start on an S3 store it cannot reach, naming the setting, without a stack trace',
+    async () => {
+      // A port nothing listens on: found free, then closed again.
+      const probe = net.createServer();
+      await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+      const { port } = probe.address() as net.AddressInfo;
+      await new Promise<void>((resolve) => probe.close(() => resolve()));
+      const p = startProcess({
+        ORIGO_DATA_DIR: tempDir(),
+        ORIGO_S3_ENDPOINT: `http://127.0.0.1:${port}`,
+        ORIGO_S3_BUCKET: 'origo-images',
+        ORIGO_S3_ACCESS_KEY_ID: 'nobody',
+        ORIGO_S3_SECRET_ACCESS_KEY: 'nothing-at-all',
+      });
+      expect((await p.exited).code).toBe(2);
+      expect(p.output()).toMatch(/origo: cannot start: cannot reach the S3 store \(bucket "origo-images" at http:\/\/127\.0\.0\.1:\d+, ORIGO_S3_ENDPOINT\): ECONNREFUSED/);
+      expect(p.output()).not.toContain('    at ');
     },
     TEST_MS,
   );
