@@ -281,6 +281,32 @@ conformance('catalog on SQLite', sqliteFactory);
 describe.skipIf(!adminUrl)('on PostgreSQL from ORIGO_TEST_DATABASE_URL', () => {
   conformance('catalog on PostgreSQL', postgresFactory);
 
+  it('lets two nodes start on one new database at once: one migrates, both work', async () => {
+    const database = await createTestDatabase(adminUrl!);
+    try {
+      const [first, second] = await Promise.all([openOn({ databaseUrl: database.url }), openOn({ databaseUrl: database.url })]);
+      try {
+        const org = await first.catalog.createOrganization({ name: 'acme', displayName: 'Acme', billingEmail: 'a@example.com', masterOrganization: 'acme' }, new Date());
+        await first.catalog.saveUploadedImages(org.id, [newImageRecord('a'.repeat(40))], new Date(), keepIncoming);
+        // No read cache on PostgreSQL: the other node sees the write on its first read.
+        expect((await second.catalog.findImage(org.id, 'aaaaaa', false))!.hash).toBe('a'.repeat(40));
+      } finally {
+        await first.close();
+        await second.close();
+      }
+      const check = new pg.Client({ connectionString: database.url });
+      await check.connect();
+      try {
+        const { rows } = await check.query<{ name: string }>('select name from origo_migrations order by name');
+        expect(rows.map((r) => r.name)).toEqual(['0001-initial', '0002-user-fields', '0003-tenancy', '0004-search']);
+      } finally {
+        await check.end();
+      }
+    } finally {
+      await database.drop();
+    }
+  });
+
   // Writers on separate connections (as on separate nodes) that decide at
   // the same instant: a lock taken behind the catalog's back holds every
   // save at its first read of images until all of them wait there, so each
