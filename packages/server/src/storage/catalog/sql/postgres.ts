@@ -17,13 +17,17 @@ const typeParsers = {
   },
 };
 
+const CONNECT_TIMEOUT_MS = 10_000;
+
 export interface PostgresOptions {
   /** Connections this process keeps at most (ORIGO_DATABASE_POOL). */
   poolSize: number;
 }
 
 export function openPostgres(url: string, options: PostgresOptions): { db: Kysely<Database>; pool: pg.Pool } {
-  const pool = new pg.Pool({ connectionString: url, max: options.poolSize, types: typeParsers });
+  // pg waits for a connection forever by default: a server that drops
+  // packets (not refuses) would hang every request and the start.
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize, types: typeParsers, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   // An idle client whose server went away (PostgreSQL restarted) emits
   // 'error' on the pool; unhandled, that would end the process. The next
   // query gets a fresh connection and reports its own error.
