@@ -327,18 +327,20 @@ describe.skipIf(!adminUrl)('on PostgreSQL from ORIGO_TEST_DATABASE_URL', () => {
       await database.drop();
     });
 
-    async function released<T>(writes: () => Promise<T>[]): Promise<T[]> {
+    async function released<T>(writes: () => Promise<T>[], table = 'images'): Promise<T[]> {
       const blocker = new pg.Client({ connectionString: database.url });
       await blocker.connect();
       try {
         await blocker.query('begin');
-        // EXCLUSIVE conflicts with the ROW SHARE lock of SELECT … FOR UPDATE, not with plain reads.
-        await blocker.query('lock table images in exclusive mode');
+        // EXCLUSIVE conflicts with the ROW SHARE lock of SELECT … FOR UPDATE
+        // and the ROW EXCLUSIVE one of INSERT, not with plain reads.
+        await blocker.query(`lock table ${table} in exclusive mode`);
         const pending = writes();
         const deadline = Date.now() + 20_000;
         for (;;) {
           const { rows } = await blocker.query<{ n: string }>(
-            `select count(*) as n from pg_locks l join pg_class c on c.oid = l.relation where c.relname = 'images' and not l.granted`,
+            `select count(*) as n from pg_locks l join pg_class c on c.oid = l.relation where c.relname = $1 and not l.granted`,
+            [table],
           );
           if (Number(rows[0]!.n) >= pending.length) break;
           if (Date.now() > deadline) throw new Error(`only ${rows[0]!.n} of ${pending.length} saves reached the lock`);
@@ -360,6 +362,32 @@ describe.skipIf(!adminUrl)('on PostgreSQL from ORIGO_TEST_DATABASE_URL', () => {
       expect(Object.keys(stored.userMetadata).sort()).toEqual(['k0', 'k1', 'k2', 'k3']);
       const total = await backend.catalog.searchImages(org.id, { ...parseListingQuery({}).search, deletedSince: new Date(0) });
       expect(total.total).toBe(1);
+    });
+
+    it('let one of several sign-ups for one organization name win, the others told it exists', async () => {
+      const outcomes = await released(
+        () =>
+          Array.from({ length: 3 }, (_, n) =>
+            backend.accounts
+              .createAccount(
+                {
+                  email: `u${n}@example.com`,
+                  keyDigest: `${n}`.repeat(64),
+                  keyComment: null,
+                  organization: { name: 'newco', displayName: 'NewCo', billingEmail: 'b@example.com', masterOrganization: 'newco' },
+                },
+                t0,
+              )
+              .then(
+                () => 'created',
+                (err: unknown) => (err instanceof OrganizationExistsError ? 'exists' : String(err)),
+              ),
+          ),
+        'users',
+      );
+      expect(outcomes.sort()).toEqual(['created', 'exists', 'exists']);
+      const winners = await Promise.all(['0', '1', '2'].map((n) => backend.accounts.findKeyByDigest(n.repeat(64))));
+      expect(winners.filter((w) => w !== undefined).length).toBe(1);
     });
 
     it('give unique short hashes to hashes that share a prefix', async () => {
