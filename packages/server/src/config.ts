@@ -68,6 +68,10 @@ export interface Config {
   authFailuresPerMinute: number;
   /** Where blobs are kept: undefined = files under dataDir; else an S3-compatible bucket. */
   s3: S3Config | undefined;
+  /** PostgreSQL catalog (ORIGO_DATABASE_URL, a postgres:// URL); undefined = SQLite in dataDir. */
+  databaseUrl: string | undefined;
+  /** Connections each process keeps to PostgreSQL at most. */
+  databasePool: number;
 }
 
 export interface S3Config {
@@ -225,6 +229,27 @@ function s3Config(env: Env): S3Config | undefined {
   };
 }
 
+/** A PostgreSQL connection URL; the message never repeats it, since it may hold a password. */
+function databaseUrl(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('ORIGO_DATABASE_URL must be a URL like postgres://user:password@host:5432/database (it does not parse as a URL)');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError(`ORIGO_DATABASE_URL must start with postgres:// or postgresql://, got "${url.protocol}//"`);
+  }
+  if (url.hostname === '' && !url.searchParams.has('host')) {
+    throw new ConfigError('ORIGO_DATABASE_URL names no host: use postgres://user:password@host:5432/database');
+  }
+  if (url.pathname.replace(/^\//, '') === '') {
+    throw new ConfigError('ORIGO_DATABASE_URL names no database: add it after the host, e.g. postgres://user:password@host:5432/origo');
+  }
+  return raw;
+}
+
 const MB = 1024 * 1024;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -268,5 +293,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     scrubIntervalMs: integer(env, 'ORIGO_SCRUB_INTERVAL_SECONDS', 0, 0, 31_536_000) * 1000,
     authFailuresPerMinute: integer(env, 'ORIGO_AUTH_FAILURES_PER_MINUTE', 60, 0, 100_000_000),
     s3: s3Config(env),
+    databaseUrl: databaseUrl(read(env, 'ORIGO_DATABASE_URL')),
+    databasePool: integer(env, 'ORIGO_DATABASE_POOL', 10, 1, 1000),
   };
 }

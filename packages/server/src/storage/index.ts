@@ -11,7 +11,10 @@ import { ReadCache, type ReadCachePolicy, withReadCache } from './catalog/read-c
 import { expectLatestSchema, migrateToLatest } from './catalog/sql/migrate.ts';
 import { SqlAccounts } from './catalog/sql/sql-accounts.ts';
 import { SqlCatalog } from './catalog/sql/sql-catalog.ts';
+import { openPostgres } from './catalog/sql/postgres.ts';
+import type { Dialect } from './catalog/sql/schema.ts';
 import { openSqlite } from './catalog/sql/sqlite.ts';
+import { StorageUnavailableError } from './unavailable.ts';
 
 const READ_CACHE_ENTRIES = 50_000;
 
@@ -62,26 +65,56 @@ export interface OpenOptions {
   readOnly?: boolean;
 }
 
-export async function openStorage(
-  config: Pick<Config, 'dataDir' | 'sqliteDurability'> & Partial<Pick<Config, 's3'>>,
-  options: OpenOptions = {},
-): Promise<Storage> {
-  const readOnly = options.readOnly === true;
-  const { db } = openSqlite(path.join(config.dataDir, 'origo.sqlite'), config.sqliteDurability, { readOnly });
+/** The URL to name in a message: its password never goes to a log. */
+function withoutPassword(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password !== '') parsed.password = '***';
+  return parsed.toString();
+}
+
+/** An error's message, or its code when it has none (node-postgres' connection errors may be an AggregateError without one). */
+function errorText(err: unknown): string {
+  const { message, code } = (err ?? {}) as { message?: unknown; code?: unknown };
+  if (typeof message === 'string' && message !== '') return message;
+  return typeof code === 'string' ? code : String(err);
+}
+
+type StorageConfig = Pick<Config, 'dataDir' | 'sqliteDurability'> & Partial<Pick<Config, 'databaseUrl' | 'databasePool' | 's3'>>;
+
+/** The catalog and accounts on the database the configuration names: PostgreSQL when ORIGO_DATABASE_URL is set, else SQLite in the data folder. */
+async function openCatalog(config: StorageConfig, readOnly: boolean): Promise<{ catalog: Catalog; accounts: Accounts }> {
+  const dialect: Dialect = config.databaseUrl === undefined ? 'sqlite' : 'postgres';
+  const db =
+    config.databaseUrl === undefined
+      ? openSqlite(path.join(config.dataDir, 'origo.sqlite'), config.sqliteDurability, { readOnly }).db
+      : openPostgres(config.databaseUrl, { poolSize: config.databasePool ?? 10 }).db;
   try {
-    if (readOnly) await expectLatestSchema(db, 'sqlite');
-    else await migrateToLatest(db, 'sqlite');
+    if (readOnly) await expectLatestSchema(db, dialect);
+    else await migrateToLatest(db, dialect);
   } catch (err) {
     await db.destroy();
-    throw err;
+    if (config.databaseUrl === undefined) throw err;
+    throw new StorageUnavailableError(`cannot use the PostgreSQL catalog at ORIGO_DATABASE_URL (${withoutPassword(config.databaseUrl)}): ${errorText(err)}`, err);
+  }
+  if (dialect === 'postgres') {
+    // No read cache: several origo nodes may write the same database, and a
+    // write on another node would leave this node's cached answer stale.
+    return { catalog: new SqlCatalog(db, 'postgres'), accounts: new SqlAccounts(db) };
   }
   // This process is the only writer of its SQLite file, so hot lookups can be
   // cached. (Beside a writing server, a read-only tool's cache could go
   // stale; the scrub asks only reads that are never cached: blobUsers,
   // blobKeysInUse.)
   const cache = new ReadCache(READ_CACHE_ENTRIES);
-  const catalog = withReadCache<Catalog>(new SqlCatalog(db, 'sqlite'), CATALOG_READS, cache);
-  const accounts = withReadCache<Accounts>(new SqlAccounts(db), ACCOUNT_READS, cache);
+  return {
+    catalog: withReadCache<Catalog>(new SqlCatalog(db, 'sqlite'), CATALOG_READS, cache),
+    accounts: withReadCache<Accounts>(new SqlAccounts(db), ACCOUNT_READS, cache),
+  };
+}
+
+export async function openStorage(config: StorageConfig, options: OpenOptions = {}): Promise<Storage> {
+  const readOnly = options.readOnly === true;
+  const { catalog, accounts } = await openCatalog(config, readOnly);
   let blobs: BlobStore;
   try {
     blobs = await openBlobStore(config, readOnly);

@@ -627,7 +627,12 @@ function afterInSegmentB(search: SearchQuery): boolean {
 }
 
 async function liveCount(db: Kysely<Database>, orgId: number): Promise<number> {
-  const row = await db.selectFrom('org_image_counts').select('live').where('org_id', '=', orgId).executeTakeFirst();
+  // A sum: on PostgreSQL the count is spread over several rows (migration 0004); SQLite has one.
+  const row = await db
+    .selectFrom('org_image_counts')
+    .select((eb) => eb.fn.sum<number | string | null>('live').as('live'))
+    .where('org_id', '=', orgId)
+    .executeTakeFirst();
   return Number(row?.live ?? 0);
 }
 

@@ -10,7 +10,7 @@ import type {
   User,
 } from '../accounts.ts';
 import { insertMembership, insertOrganization } from './organizations.ts';
-import { inTransaction } from './write-batcher.ts';
+import { DirectWrites } from './write-batcher.ts';
 import type { ApiKeysTable, Database, MembershipsTable, UsersTable } from './schema.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -36,7 +36,16 @@ const toMembership = (row: Selectable<MembershipsTable> & { email: string | null
 });
 
 export class SqlAccounts implements Accounts {
-  constructor(private readonly db: Kysely<Database>) {}
+  /**
+   * One transaction per write, rerun when it lost a unique race to another
+   * connection (two sign-ups for one organization name on PostgreSQL: the
+   * rerun sees the name taken). On SQLite writers are serialized and never lose one.
+   */
+  private readonly writes: DirectWrites;
+
+  constructor(private readonly db: Kysely<Database>) {
+    this.writes = new DirectWrites(db);
+  }
 
   private memberships(db: Db) {
     return db
@@ -47,7 +56,7 @@ export class SqlAccounts implements Accounts {
   }
 
   async createAccount(account: NewAccount, now: Date) {
-    return inTransaction(this.db, async (trx) => {
+    return this.writes.run(async (trx) => {
       const user = await trx
         .insertInto('users')
         .values({ id: randomUUID(), email: account.email, created: now.getTime() })
@@ -103,7 +112,7 @@ export class SqlAccounts implements Accounts {
   }
 
   async addKey(userId: string, digestHex: string, comment: string | null, now: Date, maxKeys: number) {
-    return inTransaction(this.db, async (trx) => {
+    return this.writes.run(async (trx) => {
       const { n } = await trx
         .selectFrom('api_keys')
         .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -158,7 +167,7 @@ export class SqlAccounts implements Accounts {
   }
 
   async putMembership(orgId: number, userId: string, roles: Role[], comment: string | null | undefined, now: Date): Promise<PutMembershipResult> {
-    return inTransaction(this.db, async (trx) => {
+    return this.writes.run(async (trx) => {
       const user = await trx.selectFrom('users').select('email').where('id', '=', userId).executeTakeFirst();
       if (!user) return 'user_not_found';
       const existing = await trx
@@ -190,7 +199,7 @@ export class SqlAccounts implements Accounts {
   }
 
   async deleteMembership(orgId: number, userId: string): Promise<'ok' | 'not_found' | 'last_admin'> {
-    return inTransaction(this.db, async (trx) => {
+    return this.writes.run(async (trx) => {
       const existing = await trx
         .selectFrom('memberships')
         .select('roles')

@@ -54,12 +54,36 @@ export async function inTransaction<T>(db: Kysely<Database>, job: WriteJob<T>): 
   return result;
 }
 
+/** PostgreSQL's unique_violation, serialization_failure, deadlock_detected. */
+const RETRIED_CODES = new Set(['23505', '40001', '40P01']);
+const MAX_ATTEMPTS = 8;
+
+function pgCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
 /** One transaction per job: for databases with concurrent writers (PostgreSQL). */
 export class DirectWrites implements WriteRunner {
   constructor(private readonly db: Kysely<Database>) {}
 
-  run<T>(job: WriteJob<T>): Promise<T> {
-    return inTransaction(this.db, job);
+  /**
+   * Check-then-insert races between connections (two nodes saving the same
+   * image hash, or two hashes that both want the same short hash) end in a
+   * unique violation for the later writer, which waited for the earlier one
+   * to commit; rerun, the job then sees the committed row and takes the
+   * path a serial run would have taken (merge, a longer short hash). A job
+   * only reads and writes through its transaction, so rerunning it is safe.
+   * Deadlocks and serialization failures are retried the same way.
+   */
+  async run<T>(job: WriteJob<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await inTransaction(this.db, job);
+      } catch (error) {
+        if (attempt >= MAX_ATTEMPTS || !RETRIED_CODES.has(pgCode(error) ?? '')) throw error;
+      }
+    }
   }
 
   async idle(): Promise<void> {}

@@ -4,18 +4,18 @@ import { type AnyDb, sqlTypes } from './shared.ts';
 
 export function initial(dialect: Dialect) {
   const idType = dialect === 'postgres' ? 'bigserial' : 'integer';
-  const { bigint } = sqlTypes(dialect);
+  const { bigint, text } = sqlTypes(dialect);
   return {
     async up(db: AnyDb): Promise<void> {
       await db.schema
         .createTable('organizations')
         .addColumn('id', sql.raw(idType), (c) => (dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
-        .addColumn('uuid', 'text', (c) => c.notNull().unique())
-        .addColumn('name', 'text', (c) => c.notNull().unique())
-        .addColumn('display_name', 'text', (c) => c.notNull())
-        .addColumn('billing_email', 'text', (c) => c.notNull())
-        .addColumn('master_organization', 'text', (c) => c.notNull())
-        .addColumn('options', 'text', (c) => c.notNull().defaultTo('{}'))
+        .addColumn('uuid', sql.raw(text), (c) => c.notNull().unique())
+        .addColumn('name', sql.raw(text), (c) => c.notNull().unique())
+        .addColumn('display_name', sql.raw(text), (c) => c.notNull())
+        .addColumn('billing_email', sql.raw(text), (c) => c.notNull())
+        .addColumn('master_organization', sql.raw(text), (c) => c.notNull())
+        .addColumn('options', sql.raw(text), (c) => c.notNull().defaultTo('{}'))
         .addColumn('created', sql.raw(bigint), (c) => c.notNull())
         .execute();
 
@@ -23,13 +23,13 @@ export function initial(dialect: Dialect) {
         .createTable('images')
         .addColumn('id', sql.raw(idType), (c) => (dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
         .addColumn('org_id', sql.raw(bigint), (c) => c.notNull().references('organizations.id'))
-        .addColumn('hash', 'text', (c) => c.notNull())
-        .addColumn('short_hash', 'text', (c) => c.notNull())
-        .addColumn('binary_hash', 'text', (c) => c.notNull())
-        .addColumn('blob_key', 'text', (c) => c.notNull())
-        .addColumn('name', 'text', (c) => c.notNull())
-        .addColumn('format', 'text', (c) => c.notNull())
-        .addColumn('mimetype', 'text', (c) => c.notNull())
+        .addColumn('hash', sql.raw(text), (c) => c.notNull())
+        .addColumn('short_hash', sql.raw(text), (c) => c.notNull())
+        .addColumn('binary_hash', sql.raw(text), (c) => c.notNull())
+        .addColumn('blob_key', sql.raw(text), (c) => c.notNull())
+        .addColumn('name', sql.raw(text), (c) => c.notNull())
+        .addColumn('format', sql.raw(text), (c) => c.notNull())
+        .addColumn('mimetype', sql.raw(text), (c) => c.notNull())
         .addColumn('size', sql.raw(bigint), (c) => c.notNull())
         .addColumn('width', 'integer', (c) => c.notNull())
         .addColumn('height', 'integer', (c) => c.notNull())
@@ -39,9 +39,9 @@ export function initial(dialect: Dialect) {
         .addColumn('locked', 'integer', (c) => c.notNull().defaultTo(0))
         .addColumn('created', sql.raw(bigint), (c) => c.notNull())
         .addColumn('deleted_at', sql.raw(bigint))
-        .addColumn('user_metadata', 'text', (c) => c.notNull().defaultTo('{}'))
-        .addColumn('dynamic_metadata', 'text', (c) => c.notNull().defaultTo('{}'))
-        .addColumn('static_metadata', 'text', (c) => c.notNull().defaultTo('{}'))
+        .addColumn('user_metadata', sql.raw(text), (c) => c.notNull().defaultTo('{}'))
+        .addColumn('dynamic_metadata', sql.raw(text), (c) => c.notNull().defaultTo('{}'))
+        .addColumn('static_metadata', sql.raw(text), (c) => c.notNull().defaultTo('{}'))
         .execute();
 
       await db.schema.createIndex('images_org_hash').on('images').columns(['org_id', 'hash']).unique().execute();

@@ -9,17 +9,17 @@ import { type AnyDb, sqlTypes } from './shared.ts';
  * on images stays the source for replies.
  */
 export function userFields(dialect: Dialect) {
-  const { bigint, real } = sqlTypes(dialect);
+  const { bigint, real, text } = sqlTypes(dialect);
   return {
     async up(db: AnyDb): Promise<void> {
       await db.schema
         .createTable('user_fields')
         .addColumn('image_id', sql.raw(bigint), (c) => c.notNull().references('images.id').onDelete('cascade'))
         .addColumn('org_id', sql.raw(bigint), (c) => c.notNull())
-        .addColumn('name', 'text', (c) => c.notNull())
-        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('name', sql.raw(text), (c) => c.notNull())
+        .addColumn('type', sql.raw(text), (c) => c.notNull())
         .addColumn('seq', 'integer', (c) => c.notNull())
-        .addColumn('str', 'text')
+        .addColumn('str', sql.raw(text))
         .addColumn('num', sql.raw(real))
         .addPrimaryKeyConstraint('user_fields_pk', ['image_id', 'name', 'seq'])
         .execute();

@@ -17,8 +17,11 @@ import { type AnyDb, sqlTypes } from './shared.ts';
  *   kept by triggers in the same transaction as every insert, delete,
  *   soft delete, restore and purge, so the unfiltered total is one lookup.
  */
+/** PostgreSQL: rows the live count of an organization is spread over. */
+const COUNT_SLOTS = 16;
+
 export function search(dialect: Dialect) {
-  const { bigint, real } = sqlTypes(dialect);
+  const { bigint, real, text } = sqlTypes(dialect);
   return {
     async up(db: AnyDb): Promise<void> {
       // -- user_fields ------------------------------------------------------
@@ -30,10 +33,10 @@ export function search(dialect: Dialect) {
           .createTable('user_fields_clustered')
           .addColumn('image_id', sql.raw(bigint), (c) => c.notNull().references('images.id').onDelete('cascade'))
           .addColumn('org_id', sql.raw(bigint), (c) => c.notNull())
-          .addColumn('name', 'text', (c) => c.notNull())
-          .addColumn('type', 'text', (c) => c.notNull())
+          .addColumn('name', sql.raw(text), (c) => c.notNull())
+          .addColumn('type', sql.raw(text), (c) => c.notNull())
           .addColumn('seq', 'integer', (c) => c.notNull())
-          .addColumn('str', 'text')
+          .addColumn('str', sql.raw(text))
           .addColumn('num', sql.raw(real))
           .addPrimaryKeyConstraint('user_fields_pk', ['image_id', 'name', 'seq'])
           .modifyEnd(sql`without rowid`)
@@ -84,9 +87,9 @@ export function search(dialect: Dialect) {
         .createTable('search_terms')
         .addColumn('image_id', sql.raw(bigint), (c) => c.notNull().references('images.id').onDelete('cascade'))
         .addColumn('org_id', sql.raw(bigint), (c) => c.notNull())
-        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('name', sql.raw(text), (c) => c.notNull())
         .addColumn('seq', 'integer', (c) => c.notNull())
-        .addColumn('str', 'text')
+        .addColumn('str', sql.raw(text))
         .addColumn('num', sql.raw(real))
         .addPrimaryKeyConstraint('search_terms_pk', ['image_id', 'name', 'seq']);
       // SQLite: the primary key is the table (no separate rowid b-tree).
@@ -107,12 +110,13 @@ export function search(dialect: Dialect) {
       await fillSearchTerms(db);
 
       // -- org_image_counts -------------------------------------------------
-      await db.schema
-        .createTable('org_image_counts')
-        .addColumn('org_id', sql.raw(bigint), (c) => c.primaryKey())
-        .addColumn('live', sql.raw(bigint), (c) => c.notNull())
-        .execute();
       if (dialect === 'sqlite') {
+        // SQLite has one writer at a time: one row per organization costs no concurrency.
+        await db.schema
+          .createTable('org_image_counts')
+          .addColumn('org_id', sql.raw(bigint), (c) => c.primaryKey())
+          .addColumn('live', sql.raw(bigint), (c) => c.notNull())
+          .execute();
         await sql`create trigger images_count_insert after insert on images when new.deleted_at is null
           begin
             insert into org_image_counts (org_id, live) values (new.org_id, 1)
@@ -129,33 +133,50 @@ export function search(dialect: Dialect) {
               on conflict (org_id) do update set live = live + excluded.live;
           end`.execute(db);
       } else {
-        // Untested until the PostgreSQL dialect lands; same rules as above.
+        // PostgreSQL: one counter row per organization would be locked by
+        // every upload and delete in it until commit, serializing all writes
+        // of an organization across nodes. The count is spread over
+        // COUNT_SLOTS rows instead, a writer takes the slot of its
+        // connection (backend pid), and the total is their sum (search.ts).
+        await db.schema
+          .createTable('org_image_counts')
+          .addColumn('org_id', sql.raw(bigint), (c) => c.notNull())
+          .addColumn('slot', 'integer', (c) => c.notNull())
+          .addColumn('live', sql.raw(bigint), (c) => c.notNull())
+          .addPrimaryKeyConstraint('org_image_counts_pk', ['org_id', 'slot'])
+          .execute();
         await sql`create function origo_count_images() returns trigger language plpgsql as $$
+          declare
+            delta bigint := 0;
+            org bigint;
           begin
             if tg_op = 'INSERT' then
-              if new.deleted_at is null then
-                insert into org_image_counts (org_id, live) values (new.org_id, 1)
-                  on conflict (org_id) do update set live = org_image_counts.live + 1;
-              end if;
-              return new;
+              if new.deleted_at is null then delta := 1; end if;
+              org := new.org_id;
             elsif tg_op = 'DELETE' then
-              if old.deleted_at is null then
-                update org_image_counts set live = live - 1 where org_id = old.org_id;
-              end if;
-              return old;
-            else
-              if (old.deleted_at is null) <> (new.deleted_at is null) then
-                insert into org_image_counts (org_id, live) values (new.org_id, case when new.deleted_at is null then 1 else -1 end)
-                  on conflict (org_id) do update set live = org_image_counts.live + excluded.live;
-              end if;
-              return new;
+              if old.deleted_at is null then delta := -1; end if;
+              org := old.org_id;
+            elsif (old.deleted_at is null) <> (new.deleted_at is null) then
+              delta := case when new.deleted_at is null then 1 else -1 end;
+              org := new.org_id;
             end if;
+            if delta <> 0 then
+              insert into org_image_counts (org_id, slot, live) values (org, pg_backend_pid() % ${sql.lit(COUNT_SLOTS)}, delta)
+                on conflict (org_id, slot) do update set live = org_image_counts.live + excluded.live;
+            end if;
+            if tg_op = 'DELETE' then return old; end if;
+            return new;
           end $$`.execute(db);
         await sql`create trigger images_count after insert or delete or update of deleted_at on images
           for each row execute function origo_count_images()`.execute(db);
       }
-      await sql`insert into org_image_counts (org_id, live)
-        select org_id, count(*) from images where deleted_at is null group by org_id`.execute(db);
+      if (dialect === 'sqlite') {
+        await sql`insert into org_image_counts (org_id, live)
+          select org_id, count(*) from images where deleted_at is null group by org_id`.execute(db);
+      } else {
+        await sql`insert into org_image_counts (org_id, slot, live)
+          select org_id, 0, count(*) from images where deleted_at is null group by org_id`.execute(db);
+      }
     },
     async down(db: AnyDb): Promise<void> {
       if (dialect === 'sqlite') {

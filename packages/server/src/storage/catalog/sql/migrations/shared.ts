@@ -7,7 +7,14 @@ import type { Dialect } from '../schema.ts';
 // biome-ignore lint/suspicious/noExplicitAny: migrations run against whatever schema came before.
 export type AnyDb = Kysely<any>;
 
-/** Column types that differ between the dialects. */
-export function sqlTypes(dialect: Dialect): { bigint: string; real: string } {
-  return dialect === 'postgres' ? { bigint: 'bigint', real: 'double precision' } : { bigint: 'integer', real: 'real' };
+/**
+ * Column types that differ between the dialects. Text on PostgreSQL is
+ * COLLATE "C": SQLite compares text by bytes (BINARY), and so must every
+ * ORDER BY, range and cursor comparison on PostgreSQL, whatever locale its
+ * database was created with (hash prefix ranges, name sorts, blob-key paging).
+ */
+export function sqlTypes(dialect: Dialect): { bigint: string; real: string; text: string } {
+  return dialect === 'postgres'
+    ? { bigint: 'bigint', real: 'double precision', text: 'text collate "C"' }
+    : { bigint: 'integer', real: 'real', text: 'text' };
 }
