@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { BlobStore } from '../src/storage/blobs/blob-store.ts';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import sharp from 'sharp';
@@ -41,6 +42,8 @@ export interface ServerOptions {
   dataDir?: string;
   /** Runs on the built app before it listens (Fastify takes no routes after): e.g. a route only a test has. */
   beforeListen?: (app: FastifyInstance) => void;
+  /** A blob store to use instead of the one the settings open (e.g. an S3 store with options no setting gives). */
+  blobs?: (dataDir: string) => Promise<BlobStore>;
   /**
    * Stop the server's clock at its start, so only advanceClock moves it: for
    * tests of time-based limits that must not refill while a slow machine
@@ -69,6 +72,10 @@ export async function startServer(env: Record<string, string> = {}, options: Ser
   let storage: Storage;
   try {
     storage = await openStorage(config);
+    if (options.blobs) {
+      await storage.blobs.close();
+      storage.blobs = await options.blobs(dataDir);
+    }
   } catch (err) {
     await database?.drop();
     throw err;

@@ -5,7 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { CreateBucketCommand, DeleteObjectCommand, ListObjectsV2Command, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 
-const env = {
+/** The ORIGO_TEST_S3_* variables, each undefined when not given. */
+export const s3TestEnv = {
   endpoint: process.env['ORIGO_TEST_S3_ENDPOINT'],
   bucket: process.env['ORIGO_TEST_S3_BUCKET'],
   region: process.env['ORIGO_TEST_S3_REGION'],
@@ -13,27 +14,27 @@ const env = {
   secretAccessKey: process.env['ORIGO_TEST_S3_SECRET_ACCESS_KEY'],
 };
 
-export const s3Configured = Object.values(env).every((value) => value !== undefined && value !== '');
+export const s3Configured = Object.values(s3TestEnv).every((value) => value !== undefined && value !== '');
 
 /** The test server's settings as origo's ORIGO_S3_* variables, under a prefix of this run's own. */
 export function s3Env(prefix: string, overrides: Record<string, string> = {}): Record<string, string> {
   return {
-    ORIGO_S3_ENDPOINT: env.endpoint!,
-    ORIGO_S3_BUCKET: env.bucket!,
-    ORIGO_S3_REGION: env.region!,
-    ORIGO_S3_ACCESS_KEY_ID: env.accessKeyId!,
-    ORIGO_S3_SECRET_ACCESS_KEY: env.secretAccessKey!,
+    ORIGO_S3_ENDPOINT: s3TestEnv.endpoint!,
+    ORIGO_S3_BUCKET: s3TestEnv.bucket!,
+    ORIGO_S3_REGION: s3TestEnv.region!,
+    ORIGO_S3_ACCESS_KEY_ID: s3TestEnv.accessKeyId!,
+    ORIGO_S3_SECRET_ACCESS_KEY: s3TestEnv.secretAccessKey!,
     ORIGO_S3_PREFIX: prefix,
     ...overrides,
   };
 }
 
 export const s3Settings = () => ({
-  endpoint: env.endpoint!,
-  bucket: env.bucket!,
-  region: env.region!,
-  accessKeyId: env.accessKeyId!,
-  secretAccessKey: env.secretAccessKey!,
+  endpoint: s3TestEnv.endpoint!,
+  bucket: s3TestEnv.bucket!,
+  region: s3TestEnv.region!,
+  accessKeyId: s3TestEnv.accessKeyId!,
+  secretAccessKey: s3TestEnv.secretAccessKey!,
   forcePathStyle: true,
 });
 
@@ -44,7 +45,7 @@ export const freshPrefix = (label: string) => `test-${label}-${Date.now()}-${ran
 export function bareClient(): S3Client {
   return new S3Client({
     ...s3Settings(),
-    credentials: { accessKeyId: env.accessKeyId!, secretAccessKey: env.secretAccessKey! },
+    credentials: { accessKeyId: s3TestEnv.accessKeyId!, secretAccessKey: s3TestEnv.secretAccessKey! },
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
@@ -52,14 +53,14 @@ export function bareClient(): S3Client {
 
 export async function ensureBucket(client: S3Client): Promise<void> {
   try {
-    await client.send(new CreateBucketCommand({ Bucket: env.bucket! }));
+    await client.send(new CreateBucketCommand({ Bucket: s3TestEnv.bucket! }));
   } catch (error) {
     if (!(error instanceof S3ServiceException && error.name === 'BucketAlreadyOwnedByYou')) throw error;
   }
 }
 
 /** Object keys under `prefix`, all pages. */
-export async function keysUnder(client: S3Client, prefix: string, bucket = env.bucket!): Promise<string[]> {
+export async function keysUnder(client: S3Client, prefix: string, bucket = s3TestEnv.bucket!): Promise<string[]> {
   const keys: string[] = [];
   let token: string | undefined;
   do {
@@ -70,7 +71,7 @@ export async function keysUnder(client: S3Client, prefix: string, bucket = env.b
   return keys;
 }
 
-export async function removeUnder(client: S3Client, prefix: string, bucket = env.bucket!): Promise<void> {
+export async function removeUnder(client: S3Client, prefix: string, bucket = s3TestEnv.bucket!): Promise<void> {
   const keys = await keysUnder(client, prefix, bucket);
   // One by one: DeleteObjects needs a body checksum, which stores disagree on.
   for (const Key of keys) await client.send(new DeleteObjectCommand({ Bucket: bucket, Key }));

@@ -10,43 +10,18 @@ import path from 'node:path';
 import { once } from 'node:events';
 import { CreateBucketCommand, DeleteBucketCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
-import { keyDigest } from '../src/service/auth.ts';
 import { sweep } from '../src/service/sweep.ts';
 import { S3BlobStore, type S3BlobStoreOptions } from '../src/storage/blobs/s3.ts';
-import { closeStorage, openStorage } from '../src/storage/index.ts';
+import { openStorage } from '../src/storage/index.ts';
 import { api, createOrg, expectError, imageCount, png, ROOT_KEY, sha1, startServer, type TestServer, upload } from './helpers.ts';
 import { bareClient, ensureBucket, freshPrefix, keysUnder, removeUnder, s3Configured, s3Env, s3Settings } from './s3-env.ts';
 
 const DAY = 24 * 3600 * 1000;
 
 /** An origo whose blob store is `options` opened without the start check, so each fault shows on a request. */
-async function startOnStore(options: Omit<S3BlobStoreOptions, 'tempDir'>): Promise<TestServer> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'origo-s3-http-'));
-  const config = loadConfig({ ORIGO_DATA_DIR: dataDir, ORIGO_LOG_LEVEL: 'silent' });
-  const storage = await openStorage(config);
-  await storage.blobs.close();
-  storage.blobs = await S3BlobStore.open({ ...options, tempDir: path.join(dataDir, 'tmp'), checkBucket: false });
-  const app = await buildApp({ config, storage, rootKeyDigest: keyDigest(ROOT_KEY), logger: false });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const { port } = app.server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    app,
-    storage,
-    config,
-    deps: app.deps,
-    dataDir,
-    advanceClock() {
-      throw new Error('not used here');
-    },
-    async close() {
-      await app.close();
-      await closeStorage(storage);
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+function startOnStore(options: Omit<S3BlobStoreOptions, 'tempDir'>): Promise<TestServer> {
+  return startServer({}, { blobs: (dataDir) => S3BlobStore.open({ ...options, tempDir: path.join(dataDir, 'tmp'), checkBucket: false }) });
 }
 
 const stagedFiles = (server: TestServer) => readdirSync(path.join(server.dataDir, 'tmp'));

@@ -16,15 +16,10 @@ import {
 } from '@aws-sdk/client-s3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { s3Configured, s3TestEnv } from './s3-env.ts';
 
 const databaseUrl = process.env['ORIGO_TEST_DATABASE_URL'];
-const s3 = {
-  endpoint: process.env['ORIGO_TEST_S3_ENDPOINT'],
-  bucket: process.env['ORIGO_TEST_S3_BUCKET'],
-  region: process.env['ORIGO_TEST_S3_REGION'],
-  accessKeyId: process.env['ORIGO_TEST_S3_ACCESS_KEY_ID'],
-  secretAccessKey: process.env['ORIGO_TEST_S3_SECRET_ACCESS_KEY'],
-};
+const s3 = s3TestEnv;
 
 // These servers exist only under `npm run test:scale-out` (or when a developer
 // points the variables at their own); plain `npm test` must pass on any machine.
@@ -58,7 +53,6 @@ describe.skipIf(!databaseUrl)('PostgreSQL from ORIGO_TEST_DATABASE_URL', () => {
   });
 });
 
-const s3Configured = Object.values(s3).every((value) => value !== undefined && value !== '');
 
 function s3Client(secretAccessKey: string): S3Client {
   return new S3Client({

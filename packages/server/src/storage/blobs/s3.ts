@@ -18,6 +18,7 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import type { S3Config } from '../../config.ts';
 import { asStorageError } from '../storage-errors.ts';
 import { StorageUnavailableError } from '../unavailable.ts';
 import { BlobNotFoundError, type BlobRead, type BlobStat, type BlobStore, type ByteRange } from './blob-store.ts';
@@ -25,16 +26,8 @@ import { BlobNotFoundError, type BlobRead, type BlobStat, type BlobStore, type B
 const KEY = /^[0-9a-f]{40}-[0-9a-f]{64}$/;
 const MB = 1024 * 1024;
 
-export interface S3BlobStoreOptions {
-  /** e.g. http://127.0.0.1:7480; undefined = AWS's own endpoint for the region. */
-  endpoint: string | undefined;
-  bucket: string;
-  region: string;
-  accessKeyId: string;
-  secretAccessKey: string;
-  forcePathStyle: boolean;
-  /** Put before every key, e.g. "origo/"; "" for none. */
-  prefix: string;
+/** The ORIGO_S3_* settings, and what only tests and tools choose. */
+export interface S3BlobStoreOptions extends S3Config {
   /** Local folder for staged uploads. */
   tempDir: string;
   /** Files this large or larger go up as a multipart upload (default 16 MiB). */
