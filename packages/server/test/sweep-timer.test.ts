@@ -143,6 +143,7 @@ describe('the sweep timer of the process', () => {
     expect(rowCount()).toBe(1);
     expect(output).toMatch(/sweep: purged expired images and unused blobs/);
     expect(output).not.toMatch(/sweep failed/);
-    expect(readdirSync(path.join(dataDir, 'blobs', '.tmp'))).toEqual([]);
+    // A collected blob is moved aside into blobs/.tmp, then removed: nothing stays there.
+    await waitFor('blobs/.tmp to be empty', () => (readdirSync(path.join(dataDir, 'blobs', '.tmp')).length === 0 ? true : undefined));
   });
 });
