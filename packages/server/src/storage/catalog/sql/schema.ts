@@ -95,6 +95,16 @@ export interface SettingsTable {
   value: string;
 }
 
+export interface BlobClaimsTable {
+  blob_key: string;
+  /** Uploads committing this blob now. */
+  commits: number;
+  /** Last claim or release (ms), to tell claims left by a crashed node. */
+  touched: number;
+  /** When a sweep began deleting the blob (ms); null when none is. */
+  deleting_since: number | null;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   images: ImagesTable;
@@ -105,6 +115,7 @@ export interface Database {
   api_keys: ApiKeysTable;
   memberships: MembershipsTable;
   settings: SettingsTable;
+  blob_claims: BlobClaimsTable;
 }
 
 export type Dialect = 'sqlite' | 'postgres';
