@@ -9,7 +9,7 @@ export function blobPathOf(dataDir: string, binaryHash: string): string {
   const root = path.join(dataDir, 'blobs');
   const rel = readdirSync(root, { recursive: true })
     .map(String)
-    .find((p) => !p.startsWith('.tmp') && path.basename(p).startsWith(`${binaryHash}-`));
+    .find((p) => path.basename(p).startsWith(`${binaryHash}-`));
   if (!rel) throw new Error(`no blob for ${binaryHash} under ${root}`);
   return path.join(root, rel);
 }

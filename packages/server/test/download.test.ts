@@ -188,9 +188,9 @@ describe('shutdown during a download', () => {
       const big = Buffer.alloc(32 * 1024 * 1024, 7);
       const binary = sha1(big);
       const key = `${binary}-${createHash('sha256').update(big).digest('hex')}`;
-      const temp = path.join(other.storage.blobs.tempDir, 'big.tmp');
+      const temp = path.join(other.storage.stagingDir, 'big.tmp');
       writeFileSync(temp, big);
-      await other.storage.blobs.commit(key, temp);
+      await other.storage.blobs.put(key, { path: temp, size: big.length });
       const hashOfBig = imageHash(binary);
       await other.storage.catalog.saveUploadedImages(
         org.id,

@@ -194,19 +194,18 @@ export async function upload(server: TestServer, org: string, files: { field?: s
   return api(server, 'POST', `/sourceimages/${org}`, { body: form(files, fields) });
 }
 
-/** Files under the blob store (excluding temp files) and under its temp folder. */
+/** Files under the file blob store, and the uploads being staged (the data folder's tmp). */
 export function blobFiles(server: TestServer): { blobs: string[]; temp: string[] } {
   const root = path.join(server.dataDir, 'blobs');
   const blobs: string[] = [];
   const walk = (dir: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      if (entry.name === '.tmp') continue;
       if (entry.isDirectory()) walk(path.join(dir, entry.name));
       else blobs.push(entry.name);
     }
   };
   walk(root);
-  return { blobs, temp: readdirSync(path.join(root, '.tmp')) };
+  return { blobs, temp: readdirSync(server.storage.stagingDir) };
 }
 
 export async function imageCount(server: TestServer, org = 'acme'): Promise<number> {

@@ -147,7 +147,7 @@ describe('origo process', () => {
     'on SIGTERM answers an upload that finishes within the grace, cuts a stalled upload and an unread download at its end, exits 0',
     async () => {
       const dataDir = tempDir();
-      const tempFiles = () => readdirSync(path.join(dataDir, 'blobs', '.tmp'));
+      const tempFiles = () => readdirSync(path.join(dataDir, 'tmp'));
       const key = 'proc-test-root-key-0123456789';
       // The late upload must be answered within it: generous, for a loaded machine.
       const graceMs = 5000;

@@ -20,8 +20,8 @@ import { bareClient, ensureBucket, freshPrefix, keysUnder, removeUnder, s3Config
 const DAY = 24 * 3600 * 1000;
 
 /** An origo whose blob store is `options` opened without the start check, so each fault shows on a request. */
-function startOnStore(options: Omit<S3BlobStoreOptions, 'tempDir'>): Promise<TestServer> {
-  return startServer({}, { blobs: (dataDir) => S3BlobStore.open({ ...options, tempDir: path.join(dataDir, 'tmp'), checkBucket: false }) });
+function startOnStore(options: S3BlobStoreOptions): Promise<TestServer> {
+  return startServer({}, { blobs: () => S3BlobStore.open({ ...options, checkBucket: false }) });
 }
 
 const stagedFiles = (server: TestServer) => readdirSync(path.join(server.dataDir, 'tmp'));

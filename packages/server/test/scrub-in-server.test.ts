@@ -59,7 +59,7 @@ function download(image: Stored): Promise<{ status: number; body: Buffer; comple
 
 /** The version of the blob as a download would open it now. */
 async function versionOf(blobs: BlobStore, key: string): Promise<string> {
-  const blob = await blobs.read(key);
+  const blob = await blobs.get(key);
   blob.stream.destroy();
   return blob.version;
 }
@@ -94,7 +94,7 @@ describe('the in-server scrub', () => {
     // current (damaged) version is made as such a download would have made it.
     await settled(image.file);
     const readStartedAt = Date.now();
-    const blob = await server.deps.blobs.read(image.key);
+    const blob = await server.deps.blobs.get(image.key);
     blob.stream.destroy();
     markVerified(server.deps.blobs, image.key, blob, readStartedAt);
     const served = await download(image);
@@ -131,8 +131,8 @@ describe('the in-server scrub', () => {
     const real = server.deps.blobs;
     // The stop arrives right after the first blob was opened.
     const blobs: BlobStore = Object.assign(Object.create(real) as BlobStore, {
-      read: async (...args: Parameters<BlobStore['read']>) => {
-        const opened = await real.read(...args);
+      get: async (...args: Parameters<BlobStore['get']>) => {
+        const opened = await real.get(...args);
         abort.abort();
         return opened;
       },

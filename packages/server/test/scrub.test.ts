@@ -130,7 +130,7 @@ describe('origo-server scrub', () => {
   it(
     'exits 0 on a sound store, and leaves the running server its temp files',
     async () => {
-      const staging = path.join(server.dataDir, 'blobs', '.tmp', 'stage-in-flight.tmp');
+      const staging = path.join(server.dataDir, 'tmp', 'stage-in-flight.tmp');
       writeFileSync(staging, 'an upload under way');
       const run = await scrubCli();
       expect(run.code, run.stderr).toBe(0);

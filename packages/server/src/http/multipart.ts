@@ -6,7 +6,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import { Busboy, type BusboyInstance } from '@fastify/busboy';
 import { isOrigoError, OrigoError } from '../errors.ts';
-import { discardStaged, type StagedFile } from '../storage/blobs/staging.ts';
+import { discardStaged, type StagedFile } from '../service/staging.ts';
 import type { UploadedFile, UploadField } from '../service/upload.ts';
 
 interface MultipartLimits {

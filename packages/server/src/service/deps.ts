@@ -1,6 +1,7 @@
 import type { Config } from '../config.ts';
 import type { BlobStore } from '../storage/blobs/blob-store.ts';
 import type { Accounts } from '../storage/catalog/accounts.ts';
+import type { BlobClaims } from '../storage/catalog/blob-claims.ts';
 import type { Catalog } from '../storage/catalog/catalog.ts';
 import type { Storage } from '../storage/index.ts';
 import { DecodeQueue } from './decode-queue.ts';
@@ -11,6 +12,10 @@ export interface ServiceDeps {
   catalog: Catalog;
   accounts: Accounts;
   blobs: BlobStore;
+  /** Uploads claim the blobs they commit, the sweep those it deletes (see blob-claims.ts). */
+  claims: BlobClaims;
+  /** Where uploads are received and probed before they go to the blob store. */
+  stagingDir: string;
   now: () => Date;
   /** Every image decode (probe, render) waits here for a place; shared by all requests. */
   decodeQueue: DecodeQueue;
@@ -22,6 +27,8 @@ export function serviceDeps(config: Config, storage: Storage, now: () => Date = 
     catalog: storage.catalog,
     accounts: storage.accounts,
     blobs: storage.blobs,
+    claims: storage.claims,
+    stagingDir: storage.stagingDir,
     now,
     decodeQueue: new DecodeQueue(config.decodeConcurrency),
   };

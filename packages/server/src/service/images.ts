@@ -5,7 +5,7 @@ import { pipeline, type Readable } from 'node:stream';
 import { OrigoError } from '../errors.ts';
 import { isFullHash, isHashLike } from '../images/hash.ts';
 import { imageNameProblem } from '../images/image-name.ts';
-import { BlobDamagedError, BlobNotFoundError, type BlobRead, type BlobStat, type ByteRange } from '../storage/blobs/blob-store.ts';
+import { BlobDamagedError, BlobNotFoundError, type BlobHead, type BlobRead, type ByteRange } from '../storage/blobs/blob-store.ts';
 import { VerifyingStream } from '../storage/blobs/verify.ts';
 import { isVerified, markVerified } from './verified-blobs.ts';
 import type { Search } from '../images/search-query.ts';
@@ -148,7 +148,7 @@ export async function openImageBytes(deps: ServiceDeps, org: Organization, image
   let blob: BlobRead;
   const readStartedAtMs = Date.now();
   try {
-    blob = await deps.blobs.read(image.blobKey, range);
+    blob = await deps.blobs.get(image.blobKey, range);
   } catch (err) {
     throw storedBytesError(org, image, err);
   }
@@ -167,9 +167,9 @@ export async function openImageBytes(deps: ServiceDeps, org: Organization, image
 
 /** What openImageBytes would find wrong before sending, without opening the bytes (HEAD, 304). */
 export async function checkImageBytes(deps: ServiceDeps, org: Organization, image: ImageRecord): Promise<void> {
-  let stat: BlobStat | undefined;
+  let stat: BlobHead | undefined;
   try {
-    stat = await deps.blobs.stat(image.blobKey);
+    stat = await deps.blobs.head(image.blobKey);
   } catch (err) {
     throw storedBytesError(org, image, err);
   }

@@ -101,7 +101,7 @@ async function checkBlob(deps: ServiceDeps, users: BlobUsers, signal: AbortSigna
   const { key } = users;
   let blob: BlobRead;
   try {
-    blob = await deps.blobs.read(key);
+    blob = await deps.blobs.get(key);
   } catch (err) {
     if (!(err instanceof BlobNotFoundError)) throw err;
     // The sweep may have purged the last row and its blob since the rows were read.

@@ -1,7 +1,10 @@
 // The background sweep: purges images deleted longer ago than the restore
 // window, then removes blobs that no row (live or restorable) still needs.
-// Blobs younger than the grace period are left alone: an upload may have
-// committed its blob and not yet written its row.
+// Each removal is claimed in the catalog first (storage/catalog/blob-claims.ts):
+// a blob an upload is committing, whose rows are not written yet, is left
+// alone, and an upload that wants a blob being removed waits and puts it
+// again. So every node may sweep at once. Blobs younger than the grace
+// period are left alone as well, which spares the claims of fresh uploads.
 //
 // An aborted signal (the server is stopping) ends the sweep after the batch
 // under way, so a stop is not held up by a whole sweep of a large store.
@@ -39,10 +42,14 @@ export async function sweep(deps: ServiceDeps, signal?: AbortSignal): Promise<Sw
     const used = await deps.catalog.blobKeysInUse(batch.map((b) => b.key));
     for (const blob of batch) {
       if (used.has(blob.key)) continue;
-      if (await deps.blobs.delete(blob.key, new Date(youngest))) {
-        report.removedBlobs++;
-        report.removedBytes += blob.size;
+      if (!(await deps.claims.claimForDelete(blob.key))) continue;
+      try {
+        await deps.blobs.delete(blob.key);
+      } finally {
+        await deps.claims.releaseDelete(blob.key);
       }
+      report.removedBlobs++;
+      report.removedBytes += blob.size;
     }
     batch = [];
   };

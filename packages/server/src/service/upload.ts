@@ -12,7 +12,8 @@ import { type ProbeResult, probeImage } from '../images/probe.ts';
 import { decodeJsonField, IndexResolver, parseFieldName } from '../images/upload-fields.ts';
 import { indexRows, mergeUserMetadata } from '../images/user-metadata.ts';
 import { blobKey } from '../storage/blobs/blob-store.ts';
-import { discardStaged, type StagedFile, stageStream } from '../storage/blobs/staging.ts';
+import { commitBlobsThen } from './commit-blobs.ts';
+import { discardStaged, type StagedFile, stageStream } from './staging.ts';
 import {
   HashCollisionError,
   type JsonObject,
@@ -44,7 +45,7 @@ interface Source {
 
 /** Streams one incoming file into a staged temp file, hashing it and enforcing the byte limit. */
 export function stageUpload(deps: ServiceDeps, stream: Readable, label: string): Promise<StagedFile> {
-  return stageStream(stream, deps.blobs.tempDir, deps.config.maxUploadBytes, label);
+  return stageStream(stream, deps.stagingDir, deps.config.maxUploadBytes, label);
 }
 
 /**
@@ -253,14 +254,9 @@ export async function createImages(
     }
 
     // Blobs first, rows second: a row never points at a blob that is not fully written.
-    const committed = new Set<string>();
-    for (const [i, image] of images.entries()) {
-      if (committed.has(image.blobKey)) continue;
-      await deps.blobs.commit(image.blobKey, sources[i]!.staged.path);
-      committed.add(image.blobKey);
-    }
+    const blobs = images.map((image, i) => ({ key: image.blobKey, staged: sources[i]!.staged }));
     try {
-      return await deps.catalog.saveUploadedImages(org.id, images, deps.now(), mergeOnReupload);
+      return await commitBlobsThen(deps, blobs, () => deps.catalog.saveUploadedImages(org.id, images, deps.now(), mergeOnReupload));
     } catch (err) {
       if (err instanceof HashCollisionError) {
         throw new OrigoError(

@@ -1,11 +1,15 @@
 // Opens the storage the configuration asks for.
 
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config.ts';
 import type { BlobStore } from './blobs/blob-store.ts';
 import { FsBlobStore } from './blobs/fs.ts';
 import { S3BlobStore } from './blobs/s3.ts';
 import type { Accounts } from './catalog/accounts.ts';
+import type { BlobClaims } from './catalog/blob-claims.ts';
+import { MemoryBlobClaims } from './catalog/memory-blob-claims.ts';
+import { SqlBlobClaims } from './catalog/sql/sql-blob-claims.ts';
 import type { Catalog, DerivedTarget, ImageRecord, NewImage } from './catalog/catalog.ts';
 import { ReadCache, type ReadCachePolicy, withReadCache } from './catalog/read-cache.ts';
 import { expectLatestSchema, migrateToLatest } from './catalog/sql/migrate.ts';
@@ -51,7 +55,15 @@ const ACCOUNT_READS: ReadCachePolicy = {
 export interface Storage {
   catalog: Catalog;
   accounts: Accounts;
+  /** Which blobs uploads are committing and the sweep is deleting (GC safety). */
+  claims: BlobClaims;
   blobs: BlobStore;
+  /**
+   * This node's local folder for uploads being received (data folder/tmp),
+   * on the same volume as the file blob store in the default layout, so a
+   * blob is linked into place rather than copied.
+   */
+  stagingDir: string;
 }
 
 export interface OpenOptions {
@@ -82,7 +94,7 @@ function errorText(err: unknown): string {
 type StorageConfig = Pick<Config, 'dataDir' | 'sqliteDurability'> & Partial<Pick<Config, 'databaseUrl' | 'databasePool' | 's3'>>;
 
 /** The catalog and accounts on the database the configuration names: PostgreSQL when ORIGO_DATABASE_URL is set, else SQLite in the data folder. */
-async function openCatalog(config: StorageConfig, readOnly: boolean): Promise<{ catalog: Catalog; accounts: Accounts }> {
+async function openCatalog(config: StorageConfig, readOnly: boolean): Promise<Pick<Storage, 'catalog' | 'accounts' | 'claims'>> {
   const dialect: Dialect = config.databaseUrl === undefined ? 'sqlite' : 'postgres';
   const db =
     config.databaseUrl === undefined
@@ -99,36 +111,49 @@ async function openCatalog(config: StorageConfig, readOnly: boolean): Promise<{ 
   if (dialect === 'postgres') {
     // No read cache: several origo nodes may write the same database, and a
     // write on another node would leave this node's cached answer stale.
-    return { catalog: new SqlCatalog(db, 'postgres'), accounts: new SqlAccounts(db) };
+    return { catalog: new SqlCatalog(db, 'postgres'), accounts: new SqlAccounts(db), claims: new SqlBlobClaims(db) };
   }
   // This process is the only writer of its SQLite file, so hot lookups can be
   // cached. (Beside a writing server, a read-only tool's cache could go
   // stale; the scrub asks only reads that are never cached: blobUsers,
   // blobKeysInUse.)
   const cache = new ReadCache(READ_CACHE_ENTRIES);
+  const catalog = withReadCache<Catalog>(new SqlCatalog(db, 'sqlite'), CATALOG_READS, cache);
   return {
-    catalog: withReadCache<Catalog>(new SqlCatalog(db, 'sqlite'), CATALOG_READS, cache),
+    catalog,
     accounts: withReadCache<Accounts>(new SqlAccounts(db), ACCOUNT_READS, cache),
+    // One server per SQLite file: its claims can live in its memory.
+    claims: new MemoryBlobClaims((keys) => catalog.blobKeysInUse(keys)),
   };
 }
 
 export async function openStorage(config: StorageConfig, options: OpenOptions = {}): Promise<Storage> {
   const readOnly = options.readOnly === true;
-  const { catalog, accounts } = await openCatalog(config, readOnly);
+  const { catalog, accounts, claims } = await openCatalog(config, readOnly);
   let blobs: BlobStore;
+  let stagingDir: string;
   try {
-    blobs = await openBlobStore(config, readOnly);
+    stagingDir = await openStagingDir(path.join(config.dataDir, 'tmp'), readOnly);
+    blobs = await openBlobStore(config);
   } catch (err) {
     await catalog.close();
     throw err;
   }
-  return { catalog, accounts, blobs };
+  return { catalog, accounts, claims, blobs, stagingDir };
 }
 
-function openBlobStore(config: Pick<Config, 'dataDir'> & Partial<Pick<Config, 's3'>>, readOnly: boolean): Promise<BlobStore> {
-  if (config.s3 === undefined) return FsBlobStore.open(path.join(config.dataDir, 'blobs'), { keepTemp: readOnly });
-  // Uploads are still staged (hashed, probed) on local disk before they go up.
-  return S3BlobStore.open({ ...config.s3, tempDir: path.join(config.dataDir, 'tmp'), keepTemp: readOnly });
+/** Files left there by a crash belong to no request any more; a read-only tool beside a server leaves them be. */
+async function openStagingDir(dir: string, readOnly: boolean): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  if (!readOnly) {
+    for (const name of await readdir(dir)) await rm(path.join(dir, name), { force: true, recursive: true });
+  }
+  return dir;
+}
+
+function openBlobStore(config: Pick<Config, 'dataDir'> & Partial<Pick<Config, 's3'>>): Promise<BlobStore> {
+  if (config.s3 === undefined) return FsBlobStore.open(path.join(config.dataDir, 'blobs'));
+  return S3BlobStore.open(config.s3);
 }
 
 export async function closeStorage(storage: Storage): Promise<void> {

@@ -3,7 +3,7 @@
 // system's ENOSPC (a small tmpfs, filled; mounting needs root, as in CI).
 
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -11,7 +11,7 @@ import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OrigoError } from '../errors.ts';
 import { FsBlobStore } from './blobs/fs.ts';
-import { stageStream } from './blobs/staging.ts';
+import { stageStream } from '../service/staging.ts';
 import { openSqlite } from './catalog/sql/sqlite.ts';
 import { BatchedWrites, inTransaction } from './catalog/sql/write-batcher.ts';
 import { asStorageError, StorageFullError, storageFullIn } from './storage-errors.ts';
@@ -107,15 +107,17 @@ describe.skipIf('skip' in mounted)('blob writes on a full disk (tmpfs)', () => {
     rmdirSync(root);
   });
 
-  it('staging rejects with StorageFullError and leaves no temp file; commit does too when a directory cannot be made', async () => {
-    const store = await FsBlobStore.open(root);
+  it('staging rejects with StorageFullError and leaves no temp file; a put does too when a directory cannot be made', async () => {
+    const store = await FsBlobStore.open(path.join(root, 'blobs'));
+    const stagingDir = path.join(root, 'tmp');
+    mkdirSync(stagingDir);
     const source = Readable.from([Buffer.alloc(2 * 1024 * 1024, 1)]);
-    const staging = stageStream(source, store.tempDir, 10 * 1024 * 1024, 'file "big.png"');
+    const staging = stageStream(source, stagingDir, 10 * 1024 * 1024, 'file "big.png"');
     await expect(staging).rejects.toBeInstanceOf(StorageFullError);
     await expect(staging).rejects.toMatchObject({ code: 'ENOSPC', reason: 'the disk is full' });
-    expect(readdirSync(store.tempDir)).toEqual([]);
+    expect(readdirSync(stagingDir)).toEqual([]);
 
-    const staged = await stageStream(Readable.from([Buffer.from('small')]), store.tempDir, 1024, 'file "small.png"');
+    const staged = await stageStream(Readable.from([Buffer.from('small')]), stagingDir, 1024, 'file "small.png"');
     // Use up the inodes, so the commit's new directories cannot be made.
     for (let i = 0; ; i++) {
       try {
@@ -125,8 +127,8 @@ describe.skipIf('skip' in mounted)('blob writes on a full disk (tmpfs)', () => {
         break;
       }
     }
-    const commit = store.commit(`${'ab'.repeat(20)}-${'cd'.repeat(32)}`, staged.path);
-    await expect(commit).rejects.toBeInstanceOf(StorageFullError);
-    await expect(commit).rejects.toMatchObject({ code: 'ENOSPC' });
+    const put = store.put(`${'ab'.repeat(20)}-${'cd'.repeat(32)}`, staged);
+    await expect(put).rejects.toBeInstanceOf(StorageFullError);
+    await expect(put).rejects.toMatchObject({ code: 'ENOSPC' });
   });
 });

@@ -1,11 +1,12 @@
 // One set of cases for the blob-store contract (storage/blobs/blob-store.ts),
 // run over every backend: the file store always, S3 when a real server is
 // given. What a caller relies on: exact bytes back (whole and ranged), the
-// real size, a version, not-found as its own error, idempotent commits,
-// delete that spares a blob written after the cut-off, and a complete list.
+// real size, a version, not-found as its own error, idempotent puts that
+// leave the staged file to the caller, a put that repairs a blob of the
+// wrong size, delete, and a complete list.
 
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -14,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BlobNotFoundError, type BlobStore, blobKey } from '../../src/storage/blobs/blob-store.ts';
 import { FsBlobStore } from '../../src/storage/blobs/fs.ts';
 import { S3BlobStore } from '../../src/storage/blobs/s3.ts';
-import { stageStream } from '../../src/storage/blobs/staging.ts';
+import { stageStream } from '../../src/service/staging.ts';
 import { bareClient, ensureBucket, freshPrefix, removeUnder, s3Configured, s3Settings } from '../s3-env.ts';
 
 interface Backend {
@@ -32,11 +33,16 @@ async function bytesOf(stream: Readable): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/** Stages `bytes` as an upload would and commits them; returns the key. */
+const stagingDir = mkdtempSync(path.join(os.tmpdir(), 'origo-staging-'));
+afterAll(() => rmSync(stagingDir, { recursive: true, force: true }));
+
+/** Stages `bytes` as an upload would and puts them; returns the key. */
 async function put(store: BlobStore, bytes: Buffer): Promise<string> {
-  const staged = await stageStream(Readable.from([bytes]), store.tempDir, 64 * MB, 'test blob');
+  const staged = await stageStream(Readable.from([bytes]), stagingDir, 64 * MB, 'test blob');
   const key = blobKey(staged.sha1, staged.sha256);
-  await store.commit(key, staged.path);
+  await store.put(key, staged);
+  // The staged file is still the caller's, whole.
+  expect(existsSync(staged.path)).toBe(true);
   rmSync(staged.path, { force: true });
   return key;
 }
@@ -62,68 +68,70 @@ function conformance(name: string, backend: () => Backend) {
       const key = await put(store, bytes);
       expect(key).toBe(keyOf(bytes));
 
-      const whole = await store.read(key);
+      const whole = await store.get(key);
       expect(whole.size).toBe(300_001);
       expect(whole.version).toMatch(/\S/);
       expect((await bytesOf(whole.stream)).equals(bytes)).toBe(true);
 
-      const part = await store.read(key, { start: 1000, end: 1999 });
+      const part = await store.get(key, { start: 1000, end: 1999 });
       expect(part.size).toBe(300_001);
       expect(part.version).toBe(whole.version);
       expect((await bytesOf(part.stream)).equals(bytes.subarray(1000, 2000))).toBe(true);
 
       // A range running past the end gives the bytes there are.
-      const tail = await store.read(key, { start: 300_000, end: 400_000 });
+      const tail = await store.get(key, { start: 300_000, end: 400_000 });
       expect((await bytesOf(tail.stream)).equals(bytes.subarray(300_000))).toBe(true);
 
-      const stat = await store.stat(key);
-      expect(stat).toMatchObject({ key, size: 300_001 });
+      const stat = await store.head(key);
+      expect(stat).toMatchObject({ size: 300_001, version: whole.version });
       expect(Math.abs(stat!.modifiedAt.getTime() - Date.now())).toBeLessThan(5 * 60_000);
     });
 
     it('reads an empty blob, and a range past the end of a blob, as no bytes', async () => {
       const empty = await put(store, Buffer.alloc(0));
-      const read = await store.read(empty);
+      const read = await store.get(empty);
       expect(read.size).toBe(0);
       expect(await bytesOf(read.stream)).toHaveLength(0);
 
       const key = await put(store, Buffer.from('twelve bytes'));
-      const past = await store.read(key, { start: 12, end: 20 });
+      const past = await store.get(key, { start: 12, end: 20 });
       expect(past.size).toBe(12);
       expect(await text(past.stream)).toBe('');
     });
 
-    it('says BlobNotFoundError for a missing key, and stat says undefined', async () => {
+    it('says BlobNotFoundError for a missing key, and head says undefined', async () => {
       const missing = keyOf(randomBytes(16));
-      await expect(store.read(missing)).rejects.toBeInstanceOf(BlobNotFoundError);
-      await expect(store.read(missing, { start: 0, end: 9 })).rejects.toBeInstanceOf(BlobNotFoundError);
-      expect(await store.stat(missing)).toBeUndefined();
+      await expect(store.get(missing)).rejects.toBeInstanceOf(BlobNotFoundError);
+      await expect(store.get(missing, { start: 0, end: 9 })).rejects.toBeInstanceOf(BlobNotFoundError);
+      expect(await store.head(missing)).toBeUndefined();
     });
 
     it('takes the same key twice and keeps the bytes', async () => {
       const bytes = randomBytes(5000);
       const key = await put(store, bytes);
       expect(await put(store, bytes)).toBe(key);
-      expect((await bytesOf((await store.read(key)).stream)).equals(bytes)).toBe(true);
+      expect((await bytesOf((await store.get(key)).stream)).equals(bytes)).toBe(true);
     });
 
-    it('deletes a blob, and with unlessModifiedAfter keeps one written after that time', async () => {
-      const key = await put(store, randomBytes(1000));
-      const { modifiedAt } = (await store.stat(key))!;
-      // Written after the cut-off: kept and still readable.
-      expect(await store.delete(key, new Date(modifiedAt.getTime() - 1))).toBe(false);
-      const kept = await store.read(key);
-      kept.stream.destroy();
-      expect(kept.size).toBe(1000);
-      // Not written after it: removed.
-      expect(await store.delete(key, new Date(modifiedAt.getTime()))).toBe(true);
-      expect(await store.stat(key)).toBeUndefined();
-      await expect(store.read(key)).rejects.toBeInstanceOf(BlobNotFoundError);
-      expect(await store.delete(key, new Date())).toBe(false);
+    it('replaces a stored blob of the wrong size when the same key is put again', async () => {
+      const bytes = randomBytes(4000);
+      const key = keyOf(bytes);
+      // Damaged: the first half only, under the key of the whole.
+      const staged = path.join(stagingDir, 'truncated');
+      writeFileSync(staged, bytes.subarray(0, 2000));
+      await store.put(key, { path: staged, size: 2000 });
+      expect((await store.head(key))?.size).toBe(2000);
+      expect(await put(store, bytes)).toBe(key);
+      expect((await bytesOf((await store.get(key)).stream)).equals(bytes)).toBe(true);
+    });
 
-      const other = await put(store, randomBytes(1000));
-      expect(await store.delete(other)).toBe(true);
-      await expect(store.read(other)).rejects.toBeInstanceOf(BlobNotFoundError);
+    it('deletes a blob; deleting one that is gone is no error', async () => {
+      const key = await put(store, randomBytes(1000));
+      await store.delete(key);
+      expect(await store.head(key)).toBeUndefined();
+      await expect(store.get(key)).rejects.toBeInstanceOf(BlobNotFoundError);
+      await store.delete(key);
+      expect(await store.head(key)).toBeUndefined();
     });
 
     it('lists every blob with its size, across pages', async () => {
@@ -143,12 +151,12 @@ function conformance(name: string, backend: () => Backend) {
     it('round-trips a 12 MiB blob', async () => {
       const bytes = randomBytes(12 * MB);
       const key = await put(store, bytes);
-      const read = await store.read(key);
+      const read = await store.get(key);
       expect(read.size).toBe(12 * MB);
       if (current.multipartVersion) expect(read.version).toMatch(current.multipartVersion);
       const back = await bytesOf(read.stream);
       expect(createHash('sha256').update(back).digest('hex')).toBe(createHash('sha256').update(bytes).digest('hex'));
-      const part = await store.read(key, { start: 11 * MB - 3, end: 11 * MB + 4 });
+      const part = await store.get(key, { start: 11 * MB - 3, end: 11 * MB + 4 });
       expect((await bytesOf(part.stream)).equals(bytes.subarray(11 * MB - 3, 11 * MB + 5))).toBe(true);
     });
   });
@@ -169,22 +177,19 @@ conformance('file blob store', () => {
 describe.skipIf(!s3Configured)('S3 (ORIGO_TEST_S3_*)', () => {
   conformance('S3 blob store', () => {
     const prefix = freshPrefix('blob-store');
-    const tempDir = mkdtempSync(path.join(os.tmpdir(), 'origo-s3-staging-'));
     return {
       async open() {
         const client = bareClient();
         await ensureBucket(client);
         client.destroy();
         // Small pages and parts, so a handful of blobs spans pages and 12 MiB is a multipart upload.
-        return S3BlobStore.open({ ...s3Settings(), prefix, tempDir, listPageSize: 3, multipartThreshold: 8 * MB, partSize: 5 * MB });
+        return S3BlobStore.open({ ...s3Settings(), prefix, listPageSize: 3, multipartThreshold: 8 * MB, partSize: 5 * MB });
       },
       multipartVersion: /-3$/,
       async cleanUp() {
         const client = bareClient();
         await removeUnder(client, prefix);
         client.destroy();
-        rmSync(tempDir, { recursive: true, force: true });
-        expect(existsSync(tempDir)).toBe(false);
       },
     };
   });

@@ -1,8 +1,10 @@
 // The blob store keeps image bytes, content-addressed: a blob's key is
 // derived from its sha1 and sha256, so identical bytes are stored once and
 // shared by every image and organization, and two files that collide on sha1
-// still get different keys. Bytes are first staged in a local temp file
-// (hashed while they stream in), probed there, then committed to the store.
+// still get different keys. The service stages bytes in a local file of its
+// own (hashed while they stream in), probes them there, then puts the file
+// under its key. Which blobs may be deleted is decided in the catalog
+// (storage/catalog/blob-claims.ts), so the store needs no tricks for it.
 
 import type { Readable } from 'node:stream';
 
@@ -11,6 +13,20 @@ export interface BlobStat {
   size: number;
   /** Last write time; the collector leaves young blobs alone. */
   modifiedAt: Date;
+}
+
+/** What HEAD tells of a stored blob. */
+export interface BlobHead {
+  size: number;
+  modifiedAt: Date;
+  /** As BlobRead.version. */
+  version: string;
+}
+
+/** A finished local file to store: written whole by the service, which removes it after the put. */
+export interface StagedBlob {
+  path: string;
+  size: number;
 }
 
 /** A blob opened for reading: its real size and its bytes. */
@@ -53,27 +69,23 @@ export interface ByteRange {
 
 export interface BlobStore {
   /**
-   * Moves a fully written, fsynced temp file into the store under `key`,
-   * atomically: readers see the whole blob or none. Writing a key that
-   * exists replaces it with the same bytes and refreshes its time.
+   * Stores the staged file's bytes under `key`, durably and atomically:
+   * readers see the whole blob or none. Keys name their bytes, so a key
+   * already stored with the same size is kept as it is (a conditional
+   * create where the store has one); one of another size (damaged) is
+   * replaced. The staged file stays the caller's to remove.
    */
-  commit(key: string, tempPath: string): Promise<void>;
+  put(key: string, staged: StagedBlob): Promise<void>;
   /**
    * Opens a blob, or a byte range of it, together with its real size, both
    * from the same open object (no window between measuring and reading).
    * Rejects with BlobNotFoundError.
    */
-  read(key: string, range?: ByteRange): Promise<BlobRead>;
-  stat(key: string): Promise<BlobStat | undefined>;
-  /**
-   * Removes a blob. With `unlessModifiedAfter`, a blob written after that
-   * time (a concurrent upload re-committing the same bytes) is kept; returns
-   * whether it was removed.
-   */
-  delete(key: string, unlessModifiedAfter?: Date): Promise<boolean>;
+  get(key: string, range?: ByteRange): Promise<BlobRead>;
+  head(key: string): Promise<BlobHead | undefined>;
+  /** Removes a blob; one already gone is not an error. Only the sweep calls it, under a delete claim. */
+  delete(key: string): Promise<void>;
   list(): AsyncIterable<BlobStat>;
-  /** Where staged temp files go (on the same volume as the store when it is local). */
-  readonly tempDir: string;
   close(): Promise<void>;
 }
 

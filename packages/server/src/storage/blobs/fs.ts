@@ -1,36 +1,31 @@
 // Blob store on the local file system: <root>/<k[0..2]>/<k[2..4]>/<key>.
-// Temp files live in <root>/.tmp on the same volume, so commit is a rename.
+// A put hard-links the staged file into place (the staging folder is on the
+// same volume in the default layout), so a blob costs no copy; on another
+// volume it is copied next to its place, then renamed.
 
+import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, opendir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, link, mkdir, open, opendir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { BlobNotFoundError, type BlobRead, type BlobStat, type BlobStore, type ByteRange } from './blob-store.ts';
+import { fsyncPath } from '../fsync.ts';
 import { asStorageError } from '../storage-errors.ts';
-import { fsyncPath } from './staging.ts';
+import { BlobNotFoundError, type BlobHead, type BlobRead, type BlobStat, type BlobStore, type ByteRange, type StagedBlob } from './blob-store.ts';
 
 const KEY = /^[0-9a-f]{40}-[0-9a-f]{64}$/;
 
+/** A hard link cannot be made: the staged file is on another volume, or the file system has none. */
+const NO_LINK = ['EXDEV', 'EPERM', 'ENOTSUP', 'EMLINK'];
+
+/** Where earlier versions of origo staged uploads, inside the store; not blobs, so list skips it. */
+const OLD_TEMP_DIR = '.tmp';
+
 export class FsBlobStore implements BlobStore {
-  readonly tempDir: string;
+  private constructor(private readonly root: string) {}
 
-  private constructor(private readonly root: string) {
-    this.tempDir = path.join(root, '.tmp');
-  }
-
-  /**
-   * With `keepTemp`, temp files are left alone: for a tool (the scrub) that
-   * runs beside a server whose uploads are staging there.
-   */
-  static async open(root: string, options: { keepTemp?: boolean } = {}): Promise<FsBlobStore> {
-    const store = new FsBlobStore(root);
-    await mkdir(store.tempDir, { recursive: true });
-    if (options.keepTemp) return store;
-    // Temp files left by a crash belong to no request any more.
-    for (const name of await readdir(store.tempDir)) {
-      await rm(path.join(store.tempDir, name), { force: true });
-    }
-    return store;
+  static async open(root: string): Promise<FsBlobStore> {
+    await mkdir(root, { recursive: true });
+    return new FsBlobStore(root);
   }
 
   private pathOf(key: string): string {
@@ -38,7 +33,7 @@ export class FsBlobStore implements BlobStore {
     return path.join(this.root, key.slice(0, 2), key.slice(2, 4), key);
   }
 
-  async commit(key: string, tempPath: string): Promise<void> {
+  async put(key: string, staged: StagedBlob): Promise<void> {
     const target = this.pathOf(key);
     const dir = path.dirname(target);
     try {
@@ -49,15 +44,44 @@ export class FsBlobStore implements BlobStore {
           if (err.code !== 'EEXIST') throw err;
         });
       }
-      await rename(tempPath, target);
-      // The rename itself must survive a crash too.
+      // The link shares the staged file's data, which must be on disk before
+      // the name that makes it a blob is.
+      await fsyncPath(staged.path);
+      const linked = await link(staged.path, target).then(
+        () => true,
+        (err: NodeJS.ErrnoException) => {
+          if (err.code === 'EEXIST' || NO_LINK.includes(err.code ?? '')) return false;
+          throw err;
+        },
+      );
+      // A key already stored is written again all the same: the same bytes
+      // on a sound file cost a rename, and a damaged one is repaired by
+      // uploading the original again. Without links, the file is copied.
+      if (!linked) await this.replace(target, staged.path);
+      // The new name itself must survive a crash too.
       await fsyncPath(dir);
     } catch (err) {
       throw asStorageError(err);
     }
   }
 
-  async read(key: string, range?: ByteRange): Promise<BlobRead> {
+  /** Atomically over an existing blob: the staged file under a temp name beside it (linked, or copied and synced when links fail), then renamed. */
+  private async replace(target: string, stagedPath: string): Promise<void> {
+    const part = `${target}.${randomBytes(6).toString('hex')}.part`;
+    try {
+      await link(stagedPath, part).catch(async (err: NodeJS.ErrnoException) => {
+        if (!NO_LINK.includes(err.code ?? '')) throw err;
+        await copyFile(stagedPath, part);
+        await fsyncPath(part);
+      });
+      await rename(part, target);
+    } catch (err) {
+      await rm(part, { force: true });
+      throw err;
+    }
+  }
+
+  async get(key: string, range?: ByteRange): Promise<BlobRead> {
     const file = this.pathOf(key);
     // Open first, so a missing blob is an error here and not mid-response.
     const handle = await open(file, 'r').catch((err: NodeJS.ErrnoException) => {
@@ -90,45 +114,23 @@ export class FsBlobStore implements BlobStore {
     return { size, version, changedAtMs, stream: createReadStream('', { fd: handle, start, end, highWaterMark: 1024 * 1024 }) };
   }
 
-  async stat(key: string): Promise<BlobStat | undefined> {
+  async head(key: string): Promise<BlobHead | undefined> {
     try {
-      const s = await stat(this.pathOf(key));
-      return { key, size: s.size, modifiedAt: s.mtime };
+      const s = await stat(this.pathOf(key), { bigint: true });
+      return { size: Number(s.size), modifiedAt: new Date(Number(s.mtimeMs)), version: `${s.dev}:${s.ino}:${s.size}:${s.ctimeNs}` };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw err;
     }
   }
 
-  async delete(key: string, unlessModifiedAfter?: Date): Promise<boolean> {
-    const file = this.pathOf(key);
-    if (!unlessModifiedAfter) {
-      await rm(file, { force: true });
-      return true;
-    }
-    // Move it aside first: an upload committing the same key from now on
-    // creates a new file, and one that committed just before shows in the
-    // moved file's time, in which case it is put back.
-    const aside = path.join(this.tempDir, `collect-${key}-${Date.now()}`);
-    try {
-      await rename(file, aside);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
-      throw err;
-    }
-    const s = await stat(aside);
-    if (s.mtime.getTime() > unlessModifiedAfter.getTime()) {
-      if ((await this.stat(key)) === undefined) await rename(aside, file);
-      else await rm(aside, { force: true });
-      return false;
-    }
-    await rm(aside, { force: true });
-    return true;
+  async delete(key: string): Promise<void> {
+    await rm(this.pathOf(key), { force: true });
   }
 
   async *list(): AsyncIterable<BlobStat> {
     for (const a of await readdirIfAny(this.root)) {
-      if (a === '.tmp') continue;
+      if (a === OLD_TEMP_DIR) continue;
       for (const b of await readdirIfAny(path.join(this.root, a))) {
         const dir = await opendir(path.join(this.root, a, b)).catch(() => undefined);
         if (!dir) continue;

@@ -1,10 +1,8 @@
 // Blob store on an S3-compatible object store (AWS S3, Ceph radosgw, MinIO…):
-// one object per blob, <prefix><key>. Uploads are staged in a local folder
-// first (the service hashes and probes them there), then streamed up.
+// one object per blob, <prefix><key>. The service stages, hashes and probes
+// an upload on local disk first; put streams the finished file up.
 
 import { createReadStream } from 'node:fs';
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
-import path from 'node:path';
 import { Readable } from 'node:stream';
 import { setTimeout } from 'node:timers/promises';
 import {
@@ -21,15 +19,13 @@ import { Upload } from '@aws-sdk/lib-storage';
 import type { S3Config } from '../../config.ts';
 import { asStorageError } from '../storage-errors.ts';
 import { StorageUnavailableError } from '../unavailable.ts';
-import { BlobNotFoundError, type BlobRead, type BlobStat, type BlobStore, type ByteRange } from './blob-store.ts';
+import { BlobNotFoundError, type BlobHead, type BlobRead, type BlobStat, type BlobStore, type ByteRange, type StagedBlob } from './blob-store.ts';
 
 const KEY = /^[0-9a-f]{40}-[0-9a-f]{64}$/;
 const MB = 1024 * 1024;
 
 /** The ORIGO_S3_* settings, and what only tests and tools choose. */
 export interface S3BlobStoreOptions extends S3Config {
-  /** Local folder for staged uploads. */
-  tempDir: string;
   /** Files this large or larger go up as a multipart upload (default 16 MiB). */
   multipartThreshold?: number;
   /** Part size of a multipart upload (default 8 MiB; S3's minimum is 5 MiB). */
@@ -38,14 +34,11 @@ export interface S3BlobStoreOptions extends S3Config {
   listPageSize?: number;
   /** Attempts per request, retries included (default 3). */
   maxAttempts?: number;
-  /** Leave files in tempDir alone (a tool beside a running server). */
-  keepTemp?: boolean;
   /** Check the bucket and credentials at open (default true); false defers every fault to the first request. */
   checkBucket?: boolean;
 }
 
 export class S3BlobStore implements BlobStore {
-  readonly tempDir: string;
   private readonly client: S3Client;
   private readonly bucket: string;
   private readonly prefix: string;
@@ -56,7 +49,6 @@ export class S3BlobStore implements BlobStore {
   private readonly where: string;
 
   private constructor(options: S3BlobStoreOptions) {
-    this.tempDir = options.tempDir;
     this.bucket = options.bucket;
     this.prefix = options.prefix;
     this.multipartThreshold = options.multipartThreshold ?? 16 * MB;
@@ -75,7 +67,7 @@ export class S3BlobStore implements BlobStore {
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
       maxAttempts: this.maxAttempts,
-      // The SDK warns on the console about streamed bodies it cannot retry; commit retries those itself.
+      // The SDK warns on the console about streamed bodies it cannot retry; put retries those itself.
       logger: { debug() {}, info() {}, warn() {}, error() {} },
       // An unreachable endpoint should fail a request in seconds, not hang it;
       // a socket idle this long is a dead store.
@@ -91,11 +83,6 @@ export class S3BlobStore implements BlobStore {
   static async open(options: S3BlobStoreOptions): Promise<S3BlobStore> {
     const store = new S3BlobStore(options);
     try {
-      await mkdir(store.tempDir, { recursive: true });
-      if (!options.keepTemp) {
-        // Temp files left by a crash belong to no request any more.
-        for (const name of await readdir(store.tempDir)) await rm(path.join(store.tempDir, name), { force: true });
-      }
       // A listing, not HeadBucket: its error answers have a body naming the
       // fault (a wrong secret, a missing bucket), and the sweep needs it allowed.
       if (options.checkBucket !== false) {
@@ -113,44 +100,59 @@ export class S3BlobStore implements BlobStore {
     return `${this.prefix}${key}`;
   }
 
-  async commit(key: string, tempPath: string): Promise<void> {
+  async put(key: string, staged: StagedBlob): Promise<void> {
     const objectKey = this.objectKey(key);
-    let size: number;
-    try {
-      size = (await stat(tempPath)).size;
-    } catch (err) {
-      throw asStorageError(err);
+    if (staged.size >= this.multipartThreshold) {
+      // Large bytes are not sent again when they are stored already (a
+      // multipart upload has no conditional create on every store).
+      const head = await this.head(key);
+      if (head?.size === staged.size) return;
+      await this.putMultipart(objectKey, staged.path);
+      return;
     }
-    // Always written, also when the object exists: the write refreshes its
-    // LastModified, which the sweep's grace period reads (see delete).
-    if (size < this.multipartThreshold) {
-      // The SDK cannot retry a streamed body, but the staged file can be
-      // read again: transient faults are retried here, each with a fresh stream.
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await this.client.send(
-            new PutObjectCommand({
-              Bucket: this.bucket,
-              Key: objectKey,
-              Body: createReadStream(tempPath, { highWaterMark: MB }),
-              ContentLength: size,
-              ContentType: 'application/octet-stream',
-            }),
-          );
-          return;
-        } catch (err) {
-          if (attempt >= this.maxAttempts || !isTransient(err)) throw this.storeError(err);
-          await setTimeout(100 * 2 ** (attempt - 1));
+    // Conditional create: If-None-Match: * refuses (412) to overwrite a key
+    // stored already, which holds these same bytes unless it was damaged;
+    // one of another size is then overwritten. The SDK cannot retry a
+    // streamed body, but the staged file can be read again: transient
+    // faults are retried here, each with a fresh stream.
+    let onlyIfAbsent = true;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.client.send(
+          new PutObjectCommand({
+            Bucket: this.bucket,
+            Key: objectKey,
+            Body: createReadStream(staged.path, { highWaterMark: MB }),
+            ContentLength: staged.size,
+            ContentType: 'application/octet-stream',
+            ...(onlyIfAbsent ? { IfNoneMatch: '*' } : {}),
+          }),
+        );
+        return;
+      } catch (err) {
+        if (onlyIfAbsent && statusOf(err) === 412) {
+          const head = await this.head(key);
+          if (head?.size === staged.size) return;
+          onlyIfAbsent = false;
+          attempt = 0;
+          continue;
         }
+        if (attempt >= this.maxAttempts || !isTransient(err)) throw this.storeError(err);
+        await setTimeout(100 * 2 ** (attempt - 1));
       }
     }
-    // Parts are read into memory (queueSize × partSize at most) and sent two
-    // at a time; a failure aborts the upload, leaving no parts behind. The
-    // answer's ETag is not used: radosgw gives an empty one for a completed
-    // multipart upload.
+  }
+
+  /**
+   * Parts are read into memory (queueSize × partSize at most) and sent two
+   * at a time; a failure aborts the upload, leaving no parts behind. The
+   * answer's ETag is not used: radosgw gives an empty one for a completed
+   * multipart upload.
+   */
+  private async putMultipart(objectKey: string, stagedPath: string): Promise<void> {
     const upload = new Upload({
       client: this.client,
-      params: { Bucket: this.bucket, Key: objectKey, Body: createReadStream(tempPath, { highWaterMark: MB }), ContentType: 'application/octet-stream' },
+      params: { Bucket: this.bucket, Key: objectKey, Body: createReadStream(stagedPath, { highWaterMark: MB }), ContentType: 'application/octet-stream' },
       partSize: this.partSize,
       queueSize: 2,
       leavePartsOnError: false,
@@ -158,7 +160,7 @@ export class S3BlobStore implements BlobStore {
     await this.guard(() => upload.done());
   }
 
-  async read(key: string, range?: ByteRange): Promise<BlobRead> {
+  async get(key: string, range?: ByteRange): Promise<BlobRead> {
     const objectKey = this.objectKey(key);
     let answer: GetObjectCommandOutput;
     try {
@@ -170,7 +172,7 @@ export class S3BlobStore implements BlobStore {
       // A range that starts at or past the end (or any range of an empty
       // object): no bytes, as the file store gives, with the real size.
       if (range && statusOf(err) === 416) {
-        const head = await this.stat(key);
+        const head = await this.head(key);
         if (!head) throw new BlobNotFoundError(key);
         return { size: head.size, version: head.version, stream: Readable.from([]) };
       }
@@ -182,39 +184,19 @@ export class S3BlobStore implements BlobStore {
     return { size, version: versionOf(answer.ETag, answer.LastModified, size), stream };
   }
 
-  async stat(key: string): Promise<(BlobStat & { version: string }) | undefined> {
+  async head(key: string): Promise<BlobHead | undefined> {
     try {
       const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }));
       const size = head.ContentLength ?? 0;
-      return { key, size, modifiedAt: head.LastModified ?? new Date(0), version: versionOf(head.ETag, head.LastModified, size) };
+      return { size, modifiedAt: head.LastModified ?? new Date(0), version: versionOf(head.ETag, head.LastModified, size) };
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw this.storeError(err);
     }
   }
 
-  /**
-   * With `unlessModifiedAfter`: HEAD, then DELETE if the object is old
-   * enough. S3 has no "delete if not modified since" on general buckets,
-   * and radosgw 16.2 ignores DeleteObject's If-Match-Last-Modified-Time
-   * (measured: it deleted on a time that did not match). So one race
-   * remains: an upload that re-commits these same bytes between the HEAD
-   * and the DELETE (a few milliseconds) loses its object, and its row then
-   * points at nothing. What keeps it rare: the sweep deletes only blobs no
-   * row uses and whose LastModified is older than ORIGO_BLOB_GRACE_SECONDS,
-   * so the upload must bring back the bytes of a blob orphaned for at least
-   * the grace, inside that window. What would close it is catalog-side: the
-   * upload records its key as committing before the PUT, and the sweep
-   * skips such keys (not done yet).
-   */
-  async delete(key: string, unlessModifiedAfter?: Date): Promise<boolean> {
-    const objectKey = this.objectKey(key);
-    if (unlessModifiedAfter) {
-      const head = await this.stat(key);
-      if (!head || head.modifiedAt.getTime() > unlessModifiedAfter.getTime()) return false;
-    }
-    await this.guard(() => this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: objectKey })));
-    return true;
+  async delete(key: string): Promise<void> {
+    await this.guard(() => this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) })));
   }
 
   async *list(): AsyncIterable<BlobStat> {

@@ -1,19 +1,21 @@
-// Streams incoming bytes into a temp file while computing sha1 and sha256,
-// enforcing a byte limit as the bytes arrive. The file is fsynced before it
-// is handed on, so a later rename makes a durable blob.
+// Streams incoming bytes into a temp file in the staging folder while
+// computing sha1 and sha256, enforcing a byte limit as the bytes arrive.
+// The service owns staging (the blob store only receives finished files),
+// so every store sees the same hashed, probed file. The file is not fsynced
+// here: a store that keeps the file itself (the local one links it) syncs it
+// first, and one that copies it elsewhere (S3) has no use for it on disk.
 
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { open, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform, type TransformCallback, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { OrigoError } from '../../errors.ts';
-import { asStorageError } from '../storage-errors.ts';
+import { OrigoError } from '../errors.ts';
+import type { StagedBlob } from '../storage/blobs/blob-store.ts';
+import { asStorageError } from '../storage/storage-errors.ts';
 
-export interface StagedFile {
-  path: string;
-  size: number;
+export interface StagedFile extends StagedBlob {
   sha1: string;
   sha256: string;
 }
@@ -50,23 +52,12 @@ function tempPathIn(dir: string): string {
   return path.join(dir, `stage-${Date.now()}-${randomBytes(8).toString('hex')}.tmp`);
 }
 
-/** fsync of a file or directory by path: its data (a file) or its entries (a directory) are on disk after. */
-export async function fsyncPath(file: string): Promise<void> {
-  const handle = await open(file, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
 /** Writes `source` to a new temp file in `dir`. On any failure the temp file is removed; a full disk is a StorageFullError. */
 export async function stageStream(source: Readable, dir: string, maxBytes: number, label: string): Promise<StagedFile> {
   const tempPath = tempPathIn(dir);
   const limiter = new HashingLimiter(maxBytes, label);
   try {
     await pipeline(source, limiter, createWriteStream(tempPath, { flags: 'wx', highWaterMark: 1024 * 1024 }));
-    await fsyncPath(tempPath);
   } catch (err) {
     await rm(tempPath, { force: true });
     throw asStorageError(err);
