@@ -9,7 +9,8 @@ import { ConfigError, loadConfig } from './config.ts';
 import { serviceDeps } from './service/deps.ts';
 import { type ScrubProblem, type ScrubProgress, scrub } from './service/scrub.ts';
 import { SchemaMismatchError } from './storage/catalog/sql/migrate.ts';
-import { closeStorage, openStorage, type Storage } from './storage/index.ts';
+import { closeStorage, describeStorage, openStorage, type Storage } from './storage/index.ts';
+import { storageUnavailableIn } from './storage/unavailable.ts';
 
 export const SCRUB_USAGE = `usage: origo-server scrub [--progress-seconds=N]
 
@@ -56,19 +57,24 @@ export async function runScrubCommand(args: string[]): Promise<number> {
     if (err instanceof ConfigError) return fail(`bad setting: ${err.message}`);
     throw err;
   }
-  // Opening storage would create an empty one: a wrong folder must not look clean.
+  // Opening SQLite would create an empty catalog: a wrong folder must not
+  // look clean. (A PostgreSQL database without origo's schema is refused
+  // by the schema check.)
   const database = path.join(config.dataDir, 'origo.sqlite');
-  if (!existsSync(database)) return fail(`no origo data in ${config.dataDir} (no ${database}); check ORIGO_DATA_DIR`);
+  if (config.databaseUrl === undefined && !existsSync(database)) return fail(`no origo data in ${config.dataDir} (no ${database}); check ORIGO_DATA_DIR`);
+  const where = describeStorage(config);
 
   let storage: Storage;
   try {
     storage = await openStorage(config, { readOnly: true });
   } catch (err) {
-    if (err instanceof SchemaMismatchError) return fail(`cannot check ${database}: ${err.message}`);
+    if (err instanceof SchemaMismatchError) return fail(`cannot check ${config.databaseUrl === undefined ? database : where}: ${err.message}`);
+    const unavailable = storageUnavailableIn(err);
+    if (unavailable) return fail(`cannot check ${where}: ${unavailable.reason}`);
     throw err;
   }
   try {
-    process.stderr.write(`origo-server scrub: checking the blobs of ${config.dataDir}\n`);
+    process.stderr.write(`origo-server scrub: checking the blobs of ${where}\n`);
     const report = await scrub(serviceDeps(config, storage), {
       progressIntervalMs,
       onProblem: (problem) => process.stdout.write(`${describeProblem(problem)}\n`),

@@ -12,7 +12,7 @@ import { MemoryBlobClaims } from './catalog/memory-blob-claims.ts';
 import { SqlBlobClaims } from './catalog/sql/sql-blob-claims.ts';
 import type { Catalog, DerivedTarget, ImageRecord, NewImage } from './catalog/catalog.ts';
 import { ReadCache, type ReadCachePolicy, withReadCache } from './catalog/read-cache.ts';
-import { expectLatestSchema, migrateToLatest } from './catalog/sql/migrate.ts';
+import { expectLatestSchema, migrateToLatest, SchemaMismatchError } from './catalog/sql/migrate.ts';
 import { SqlAccounts } from './catalog/sql/sql-accounts.ts';
 import { SqlCatalog } from './catalog/sql/sql-catalog.ts';
 import { openPostgres } from './catalog/sql/postgres.ts';
@@ -78,10 +78,21 @@ export interface OpenOptions {
 }
 
 /** The URL to name in a message: its password never goes to a log. */
-function withoutPassword(url: string): string {
+export function withoutPassword(url: string): string {
   const parsed = new URL(url);
   if (parsed.password !== '') parsed.password = '***';
   return parsed.toString();
+}
+
+/** Where the configured storage is, for a person: no secret in it. */
+export function describeStorage(config: StorageConfig): string {
+  const catalog =
+    config.databaseUrl === undefined ? `the SQLite catalog in ${config.dataDir}` : `the PostgreSQL catalog at ${withoutPassword(config.databaseUrl)}`;
+  const blobs =
+    config.s3 === undefined
+      ? `blobs in ${path.join(config.dataDir, 'blobs')}`
+      : `blobs in S3 bucket "${config.s3.bucket}"${config.s3.prefix === '' ? '' : ` under ${config.s3.prefix}`} at ${config.s3.endpoint ?? `AWS S3 (${config.s3.region})`}`;
+  return `${catalog}, ${blobs}`;
 }
 
 /** An error's message, or its code when it has none (node-postgres' connection errors may be an AggregateError without one). */
@@ -105,7 +116,7 @@ async function openCatalog(config: StorageConfig, readOnly: boolean): Promise<Pi
     else await migrateToLatest(db, dialect);
   } catch (err) {
     await db.destroy();
-    if (config.databaseUrl === undefined) throw err;
+    if (config.databaseUrl === undefined || err instanceof SchemaMismatchError) throw err;
     throw new StorageUnavailableError(`cannot use the PostgreSQL catalog at ORIGO_DATABASE_URL (${withoutPassword(config.databaseUrl)}): ${errorText(err)}`, err);
   }
   if (dialect === 'postgres') {
