@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { stopServer } from './http/shutdown.ts';
-import { loadRootKey, ROOT_KEY_FILE } from './service/root-key.ts';
+import { loadRootKey } from './service/root-key.ts';
 import { scheduleScrub } from './service/scrub-schedule.ts';
 import { every } from './service/periodic.ts';
 import { sweep } from './service/sweep.ts';
@@ -25,14 +25,6 @@ export async function main(): Promise<void> {
     throw err;
   }
 
-  const rootKey = await loadRootKey(config);
-  if (rootKey.generated) {
-    process.stdout.write(
-      `\norigo: generated the root API key (shown only this once; its SHA-256 is in ${config.dataDir}/${ROOT_KEY_FILE}):\n\n    ${rootKey.generated}\n\n` +
-        'Send it as the Api-Key header. To get a new one, stop origo, delete that file and start again.\n\n',
-    );
-  }
-
   let storage: Awaited<ReturnType<typeof openStorage>>;
   try {
     storage = await openStorage(config);
@@ -44,6 +36,13 @@ export async function main(): Promise<void> {
       process.exit(2);
     }
     throw err;
+  }
+  const rootKey = await loadRootKey(config, storage.accounts);
+  if (rootKey.generated) {
+    process.stdout.write(
+      `\norigo: generated the root API key (shown only this once; its SHA-256 is in ${rootKey.keptIn}):\n\n    ${rootKey.generated}\n\n` +
+        `Send it as the Api-Key header. ${rootKey.renew}.\n\n`,
+    );
   }
   const app = await buildApp({ config, storage, rootKeyDigest: rootKey.digest });
 
