@@ -1,31 +1,42 @@
-// Search benchmark (issue 4): two organizations of 1 000 000 images each on
-// the embedded default (SQLite), seeded through the Catalog interface, then
-// GET /sourceimages/{org} searches timed through the whole app (in-process
-// app.inject: routing, auth, parsing, SQL, serialization; no sockets).
+// Search benchmark (issue 4): two organizations of 1 000 000 images each,
+// seeded through the Catalog interface, then GET /sourceimages/{org}
+// searches timed through the whole app (in-process app.inject: routing,
+// auth, parsing, SQL, serialization; no sockets).
 //
 //   npm run bench:search                     (ORIGO_BENCH_SEARCH_IMAGES=100000 for a quick run)
+//   npm run bench:search -- --postgres       the same on a throwaway PostgreSQL (installed when
+//                                            missing, started on loopback, removed at the end)
+//   npm run bench:search -- --database-url=postgres://user:pass@host:5432/db
+//                                            the same on an existing, empty PostgreSQL database
 //
-// The seeded catalog is kept in os.tmpdir()/origo-bench-search-v<N>-<images>
+// On SQLite the seeded catalog is kept in os.tmpdir()/origo-bench-search-v<N>-<images>
 // and reused while its marker file matches; delete the folder to reseed.
+// With --database-url the seeded database is reused the same way (the marker
+// lives in a folder named after the URL); a throwaway PostgreSQL is seeded
+// every time. After seeding PostgreSQL the bench runs VACUUM ANALYZE, as
+// autovacuum would after a bulk load: the planner needs the statistics and
+// index-only scans need the visibility map.
 
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
 import { buildApp } from '../packages/server/src/app.ts';
 import { loadConfig } from '../packages/server/src/config.ts';
 import { encodeCursor, parseListingQuery } from '../packages/server/src/images/search-query.ts';
+import { searchTerms } from '../packages/server/src/images/search-terms.ts';
 import { indexRows } from '../packages/server/src/images/user-metadata.ts';
 import { keyDigest } from '../packages/server/src/service/auth.ts';
 import type { ImportedImage } from '../packages/server/src/storage/catalog/catalog.ts';
 import { closeStorage, openStorage, type Storage } from '../packages/server/src/storage/index.ts';
+import { ensureServerPackages } from '../scripts/scale-out/install.ts';
+import { startPostgres } from '../scripts/scale-out/postgres.ts';
 
 const SEED_VERSION = 2;
 const IMAGES = Number(process.env['ORIGO_BENCH_SEARCH_IMAGES'] ?? 1_000_000);
 const BATCH = 5000;
-const DIR = path.join(os.tmpdir(), `origo-bench-search-v${SEED_VERSION}-${IMAGES}`);
-const MARKER = path.join(DIR, 'bench-seed.json');
 const KEY = 'bench-search-root-key-0123456789';
 const ORG = 'bench';
 const OTHER = 'bench-other';
@@ -101,14 +112,17 @@ function image(org: string, i: number, random: () => number): ImportedImage {
   };
 }
 
-async function seed(storage: Storage, org: string, seedNumber: number): Promise<number> {
+/** Writes a batch of new images of an organization into the catalog. */
+type Importer = (storage: Storage, orgId: number, batch: ImportedImage[]) => Promise<void>;
+
+async function seed(storage: Storage, importer: Importer, org: string, seedNumber: number): Promise<number> {
   const { id } = await storage.catalog.createOrganization({ name: org, displayName: org, billingEmail: 'bench@example.com', masterOrganization: org }, new Date());
   const random = mulberry32(seedNumber);
   const started = performance.now();
   for (let from = 0; from < IMAGES; from += BATCH) {
     const batch: ImportedImage[] = [];
     for (let i = from; i < Math.min(IMAGES, from + BATCH); i++) batch.push(image(org, i, random));
-    await storage.catalog.importImages(id, batch);
+    await importer(storage, id, batch);
     if ((from / BATCH) % 20 === 0) {
       const done = from + batch.length;
       const rate = done / ((performance.now() - started) / 1000);
@@ -198,29 +212,267 @@ function table(timings: Timing[]): string {
   return ['| measurement | p50 ms | p95 ms | total | runs |', '| --- | ---: | ---: | ---: | ---: |', ...rows].join('\n');
 }
 
+/** Where the catalog lives: what differs between SQLite and PostgreSQL in this bench. */
+interface Backend {
+  name: string;
+  /** The data folder (the SQLite file, or the marker only) and the config's catalog setting. */
+  dir: string;
+  env: Record<string, string>;
+  /** Whether a marker in `dir` may stand for a catalog seeded earlier. */
+  reusable: boolean;
+  importer: Importer;
+  /** How the importer writes, for the report. */
+  seeding: string;
+  /** Run once after both organizations are seeded. */
+  afterSeed(): Promise<void>;
+  /** The live image 100 places before the end of the default order (created desc, hash asc). */
+  hundredthFromEnd(org: string): Promise<{ created: number; hash: string }>;
+  /** Bytes on disk, and the large tables and indexes per image. */
+  size(): Promise<{ bytes: number; breakdown: string }>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The rows Catalog.importImages writes, in three statements a batch instead
+ * of some hundred: on PostgreSQL its per-prefix probes and 200-row INSERTs
+ * seed about 500-700 images/s here, over an hour for the bench's two
+ * million. Short hashes follow allocateShortHash (the shortest prefix of at
+ * least 6 that no other hash of the organization starts with and no short
+ * hash equals; images whose 6-prefix clashes within a batch come after the
+ * others), kept in memory for the organizations this run seeds.
+ */
+function postgresImporter(client: pg.Client): Importer {
+  const byOrg = new Map<number, { hashes: Map<string, string[]>; shorts: Set<string> }>();
+  const shortHash = (org: { hashes: Map<string, string[]>; shorts: Set<string> }, hash: string) => {
+    let short = hash;
+    for (let length = 6; length < 40; length++) {
+      const prefix = hash.slice(0, length);
+      const startsWith = (org.hashes.get(hash.slice(0, 6)) ?? []).some((h) => h.startsWith(prefix));
+      if (!startsWith && !org.shorts.has(prefix)) {
+        short = prefix;
+        break;
+      }
+    }
+    org.shorts.add(short);
+    const six = hash.slice(0, 6);
+    org.hashes.set(six, [...(org.hashes.get(six) ?? []), hash]);
+    return short;
+  };
+  return async (_storage, orgId, batch) => {
+    let org = byOrg.get(orgId);
+    if (!org) {
+      org = { hashes: new Map(), shorts: new Set() };
+      byOrg.set(orgId, org);
+    }
+    const perPrefix = new Map<string, number>();
+    for (const image of batch) perPrefix.set(image.hash.slice(0, 6), (perPrefix.get(image.hash.slice(0, 6)) ?? 0) + 1);
+    const clashes = (image: ImportedImage) => perPrefix.get(image.hash.slice(0, 6))! > 1;
+    const ordered = [...batch.filter((i) => !clashes(i)), ...batch.filter(clashes)];
+    const shorts = ordered.map((image) => shortHash(org, image.hash));
+    const column = <T>(f: (image: ImportedImage) => T) => ordered.map(f);
+    await client.query('begin');
+    try {
+      const { rows } = await client.query<{ id: string; hash: string }>(
+        `insert into images (org_id, hash, short_hash, binary_hash, blob_key, name, format, mimetype, size, width, height,
+           opaque, animated, protected, locked, created, deleted_at, user_metadata, dynamic_metadata, static_metadata)
+         select $1, h, sh, bh, bk, n, f, m, sz, w, ht, o, a, p, 0, c, null, u, dm, sm
+           from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[], $10::int[],
+                       $11::int[], $12::int[], $13::int[], $14::int[], $15::bigint[], $16::text[], $17::text[], $18::text[])
+             as t (h, sh, bh, bk, n, f, m, sz, w, ht, o, a, p, c, u, dm, sm)
+         returning id, hash`,
+        [
+          orgId,
+          column((i) => i.hash),
+          shorts,
+          column((i) => i.binaryHash),
+          column((i) => i.blobKey),
+          column((i) => i.name),
+          column((i) => i.format),
+          column((i) => i.mimetype),
+          column((i) => i.size),
+          column((i) => i.width),
+          column((i) => i.height),
+          column((i) => (i.opaque ? 1 : 0)),
+          column((i) => (i.animated ? 1 : 0)),
+          column((i) => (i.protected ? 1 : 0)),
+          column((i) => i.created.getTime()),
+          column((i) => JSON.stringify(i.userMetadata)),
+          column((i) => JSON.stringify(i.dynamicMetadata)),
+          column((i) => JSON.stringify(i.staticMetadata)),
+        ],
+      );
+      const idOf = new Map(rows.map((r) => [r.hash, r.id]));
+      const users = ordered.flatMap((i) => i.userFieldRows.map((r) => ({ id: idOf.get(i.hash)!, ...r })));
+      await client.query(
+        `insert into user_fields (image_id, org_id, name, type, seq, str, num)
+         select i, $1, n, t, s, v, x from unnest($2::bigint[], $3::text[], $4::text[], $5::int[], $6::text[], $7::float8[]) as u (i, n, t, s, v, x)`,
+        [orgId, users.map((r) => r.id), users.map((r) => r.name), users.map((r) => r.type), users.map((r) => r.seq), users.map((r) => r.str), users.map((r) => r.num)],
+      );
+      const terms = ordered.flatMap((i) => searchTerms(i).map((t) => ({ id: idOf.get(i.hash)!, ...t })));
+      await client.query(
+        `insert into search_terms (image_id, org_id, name, seq, str, num)
+         select i, $1, n, s, v, x from unnest($2::bigint[], $3::text[], $4::int[], $5::text[], $6::float8[]) as u (i, n, s, v, x)`,
+        [orgId, terms.map((t) => t.id), terms.map((t) => t.name), terms.map((t) => t.seq), terms.map((t) => t.str), terms.map((t) => t.num)],
+      );
+      await client.query('commit');
+    } catch (error) {
+      await client.query('rollback');
+      throw error;
+    }
+  };
+}
+
+const LAST_PAGE_SQL = 'order by created asc, hash desc limit 1 offset 100';
+
+function sqliteBackend(): Backend {
+  const dir = path.join(os.tmpdir(), `origo-bench-search-v${SEED_VERSION}-${IMAGES}`);
+  const file = path.join(dir, 'origo.sqlite');
+  return {
+    name: 'SQLite',
+    dir,
+    env: {},
+    reusable: true,
+    importer: (storage, orgId, batch) => storage.catalog.importImages(orgId, batch).then(() => undefined),
+    seeding: `Catalog.importImages, ${BATCH} per transaction`,
+    afterSeed: async () => {},
+    async hundredthFromEnd(org) {
+      const raw = new BetterSqlite3(file, { readonly: true });
+      try {
+        const orgId = (raw.prepare('select id from organizations where name = ?').get(org) as { id: number }).id;
+        return raw.prepare(`select created, hash from images where org_id = ? and deleted_at is null ${LAST_PAGE_SQL}`).get(orgId) as { created: number; hash: string };
+      } finally {
+        raw.close();
+      }
+    },
+    async size() {
+      // After folding the WAL into the database file.
+      const rw = new BetterSqlite3(file);
+      rw.pragma('wal_checkpoint(TRUNCATE)');
+      let breakdown = '';
+      try {
+        const parts = rw.prepare('select name, sum(pgsize) as bytes from dbstat group by name order by bytes desc').all() as { name: string; bytes: number }[];
+        breakdown = parts
+          .filter((p) => p.bytes > 1_000_000)
+          .map((p) => `${p.name} ${(p.bytes / (2 * IMAGES)).toFixed(0)}`)
+          .join(', ');
+      } catch {
+        breakdown = '(dbstat unavailable)';
+      }
+      rw.close();
+      return { bytes: fileSize(file) + fileSize(`${file}-wal`), breakdown };
+    },
+    stop: async () => {},
+  };
+}
+
+async function postgresBackend(given: string | undefined): Promise<Backend> {
+  let url = given;
+  let stopServer = async () => {};
+  if (url === undefined) {
+    ensureServerPackages();
+    const server = await startPostgres();
+    process.stderr.write(`started a throwaway PostgreSQL (${server.dataDir})\n`);
+    url = server.url;
+    stopServer = server.stop;
+  }
+  const tag = given === undefined ? `throwaway-${process.pid}` : createHash('sha1').update(given).digest('hex').slice(0, 12);
+  const dir = path.join(os.tmpdir(), `origo-bench-search-v${SEED_VERSION}-${IMAGES}-pg-${tag}`);
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  return {
+    name: 'PostgreSQL',
+    dir,
+    env: { ORIGO_DATABASE_URL: url },
+    reusable: given !== undefined,
+    importer: postgresImporter(client),
+    seeding: `INSERT … SELECT FROM unnest(arrays) into images, user_fields and search_terms, ${BATCH} images per transaction`,
+    async afterSeed() {
+      const started = performance.now();
+      await client.query('vacuum analyze');
+      process.stderr.write(`  vacuum analyze: ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
+    },
+    async hundredthFromEnd(org) {
+      const { rows } = await client.query<{ created: string; hash: string }>(
+        `select created, hash from images where org_id = (select id from organizations where name = $1) and deleted_at is null ${LAST_PAGE_SQL}`,
+        [org],
+      );
+      return { created: Number(rows[0]!.created), hash: rows[0]!.hash };
+    },
+    async size() {
+      const { rows: db } = await client.query<{ bytes: string }>('select pg_database_size(current_database()) as bytes');
+      const { rows } = await client.query<{ name: string; bytes: string }>(
+        `select c.relname as name, pg_relation_size(c.oid) as bytes from pg_class c join pg_namespace n on n.oid = c.relnamespace
+          where n.nspname = 'public' and c.relkind in ('r', 'i') order by 2 desc`,
+      );
+      const breakdown = rows
+        .filter((r) => Number(r.bytes) > 1_000_000)
+        .map((r) => `${r.name} ${(Number(r.bytes) / (2 * IMAGES)).toFixed(0)}`)
+        .join(', ');
+      return { bytes: Number(db[0]!.bytes), breakdown };
+    },
+    async stop() {
+      await client.end();
+      await stopServer();
+      if (given === undefined) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function parseArgs(): { postgres: boolean; databaseUrl?: string } {
+  let postgres = false;
+  let databaseUrl: string | undefined;
+  for (const arg of process.argv.slice(2)) {
+    if (arg === '--postgres') postgres = true;
+    else if (arg.startsWith('--database-url=')) databaseUrl = arg.slice('--database-url='.length);
+    else throw new Error(`unknown argument ${arg}: use --postgres (a throwaway PostgreSQL) or --database-url=postgres://… (an existing, empty database)`);
+  }
+  return { postgres: postgres || databaseUrl !== undefined, ...(databaseUrl !== undefined && { databaseUrl }) };
+}
+
 async function main(): Promise<void> {
+  const args = parseArgs();
+  const backend = args.postgres ? await postgresBackend(args.databaseUrl) : sqliteBackend();
+  try {
+    await measure(backend);
+  } finally {
+    await backend.stop();
+  }
+}
+
+async function measure(backend: Backend): Promise<void> {
+  const DIR = backend.dir;
+  const MARKER = path.join(DIR, 'bench-seed.json');
   let marker: Marker | undefined;
-  if (existsSync(MARKER)) {
+  if (backend.reusable && existsSync(MARKER)) {
     const m = JSON.parse(readFileSync(MARKER, 'utf8')) as Marker;
     if (m.version === SEED_VERSION && m.images === IMAGES) marker = m;
   }
-  const config = loadConfig({ ORIGO_DATA_DIR: DIR, ORIGO_LOG_LEVEL: 'silent', ORIGO_RATE_LIMIT_PER_MINUTE: '100000000', ORIGO_SWEEP_INTERVAL_SECONDS: '0' });
+  const config = loadConfig({
+    ORIGO_DATA_DIR: DIR,
+    ORIGO_LOG_LEVEL: 'silent',
+    ORIGO_RATE_LIMIT_PER_MINUTE: '100000000',
+    ORIGO_SWEEP_INTERVAL_SECONDS: '0',
+    ...backend.env,
+  });
   if (!marker) {
     rmSync(DIR, { recursive: true, force: true });
-    process.stderr.write(`seeding ${IMAGES.toLocaleString('en')} images × 2 organizations into ${DIR}\n`);
+    mkdirSync(DIR, { recursive: true });
+    process.stderr.write(`seeding ${IMAGES.toLocaleString('en')} images × 2 organizations into ${backend.name} (${DIR})\n`);
   } else {
-    process.stderr.write(`reusing the seeded catalog in ${DIR}\n`);
+    process.stderr.write(`reusing the seeded catalog in ${backend.name} (${DIR})\n`);
   }
   let storage = await openStorage(config);
   let app = await buildApp({ config, storage, rootKeyDigest: keyDigest(KEY), logger: false });
   const runs = 100;
 
   if (!marker) {
-    const seconds = await seed(storage, ORG, 1);
+    const seconds = await seed(storage, backend.importer, ORG, 1);
+    await backend.afterSeed();
     process.stderr.write(`measuring ${ORG} alone\n`);
     const aloneLoad = os.loadavg()[0]!;
     const alone = await core(app, runs);
-    const secondsOther = await seed(storage, OTHER, 2);
+    const secondsOther = await seed(storage, backend.importer, OTHER, 2);
+    await backend.afterSeed();
     marker = { version: SEED_VERSION, images: IMAGES, seedSeconds: seconds + secondsOther, alone, aloneLoad };
     // Reopen, as a re-run would: the timings below start from the same state.
     await app.close();
@@ -244,11 +496,7 @@ async function main(): Promise<void> {
 
   // Keyset: the first page against the last page reached by cursor. The last
   // page's cursor is the row 100 places before the end of the order.
-  const raw = new BetterSqlite3(path.join(DIR, 'origo.sqlite'), { readonly: true });
-  const orgId = (raw.prepare('select id from organizations where name = ?').get(ORG) as { id: number }).id;
-  const before = raw
-    .prepare('select created, hash from images where org_id = ? and deleted_at is null order by created asc, hash desc limit 1 offset 100')
-    .get(orgId) as { created: number; hash: string };
+  const before = await backend.hundredthFromEnd(ORG);
   const cursor = encodeCursor(parseListingQuery({}).search, { values: [before.created], hash: before.hash });
   const last = await get(app, ORG, `offset=${cursor}`);
   if (last.items.length !== 100 || last.links['next'] !== undefined) throw new Error('the last page by cursor is not the last 100 images');
@@ -260,29 +508,13 @@ async function main(): Promise<void> {
   timings.push(first!, lastTiming!);
 
   const loadAfter = os.loadavg()[0]!;
-  raw.close();
   await app.close();
   await closeStorage(storage);
-
-  // Size, after folding the WAL into the database file.
-  const rw = new BetterSqlite3(path.join(DIR, 'origo.sqlite'));
-  rw.pragma('wal_checkpoint(TRUNCATE)');
-  let breakdown = '';
-  try {
-    const parts = rw.prepare('select name, sum(pgsize) as bytes from dbstat group by name order by bytes desc').all() as { name: string; bytes: number }[];
-    breakdown = parts
-      .filter((p) => p.bytes > 1_000_000)
-      .map((p) => `${p.name} ${(p.bytes / (2 * IMAGES)).toFixed(0)}`)
-      .join(', ');
-  } catch {
-    breakdown = '(dbstat unavailable)';
-  }
-  rw.close();
-  const bytes = fileSize(path.join(DIR, 'origo.sqlite')) + fileSize(path.join(DIR, 'origo.sqlite-wal'));
+  const { bytes, breakdown } = await backend.size();
 
   const out = [
-    `images: ${IMAGES.toLocaleString('en')} per organization × 2 (${DIR})`,
-    `seeding: ${marker.seedSeconds.toFixed(0)} s for ${(2 * IMAGES).toLocaleString('en')} images = ${Math.round((2 * IMAGES) / marker.seedSeconds).toLocaleString('en')} images/s (Catalog.importImages, ${BATCH} per transaction)`,
+    `catalog: ${backend.name}; images: ${IMAGES.toLocaleString('en')} per organization × 2 (${DIR})`,
+    `seeding: ${marker.seedSeconds.toFixed(0)} s for ${(2 * IMAGES).toLocaleString('en')} images = ${Math.round((2 * IMAGES) / marker.seedSeconds).toLocaleString('en')} images/s (${backend.seeding})`,
     `database: ${(bytes / 1e9).toFixed(2)} GB = ${Math.round(bytes / (2 * IMAGES)).toLocaleString('en')} bytes per image`,
     `bytes per image by table/index: ${breakdown}`,
     '',

@@ -400,7 +400,7 @@ describe('every plan gives the same rows', () => {
     let after: SortPosition | undefined;
     for (let page = 0; page < 50; page++) {
       const search: SearchInput = { ...base, limit, ...(numeric ? { offset: page * limit } : after ? { after } : {}) };
-      const result = await runPlan(db, orgId, search, choice);
+      const result = await runPlan(db, { orgId, dialect: 'sqlite' }, search, choice);
       totals.add(result.total);
       hashes.push(...result.rows.map((r) => r.hash));
       if (!result.hasMore) break;

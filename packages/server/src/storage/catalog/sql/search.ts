@@ -21,7 +21,11 @@
 //   whole live organization they read user_fields_by_str alone, leaving out
 //   the (few) deleted images' ids.
 //
-// Dialect notes, for PostgreSQL later:
+// Dialect notes (test/search-plan.test.ts and search-plan-postgres.test.ts
+// check every shape's plans on each):
+// - Per-image reads of user_fields/search_terms carry the organization on
+//   PostgreSQL only (rowScope below): it may answer them from a value index
+//   that leads with org_id, while SQLite must keep to the primary key.
 // - String comparisons (equality aside) assume byte order, as SQLite's BINARY
 //   collation has; PostgreSQL needs `COLLATE "C"` on those comparisons (or C
 //   columns/indexes) for prefix ranges and string sorts to agree with the
@@ -45,7 +49,7 @@ import {
   type SortPosition,
 } from '../../../images/search-query.ts';
 import type { SearchQuery } from '../catalog.ts';
-import type { Database, ImagesTable } from './schema.ts';
+import type { Database, Dialect, ImagesTable } from './schema.ts';
 
 /** What the catalog is asked: a parsed search plus the start of the restore window. */
 export type SearchInput = SearchQuery;
@@ -141,9 +145,34 @@ function atomPredicate(alias: string, atom: Atom): Pred {
   return and(parts);
 }
 
-/** EXISTS of an atom's row for the image `imageId` (a lookup on the (image_id, name, …) primary key). */
-function atomExists(atom: Atom, imageId: RawBuilder<unknown>): Pred {
-  return sql<SqlBool>`exists (select 1 from ${sql.table(atom.table)} as y where y.image_id = ${imageId} and ${atomPredicate('y', atom)})`;
+/** The organization searched, and the dialect the queries are for. */
+export interface Scope {
+  orgId: number;
+  dialect: Dialect;
+}
+
+/**
+ * What a per-image read of an index table (user_fields, search_terms; alias
+ * `alias`) adds on PostgreSQL: the organization, and for a sort value the
+ * column being present. Neither changes the answer (an image's rows carry
+ * its organization; a row without a value sorts as none), but PostgreSQL
+ * turns such a read into a semi-join or hash join and may take a value index
+ * (org_id, name, …) for it, which without org_id it reads for every
+ * organization. SQLite instead looks each one up on the (image_id, name, …)
+ * primary key; given org_id it would pick the value index and, for a range,
+ * scan the range per image, so it gets nothing.
+ */
+function rowScope(scope: Scope, alias: string, presentColumn?: 'str' | 'num'): Pred[] {
+  if (scope.dialect !== 'postgres') return [];
+  const preds = [sql<SqlBool>`${sql.ref(`${alias}.org_id`)} = ${scope.orgId}`];
+  if (presentColumn) preds.push(sql<SqlBool>`${sql.ref(`${alias}.${presentColumn}`)} is not null`);
+  return preds;
+}
+
+/** EXISTS of an atom's row for the image `imageId` (on SQLite a lookup on the (image_id, name, …) primary key). */
+function atomExists(scope: Scope, atom: Atom, imageId: RawBuilder<unknown>): Pred {
+  const where = and([sql<SqlBool>`y.image_id = ${imageId}`, ...rowScope(scope, 'y'), atomPredicate('y', atom)]);
+  return sql<SqlBool>`exists (select 1 from ${sql.table(atom.table)} as y where ${where})`;
 }
 
 /** User field types stored as exactly one row, seq 0: a residual check on them is a join, not an EXISTS. */
@@ -176,11 +205,11 @@ function imageFilterPredicate(alias: 'i' | 'c', filter: Filter, noIndex: boolean
  * already checked. Index-table checks correlate on `imageId`: the driver's
  * d.image_id lets SQLite run them before it reads the (wide) images row.
  */
-function filterPredicate(filter: Filter, noIndex: boolean, skipAtom?: number, imageId = 'i.id'): Pred | undefined {
+function filterPredicate(scope: Scope, filter: Filter, noIndex: boolean, skipAtom?: number, imageId = 'i.id'): Pred | undefined {
   if (filter.field.source === 'image') return skipAtom === undefined ? imageFilterPredicate('i', filter, noIndex) : undefined;
   const parts = atomsOf(filter)
     .filter((_, i) => i !== skipAtom)
-    .map((atom) => atomExists(atom, sql.ref(imageId)));
+    .map((atom) => atomExists(scope, atom, sql.ref(imageId)));
   return parts.length === 0 ? undefined : and(parts);
 }
 
@@ -192,7 +221,8 @@ type Ids = SelectQueryBuilder<Database, never, { image_id: number }>;
  * index-table ids are checked for liveness by the join on images. With
  * `exact`, a multi-word filter checks its other words too (for UNION).
  */
-function filterIds(db: Kysely<Database>, orgId: number, filter: Filter, exact: boolean): { ids: Ids; atom?: number } {
+function filterIds(db: Kysely<Database>, scope: Scope, filter: Filter, exact: boolean): { ids: Ids; atom?: number } {
+  const { orgId } = scope;
   if (filter.field.source === 'image') {
     const ids = db
       .selectFrom('images as c')
@@ -216,7 +246,7 @@ function filterIds(db: Kysely<Database>, orgId: number, filter: Filter, exact: b
   if (distinct) ids = ids.distinct();
   if (exact) {
     atoms.forEach((other, i) => {
-      if (i !== driving) ids = ids.where(atomExists(other, sql.ref('x.image_id')));
+      if (i !== driving) ids = ids.where(atomExists(scope, other, sql.ref('x.image_id')));
     });
   }
   return { ids: ids as unknown as Ids, atom: driving };
@@ -235,7 +265,7 @@ interface SortExpr {
   /** Selected as this alias (user fields only). */
   alias?: string;
   /** The LEFT JOIN of the user field's seq 0 row (user fields only). */
-  join?: { table: string; name: string; type: string };
+  join?: { table: string; name: string; type: string; column: 'str' | 'num' };
 }
 
 function sortExprs(sort: SortKey[]): SortExpr[] {
@@ -250,16 +280,16 @@ function sortExprs(sort: SortKey[]): SortExpr[] {
     const table = `s${n}`;
     const expr = sql`${sql.ref(`${table}.${field.column}`)}`;
     const alias = `k${n}`;
-    return { key, expr, order: sql`${sql.ref(alias)}`, nullable: true, alias, join: { table, name: field.name, type: field.type } };
+    return { key, expr, order: sql`${sql.ref(alias)}`, nullable: true, alias, join: { table, name: field.name, type: field.type, column: field.column } };
   });
 }
 
 /** Adds the sort's user field joins and selects their values as k0, k1, … */
-function withSortValues<O>(query: SelectQueryBuilder<SearchDb, 'i', O>, exprs: SortExpr[]): SelectQueryBuilder<SearchDb, 'i', O> {
+function withSortValues<O>(scope: Scope, query: SelectQueryBuilder<SearchDb, 'i', O>, exprs: SortExpr[]): SelectQueryBuilder<SearchDb, 'i', O> {
   let q = query;
   for (const e of exprs) {
     if (!e.join || !e.alias) continue;
-    const { table, name, type } = e.join;
+    const { table, name, type, column } = e.join;
     q = q.leftJoin(`user_fields as ${table}` as 'user_fields as s', (join) =>
       join.on(
         and([
@@ -267,6 +297,7 @@ function withSortValues<O>(query: SelectQueryBuilder<SearchDb, 'i', O>, exprs: S
           sql<SqlBool>`${sql.ref(`${table}.name`)} = ${name}`,
           sql<SqlBool>`${sql.ref(`${table}.type`)} = ${type}`,
           sql<SqlBool>`${sql.ref(`${table}.seq`)} = 0`,
+          ...rowScope(scope, table, column),
         ]),
       ),
     ) as unknown as typeof q;
@@ -354,10 +385,10 @@ export interface SearchQueries {
 }
 
 /** Probe queries: how many candidate rows each filter's index yields, capped at PROBE_LIMIT. */
-export function probeQueries(db: Kysely<Database>, orgId: number, search: SearchInput): SelectQueryBuilder<Database, never, { n: number }>[] {
+export function probeQueries(db: Kysely<Database>, scope: Scope, search: SearchInput): SelectQueryBuilder<Database, never, { n: number }>[] {
   if (search.deleted || search.operator === 'or' || search.filters.length === 0) return [];
   return search.filters.map((filter) => {
-    const { ids } = filterIds(db, orgId, filter, false);
+    const { ids } = filterIds(db, scope, filter, false);
     return db.selectFrom(ids.limit(PROBE_LIMIT).as('p')).select((eb) => eb.fn.countAll<number>().as('n')) as unknown as SelectQueryBuilder<Database, never, { n: number }>;
   });
 }
@@ -403,7 +434,8 @@ export function allPlans(search: SearchInput): PlanChoice[] {
   return all;
 }
 
-export function searchQueries(db: Kysely<Database>, orgId: number, search: SearchInput, choice: PlanChoice): SearchQueries {
+export function searchQueries(db: Kysely<Database>, scope: Scope, search: SearchInput, choice: PlanChoice): SearchQueries {
+  const { orgId } = scope;
   const live = !search.deleted;
   const filters = search.filters;
   const orMode = search.operator === 'or' && filters.length > 1;
@@ -421,7 +453,12 @@ export function searchQueries(db: Kysely<Database>, orgId: number, search: Searc
         const table = `y${n}`;
         q = q.crossJoin(`user_fields as ${table}` as 'user_fields as y') as unknown as typeof q;
         const [atom] = atomsOf(filter);
-        where.push(sql<SqlBool>`${sql.ref(`${table}.image_id`)} = d.image_id`, sql<SqlBool>`${sql.ref(`${table}.seq`)} = 0`, atomPredicate(table, atom!));
+        where.push(
+          sql<SqlBool>`${sql.ref(`${table}.image_id`)} = d.image_id`,
+          ...rowScope(scope, table),
+          sql<SqlBool>`${sql.ref(`${table}.seq`)} = 0`,
+          atomPredicate(table, atom!),
+        );
       });
       where.push(sql<SqlBool>`i.id = d.image_id`);
       return q.crossJoin('images as i') as unknown as SelectQueryBuilder<SearchDb, 'i', object>;
@@ -431,10 +468,10 @@ export function searchQueries(db: Kysely<Database>, orgId: number, search: Searc
       from = plain();
     } else if (!live) {
       from = plain();
-      const preds = filters.map((f) => filterPredicate(f, false)!);
+      const preds = filters.map((f) => filterPredicate(scope, f, false)!);
       where.push(orMode ? or(preds) : and(preds));
     } else if (orMode) {
-      const parts = filters.map((f) => filterIds(db, orgId, f, true).ids);
+      const parts = filters.map((f) => filterIds(db, scope, f, true).ids);
       let union = parts[0]!;
       for (const part of parts.slice(1)) union = union.union(part);
       from = driven(union);
@@ -444,16 +481,16 @@ export function searchQueries(db: Kysely<Database>, orgId: number, search: Searc
       for (const f of filters) {
         // A filter on the first sort column keeps its index: it narrows the walk.
         const onSortColumn = f.field.source === 'image' && firstSort?.source === 'image' && firstSort.column === f.field.column;
-        where.push(filterPredicate(f, !onSortColumn)!);
+        where.push(filterPredicate(scope, f, !onSortColumn)!);
       }
     } else {
       const driverIndex = choice.driver ?? 0;
-      const { ids, atom } = filterIds(db, orgId, filters[driverIndex]!, false);
+      const { ids, atom } = filterIds(db, scope, filters[driverIndex]!, false);
       const joined = filters.filter((f, n) => n !== driverIndex && isSingleRow(f));
       from = driven(ids, joined);
       filters.forEach((f, n) => {
         if (n !== driverIndex && isSingleRow(f)) return;
-        const pred = filterPredicate(f, true, n === driverIndex ? (atom ?? -1) : undefined, 'd.image_id');
+        const pred = filterPredicate(scope, f, true, n === driverIndex ? (atom ?? -1) : undefined, 'd.image_id');
         if (pred) where.push(pred);
       });
     }
@@ -482,7 +519,7 @@ export function searchQueries(db: Kysely<Database>, orgId: number, search: Searc
     const field = search.sort[0].field;
     const s0 = first.join!.table;
     const col = sql.ref(`${s0}.${field.column}`);
-    const base: Pred[] = [sql<SqlBool>`i.org_id = ${orgId}`, sql<SqlBool>`i.deleted_at is null`, ...filters.map((f) => filterPredicate(f, true)!)];
+    const base: Pred[] = [sql<SqlBool>`i.org_id = ${orgId}`, sql<SqlBool>`i.deleted_at is null`, ...filters.map((f) => filterPredicate(scope, f, true)!)];
     const inB = afterInSegmentB(search);
     const having = [
       ...base,
@@ -504,19 +541,24 @@ export function searchQueries(db: Kysely<Database>, orgId: number, search: Searc
       db.selectFrom(`user_fields as ${s0}` as 'user_fields as s').crossJoin('images as i') as unknown as SelectQueryBuilder<SearchDb, 'i', object>;
     const bWhere = [
       ...base,
-      sql<SqlBool>`not exists (select 1 from user_fields as z where z.image_id = i.id and z.name = ${field.name} and z.type = ${field.type} and z.seq = 0 and ${sql.ref(`z.${field.column}`)} is not null)`,
+      sql<SqlBool>`not exists (select 1 from user_fields as z where ${and([
+        sql<SqlBool>`z.image_id = i.id`,
+        ...rowScope(scope, 'z'),
+        sql<SqlBool>`z.name = ${field.name} and z.type = ${field.type} and z.seq = 0`,
+        sql<SqlBool>`${sql.ref(`z.${field.column}`)} is not null`,
+      ])})`,
     ];
     // In segment b the first key is null for every row: only the others order it.
     const exprsB = [{ ...first, expr: sql`null`, order: sql`null` }, ...rest];
     if (inB && search.after) bWhere.push(afterPredicate(exprsB, search.after, tieBreak));
     queries.segments = {
       a: (offset, limit) => {
-        const q = withSortValues(fromA().selectAll('i').select(first.expr.as(first.alias!)) as unknown as Page, rest).where(and(aWhere));
+        const q = withSortValues(scope, fromA().selectAll('i').select(first.expr.as(first.alias!)) as unknown as Page, rest).where(and(aWhere));
         return ordered(q, [{ ...first, order: first.expr, nullable: false }, ...rest], tieBreak).limit(limit).offset(offset);
       },
       aCount: fromA().select((eb) => eb.fn.countAll().as('n')).where(and(having)) as unknown as Count,
       b: (offset, limit) => {
-        const q = withSortValues(db.selectFrom('images as i').selectAll('i').select(sql`null`.as(first.alias!)) as unknown as Page, rest).where(and(bWhere));
+        const q = withSortValues(scope, db.selectFrom('images as i').selectAll('i').select(sql`null`.as(first.alias!)) as unknown as Page, rest).where(and(bWhere));
         return ordered(q, rest, tieBreak).limit(limit).offset(offset);
       },
     };
@@ -526,7 +568,7 @@ export function searchQueries(db: Kysely<Database>, orgId: number, search: Searc
   if (search.limit > 0 && !queries.segments) {
     const { from, where } = matching(choice.walk);
     if (search.after) where.push(afterPredicate(exprs, search.after, tieBreak));
-    let items = ordered(withSortValues(from.selectAll('i') as unknown as Page, exprs).where(and(where)), exprs, tieBreak);
+    let items = ordered(withSortValues(scope, from.selectAll('i') as unknown as Page, exprs).where(and(where)), exprs, tieBreak);
     items = items.limit(search.limit + 1);
     if (search.offset) items = items.offset(search.offset);
     queries.items = items;
@@ -535,7 +577,7 @@ export function searchQueries(db: Kysely<Database>, orgId: number, search: Searc
   // Every match in order, when they come from a driver and a page is wanted.
   if (search.limit > 0 && !choice.walk && !queries.segments && !(live && filters.length === 0)) {
     const { from, where } = matching(false);
-    let keys = withSortValues(from.select('i.id') as unknown as SelectQueryBuilder<SearchDb, 'i', KeyRow>, exprs);
+    let keys = withSortValues(scope, from.select('i.id') as unknown as SelectQueryBuilder<SearchDb, 'i', KeyRow>, exprs);
     if (search.after) {
       const after = afterPredicate(exprs, search.after, tieBreak);
       keys = keys.select(sql<number>`case when ${after} then 1 else 0 end`.as('after')) as typeof keys;
@@ -546,7 +588,7 @@ export function searchQueries(db: Kysely<Database>, orgId: number, search: Searc
   // The total: always in the driver form (it visits every match anyway).
   if (live && !orMode && filters.length === 1 && filters[0]!.field.source === 'image') {
     // One image filter: its ids come from a partial live index that covers the count.
-    const { ids } = filterIds(db, orgId, filters[0]!, false);
+    const { ids } = filterIds(db, scope, filters[0]!, false);
     queries.count = db.selectFrom(ids.as('d')).select((eb) => eb.fn.countAll().as('n')) as unknown as Count;
   } else if (!(live && filters.length === 0)) {
     const { from, where } = matching(false);
@@ -573,7 +615,7 @@ export function searchQueries(db: Kysely<Database>, orgId: number, search: Searc
         .where('z.org_id', '=', orgId)
         .where('z.deleted_at', 'is not', null)
         .whereRef('f.image_id', '=', 'z.id')
-        .where(ofField)
+        .where(and([ofField, ...rowScope(scope, 'f')]))
         .groupBy('f.str');
       const query = db
         .selectFrom(all.unionAll(deleted).as('d'))
@@ -590,7 +632,7 @@ export function searchQueries(db: Kysely<Database>, orgId: number, search: Searc
     const query = (from as unknown as SelectQueryBuilder<SearchDb, 'i', object>)
       .crossJoin('user_fields as f')
       .select((eb) => ['f.str as value', eb.fn.countAll().as('n')])
-      .where(and([...where, sql<SqlBool>`f.image_id = i.id`, sql<SqlBool>`f.name = ${facet.name}`, sql<SqlBool>`f.type = ${facet.type}`]))
+      .where(and([...where, sql<SqlBool>`f.image_id = i.id`, ...rowScope(scope, 'f'), sql<SqlBool>`f.name = ${facet.name}`, sql<SqlBool>`f.type = ${facet.type}`]))
       .groupBy('f.str')
       .orderBy('n', 'desc')
       .orderBy('value', 'asc')
@@ -636,15 +678,16 @@ async function liveCount(db: Kysely<Database>, orgId: number): Promise<number> {
   return Number(row?.live ?? 0);
 }
 
-export async function runSearch(db: Kysely<Database>, orgId: number, search: SearchInput): Promise<SearchRows> {
+export async function runSearch(db: Kysely<Database>, scope: Scope, search: SearchInput): Promise<SearchRows> {
   const counts: number[] = [];
-  for (const probe of probeQueries(db, orgId, search)) counts.push(Number((await probe.executeTakeFirstOrThrow()).n));
-  return runPlan(db, orgId, search, choosePlan(search, counts));
+  for (const probe of probeQueries(db, scope, search)) counts.push(Number((await probe.executeTakeFirstOrThrow()).n));
+  return runPlan(db, scope, search, choosePlan(search, counts));
 }
 
 /** Runs a search by the given plan (every plan gives the same answer; tests run them all). */
-export async function runPlan(db: Kysely<Database>, orgId: number, search: SearchInput, choice: PlanChoice): Promise<SearchRows> {
-  const queries = searchQueries(db, orgId, search, choice);
+export async function runPlan(db: Kysely<Database>, scope: Scope, search: SearchInput, choice: PlanChoice): Promise<SearchRows> {
+  const { orgId } = scope;
+  const queries = searchQueries(db, scope, search, choice);
   const total = async () => (queries.count ? Number((await queries.count.executeTakeFirstOrThrow()).n) : liveCount(db, orgId));
   const facets = async () => {
     const out = [];

@@ -456,7 +456,7 @@ export class SqlCatalog implements Catalog {
   }
 
   async searchImages(orgId: number, query: SearchQuery): Promise<SearchResult> {
-    const found = await runSearch(this.db, orgId, query);
+    const found = await runSearch(this.db, { orgId, dialect: this.dialect }, query);
     return {
       total: found.total,
       items: found.rows.map(toImage),
