@@ -99,7 +99,7 @@ async function openCatalog(config: StorageConfig, readOnly: boolean): Promise<{ 
   if (dialect === 'postgres') {
     // No read cache: several origo nodes may write the same database, and a
     // write on another node would leave this node's cached answer stale.
-    return { catalog: new SqlCatalog(db, 'postgres'), accounts: new SqlAccounts(db) };
+    return { catalog: new SqlCatalog(db, 'postgres'), accounts: new SqlAccounts(db, 'postgres') };
   }
   // This process is the only writer of its SQLite file, so hot lookups can be
   // cached. (Beside a writing server, a read-only tool's cache could go
@@ -108,7 +108,7 @@ async function openCatalog(config: StorageConfig, readOnly: boolean): Promise<{ 
   const cache = new ReadCache(READ_CACHE_ENTRIES);
   return {
     catalog: withReadCache<Catalog>(new SqlCatalog(db, 'sqlite'), CATALOG_READS, cache),
-    accounts: withReadCache<Accounts>(new SqlAccounts(db), ACCOUNT_READS, cache),
+    accounts: withReadCache<Accounts>(new SqlAccounts(db, 'sqlite'), ACCOUNT_READS, cache),
   };
 }
 
