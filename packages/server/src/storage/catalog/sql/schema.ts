@@ -95,6 +95,17 @@ export interface SettingsTable {
   value: string;
 }
 
+/** A caller's shared rate-limit bucket (migration 0007, sql/rate-buckets.ts). */
+export interface RateBucketsTable {
+  caller: string;
+  /** Tokens left after the last lease, fractional. */
+  tokens: number;
+  /** When the bucket was last refilled, epoch milliseconds. */
+  at: number;
+  /** Tokens the last lease took. */
+  granted: number;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   images: ImagesTable;
@@ -105,6 +116,7 @@ export interface Database {
   api_keys: ApiKeysTable;
   memberships: MembershipsTable;
   settings: SettingsTable;
+  rate_buckets: RateBucketsTable;
 }
 
 export type Dialect = 'sqlite' | 'postgres';

@@ -11,6 +11,7 @@ import type {
 } from '../accounts.ts';
 import { insertMembership, insertOrganization } from './organizations.ts';
 import { DirectWrites } from './write-batcher.ts';
+import { forgetIdleBuckets, leaseTokens } from './rate-buckets.ts';
 import type { ApiKeysTable, Database, Dialect, MembershipsTable, UsersTable } from './schema.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -257,6 +258,14 @@ export class SqlAccounts implements Accounts {
       await trx.deleteFrom('memberships').where('org_id', '=', orgId).where('user_id', '=', userId).execute();
       return 'ok';
     });
+  }
+
+  leaseRateTokens(caller: string, want: number, perMinute: number, now: Date) {
+    return leaseTokens(this.db, { caller, want, perMinute, now: now.getTime() });
+  }
+
+  forgetIdleRateBuckets(now: Date) {
+    return forgetIdleBuckets(this.db, now.getTime());
   }
 
   async setting(name: string, make: () => string): Promise<string> {
