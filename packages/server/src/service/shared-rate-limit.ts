@@ -10,8 +10,9 @@
 // same lease rather than each sending one.
 //
 // The chunk is 1% of the budget (at least 1): a caller at its full rate
-// costs each node about 100 leases a minute, and tokens a node leased but
-// has not spent (at most chunk − 1 per node) are the only slack. So in any
+// costs about 100 leases a minute over all nodes (a statement per 60
+// requests at the default 6000), and tokens a node leased but has not
+// spent (at most chunk − 1 per node) are the only slack. So in any
 // interval of T seconds, all nodes together allow a caller at most
 //   N + N·T/60 + nodes·(chunk − 1)        (N = the limit per minute)
 // and a caller that starts from a full bucket at most N + N·T/60, like one
@@ -25,6 +26,11 @@
 // For OFFLINE_RETRY_MS it limits each caller on its own, in process, as a
 // single node does (so a caller gets at most N per node meanwhile), and logs
 // a warning (at most once a minute).
+//
+// Leases carry the node's clock, and a bucket's time only moves forward:
+// a node whose clock runs s seconds ahead delays refills by up to s seconds
+// for every node (stricter, never more generous). Nodes need synchronized
+// clocks (NTP), as they do for token expiry already.
 
 import { Lru } from '../lru.ts';
 import type { Accounts } from '../storage/catalog/accounts.ts';
