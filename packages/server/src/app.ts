@@ -24,7 +24,8 @@ import { registerSourceImageRoutes } from './http/sourceimages.ts';
 import { clientErrorHandler, registerTimeouts, timeoutServerOptions } from './http/timeouts.ts';
 import { newTokenSecret } from './service/accounts.ts';
 import { Authenticator } from './service/auth.ts';
-import { RateLimiter } from './service/rate-limit.ts';
+import { type Limiter, RateLimiter } from './service/rate-limit.ts';
+import { SharedRateLimiter } from './service/shared-rate-limit.ts';
 import { type ServiceDeps, serviceDeps } from './service/deps.ts';
 import type { Storage } from './storage/index.ts';
 
@@ -100,7 +101,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const tokenSecret = Buffer.from(await storage.accounts.setting('token_secret', newTokenSecret), 'hex');
   const authenticator = new Authenticator(storage.accounts, options.rootKeyDigest, tokenSecret, deps.now);
   const clock = () => deps.now().getTime();
-  registerAuth(app, deps, authenticator, new RateLimiter(config.rateLimitPerMinute, clock), new RateLimiter(config.authFailuresPerMinute, clock));
+  // On PostgreSQL other nodes may serve the same callers: the per-caller limit
+  // is shared through the database. The failed-authentication limit stays per node.
+  const limiter: Limiter =
+    config.databaseUrl === undefined
+      ? new RateLimiter(config.rateLimitPerMinute, clock)
+      : new SharedRateLimiter(storage.accounts, config.rateLimitPerMinute, (message) => app.log.warn(message), clock);
+  registerAuth(app, deps, authenticator, limiter, new RateLimiter(config.authFailuresPerMinute, clock));
 
   // Every body is read the same way whatever its content type (spec §8.2);
   // multipart bodies are left as a stream for the upload route.

@@ -9,7 +9,7 @@ import type { Authenticator, Permission, Principal } from '../service/auth.ts';
 import type { Membership } from '../storage/catalog/accounts.ts';
 import type { ServiceDeps } from '../service/deps.ts';
 import { requireOrganization } from '../service/organizations.ts';
-import type { RateLimiter } from '../service/rate-limit.ts';
+import type { Limiter, RateLimiter } from '../service/rate-limit.ts';
 import type { Organization } from '../storage/catalog/catalog.ts';
 import type { Access } from './access.ts';
 import { addressBucket } from './client-address.ts';
@@ -118,7 +118,7 @@ export function registerAuth(
   app: FastifyInstance,
   deps: ServiceDeps,
   auth: Authenticator,
-  limiter: RateLimiter,
+  limiter: Limiter,
   failures: RateLimiter,
 ): void {
   app.decorateRequest('principal', undefined);
@@ -153,7 +153,7 @@ export function registerAuth(
         if (key !== undefined) {
           request.principal = await limitingFailures(request, failures, () => auth.fromApiKey(key), (found) => found !== undefined);
         }
-        if (request.principal?.kind !== 'root') rateLimit(`ip:${clientAddress(request)}`);
+        if (request.principal?.kind !== 'root') await rateLimit(`ip:${clientAddress(request)}`);
       }
       return;
     }
@@ -164,7 +164,10 @@ export function registerAuth(
       : await authenticate(request, auth);
     request.principal = principal;
     // The operator's root key is not throttled.
-    if (principal.kind !== 'root') rateLimit(callerId(principal));
+    if (principal.kind !== 'root') {
+      const limited = rateLimit(callerId(principal));
+      if (limited !== undefined) await limited;
+    }
 
     if (access.org) {
       const orgName = (request.params as { org?: string }).org ?? '';
@@ -179,8 +182,18 @@ export function registerAuth(
       throw new OrigoError('ORIGO_ERR_AUTH_FORBIDDEN', `This key may not do ${access.permission}`);
     }
 
-    function rateLimit(caller: string): void {
-      const wait = limiter.take(caller);
+    /** Throws the 429 when the caller is over its limit; a promise only when the limiter has to ask the database. */
+    function rateLimit(caller: string): Promise<void> | undefined {
+      const taken = limiter.take(caller);
+      // Most takes of the shared limiter are answered in process too: they cost no extra turn.
+      if (typeof taken === 'number') {
+        refuseIfWaiting(taken);
+        return undefined;
+      }
+      return taken.then(refuseIfWaiting);
+    }
+
+    function refuseIfWaiting(wait: number): void {
       if (wait > 0) {
         throw new OrigoError('ORIGO_ERR_RATE_LIMITED', `Too many requests; retry in ${wait} s`, {
           headers: { 'retry-after': String(wait) },

@@ -12,12 +12,22 @@ import { Lru } from '../lru.ts';
 /** Callers remembered by default: about 100 bytes each, so some 10 MB at most. */
 export const DEFAULT_CALLERS = 100_000;
 
+/**
+ * A rate limit: `take` spends one request's token for the caller. The
+ * in-process RateLimiter answers at once; the shared one (several nodes,
+ * shared-rate-limit.ts) returns a promise when it has to ask the database.
+ */
+export interface Limiter {
+  /** 0 when allowed; otherwise the seconds to wait. */
+  take(caller: string): number | Promise<number>;
+}
+
 interface Bucket {
   tokens: number;
   at: number;
 }
 
-export class RateLimiter {
+export class RateLimiter implements Limiter {
   private readonly buckets: Lru<string, Bucket>;
 
   constructor(

@@ -122,7 +122,7 @@ async function openCatalog(config: StorageConfig, readOnly: boolean): Promise<Pi
   if (dialect === 'postgres') {
     // No read cache: several origo nodes may write the same database, and a
     // write on another node would leave this node's cached answer stale.
-    return { catalog: new SqlCatalog(db, 'postgres'), accounts: new SqlAccounts(db), claims: new SqlBlobClaims(db) };
+    return { catalog: new SqlCatalog(db, 'postgres'), accounts: new SqlAccounts(db, 'postgres'), claims: new SqlBlobClaims(db) };
   }
   // This process is the only writer of its SQLite file, so hot lookups can be
   // cached. (Beside a writing server, a read-only tool's cache could go
@@ -132,7 +132,7 @@ async function openCatalog(config: StorageConfig, readOnly: boolean): Promise<Pi
   const catalog = withReadCache<Catalog>(new SqlCatalog(db, 'sqlite'), CATALOG_READS, cache);
   return {
     catalog,
-    accounts: withReadCache<Accounts>(new SqlAccounts(db), ACCOUNT_READS, cache),
+    accounts: withReadCache<Accounts>(new SqlAccounts(db, 'sqlite'), ACCOUNT_READS, cache),
     // One server per SQLite file: its claims can live in its memory.
     claims: new MemoryBlobClaims((keys) => catalog.blobKeysInUse(keys)),
   };

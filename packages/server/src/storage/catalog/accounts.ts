@@ -57,6 +57,14 @@ export type PutMembershipResult =
   | 'user_not_found'
   | 'last_admin';
 
+/** What a lease from a shared rate-limit bucket gave (storage/catalog/sql/rate-buckets.ts). */
+export interface RateLease {
+  /** Tokens taken for the caller: 0 when the bucket had less than one. */
+  granted: number;
+  /** Tokens left in the bucket after the lease (fractional). */
+  tokens: number;
+}
+
 export interface Accounts {
   /** Creates a user with one API key (and optionally a membership) atomically. */
   createAccount(
@@ -71,6 +79,7 @@ export interface Accounts {
   /** Adds a key unless the user has `maxKeys` already. */
   addKey(userId: string, digestHex: string, comment: string | null, now: Date, maxKeys: number): Promise<ApiKeyRecord | 'too_many'>;
   deleteKey(userId: string, keyId: string): Promise<boolean>;
+  /** Records the key's use at `now`, unless it was recorded less than a minute before. */
   touchKey(keyId: string, now: Date): Promise<void>;
 
   findMembership(orgId: number, userId: string): Promise<Membership | undefined>;
@@ -79,6 +88,14 @@ export interface Accounts {
   /** Creates or changes roles; refused when it would leave the org without an active admin. */
   putMembership(orgId: number, userId: string, roles: Role[], comment: string | null | undefined, now: Date): Promise<PutMembershipResult>;
   deleteMembership(orgId: number, userId: string): Promise<'ok' | 'not_found' | 'last_admin'>;
+
+  /**
+   * Takes up to `want` tokens from the caller's bucket shared by every node
+   * (`perMinute` tokens at most, refilled at perMinute a minute).
+   */
+  leaseRateTokens(caller: string, want: number, perMinute: number, now: Date): Promise<RateLease>;
+  /** Forgets the buckets idle for a minute (full again); returns how many. */
+  forgetIdleRateBuckets(now: Date): Promise<number>;
 
   /** A server-wide setting, created with `make()` the first time it is asked for. */
   setting(name: string, make: () => string): Promise<string>;

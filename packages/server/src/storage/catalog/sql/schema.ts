@@ -105,6 +105,17 @@ export interface BlobClaimsTable {
   deleting_since: number | null;
 }
 
+/** A caller's shared rate-limit bucket (migration 0007, sql/rate-buckets.ts). */
+export interface RateBucketsTable {
+  caller: string;
+  /** Tokens left after the last lease, fractional. */
+  tokens: number;
+  /** When the bucket was last refilled, epoch milliseconds. */
+  at: number;
+  /** Tokens the last lease took. */
+  granted: number;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   images: ImagesTable;
@@ -116,6 +127,7 @@ export interface Database {
   memberships: MembershipsTable;
   settings: SettingsTable;
   blob_claims: BlobClaimsTable;
+  rate_buckets: RateBucketsTable;
 }
 
 export type Dialect = 'sqlite' | 'postgres';

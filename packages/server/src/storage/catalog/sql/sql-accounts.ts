@@ -11,9 +11,13 @@ import type {
 } from '../accounts.ts';
 import { insertMembership, insertOrganization } from './organizations.ts';
 import { DirectWrites } from './write-batcher.ts';
-import type { ApiKeysTable, Database, MembershipsTable, UsersTable } from './schema.ts';
+import { forgetIdleBuckets, leaseTokens } from './rate-buckets.ts';
+import type { ApiKeysTable, Database, Dialect, MembershipsTable, UsersTable } from './schema.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
+
+/** A key's last use is written at most this often (by all nodes together): the row is touched by every request. */
+export const TOUCH_EVERY_MS = 60_000;
 
 const toUser = (row: Selectable<UsersTable>): User => ({ id: row.id, email: row.email, created: new Date(Number(row.created)) });
 
@@ -40,11 +44,41 @@ export class SqlAccounts implements Accounts {
    * One transaction per write, rerun when it lost a unique race to another
    * connection (two sign-ups for one organization name on PostgreSQL: the
    * rerun sees the name taken). On SQLite writers are serialized and never lose one.
+   *
+   * A check that a write depends on (at most 5 keys, at least one admin)
+   * would not hold on PostgreSQL, where two READ COMMITTED transactions can
+   * both pass it before either writes: such writes first lock the row that
+   * owns what is counted (the user, the organization), so writes to it run
+   * one after the other there too. FOR NO KEY UPDATE, not FOR UPDATE: the
+   * foreign-key checks of inserts elsewhere (every image insert takes FOR
+   * KEY SHARE on its organization) do not wait for it.
    */
   private readonly writes: DirectWrites;
 
-  constructor(private readonly db: Kysely<Database>) {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: Dialect,
+  ) {
     this.writes = new DirectWrites(db);
+  }
+
+  /** Locks the row until the transaction ends (PostgreSQL; SQLite serializes every write transaction already). */
+  private async lockUser(trx: Transaction<Database>, userId: string): Promise<void> {
+    await trx
+      .selectFrom('users')
+      .select('id')
+      .where('id', '=', userId)
+      .$if(this.dialect === 'postgres', (q) => q.forNoKeyUpdate())
+      .execute();
+  }
+
+  private async lockOrganization(trx: Transaction<Database>, orgId: number): Promise<void> {
+    await trx
+      .selectFrom('organizations')
+      .select('id')
+      .where('id', '=', orgId)
+      .$if(this.dialect === 'postgres', (q) => q.forNoKeyUpdate())
+      .execute();
   }
 
   private memberships(db: Db) {
@@ -113,6 +147,7 @@ export class SqlAccounts implements Accounts {
 
   async addKey(userId: string, digestHex: string, comment: string | null, now: Date, maxKeys: number) {
     return this.writes.run(async (trx) => {
+      await this.lockUser(trx, userId);
       const { n } = await trx
         .selectFrom('api_keys')
         .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -134,7 +169,15 @@ export class SqlAccounts implements Accounts {
   }
 
   async touchKey(keyId: string, now: Date): Promise<void> {
-    await this.db.updateTable('api_keys').set({ accessed: now.getTime() }).where('id', '=', keyId).execute();
+    // The condition, not each node's own memory, keeps it to one write a
+    // minute however many nodes the key is used on: a row updated by every
+    // request would be a hot spot (row lock, dead tuple, WAL) on PostgreSQL.
+    await this.db
+      .updateTable('api_keys')
+      .set({ accessed: now.getTime() })
+      .where('id', '=', keyId)
+      .where((eb) => eb.or([eb('accessed', 'is', null), eb('accessed', '<=', now.getTime() - TOUCH_EVERY_MS)]))
+      .execute();
   }
 
   async findMembership(orgId: number, userId: string): Promise<Membership | undefined> {
@@ -168,6 +211,7 @@ export class SqlAccounts implements Accounts {
 
   async putMembership(orgId: number, userId: string, roles: Role[], comment: string | null | undefined, now: Date): Promise<PutMembershipResult> {
     return this.writes.run(async (trx) => {
+      await this.lockOrganization(trx, orgId);
       const user = await trx.selectFrom('users').select('email').where('id', '=', userId).executeTakeFirst();
       if (!user) return 'user_not_found';
       const existing = await trx
@@ -200,6 +244,7 @@ export class SqlAccounts implements Accounts {
 
   async deleteMembership(orgId: number, userId: string): Promise<'ok' | 'not_found' | 'last_admin'> {
     return this.writes.run(async (trx) => {
+      await this.lockOrganization(trx, orgId);
       const existing = await trx
         .selectFrom('memberships')
         .select('roles')
@@ -213,6 +258,14 @@ export class SqlAccounts implements Accounts {
       await trx.deleteFrom('memberships').where('org_id', '=', orgId).where('user_id', '=', userId).execute();
       return 'ok';
     });
+  }
+
+  leaseRateTokens(caller: string, want: number, perMinute: number, now: Date) {
+    return leaseTokens(this.db, { caller, want, perMinute, now: now.getTime() });
+  }
+
+  forgetIdleRateBuckets(now: Date) {
+    return forgetIdleBuckets(this.db, now.getTime());
   }
 
   async setting(name: string, make: () => string): Promise<string> {
