@@ -2,9 +2,11 @@
 // missing, starts a throwaway PostgreSQL and radosgw on 127.0.0.1, runs vitest
 // with ORIGO_TEST_DATABASE_URL / ORIGO_TEST_S3_* pointing at them, then stops
 // both and exits with vitest's exit code (servers are stopped on failure and
-// on SIGINT/SIGTERM too).
+// on SIGINT/SIGTERM too). Fault tests get PostgreSQL servers of their own, to
+// restart at will, through ORIGO_TEST_SCALE_OUT_CONTROL_URL (scale-out/control.ts).
 import { spawn } from 'node:child_process';
 import { constants as osConstants } from 'node:os';
+import { startControlServer } from './scale-out/control.ts';
 import { ensureServerPackages } from './scale-out/install.ts';
 import { type PostgresServer, startPostgres } from './scale-out/postgres.ts';
 import { exitCodeAfterSignal, onShutdown, trackProcessGroup } from './scale-out/processes.ts';
@@ -67,10 +69,12 @@ async function main(): Promise<number> {
   console.log(`[scale-out] PostgreSQL ${postgres.url.replace(/:[^:@/]+@/, ':***@')}`);
   console.log(`[scale-out] radosgw ${radosgw.endpoint} (bucket ${radosgw.bucket})`);
   console.log(`[scale-out] both servers ready in ${seconds(startStarted)}`);
+  const control = await startControlServer();
   let exitCode = 1;
   try {
     exitCode = await runVitest(process.argv.slice(2), {
       ...process.env,
+      ORIGO_TEST_SCALE_OUT_CONTROL_URL: control.url,
       ORIGO_TEST_DATABASE_URL: postgres.url,
       ORIGO_TEST_S3_ENDPOINT: radosgw.endpoint,
       ORIGO_TEST_S3_BUCKET: radosgw.bucket,
@@ -80,7 +84,7 @@ async function main(): Promise<number> {
     });
   } finally {
     const stopStarted = performance.now();
-    await Promise.all([postgres.stop(), radosgw.stop()]);
+    await Promise.all([control.stop(), postgres.stop(), radosgw.stop()]);
     console.log(`[scale-out] servers stopped in ${seconds(stopStarted)}; whole run ${seconds(runStarted)}`);
   }
   return exitCode;

@@ -15,6 +15,12 @@ export interface PostgresServer {
   url: string;
   dataDir: string;
   logFile: string;
+  /**
+   * A fast shutdown (every session ended with 57P01, as on a real restart),
+   * then a start on the same port and data; resolves once it answers again.
+   * For fault tests: what clients see while PostgreSQL goes away and returns.
+   */
+  restart(): Promise<void>;
   /** Idempotent: stops the server and removes its temp dir. */
   stop(): Promise<void>;
 }
@@ -88,26 +94,31 @@ export async function startPostgres(options: { readyDeadlineMs?: number } = {}):
       ...TEST_SETTINGS,
     ];
     if (stopping) throw new Error('PostgreSQL was stopped while starting');
-    server = spawnServer('postgres', join(binDir, 'postgres'), ['-D', dataDir, ...settings.flatMap((s) => ['-c', s])], {
-      logFile,
-      cwd: dir,
-      runAs,
-    });
     const adminUrl = `postgres://${SUPERUSER}:${password}@${LOOPBACK}:${port}/postgres`;
-    await waitUntil(
-      `PostgreSQL on ${LOOPBACK}:${port}`,
-      async () => {
-        const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 2_000 });
-        try {
-          await client.connect();
-          await client.query('select 1');
-          return true;
-        } finally {
-          await client.end().catch(() => undefined);
-        }
-      },
-      { deadlineMs: options.readyDeadlineMs ?? 30_000, servers: [server] },
-    );
+    const launch = async (): Promise<void> => {
+      const started = spawnServer('postgres', join(binDir, 'postgres'), ['-D', dataDir, ...settings.flatMap((s) => ['-c', s])], {
+        logFile,
+        cwd: dir,
+        runAs,
+      });
+      server = started;
+      await waitUntil(
+        `PostgreSQL on ${LOOPBACK}:${port}`,
+        async () => {
+          const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 2_000 });
+          try {
+            await client.connect();
+            await client.query('select 1');
+            return true;
+          } finally {
+            await client.end().catch(() => undefined);
+          }
+        },
+        { deadlineMs: options.readyDeadlineMs ?? 30_000, servers: [started] },
+      );
+    };
+    await launch();
+    let restarting: Promise<void> | undefined;
     const admin = new pg.Client({ connectionString: adminUrl });
     await admin.connect();
     try {
@@ -119,6 +130,17 @@ export async function startPostgres(options: { readyDeadlineMs?: number } = {}):
       url: `postgres://${SUPERUSER}:${password}@${LOOPBACK}:${port}/${DATABASE}`,
       dataDir,
       logFile,
+      restart() {
+        restarting ??= (async () => {
+          if (stopping) throw new Error('PostgreSQL is stopping');
+          await server?.stop('SIGINT', 10_000);
+          if (stopping) throw new Error('PostgreSQL was stopped while restarting');
+          await launch();
+        })().finally(() => {
+          restarting = undefined;
+        });
+        return restarting;
+      },
       stop,
     };
   } catch (error) {

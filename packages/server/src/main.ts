@@ -11,6 +11,7 @@ import { scheduleScrub } from './service/scrub-schedule.ts';
 import { every } from './service/periodic.ts';
 import { sweep } from './service/sweep.ts';
 import { closeStorage, openStorage } from './storage/index.ts';
+import { DataDirInUseError, type LockHolder, lockDataDir, type SingleNodeLock } from './storage/single-node-lock.ts';
 import { storageUnavailableIn } from './storage/unavailable.ts';
 
 export async function main(): Promise<void> {
@@ -23,6 +24,23 @@ export async function main(): Promise<void> {
       process.exit(2);
     }
     throw err;
+  }
+
+  // Until the app's log exists, a server found beside this one is reported on stderr.
+  let reportIntruder = (message: string, _intruder: LockHolder): void => {
+    process.stderr.write(`origo: ${message}\n`);
+  };
+  let lock: SingleNodeLock | undefined;
+  if (config.databaseUrl === undefined) {
+    try {
+      lock = lockDataDir(config.dataDir, { onIntruder: (message, intruder) => reportIntruder(message, intruder) });
+    } catch (err) {
+      if (err instanceof DataDirInUseError) {
+        process.stderr.write(`origo: cannot start: ${err.message}\n`);
+        process.exit(2);
+      }
+      throw err;
+    }
   }
 
   let storage: Awaited<ReturnType<typeof openStorage>>;
@@ -45,6 +63,7 @@ export async function main(): Promise<void> {
     );
   }
   const app = await buildApp({ config, storage, rootKeyDigest: rootKey.digest });
+  reportIntruder = (message, intruder) => app.log.error({ intruder }, message);
 
   const sweeping =
     config.sweepIntervalMs > 0
@@ -77,6 +96,7 @@ export async function main(): Promise<void> {
       }
       if (report.unfinishedHandlers > 0) app.log.warn(report, 'stopping: requests still running when the database is closed');
       await closeStorage(storage);
+      lock?.release();
       app.log.info({ cutConnections: report.cutConnections }, 'stopped cleanly');
       process.exit(0);
     } catch (err) {

@@ -25,7 +25,7 @@ function storageFull(reason: string, cause: unknown): OrigoError {
 function storageUnavailable(reason: string, cause: unknown): OrigoError {
   return new OrigoError(
     'ORIGO_ERR_STORAGE_UNAVAILABLE',
-    `The server's blob store cannot be used right now (${reason}); this request changed nothing. Retry later: no restart is needed once the store is back`,
+    `The server's storage cannot be used right now (${reason}); this request changed nothing. Retry later: no restart is needed once the store is back`,
     { cause },
   );
 }

@@ -18,7 +18,7 @@ import { SqlCatalog } from './catalog/sql/sql-catalog.ts';
 import { openPostgres } from './catalog/sql/postgres.ts';
 import type { Dialect } from './catalog/sql/schema.ts';
 import { openSqlite } from './catalog/sql/sqlite.ts';
-import { StorageUnavailableError } from './unavailable.ts';
+import { StorageUnavailableError, storageUnavailableIn } from './unavailable.ts';
 
 const READ_CACHE_ENTRIES = 50_000;
 
@@ -116,7 +116,8 @@ async function openCatalog(config: StorageConfig, readOnly: boolean): Promise<Pi
     else await migrateToLatest(db, dialect);
   } catch (err) {
     await db.destroy();
-    if (config.databaseUrl === undefined || err instanceof SchemaMismatchError) throw err;
+    // A connection fault is already named by the PostgreSQL pool (catalog/sql/postgres.ts).
+    if (config.databaseUrl === undefined || err instanceof SchemaMismatchError || storageUnavailableIn(err)) throw err;
     throw new StorageUnavailableError(`cannot use the PostgreSQL catalog at ORIGO_DATABASE_URL (${withoutPassword(config.databaseUrl)}): ${errorText(err)}`, err);
   }
   if (dialect === 'postgres') {
