@@ -7,7 +7,7 @@
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -375,13 +375,30 @@ describe.skipIf(!adminUrl || !s3Configured)('origo-server migrate onto PostgreSQ
   }
 
   const blobCount = () => new Set(images.map((i) => blobKeyOf(i.bytes))).size;
+  /**
+   * Every file of a folder with its sha256, to tell that a run wrote nothing
+   * there. Left out: SQLite's shared-memory index and an empty write-ahead
+   * log, which a read-only reader of a WAL database makes and which hold no rows.
+   */
+  const folderDigest = (dir: string) =>
+    readdirSync(dir, { recursive: true })
+      .map(String)
+      .filter((p) => !p.endsWith('-shm') && !(p.endsWith('-wal') && statSync(path.join(dir, p)).size === 0))
+      .sort()
+      .map((p) => (statSync(path.join(dir, p)).isDirectory() ? `${p}/` : `${p}:${sha256(readFileSync(path.join(dir, p)))}`));
+  /** The staged copies of blobs on their way are all gone. */
+  const expectNoStagedFiles = (target: Target) => expect(readdirSync(path.join(target.dataDir, 'tmp'))).toEqual([]);
 
   it(
     'copies every image, field, user, key, membership and setting; a second run copies nothing',
     async () => {
       const target = await newTarget('whole');
+      const sourceBefore = folderDigest(sourceDir);
       const run = await migrate(sourceDir, target.env);
       expect(run.code, run.stderr + run.stdout).toBe(0);
+      // The source is only read.
+      expect(folderDigest(sourceDir)).toEqual(sourceBefore);
+      expectNoStagedFiles(target);
       expect(run.stdout).toContain('  organizations: 2: 2 copied, 0 already there\n');
       expect(run.stdout).toContain(`  images: ${images.length}: ${images.length} copied, 0 already there\n`);
       expect(run.stdout).toContain('  users: 3: 3 copied, 0 already there\n');
@@ -405,9 +422,13 @@ describe.skipIf(!adminUrl || !s3Configured)('origo-server migrate onto PostgreSQ
 
       const server = await serve(target);
       await expectSameAsSource(server);
-      // New images on the target get ids of their own, past the copied ones.
+      // New images and organizations on the target get ids of their own, past the copied ones.
       const fresh = await call(server, 'POST', '/sourceimages/acme', { key: admin.key, body: form([{ name: 'new.png', bytes: await uniquePng(999) }]) });
       expect(fresh.status, fresh.text).toBe(200);
+      const newOrg = await api(server, 'PUT', '/organizations/initech', { body: JSON.stringify({ billing_email: 'i@example.com', display_name: 'Initech' }) });
+      expect(newOrg.status, newOrg.text).toBe(200);
+      // The live count: the copied images, the one restored above, the new one.
+      expect((await api(server, 'GET', '/sourceimages/acme?limit=1')).json.total).toBe(snapshot.listings['acme'].total + 2);
     },
     TEST_MS,
   );
@@ -459,6 +480,7 @@ describe.skipIf(!adminUrl || !s3Configured)('origo-server migrate onto PostgreSQ
       expect(run.stdout).toContain(`in use: ${blobCount() - 2} copied (`);
       expect(run.stdout).toContain(', 0 already there, 1 missing, 1 damaged\n');
       expect(run.stdout).toContain('but 2 blobs are missing or damaged in the source (listed above); repair them there');
+      expectNoStagedFiles(target);
       const stored = await keysUnder(bareClient(), target.prefix);
       expect(stored).not.toContain(`${target.prefix}${blobKeyOf(canon.bytes)}`);
       expect(stored).not.toContain(`${target.prefix}${blobKeyOf(theirs.bytes)}`);
@@ -477,6 +499,24 @@ describe.skipIf(!adminUrl || !s3Configured)('origo-server migrate onto PostgreSQ
       expect(repaired.stdout).toContain(`migrate: blobs: ${blobCount()} in use: 2 copied (`);
       expect(repaired.stdout).toContain(`  images: ${images.length}: 0 copied, ${images.length} already there\n`);
       for (const image of [canon, theirs]) expect((await download(server, image)).bytes.equals(image.bytes)).toBe(true);
+    },
+    TEST_MS,
+  );
+
+  it(
+    'copies into PostgreSQL with the blobs as files in the new data folder',
+    async () => {
+      const database = await createTestDatabase(adminUrl!);
+      databases.push(database);
+      const dataDir = tempDir('target-files');
+      const run = await migrate(sourceDir, { ORIGO_DATA_DIR: dataDir, ORIGO_DATABASE_URL: database.url });
+      expect(run.code, run.stderr + run.stdout).toBe(0);
+      expect(run.stderr).toContain(' to PostgreSQL at ');
+      expect(run.stderr).toContain(` and files in ${path.join(dataDir, 'blobs')}\n`);
+      for (const image of images) expect(readFileSync(blobPathOf(dataDir, sha1(image.bytes))).equals(image.bytes)).toBe(true);
+      const server = await startServer({ ORIGO_DATABASE_URL: database.url }, { dataDir });
+      servers.push(server);
+      await expectSameAsSource(server);
     },
     TEST_MS,
   );
