@@ -59,6 +59,7 @@ file again there) and run this again to copy it.
   --progress-seconds=N  progress on stderr every N seconds (default 2; 0: after every batch)
   --batch-size=N        blobs per batch (default 100); a batch's images are
                         written in one transaction
+  --parallel=N          blobs copied at once (default 8)
 
 Exit code 0: done; 1: done, but blobs were missing or damaged (listed);
 2: not done (bad usage or settings, no origo data in <dir>, a source of
@@ -76,6 +77,7 @@ interface Options {
   fromDataDir: string;
   progressIntervalMs: number;
   batchSize: number;
+  concurrency: number;
 }
 
 /** The options, or an exit code (help printed, or bad usage reported). */
@@ -83,6 +85,7 @@ function parseArgs(args: string[]): Options | number {
   let fromDataDir: string | undefined;
   let progressIntervalMs = 2000;
   let batchSize = 100;
+  let concurrency = 8;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const [name, value] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -96,10 +99,11 @@ function parseArgs(args: string[]): Options | number {
       fromDataDir = dir;
     } else if (name === '--progress-seconds' && value !== undefined && /^\d+(?:\.\d+)?$/.test(value)) progressIntervalMs = Number(value) * 1000;
     else if (name === '--batch-size' && value !== undefined && /^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 10_000) batchSize = Number(value);
+    else if (name === '--parallel' && value !== undefined && /^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 256) concurrency = Number(value);
     else return fail(`unknown option ${JSON.stringify(arg)}\n\n${MIGRATE_USAGE}`);
   }
   if (fromDataDir === undefined) return fail(`say which data folder to copy with --from-data-dir <dir>\n\n${MIGRATE_USAGE}`);
-  return { fromDataDir: path.resolve(fromDataDir), progressIntervalMs, batchSize };
+  return { fromDataDir: path.resolve(fromDataDir), progressIntervalMs, batchSize, concurrency };
 }
 
 function sameFolder(a: string, b: string): boolean {
@@ -232,6 +236,7 @@ export async function runMigrateCommand(args: string[]): Promise<number> {
         { db: target, dialect: config.databaseUrl === undefined ? 'sqlite' : 'postgres', blobs: storage.blobs, claims: storage.claims, stagingDir: storage.stagingDir },
         {
           batchSize: options.batchSize,
+          concurrency: options.concurrency,
           progressIntervalMs: options.progressIntervalMs,
           onProgress: (p) => process.stderr.write(`origo-server migrate: ${describeProgress(p)}\n`),
           onProblem: (problem) => process.stdout.write(`${describeProblem(problem)}\n`),

@@ -96,7 +96,7 @@ async function eachAtMost<T, R>(items: readonly T[], limit: number, work: (item:
 export async function migrate(source: MigrationSource, target: MigrationTarget, options: MigrationOptions = {}): Promise<MigrationReport> {
   const started = performance.now();
   const batchSize = options.batchSize ?? 100;
-  const concurrency = options.concurrency ?? 4;
+  const concurrency = options.concurrency ?? 8;
   const progressIntervalMs = options.progressIntervalMs ?? 2000;
 
   const sourceCounts = await countSourceRows(source.db);
