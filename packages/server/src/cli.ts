@@ -1,11 +1,14 @@
 // `origo-server [command]`: the server's command line. `start` (the
-// default) runs the server as main.ts does; `scrub` checks the stored blobs.
+// default) runs the server as main.ts does; `scrub` checks the stored blobs;
+// `migrate` copies an embedded install into PostgreSQL and S3.
 
 const USAGE = `usage: origo-server [command]
 
 commands:
   start    run the server (the default); settings from ORIGO_* variables
   scrub    check every stored blob against its hashes and sizes (read-only)
+  migrate  copy an embedded install (--from-data-dir <dir>) into the
+           PostgreSQL and S3 the ORIGO_* settings name
 
 origo-server <command> --help tells more.`;
 
@@ -27,6 +30,11 @@ async function run(argv: string[]): Promise<void> {
   if (command === 'scrub') {
     const { runScrubCommand } = await import('./scrub-command.ts');
     process.exitCode = await runScrubCommand(args);
+    return;
+  }
+  if (command === 'migrate') {
+    const { runMigrateCommand } = await import('./migrate-command.ts');
+    process.exitCode = await runMigrateCommand(args);
     return;
   }
   if (command === '--help' || command === '-h' || command === 'help') {
