@@ -12,6 +12,7 @@ import { type Config, ConfigError, loadConfig } from './config.ts';
 import { describeProblem } from './scrub-command.ts';
 import { type MigrationProgress, type MigrationReport, migrate } from './service/migrate.ts';
 import { migrateRootKey, type RootKeyOutcome } from './service/migrate-root-key.ts';
+import { ROOT_KEY_SETTING } from './service/root-key.ts';
 import { FsBlobStore } from './storage/blobs/fs.ts';
 import { COPIED_TABLES, ForeignRowsError } from './storage/catalog/sql/copy-tables.ts';
 import { expectLatestSchema, SchemaMismatchError } from './storage/catalog/sql/migrate.ts';
@@ -36,8 +37,8 @@ tokens made before keep working. Each blob an image uses is read from the
 source, its sha1, sha256 and size checked against its key and the images,
 and only then stored; blobs no image uses are left behind. A batch of
 blobs goes in before the images that use them. The root key's digest
-(root-key.sha256) is copied into ORIGO_DATA_DIR when that has none: every
-node needs it in its data folder (or the same ORIGO_ROOT_KEY).
+(root-key.sha256) goes into the PostgreSQL catalog, where every node finds
+it; on an SQLite target, into ORIGO_DATA_DIR when that has none.
 
 Stop the server that uses <dir> first: the source is only read (opened
 read-only, never upgraded; it must have this version's schema), but what
@@ -156,11 +157,14 @@ function describeRootKey(outcome: RootKeyOutcome, sourceDir: string): string {
       return 'root key: ORIGO_ROOT_KEY is set; give every node the same ORIGO_ROOT_KEY';
     case 'none-in-source':
       return `root key: ${sourceDir} has no root-key.sha256 (its server took the key from ORIGO_ROOT_KEY); set the same ORIGO_ROOT_KEY on every node`;
+    case 'catalog-copied':
+    case 'catalog-same':
+      return `root key: the old root key's digest is in the catalog (setting ${ROOT_KEY_SETTING})${outcome.kind === 'catalog-copied' ? ' (copied)' : ''}; every node accepts the old root key`;
     case 'copied':
     case 'same':
-      return `root key: the old root key's digest is in ${outcome.file}${outcome.kind === 'copied' ? ' (copied)' : ''}; copy that file into the data folder (ORIGO_DATA_DIR) of every other node, or set ORIGO_ROOT_KEY on every node`;
+      return `root key: the old root key's digest is in ${outcome.file}${outcome.kind === 'copied' ? ' (copied)' : ''}; the server on that data folder accepts the old root key`;
     case 'different':
-      return `root key: ${outcome.file} holds another root key's digest and was left as it is; to keep the old root key, put ${outcome.sourceFile} in its place (and in every node's data folder)`;
+      return `root key: ${outcome.file} holds another root key's digest and was left as it is; to keep the old root key, put ${outcome.sourceFile} in its place`;
   }
 }
 
@@ -249,7 +253,11 @@ export async function runMigrateCommand(args: string[]): Promise<number> {
       const reason = storageUnavailableIn(err)?.reason ?? (err instanceof Error ? err.message : String(err));
       return fail(`stopped part way: ${reason}\nWhat was copied stays; run the same command again to finish.`);
     }
-    const rootKey = await migrateRootKey(sourceDir, config.dataDir, config.rootKey !== undefined);
+    const rootKey = await migrateRootKey(
+      sourceDir,
+      { dataDir: config.dataDir, ...(config.databaseUrl !== undefined && { sharedCatalog: target }) },
+      config.rootKey !== undefined,
+    );
     process.stdout.write(summary(report, describeRootKey(rootKey, sourceDir)));
     return report.blobs.missing + report.blobs.damaged > 0 ? 1 : 0;
   } finally {

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { loadRootKey } from '../src/service/root-key.ts';
 import { TABLE_PLAN } from '../src/storage/catalog/sql/copy-tables.ts';
 import { closeStorage, openStorage } from '../src/storage/index.ts';
 import { blobPathOf } from './blob-path.ts';
@@ -409,9 +410,9 @@ describe.skipIf(!adminUrl || !s3Configured)('origo-server migrate onto PostgreSQ
       // Exactly the blobs the images use, under their keys.
       const stored = await keysUnder(bareClient(), target.prefix);
       expect(stored.sort()).toEqual([...new Set(images.map((i) => `${target.prefix}${blobKeyOf(i.bytes)}`))].sort());
-      // The root key's digest went into the new data folder.
-      expect(run.stdout).toContain(`migrate: root key: the old root key's digest is in ${path.join(target.dataDir, 'root-key.sha256')} (copied)`);
-      expect(readFileSync(path.join(target.dataDir, 'root-key.sha256'), 'utf8')).toBe(`${sha256(ROOT_KEY)}\n`);
+      // The root key's digest went into the shared catalog, not a node's folder.
+      expect(run.stdout).toContain("migrate: root key: the old root key's digest is in the catalog (setting root_key_sha256) (copied); every node accepts the old root key");
+      expect(existsSync(path.join(target.dataDir, 'root-key.sha256'))).toBe(false);
 
       const again = await migrate(sourceDir, target.env);
       expect(again.code, again.stderr).toBe(0);
@@ -422,6 +423,10 @@ describe.skipIf(!adminUrl || !s3Configured)('origo-server migrate onto PostgreSQ
 
       const server = await serve(target);
       await expectSameAsSource(server);
+      // A node starting on the target takes the old root key from the catalog.
+      const nodeKey = await loadRootKey(server.config, server.storage.accounts);
+      expect(nodeKey.generated).toBeUndefined();
+      expect(nodeKey.digest.toString('hex')).toBe(sha256(ROOT_KEY));
       // New images and organizations on the target get ids of their own, past the copied ones.
       const fresh = await call(server, 'POST', '/sourceimages/acme', { key: admin.key, body: form([{ name: 'new.png', bytes: await uniquePng(999) }]) });
       expect(fresh.status, fresh.text).toBe(200);

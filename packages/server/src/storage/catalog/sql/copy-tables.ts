@@ -29,6 +29,7 @@ export const TABLE_PLAN: Record<keyof Database, string> = {
   search_terms: 'copied with their images',
   org_image_counts: "not copied: the target's triggers count the images as they are inserted",
   blob_claims: 'not copied: claims of uploads in flight on the source, which has none once stopped',
+  rate_buckets: 'not copied: rate-limit buckets refill within a minute, and an embedded source keeps none',
 };
 
 /** Tables of the source that are copied, in the order of the summary. */
