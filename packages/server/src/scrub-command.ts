@@ -10,6 +10,7 @@ import { serviceDeps } from './service/deps.ts';
 import { type ScrubProblem, type ScrubProgress, scrub } from './service/scrub.ts';
 import { SchemaMismatchError } from './storage/catalog/sql/migrate.ts';
 import { closeStorage, openStorage, type Storage } from './storage/index.ts';
+import { StorageUnavailableError } from './storage/unavailable.ts';
 
 export const SCRUB_USAGE = `usage: origo-server scrub [--progress-seconds=N]
 
@@ -56,19 +57,23 @@ export async function runScrubCommand(args: string[]): Promise<number> {
     if (err instanceof ConfigError) return fail(`bad setting: ${err.message}`);
     throw err;
   }
-  // Opening storage would create an empty one: a wrong folder must not look clean.
+  // Opening storage would create an empty SQLite file: a wrong folder must
+  // not look clean. A PostgreSQL catalog is checked for its schema instead.
   const database = path.join(config.dataDir, 'origo.sqlite');
-  if (!existsSync(database)) return fail(`no origo data in ${config.dataDir} (no ${database}); check ORIGO_DATA_DIR`);
+  const onSqlite = config.databaseUrl === undefined;
+  if (onSqlite && !existsSync(database)) return fail(`no origo data in ${config.dataDir} (no ${database}); check ORIGO_DATA_DIR`);
 
   let storage: Storage;
   try {
     storage = await openStorage(config, { readOnly: true });
   } catch (err) {
     if (err instanceof SchemaMismatchError) return fail(`cannot check ${database}: ${err.message}`);
+    // PostgreSQL or S3 unreachable, refusing, or (PostgreSQL) of another schema: the message names the setting.
+    if (err instanceof StorageUnavailableError) return fail(`cannot check: ${err.reason}`);
     throw err;
   }
   try {
-    process.stderr.write(`origo-server scrub: checking the blobs of ${config.dataDir}\n`);
+    process.stderr.write(`origo-server scrub: checking the blobs of ${config.s3 === undefined ? config.dataDir : `bucket "${config.s3.bucket}"`}\n`);
     const report = await scrub(serviceDeps(config, storage), {
       progressIntervalMs,
       onProblem: (problem) => process.stdout.write(`${describeProblem(problem)}\n`),
