@@ -29,6 +29,9 @@ export const serversEmbedded = !serversOnPostgres && !serversOnS3;
  */
 export const itFailsOnS3: typeof it = serversOnS3 ? (it.fails as typeof it) : it;
 
+/** As itFailsOnS3, for a known bug of the PostgreSQL catalog. */
+export const itFailsOnPostgres: typeof it = serversOnPostgres ? (it.fails as typeof it) : it;
+
 /**
  * `matrix` (the default): whatever this run's ORIGO_TEST_* variables give.
  * `embedded`: SQLite and files whatever they give, for a test about those by
