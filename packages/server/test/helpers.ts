@@ -1,4 +1,5 @@
-// A real origo on a temp data folder, listening on a loopback port.
+// A real origo on a temp data folder, listening on a loopback port; its
+// catalog and blobs on the storage this run gives (see test-storage.ts).
 
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
