@@ -13,7 +13,8 @@ import { loadConfig } from '../src/config.ts';
 import { keyDigest, PERMISSION_ROLES, type Permission, rolesGrant } from '../src/service/auth.ts';
 import { ROLES, type Role } from '../src/storage/catalog/accounts.ts';
 import { closeStorage, openStorage } from '../src/storage/index.ts';
-import { createOrg, form, imageCount, jpeg, startServer, type TestServer } from './helpers.ts';
+import { createOrg, form, jpeg, startServer, type TestServer } from './helpers.ts';
+import { imageCount } from './catalog-rows.ts';
 import { addLoner, addMember, type CallOptions, type CallResult, call, type Member, root, signUp, uploadAs } from './tenancy-helpers.ts';
 
 let server: TestServer;

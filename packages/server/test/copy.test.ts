@@ -4,7 +4,9 @@
 import { Rokka } from 'rokka';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { blobFiles, expectError, imageCount, startServer, type TestServer } from './helpers.ts';
+import { expectError, startServer, type TestServer } from './helpers.ts';
+import { imageCount } from './catalog-rows.ts';
+import { blobFiles } from './stored-blobs.ts';
 import { type CallResult, call, root, signUp, uploadAs } from './tenancy-helpers.ts';
 
 let server: TestServer;
@@ -75,12 +77,12 @@ describe('COPY /sourceimages/{org}/{hash}', () => {
     const { image, bytes } = await newImage();
     expect(image.static_metadata).toBeDefined();
     expect(Object.keys(image.dynamic_metadata)).toEqual(['subject_area']);
-    const blobsBefore = blobFiles(server).blobs.length;
+    const blobsBefore = (await blobFiles(server)).blobs.length;
     const res = await copy(image.hash, 'cp-dst');
     expect(res.status).toBe(201);
     expect(res.headers.get('content-type')).toBe('application/json');
     expect(res.json).toEqual({});
-    expect(blobFiles(server).blobs.length).toBe(blobsBefore);
+    expect((await blobFiles(server)).blobs.length).toBe(blobsBefore);
 
     const source = await get('cp-src', image.hash);
     const copied = await get('cp-dst', image.hash);
@@ -200,12 +202,12 @@ describe('POST /sourceimages/{org}/copy', () => {
     const gone = (await newImage()).image;
     await call(server, 'DELETE', `/sourceimages/cp-src/${gone.hash}`, { key: owner.key });
     const unknown = 'abcdefabcdefabcdefabcdefabcdefabcdefabcd';
-    const blobsBefore = blobFiles(server).blobs.length;
+    const blobsBefore = (await blobFiles(server)).blobs.length;
     const res = await batch([a.hash, b.hash, unknown, gone.hash, 'not a hash']);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/json');
     expect(res.json).toEqual({ created: [a.hash, b.hash], existing: [], notfound: [unknown, gone.hash, 'not a hash'] });
-    expect(blobFiles(server).blobs.length).toBe(blobsBefore);
+    expect((await blobFiles(server)).blobs.length).toBe(blobsBefore);
     expect((await get('cp-dst2', a.hash)).json.user_metadata).toEqual(a.user_metadata);
 
     const again = await batch([a.hash, b.hash]);
@@ -220,7 +222,7 @@ describe('POST /sourceimages/{org}/copy', () => {
   it('refuses more than 100 hashes, or a body that is not an array of hashes (400), copying nothing', async () => {
     const { image } = await newImage();
     const images = await imageCount(server, 'cp-dst2');
-    const blobs = blobFiles(server);
+    const blobs = (await blobFiles(server));
     // The one real image first: a refused batch must not copy even that.
     const tooMany = [image.hash, ...Array.from({ length: 100 }, (_, i) => i.toString(16).padStart(40, '0'))];
     const refused = await batch(tooMany);
@@ -237,7 +239,7 @@ describe('POST /sourceimages/{org}/copy', () => {
     expect(noBody.json.message).toBe(NOT_AN_ARRAY);
     expectError(await get('cp-dst2', image.hash), 404, 'ORIGO_ERR_IMAGE_NOT_FOUND');
     expect(await imageCount(server, 'cp-dst2')).toBe(images);
-    expect(blobFiles(server)).toEqual(blobs);
+    expect(await blobFiles(server)).toEqual(blobs);
 
     // 100 is the limit itself: accepted, and the unknown hashes are reported as such.
     const hundred = tooMany.slice(1);

@@ -9,7 +9,9 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Release } from '../src/service/decode-queue.ts';
 import { animatedGif, flatPngWithAlpha, svgWith } from './bomb-images.ts';
-import { api, blobFiles, createOrg, expectError, form, imageCount, ROOT_KEY, startServer, type TestServer, upload } from './helpers.ts';
+import { api, createOrg, expectError, form, ROOT_KEY, startServer, type TestServer, upload } from './helpers.ts';
+import { imageCount } from './catalog-rows.ts';
+import { blobFiles, stagedFiles } from './stored-blobs.ts';
 
 let orgs = 0;
 async function freshOrg(server: TestServer): Promise<string> {
@@ -24,7 +26,7 @@ async function expectNothingStored(server: TestServer, org: string, blobsBefore:
   expect(list.status).toBe(200);
   expect(list.json.items).toEqual([]);
   expect(await imageCount(server, org)).toBe(0);
-  const files = blobFiles(server);
+  const files = (await blobFiles(server));
   expect(files.blobs.sort()).toEqual([...blobsBefore].sort());
   expect(files.temp).toEqual([]);
 }
@@ -74,7 +76,7 @@ describe('decode limits', () => {
 
   it('refuses a 20,000-frame GIF from its header with 413 ORIGO_ERR_UPLOAD_TOO_MANY_FRAMES, storing nothing', async () => {
     const org = await freshOrg(server);
-    const before = blobFiles(server).blobs;
+    const before = (await blobFiles(server)).blobs;
     const bomb = animatedGif(20_000);
     expect(bomb.length).toBeLessThan(500_000);
     const res = await upload(server, org, [{ name: 'frames.gif', bytes: bomb }]);
@@ -84,7 +86,7 @@ describe('decode limits', () => {
 
   it('stores a GIF with exactly ORIGO_MAX_FRAMES frames and refuses one with a frame more', async () => {
     const org = await freshOrg(server);
-    const before = blobFiles(server).blobs;
+    const before = (await blobFiles(server)).blobs;
     const over = await upload(server, org, [{ name: 'six.gif', bytes: animatedGif(6, 20, 10) }]);
     expectError(over, 413, 'ORIGO_ERR_UPLOAD_TOO_MANY_FRAMES', '"six.gif"', '6 frames', 'limit is 5', 'ORIGO_MAX_FRAMES');
     await expectNothingStored(server, org, before);
@@ -96,7 +98,7 @@ describe('decode limits', () => {
 
   it('refuses an SVG whose only size is a viewBox of 1e9 x 1e9 with 413 ORIGO_ERR_UPLOAD_TOO_MANY_PIXELS', async () => {
     const org = await freshOrg(server);
-    const before = blobFiles(server).blobs;
+    const before = (await blobFiles(server)).blobs;
     const res = await upload(server, org, [{ name: 'huge.svg', bytes: svgWith('viewBox="0 0 1e9 1e9"') }]);
     expectError(res, 413, 'ORIGO_ERR_UPLOAD_TOO_MANY_PIXELS', '"huge.svg"', '1,000,000,000 x 1,000,000,000', '225,000,000 pixels');
     await expectNothingStored(server, org, before);
@@ -104,7 +106,7 @@ describe('decode limits', () => {
 
   it('refuses an SVG declaring 1e9 x 1e9 in width and height, and one with only a huge width', async () => {
     const org = await freshOrg(server);
-    const before = blobFiles(server).blobs;
+    const before = (await blobFiles(server)).blobs;
     const both = await upload(server, org, [{ name: 'wide.svg', bytes: svgWith('width="1e9" height="1e9"') }]);
     expectError(both, 413, 'ORIGO_ERR_UPLOAD_TOO_MANY_PIXELS', '"wide.svg"', '1,000,000,000 x 1,000,000,000');
     const widthOnly = await upload(server, org, [{ name: 'line.svg', bytes: svgWith('width="3e9"') }]);
@@ -114,7 +116,7 @@ describe('decode limits', () => {
 
   it('refuses a gzipped SVG (svgz) declaring too many pixels, as the plain one', async () => {
     const org = await freshOrg(server);
-    const before = blobFiles(server).blobs;
+    const before = (await blobFiles(server)).blobs;
     const box = await upload(server, org, [{ name: 'huge.svgz', bytes: gzipSync(svgWith('viewBox="0 0 1e9 1e9"')) }]);
     expectError(box, 413, 'ORIGO_ERR_UPLOAD_TOO_MANY_PIXELS', '"huge.svgz"', '1,000,000,000 x 1,000,000,000');
     const line = await upload(server, org, [{ name: 'line.svgz', bytes: gzipSync(svgWith('width="3e9"')) }]);
@@ -131,7 +133,7 @@ describe('decode limits', () => {
 
   it('refuses an SVG after leading white space, which sharp reads, as one without', async () => {
     const org = await freshOrg(server);
-    const before = blobFiles(server).blobs;
+    const before = (await blobFiles(server)).blobs;
     const bytes = Buffer.concat([Buffer.from(' '.repeat(300)), svgWith('viewBox="0 0 1e9 1e9"')]);
     const res = await upload(server, org, [{ name: 'spaced.svg', bytes }]);
     expectError(res, 413, 'ORIGO_ERR_UPLOAD_TOO_MANY_PIXELS', '"spaced.svg"', '1,000,000,000 x 1,000,000,000');
@@ -140,7 +142,7 @@ describe('decode limits', () => {
 
   it('refuses an SVG whose size comes from its style attribute or character references', async () => {
     const org = await freshOrg(server);
-    const before = blobFiles(server).blobs;
+    const before = (await blobFiles(server)).blobs;
     const styled = await upload(server, org, [{ name: 'styled.svg', bytes: svgWith('style="width:1e9px;height:1e9px"') }]);
     expectError(styled, 413, 'ORIGO_ERR_UPLOAD_TOO_MANY_PIXELS', '"styled.svg"', '1,000,000,000 x 1,000,000,000', 'style');
     const refs = await upload(server, org, [{ name: 'refs.svg', bytes: svgWith('width="&#51;e9"') }]);
@@ -150,7 +152,7 @@ describe('decode limits', () => {
 
   it('refuses with 400 an SVG whose size the DOCTYPE can set (entity, attribute default)', async () => {
     const org = await freshOrg(server);
-    const before = blobFiles(server).blobs;
+    const before = (await blobFiles(server)).blobs;
     const entity = Buffer.concat([Buffer.from('<!DOCTYPE svg [<!ENTITY w "1e9">]>'), svgWith('width="&w;" height="&w;"')]);
     const byEntity = await upload(server, org, [{ name: 'entity.svg', bytes: entity }]);
     expectError(byEntity, 400, 'ORIGO_ERR_UPLOAD_UNSUPPORTED_FORMAT', '"entity.svg"', '&w;', 'width attribute', 'root <svg> element');
@@ -162,7 +164,7 @@ describe('decode limits', () => {
 
   it('refuses an SVG that sharp reads as 1 x 1 when the root does not say so (a <style> element)', async () => {
     const org = await freshOrg(server);
-    const before = blobFiles(server).blobs;
+    const before = (await blobFiles(server)).blobs;
     const bytes = Buffer.from(
       '<svg xmlns="http://www.w3.org/2000/svg"><style>svg{width:1e9px;height:1e9px}</style><rect width="10" height="10"/></svg>',
     );
@@ -211,7 +213,7 @@ describe('the decode queue', () => {
 
   it('answers 503 ORIGO_ERR_SERVER_BUSY with Retry-After to an upload that waits longer than the timeout, storing nothing', async () => {
     const org = await freshOrg(server);
-    const before = blobFiles(server).blobs;
+    const before = (await blobFiles(server)).blobs;
     // The test holds the only place, as a slow decode would.
     const slowDecode: Release = await server.deps.decodeQueue.acquire({ timeoutMs: 60_000 });
     try {
@@ -250,7 +252,7 @@ describe('an upload waiting in the decode queue', () => {
 
   it('leaves the queue when its client goes away, and its staged file is removed', async () => {
     const org = await freshOrg(server);
-    const before = blobFiles(server).blobs;
+    const before = (await blobFiles(server)).blobs;
     const queue = server.deps.decodeQueue;
     const slowDecode = await queue.acquire({ timeoutMs: 60_000 });
     try {
@@ -263,11 +265,11 @@ describe('an upload waiting in the decode queue', () => {
         signal: client.signal,
       }).catch((err: unknown) => err);
       await waitFor('the upload to queue', () => queue.waiting === 1);
-      expect(blobFiles(server).temp).toHaveLength(1);
+      expect(stagedFiles(server)).toHaveLength(1);
       client.abort();
       expect(await pending).toBeInstanceOf(Error);
       await waitFor('the waiter to leave the queue', () => queue.waiting === 0);
-      await waitFor('the staged file to be removed', () => blobFiles(server).temp.length === 0);
+      await waitFor('the staged file to be removed', () => stagedFiles(server).length === 0);
       await expectNothingStored(server, org, before);
       expect(queue.active).toBe(1); // only the test's own place
     } finally {

@@ -2,13 +2,13 @@
 // longer, shorter, missing or with a flipped byte behind origo's back.
 
 import { createHash, randomBytes } from 'node:crypto';
-import { appendFileSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createOrg, ROOT_KEY, sha1, upload, uniquePng } from './helpers.ts';
-import { blobPathOf } from './blob-path.ts';
 import { ERROR_LEVEL, type LoggedServer, startLoggedServer } from './logged-server.ts';
+import { appendToBlob, readBlob, removeBlob, truncateBlob, writeBlob } from './stored-blobs.ts';
+import { itFailsOnS3 } from './test-storage.ts';
 
 let server: LoggedServer;
 let agent: http.Agent;
@@ -57,7 +57,6 @@ interface Stored {
   hash: string;
   bytes: Buffer;
   blobKey: string;
-  file: string;
 }
 
 let seed = 1;
@@ -66,7 +65,7 @@ async function store(bytes?: Buffer): Promise<Stored> {
   const res = await upload(server, 'acme', [{ name: 'photo.png', bytes: data }]);
   if (res.status !== 200) throw new Error(res.text);
   const blobKey = `${sha1(data)}-${createHash('sha256').update(data).digest('hex')}`;
-  return { hash: res.json.items[0].hash, bytes: data, blobKey, file: blobPathOf(server.dataDir, sha1(data)) };
+  return { hash: res.json.items[0].hash, bytes: data, blobKey };
 }
 
 /** A JPEG of noise: several MiB, so it streams in several chunks. */
@@ -121,27 +120,27 @@ function expectLogged(image: Stored, mention: string) {
 describe('a blob file changed behind origo', () => {
   it('longer than the image: 500 damaged for GET and HEAD, the extra bytes never sent', async () => {
     const image = await store();
-    appendFileSync(image.file, Buffer.from('HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\nevil!'));
+    await appendToBlob(server, image.blobKey, Buffer.from('HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\nevil!'));
     await expectBlobError(image, 'ORIGO_ERR_STORAGE_BLOB_DAMAGED', `${image.bytes.length + 43} bytes stored`);
     expectLogged(image, image.blobKey);
   });
 
   it('shorter than the image: 500 damaged for GET and HEAD', async () => {
     const image = await store();
-    truncateSync(image.file, 100);
+    await truncateBlob(server, image.blobKey, 100);
     await expectBlobError(image, 'ORIGO_ERR_STORAGE_BLOB_DAMAGED', `100 bytes stored, ${image.bytes.length} expected`);
     expectLogged(image, image.blobKey);
   });
 
   it('emptied: 500 damaged', async () => {
     const image = await store();
-    truncateSync(image.file, 0);
+    await truncateBlob(server, image.blobKey, 0);
     await expectBlobError(image, 'ORIGO_ERR_STORAGE_BLOB_DAMAGED', '0 bytes stored');
   });
 
   it('missing: 500 missing for GET, HEAD, a range and a conditional request alike', async () => {
     const image = await store();
-    rmSync(image.file);
+    await removeBlob(server, image.blobKey);
     await expectBlobError(image, 'ORIGO_ERR_STORAGE_BLOB_MISSING', 'missing');
     await expectBlobError(image, 'ORIGO_ERR_STORAGE_BLOB_MISSING', 'missing', { range: 'bytes=0-9' });
     await expectBlobError(image, 'ORIGO_ERR_STORAGE_BLOB_MISSING', 'missing', { 'if-none-match': `"${sha1(image.bytes)}"` });
@@ -150,7 +149,7 @@ describe('a blob file changed behind origo', () => {
 
   it('longer, asked for a range: 500 damaged rather than a slice of the wrong file', async () => {
     const image = await store();
-    appendFileSync(image.file, Buffer.alloc(10));
+    await appendToBlob(server, image.blobKey, Buffer.alloc(10));
     await expectBlobError(image, 'ORIGO_ERR_STORAGE_BLOB_DAMAGED', 'bytes stored', { range: 'bytes=0-9' });
   });
 
@@ -168,7 +167,7 @@ describe('a blob file changed behind origo', () => {
       const damaged = Buffer.from(image.bytes);
       const at = Math.floor(damaged.length / 2);
       damaged[at] = (damaged[at] ?? 0) ^ 0xff;
-      writeFileSync(image.file, damaged);
+      await writeBlob(server, image.blobKey, damaged);
 
       const got = await send('GET', download(image));
       expect(got.status).toBe(200);
@@ -209,24 +208,32 @@ describe('a good blob', () => {
 });
 
 describe('re-uploading the original bytes repairs the blob', () => {
-  it('after a flipped byte and after a deleted file', async () => {
-    const flipped = await store();
-    const damaged = readFileSync(flipped.file);
-    damaged[10] = (damaged[10] ?? 0) ^ 1;
-    writeFileSync(flipped.file, damaged);
-    const missing = await store();
-    rmSync(missing.file);
-    await expectBlobError(missing, 'ORIGO_ERR_STORAGE_BLOB_MISSING', 'missing');
+  async function expectRepaired(image: Stored) {
+    const again = await upload(server, 'acme', [{ name: 'photo.png', bytes: image.bytes }]);
+    expect(again.status).toBe(200);
+    expect(again.json.items[0].hash).toBe(image.hash);
+    const got = await send('GET', download(image));
+    expect(got.status).toBe(200);
+    expect(got.complete).toBe(true);
+    expect(got.body.equals(image.bytes)).toBe(true);
+    expect((await readBlob(server, image.blobKey)).equals(image.bytes)).toBe(true);
+  }
 
-    for (const image of [flipped, missing]) {
-      const again = await upload(server, 'acme', [{ name: 'photo.png', bytes: image.bytes }]);
-      expect(again.status).toBe(200);
-      expect(again.json.items[0].hash).toBe(image.hash);
-      const got = await send('GET', download(image));
-      expect(got.status).toBe(200);
-      expect(got.complete).toBe(true);
-      expect(got.body.equals(image.bytes)).toBe(true);
-      expect(readFileSync(blobPathOf(server.dataDir, sha1(image.bytes))).equals(image.bytes)).toBe(true);
-    }
+  it('after a deleted file', async () => {
+    const missing = await store();
+    await removeBlob(server, missing.blobKey);
+    await expectBlobError(missing, 'ORIGO_ERR_STORAGE_BLOB_MISSING', 'missing');
+    await expectRepaired(missing);
+  });
+
+  // Known S3 bug (issue 10 item 6 report): S3BlobStore.put keeps an object
+  // already stored under the key when its size matches, so a same-size
+  // damaged blob stays damaged after the original is uploaded again.
+  itFailsOnS3('after a flipped byte', async () => {
+    const flipped = await store();
+    const damaged = await readBlob(server, flipped.blobKey);
+    damaged[10] = (damaged[10] ?? 0) ^ 1;
+    await writeBlob(server, flipped.blobKey, damaged);
+    await expectRepaired(flipped);
   });
 });

@@ -4,7 +4,8 @@
 import fc from 'fast-check';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AREA_10_20, api, createOrg, expectError, imageCount, indexRowsOf, SUBJECT_10_20, sha1, startServer, type TestServer, uniquePng, upload } from './helpers.ts';
+import { AREA_10_20, api, createOrg, expectError, SUBJECT_10_20, sha1, startServer, type TestServer, uniquePng, upload } from './helpers.ts';
+import { imageCount, indexRowsOf } from './catalog-rows.ts';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -87,13 +88,13 @@ describe('setting dynamic metadata', () => {
     expect(derived.width).toBe(200);
     expect(derived.short_hash).not.toBe(source.short_hash);
 
-    const sourceRows = indexRowsOf(server, 'acme', source.hash);
+    const sourceRows = (await indexRowsOf(server, 'acme', source.hash));
     expect(sourceRows).toHaveLength(3);
-    expect(indexRowsOf(server, 'acme', derived.hash)).toEqual(sourceRows);
+    expect(await indexRowsOf(server, 'acme', derived.hash)).toEqual(sourceRows);
     // A copy: changing the derived image leaves the source's rows alone.
     await api(server, 'PATCH', `/sourceimages/acme/${derived.hash}/meta/user`, { body: JSON.stringify({ title: null }) });
-    expect(indexRowsOf(server, 'acme', derived.hash).map((r) => r.name)).toEqual(['tags', 'tags']);
-    expect(indexRowsOf(server, 'acme', source.hash)).toEqual(sourceRows);
+    expect((await indexRowsOf(server, 'acme', derived.hash)).map((r) => r.name)).toEqual(['tags', 'tags']);
+    expect(await indexRowsOf(server, 'acme', source.hash)).toEqual(sourceRows);
     expect((await getImage(source.hash)).json.user_metadata).toEqual({ title: 'Sea', 'array:tags': ['a', 'b'] });
   });
 
@@ -165,14 +166,14 @@ describe('setting dynamic metadata', () => {
     const derived = (await putDyn(source.hash, 'subject_area', AREA_10_20)).json as Image;
     expect(derived.user_metadata).toEqual({ v: 'first' });
     await api(server, 'PATCH', `/sourceimages/acme/${source.hash}/meta/user`, { body: JSON.stringify({ v: 'second', extra: 'x' }) });
-    const rowsBefore = indexRowsOf(server, 'acme', derived.hash);
+    const rowsBefore = (await indexRowsOf(server, 'acme', derived.hash));
     const before = await imageCount(server);
     const again = await putDyn(source.hash, 'subject_area', AREA_10_20);
     expect(again.status).toBe(201);
     expect(again.json.hash).toBe(derived.hash);
     expect(again.headers.get('location')).toBe(`/sourceimages/acme/${derived.hash}`);
     expect(again.json.user_metadata).toEqual({ v: 'first' });
-    expect(indexRowsOf(server, 'acme', derived.hash)).toEqual(rowsBefore);
+    expect(await indexRowsOf(server, 'acme', derived.hash)).toEqual(rowsBefore);
     expect(await imageCount(server)).toBe(before);
 
     // Going back from the derived image finds the source, also as it is.

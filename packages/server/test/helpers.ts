@@ -1,4 +1,5 @@
-// A real origo on a temp data folder, listening on a loopback port.
+// A real origo on a temp data folder, listening on a loopback port; its
+// catalog and blobs on the storage this run gives (see test-storage.ts).
 
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -7,8 +8,6 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { BlobStore } from '../src/storage/blobs/blob-store.ts';
-import BetterSqlite3 from 'better-sqlite3';
-import pg from 'pg';
 import sharp from 'sharp';
 import { expect } from 'vitest';
 import { buildApp } from '../src/app.ts';
@@ -17,7 +16,7 @@ import { keyDigest } from '../src/service/auth.ts';
 import type { ServiceDeps } from '../src/service/deps.ts';
 import type { IndexRow } from '../src/storage/catalog/catalog.ts';
 import { closeStorage, openStorage, type Storage } from '../src/storage/index.ts';
-import { createTestDatabase, type TestDatabase } from './pg-database.ts';
+import { type StorageChoice, serverStorage } from './test-storage.ts';
 
 export type { IndexRow };
 
@@ -30,6 +29,10 @@ export interface TestServer {
   config: Config;
   deps: ServiceDeps;
   dataDir: string;
+  /** The key prefix of its blobs in ORIGO_TEST_S3_BUCKET, when the run put them in S3 (see test-storage.ts). */
+  s3Prefix?: string;
+  /** The ORIGO_DATABASE_URL / ORIGO_S3_* this run added, for a child process (the CLI, a second node) on the same storage. */
+  storageEnv: Record<string, string>;
   /** Shifts the server's clock, for restore-window tests. */
   advanceClock(ms: number): void;
   close(): Promise<void>;
@@ -50,25 +53,18 @@ export interface ServerOptions {
    * sends the requests.
    */
   frozenClock?: boolean;
-}
-
-/**
- * The whole HTTP suite on the PostgreSQL catalog: with ORIGO_TEST_DATABASE_URL
- * set and ORIGO_TEST_HTTP_ON_POSTGRES=1, each test server gets a fresh
- * database of its own (dropped on close). Off by default even under
- * test:scale-out: tests that read the SQLite file behind the server's back
- * cannot pass on PostgreSQL (see the issue-10 report for the tally).
- */
-async function testServerDatabase(env: Record<string, string>): Promise<TestDatabase | undefined> {
-  const adminUrl = process.env['ORIGO_TEST_DATABASE_URL'];
-  if (adminUrl === undefined || process.env['ORIGO_TEST_HTTP_ON_POSTGRES'] !== '1' || env['ORIGO_DATABASE_URL'] !== undefined) return undefined;
-  return createTestDatabase(adminUrl);
+  /**
+   * Which storage the server runs on (see test-storage.ts): by default the
+   * PostgreSQL and S3 servers of this run when ORIGO_TEST_* names them, else
+   * SQLite and files; 'embedded' for a test about those by nature.
+   */
+  storage?: StorageChoice;
 }
 
 export async function startServer(env: Record<string, string> = {}, options: ServerOptions = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'origo-test-'));
-  const database = await testServerDatabase(env);
-  const config = loadConfig({ ORIGO_DATA_DIR: dataDir, ORIGO_LOG_LEVEL: 'silent', ...(database && { ORIGO_DATABASE_URL: database.url }), ...env });
+  const backing = await serverStorage(env, options.storage ?? 'matrix', options.blobs !== undefined);
+  const config = loadConfig({ ORIGO_DATA_DIR: dataDir, ORIGO_LOG_LEVEL: 'silent', ...backing.env, ...env });
   let storage: Storage;
   try {
     storage = await openStorage(config);
@@ -77,7 +73,7 @@ export async function startServer(env: Record<string, string> = {}, options: Ser
       storage.blobs = await options.blobs(dataDir);
     }
   } catch (err) {
-    await database?.drop();
+    await backing.remove();
     throw err;
   }
   let offset = 0;
@@ -94,13 +90,15 @@ export async function startServer(env: Record<string, string> = {}, options: Ser
     config,
     deps: app.deps,
     dataDir,
+    ...(backing.s3Prefix !== undefined && { s3Prefix: backing.s3Prefix }),
+    storageEnv: backing.env,
     advanceClock(ms) {
       offset += ms;
     },
     async close() {
       await app.close();
       await closeStorage(storage);
-      await database?.drop();
+      await backing.remove();
       if (options.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
       else for (const name of readdirSync(dataDir)) rmSync(path.join(dataDir, name), { recursive: true, force: true });
     },
@@ -192,58 +190,4 @@ export function form(files: { field?: string; name: string; bytes: Buffer; type?
 
 export async function upload(server: TestServer, org: string, files: { field?: string; name: string; bytes: Buffer }[], fields: Record<string, string> = {}) {
   return api(server, 'POST', `/sourceimages/${org}`, { body: form(files, fields) });
-}
-
-/** Files under the file blob store, and the uploads being staged (the data folder's tmp). */
-export function blobFiles(server: TestServer): { blobs: string[]; temp: string[] } {
-  const root = path.join(server.dataDir, 'blobs');
-  const blobs: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      if (entry.isDirectory()) walk(path.join(dir, entry.name));
-      else blobs.push(entry.name);
-    }
-  };
-  walk(root);
-  return { blobs, temp: readdirSync(server.storage.stagingDir) };
-}
-
-export async function imageCount(server: TestServer, org = 'acme'): Promise<number> {
-  if (server.config.databaseUrl !== undefined) {
-    const countSql = 'SELECT count(*) AS n FROM images i JOIN organizations o ON o.id = i.org_id WHERE o.name = $1';
-    // The same count from the server's PostgreSQL database, on a connection of its own.
-    const client = new pg.Client({ connectionString: server.config.databaseUrl });
-    await client.connect();
-    try {
-      return Number((await client.query<{ n: string }>(countSql, [org])).rows[0]!.n);
-    } finally {
-      await client.end();
-    }
-  }
-  // Rows of the organization, live and deleted alike, read from the SQLite file itself.
-  const db = new BetterSqlite3(path.join(server.dataDir, 'origo.sqlite'), { readonly: true, fileMustExist: true });
-  try {
-    const row = db
-      .prepare('SELECT count(*) AS n FROM images i JOIN organizations o ON o.id = i.org_id WHERE o.name = ?')
-      .get(org) as { n: number };
-    return row.n;
-  } finally {
-    db.close();
-  }
-}
-
-/** The typed user-metadata index rows of an image, read from the SQLite file in `dataDir` itself. */
-export function indexRowsOf(storage: { dataDir: string }, org: string, hash: string): IndexRow[] {
-  const db = new BetterSqlite3(path.join(storage.dataDir, 'origo.sqlite'), { readonly: true, fileMustExist: true });
-  try {
-    return db
-      .prepare(
-        `SELECT f.name, f.type, f.seq, f.str, f.num FROM user_fields f
-         JOIN images i ON i.id = f.image_id JOIN organizations o ON o.id = i.org_id
-         WHERE o.name = ? AND i.hash = ? ORDER BY f.name, f.seq`,
-      )
-      .all(org, hash) as IndexRow[];
-  } finally {
-    db.close();
-  }
 }

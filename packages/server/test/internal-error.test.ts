@@ -3,11 +3,10 @@
 // ORIGO_ERR_SERVER_INTERNAL and a fixed message, never the error's message,
 // stack or a file path; the log gets the real error.
 
-import path from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PUBLIC } from '../src/http/access.ts';
 import { type ApiResult, jpeg, ROOT_KEY, readResult, startServer, type TestServer } from './helpers.ts';
+import { catalogWrite, dialectOf } from './catalog-rows.ts';
 import { captureLog } from './logged-server.ts';
 import { call, root, uploadAs } from './tenancy-helpers.ts';
 
@@ -62,17 +61,16 @@ describe('an unexpected error', () => {
     expect((await call(server, 'PUT', '/organizations/acme', root({ json: {} }))).status).toBe(200);
     const image = await uploadAs(server, ROOT_KEY, 'acme', 'a.jpg', await jpeg(5));
     // Break the catalog behind the server's back: its images table disappears.
-    const db = new BetterSqlite3(path.join(dataDir, 'origo.sqlite'));
+    const fault = dialectOf(server) === 'postgres' ? ['relation "images" does not exist', 'error:'] : ['no such table', 'SqliteError', 'SQLITE'];
+    await catalogWrite(server, 'ALTER TABLE images RENAME TO images_away');
     try {
-      db.exec('ALTER TABLE images RENAME TO images_away');
       const listing = await call(server, 'GET', '/sourceimages/acme', root());
-      expectInternal(listing, 'no such table', 'images_away', 'SqliteError', 'SQLITE');
-      expect(loggedErrors('no such table')).not.toEqual([]);
+      expectInternal(listing, fault[0]!, 'images_away', ...fault.slice(1));
+      expect(loggedErrors(fault[0]!)).not.toEqual([]);
       // What does not need the table still works.
       expect((await call(server, 'GET', '/organizations/acme', root())).status).toBe(200);
     } finally {
-      db.exec('ALTER TABLE images_away RENAME TO images');
-      db.close();
+      await catalogWrite(server, 'ALTER TABLE images_away RENAME TO images');
     }
     const back = await call(server, 'GET', `/sourceimages/acme/${image.hash}`, root());
     expect(back.status, back.text).toBe(200);

@@ -2,8 +2,7 @@
 // keys, tokens nor their digests ever reach the log or an error body.
 
 import * as crypto from 'node:crypto';
-import path from 'node:path';
-import Database from 'better-sqlite3';
+import { catalogRows } from './catalog-rows.ts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Authenticator, keyDigest } from '../src/service/auth.ts';
 import { signToken } from '../src/service/tokens.ts';
@@ -175,9 +174,7 @@ describe('logs and error bodies', () => {
     expect(log).toContain('ORIGO_ERR_RATE_LIMITED');
     expect(errorBodies.length).toBeGreaterThanOrEqual(20);
 
-    const db = new Database(path.join(server.dataDir, 'origo.sqlite'), { readonly: true, fileMustExist: true });
-    const tokenSecret = (db.prepare("SELECT value FROM settings WHERE name = 'token_secret'").get() as { value: string }).value;
-    db.close();
+    const tokenSecret = (await catalogRows<{ value: string }>(server, "SELECT value FROM settings WHERE name = 'token_secret'"))[0]!.value;
 
     const forbidden = new Map<string, string>();
     for (const secret of secrets) {

@@ -17,6 +17,8 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { oneFileBody } from './fixtures.ts';
 import { jpeg } from './helpers.ts';
 import { connect, parseResponse, until } from './raw-http.ts';
+import { catalogRows, dialectOf } from './catalog-rows.ts';
+import { type ServerStorage, serverStorage } from './test-storage.ts';
 
 const serverDir = path.resolve(import.meta.dirname, '..');
 /** Longest wait for a start (cold transpile included) or a stop. */
@@ -65,6 +67,14 @@ const listeningUrl = (p: Proc) => waitFor('listening', p, () => /Server listenin
 
 const dirs: string[] = [];
 const procs: Proc[] = [];
+const storages: ServerStorage[] = [];
+
+/** The catalog and blob store settings of this run (see test-storage.ts): a fresh database and prefix, removed after the test. */
+async function storageEnv(): Promise<Record<string, string>> {
+  const storage = await serverStorage({}, 'matrix', false);
+  storages.push(storage);
+  return storage.env;
+}
 function tempDir(): string {
   const d = mkdtempSync(path.join(os.tmpdir(), 'origo-proc-'));
   dirs.push(d);
@@ -76,6 +86,7 @@ afterEach(async () => {
     await p.exited;
   }
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  for (const storage of storages.splice(0)) await storage.remove();
 });
 
 beforeAll(async () => {
@@ -89,7 +100,8 @@ describe('origo process', () => {
     'generates a root key on first start, prints it once and keeps only its digest (0600)',
     async () => {
       const dataDir = tempDir();
-      const first = startProcess({ ORIGO_DATA_DIR: dataDir });
+      const storage = await storageEnv();
+      const first = startProcess({ ORIGO_DATA_DIR: dataDir, ...storage });
       const url = await listeningUrl(first);
       const key = /root API key[^\n]*\n\n\s+([0-9a-f]{64})\n/.exec(first.output())?.[1];
       expect(key).toBeDefined();
@@ -103,7 +115,7 @@ describe('origo process', () => {
       first.child.kill('SIGTERM');
       expect((await first.exited).code).toBe(0);
 
-      const second = startProcess({ ORIGO_DATA_DIR: dataDir });
+      const second = startProcess({ ORIGO_DATA_DIR: dataDir, ...storage });
       const url2 = await listeningUrl(second);
       expect(second.output()).not.toMatch(/generated the root API key/);
       expect((await fetch(`${url2}/organizations/acme`, { headers: { 'api-key': key! } })).status).toBe(200);
@@ -151,8 +163,10 @@ describe('origo process', () => {
       const key = 'proc-test-root-key-0123456789';
       // The late upload must be answered within it: generous, for a loaded machine.
       const graceMs = 5000;
+      const storage = await storageEnv();
       const p = startProcess({
         ORIGO_DATA_DIR: dataDir,
+        ...storage,
         ORIGO_ROOT_KEY: key,
         ORIGO_SHUTDOWN_GRACE_SECONDS: String(graceMs / 1000),
         // Far beyond the grace: only the stop may end the stalled clients.
@@ -221,14 +235,17 @@ describe('origo process', () => {
       expect(partial.length).toBeLessThan(big.length);
 
       expect(tempFiles()).toEqual([]);
-      const db = new BetterSqlite3(path.join(dataDir, 'origo.sqlite'));
-      try {
-        expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-        const hashes = db.prepare('select hash from images order by hash').all() as { hash: string }[];
-        expect(hashes.map((h) => h.hash).sort()).toEqual([bigHash, lateHash].sort());
-      } finally {
-        db.close();
+      const catalog = { dataDir, config: { databaseUrl: storage['ORIGO_DATABASE_URL'] } };
+      if (dialectOf(catalog) === 'sqlite') {
+        const db = new BetterSqlite3(path.join(dataDir, 'origo.sqlite'));
+        try {
+          expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+        } finally {
+          db.close();
+        }
       }
+      const hashes = await catalogRows<{ hash: string }>(catalog, 'select hash from images');
+      expect(hashes.map((h) => h.hash).sort()).toEqual([bigHash, lateHash].sort());
     },
     TEST_MS,
   );

@@ -4,7 +4,9 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../src/storage/catalog/accounts.ts';
-import { blobFiles, createOrg, expectError, form, imageCount, jpeg, ROOT_KEY, startServer, type TestServer } from './helpers.ts';
+import { createOrg, expectError, form, jpeg, ROOT_KEY, startServer, type TestServer } from './helpers.ts';
+import { imageCount } from './catalog-rows.ts';
+import { blobFiles } from './stored-blobs.ts';
 import { addMember, call, root, uploadAs } from './tenancy-helpers.ts';
 
 let server: TestServer;
@@ -39,7 +41,7 @@ describe('protecting at upload', () => {
 
   it('refuses a protected flag that is not a boolean, and stores nothing', async () => {
     const images = await imageCount(server, 'prot');
-    const blobs = blobFiles(server);
+    const blobs = (await blobFiles(server));
     const res = await call(
       server,
       'POST',
@@ -49,7 +51,7 @@ describe('protecting at upload', () => {
     expectError(res, 400, 'ORIGO_ERR_UPLOAD_BAD_FIELD');
     expect(res.json.message).toBe('Field options[0]: protected must be true or false');
     expect(await imageCount(server, 'prot')).toBe(images);
-    expect(blobFiles(server)).toEqual(blobs);
+    expect(await blobFiles(server)).toEqual(blobs);
   });
 });
 

@@ -2,7 +2,9 @@
 // limited) and CORS for browser clients (ORIGO_CORS_ORIGINS).
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { blobFiles, createOrg, expectError, form, imageCount, jpeg, readResult, startServer, type TestServer } from './helpers.ts';
+import { createOrg, expectError, form, jpeg, readResult, startServer, type TestServer } from './helpers.ts';
+import { imageCount } from './catalog-rows.ts';
+import { blobFiles } from './stored-blobs.ts';
 import { addMember, type CallResult, call, type Member, root } from './tenancy-helpers.ts';
 
 function expectRateLimited(res: CallResult): void {
@@ -39,11 +41,11 @@ describe('rate limiting with ORIGO_RATE_LIMIT_PER_MINUTE=3', () => {
 
   it('stores nothing for a refused upload', async () => {
     const images = await imageCount(server, 'rl');
-    const blobs = blobFiles(server);
+    const blobs = (await blobFiles(server));
     const res = await call(server, 'POST', '/sourceimages/rl', { key: member.key, body: form([{ name: 'late.jpg', bytes: await jpeg(4) }]) });
     expectRateLimited(res);
     expect(await imageCount(server, 'rl')).toBe(images);
-    expect(blobFiles(server)).toEqual(blobs);
+    expect(await blobFiles(server)).toEqual(blobs);
   });
 
   it('never limits the root key, on key routes or on POST /users', async () => {

@@ -5,7 +5,8 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { leaseSize } from '../src/service/shared-rate-limit.ts';
-import { createOrg, form, imageCount, jpeg, startServer, type TestServer } from './helpers.ts';
+import { imageCount } from './catalog-rows.ts';
+import { createOrg, form, jpeg, startServer, type TestServer } from './helpers.ts';
 import { createTestDatabase, type TestDatabase } from './pg-database.ts';
 import { addMember, type CallResult, call } from './tenancy-helpers.ts';
 

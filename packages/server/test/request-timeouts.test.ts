@@ -5,7 +5,9 @@
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { api, blobFiles, createOrg, imageCount, jpeg, ROOT_KEY, startServer, type TestServer, upload } from './helpers.ts';
+import { api, createOrg, jpeg, ROOT_KEY, startServer, type TestServer, upload } from './helpers.ts';
+import { imageCount } from './catalog-rows.ts';
+import { blobFiles, stagedFiles } from './stored-blobs.ts';
 import { oneFileBody } from './fixtures.ts';
 import { connect, openFilesUnder, parseResponse, type RawConnection, until } from './raw-http.ts';
 
@@ -25,12 +27,12 @@ afterAll(() => server.close());
 // (images others left), not against an empty store.
 let before: { blobs: string[]; images: number };
 beforeEach(async () => {
-  before = { blobs: blobFiles(server).blobs, images: await imageCount(server, 'acme') };
+  before = { blobs: (await blobFiles(server)).blobs, images: await imageCount(server, 'acme') };
 });
 
 /** Nothing was kept: no new blob, no temp file, no new row. */
 async function expectNothingKept(): Promise<void> {
-  expect(blobFiles(server)).toEqual({ blobs: before.blobs, temp: [] });
+  expect(await blobFiles(server)).toEqual({ blobs: before.blobs, temp: [] });
   expect(await imageCount(server, 'acme')).toBe(before.images);
 }
 
@@ -85,7 +87,7 @@ describe('a body that stops arriving', () => {
     await conn.write(body.subarray(0, 400));
     const stalledAt = Date.now();
     // The server is inside the upload, staging the file, when the client goes quiet.
-    await until(() => blobFiles(server).temp.length > 0, 'a staged temp file to appear');
+    await until(() => stagedFiles(server).length > 0, 'a staged temp file to appear');
 
     const answer = await conn.closed();
     expectTimeoutAnswer(answer, 'ORIGO_BODY_IDLE_TIMEOUT_SECONDS');
@@ -147,7 +149,7 @@ describe('a body that stops arriving', () => {
     expect(res.status, res.body.toString()).toBe(200);
     expect(res.json.items[0].name).toBe('slow.jpg');
     expect(res.json.items[0].size).toBe(bytes.length);
-    expect(blobFiles(server).temp).toEqual([]);
+    expect(stagedFiles(server)).toEqual([]);
     await api(server, 'DELETE', `/sourceimages/acme/${res.json.items[0].hash}`);
   });
 });
@@ -209,18 +211,49 @@ describe('requests Node cannot take in', () => {
   });
 });
 
+/**
+ * The blob reads the server holds open: files under blobs/ as the kernel
+ * lists them or, for S3 (no file to see), the streams its store's reads
+ * opened, counted on the store itself until stop().
+ */
+function watchOpenBlobs(): { count(): number; stop(): void } {
+  if (server.s3Prefix === undefined) {
+    const blobDir = path.join(server.dataDir, 'blobs');
+    return { count: () => openFilesUnder(blobDir).length, stop: () => undefined };
+  }
+  const store = server.storage.blobs;
+  const get = store.get;
+  let open = 0;
+  store.get = async (...args) => {
+    const read = await get.apply(store, args);
+    open++;
+    read.stream.once('close', () => open--);
+    return read;
+  };
+  return {
+    count: () => open,
+    stop: () => {
+      store.get = get;
+    },
+  };
+}
+
 describe('a client that reads nothing of a download', () => {
   it('is disconnected after the send idle timeout and the blob file is closed', async () => {
     // Larger than what the loopback socket buffers can hold, so the server has to wait for the client.
     const { hash, bytes } = await bigImage();
-    const blobDir = path.join(server.dataDir, 'blobs');
+    const openBlobs = watchOpenBlobs();
 
     const conn = await connect(server.url, { read: false });
     // Before the request: the idle timer starts later, so this cannot overstate the wait.
     const requestedAt = Date.now();
     await conn.write(head('GET', `/sourceimages/acme/${hash}/download`, {}));
-    await until(() => openFilesUnder(blobDir).length > 0, 'the server to open the blob');
-    await until(() => openFilesUnder(blobDir).length === 0, 'the server to close the blob');
+    try {
+      await until(() => openBlobs.count() > 0, 'the server to open the blob');
+      await until(() => openBlobs.count() === 0, 'the server to close the blob');
+    } finally {
+      openBlobs.stop();
+    }
     expect(Date.now() - requestedAt).toBeGreaterThanOrEqual(IDLE_MS - 50);
 
     // What the client gets when it finally reads: the start of the answer, then the end of the connection.

@@ -3,7 +3,8 @@
 
 import { Rokka } from 'rokka';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, createOrg, imageCount, ROOT_KEY, sha1, startServer, type TestServer, uniquePng } from './helpers.ts';
+import { api, createOrg, ROOT_KEY, sha1, startServer, type TestServer, uniquePng } from './helpers.ts';
+import { imageCount } from './catalog-rows.ts';
 
 let server: TestServer;
 let client: Rokka;

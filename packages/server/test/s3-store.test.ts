@@ -14,7 +14,8 @@ import { loadConfig } from '../src/config.ts';
 import { sweep } from '../src/service/sweep.ts';
 import { S3BlobStore, type S3BlobStoreOptions } from '../src/storage/blobs/s3.ts';
 import { openStorage } from '../src/storage/index.ts';
-import { api, createOrg, expectError, imageCount, png, ROOT_KEY, sha1, startServer, type TestServer, upload } from './helpers.ts';
+import { api, createOrg, expectError, png, ROOT_KEY, sha1, startServer, type TestServer, upload } from './helpers.ts';
+import { imageCount } from './catalog-rows.ts';
 import { bareClient, ensureBucket, freshPrefix, keysUnder, removeUnder, s3Configured, s3Env, s3Settings } from './s3-env.ts';
 
 const DAY = 24 * 3600 * 1000;

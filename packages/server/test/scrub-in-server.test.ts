@@ -5,7 +5,7 @@
 // counts no blob it did not finish.
 
 import { createHash } from 'node:crypto';
-import { statSync, writeFileSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import http from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BlobStore } from '../src/storage/blobs/blob-store.ts';
@@ -13,7 +13,8 @@ import { scrub } from '../src/service/scrub.ts';
 import { scheduleScrub } from '../src/service/scrub-schedule.ts';
 import { isVerified, markVerified, SETTLED_MS } from '../src/service/verified-blobs.ts';
 import { createOrg, ROOT_KEY, sha1, startServer, type TestServer, upload, uniquePng } from './helpers.ts';
-import { blobPathOf } from './blob-path.ts';
+import { blobFileOf, writeBlob } from './stored-blobs.ts';
+import { serversOnS3 } from './test-storage.ts';
 import { until } from './raw-http.ts';
 
 let server: TestServer;
@@ -27,14 +28,13 @@ interface Stored {
   hash: string;
   bytes: Buffer;
   key: string;
-  file: string;
 }
 
 async function store(seed: number): Promise<Stored> {
   const bytes = await uniquePng(seed);
   const res = await upload(server, 'acme', [{ name: 'photo.png', bytes }]);
   if (res.status !== 200) throw new Error(res.text);
-  return { hash: res.json.items[0].hash, bytes, key: `${sha1(bytes)}-${createHash('sha256').update(bytes).digest('hex')}`, file: blobPathOf(server.dataDir, sha1(bytes)) };
+  return { hash: res.json.items[0].hash, bytes, key: `${sha1(bytes)}-${createHash('sha256').update(bytes).digest('hex')}` };
 }
 
 /** A full download: the bytes that came, and whether they ended as Content-Length said (false when cut off). */
@@ -64,11 +64,22 @@ async function versionOf(blobs: BlobStore, key: string): Promise<string> {
   return blob.version;
 }
 
-/** Waits (polling the file) until its change time lies more than SETTLED_MS in the past. */
-const settled = (file: string) => until(() => statSync(file).ctimeMs < Date.now() - SETTLED_MS - 100, `${file} to be unchanged for ${SETTLED_MS} ms`);
+/**
+ * Waits (polling the file) until its change time lies more than SETTLED_MS
+ * in the past. An S3 object's version is its ETag, which every rewrite
+ * changes: it has no change time to wait for.
+ */
+async function settled(image: Stored): Promise<void> {
+  if (server.s3Prefix !== undefined) return;
+  const file = blobFileOf(server, image.key);
+  await until(() => statSync(file).ctimeMs < Date.now() - SETTLED_MS - 100, `${file} to be unchanged for ${SETTLED_MS} ms`);
+}
 
 describe('the proof a full download leaves', () => {
-  it('is not kept for bytes written just before they were read, and is kept once they have settled', async () => {
+  // About the file store's coarse change-time clock by nature: an S3 read
+  // has no change time (its ETag changes on every rewrite), so its proof is
+  // kept at once, by design.
+  it.skipIf(serversOnS3)('is not kept for bytes written just before they were read, and is kept once they have settled', async () => {
     const image = await store(1);
     const first = await download(image);
     expect(first.complete).toBe(true);
@@ -76,7 +87,7 @@ describe('the proof a full download leaves', () => {
     // Just uploaded: on a coarse change-time clock a rewrite could still keep this version.
     expect(isVerified(server.deps.blobs, image.key, await versionOf(server.deps.blobs, image.key))).toBe(false);
 
-    await settled(image.file);
+    await settled(image);
     expect((await download(image)).complete).toBe(true);
     expect(isVerified(server.deps.blobs, image.key, await versionOf(server.deps.blobs, image.key))).toBe(true);
   });
@@ -88,11 +99,11 @@ describe('the in-server scrub', () => {
     const sound = await store(3);
     const damaged = Buffer.from(image.bytes);
     damaged[70] = (damaged[70] ?? 0) ^ 0x10;
-    writeFileSync(image.file, damaged);
+    await writeBlob(server, image.key, damaged);
     // Bit rot changes bytes without a write, so the version stays the one a
     // download proved right. No test can rot a disk: the proof of the
     // current (damaged) version is made as such a download would have made it.
-    await settled(image.file);
+    await settled(image);
     const readStartedAt = Date.now();
     const blob = await server.deps.blobs.get(image.key);
     blob.stream.destroy();

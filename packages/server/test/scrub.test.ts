@@ -8,7 +8,7 @@
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +16,8 @@ import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { closeStorage, openStorage } from '../src/storage/index.ts';
 import { api, createOrg, ROOT_KEY, sha1, startServer, type TestServer, upload, uniquePng } from './helpers.ts';
-import { blobPathOf } from './blob-path.ts';
+import { removeBlob, truncateBlob, writeBlob } from './stored-blobs.ts';
+import { itFailsOnS3, serversOnPostgres } from './test-storage.ts';
 
 const LAUNCHER = fileURLToPath(new URL('../bin/origo-server.js', import.meta.url));
 /** A cold start of tsx (it transpiles the whole server) on a loaded 2-core machine takes a while. */
@@ -83,8 +84,7 @@ interface Stored {
 }
 
 let server: TestServer;
-const scrubCli = (...args: string[]) => runCli(['scrub', ...args], { ORIGO_DATA_DIR: server.dataDir });
-const fileOf = (image: Stored) => blobPathOf(server.dataDir, sha1(image.bytes));
+const scrubCli = (...args: string[]) => runCli(['scrub', ...args], { ORIGO_DATA_DIR: server.dataDir, ...server.storageEnv });
 
 async function store(org: string, bytes: Buffer): Promise<Stored> {
   const res = await upload(server, org, [{ name: 'photo.png', bytes }]);
@@ -117,9 +117,9 @@ afterEach(async () => {
 async function damageThree(): Promise<Buffer> {
   const damaged = Buffer.from(shared.bytes);
   damaged[50] = (damaged[50] ?? 0) ^ 0x01;
-  writeFileSync(fileOf(shared), damaged);
-  rmSync(fileOf(deleted));
-  truncateSync(fileOf(truncated), 40);
+  await writeBlob(server, shared.key, damaged);
+  await removeBlob(server, deleted.key);
+  await truncateBlob(server, truncated.key, 40);
   expect((await api(server, 'DELETE', `/sourceimages/globex/${truncated.hash}`)).status).toBe(204);
   return damaged;
 }
@@ -140,7 +140,9 @@ describe('origo-server scrub', () => {
     TEST_MS,
   );
 
-  it(
+  // About the SQLite file and its write-ahead log by nature: a catalog in
+  // PostgreSQL has no file here to compare.
+  it.skipIf(serversOnPostgres)(
     'writes nothing to the database of the running server: its file and its write-ahead log keep their bytes',
     async () => {
       await damageThree();
@@ -180,7 +182,10 @@ describe('origo-server scrub', () => {
     TEST_MS,
   );
 
-  it(
+  // Known S3 bug (issue 10 item 6 report): S3BlobStore.put keeps an object
+  // already stored under the key when its size matches, so `shared` (one
+  // flipped byte) stays damaged after its original is uploaded again.
+  itFailsOnS3(
     'is clean again after the original bytes are uploaded again',
     async () => {
       await damageThree();
@@ -286,9 +291,10 @@ describe('the periodic scrub (ORIGO_SCRUB_INTERVAL_SECONDS)', () => {
     async () => {
       const damaged = Buffer.from(sound.bytes);
       damaged[60] = (damaged[60] ?? 0) ^ 0x80;
-      writeFileSync(fileOf(sound), damaged);
+      await writeBlob(server, sound.key, damaged);
       const child = spawnLauncher(['start'], {
         ORIGO_DATA_DIR: server.dataDir,
+        ...server.storageEnv,
         PORT: '0',
         HOST: '127.0.0.1',
         ORIGO_LOG_LEVEL: 'info',

@@ -10,6 +10,7 @@ import type { Kysely } from 'kysely';
 import { parseListingQuery, type SortPosition } from '../src/images/search-query.ts';
 import type { Database } from '../src/storage/catalog/sql/schema.ts';
 import { allPlans, type PlanChoice, runPlan, type SearchInput } from '../src/storage/catalog/sql/search.ts';
+import { openPostgres } from '../src/storage/catalog/sql/postgres.ts';
 import { openSqlite } from '../src/storage/catalog/sql/sqlite.ts';
 import { api, createOrg, jpeg, png, startServer, type TestServer, upload } from './helpers.ts';
 
@@ -411,7 +412,9 @@ describe('every plan gives the same rows', () => {
   }
 
   it('for every driver, the index walk, the sort-driven segments, by cursor and by offset', async () => {
-    const { db } = openSqlite(path.join(server.dataDir, 'origo.sqlite'));
+    // A connection of the test's own to the server's catalog, whichever it is.
+    const url = server.config.databaseUrl;
+    const { db } = url === undefined ? openSqlite(path.join(server.dataDir, 'origo.sqlite')) : openPostgres(url, { poolSize: 1 });
     try {
       const org = await server.storage.catalog.findOrganization('shop');
       const queries = [

@@ -3,7 +3,9 @@
 // upload's text field over the limit is refused as a bad field.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, blobFiles, createOrg, expectError, imageCount, startServer, type TestServer, uniquePng, upload } from './helpers.ts';
+import { api, createOrg, expectError, startServer, type TestServer, uniquePng, upload } from './helpers.ts';
+import { imageCount } from './catalog-rows.ts';
+import { blobFiles } from './stored-blobs.ts';
 
 const LIMIT = 2048;
 
@@ -49,12 +51,12 @@ describe(`ORIGO_MAX_JSON_BYTES=${LIMIT}`, () => {
 
   it('refuses an upload whose meta_user field is over the limit as a bad field, storing nothing', async () => {
     const images = await imageCount(server);
-    const blobs = blobFiles(server);
+    const blobs = (await blobFiles(server));
     const res = await upload(server, 'acme', [{ name: 'b.png', bytes: await uniquePng(2) }], { 'meta_user[0]': noteOf(LIMIT + 1) });
     expectError(res, 400, 'ORIGO_ERR_UPLOAD_BAD_FIELD');
     expect(res.json.message).toBe(`Field meta_user[0] is longer than ${LIMIT} bytes (ORIGO_MAX_JSON_BYTES)`);
     expect(await imageCount(server)).toBe(images);
-    expect(blobFiles(server)).toEqual({ blobs: blobs.blobs, temp: [] });
+    expect(await blobFiles(server)).toEqual({ blobs: blobs.blobs, temp: [] });
 
     // The same field at the limit is taken.
     const ok = await upload(server, 'acme', [{ name: 'b.png', bytes: await uniquePng(2) }], { 'meta_user[0]': noteOf(LIMIT) });

@@ -5,7 +5,9 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sweep } from '../src/service/sweep.ts';
-import { api, blobFiles, createOrg, expectError, hashesOf, imageCount, jpeg, ROOT_KEY, sha1, startServer, type TestServer } from './helpers.ts';
+import { api, createOrg, expectError, hashesOf, jpeg, ROOT_KEY, sha1, startServer, type TestServer } from './helpers.ts';
+import { imageCount } from './catalog-rows.ts';
+import { blobFiles } from './stored-blobs.ts';
 import { uploadAs } from './tenancy-helpers.ts';
 
 const HOUR = 3_600_000;
@@ -53,7 +55,7 @@ describe('ORIGO_RESTORE_WINDOW_DAYS=2', () => {
     const report = await sweep(server.deps);
     expect(report).toEqual({ purgedImages: 1, removedBlobs: 1, removedBytes: oldBytes.length });
     expect(await imageCount(server)).toBe(rows - 1);
-    const blobs = blobFiles(server).blobs;
+    const blobs = (await blobFiles(server)).blobs;
     expect(blobs.some((b) => b.startsWith(sha1(oldBytes)))).toBe(false);
     expect(blobs.some((b) => b.startsWith(sha1(recentBytes)))).toBe(true);
 

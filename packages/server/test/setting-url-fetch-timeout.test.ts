@@ -6,7 +6,9 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, blobFiles, createOrg, expectError, form, imageCount, png, startServer, type TestServer } from './helpers.ts';
+import { api, createOrg, expectError, form, png, startServer, type TestServer } from './helpers.ts';
+import { imageCount } from './catalog-rows.ts';
+import { blobFiles } from './stored-blobs.ts';
 import { until } from './raw-http.ts';
 
 let server: TestServer;
@@ -45,7 +47,7 @@ afterAll(async () => {
 
 async function expectNothingStored(): Promise<void> {
   expect(await imageCount(server)).toBe(0);
-  expect(blobFiles(server)).toEqual({ blobs: [], temp: [] });
+  expect(await blobFiles(server)).toEqual({ blobs: [], temp: [] });
 }
 
 describe('ORIGO_URL_FETCH_TIMEOUT_SECONDS=1', () => {

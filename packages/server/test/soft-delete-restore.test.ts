@@ -3,7 +3,9 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sweep } from '../src/service/sweep.ts';
-import { api, blobFiles, createOrg, expectError, hashesOf, imageCount, jpeg, png, ROOT_KEY, sha1, startServer, type TestServer, upload } from './helpers.ts';
+import { api, createOrg, expectError, hashesOf, jpeg, png, ROOT_KEY, sha1, startServer, type TestServer, upload } from './helpers.ts';
+import { imageCount } from './catalog-rows.ts';
+import { blobFiles } from './stored-blobs.ts';
 import { uploadAs } from './tenancy-helpers.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -151,7 +153,7 @@ describe('sweep', () => {
     const live = await uploadAs(server, ROOT_KEY, 'acme', 'live.jpg', liveBytes);
     // Five different files, so five blobs.
     expect(new Set([onlyBytes, sharedBytes, twinBytes, recentBytes, liveBytes].map(sha1)).size).toBe(5);
-    expect(blobFiles(server).blobs).toHaveLength(5);
+    expect((await blobFiles(server)).blobs).toHaveLength(5);
 
     for (const h of [only.hash, shared.hash, twin.hash]) expect((await api(server, 'DELETE', `/sourceimages/acme/${h}`)).status).toBe(204);
     server.advanceClock(20 * DAY);
@@ -161,7 +163,7 @@ describe('sweep', () => {
     const report = await sweep(server.deps);
     expect(report).toEqual({ purgedImages: 3, removedBlobs: 1, removedBytes: onlyBytes.length });
 
-    const blobs = blobFiles(server).blobs;
+    const blobs = (await blobFiles(server)).blobs;
     expect(blobs).toHaveLength(4);
     expect(blobs.some((b) => b.startsWith(sha1(onlyBytes)))).toBe(false);
     for (const kept of [sharedBytes, twinBytes, recentBytes, liveBytes]) expect(blobs.some((b) => b.startsWith(sha1(kept)))).toBe(true);
@@ -185,7 +187,7 @@ describe('sweep', () => {
 
     // A second sweep finds nothing more to do.
     expect(await sweep(server.deps)).toEqual({ purgedImages: 0, removedBlobs: 0, removedBytes: 0 });
-    expect(blobFiles(server)).toMatchObject({ temp: [] });
+    expect(await blobFiles(server)).toMatchObject({ temp: [] });
   });
 
   it('stores purged bytes again as a new image when they are uploaded again', async () => {

@@ -12,7 +12,7 @@ import { indexRows, mergeUserMetadata } from '../src/images/user-metadata.ts';
 import type { Catalog, NewImage, Organization } from '../src/storage/catalog/catalog.ts';
 import { closeStorage, openStorage, type Storage } from '../src/storage/index.ts';
 import { newImageRecord } from './fixtures.ts';
-import { indexRowsOf } from './helpers.ts';
+import { indexRowsOf } from './catalog-rows.ts';
 
 function newImage(n: number, meta: Record<string, unknown> = {}): NewImage {
   return newImageRecord(n.toString(16).padStart(40, 'a'), { name: `photo-${n}.jpg`, userMetadata: meta, userFieldRows: indexRows(meta) });
@@ -80,9 +80,9 @@ describe('index rows after partial changes', () => {
       const result = await patch(hash, step);
       if (typeof result === 'string') throw new Error(result);
       expect(result).toEqual((await catalog.findImage(org.id, hash, false))!.userMetadata);
-      expect(storedRows(hash)).toEqual(sorted(indexRows(result)));
+      expect(await storedRows(hash)).toEqual(sorted(indexRows(result)));
     }
-    expect(storedRows(hash)).toEqual([]);
+    expect(await storedRows(hash)).toEqual([]);
   });
 });
 
@@ -95,17 +95,17 @@ describe('index rows that drifted from the metadata', () => {
 
     tamper("delete from user_fields where image_id = ? and name = 'tags' and seq = 2", id);
     await patch(hash, { 'int:rank': 2 });
-    expect(storedRows(hash)).toEqual(sorted(indexRows({ ...meta, 'int:rank': 2 })));
+    expect(await storedRows(hash)).toEqual(sorted(indexRows({ ...meta, 'int:rank': 2 })));
 
     tamper("insert into user_fields (image_id, org_id, name, type, seq, str, num) values (?, ?, 'stale', 'str', 0, 'x', null)", id, org.id);
     await patch(hash, { 'int:rank': 3 });
-    expect(storedRows(hash)).toEqual(sorted(indexRows({ ...meta, 'int:rank': 3 })));
+    expect(await storedRows(hash)).toEqual(sorted(indexRows({ ...meta, 'int:rank': 3 })));
 
     // Same count, but the title row sits under another name: setting title must still index it.
     tamper("update user_fields set name = 'elsewhere' where image_id = ? and name = 'title'", id);
     const result = await patch(hash, { title: 'Dunes' });
     expect(result).toEqual({ title: 'Dunes', 'array:tags': ['a', 'b', 'c'], 'int:rank': 3 });
-    expect(storedRows(hash)).toContainEqual({ name: 'title', type: 'str', seq: 0, str: 'Dunes', num: null });
+    expect(await storedRows(hash)).toContainEqual({ name: 'title', type: 'str', seq: 0, str: 'Dunes', num: null });
   });
 });
 
@@ -129,7 +129,7 @@ describe('group commit', () => {
 
     // On disk (another connection), every good write and nothing of the bad one.
     for (const [i, hash] of hashes.entries()) {
-      expect(storedRows(hash)).toEqual([{ name: 'n', type: 'int', seq: 0, str: null, num: i }]);
+      expect(await storedRows(hash)).toEqual([{ name: 'n', type: 'int', seq: 0, str: null, num: i }]);
       expect((await catalog.findImage(org.id, hash, false))!.userMetadata).toEqual({ 'int:n': i });
     }
   });

@@ -9,9 +9,10 @@ import { once } from 'node:events';
 import { existsSync, mkdtempSync, readdirSync, rmSync, utimesSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { jpeg, sha1 } from './helpers.ts';
+import { catalogRows } from './catalog-rows.ts';
+import { type ServerStorage, serverStorage } from './test-storage.ts';
 
 const serverDir = path.resolve(import.meta.dirname, '..');
 const ROOT = 'sweep-timer-root-key-0123456789';
@@ -22,6 +23,10 @@ let child: ChildProcess | undefined;
 let output = '';
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'origo-sweep-'));
 
+// The run's catalog (see test-storage.ts); blobs stay files, whose times the test sets.
+let storage: ServerStorage | undefined;
+const catalog = () => ({ dataDir, config: { databaseUrl: storage?.env['ORIGO_DATABASE_URL'] } });
+
 afterAll(async () => {
   if (child && child.exitCode === null && child.signalCode === null) {
     const exited = once(child, 'exit');
@@ -29,12 +34,13 @@ afterAll(async () => {
     await exited;
   }
   rmSync(dataDir, { recursive: true, force: true });
+  await storage?.remove();
 });
 
-async function waitFor<T>(what: string, fn: () => T | undefined): Promise<T> {
+async function waitFor<T>(what: string, fn: () => T | undefined | Promise<T | undefined>): Promise<T> {
   const end = Date.now() + DEADLINE_MS;
   for (;;) {
-    const value = fn();
+    const value = await fn();
     if (value !== undefined) return value;
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}; output:\n${output}`);
     await new Promise((r) => setTimeout(r, 100));
@@ -58,13 +64,9 @@ function blobPath(bytes: Buffer): string | undefined {
   return walk(root);
 }
 
-function rowCount(): number {
-  const db = new BetterSqlite3(path.join(dataDir, 'origo.sqlite'), { readonly: true, fileMustExist: true });
-  try {
-    return (db.prepare('SELECT count(*) AS n FROM images').get() as { n: number }).n;
-  } finally {
-    db.close();
-  }
+async function rowCount(): Promise<number> {
+  const [row] = await catalogRows<{ n: number }>(catalog(), 'SELECT count(*) AS n FROM images');
+  return Number(row!.n);
 }
 
 /** Sets a file's times to `seconds` ago. */
@@ -84,6 +86,7 @@ async function uploadOne(url: string, name: string, bytes: Buffer): Promise<stri
 
 describe('the sweep timer of the process', () => {
   it('purges deleted rows and removes unused blobs older than ORIGO_BLOB_GRACE_SECONDS only', { timeout: 4 * DEADLINE_MS }, async () => {
+    storage = await serverStorage({}, 'blob-files', false);
     child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: serverDir,
       env: {
@@ -92,6 +95,7 @@ describe('the sweep timer of the process', () => {
         PORT: '0',
         ORIGO_LOG_LEVEL: 'info',
         ORIGO_DATA_DIR: dataDir,
+        ...storage.env,
         ORIGO_ROOT_KEY: ROOT,
         ORIGO_SWEEP_INTERVAL_SECONDS: '1',
         ORIGO_RESTORE_WINDOW_DAYS: '0',
@@ -120,7 +124,7 @@ describe('the sweep timer of the process', () => {
     }
 
     // With a restore window of 0 the deleted rows go at the next sweep; their blobs, all fresh, stay.
-    await waitFor('the deleted rows purged', () => (rowCount() === 1 ? true : undefined));
+    await waitFor('the deleted rows purged', async () => ((await rowCount()) === 1 ? true : undefined));
     const oldBlob = blobPath(oldBytes);
     const youngBlob = blobPath(youngBytes);
     const liveBlob = blobPath(liveBytes);
@@ -139,7 +143,7 @@ describe('the sweep timer of the process', () => {
     age(youngBlob!, 3700);
     await waitFor('the formerly young unused blob removed', () => (existsSync(youngBlob!) ? undefined : true));
     expect(existsSync(liveBlob!)).toBe(true);
-    expect(rowCount()).toBe(1);
+    expect(await rowCount()).toBe(1);
     expect(output).toMatch(/sweep: purged expired images and unused blobs/);
     expect(output).not.toMatch(/sweep failed/);
   });

@@ -3,8 +3,7 @@
 // up to a fixed limit; deleting the key revokes its tokens.
 
 import { createHmac } from 'node:crypto';
-import path from 'node:path';
-import Database from 'better-sqlite3';
+import { catalogRows } from './catalog-rows.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jpeg, startServer, type TestServer } from './helpers.ts';
 import { type CallResult, call, signUp, uploadAs } from './tenancy-helpers.ts';
@@ -66,9 +65,7 @@ describe('GET /user/apikeys/token', () => {
     expect(decode(parts[0])).toEqual({ alg: 'HS256', typ: 'JWT' });
     expect(decode(parts[1])).toEqual(payload);
     // Signed with the server's secret, HMAC-SHA256 over header.payload.
-    const db = new Database(path.join(server.dataDir, 'origo.sqlite'), { readonly: true, fileMustExist: true });
-    const secret = (db.prepare("SELECT value FROM settings WHERE name = 'token_secret'").get() as { value: string }).value;
-    db.close();
+    const secret = (await catalogRows<{ value: string }>(server, "SELECT value FROM settings WHERE name = 'token_secret'"))[0]!.value;
     const expected = createHmac('sha256', Buffer.from(secret, 'hex')).update(`${parts[0]}.${parts[1]}`).digest('base64url');
     expect(parts[2]).toBe(expected);
   });

@@ -4,19 +4,9 @@
 
 import { Buffer } from 'node:buffer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  api,
-  blobFiles,
-  createOrg,
-  form,
-  imageCount,
-  jpeg,
-  png,
-  ROOT_KEY,
-  startServer,
-  type TestServer,
-  upload,
-} from './helpers.ts';
+import { api, createOrg, form, jpeg, png, ROOT_KEY, startServer, type TestServer, upload } from './helpers.ts';
+import { imageCount } from './catalog-rows.ts';
+import { blobFiles } from './stored-blobs.ts';
 import { pngClaiming } from './fixtures.ts';
 
 let server: TestServer;
@@ -46,7 +36,7 @@ function expectError(res: Res, status: number, origoCode: string, ...mentions: (
 /** Nothing of a failed upload may remain: no row in acme, no blob, no temp file. */
 async function expectNothingStored(): Promise<void> {
   expect(await imageCount(server, 'acme')).toBe(0);
-  expect(blobFiles(server)).toEqual({ blobs: [], temp: [] });
+  expect(await blobFiles(server)).toEqual({ blobs: [], temp: [] });
 }
 
 /** A multipart body built by hand, for bodies FormData cannot make. */

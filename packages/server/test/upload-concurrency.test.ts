@@ -1,7 +1,9 @@
 // Identical bytes uploaded at the same time make one image and one blob.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, blobFiles, createOrg, imageCount, jpeg, png, sha1, startServer, type TestServer, upload } from './helpers.ts';
+import { api, createOrg, jpeg, png, sha1, startServer, type TestServer, upload } from './helpers.ts';
+import { imageCount } from './catalog-rows.ts';
+import { blobFiles } from './stored-blobs.ts';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -33,7 +35,7 @@ describe('concurrent uploads', () => {
     expect(new Set(results.map((r) => r.json.items[0].short_hash))).toEqual(new Set([hash!.slice(0, 6)]));
 
     expect(await imageCount(server, 'acme')).toBe(1);
-    const files = blobFiles(server);
+    const files = (await blobFiles(server));
     expect(files.temp).toEqual([]);
     expect(files.blobs).toEqual([expect.stringMatching(new RegExp(`^${sha1(bytes)}-[0-9a-f]{64}$`))]);
 
@@ -51,13 +53,13 @@ describe('concurrent uploads', () => {
     expect(results[0]!.json.items[0].organization).toBe('other');
     expect(await imageCount(server, 'other')).toBe(1);
     expect(await imageCount(server, 'acme')).toBe(1);
-    expect(blobFiles(server).blobs).toHaveLength(1);
+    expect((await blobFiles(server)).blobs).toHaveLength(1);
   });
 
   it('three files in one request, two of them identical, give three items and two images', async () => {
     const a = await png(101, 20, 20);
     const b = await png(102, 20, 20);
-    const before = blobFiles(server).blobs.length;
+    const before = (await blobFiles(server)).blobs.length;
     const res = await upload(server, 'acme', [
       { name: 'a-first.png', bytes: a },
       { name: 'b.png', bytes: b },
@@ -77,7 +79,7 @@ describe('concurrent uploads', () => {
     expect(i1.name).toBe('b.png');
 
     expect(await imageCount(server, 'acme')).toBe(3); // the earlier jpeg, a and b
-    const files = blobFiles(server);
+    const files = (await blobFiles(server));
     expect(files.temp).toEqual([]);
     expect(files.blobs).toHaveLength(before + 2);
   });

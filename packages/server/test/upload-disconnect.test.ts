@@ -4,7 +4,9 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closingBoundary, filePart, oneFileBody } from './fixtures.ts';
-import { api, blobFiles, createOrg, imageCount, jpeg, ROOT_KEY, startServer, type TestServer, upload } from './helpers.ts';
+import { api, createOrg, jpeg, ROOT_KEY, startServer, type TestServer, upload } from './helpers.ts';
+import { imageCount } from './catalog-rows.ts';
+import { blobFiles, stagedFiles } from './stored-blobs.ts';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -38,7 +40,7 @@ async function sendAndVanish(whole: Buffer, sent: Buffer): Promise<void> {
   );
   await new Promise<void>((resolve) => socket.write(sent, () => resolve()));
   // Wait until a temp file exists: the server is inside the upload when the client leaves.
-  await until(() => blobFiles(server).temp.length > 0, 'a staged temp file to appear');
+  await until(() => stagedFiles(server).length > 0, 'a staged temp file to appear');
   expect(answered).toBe(false);
   socket.destroy();
 }
@@ -53,9 +55,9 @@ async function until(condition: () => boolean | Promise<boolean>, what: string, 
 
 async function expectNothingLeft(): Promise<void> {
   // The server notices the closed socket asynchronously: give it a moment.
-  await until(() => blobFiles(server).temp.length === 0, 'the temp folder to be empty');
+  await until(() => stagedFiles(server).length === 0, 'the temp folder to be empty');
   expect(await imageCount(server, 'acme')).toBe(0);
-  expect(blobFiles(server)).toEqual({ blobs: [], temp: [] });
+  expect(await blobFiles(server)).toEqual({ blobs: [], temp: [] });
 }
 
 describe('client disconnecting mid-upload', () => {
@@ -83,6 +85,6 @@ describe('client disconnecting mid-upload', () => {
     expect(res.json.items[0].name).toBe('after.jpg');
     expect((await api(server, 'GET', `/sourceimages/acme/${res.json.items[0].hash}`)).status).toBe(200);
     expect(await imageCount(server, 'acme')).toBe(1);
-    expect(blobFiles(server)).toEqual({ blobs: [expect.any(String)], temp: [] });
+    expect(await blobFiles(server)).toEqual({ blobs: [expect.any(String)], temp: [] });
   });
 });

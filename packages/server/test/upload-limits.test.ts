@@ -4,7 +4,9 @@
 
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { blobFiles, createOrg, expectError, imageCount, jpeg, ROOT_KEY, startServer, type TestServer, upload } from './helpers.ts';
+import { createOrg, expectError, jpeg, ROOT_KEY, startServer, type TestServer, upload } from './helpers.ts';
+import { imageCount } from './catalog-rows.ts';
+import { blobFiles } from './stored-blobs.ts';
 
 const MiB = 1024 * 1024;
 const LIMIT = 1 * MiB;
@@ -126,14 +128,14 @@ describe('byte limit', () => {
     expect(res.bytesAtClose).toBeLessThan(16 * MiB);
 
     expect(await imageCount(server, 'acme')).toBe(0);
-    expect(blobFiles(server)).toEqual({ blobs: [], temp: [] });
+    expect(await blobFiles(server)).toEqual({ blobs: [], temp: [] });
   });
 
   it('still answers the next request normally', async () => {
     const res = await upload(server, 'acme', [{ name: 'small.jpg', bytes: await jpeg(1) }]);
     expect(res.status, res.text).toBe(200);
     expect(await imageCount(server, 'acme')).toBe(1);
-    expect(blobFiles(server).blobs).toHaveLength(1);
+    expect((await blobFiles(server)).blobs).toHaveLength(1);
   });
 });
 
@@ -151,14 +153,14 @@ describe('exact byte limit', () => {
     const res = await upload(server, 'acme', [{ name: 'over.jpg', bytes: Buffer.concat([bytes, Buffer.from([0])]) }]);
     expectError(res, 413, 'ORIGO_ERR_UPLOAD_TOO_LARGE', '"over.jpg"', `limit of ${bytes.length} bytes`);
     expect(await imageCount(server, 'acme')).toBe(0);
-    expect(blobFiles(server)).toEqual({ blobs: [], temp: [] });
+    expect(await blobFiles(server)).toEqual({ blobs: [], temp: [] });
   });
 
   it('takes a file of exactly the limit', async () => {
     const res = await upload(server, 'acme', [{ name: 'exact.jpg', bytes }]);
     expect(res.status, res.text).toBe(200);
     expect(res.json.items[0].size).toBe(bytes.length);
-    expect(blobFiles(server)).toEqual({ blobs: [expect.stringMatching(/^[0-9a-f]{40}-[0-9a-f]{64}$/)], temp: [] });
+    expect(await blobFiles(server)).toEqual({ blobs: [expect.stringMatching(/^[0-9a-f]{40}-[0-9a-f]{64}$/)], temp: [] });
   });
 });
 
@@ -174,7 +176,7 @@ describe('pixel limit', () => {
     const res = await upload(server, 'acme', [{ name: 'photo.jpg', bytes: await jpeg(2, 40, 30) }]);
     expectError(res, 413, 'ORIGO_ERR_UPLOAD_TOO_MANY_PIXELS', 'File "photo.jpg" is 40 x 30 pixels', '1,200 pixels', 'limit is 1,000 pixels');
     expect(await imageCount(server, 'acme')).toBe(0);
-    expect(blobFiles(server)).toEqual({ blobs: [], temp: [] });
+    expect(await blobFiles(server)).toEqual({ blobs: [], temp: [] });
   });
 
   it('takes an image at the pixel limit', async () => {
@@ -197,7 +199,7 @@ describe('files per request', () => {
     const res = await upload(server, 'acme', files);
     expectError(res, 413, 'ORIGO_ERR_UPLOAD_TOO_MANY_FILES', 'At most 3 files');
     expect(await imageCount(server, 'acme')).toBe(0);
-    expect(blobFiles(server)).toEqual({ blobs: [], temp: [] });
+    expect(await blobFiles(server)).toEqual({ blobs: [], temp: [] });
   });
 
   it('takes exactly the limit of files, in the order sent', async () => {
@@ -205,7 +207,7 @@ describe('files per request', () => {
     const res = await upload(server, 'acme', files);
     expect(res.status, res.text).toBe(200);
     expect(res.json.items.map((i: { name: string }) => i.name)).toEqual(['g60.jpg', 'g120.jpg', 'g180.jpg']);
-    expect(blobFiles(server)).toMatchObject({ temp: [] });
-    expect(blobFiles(server).blobs).toHaveLength(3);
+    expect(await blobFiles(server)).toMatchObject({ temp: [] });
+    expect((await blobFiles(server)).blobs).toHaveLength(3);
   });
 });

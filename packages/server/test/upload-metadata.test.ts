@@ -3,7 +3,9 @@
 // use; all or nothing; re-uploads.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AREA_10_20, api, blobFiles, createOrg, imageCount, indexRowsOf, SUBJECT_10_20, sha1, startServer, type TestServer, uniquePng, upload } from './helpers.ts';
+import { AREA_10_20, api, createOrg, SUBJECT_10_20, sha1, startServer, type TestServer, uniquePng, upload } from './helpers.ts';
+import { imageCount, indexRowsOf } from './catalog-rows.ts';
+import { blobFiles } from './stored-blobs.ts';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -39,7 +41,7 @@ describe('meta_user', () => {
     expect(image.user_metadata).toEqual(expected);
     expect(image.hash).toBe(sha1(`${sha1(bytes)}a:0:{}`));
     expect((await api(server, 'GET', `/sourceimages/acme/${image.hash}/meta/user`)).json).toEqual(expected);
-    expect(indexRowsOf(server, 'acme', image.hash)).toEqual([
+    expect(await indexRowsOf(server, 'acme', image.hash)).toEqual([
       { name: 'at', type: 'date', seq: 0, str: '2024-01-01T00:00:00Z', num: Date.UTC(2024, 0, 1) },
       { name: 'rank', type: 'int', seq: 0, str: null, num: 4 },
       { name: 'tags', type: 'array', seq: 0, str: 'solo', num: null },
@@ -100,7 +102,7 @@ describe('meta_user', () => {
       ['__proto__', 'x'],
       ['constructor', 'y'],
     ]);
-    expect(indexRowsOf(server, 'acme', image.hash)).toEqual([
+    expect(await indexRowsOf(server, 'acme', image.hash)).toEqual([
       { name: '__proto__', type: 'str', seq: 0, str: 'x', num: null },
       { name: 'constructor', type: 'str', seq: 0, str: 'y', num: null },
     ]);
@@ -197,19 +199,19 @@ describe('a bad field stores nothing', () => {
     ['options[0]', JSON.stringify({ protected: 'yes' }), 400, 'protected'],
   ])('%s = %s → %i naming %j; no row, no blob', async (field, value, status, mention) => {
     const org = await freshOrg();
-    const blobsBefore = blobFiles(server).blobs.length;
+    const blobsBefore = (await blobFiles(server)).blobs.length;
     const res = await upload(server, org, [{ name: 'a.png', bytes: await nextBytes() }], { [field]: value });
     expect(res.status).toBe(status);
     expect(res.json.message).toContain(mention);
     expect(await imageCount(server, org)).toBe(0);
-    const files = blobFiles(server);
+    const files = (await blobFiles(server));
     expect(files.blobs.length).toBe(blobsBefore);
     expect(files.temp).toEqual([]);
   });
 
   it('one bad field fails the whole request of several images', async () => {
     const org = await freshOrg();
-    const blobsBefore = blobFiles(server).blobs.length;
+    const blobsBefore = (await blobFiles(server)).blobs.length;
     const res = await upload(server, org, [{ name: 'a.png', bytes: await nextBytes() }, { name: 'b.png', bytes: await nextBytes() }], {
       'meta_user[0]': JSON.stringify({ fine: 'yes' }),
       'meta_user[1]': JSON.stringify({ 'int:bad': 'x' }),
@@ -217,7 +219,7 @@ describe('a bad field stores nothing', () => {
     expect(res.status).toBe(400);
     expect(res.json.message).toContain('int:bad');
     expect(await imageCount(server, org)).toBe(0);
-    expect(blobFiles(server).blobs.length).toBe(blobsBefore);
+    expect((await blobFiles(server)).blobs.length).toBe(blobsBefore);
   });
 });
 
@@ -238,7 +240,7 @@ describe('re-uploads', () => {
     expect(image.user_metadata).toEqual(expected);
     expect((await api(server, 'GET', `/sourceimages/${org}/${hash}/meta/user`)).json).toEqual(expected);
     expect(await imageCount(server, org)).toBe(1);
-    expect(indexRowsOf(server, org, hash)).toEqual([
+    expect(await indexRowsOf(server, org, hash)).toEqual([
       { name: 'a', type: 'str', seq: 0, str: '1', num: null },
       { name: 'b', type: 'str', seq: 0, str: 'two', num: null },
       { name: 'c', type: 'str', seq: 0, str: 'three', num: null },
@@ -265,13 +267,13 @@ describe('re-uploads', () => {
     const first = await upload(server, org, [{ name: 'a.png', bytes }], { 'meta_user[0]': JSON.stringify({ a: '1' }) });
     const hash = first.json.items[0].hash;
     expect((await api(server, 'PUT', `/sourceimages/${org}/${hash}/options/locked`, { body: 'true' })).status).toBe(200);
-    const rowsBefore = indexRowsOf(server, org, hash);
+    const rowsBefore = (await indexRowsOf(server, org, hash));
 
     const changed = await upload(server, org, [{ name: 'a.png', bytes }], { 'meta_user[0]': JSON.stringify({ a: 'changed', b: '2' }) });
     expect(changed.status).toBe(403);
     expect(changed.json.message).toMatch(/locked/);
     expect((await api(server, 'GET', `/sourceimages/${org}/${hash}/meta/user`)).json).toEqual({ a: '1' });
-    expect(indexRowsOf(server, org, hash)).toEqual(rowsBefore);
+    expect(await indexRowsOf(server, org, hash)).toEqual(rowsBefore);
     expect(await imageCount(server, org)).toBe(1);
 
     const plain = await upload(server, org, [{ name: 'a.png', bytes }]);
@@ -289,14 +291,14 @@ describe('re-uploads', () => {
     const bad = await upload(server, org, [{ name: 'a.png', bytes }], { 'meta_user[0]': JSON.stringify({ a: 'changed', 'int:b': 'x' }) });
     expect(bad.status).toBe(400);
     expect((await api(server, 'GET', `/sourceimages/${org}/${hash}/meta/user`)).json).toEqual({ a: '1' });
-    expect(indexRowsOf(server, org, hash)).toEqual([{ name: 'a', type: 'str', seq: 0, str: '1', num: null }]);
+    expect(await indexRowsOf(server, org, hash)).toEqual([{ name: 'a', type: 'str', seq: 0, str: '1', num: null }]);
   });
 
   it('with different dynamic metadata make a second image sharing the binary hash', async () => {
     const org = await freshOrg();
     const bytes = await nextBytes();
     const plain = await upload(server, org, [{ name: 'a.png', bytes }], { 'meta_user[0]': JSON.stringify({ a: '1' }) });
-    const blobsBefore = blobFiles(server).blobs.length;
+    const blobsBefore = (await blobFiles(server)).blobs.length;
     const withArea = await upload(server, org, [{ name: 'a.png', bytes }], {
       'meta_dynamic[0][subject_area]': JSON.stringify(AREA_10_20),
       'meta_user[0]': JSON.stringify({ b: '2' }),
@@ -307,11 +309,11 @@ describe('re-uploads', () => {
     expect(second.binary_hash).toBe(plain.json.items[0].binary_hash);
     expect(second.user_metadata).toEqual({ b: '2' });
     expect(await imageCount(server, org)).toBe(2);
-    expect(blobFiles(server).blobs.length).toBe(blobsBefore);
+    expect((await blobFiles(server)).blobs.length).toBe(blobsBefore);
     const byBinary = await api(server, 'GET', `/sourceimages/${org}/binaryhash/${sha1(bytes)}`);
     expect(byBinary.json.total).toBe(2);
     // the plain image is untouched
     expect((await api(server, 'GET', `/sourceimages/${org}/${plain.json.items[0].hash}/meta/user`)).json).toEqual({ a: '1' });
-    expect(indexRowsOf(server, org, second.hash)).toEqual([{ name: 'b', type: 'str', seq: 0, str: '2', num: null }]);
+    expect(await indexRowsOf(server, org, second.hash)).toEqual([{ name: 'b', type: 'str', seq: 0, str: '2', num: null }]);
   });
 });

@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, blobFiles, createOrg, form, imageCount, jpeg, png, startServer, type TestServer } from './helpers.ts';
+import { api, createOrg, form, jpeg, png, startServer, type TestServer } from './helpers.ts';
+import { imageCount } from './catalog-rows.ts';
+import { blobFiles } from './stored-blobs.ts';
 
 let remote: http.Server;
 let remoteUrl: string;
@@ -57,7 +59,7 @@ describe('url[i] uploads', () => {
 
   it('answers 400 naming the URL when the remote answers 404, and stores nothing of the request', async () => {
     const before = await imageCount(server);
-    const blobsBefore = blobFiles(server).blobs.length;
+    const blobsBefore = (await blobFiles(server)).blobs.length;
     const res = await api(server, 'POST', '/sourceimages/acme', {
       body: form([{ name: 'ok.jpg', bytes: await jpeg(78) }], { 'url[1]': `${remoteUrl}/missing.png` }),
     });
@@ -66,8 +68,8 @@ describe('url[i] uploads', () => {
     expect(res.json.message).toContain('/missing.png');
     expect(res.json.message).toContain('404');
     expect(await imageCount(server)).toBe(before);
-    expect(blobFiles(server)).toEqual({ blobs: expect.any(Array), temp: [] });
-    expect(blobFiles(server).blobs.length).toBe(blobsBefore);
+    expect(await blobFiles(server)).toEqual({ blobs: expect.any(Array), temp: [] });
+    expect((await blobFiles(server)).blobs.length).toBe(blobsBefore);
   });
 });
 

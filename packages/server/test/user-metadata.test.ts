@@ -3,7 +3,8 @@
 // nothing, and the typed search index rows kept beside the JSON.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, createOrg, imageCount, startServer, type TestServer, uniquePng, upload, indexRowsOf, type IndexRow } from './helpers.ts';
+import { api, createOrg, startServer, type TestServer, uniquePng, upload } from './helpers.ts';
+import { imageCount, indexRowsOf, type IndexRow } from './catalog-rows.ts';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -276,7 +277,7 @@ describe('unknown images and locked images', () => {
   it('refuses every write on a locked image with 403 and changes nothing', async () => {
     const hash = await newImage();
     await send('PATCH', base(hash), JSON.stringify({ keep: 'me', 'int:n': 1 }));
-    const rowsBefore = indexRowsOf(server, 'acme', hash);
+    const rowsBefore = (await indexRowsOf(server, 'acme', hash));
     await lock(hash, true);
     const writes: [string, string, string | undefined][] = [
       ['PUT', base(hash), '{"a":"b"}'],
@@ -295,7 +296,7 @@ describe('unknown images and locked images', () => {
     }
     expect(await getMeta(hash)).toEqual({ keep: 'me', 'int:n': 1 });
     expect((await api(server, 'GET', `${base(hash)}/keep`)).text).toBe('"me"');
-    expect(indexRowsOf(server, 'acme', hash)).toEqual(rowsBefore);
+    expect(await indexRowsOf(server, 'acme', hash)).toEqual(rowsBefore);
     await lock(hash, false);
     expect((await send('PATCH', base(hash), '{"a":"b"}')).status).toBe(204);
     expect(await getMeta(hash)).toEqual({ keep: 'me', 'int:n': 1, a: 'b' });
@@ -309,12 +310,12 @@ describe('refusals change nothing', () => {
   beforeAll(async () => {
     hash = await newImage();
     expect((await send('PUT', base(hash), JSON.stringify(STORED))).status).toBe(204);
-    rowsBefore = indexRowsOf(server, 'acme', hash);
+    rowsBefore = (await indexRowsOf(server, 'acme', hash));
   });
 
   async function expectUnchanged() {
     expect(await getMeta(hash)).toEqual(STORED);
-    expect(indexRowsOf(server, 'acme', hash)).toEqual(rowsBefore);
+    expect(await indexRowsOf(server, 'acme', hash)).toEqual(rowsBefore);
   }
 
   const badFields: [string, unknown][] = [
@@ -451,7 +452,7 @@ describe('prototype-looking names', () => {
     expect(got.json.constructor).toBe('y');
     expect((await api(server, 'GET', `${base(hash)}/__proto__`)).text).toBe('"x"');
     expect((await api(server, 'GET', `${base(hash)}/constructor`)).text).toBe('"y"');
-    expect(indexRowsOf(server, 'acme', hash).map((r) => [r.name, r.str])).toEqual([
+    expect((await indexRowsOf(server, 'acme', hash)).map((r) => [r.name, r.str])).toEqual([
       ['__proto__', 'x'],
       ['constructor', 'y'],
       ['prototype', 'z'],
@@ -485,7 +486,7 @@ describe('the typed search index', () => {
   it('has one row per scalar, per array element and per text token, matching the metadata', async () => {
     const hash = await newImage();
     await send('PATCH', base(hash), JSON.stringify(ALL_TYPES_BODY));
-    expect(indexRowsOf(server, 'acme', hash)).toEqual([
+    expect(await indexRowsOf(server, 'acme', hash)).toEqual([
       { name: 'count', type: 'int', seq: 0, str: null, num: 3 },
       { name: 'desc', type: 'text', seq: 0, str: 'hello', num: null },
       { name: 'desc', type: 'text', seq: 1, str: 'world', num: null },
@@ -509,17 +510,17 @@ describe('the typed search index', () => {
   it('follows PATCH, PUT of a field, DELETE of a field, PUT and DELETE of everything', async () => {
     const hash = await newImage();
     await send('PATCH', base(hash), JSON.stringify({ a: 'one', 'array:tags': ['x', 'y'], 'text:t': 'Big Cat' }));
-    expect(indexRowsOf(server, 'acme', hash).map((r) => `${r.name}:${r.str}`)).toEqual(['a:one', 't:big', 't:cat', 'tags:x', 'tags:y']);
+    expect((await indexRowsOf(server, 'acme', hash)).map((r) => `${r.name}:${r.str}`)).toEqual(['a:one', 't:big', 't:cat', 'tags:x', 'tags:y']);
 
     await send('PATCH', base(hash), JSON.stringify({ 'array:tags': null, 'int:a': 5 }));
-    expect(indexRowsOf(server, 'acme', hash)).toEqual([
+    expect(await indexRowsOf(server, 'acme', hash)).toEqual([
       { name: 'a', type: 'int', seq: 0, str: null, num: 5 },
       { name: 't', type: 'text', seq: 0, str: 'big', num: null },
       { name: 't', type: 'text', seq: 1, str: 'cat', num: null },
     ]);
 
     await send('PUT', `${base(hash)}/date:when`, '2024-01-01T00:00:00Z');
-    expect(indexRowsOf(server, 'acme', hash).find((r) => r.name === 'when')).toEqual({
+    expect((await indexRowsOf(server, 'acme', hash)).find((r) => r.name === 'when')).toEqual({
       name: 'when',
       type: 'date',
       seq: 0,
@@ -528,13 +529,13 @@ describe('the typed search index', () => {
     });
 
     await api(server, 'DELETE', `${base(hash)}/t`);
-    expect(indexRowsOf(server, 'acme', hash).map((r) => r.name)).toEqual(['a', 'when']);
+    expect((await indexRowsOf(server, 'acme', hash)).map((r) => r.name)).toEqual(['a', 'when']);
 
     await send('PUT', base(hash), JSON.stringify({ 'double:d': -0.5 }));
-    expect(indexRowsOf(server, 'acme', hash)).toEqual([{ name: 'd', type: 'double', seq: 0, str: null, num: -0.5 }]);
+    expect(await indexRowsOf(server, 'acme', hash)).toEqual([{ name: 'd', type: 'double', seq: 0, str: null, num: -0.5 }]);
 
     await api(server, 'DELETE', base(hash));
-    expect(indexRowsOf(server, 'acme', hash)).toEqual([]);
+    expect(await indexRowsOf(server, 'acme', hash)).toEqual([]);
   });
 
   it('keeps the rows of other images apart', async () => {
@@ -543,8 +544,8 @@ describe('the typed search index', () => {
     await send('PATCH', base(one), JSON.stringify({ a: 'one' }));
     await send('PATCH', base(two), JSON.stringify({ a: 'two' }));
     await api(server, 'DELETE', base(one));
-    expect(indexRowsOf(server, 'acme', one)).toEqual([]);
-    expect(indexRowsOf(server, 'acme', two)).toEqual([{ name: 'a', type: 'str', seq: 0, str: 'two', num: null }]);
+    expect(await indexRowsOf(server, 'acme', one)).toEqual([]);
+    expect(await indexRowsOf(server, 'acme', two)).toEqual([{ name: 'a', type: 'str', seq: 0, str: 'two', num: null }]);
   });
 });
 

@@ -2,11 +2,10 @@
 // and keys kept only as SHA-256 digests.
 
 import { createHash } from 'node:crypto';
-import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT_KEY, startServer, type TestServer } from './helpers.ts';
 import { addMember, call, root, signUp } from './tenancy-helpers.ts';
+import { catalogRows, catalogTables } from './catalog-rows.ts';
 
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
 
@@ -21,13 +20,9 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-function userCount(s: TestServer): number {
-  const db = new Database(path.join(s.dataDir, 'origo.sqlite'), { readonly: true, fileMustExist: true });
-  try {
-    return (db.prepare('SELECT count(*) AS n FROM users').get() as { n: number }).n;
-  } finally {
-    db.close();
-  }
+async function userCount(s: TestServer): Promise<number> {
+  const [row] = await catalogRows<{ n: number }>(s, 'SELECT count(*) AS n FROM users');
+  return Number(row!.n);
 }
 
 describe('POST /users', () => {
@@ -50,7 +45,7 @@ describe('POST /users', () => {
   });
 
   it('is refused without the root key while sign-up is closed, and nothing is made', async () => {
-    const users = userCount(server);
+    const users = await userCount(server);
     const anonymous = await call(server, 'POST', '/users', { json: { email: 'eve@example.com', organization: 'eve-org' } });
     expect(anonymous.status).toBe(403);
     expect(anonymous.json.error.origo_code).toBe('ORIGO_ERR_AUTH_SIGNUP_CLOSED');
@@ -66,11 +61,11 @@ describe('POST /users', () => {
     expect(badKey.json.invalid_authentication).toBe(true);
 
     expect((await call(server, 'GET', '/organizations/eve-org', root())).status).toBe(404);
-    expect(userCount(server)).toBe(users + 1);
+    expect(await userCount(server)).toBe(users + 1);
   });
 
   it('refuses an organization that exists or an invalid name, without making a user', async () => {
-    const users = userCount(server);
+    const users = await userCount(server);
     const taken = await call(server, 'POST', '/users', root({ json: { email: 'x@example.com', organization: 'ann-org' } }));
     expect(taken.status).toBe(409);
     expect(taken.json.error.origo_code).toBe('ORIGO_ERR_ORG_EXISTS');
@@ -79,18 +74,18 @@ describe('POST /users', () => {
     expect(invalid.json.error.origo_code).toBe('ORIGO_ERR_ORG_INVALID_NAME');
     const badEmail = await call(server, 'POST', '/users', root({ json: { email: 'nope', organization: 'fine-org' } }));
     expect(badEmail.status).toBe(400);
-    expect(userCount(server)).toBe(users);
+    expect(await userCount(server)).toBe(users);
   });
 
   it('lets exactly one of two racing sign-ups for the same organization win, leaving no stray user', async () => {
-    const users = userCount(server);
+    const users = await userCount(server);
     const results = await Promise.all(
       ['r1@example.com', 'r2@example.com', 'r3@example.com'].map((email) =>
         call(server, 'POST', '/users', root({ json: { email, organization: 'race-org' } })),
       ),
     );
     expect(results.map((r) => r.status).sort()).toEqual([200, 409, 409]);
-    expect(userCount(server)).toBe(users + 1);
+    expect(await userCount(server)).toBe(users + 1);
   });
 
   it('is open to anyone with ORIGO_OPEN_SIGNUP=true', async () => {
@@ -234,36 +229,31 @@ describe('/user/apikeys', () => {
 });
 
 describe('key storage', () => {
-  it('keeps no plain key anywhere in the database; api_keys.digest holds their SHA-256 hex', () => {
+  it('keeps no plain key anywhere in the database; api_keys.digest holds their SHA-256 hex', async () => {
     expect(issued.length).toBeGreaterThan(10);
-    const db = new Database(path.join(server.dataDir, 'origo.sqlite'), { readonly: true, fileMustExist: true });
-    try {
-      const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name);
-      expect(tables).toEqual(expect.arrayContaining(['users', 'api_keys', 'memberships', 'settings']));
-      const secrets = [...issued, ROOT_KEY];
-      let cells = 0;
-      for (const table of tables) {
-        for (const row of db.prepare(`SELECT * FROM "${table}"`).all() as Record<string, unknown>[]) {
-          for (const [column, value] of Object.entries(row)) {
-            cells++;
-            const text = Buffer.isBuffer(value) ? `${value.toString('utf8')} ${value.toString('hex')}` : String(value);
-            for (const secret of secrets) {
-              if (text.includes(secret)) throw new Error(`${table}.${column} holds a plain key`);
-            }
+    const tables = await catalogTables(server);
+    expect(tables).toEqual(expect.arrayContaining(['users', 'api_keys', 'memberships', 'settings']));
+    const secrets = [...issued, ROOT_KEY];
+    let cells = 0;
+    for (const table of tables) {
+      for (const row of await catalogRows(server, `SELECT * FROM "${table}"`)) {
+        for (const [column, value] of Object.entries(row)) {
+          cells++;
+          const text = Buffer.isBuffer(value) ? `${value.toString('utf8')} ${value.toString('hex')}` : String(value);
+          for (const secret of secrets) {
+            if (text.includes(secret)) throw new Error(`${table}.${column} holds a plain key`);
           }
         }
       }
-      expect(cells).toBeGreaterThan(100);
-
-      const digests = (db.prepare('SELECT digest FROM api_keys').all() as { digest: string }[]).map((r) => r.digest);
-      for (const digest of digests) expect(digest).toMatch(/^[0-9a-f]{64}$/);
-      // Every key still valid is there as its digest; the deleted one is gone.
-      expect(revoked).toHaveLength(1);
-      for (const key of issued.filter((k) => !revoked.includes(k))) expect(digests).toContain(sha256(key));
-      for (const key of revoked) expect(digests).not.toContain(sha256(key));
-      expect(digests).not.toContain(sha256(ROOT_KEY));
-    } finally {
-      db.close();
     }
+    expect(cells).toBeGreaterThan(100);
+
+    const digests = (await catalogRows<{ digest: string }>(server, 'SELECT digest FROM api_keys')).map((r) => r.digest);
+    for (const digest of digests) expect(digest).toMatch(/^[0-9a-f]{64}$/);
+    // Every key still valid is there as its digest; the deleted one is gone.
+    expect(revoked).toHaveLength(1);
+    for (const key of issued.filter((k) => !revoked.includes(k))) expect(digests).toContain(sha256(key));
+    for (const key of revoked) expect(digests).not.toContain(sha256(key));
+    expect(digests).not.toContain(sha256(ROOT_KEY));
   });
 });
