@@ -13,8 +13,8 @@ import { closeStorage, openStorage } from '../packages/server/src/storage/index.
 import './lib/gc-probe.ts';
 
 const config = loadConfig({ ...process.env, PORT: process.env['PORT'] ?? '0' });
-const rootKey = await loadRootKey(config);
 const storage = await openStorage(config);
+const rootKey = await loadRootKey(config, storage.accounts);
 const app = await buildApp({ config, storage, rootKeyDigest: rootKey.digest });
 await app.listen({ host: '127.0.0.1', port: config.port });
 const { port } = app.server.address() as AddressInfo;
