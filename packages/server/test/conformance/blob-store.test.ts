@@ -125,6 +125,21 @@ function conformance(name: string, backend: () => Backend) {
       expect((await bytesOf((await store.get(key)).stream)).equals(bytes)).toBe(true);
     });
 
+    it('replaces a stored blob of the right size but other bytes when the same key is put again', async () => {
+      for (const length of [4000, 12 * MB]) {
+        const bytes = randomBytes(length);
+        const key = keyOf(bytes);
+        const flipped = Buffer.from(bytes);
+        flipped[length - 100]! ^= 0xff;
+        const staged = path.join(stagingDir, 'flipped');
+        writeFileSync(staged, flipped);
+        await store.put(key, { path: staged, size: length });
+        expect((await bytesOf((await store.get(key)).stream)).equals(flipped)).toBe(true);
+        expect(await put(store, bytes)).toBe(key);
+        expect((await bytesOf((await store.get(key)).stream)).equals(bytes)).toBe(true);
+      }
+    });
+
     it('deletes a blob; deleting one that is gone is no error', async () => {
       const key = await put(store, randomBytes(1000));
       await store.delete(key);

@@ -19,6 +19,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import type { S3Config } from '../../config.ts';
 import { asStorageError } from '../storage-errors.ts';
 import { StorageUnavailableError } from '../unavailable.ts';
+import { etagMatchesFile } from './s3-etag.ts';
 import { BlobNotFoundError, type BlobHead, type BlobRead, type BlobStat, type BlobStore, type ByteRange, type StagedBlob } from './blob-store.ts';
 
 const KEY = /^[0-9a-f]{40}-[0-9a-f]{64}$/;
@@ -103,16 +104,16 @@ export class S3BlobStore implements BlobStore {
   async put(key: string, staged: StagedBlob): Promise<void> {
     const objectKey = this.objectKey(key);
     if (staged.size >= this.multipartThreshold) {
-      // Large bytes are not sent again when they are stored already (a
-      // multipart upload has no conditional create on every store).
-      const head = await this.head(key);
-      if (head?.size === staged.size) return;
+      // Large bytes are not sent again when they are stored already, whole
+      // (a multipart upload has no conditional create on every store).
+      if (await this.holds(key, staged)) return;
       await this.putMultipart(objectKey, staged.path);
       return;
     }
     // Conditional create: If-None-Match: * refuses (412) to overwrite a key
     // stored already, which holds these same bytes unless it was damaged;
-    // one of another size is then overwritten. The SDK cannot retry a
+    // one whose size or ETag differs is then overwritten, so uploading the
+    // original again repairs a damaged object. The SDK cannot retry a
     // streamed body, but the staged file can be read again: transient
     // faults are retried here, each with a fresh stream.
     let onlyIfAbsent = true;
@@ -131,8 +132,7 @@ export class S3BlobStore implements BlobStore {
         return;
       } catch (err) {
         if (onlyIfAbsent && statusOf(err) === 412) {
-          const head = await this.head(key);
-          if (head?.size === staged.size) return;
+          if (await this.holds(key, staged)) return;
           onlyIfAbsent = false;
           attempt = 0;
           continue;
@@ -141,6 +141,13 @@ export class S3BlobStore implements BlobStore {
         await setTimeout(100 * 2 ** (attempt - 1));
       }
     }
+  }
+
+  /** Whether `key` is stored with exactly the staged bytes (size and ETag). */
+  private async holds(key: string, staged: StagedBlob): Promise<boolean> {
+    const head = await this.head(key);
+    if (head?.size !== staged.size || !head.version.startsWith('etag:')) return false;
+    return etagMatchesFile(head.version.slice('etag:'.length), staged.path, staged.size, this.partSize);
   }
 
   /**
