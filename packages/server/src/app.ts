@@ -11,6 +11,7 @@ import { PUBLIC } from './http/access.ts';
 import { registerAuth } from './http/auth.ts';
 import { registerCopyRoutes } from './http/copy.ts';
 import { registerCorsHeaders, registerCorsPreflight } from './http/cors.ts';
+import { refuseNulInUrl } from './http/nul-in-url.ts';
 import { registerMembershipRoutes } from './http/memberships.ts';
 import { registerUserRoutes } from './http/users.ts';
 import { registerErrorHandling } from './http/errors.ts';
@@ -92,6 +93,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerHandlersInFlight(app);
   registerTimeouts(app, config);
   registerErrorHandling(app);
+  refuseNulInUrl(app);
   app.addHook('onRoute', (route) => {
     // The routes of the Swagger UI plugin under /doc serve public documentation.
     if (route.prefix === '/doc') route.config = { ...route.config, access: PUBLIC };

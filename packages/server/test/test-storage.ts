@@ -6,7 +6,6 @@
 // whole HTTP suite checks the scale-out configuration too.
 
 import type { S3Client } from '@aws-sdk/client-s3';
-import { it } from 'vitest';
 import { createTestDatabase } from './pg-database.ts';
 import { bareClient, ensureBucket, freshPrefix, removeUnder, s3Configured, s3Env } from './s3-env.ts';
 
@@ -21,16 +20,6 @@ export const serversOnS3 = s3Configured;
  * blobs folder by nature, that has no counterpart on PostgreSQL or S3.
  */
 export const serversEmbedded = !serversOnPostgres && !serversOnS3;
-
-/**
- * `it`, or on S3 `it.fails`: for a test that shows a known bug of the S3
- * configuration (named where it is used), so the run stays green while the
- * bug is open and turns red once it is fixed, when the marker must go.
- */
-export const itFailsOnS3: typeof it = serversOnS3 ? (it.fails as typeof it) : it;
-
-/** As itFailsOnS3, for a known bug of the PostgreSQL catalog. */
-export const itFailsOnPostgres: typeof it = serversOnPostgres ? (it.fails as typeof it) : it;
 
 /**
  * `matrix` (the default): whatever this run's ORIGO_TEST_* variables give.

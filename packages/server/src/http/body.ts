@@ -5,6 +5,7 @@
 // no JSON text can produce (`null` is a value).
 
 import { OrigoError } from '../errors.ts';
+import { nulPath } from '../json.ts';
 
 function text(body: unknown): string | undefined {
   const s = Buffer.isBuffer(body) ? body.toString('utf8') : typeof body === 'string' ? body : '';
@@ -15,22 +16,35 @@ function text(body: unknown): string | undefined {
 export function jsonBody(body: unknown): unknown {
   const s = text(body);
   if (s === undefined) return undefined;
+  let value: unknown;
   try {
-    return JSON.parse(s);
+    value = JSON.parse(s);
   } catch {
     throw new OrigoError('ORIGO_ERR_REQUEST_BAD_JSON', 'The request body is not valid JSON');
   }
+  return withoutNul(value);
+}
+
+/** `value`, or a 400 when a text in it holds a NUL. */
+function withoutNul(value: unknown): unknown {
+  const at = nulPath(value);
+  if (at !== undefined) {
+    throw new OrigoError('ORIGO_ERR_REQUEST_NUL_CHARACTER', `The request body has a NUL character (U+0000) in ${at}; text values cannot contain it`);
+  }
+  return value;
 }
 
 /** The body as JSON, or as the raw text when it is not JSON (rokka.js sends unquoted strings); undefined when empty. */
 export function jsonOrRawBody(body: unknown): unknown {
   const s = text(body);
   if (s === undefined) return undefined;
+  let value: unknown;
   try {
-    return JSON.parse(s);
+    value = JSON.parse(s);
   } catch {
-    return s;
+    value = s;
   }
+  return withoutNul(value);
 }
 
 /** The body as trimmed text ('' when empty). */

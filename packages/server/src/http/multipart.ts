@@ -141,6 +141,11 @@ export async function readMultipart(
           fail(new OrigoError('ORIGO_ERR_UPLOAD_BAD_FIELD', `Field ${name} is longer than ${limits.maxFieldBytes} bytes (ORIGO_MAX_JSON_BYTES)`));
           return;
         }
+        if (name.includes('\u0000') || value.includes('\u0000')) {
+          const field = JSON.stringify(name.replaceAll('\u0000', '\\u0000'));
+          fail(new OrigoError('ORIGO_ERR_UPLOAD_BAD_FIELD', `Field ${field} has a NUL character (U+0000); text values cannot contain it`));
+          return;
+        }
         fields.push({ name, value });
       });
       busboy.on('fieldsLimit', () => fail(new OrigoError('ORIGO_ERR_UPLOAD_BAD_FIELD', `At most ${limits.maxFields} fields can be sent`)));

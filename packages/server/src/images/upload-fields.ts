@@ -4,6 +4,7 @@
 // carries a sub-key. Values may be JSON encoded twice (rokka.js does that).
 
 import { OrigoError } from '../errors.ts';
+import { nulPath } from '../json.ts';
 
 export interface FieldName {
   base: string;
@@ -58,6 +59,10 @@ export function decodeJsonField(fieldName: string, value: string): unknown {
     } catch {
       break;
     }
+  }
+  const at = nulPath(decoded);
+  if (at !== undefined) {
+    throw new OrigoError('ORIGO_ERR_UPLOAD_BAD_FIELD', `Field ${fieldName} has a NUL character (U+0000) in ${at}; text values cannot contain it`);
   }
   return decoded;
 }
