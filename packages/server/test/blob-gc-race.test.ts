@@ -4,11 +4,11 @@
 // catalog's blob claims, on S3 the sweep's DELETE could land after the
 // upload's PUT and leave an acknowledged image without bytes.)
 
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { BlobStore } from '../src/storage/blobs/blob-store.ts';
 import { sweep } from '../src/service/sweep.ts';
 import { api, createOrg, png, ROOT_KEY, startServer, type TestServer, upload } from './helpers.ts';
-import { bareClient, freshPrefix, removeUnder, s3Configured, s3Env } from './s3-env.ts';
+import { bareClient, ensureBucket, freshPrefix, removeUnder, s3Configured, s3Env } from './s3-env.ts';
 
 /** A gate: `wait()` settles once `open()` is called. */
 function gate() {
@@ -20,14 +20,16 @@ function gate() {
 }
 
 function race(name: string, env: () => Record<string, string>, cleanUp: () => Promise<void> = async () => {}) {
+  // The catalog is this run's (SQLite, or PostgreSQL under test:scale-out); the blob store the case's.
   describe(name, () => {
     let server: TestServer;
     beforeEach(async () => {
-      server = await startServer({ ORIGO_RESTORE_WINDOW_DAYS: '0', ORIGO_BLOB_GRACE_SECONDS: '0', ...env() });
+      const own = env();
+      server = await startServer({ ORIGO_RESTORE_WINDOW_DAYS: '0', ORIGO_BLOB_GRACE_SECONDS: '0', ...own }, 'ORIGO_S3_BUCKET' in own ? {} : { storage: 'blob-files' });
       await createOrg(server, 'acme');
     });
     afterEach(async () => {
-      await server.close();
+      await server?.close();
       await cleanUp();
     });
 
@@ -81,6 +83,11 @@ race('file blob store', () => ({}));
 
 describe.skipIf(!s3Configured)('S3 (ORIGO_TEST_S3_*)', () => {
   const prefix = freshPrefix('gc-race');
+  beforeAll(async () => {
+    const client = bareClient();
+    await ensureBucket(client);
+    client.destroy();
+  });
   race(
     'S3 blob store',
     () => s3Env(prefix),

@@ -269,7 +269,7 @@ describe.skipIf(!adminUrl || !s3Configured)('origo-server migrate onto PostgreSQ
   beforeAll(async () => {
     await ensureBucket(bareClient());
     sourceDir = tempDir('source');
-    const server = await startServer({}, { dataDir: sourceDir });
+    const server = await startServer({}, { dataDir: sourceDir, storage: 'embedded' });
     try {
       admin = await signUp(server, 'acme', 'admin@example.com');
       const globexAdmin = await signUp(server, 'globex', 'g@example.com');
@@ -519,7 +519,7 @@ describe.skipIf(!adminUrl || !s3Configured)('origo-server migrate onto PostgreSQ
       expect(run.stderr).toContain(' to PostgreSQL at ');
       expect(run.stderr).toContain(` and files in ${path.join(dataDir, 'blobs')}\n`);
       for (const image of images) expect(readFileSync(blobPathOf(dataDir, sha1(image.bytes))).equals(image.bytes)).toBe(true);
-      const server = await startServer({ ORIGO_DATABASE_URL: database.url }, { dataDir });
+      const server = await startServer({ ORIGO_DATABASE_URL: database.url }, { dataDir, storage: 'blob-files' });
       servers.push(server);
       await expectSameAsSource(server);
     },

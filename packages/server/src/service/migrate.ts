@@ -22,6 +22,7 @@ import {
 } from '../storage/catalog/sql/copy-tables.ts';
 import type { Database, Dialect } from '../storage/catalog/sql/schema.ts';
 import { type BlobEnds, type BlobOutcome, migrateBlob } from './migrate-blobs.ts';
+import { eachAtMost } from '../each-at-most.ts';
 
 export interface MigrationSource {
   db: Kysely<Database>;
@@ -78,19 +79,6 @@ export interface MigrationOptions {
   progressIntervalMs?: number;
   onProgress?: (progress: MigrationProgress) => void;
   onProblem?: (problem: MigrationProblem) => void;
-}
-
-async function eachAtMost<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await work(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 export async function migrate(source: MigrationSource, target: MigrationTarget, options: MigrationOptions = {}): Promise<MigrationReport> {

@@ -13,6 +13,7 @@
 // rows were just purged is only left for the next sweep), so a partial sweep
 // leaves exactly the state a finished one with fewer expired rows would.
 
+import { eachAtMost } from '../each-at-most.ts';
 import type { ServiceDeps } from './deps.ts';
 
 export interface SweepReport {
@@ -23,6 +24,7 @@ export interface SweepReport {
 
 const PURGE_BATCH = 1000;
 const KEY_BATCH = 500;
+const DELETES_AT_ONCE = 8;
 
 export async function sweep(deps: ServiceDeps, signal?: AbortSignal): Promise<SweepReport> {
   const now = deps.now();
@@ -40,17 +42,22 @@ export async function sweep(deps: ServiceDeps, signal?: AbortSignal): Promise<Sw
   let batch: { key: string; size: number }[] = [];
   const collect = async () => {
     const used = await deps.catalog.blobKeysInUse(batch.map((b) => b.key));
-    for (const blob of batch) {
-      if (used.has(blob.key)) continue;
-      if (!(await deps.claims.claimForDelete(blob.key))) continue;
-      try {
-        await deps.blobs.delete(blob.key);
-      } finally {
-        await deps.claims.releaseDelete(blob.key);
-      }
-      report.removedBlobs++;
-      report.removedBytes += blob.size;
-    }
+    // Each removal is a claim, a DELETE and a release, round trips that
+    // run side by side (one at a time managed some 25 blobs a second on S3).
+    await eachAtMost(
+      batch.filter((blob) => !used.has(blob.key)),
+      DELETES_AT_ONCE,
+      async (blob) => {
+        if (!(await deps.claims.claimForDelete(blob.key))) return;
+        try {
+          await deps.blobs.delete(blob.key);
+        } finally {
+          await deps.claims.releaseDelete(blob.key);
+        }
+        report.removedBlobs++;
+        report.removedBytes += blob.size;
+      },
+    );
     batch = [];
   };
   for await (const blob of deps.blobs.list()) {
