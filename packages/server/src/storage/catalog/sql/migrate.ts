@@ -7,6 +7,7 @@ import { initial } from './migrations/0001-initial.ts';
 import { userFields } from './migrations/0002-user-fields.ts';
 import { tenancy } from './migrations/0003-tenancy.ts';
 import { search } from './migrations/0004-search.ts';
+import { postgresSearchIndexes } from './migrations/0006-postgres-search-indexes.ts';
 import type { Database, Dialect } from './schema.ts';
 
 function migrations(dialect: Dialect): Record<string, Migration> {
@@ -15,6 +16,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0002-user-fields': userFields(dialect),
     '0003-tenancy': tenancy(dialect),
     '0004-search': search(dialect),
+    '0006-postgres-search-indexes': postgresSearchIndexes(dialect),
   };
 }
 
