@@ -15,6 +15,9 @@ import { SqlCatalog } from '../src/storage/catalog/sql/sql-catalog.ts';
 import { openSqlite } from '../src/storage/catalog/sql/sqlite.ts';
 import { seedShapes, shapeQueries } from './search-shapes.ts';
 
+/** A seed and some 1,600 plans: seconds alone, far longer beside other work on two cores. */
+const SEEDED_TIMEOUT_MS = 120_000;
+
 /** Aliases of derived tables (driver ids, probe candidates): scanning those is reading a subquery's rows. */
 const DERIVED = new Set(['d', 'p']);
 
@@ -60,5 +63,5 @@ describe('search query plans', () => {
     raw.exec('ANALYZE');
     const problems = checkAll(db, raw, orgId);
     expect(problems, problems.slice(0, 5).join('\n\n')).toEqual([]);
-  });
+  }, SEEDED_TIMEOUT_MS);
 });

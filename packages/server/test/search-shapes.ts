@@ -3,6 +3,7 @@
 // every query the SQL builder makes for them, and a seed that gives the
 // planner statistics worth having.
 
+import { createHash } from 'node:crypto';
 import type { Compilable, Kysely } from 'kysely';
 import { parseListingQuery, type SortPosition } from '../src/images/search-query.ts';
 import { indexRows } from '../src/images/user-metadata.ts';
@@ -116,9 +117,9 @@ export function shapeQueries(db: Kysely<Database>, dialect: Dialect, orgId: numb
   return out;
 }
 
-/** A hash of 40 hex digits for image n of an organization. */
+/** A hash of 40 hex digits for image n of an organization, spread like real ones (distinct short hashes). */
 export function seedHash(orgId: number, n: number): string {
-  return `${orgId}-${n}`.padStart(40, '0').replace(/-/g, 'f');
+  return createHash('sha1').update(`${orgId}-${n}`).digest('hex');
 }
 
 /**
@@ -151,9 +152,10 @@ export async function seedShapes(catalog: Catalog, orgIds: number[], count: numb
           dynamicMetadata: n % 10 === 0 ? { version: { text: `v${n % 3}` } } : {},
           staticMetadata: n % 5 === 0 ? { exif: { Image: { Make: n % 2 ? 'Canon' : 'Nikon' } } } : {},
           userFieldRows: indexRows(userMetadata),
+          created: new Date(Date.UTC(2020, 0, 1) + batch * 1000),
         };
       });
-      await catalog.saveUploadedImages(org, images, new Date(Date.UTC(2020, 0, 1) + batch * 1000), (e) => ({ metadata: e, rows: [] }));
+      await catalog.importImages(org, images);
     }
   }
   const first = orgIds[0]!;

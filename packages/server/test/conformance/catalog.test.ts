@@ -298,7 +298,7 @@ describe.skipIf(!adminUrl)('on PostgreSQL from ORIGO_TEST_DATABASE_URL', () => {
       await check.connect();
       try {
         const { rows } = await check.query<{ name: string }>('select name from origo_migrations order by name');
-        expect(rows.map((r) => r.name)).toEqual(['0001-initial', '0002-user-fields', '0003-tenancy', '0004-search', '0005-blob-claims', '0007-rate-buckets']);
+        expect(rows.map((r) => r.name)).toEqual(['0001-initial', '0002-user-fields', '0003-tenancy', '0004-search', '0005-blob-claims', '0006-postgres-search-indexes', '0007-rate-buckets']);
       } finally {
         await check.end();
       }

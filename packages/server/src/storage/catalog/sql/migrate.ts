@@ -8,6 +8,7 @@ import { userFields } from './migrations/0002-user-fields.ts';
 import { tenancy } from './migrations/0003-tenancy.ts';
 import { search } from './migrations/0004-search.ts';
 import { blobClaims } from './migrations/0005-blob-claims.ts';
+import { postgresSearchIndexes } from './migrations/0006-postgres-search-indexes.ts';
 import { rateBuckets } from './migrations/0007-rate-buckets.ts';
 import type { Database, Dialect } from './schema.ts';
 
@@ -18,6 +19,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0003-tenancy': tenancy(dialect),
     '0004-search': search(dialect),
     '0005-blob-claims': blobClaims(dialect),
+    '0006-postgres-search-indexes': postgresSearchIndexes(dialect),
     '0007-rate-buckets': rateBuckets(dialect),
   };
 }
