@@ -147,7 +147,9 @@ describe('rename', () => {
 
   it('applies the same rule: 256 characters or a control character answer 400 and change nothing', async () => {
     expectError(await rename('z'.repeat(256)), 400, 'ORIGO_ERR_IMAGE_INVALID_NAME', 'The name is 256 characters; at most 255 are allowed');
-    expectError(await rename('a\u0000b.jpg'), 400, 'ORIGO_ERR_IMAGE_INVALID_NAME', 'The name contains U+0000, a control character');
+    expectError(await rename('a\u001bb.jpg'), 400, 'ORIGO_ERR_IMAGE_INVALID_NAME', 'The name contains U+001B, a control character');
+    // A NUL is refused in any JSON body before the name rule looks at it.
+    expectError(await rename('a\u0000b.jpg'), 400, 'ORIGO_ERR_REQUEST_NUL_CHARACTER', 'U+0000');
     expectError(await rename('bad\ud800.jpg'), 400, 'ORIGO_ERR_IMAGE_INVALID_NAME', 'U+D800');
     expect(await currentName()).toBe('to-rename.jpg');
   });
