@@ -5,85 +5,24 @@
 // itself only with ORIGO_TEST_DATABASE_URL and ORIGO_TEST_S3_* (npm run
 // test:scale-out).
 
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadRootKey } from '../src/service/root-key.ts';
 import { TABLE_PLAN } from '../src/storage/catalog/sql/copy-tables.ts';
 import { closeStorage, openStorage } from '../src/storage/index.ts';
+import { runCli, stopAllChildren } from './cli-run.ts';
 import { blobPathOf } from './blob-path.ts';
 import { type ApiResult, api, expectError, form, ROOT_KEY, sha1, startServer, type TestServer, uniquePng } from './helpers.ts';
 import { createTestDatabase, type TestDatabase } from './pg-database.ts';
 import { bareClient, ensureBucket, freshPrefix, keysUnder, removeUnder, s3Configured, s3Env } from './s3-env.ts';
 import { addMember, call, signUp } from './tenancy-helpers.ts';
 
-const LAUNCHER = fileURLToPath(new URL('../bin/origo-server.js', import.meta.url));
-/** A cold start of tsx (it transpiles the whole server) on a loaded 2-core machine takes a while. */
-const CHILD_MS = 90_000;
 const TEST_MS = 240_000;
-
-const children = new Set<ChildProcess>();
-const running = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (running(child)) {
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
-  }
-  children.delete(child);
-}
-
-function spawnCli(args: string[], env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, [LAUNCHER, ...args], {
-    env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), ORIGO_LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  return child;
-}
-
-interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-/**
- * Runs the CLI to its end; `killWhen` kills it with SIGKILL as soon as its
- * stderr so far matches. One that takes longer than CHILD_MS fails the test.
- */
-function runCli(args: string[], env: Record<string, string>, killWhen?: RegExp): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawnCli(args, env);
-    let stdout = '';
-    let stderr = '';
-    child.stdout?.on('data', (c) => {
-      stdout += c;
-    });
-    child.stderr?.on('data', (c) => {
-      stderr += c;
-      if (killWhen?.test(stderr) && running(child)) child.kill('SIGKILL');
-    });
-    const deadline = setTimeout(() => {
-      void stopChild(child);
-      reject(new Error(`origo-server ${args.join(' ')} did not end within ${CHILD_MS / 1000} s:\n${stdout}\n${stderr}`));
-    }, CHILD_MS);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(deadline);
-      children.delete(child);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
-}
 
 const tempDirs: string[] = [];
 function tempDir(label: string): string {
@@ -93,7 +32,7 @@ function tempDir(label: string): string {
 }
 
 afterEach(async () => {
-  for (const child of [...children]) await stopChild(child);
+  await stopAllChildren();
 });
 afterAll(() => {
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });

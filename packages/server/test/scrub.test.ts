@@ -6,76 +6,19 @@
 // repaired. Every child process is tracked and killed after its test, even
 // when the test times out, so none keeps running on a removed data folder.
 
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { closeStorage, openStorage } from '../src/storage/index.ts';
+import { CHILD_MS, runCli, spawnLauncher, stopAllChildren, stopChild } from './cli-run.ts';
 import { api, createOrg, ROOT_KEY, sha1, startServer, type TestServer, upload, uniquePng } from './helpers.ts';
 import { removeBlob, truncateBlob, writeBlob } from './stored-blobs.ts';
 import { serversOnPostgres } from './test-storage.ts';
 
-const LAUNCHER = fileURLToPath(new URL('../bin/origo-server.js', import.meta.url));
-/** A cold start of tsx (it transpiles the whole server) on a loaded 2-core machine takes a while. */
-const CHILD_MS = 90_000;
 const TEST_MS = 120_000;
-
-const children = new Set<ChildProcess>();
-const running = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;
-
-/** Kills `child` unless it has already exited, and waits for it to be gone. */
-async function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
-  if (running(child)) {
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill(signal);
-    await exited;
-  }
-  children.delete(child);
-}
-
-function spawnLauncher(args: string[], env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, [LAUNCHER, ...args], {
-    env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), ORIGO_LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  return child;
-}
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI to its end; one that takes longer than CHILD_MS is killed and fails the test. */
-function runCli(args: string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawnLauncher(args, env);
-    let stdout = '';
-    let stderr = '';
-    child.stdout?.on('data', (c) => {
-      stdout += c;
-    });
-    child.stderr?.on('data', (c) => {
-      stderr += c;
-    });
-    const deadline = setTimeout(() => {
-      void stopChild(child);
-      reject(new Error(`origo-server ${args.join(' ')} did not end within ${CHILD_MS / 1000} s:\n${stdout}\n${stderr}`));
-    }, CHILD_MS);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(deadline);
-      children.delete(child);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 interface Stored {
   hash: string;
@@ -109,7 +52,7 @@ beforeEach(async () => {
   sound = await store('acme', await uniquePng(4));
 });
 afterEach(async () => {
-  for (const child of [...children]) await stopChild(child);
+  await stopAllChildren();
   await server.close();
 });
 
