@@ -56,9 +56,14 @@ function tempPathIn(dir: string): string {
 export async function stageStream(source: Readable, dir: string, maxBytes: number, label: string): Promise<StagedFile> {
   const tempPath = tempPathIn(dir);
   const limiter = new HashingLimiter(maxBytes, label);
+  const sink = createWriteStream(tempPath, { flags: 'wx', highWaterMark: 1024 * 1024 });
   try {
-    await pipeline(source, limiter, createWriteStream(tempPath, { flags: 'wx', highWaterMark: 1024 * 1024 }));
+    await pipeline(source, limiter, sink);
   } catch (err) {
+    // The file is created when the stream's open completes, which may be
+    // after the pipeline failed (a body cut off at once): removing it before
+    // then would leave the file the open makes behind.
+    if (!sink.closed) await new Promise<void>((resolve) => sink.once('close', () => resolve()));
     await rm(tempPath, { force: true });
     throw asStorageError(err);
   }
