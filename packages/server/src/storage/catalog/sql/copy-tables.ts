@@ -8,6 +8,7 @@
 
 import { type Kysely, sql } from 'kysely';
 import type { AnyDb } from './migrations/shared.ts';
+import { blobUsersAfter } from './blob-users.ts';
 import type { Database, Dialect } from './schema.ts';
 
 type Db = Kysely<Database>;
@@ -231,26 +232,7 @@ export interface BlobInUse {
 
 /** The next `limit` blob keys the source's images use, in key order, with the images using each. */
 export async function blobKeysAfter(source: Db, after: string | undefined, limit: number): Promise<BlobInUse[]> {
-  let query = source.selectFrom('images').select('blob_key').distinct().orderBy('blob_key').limit(limit);
-  if (after !== undefined) query = query.where('blob_key', '>', after);
-  const keys = (await query.execute()).map((r) => r.blob_key);
-  if (keys.length === 0) return [];
-  const rows = await source
-    .selectFrom('images')
-    .innerJoin('organizations', 'organizations.id', 'images.org_id')
-    .select(['images.blob_key', 'images.hash', 'images.size', 'images.deleted_at', 'organizations.name'])
-    .where('images.blob_key', 'in', keys)
-    .orderBy('organizations.name')
-    .orderBy('images.hash')
-    .execute();
-  const byKey = new Map<string, BlobInUse>(keys.map((key) => [key, { key, sizes: [], images: [] }]));
-  for (const r of rows) {
-    const blob = byKey.get(r.blob_key)!;
-    const size = Number(r.size);
-    blob.images.push({ orgName: r.name, hash: r.hash, size, deleted: r.deleted_at !== null });
-    if (!blob.sizes.includes(size)) blob.sizes.push(size);
-  }
-  return [...byKey.values()];
+  return (await blobUsersAfter(source, after, limit)).map((blob) => ({ ...blob, sizes: [...new Set(blob.images.map((i) => i.size))] }));
 }
 
 /**

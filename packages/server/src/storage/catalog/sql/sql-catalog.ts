@@ -29,6 +29,7 @@ import { searchTerms, type TermRow } from '../../../images/search-terms.ts';
 import { insertOrganization, toOrganization } from './organizations.ts';
 import type { Database, Dialect, ImagesTable } from './schema.ts';
 import { prepared } from './prepared.ts';
+import { blobUsersAfter } from './blob-users.ts';
 import { runSearch } from './search.ts';
 import { BatchedWrites, DirectWrites, type WriteRunner } from './write-batcher.ts';
 
@@ -591,24 +592,8 @@ export class SqlCatalog implements Catalog {
     return used;
   }
 
-  async blobUsers(afterKey: string | undefined, limit: number): Promise<BlobUsers[]> {
-    let keysQuery = this.db.selectFrom('images').select('blob_key').distinct().orderBy('blob_key').limit(limit);
-    if (afterKey !== undefined) keysQuery = keysQuery.where('blob_key', '>', afterKey);
-    const keys = (await keysQuery.execute()).map((r) => r.blob_key);
-    if (keys.length === 0) return [];
-    const rows = await this.db
-      .selectFrom('images')
-      .innerJoin('organizations', 'organizations.id', 'images.org_id')
-      .select(['images.blob_key', 'images.hash', 'images.size', 'images.deleted_at', 'organizations.name'])
-      .where('images.blob_key', 'in', keys)
-      .orderBy('organizations.name')
-      .orderBy('images.hash')
-      .execute();
-    const byKey = new Map<string, BlobUsers>(keys.map((key) => [key, { key, images: [] }]));
-    for (const r of rows) {
-      byKey.get(r.blob_key)?.images.push({ orgName: r.name, hash: r.hash, size: Number(r.size), deleted: r.deleted_at !== null });
-    }
-    return [...byKey.values()];
+  blobUsers(afterKey: string | undefined, limit: number): Promise<BlobUsers[]> {
+    return blobUsersAfter(this.db, afterKey, limit);
   }
 
   async close(): Promise<void> {
