@@ -27,18 +27,17 @@ export class SqlBlobClaims implements BlobClaims {
   }
 
   async claimForCommit(keys: readonly string[]): Promise<void> {
-    // Always in one order, so two uploads sharing keys cannot deadlock.
     const sorted = [...new Set(keys)].sort();
     if (sorted.length === 0) return;
+    // One statement for all keys; rows are locked in key order, so two
+    // uploads sharing keys cannot deadlock.
     await this.writes.run(async (trx) => {
       const now = this.now();
-      for (const key of sorted) {
-        await trx
-          .insertInto('blob_claims')
-          .values({ blob_key: key, commits: 1, touched: now, deleting_since: null })
-          .onConflict((oc) => oc.column('blob_key').doUpdateSet((eb) => ({ commits: eb('blob_claims.commits', '+', 1), touched: now })))
-          .execute();
-      }
+      await trx
+        .insertInto('blob_claims')
+        .values(sorted.map((key) => ({ blob_key: key, commits: 1, touched: now, deleting_since: null })))
+        .onConflict((oc) => oc.column('blob_key').doUpdateSet((eb) => ({ commits: eb('blob_claims.commits', '+', 1), touched: now })))
+        .execute();
     });
     const deadline = this.now() + DELETE_WAIT_MS;
     for (;;) {
@@ -60,20 +59,19 @@ export class SqlBlobClaims implements BlobClaims {
   async releaseCommit(keys: readonly string[]): Promise<string[]> {
     const sorted = [...new Set(keys)].sort();
     if (sorted.length === 0) return [];
+    // A deadlock with another release (the rows of one UPDATE are locked in
+    // no set order) is retried by DirectWrites; the whole release reruns.
     return this.writes.run(async (trx) => {
-      const now = this.now();
-      const lost: string[] = [];
-      for (const key of sorted) {
-        const { numUpdatedRows } = await trx
-          .updateTable('blob_claims')
-          .set((eb) => ({ commits: eb('commits', '-', 1), touched: now }))
-          .where('blob_key', '=', key)
-          .where('commits', '>', 0)
-          .executeTakeFirst();
-        if (numUpdatedRows === 0n) lost.push(key);
-      }
+      const released = await trx
+        .updateTable('blob_claims')
+        .set((eb) => ({ commits: eb('commits', '-', 1), touched: this.now() }))
+        .where('blob_key', 'in', sorted)
+        .where('commits', '>', 0)
+        .returning('blob_key')
+        .execute();
       await forgetIdle(trx, sorted);
-      return lost;
+      const found = new Set(released.map((r) => r.blob_key));
+      return sorted.filter((key) => !found.has(key));
     });
   }
 
