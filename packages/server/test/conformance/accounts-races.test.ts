@@ -6,41 +6,11 @@
 // connections run side by side, which is what these tests are for. Each
 // test gets a fresh database.
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Accounts, Role } from '../../src/storage/catalog/accounts.ts';
-import { type Catalog, type Organization, OrganizationExistsError } from '../../src/storage/catalog/catalog.ts';
-import { closeStorage, openStorage, type Storage } from '../../src/storage/index.ts';
+import { type Organization, OrganizationExistsError } from '../../src/storage/catalog/catalog.ts';
 import { createTestDatabase } from '../pg-database.ts';
-
-interface Backend {
-  catalog: Catalog;
-  accounts: Accounts;
-  close(): Promise<void>;
-}
-
-async function openOn(databaseUrl: string | undefined, cleanup: () => Promise<void> = async () => {}): Promise<Backend> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'origo-races-'));
-  let storage: Storage;
-  try {
-    storage = await openStorage({ dataDir, sqliteDurability: 'full', databaseUrl, databasePool: 10 });
-  } catch (err) {
-    rmSync(dataDir, { recursive: true, force: true });
-    await cleanup();
-    throw err;
-  }
-  return {
-    catalog: storage.catalog,
-    accounts: storage.accounts,
-    async close() {
-      await closeStorage(storage);
-      rmSync(dataDir, { recursive: true, force: true });
-      await cleanup();
-    },
-  };
-}
+import { type Backend, openBackend } from './backends.ts';
 
 const adminUrl = process.env['ORIGO_TEST_DATABASE_URL'];
 
@@ -169,11 +139,11 @@ function races(name: string, factory: () => Promise<Backend>) {
   });
 }
 
-races('account races on SQLite', () => openOn(undefined));
+races('account races on SQLite', () => openBackend());
 
 describe.skipIf(!adminUrl)('on PostgreSQL from ORIGO_TEST_DATABASE_URL', () => {
   races('account races on PostgreSQL', async () => {
     const database = await createTestDatabase(adminUrl!);
-    return openOn(database.url, database.drop);
+    return openBackend(database.url, database.drop);
   });
 });

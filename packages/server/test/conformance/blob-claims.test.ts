@@ -4,17 +4,15 @@
 // may delete a blob only while no upload is committing it and no row uses
 // it; an upload that wants a blob being deleted waits for the deletion.
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { setTimeout } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { STALE_COMMIT_CLAIM_MS, STALE_DELETE_CLAIM_MS } from '../../src/storage/catalog/blob-claims.ts';
 import { openPostgres } from '../../src/storage/catalog/sql/postgres.ts';
 import { SqlBlobClaims } from '../../src/storage/catalog/sql/sql-blob-claims.ts';
-import { closeStorage, openStorage, type Storage } from '../../src/storage/index.ts';
+import type { Storage } from '../../src/storage/index.ts';
 import { newImageRecord } from '../fixtures.ts';
 import { createTestDatabase, type TestDatabase } from '../pg-database.ts';
+import { openBackend } from './backends.ts';
 
 const adminUrl = process.env['ORIGO_TEST_DATABASE_URL'];
 
@@ -95,25 +93,12 @@ function conformance(name: string, open: () => Promise<{ storage: Storage; close
   });
 }
 
-async function openOn(databaseUrl: string | undefined, cleanUp: () => Promise<void> = async () => {}) {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'origo-claims-'));
-  const storage = await openStorage({ dataDir, sqliteDurability: 'full', databaseUrl, databasePool: 4 });
-  return {
-    storage,
-    async close() {
-      await closeStorage(storage);
-      rmSync(dataDir, { recursive: true, force: true });
-      await cleanUp();
-    },
-  };
-}
-
-conformance('in-memory claims (SQLite)', () => openOn(undefined));
+conformance('in-memory claims (SQLite)', () => openBackend());
 
 describe.skipIf(!adminUrl)('PostgreSQL (ORIGO_TEST_DATABASE_URL)', () => {
   conformance('claims in PostgreSQL', async () => {
     const database = await createTestDatabase(adminUrl!);
-    return openOn(database.url, database.drop);
+    return openBackend(database.url, database.drop);
   });
 
   describe('claims left by a crashed node, and claims the database forgot', () => {
@@ -122,7 +107,7 @@ describe.skipIf(!adminUrl)('PostgreSQL (ORIGO_TEST_DATABASE_URL)', () => {
     let close: () => Promise<void>;
     beforeEach(async () => {
       database = await createTestDatabase(adminUrl!);
-      ({ storage, close } = await openOn(database.url, database.drop));
+      ({ storage, close } = await openBackend(database.url, database.drop));
     });
     afterEach(() => close());
 

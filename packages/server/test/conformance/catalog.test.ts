@@ -2,54 +2,23 @@
 // choose: the embedded SQLite always, PostgreSQL when ORIGO_TEST_DATABASE_URL
 // names a server (`npm run test:scale-out`), each test on a fresh database.
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseListingQuery } from '../../src/images/search-query.ts';
 import { indexRows } from '../../src/images/user-metadata.ts';
-import type { Accounts } from '../../src/storage/catalog/accounts.ts';
 import { type Catalog, HashCollisionError, type NewImage, type Organization, OrganizationExistsError } from '../../src/storage/catalog/catalog.ts';
-import { closeStorage, openStorage, type Storage } from '../../src/storage/index.ts';
 import { newImageRecord } from '../fixtures.ts';
+import { type Backend, openBackend } from './backends.ts';
 import { createTestDatabase, type TestDatabase } from '../pg-database.ts';
-
-interface Backend {
-  catalog: Catalog;
-  accounts: Accounts;
-  close(): Promise<void>;
-}
 
 type Factory = () => Promise<Backend>;
 
-async function openOn(env: { databaseUrl?: string }, cleanup: () => Promise<void> = async () => {}): Promise<Backend> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'origo-conformance-'));
-  let storage: Storage;
-  try {
-    storage = await openStorage({ dataDir, sqliteDurability: 'full', databaseUrl: env.databaseUrl, databasePool: 10 });
-  } catch (err) {
-    rmSync(dataDir, { recursive: true, force: true });
-    await cleanup();
-    throw err;
-  }
-  return {
-    catalog: storage.catalog,
-    accounts: storage.accounts,
-    async close() {
-      await closeStorage(storage);
-      rmSync(dataDir, { recursive: true, force: true });
-      await cleanup();
-    },
-  };
-}
-
-const sqliteFactory: Factory = () => openOn({});
+const sqliteFactory: Factory = () => openBackend();
 
 const adminUrl = process.env['ORIGO_TEST_DATABASE_URL'];
 const postgresFactory: Factory = async () => {
   const database = await createTestDatabase(adminUrl!);
-  return openOn({ databaseUrl: database.url }, database.drop);
+  return openBackend(database.url, database.drop);
 };
 
 const hashOf = (first: string, n: number) => `${first}${n.toString(16).padStart(39 - first.length + 1, '0')}`.slice(0, 40);
@@ -284,7 +253,7 @@ describe.skipIf(!adminUrl)('on PostgreSQL from ORIGO_TEST_DATABASE_URL', () => {
   it('lets two nodes start on one new database at once: one migrates, both work', async () => {
     const database = await createTestDatabase(adminUrl!);
     try {
-      const [first, second] = await Promise.all([openOn({ databaseUrl: database.url }), openOn({ databaseUrl: database.url })]);
+      const [first, second] = await Promise.all([openBackend(database.url), openBackend(database.url)]);
       try {
         const org = await first.catalog.createOrganization({ name: 'acme', displayName: 'Acme', billingEmail: 'a@example.com', masterOrganization: 'acme' }, new Date());
         await first.catalog.saveUploadedImages(org.id, [newImageRecord('a'.repeat(40))], new Date(), keepIncoming);
@@ -319,7 +288,7 @@ describe.skipIf(!adminUrl)('on PostgreSQL from ORIGO_TEST_DATABASE_URL', () => {
 
     beforeEach(async () => {
       database = await createTestDatabase(adminUrl!);
-      backend = await openOn({ databaseUrl: database.url });
+      backend = await openBackend(database.url);
       org = await backend.catalog.createOrganization({ name: 'acme', displayName: 'Acme', billingEmail: 'a@example.com', masterOrganization: 'acme' }, t0);
     });
     afterEach(async () => {
