@@ -13,11 +13,12 @@ export const PROCESS_START_MS = 90_000;
 export interface OrigoProcess {
   child: ChildProcess;
   output(): string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** How it ended, and when (ms since the epoch, for tests timing a stop). */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
   /** The URL it listens on, once it says so; rejects if it exits first. */
   listening(): Promise<string>;
   /** Sends `signal` (if still running) and waits for the exit. */
-  stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
 }
 
 const started = new Set<OrigoProcess>();
@@ -35,8 +36,8 @@ export function startOrigo(env: Record<string, string>, args: string[] = ['start
   child.stderr?.on('data', (d) => {
     out += d;
   });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once('exit', (code, signal) => resolve({ code, signal }));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() }));
   });
   const proc: OrigoProcess = {
     child,

@@ -6,7 +6,6 @@
 // start, which takes a while on a loaded 2-core machine. The first spawn,
 // in beforeAll, warms tsx's cache for the others.
 
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -16,41 +15,17 @@ import sharp from 'sharp';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { oneFileBody } from './fixtures.ts';
 import { jpeg } from './helpers.ts';
+import { type OrigoProcess, killAllOrigo, startOrigo } from './origo-process.ts';
 import { connect, parseResponse, until } from './raw-http.ts';
 import { catalogRows, dialectOf } from './catalog-rows.ts';
 import { type ServerStorage, serverStorage } from './test-storage.ts';
 
-const serverDir = path.resolve(import.meta.dirname, '..');
 /** Longest wait for a start (cold transpile included) or a stop. */
 const START_MS = 90_000;
 const TEST_MS = 180_000;
 
-interface Proc {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
-}
-
-function startProcess(env: Record<string, string>): Proc {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: serverDir,
-    env: { PATH: process.env['PATH'] ?? '', HOST: '127.0.0.1', PORT: '0', ORIGO_LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout?.on('data', (d) => {
-    out += d;
-  });
-  child.stderr?.on('data', (d) => {
-    out += d;
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) => {
-    child.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() }));
-  });
-  const proc = { child, output: () => out, exited };
-  procs.push(proc);
-  return proc;
-}
+type Proc = OrigoProcess;
+const startProcess = (env: Record<string, string>): Proc => startOrigo(env);
 
 async function waitFor<T>(what: string, p: Proc, fn: () => T | undefined, timeoutMs = START_MS): Promise<T> {
   const end = Date.now() + timeoutMs;
@@ -66,7 +41,6 @@ async function waitFor<T>(what: string, p: Proc, fn: () => T | undefined, timeou
 const listeningUrl = (p: Proc) => waitFor('listening', p, () => /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(p.output())?.[1]);
 
 const dirs: string[] = [];
-const procs: Proc[] = [];
 const storages: ServerStorage[] = [];
 
 /** The catalog and blob store settings of this run (see test-storage.ts): a fresh database and prefix, removed after the test. */
@@ -81,10 +55,7 @@ function tempDir(): string {
   return d;
 }
 afterEach(async () => {
-  for (const p of procs.splice(0)) {
-    p.child.kill('SIGKILL');
-    await p.exited;
-  }
+  await killAllOrigo();
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
   for (const storage of storages.splice(0)) await storage.remove();
 });
