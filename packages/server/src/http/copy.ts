@@ -9,7 +9,7 @@ import { header, orgOf, principalOf } from './auth.ts';
 import { jsonBody } from './body.ts';
 import { sendJson } from './reply.ts';
 import { OrgHashParams, OrgParams, SourceImageSchema } from './schemas.ts';
-import { booleanParam } from '../images/search-query.ts';
+import { booleanParam } from './search-query-params.ts';
 import { sourceImageJson } from './serialize.ts';
 
 export function registerCopyRoutes(app: FastifyInstance, deps: ServiceDeps): void {

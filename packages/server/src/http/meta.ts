@@ -13,7 +13,7 @@ import { jsonBody, jsonOrRawBody, rawText } from './body.ts';
 import { parseFieldKey } from '../images/user-metadata.ts';
 import { sendJson } from './reply.ts';
 import { OrgHashParams, SourceImageSchema } from './schemas.ts';
-import { booleanParam, parseBoolean } from '../images/search-query.ts';
+import { booleanParam, parseBoolean } from './search-query-params.ts';
 import { sourceImageJson } from './serialize.ts';
 import { Type } from 'typebox';
 

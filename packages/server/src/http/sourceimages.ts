@@ -4,16 +4,6 @@
 import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isOrigoError, OrigoError } from '../errors.ts';
-import {
-  booleanParam,
-  DEFAULT_LIMIT,
-  encodeCursor,
-  MAX_LIMIT,
-  MAX_OFFSET_WINDOW,
-  parseListingQuery,
-  type Query,
-  queryParam,
-} from '../images/search-query.ts';
 import { shortenKeepingExtension, withoutControlCharacters } from '../images/image-name.ts';
 import type { ServiceDeps } from '../service/deps.ts';
 import {
@@ -36,6 +26,8 @@ import { inOrg } from './access.ts';
 import { orgOf, requirePermission } from './auth.ts';
 import { jsonBody, jsonOrRawBody } from './body.ts';
 import { readMultipart } from './multipart.ts';
+import { encodeCursor } from './search-cursor.ts';
+import { booleanParam, DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET_WINDOW, parseListingQuery, type Query, queryParam } from './search-query-params.ts';
 import { sendJson, sendJsonText } from './reply.ts';
 import { ImageListSchema, OrgHashParams, OrgParams, SourceImageSchema } from './schemas.ts';
 import { imageListJson, sourceImageJson, sourceImageText } from './serialize.ts';

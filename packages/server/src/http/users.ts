@@ -17,7 +17,7 @@ import { header, invalidAuth, principalOf } from './auth.ts';
 import { jsonBody } from './body.ts';
 import { sendJson } from './reply.ts';
 import { keyJson } from './serialize.ts';
-import { booleanParam } from '../images/search-query.ts';
+import { booleanParam } from './search-query-params.ts';
 
 export function registerUserRoutes(app: FastifyInstance, deps: ServiceDeps, tokenSecret: Buffer): void {
   const tags = ['users'];
