@@ -36,8 +36,8 @@ export function registerCopyRoutes(untyped: FastifyInstance, deps: ServiceDeps):
     summary: 'Copy an image to the organization in the Destination header (Overwrite: F keeps an existing one)',
     params: OrgHashParams,
     response: replies({
-      201: Type.Object({}, { additionalProperties: false, description: 'Copied' }),
-      204: noBody('Not copied: the destination has the image and Overwrite is F'),
+      201: Type.Object({}, { additionalProperties: false, description: 'Copied: the destination had no such image' }),
+      204: noBody('Copied over the image the destination had (Overwrite: T, the default)'),
     }),
   };
   app.route({
