@@ -74,6 +74,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     clientErrorHandler: clientErrorHandler(config),
   });
   app.decorate('deps', deps);
+  // Replies are serialized by sendJson; reply schemas only document (http/schemas.ts): compile no serializers for them.
+  app.setSerializerCompiler(() => JSON.stringify);
   // rokka's copy verb; Node parses it, Fastify routes it once told.
   app.addHttpMethod('COPY');
 
@@ -120,6 +122,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addSchema(SourceImageSchema);
   app.addSchema(ErrorSchema);
   await app.register(swagger, {
+    exposeHeadRoutes: true,
     openapi: {
       openapi: '3.0.3',
       info: {

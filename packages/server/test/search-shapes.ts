@@ -5,7 +5,8 @@
 
 import { createHash } from 'node:crypto';
 import type { Compilable, Kysely } from 'kysely';
-import { parseListingQuery, type SortPosition } from '../src/images/search-query.ts';
+import { parseListingQuery } from '../src/http/search-query-params.ts';
+import type { SortPosition } from '../src/images/search-query.ts';
 import { indexRows } from '../src/images/user-metadata.ts';
 import type { Catalog } from '../src/storage/catalog/catalog.ts';
 import type { Database, Dialect } from '../src/storage/catalog/sql/schema.ts';

@@ -4,7 +4,7 @@
 
 import { type Kysely, type Migration, Migrator, sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { parseListingQuery } from '../src/images/search-query.ts';
+import { parseListingQuery } from '../src/http/search-query-params.ts';
 import { indexRows } from '../src/images/user-metadata.ts';
 import type { ImportedImage } from '../src/storage/catalog/catalog.ts';
 import { migrateToLatest } from '../src/storage/catalog/sql/migrate.ts';

@@ -1,5 +1,6 @@
 // /organizations/{org}/memberships[...] (spec §6.5). Admins only.
 
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { createMemberUser, deleteMembership, getMembership, putMembership } from '../service/accounts.ts';
@@ -8,18 +9,19 @@ import { inOrg } from './access.ts';
 import { orgOf } from './auth.ts';
 import { jsonBody } from './body.ts';
 import { sendJson } from './reply.ts';
-import { OrgParams } from './schemas.ts';
+import { MembershipListSchema, MembershipSchema, NoContent, OrgParams, replies } from './schemas.ts';
 import { membershipJson } from './serialize.ts';
 
 const MemberParams = Type.Object({ org: Type.String(), user_id: Type.String() });
 
-export function registerMembershipRoutes(app: FastifyInstance, deps: ServiceDeps): void {
+export function registerMembershipRoutes(untyped: FastifyInstance, deps: ServiceDeps): void {
+  const app = untyped.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['memberships'];
   const base = '/organizations/:org/memberships';
 
   app.get(base, {
     config: { access: inOrg('memberships:manage') },
-    schema: { tags, summary: 'List the members of an organization', params: OrgParams },
+    schema: { tags, summary: 'List the members of an organization', params: OrgParams, response: replies({ 200: MembershipListSchema }) },
     handler: async (request, reply) => {
       const org = orgOf(request);
       const items = await deps.accounts.listMemberships(org.id);
@@ -29,7 +31,12 @@ export function registerMembershipRoutes(app: FastifyInstance, deps: ServiceDeps
 
   app.post(base, {
     config: { access: inOrg('memberships:manage') },
-    schema: { tags, summary: 'Create a new user with an API key and a membership; the key is shown once', params: OrgParams },
+    schema: {
+      tags,
+      summary: 'Create a new user with an API key and a membership; the key is shown once',
+      params: OrgParams,
+      response: replies({ 201: MembershipSchema }),
+    },
     handler: async (request, reply) => {
       const org = orgOf(request);
       const body = jsonBody(request.body);
@@ -40,20 +47,25 @@ export function registerMembershipRoutes(app: FastifyInstance, deps: ServiceDeps
 
   app.get(`${base}/:user_id`, {
     config: { access: inOrg('memberships:manage') },
-    schema: { tags, summary: 'One membership', params: MemberParams },
+    schema: { tags, summary: 'One membership', params: MemberParams, response: replies({ 200: MembershipSchema }) },
     handler: async (request, reply) => {
       const org = orgOf(request);
-      return sendJson(reply, 200, membershipJson(await getMembership(deps, org, (request.params as { user_id: string }).user_id), org));
+      return sendJson(reply, 200, membershipJson(await getMembership(deps, org, request.params.user_id), org));
     },
   });
 
   app.put(`${base}/:user_id`, {
     config: { access: inOrg('memberships:manage') },
-    schema: { tags, summary: 'Give an existing user roles: 201 created, 200 changed, 204 unchanged', params: MemberParams },
+    schema: {
+      tags,
+      summary: 'Give an existing user roles: 201 created, 200 changed, 204 unchanged',
+      params: MemberParams,
+      response: replies({ 200: MembershipSchema, 201: MembershipSchema, 204: NoContent }),
+    },
     handler: async (request, reply) => {
       const org = orgOf(request);
       const body = jsonBody(request.body);
-      const result = await putMembership(deps, org, (request.params as { user_id: string }).user_id, body);
+      const result = await putMembership(deps, org, request.params.user_id, body);
       if (result.outcome === 'unchanged') return reply.code(204).send();
       return sendJson(reply, result.outcome === 'created' ? 201 : 200, membershipJson(result.membership, org));
     },
@@ -61,9 +73,9 @@ export function registerMembershipRoutes(app: FastifyInstance, deps: ServiceDeps
 
   app.delete(`${base}/:user_id`, {
     config: { access: inOrg('memberships:manage') },
-    schema: { tags, summary: 'Remove a member (not the last admin)', params: MemberParams },
+    schema: { tags, summary: 'Remove a member (not the last admin)', params: MemberParams, response: replies({ 204: NoContent }) },
     handler: async (request, reply) => {
-      await deleteMembership(deps, orgOf(request), (request.params as { user_id: string }).user_id);
+      await deleteMembership(deps, orgOf(request), request.params.user_id);
       return reply.code(204).send();
     },
   });

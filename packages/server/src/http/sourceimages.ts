@@ -1,19 +1,11 @@
 // /sourceimages/{org}/...: create, read, list, download, delete, restore,
 // rename, lock (spec §2).
 
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { type Static, Type } from 'typebox';
 import { isOrigoError, OrigoError } from '../errors.ts';
-import {
-  booleanParam,
-  DEFAULT_LIMIT,
-  encodeCursor,
-  MAX_LIMIT,
-  MAX_OFFSET_WINDOW,
-  parseListingQuery,
-  type Query,
-  queryParam,
-} from '../images/search-query.ts';
 import { shortenKeepingExtension, withoutControlCharacters } from '../images/image-name.ts';
 import type { ServiceDeps } from '../service/deps.ts';
 import {
@@ -36,10 +28,45 @@ import { inOrg } from './access.ts';
 import { orgOf, requirePermission } from './auth.ts';
 import { jsonBody, jsonOrRawBody } from './body.ts';
 import { readMultipart } from './multipart.ts';
+import { encodeCursor } from './search-cursor.ts';
+import { booleanParam, DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET_WINDOW, parseListingQuery, type Query, queryParam } from './search-query-params.ts';
 import { sendJson, sendJsonText } from './reply.ts';
-import { ImageListSchema, OrgHashParams, OrgParams, SourceImageSchema } from './schemas.ts';
+import { ImageListSchema, NoContent, noBody, OrgBinaryHashParams, OrgHashParams, OrgParams, queryValue, replies, SourceImageSchema } from './schemas.ts';
 import { imageListJson, sourceImageJson, sourceImageText } from './serialize.ts';
 
+const ListQuery = Type.Object(
+  {
+    limit: queryValue('page size, 0 to 2000 (default 100)'),
+    offset: queryValue('a number (offset paging) or the cursor of the previous page'),
+    sort: queryValue('fields with asc or desc, comma separated'),
+    facets: queryValue('user fields to count values of, comma separated'),
+    deleted: queryValue('true lists deleted images (within the restore window)'),
+    operator: queryValue('and (default) or or, between filters'),
+    binaryHash: queryValue('find the images of this file (SHA-1)'),
+  },
+  { additionalProperties: queryValue('a filter: field=value (docs/reference/search.md)') },
+);
+type ListQuery = Static<typeof ListQuery>;
+
+const PagingQuery = Type.Object({ limit: queryValue('page size, 0 to 2000 (default 100)'), offset: queryValue('whole number') });
+
+const ORIGINAL_BYTES = { content: { '*/*': { schema: { type: 'string', format: 'binary' } } } };
+const DOWNLOAD_REPLIES = replies({
+  200: Type.Unsafe({ description: "The original bytes, with the image's own Content-Type", ...ORIGINAL_BYTES }),
+  206: Type.Unsafe({ description: 'The requested byte range (Content-Range)', ...ORIGINAL_BYTES }),
+  304: noBody('Not modified (If-None-Match matched the ETag)'),
+});
+const HEAD_DOWNLOAD_REPLIES = replies({
+  200: noBody('The headers of the download'),
+  206: noBody('The headers of a byte-range download'),
+  304: noBody('Not modified (If-None-Match matched the ETag)'),
+});
+
+/** The multipart body: the upload route's content-type parser hands the request stream over unread. */
+function multipartStream(body: unknown): Readable {
+  if (!(body instanceof Readable)) throw new Error('the multipart content-type parser did not hand over the request stream');
+  return body;
+}
 
 function limitParam(query: Query): number {
   const value = queryParam(query, 'limit');
@@ -62,9 +89,8 @@ function listHref(org: Organization, query: Query, offset: string | undefined): 
 }
 
 /** GET /sourceimages/{org}: list and search (filters, sort, facets; docs/reference/search.md). */
-async function listRoute(deps: ServiceDeps, request: FastifyRequest, reply: FastifyReply) {
+async function listRoute(deps: ServiceDeps, request: FastifyRequest, reply: FastifyReply, query: ListQuery) {
   const org = orgOf(request);
-  const query = request.query as Query;
   const { search, binaryHash } = parseListingQuery(query);
 
   if (binaryHash !== undefined) {
@@ -170,9 +196,9 @@ function isBlobFault(err: unknown): boolean {
   return isOrigoError(err) && (err.code === 'ORIGO_ERR_STORAGE_BLOB_MISSING' || err.code === 'ORIGO_ERR_STORAGE_BLOB_DAMAGED');
 }
 
-async function downloadRoute(deps: ServiceDeps, request: FastifyRequest, reply: FastifyReply, head: boolean) {
+async function downloadRoute(deps: ServiceDeps, request: FastifyRequest, reply: FastifyReply, hash: string, head: boolean) {
   const org = orgOf(request);
-  const image = await getImage(deps, org, (request.params as { hash: string }).hash);
+  const image = await getImage(deps, org, hash);
   requirePermission(request, image.protected ? 'images:download:protected' : 'images:read');
   const notChanged = notModified(request, image);
   const ifRange = request.headers['if-range'];
@@ -210,12 +236,13 @@ async function downloadRoute(deps: ServiceDeps, request: FastifyRequest, reply: 
   return reply.send(bytes);
 }
 
-export function registerSourceImageRoutes(app: FastifyInstance, deps: ServiceDeps): void {
+export function registerSourceImageRoutes(untyped: FastifyInstance, deps: ServiceDeps): void {
+  const app = untyped.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['source images'];
 
   app.post('/sourceimages/:org', {
     config: { access: inOrg('images:create') },
-    schema: { tags, summary: 'Create source images from files and/or url[i] fields (multipart/form-data)', params: OrgParams, response: { 200: ImageListSchema } },
+    schema: { tags, summary: 'Create source images from files and/or url[i] fields (multipart/form-data)', params: OrgParams, response: replies({ 200: ImageListSchema }) },
     handler: async (request, reply) => {
       const org = orgOf(request);
       const contentType = request.headers['content-type'] ?? '';
@@ -223,7 +250,7 @@ export function registerSourceImageRoutes(app: FastifyInstance, deps: ServiceDep
         throw new OrigoError('ORIGO_ERR_UPLOAD_BAD_MULTIPART', `Uploads must be multipart/form-data, got ${JSON.stringify(contentType || 'no Content-Type')}`);
       }
       const { files, fields } = await readMultipart(
-        request.body as NodeJS.ReadableStream as import('node:stream').Readable,
+        multipartStream(request.body),
         request.headers,
         { maxFiles: deps.config.maxFilesPerRequest, maxFields: 10_000, maxFieldBytes: deps.config.maxJsonBodyBytes },
         (stream, part, label) => stageFilePart(deps, stream, part, label),
@@ -235,15 +262,27 @@ export function registerSourceImageRoutes(app: FastifyInstance, deps: ServiceDep
 
   app.get('/sourceimages/:org', {
     config: { access: inOrg('images:read') },
-    schema: { tags, summary: 'List and search source images (filters, sort, facets, cursor paging); or find by ?binaryHash=', params: OrgParams, response: { 200: ImageListSchema } },
-    handler: (request, reply) => listRoute(deps, request, reply),
+    schema: {
+      tags,
+      summary: 'List and search source images (filters, sort, facets, cursor paging); or find by ?binaryHash=',
+      params: OrgParams,
+      querystring: ListQuery,
+      response: replies({ 200: ImageListSchema }),
+    },
+    handler: (request, reply) => listRoute(deps, request, reply, request.query),
   });
 
   app.delete('/sourceimages/:org', {
     config: { access: inOrg('images:write') },
-    schema: { tags, summary: 'Delete every image with ?binaryHash=', params: OrgParams },
+    schema: {
+      tags,
+      summary: 'Delete every image with ?binaryHash=',
+      params: OrgParams,
+      querystring: Type.Object({ binaryHash: queryValue('SHA-1 of the file') }),
+      response: replies({ 204: NoContent }),
+    },
     handler: async (request, reply) => {
-      const binaryHash = queryParam(request.query as Query, 'binaryHash');
+      const binaryHash = queryParam(request.query, 'binaryHash');
       if (binaryHash === undefined) {
         throw new OrigoError('ORIGO_ERR_REQUEST_BAD_PARAMETER', 'DELETE /sourceimages/{org} needs ?binaryHash=<sha1 of the file>');
       }
@@ -254,36 +293,42 @@ export function registerSourceImageRoutes(app: FastifyInstance, deps: ServiceDep
 
   app.get('/sourceimages/:org/binaryhash/:binaryHash', {
     config: { access: inOrg('images:read') },
-    schema: { tags, summary: 'Find source images by binary hash', response: { 200: ImageListSchema } },
+    schema: { tags, summary: 'Find source images by binary hash', params: OrgBinaryHashParams, querystring: PagingQuery, response: replies({ 200: ImageListSchema }) },
     handler: async (request, reply) => {
       const org = orgOf(request);
-      const query = request.query as Query;
+      const query = request.query;
       const offsetRaw = queryParam(query, 'offset');
       const offset = offsetRaw === undefined || offsetRaw === '' ? 0 : Number(offsetRaw);
       if (!Number.isSafeInteger(offset) || offset < 0) {
         throw new OrigoError('ORIGO_ERR_REQUEST_BAD_PARAMETER', `offset must be a whole number, got ${JSON.stringify(offsetRaw)}`);
       }
-      const list = await findByBinaryHash(deps, org, (request.params as { binaryHash: string }).binaryHash, limitParam(query), offset);
+      const list = await findByBinaryHash(deps, org, request.params.binaryHash, limitParam(query), offset);
       return sendJson(reply, 200, imageListJson(list.total, list.items, org));
     },
   });
 
   app.get('/sourceimages/:org/:hash', {
     config: { access: inOrg('images:read') },
-    schema: { tags, summary: 'Get one source image by hash or short hash (?deleted=true finds deleted ones)', params: OrgHashParams, response: { 200: SourceImageSchema } },
+    schema: {
+      tags,
+      summary: 'Get one source image by hash or short hash (?deleted=true finds deleted ones)',
+      params: OrgHashParams,
+      querystring: Type.Object({ deleted: queryValue('true finds a deleted image') }),
+      response: replies({ 200: SourceImageSchema }),
+    },
     handler: async (request, reply) => {
       const org = orgOf(request);
-      const includeDeleted = booleanParam(request.query as Query, 'deleted');
-      const image = await getImage(deps, org, (request.params as { hash: string }).hash, includeDeleted);
+      const includeDeleted = booleanParam(request.query, 'deleted');
+      const image = await getImage(deps, org, request.params.hash, includeDeleted);
       return sendJsonText(reply, 200, sourceImageText(image, org));
     },
   });
 
   app.delete('/sourceimages/:org/:hash', {
     config: { access: inOrg('images:write') },
-    schema: { tags, summary: 'Soft-delete a source image (restorable within the restore window)', params: OrgHashParams },
+    schema: { tags, summary: 'Soft-delete a source image (restorable within the restore window)', params: OrgHashParams, response: replies({ 204: NoContent }) },
     handler: async (request, reply) => {
-      await deleteImage(deps, orgOf(request), (request.params as { hash: string }).hash);
+      await deleteImage(deps, orgOf(request), request.params.hash);
       return reply.code(204).send();
     },
   });
@@ -293,44 +338,44 @@ export function registerSourceImageRoutes(app: FastifyInstance, deps: ServiceDep
     url: '/sourceimages/:org/:hash/download',
     exposeHeadRoute: false,
     config: { access: inOrg('images:download') },
-    schema: { tags, summary: 'Download the original bytes (Range, ETag, HEAD supported)', params: OrgHashParams },
-    handler: (request, reply) => downloadRoute(deps, request, reply, false),
+    schema: { tags, summary: 'Download the original bytes (Range, ETag, HEAD supported)', params: OrgHashParams, response: DOWNLOAD_REPLIES },
+    handler: (request, reply) => downloadRoute(deps, request, reply, request.params.hash, false),
   });
   app.route({
     method: 'HEAD',
     url: '/sourceimages/:org/:hash/download',
     config: { access: inOrg('images:download') },
-    schema: { tags, summary: 'Headers of a download, without the bytes', params: OrgHashParams },
-    handler: (request, reply) => downloadRoute(deps, request, reply, true),
+    schema: { tags, summary: 'Headers of a download, without the bytes', params: OrgHashParams, response: HEAD_DOWNLOAD_REPLIES },
+    handler: (request, reply) => downloadRoute(deps, request, reply, request.params.hash, true),
   });
 
   app.post('/sourceimages/:org/:hash/restore', {
     config: { access: inOrg('images:write') },
-    schema: { tags, summary: 'Restore a deleted source image', params: OrgHashParams, response: { 200: SourceImageSchema } },
+    schema: { tags, summary: 'Restore a deleted source image', params: OrgHashParams, response: replies({ 200: SourceImageSchema }) },
     handler: async (request, reply) => {
       const org = orgOf(request);
-      const image = await restoreImage(deps, org, (request.params as { hash: string }).hash);
+      const image = await restoreImage(deps, org, request.params.hash);
       return sendJson(reply, 200, sourceImageJson(image, org));
     },
   });
 
   app.put('/sourceimages/:org/:hash/name', {
     config: { access: inOrg('images:write') },
-    schema: { tags, summary: 'Rename: the body is the new name as a JSON string', params: OrgHashParams },
+    schema: { tags, summary: 'Rename: the body is the new name as a JSON string', params: OrgHashParams, response: replies({ 204: NoContent }) },
     handler: async (request, reply) => {
       const body = jsonOrRawBody(request.body);
-      await renameImage(deps, orgOf(request), (request.params as { hash: string }).hash, body);
+      await renameImage(deps, orgOf(request), request.params.hash, body);
       return reply.code(204).send();
     },
   });
 
   app.put('/sourceimages/:org/:hash/options/locked', {
     config: { access: inOrg('images:lock') },
-    schema: { tags, summary: 'Lock (true) or unlock (false): a locked image cannot be deleted', params: OrgHashParams, response: { 200: SourceImageSchema } },
+    schema: { tags, summary: 'Lock (true) or unlock (false): a locked image cannot be deleted', params: OrgHashParams, response: replies({ 200: SourceImageSchema }) },
     handler: async (request, reply) => {
       const org = orgOf(request);
       const body = jsonBody(request.body);
-      const image = await setLocked(deps, org, (request.params as { hash: string }).hash, body);
+      const image = await setLocked(deps, org, request.params.hash, body);
       return sendJson(reply, 200, sourceImageJson(image, org));
     },
   });

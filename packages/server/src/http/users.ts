@@ -1,5 +1,6 @@
 // /users, /user, /user/apikeys[...] (spec §6.1, §6.4).
 
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import {
@@ -16,16 +17,22 @@ import { global } from './access.ts';
 import { header, invalidAuth, principalOf } from './auth.ts';
 import { jsonBody } from './body.ts';
 import { sendJson } from './reply.ts';
+import { ApiKeySchema, CreatedUserSchema, NewApiKeySchema, NoContent, replies, TokenSchema, UserSchema } from './schemas.ts';
 import { keyJson } from './serialize.ts';
-import { booleanParam } from '../images/search-query.ts';
+import { booleanParam } from './search-query-params.ts';
 
-export function registerUserRoutes(app: FastifyInstance, deps: ServiceDeps, tokenSecret: Buffer): void {
+export function registerUserRoutes(untyped: FastifyInstance, deps: ServiceDeps, tokenSecret: Buffer): void {
+  const app = untyped.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['users'];
 
   app.post('/users', {
     // Public so that open sign-up works without a key; rate limited per address.
     config: { access: { public: true, limited: true } },
-    schema: { tags, summary: 'Create a user and its organization (root key, or ORIGO_OPEN_SIGNUP=true); the key is shown once' },
+    schema: {
+      tags,
+      summary: 'Create a user and its organization (root key, or ORIGO_OPEN_SIGNUP=true); the key is shown once',
+      response: replies({ 200: CreatedUserSchema }),
+    },
     handler: async (request, reply) => {
       // The auth hook resolved the key, if one was sent.
       if (header(request, 'api-key') !== undefined && !request.principal) {
@@ -38,7 +45,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: ServiceDeps, toke
 
   app.get('/user', {
     config: { access: global('user:read') },
-    schema: { tags, summary: 'The calling user; its API keys unless it may not manage them' },
+    schema: { tags, summary: 'The calling user; its API keys unless it may not manage them', response: replies({ 200: UserSchema }) },
     handler: async (request, reply) => {
       const principal = principalOf(request);
       const mayManage = await request.server.authenticator.mayManageKeys(principal);
@@ -52,13 +59,13 @@ export function registerUserRoutes(app: FastifyInstance, deps: ServiceDeps, toke
 
   app.get('/user/apikeys', {
     config: { access: global('user:keys') },
-    schema: { tags, summary: 'The API keys of the calling user (never the keys themselves)' },
+    schema: { tags, summary: 'The API keys of the calling user (never the keys themselves)', response: replies({ 200: Type.Array(ApiKeySchema) }) },
     handler: async (request, reply) => sendJson(reply, 200, (await listKeys(deps, principalOf(request))).map(keyJson)),
   });
 
   app.post('/user/apikeys', {
     config: { access: global('user:keys') },
-    schema: { tags, summary: 'Add an API key (at most 5); the key is shown once' },
+    schema: { tags, summary: 'Add an API key (at most 5); the key is shown once', response: replies({ 200: NewApiKeySchema }) },
     handler: async (request, reply) => {
       const body = jsonBody(request.body);
       const { record, apiKey } = await addKey(deps, principalOf(request), body);
@@ -68,15 +75,15 @@ export function registerUserRoutes(app: FastifyInstance, deps: ServiceDeps, toke
 
   app.get('/user/apikeys/current', {
     config: { access: global('user:read') },
-    schema: { tags, summary: 'The API key of this request' },
+    schema: { tags, summary: 'The API key of this request', response: replies({ 200: ApiKeySchema }) },
     handler: async (request, reply) => sendJson(reply, 200, keyJson(await currentKey(deps, principalOf(request)))),
   });
 
   app.delete('/user/apikeys/:id', {
     config: { access: global('user:keys') },
-    schema: { tags, summary: 'Delete an API key (not the one in use)', params: Type.Object({ id: Type.String() }) },
+    schema: { tags, summary: 'Delete an API key (not the one in use)', params: Type.Object({ id: Type.String() }), response: replies({ 204: NoContent }) },
     handler: async (request, reply) => {
-      await deleteKey(deps, principalOf(request), (request.params as { id: string }).id);
+      await deleteKey(deps, principalOf(request), request.params.id);
       return reply.code(204).send();
     },
   });
@@ -92,9 +99,10 @@ export function registerUserRoutes(app: FastifyInstance, deps: ServiceDeps, toke
         no_ip_protection: Type.Optional(Type.String()),
         ips: Type.Optional(Type.String()),
       }),
+      response: replies({ 200: TokenSchema }),
     },
     handler: async (request, reply) => {
-      const query = request.query as Record<string, string | undefined>;
+      const query = request.query;
       const result = await issueToken(
         deps,
         principalOf(request),

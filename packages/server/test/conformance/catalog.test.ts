@@ -4,7 +4,7 @@
 
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseListingQuery } from '../../src/images/search-query.ts';
+import { parseListingQuery } from '../../src/http/search-query-params.ts';
 import { indexRows } from '../../src/images/user-metadata.ts';
 import { type Catalog, HashCollisionError, type NewImage, type Organization, OrganizationExistsError } from '../../src/storage/catalog/catalog.ts';
 import { newImageRecord } from '../fixtures.ts';
