@@ -13,8 +13,8 @@ import { type FileHandle, open } from 'node:fs/promises';
 import sharp, { type FormatEnum, type Metadata } from 'sharp';
 import { OrigoError } from '../errors.ts';
 import { alphaIsOpaque } from './opacity.ts';
-import { staticMetadata } from './static-metadata.ts';
-import { SVG_HEAD_BYTES, svgDeclaredSize, svgHeadText } from './svg-size.ts';
+import { staticMetadata } from '../images/static-metadata.ts';
+import { SVG_HEAD_BYTES, svgDeclaredSize, svgHeadText } from '../images/svg-size.ts';
 
 // Each upload is processed once: libvips' operation cache would only hold
 // memory (and open files) for nothing.
