@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
 import { parseListingQuery, type SortPosition } from '../src/images/search-query.ts';
 import type { Database } from '../src/storage/catalog/sql/schema.ts';
-import { allPlans, type PlanChoice, runPlan, type SearchInput } from '../src/storage/catalog/sql/search.ts';
+import { allPlans, type PlanChoice, runPlan, type SearchInput } from '../src/storage/catalog/sql/search/run.ts';
 import { openPostgres } from '../src/storage/catalog/sql/postgres.ts';
 import { openSqlite } from '../src/storage/catalog/sql/sqlite.ts';
 import { api, createOrg, jpeg, png, startServer, type TestServer, upload } from './helpers.ts';

@@ -31,7 +31,7 @@ import { type Db, parseJson, toImage } from './image-rows.ts';
 import { imageStatements } from './image-statements.ts';
 import { replaceIndexRows, syncSearchTerms } from './index-rows.ts';
 import { importImages, insertImage } from './insert-images.ts';
-import { runSearch } from './search.ts';
+import { runSearch } from './search/run.ts';
 import { BatchedWrites, DirectWrites, type WriteRunner } from './write-batcher.ts';
 
 export class SqlCatalog implements Catalog {

@@ -47,9 +47,9 @@ import {
   prefixUpperBound,
   type SortKey,
   type SortPosition,
-} from '../../../images/search-query.ts';
-import type { SearchQuery } from '../catalog.ts';
-import type { Database, Dialect, ImagesTable } from './schema.ts';
+} from '../../../../images/search-query.ts';
+import type { SearchQuery } from '../../catalog.ts';
+import type { Database, Dialect, ImagesTable } from '../schema.ts';
 
 /** What the catalog is asked: a parsed search plus the start of the restore window. */
 export type SearchInput = SearchQuery;
