@@ -10,7 +10,9 @@ import type { SortPosition } from '../src/images/search-query.ts';
 import { indexRows } from '../src/images/user-metadata.ts';
 import type { Catalog } from '../src/storage/catalog/catalog.ts';
 import type { Database, Dialect } from '../src/storage/catalog/sql/schema.ts';
-import { allPlans, probeQueries, type SearchInput, searchQueries } from '../src/storage/catalog/sql/search.ts';
+import { allPlans, probeQueries } from '../src/storage/catalog/sql/search/plan.ts';
+import { searchQueries } from '../src/storage/catalog/sql/search/queries.ts';
+import type { SearchInput } from '../src/storage/catalog/sql/search/shapes.ts';
 
 export const SHAPES: Record<string, string> = {
   'default page': '',

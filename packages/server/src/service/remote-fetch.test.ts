@@ -3,7 +3,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkRemoteUrl, fetchRemote, isForbiddenAddress, type RemoteFetchOptions } from './remote-fetch.ts';
+import { isForbiddenAddress } from './remote-addresses.ts';
+import { fetchRemote, type RemoteFetchOptions } from './remote-fetch.ts';
+import { checkRemoteUrl } from './remote-url.ts';
 
 const PAYLOAD = randomBytes(200_000);
 const seen: string[] = [];

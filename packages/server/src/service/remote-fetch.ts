@@ -10,11 +10,16 @@
 import dns from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
-import net from 'node:net';
-import { Readable } from 'node:stream';
+import type net from 'node:net';
+import type { Readable } from 'node:stream';
 import { isOrigoError, OrigoError } from '../errors.ts';
 import { cleanDerivedName } from '../images/image-name.ts';
 import { displayUrl } from '../url-display.ts';
+import { isForbiddenAddress } from './remote-addresses.ts';
+import { type Exchange, limitedBody } from './remote-body.ts';
+import { Deadline } from './remote-deadline.ts';
+import { describeNetworkError, fetchFailed, timeoutError } from './remote-failures.ts';
+import { bareHostname, checkRemoteUrl, forbidden } from './remote-url.ts';
 
 export interface RemoteFetchOptions {
   allowPrivateAddresses: boolean;
@@ -44,247 +49,6 @@ const REQUEST_HEADERS = {
   'User-Agent': 'origo',
   Accept: 'image/*,*/*;q=0.5',
 } as const;
-
-// ---------------------------------------------------------------------------
-// Address classification
-
-/** IPv4 networks that must not be fetched from: [network, prefix length]. */
-const FORBIDDEN_IPV4: ReadonlyArray<readonly [string, number]> = [
-  ['0.0.0.0', 8], // "this" network
-  ['10.0.0.0', 8], // private
-  ['100.64.0.0', 10], // carrier-grade NAT
-  ['127.0.0.0', 8], // loopback
-  ['169.254.0.0', 16], // link-local (cloud metadata services live here)
-  ['172.16.0.0', 12], // private
-  ['192.0.0.0', 24], // IETF protocol assignments
-  ['192.168.0.0', 16], // private
-  ['198.18.0.0', 15], // benchmarking
-  ['224.0.0.0', 4], // multicast
-  ['240.0.0.0', 4], // reserved, includes 255.255.255.255
-];
-
-const FORBIDDEN_IPV4_RANGES = FORBIDDEN_IPV4.map(([network, prefix]) => {
-  const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
-  return { base: (parseIPv4(network)! & mask) >>> 0, mask };
-});
-
-/** Dotted-quad IPv4 (as net.isIP accepts it) to an unsigned 32-bit number. */
-function parseIPv4(ip: string): number | undefined {
-  const parts = ip.split('.');
-  if (parts.length !== 4) return undefined;
-  let value = 0;
-  for (const part of parts) {
-    if (!/^\d{1,3}$/.test(part)) return undefined;
-    const octet = Number(part);
-    if (octet > 255) return undefined;
-    value = value * 256 + octet;
-  }
-  return value;
-}
-
-/** IPv6 text (optionally with a zone and an embedded IPv4 tail) to eight 16-bit groups. */
-function parseIPv6(ip: string): number[] | undefined {
-  let text = ip;
-  const zone = text.indexOf('%');
-  if (zone >= 0) text = text.slice(0, zone);
-
-  const lastColon = text.lastIndexOf(':');
-  if (lastColon < 0) return undefined;
-  const tail = text.slice(lastColon + 1);
-  if (tail.includes('.')) {
-    const v4 = parseIPv4(tail);
-    if (v4 === undefined) return undefined;
-    text = `${text.slice(0, lastColon + 1)}${(v4 >>> 16).toString(16)}:${(v4 & 0xffff).toString(16)}`;
-  }
-
-  const halves = text.split('::');
-  if (halves.length > 2) return undefined;
-  const head = halves[0] === '' || halves[0] === undefined ? [] : halves[0].split(':');
-  const rest = halves.length === 2 && halves[1] !== '' && halves[1] !== undefined ? halves[1].split(':') : [];
-  let groups: string[];
-  if (halves.length === 2) {
-    const missing = 8 - head.length - rest.length;
-    if (missing < 1) return undefined;
-    groups = [...head, ...Array<string>(missing).fill('0'), ...rest];
-  } else {
-    groups = head;
-  }
-  if (groups.length !== 8) return undefined;
-
-  const out: number[] = [];
-  for (const group of groups) {
-    if (!/^[0-9a-fA-F]{1,4}$/.test(group)) return undefined;
-    out.push(Number.parseInt(group, 16));
-  }
-  return out;
-}
-
-function isForbiddenIPv4(value: number): boolean {
-  return FORBIDDEN_IPV4_RANGES.some(({ base, mask }) => ((value & mask) >>> 0) === base);
-}
-
-function isForbiddenIPv6(g: number[]): boolean {
-  const [g0 = 0, g1 = 0, g2 = 0, g3 = 0, g4 = 0, g5 = 0, g6 = 0, g7 = 0] = g;
-  const embeddedLow = (g6 * 0x10000 + g7) >>> 0;
-
-  // ::/96: unspecified (::), loopback (::1) and deprecated IPv4-compatible addresses.
-  if (g0 === 0 && g1 === 0 && g2 === 0 && g3 === 0 && g4 === 0 && g5 === 0) return true;
-  // ::ffff:0:0/96 IPv4-mapped: the IPv4 rules decide.
-  if (g0 === 0 && g1 === 0 && g2 === 0 && g3 === 0 && g4 === 0 && g5 === 0xffff) return isForbiddenIPv4(embeddedLow);
-  // ::ffff:0:0:0/96 IPv4-translated (RFC 2765): the IPv4 rules decide.
-  if (g0 === 0 && g1 === 0 && g2 === 0 && g3 === 0 && g4 === 0xffff && g5 === 0) return isForbiddenIPv4(embeddedLow);
-  // 64:ff9b::/96 well-known NAT64 prefix: the IPv4 rules decide on the embedded address.
-  if (g0 === 0x64 && g1 === 0xff9b && g2 === 0 && g3 === 0 && g4 === 0 && g5 === 0) return isForbiddenIPv4(embeddedLow);
-  // 64:ff9b:1::/48 local-use NAT64 (RFC 8215): translates into the operator's own networks.
-  if (g0 === 0x64 && g1 === 0xff9b && g2 === 1) return true;
-  // 2002::/16 6to4: the IPv4 rules decide on the address in groups 1 and 2.
-  if (g0 === 0x2002) return isForbiddenIPv4((g1 * 0x10000 + g2) >>> 0);
-  // 2001::/32 Teredo: tunnels to an obfuscated IPv4 address; nothing to fetch there.
-  if (g0 === 0x2001 && g1 === 0) return true;
-  // 2001:db8::/32 documentation.
-  if (g0 === 0x2001 && g1 === 0x0db8) return true;
-  // 100::/64 discard-only.
-  if (g0 === 0x0100 && g1 === 0 && g2 === 0 && g3 === 0) return true;
-  if ((g0 & 0xfe00) === 0xfc00) return true; // fc00::/7 unique local
-  if ((g0 & 0xffc0) === 0xfe80) return true; // fe80::/10 link-local
-  if ((g0 & 0xffc0) === 0xfec0) return true; // fec0::/10 deprecated site-local
-  if ((g0 & 0xff00) === 0xff00) return true; // ff00::/8 multicast
-  return false;
-}
-
-/**
- * True when `ip` is an address origo must not fetch from unless private
- * addresses are allowed: loopback, private, link-local, multicast, reserved and
- * documentation ranges, and IPv6 forms that embed such an IPv4 address.
- * Anything that is not an IP address at all counts as forbidden.
- */
-export function isForbiddenAddress(ip: string): boolean {
-  const version = net.isIP(ip);
-  if (version === 4) {
-    const value = parseIPv4(ip);
-    return value === undefined || isForbiddenIPv4(value);
-  }
-  if (version === 6) {
-    const groups = parseIPv6(ip);
-    return groups === undefined || isForbiddenIPv6(groups);
-  }
-  return true;
-}
-
-// ---------------------------------------------------------------------------
-// URL checks
-
-/** The host of a parsed URL without the brackets around IPv6 literals. */
-function bareHostname(url: URL): string {
-  const host = url.hostname;
-  return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
-}
-
-/**
- * Checks one hop before any socket opens: the URL parses, is http or https,
- * carries no credentials and, when its host is an IP literal, that address is
- * allowed. Host names are checked later, when they are resolved.
- * `what` names the URL in messages, e.g. 'url[0] https://x/y.jpg'.
- */
-export function checkRemoteUrl(
-  raw: string | URL,
-  opts: Pick<RemoteFetchOptions, 'allowPrivateAddresses' | 'label'>,
-  what = `${opts.label} ${displayUrl(String(raw))}`,
-): URL {
-  let url: URL;
-  try {
-    url = raw instanceof URL ? new URL(raw.href) : new URL(raw);
-  } catch {
-    throw new OrigoError('ORIGO_ERR_REMOTE_BAD_URL', `${what} is not a valid URL`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new OrigoError(
-      'ORIGO_ERR_REMOTE_BAD_URL',
-      `${what} uses the scheme ${url.protocol.replace(/:$/, '')}; only http and https URLs can be fetched`,
-    );
-  }
-  if (url.username !== '' || url.password !== '') {
-    throw new OrigoError('ORIGO_ERR_REMOTE_BAD_URL', `${what} must not contain a user name or password`);
-  }
-  const host = bareHostname(url);
-  if (host === '') {
-    throw new OrigoError('ORIGO_ERR_REMOTE_BAD_URL', `${what} has no host`);
-  }
-  if (net.isIP(host) !== 0 && !opts.allowPrivateAddresses && isForbiddenAddress(host)) {
-    throw forbidden(what, host, host);
-  }
-  return url;
-}
-
-function forbidden(what: string, host: string, address: string): OrigoError {
-  const subject = host === address ? `its address ${address}` : `${host} resolves to ${address}, which`;
-  return new OrigoError(
-    'ORIGO_ERR_REMOTE_FORBIDDEN_ADDRESS',
-    `Refusing to fetch ${what}: ${subject} is a loopback, private or reserved address`,
-  );
-}
-
-// ---------------------------------------------------------------------------
-// Fetching
-
-/** One deadline for the whole fetch; whoever is active registers what to tear down. */
-class Deadline {
-  private timer: NodeJS.Timeout | undefined;
-  private onExpire: (() => void) | undefined;
-
-  constructor(ms: number) {
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      const handler = this.onExpire;
-      this.onExpire = undefined;
-      handler?.();
-    }, ms);
-  }
-
-  whenExpired(handler: () => void): void {
-    this.onExpire = handler;
-  }
-
-  clear(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.onExpire = undefined;
-  }
-}
-
-function fetchFailed(what: string, happened: string): OrigoError {
-  return new OrigoError('ORIGO_ERR_REMOTE_FETCH_FAILED', `Could not fetch ${what}: ${happened}`);
-}
-
-function describeNetworkError(err: unknown, host: string): string {
-  const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  switch (code) {
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-    case 'EAI_FAIL':
-    case 'EAI_NODATA':
-    case 'EAI_NONAME':
-      return `the host name ${host} could not be resolved`;
-    case 'ECONNREFUSED':
-      return 'the connection was refused';
-    case 'ECONNRESET':
-      return 'the connection was reset';
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-      return 'the host is unreachable';
-    case 'ETIMEDOUT':
-      return 'the connection timed out';
-    case 'HPE_INVALID_CONSTANT':
-    case 'HPE_INVALID_STATUS':
-    case 'HPE_INVALID_HEADER_TOKEN':
-      return 'the server did not answer with valid HTTP';
-  }
-  if (typeof code === 'string' && (code.startsWith('ERR_TLS') || code.includes('CERT') || code.startsWith('ERR_SSL'))) {
-    return `the TLS connection failed (${code})`;
-  }
-  const message = err instanceof Error && err.message !== '' ? err.message : String(err);
-  return `the connection failed (${code ?? message})`;
-}
 
 /**
  * A `lookup` for node:http that resolves every address of the host, refuses
@@ -316,11 +80,6 @@ function checkedLookup(allowPrivate: boolean, what: string): net.LookupFunction 
       }
     });
   };
-}
-
-interface Exchange {
-  req: http.ClientRequest;
-  res: http.IncomingMessage;
 }
 
 /** One GET; resolves with the response head, rejects with an OrigoError. */
@@ -372,10 +131,6 @@ function requestOnce(url: URL, opts: RemoteFetchOptions, deadline: Deadline, wha
     });
     req.end();
   });
-}
-
-function timeoutError(what: string, ms: number): OrigoError {
-  return fetchFailed(what, `no complete answer within ${ms} ms`);
 }
 
 /** The image name a URL suggests: its last path segment, decoded, cleaned and shortened (nobody typed it, so it is not refused). */
@@ -467,85 +222,4 @@ export async function fetchRemote(rawUrl: string, opts: RemoteFetchOptions): Pro
     }
     throw err;
   }
-}
-
-/**
- * Wraps a response in a Readable that enforces the byte limit and the deadline
- * and turns every way the response can break into an OrigoError. Destroying
- * the returned stream tears down the response and its socket.
- */
-function limitedBody(
-  exchange: Exchange,
-  opts: RemoteFetchOptions,
-  deadline: Deadline,
-  what: string,
-  base: string,
-): Readable {
-  const { req, res } = exchange;
-  let received = 0;
-  let ended = false;
-
-  const teardown = (): void => {
-    deadline.clear();
-    res.removeListener('data', onData);
-    res.removeListener('end', onEnd);
-    res.removeListener('close', onClose);
-    res.destroy();
-    req.destroy();
-  };
-
-  const body = new Readable({
-    read() {
-      res.resume();
-    },
-    destroy(err, callback) {
-      teardown();
-      callback(err);
-    },
-  });
-
-  function onData(chunk: Buffer): void {
-    received += chunk.length;
-    if (received > opts.maxBytes) {
-      body.destroy(
-        new OrigoError(
-          'ORIGO_ERR_UPLOAD_TOO_LARGE',
-          `${base} is more than the limit of ${opts.maxBytes} bytes`,
-        ),
-      );
-      return;
-    }
-    if (!body.push(chunk)) res.pause();
-  }
-  function onEnd(): void {
-    ended = true;
-    deadline.clear();
-    body.push(null);
-  }
-  function onClose(): void {
-    if (!ended && !body.destroyed) {
-      body.destroy(fetchFailed(what, 'the connection closed before the whole body arrived'));
-    }
-  }
-  function onError(err: Error): void {
-    if (!body.destroyed) {
-      body.destroy(fetchFailed(what, `the body could not be read (${describeNetworkError(err, '')})`));
-    }
-  }
-
-  res.pause();
-  res.on('data', onData);
-  res.on('end', onEnd);
-  res.on('close', onClose);
-  // Stays attached: a late error on the torn-down response must not go unhandled.
-  res.on('error', onError);
-  deadline.whenExpired(() => {
-    body.destroy(timeoutError(what, opts.timeoutMs));
-  });
-  // A caller that drops the body without reading or destroying it must not
-  // crash the process when the deadline later errors it; readers still see
-  // the error (for await, pipeline and stream.errored do not rely on events).
-  body.on('error', () => {});
-  // autoDestroy runs destroy() (and so teardown) once the consumer has read to the end.
-  return body;
 }

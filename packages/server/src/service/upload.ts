@@ -8,7 +8,7 @@ import { isPlainObject } from '../json.ts';
 import { type DynamicMetadata, normalizeDynamic } from '../images/dynamic-metadata.ts';
 import { imageHash } from '../images/hash.ts';
 import { imageNameProblem, MAX_IMAGE_NAME_CHARS, nameLength } from '../images/image-name.ts';
-import { type ProbeResult, probeImage } from '../images/probe.ts';
+import { type ProbeResult, probeImage } from '../probe/probe.ts';
 import { decodeJsonField, IndexResolver, parseFieldName } from '../images/upload-fields.ts';
 import { indexRows, mergeUserMetadata } from '../images/user-metadata.ts';
 import { blobKey } from '../storage/blobs/blob-store.ts';

@@ -10,8 +10,9 @@ import type { Accounts } from './catalog/accounts.ts';
 import type { BlobClaims } from './catalog/blob-claims.ts';
 import { MemoryBlobClaims } from './catalog/memory-blob-claims.ts';
 import { SqlBlobClaims } from './catalog/sql/sql-blob-claims.ts';
-import type { Catalog, DerivedTarget, ImageRecord, NewImage } from './catalog/catalog.ts';
-import { ReadCache, type ReadCachePolicy, withReadCache } from './catalog/read-cache.ts';
+import { ACCOUNTS_POLICY, CATALOG_POLICY } from './catalog/cache-policies.ts';
+import type { Catalog } from './catalog/catalog.ts';
+import { ReadCache, withReadCache } from './catalog/read-cache.ts';
 import { expectLatestSchema, migrateToLatest, SchemaMismatchError } from './catalog/sql/migrate.ts';
 import { SqlAccounts } from './catalog/sql/sql-accounts.ts';
 import { SqlCatalog } from './catalog/sql/sql-catalog.ts';
@@ -21,36 +22,6 @@ import { openSqlite } from './catalog/sql/sqlite.ts';
 import { StorageUnavailableError, storageUnavailableIn } from './unavailable.ts';
 
 const READ_CACHE_ENTRIES = 50_000;
-
-const image = (orgId: unknown, hash: unknown) => `image\u0000${orgId}\u0000${hash}`;
-const one = (args: readonly unknown[]) => [image(args[0], args[1])];
-
-const CATALOG_READS: ReadCachePolicy = {
-  cached: ['findImage'],
-  reads: ['findOrganization', 'searchImages', 'findByBinaryHash', 'blobKeysInUse', 'blobUsers'],
-  // A found image is tagged by its full hash, also when looked up by short hash.
-  tag: (_method, args, result) => image(args[0], (result as ImageRecord).hash),
-  // The images each write may change; misses are never cached, so new images need no tag.
-  targeted: {
-    createOrganization: () => [],
-    updateUserMetadata: one,
-    setDynamicMetadataInPlace: one,
-    softDelete: one,
-    restore: one,
-    rename: one,
-    setLocked: one,
-    deriveImage: (args) => [image(args[0], args[1]), image(args[0], (args[2] as DerivedTarget).hash)],
-    copyImage: (args) => [image(args[2], args[1])],
-    saveUploadedImages: (args) => (args[1] as NewImage[]).map((i) => image(args[0], i.hash)),
-  },
-};
-
-const ACCOUNT_READS: ReadCachePolicy = {
-  cached: ['findKeyByDigest', 'findKeyById', 'findMembership'],
-  reads: ['findUser', 'listKeys', 'listMemberships', 'listMembershipsOfUser'],
-  // Last-use times and the lazily made token secret change no cached answer that matters.
-  harmless: ['touchKey', 'setting'],
-};
 
 export interface Storage {
   catalog: Catalog;
@@ -130,10 +101,10 @@ async function openCatalog(config: StorageConfig, readOnly: boolean): Promise<Pi
   // stale; the scrub asks only reads that are never cached: blobUsers,
   // blobKeysInUse.)
   const cache = new ReadCache(READ_CACHE_ENTRIES);
-  const catalog = withReadCache<Catalog>(new SqlCatalog(db, 'sqlite'), CATALOG_READS, cache);
+  const catalog = withReadCache<Catalog>(new SqlCatalog(db, 'sqlite'), CATALOG_POLICY, cache);
   return {
     catalog,
-    accounts: withReadCache<Accounts>(new SqlAccounts(db, 'sqlite'), ACCOUNT_READS, cache),
+    accounts: withReadCache<Accounts>(new SqlAccounts(db, 'sqlite'), ACCOUNTS_POLICY, cache),
     // One server per SQLite file: its claims can live in its memory.
     claims: new MemoryBlobClaims((keys) => catalog.blobKeysInUse(keys)),
   };

@@ -2,8 +2,10 @@
 // every request makes: one image by hash, one key by digest, one membership.
 // Only for a catalog that this process alone writes (the embedded SQLite
 // default): every write through the wrapper drops what it may have changed,
-// so reads stay read-your-writes. Methods the wrapper does not know are
-// treated as writes that may change anything.
+// so reads stay read-your-writes. The policy names what every method of the
+// interface does (a method missing from it does not compile); a method it
+// still does not know at run time is treated as a write that may change
+// anything.
 //
 // A generation counter, bumped before and after every write, keeps a read
 // that raced a write from storing what it read before the write committed.
@@ -68,25 +70,35 @@ export class ReadCache {
   }
 }
 
-export interface ReadCachePolicy {
-  /** Methods whose results are cached, by their arguments. `undefined` results are not kept. */
-  cached: readonly string[];
-  /** Methods that read only (not cached, no invalidation). */
-  reads: readonly string[];
-  /** Writes that change nothing the cached methods return. */
-  harmless?: readonly string[];
+/** What one method does, as far as the cache is concerned. */
+export type MethodPolicy<A extends readonly unknown[]> =
+  /** Its results are cached, by its arguments. `undefined` results are not kept. */
+  | 'cached'
+  /** Reads only: not cached, no invalidation. */
+  | 'read'
+  /** A write that changes nothing the cached methods return. */
+  | 'harmless'
+  /** A write that may change any cached result: it clears the whole cache. */
+  | 'clears'
+  /**
+   * A write known to change only the cached results of some tags (one
+   * image, say), given its arguments: it drops those tags and keeps the rest.
+   */
+  | { drops: (args: A) => string[] };
+
+type MethodName<T> = { [K in keyof T]-?: T[K] extends (...args: never[]) => unknown ? K : never }[keyof T] & string;
+type ArgsOf<F> = F extends (...args: infer A) => unknown ? A : never;
+
+export interface ReadCachePolicy<T> {
+  /** Every method of T but close (which passes through). */
+  methods: { [K in Exclude<MethodName<T>, 'close'>]: MethodPolicy<ArgsOf<T[K]>> };
   /** The tag a cached result is stored under, for targeted writes to drop. */
   tag?: (method: string, args: readonly unknown[], result: unknown) => string | undefined;
-  /**
-   * Writes known to change only the cached results of some tags (one image,
-   * say), given their arguments: they drop those tags and keep the rest.
-   * Every other write clears the whole cache.
-   */
-  targeted?: Readonly<Record<string, (args: readonly unknown[]) => string[]>>;
 }
 
-export function withReadCache<T extends object>(target: T, policy: ReadCachePolicy, shared: ReadCache): T {
+export function withReadCache<T extends object>(target: T, policy: ReadCachePolicy<T>, shared: ReadCache): T {
   const cache = shared.entries;
+  const methods = policy.methods as Record<string, MethodPolicy<unknown[]> | undefined>;
   const wrappers = new Map<PropertyKey, unknown>();
 
   return new Proxy(target, {
@@ -96,8 +108,8 @@ export function withReadCache<T extends object>(target: T, policy: ReadCachePoli
       const known = wrappers.get(property);
       if (known) return known;
       let wrapper: unknown;
-      const tagsOf = policy.targeted?.[property];
-      if (policy.cached.includes(property)) {
+      const kind = property === 'close' ? 'read' : Object.hasOwn(methods, property) ? methods[property]! : 'clears';
+      if (kind === 'cached') {
         wrapper = async (...args: unknown[]) => {
           const key = `${property}\u0000${JSON.stringify(args)}`;
           const hit = cache.get(key);
@@ -107,16 +119,17 @@ export function withReadCache<T extends object>(target: T, policy: ReadCachePoli
           if (seen === shared.generation && result !== undefined) cache.set(key, result, policy.tag?.(property, args, result));
           return result;
         };
-      } else if (policy.reads.includes(property) || policy.harmless?.includes(property) || property === 'close') {
+      } else if (kind === 'read' || kind === 'harmless') {
         wrapper = value.bind(obj);
       } else {
         // A write. The generation bumps keep a read that overlapped it from
         // storing what it read before the write committed.
-        const invalidate = tagsOf
-          ? (args: unknown[]) => {
-              for (const tag of tagsOf(args)) cache.dropTag(tag);
-            }
-          : () => cache.clear();
+        const invalidate =
+          kind === 'clears'
+            ? () => cache.clear()
+            : (args: unknown[]) => {
+                for (const tag of kind.drops(args)) cache.dropTag(tag);
+              };
         wrapper = async (...args: unknown[]) => {
           shared.generation++;
           invalidate(args);

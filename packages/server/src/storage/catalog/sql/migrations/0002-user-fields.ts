@@ -1,6 +1,5 @@
 import { sql } from 'kysely';
-import type { Dialect } from '../schema.ts';
-import { type AnyDb, sqlTypes } from './shared.ts';
+import { type AnyDb, type Dialect, sqlTypes } from './shared.ts';
 
 /**
  * User metadata in typed, indexed form for search: one row per scalar field,

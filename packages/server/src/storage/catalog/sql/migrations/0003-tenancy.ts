@@ -1,6 +1,5 @@
 import { sql } from 'kysely';
-import type { Dialect } from '../schema.ts';
-import { type AnyDb, sqlTypes } from './shared.ts';
+import { type AnyDb, type Dialect, sqlTypes } from './shared.ts';
 
 /** Users, their API keys (SHA-256 digests only), memberships with roles, and server settings. */
 export function tenancy(dialect: Dialect) {

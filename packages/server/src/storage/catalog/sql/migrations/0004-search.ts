@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
-import { searchTerms } from '../../../../images/search-terms.ts';
-import type { Dialect } from '../schema.ts';
-import { type AnyDb, sqlTypes } from './shared.ts';
+import { searchTerms0004 } from './0004-search-terms.ts';
+import { type AnyDb, type Dialect, sqlTypes } from './shared.ts';
 
 /**
  * Search (issue 4): every search shape is answered from an index.
@@ -12,7 +11,7 @@ import { type AnyDb, sqlTypes } from './shared.ts';
  * - images: partial indexes (org_id, column, deleted_at) over live rows for every
  *   filterable column, and (org_id, deleted_at) over deleted rows.
  * - search_terms: words of names, dynamic and static metadata values and
- *   words (see images/search-terms.ts), filled for existing images here.
+ *   words (see 0004-search-terms.ts), filled for existing images here.
  * - org_image_counts: the exact number of live images per organization,
  *   kept by triggers in the same transaction as every insert, delete,
  *   soft delete, restore and purge, so the unfiltered total is one lookup.
@@ -137,7 +136,7 @@ export function search(dialect: Dialect) {
         // every upload and delete in it until commit, serializing all writes
         // of an organization across nodes. The count is spread over
         // COUNT_SLOTS rows instead, a writer takes the slot of its
-        // connection (backend pid), and the total is their sum (search.ts).
+        // connection (backend pid), and the total is their sum (search/run.ts).
         await db.schema
           .createTable('org_image_counts')
           .addColumn('org_id', sql.raw(bigint), (c) => c.notNull())
@@ -206,7 +205,7 @@ async function fillSearchTerms(db: AnyDb): Promise<void> {
       .execute();
     if (images.length === 0) return;
     const rows = images.flatMap((image) =>
-      searchTerms({ name: image.name, dynamicMetadata: JSON.parse(image.dynamic_metadata), staticMetadata: JSON.parse(image.static_metadata) }).map(
+      searchTerms0004({ name: image.name, dynamicMetadata: JSON.parse(image.dynamic_metadata), staticMetadata: JSON.parse(image.static_metadata) }).map(
         (term) => ({ image_id: image.id, org_id: image.org_id, ...term }),
       ),
     );

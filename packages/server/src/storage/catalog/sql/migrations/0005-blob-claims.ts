@@ -1,6 +1,5 @@
 import { sql } from 'kysely';
-import type { Dialect } from '../schema.ts';
-import { type AnyDb, sqlTypes } from './shared.ts';
+import { type AnyDb, type Dialect, sqlTypes } from './shared.ts';
 
 /**
  * One row per blob that an upload is committing or the sweep is deleting

@@ -1,6 +1,5 @@
 import { sql } from 'kysely';
-import type { Dialect } from '../schema.ts';
-import type { AnyDb } from './shared.ts';
+import type { AnyDb, Dialect } from './shared.ts';
 
 /**
  * PostgreSQL: the primary keys of user_fields and search_terms carry the

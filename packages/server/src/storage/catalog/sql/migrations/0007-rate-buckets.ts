@@ -1,6 +1,5 @@
 import { sql } from 'kysely';
-import type { Dialect } from '../schema.ts';
-import { type AnyDb, sqlTypes } from './shared.ts';
+import { type AnyDb, type Dialect, sqlTypes } from './shared.ts';
 
 /**
  * The shared rate-limit buckets (sql/rate-buckets.ts), one row per caller.

@@ -2,7 +2,9 @@
 // mean, or a database migrated before would differ from one migrated after.
 
 import type { Kysely } from 'kysely';
-import type { Dialect } from '../schema.ts';
+
+/** The dialects a migration is written for (as schema.ts's Dialect was when they were). */
+export type Dialect = 'sqlite' | 'postgres';
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations run against whatever schema came before.
 export type AnyDb = Kysely<any>;

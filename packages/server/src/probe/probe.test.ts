@@ -5,7 +5,8 @@ import sharp, { type Color, type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ErrorCode } from '../errors.ts';
 import { pngClaiming } from '../../test/fixtures.ts';
-import { jpegHeaderOnly, type ProbeLimits, type ProbeResult, probeImage } from './probe.ts';
+import { jpegHeaderOnly } from './header.ts';
+import { type ProbeLimits, type ProbeResult, probeImage } from './probe.ts';
 
 const LIMITS: ProbeLimits = { maxPixels: 100_000_000, maxFrames: 1000 };
 
