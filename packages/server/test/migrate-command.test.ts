@@ -141,7 +141,7 @@ describe('origo-server migrate: usage and refusals (no servers needed)', () => {
   });
 });
 
-// ---------------------------------------------------------------------------
+// The copy itself: only beside a real PostgreSQL and S3 store.
 
 const adminUrl = process.env['ORIGO_TEST_DATABASE_URL'];
 const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
