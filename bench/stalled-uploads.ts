@@ -1,6 +1,6 @@
 // Stalled uploads benchmark (issue 9): `npm run bench:stalled [-- --uploads=200 --idle=2 --grace=2]`
 //
-// A real origo process (packages/server/src/main.ts, as `npm start` runs it)
+// A real origo process (packages/server/dist/main.js, as `npm start` runs it)
 // gets many multipart uploads that send their headers and the start of a
 // file, then go quiet. Measured:
 //  1. every one is answered 408 ORIGO_ERR_REQUEST_TIMEOUT within the body
@@ -19,6 +19,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { builtServerFile } from './lib/built-server.ts';
 import { DeadlineExceeded, settledBy, withDeadline } from './lib/deadline.ts';
 import { smallJpeg, multipartFrame } from './lib/images.ts';
 import { AUTH, atExit, json, ORG, ORIGO_NODE_FLAGS, ROOT_KEY, request, runCleanups, tempDir, uploadBuffer } from './lib/origo.ts';
@@ -57,7 +58,7 @@ interface Proc {
 
 async function startMain(env: Record<string, string>): Promise<Proc> {
   const dataDir = tempDir('origo-bench-stalled-');
-  const child = spawn(process.execPath, [...ORIGO_NODE_FLAGS, '--import', 'tsx', path.join(REPO_DIR, 'packages/server/src/main.ts')], {
+  const child = spawn(process.execPath, [...ORIGO_NODE_FLAGS, await builtServerFile('main.js')], {
     cwd: REPO_DIR,
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', ORIGO_DATA_DIR: dataDir, ORIGO_ROOT_KEY: ROOT_KEY, ORIGO_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Launcher for `npx origo-server`: the server is TypeScript run through tsx,
-// so register tsx's loader, then hand over to src/cli.ts.
+// Launcher for `npx origo-server` and `npm start`: the server runs as the
+// JavaScript compiled into dist/ (built on `npm install`); a checkout whose
+// src/ changed since is compiled again first, then src/cli.ts's build runs.
 
-import { register } from 'tsx/esm/api';
+import { ensureBuilt, exitOnBuildFailure } from '../build.js';
 
-register();
-await import('../src/cli.ts');
+await ensureBuilt().catch(exitOnBuildFailure);
+await import('../dist/cli.js');

@@ -7,7 +7,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 const LAUNCHER = fileURLToPath(new URL('../bin/origo-server.js', import.meta.url));
-/** A cold start of tsx (it transpiles the whole server) on a loaded 2-core machine takes a while. */
+/** Generous: a start on a loaded 2-core machine, where other test files start servers too, can take a while. */
 export const CHILD_MS = 90_000;
 
 const children = new Set<ChildProcess>();

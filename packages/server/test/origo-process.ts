@@ -1,13 +1,14 @@
 // Real origo processes for tests that need more than one server, or one to
-// kill: `node --import tsx src/cli.ts <command>` with the given settings.
-// Every wait is for an event (a log line, an exit) with a generous deadline:
-// a cold start transpiles the whole server, slow on a loaded 2-core machine.
+// kill: `node bin/origo-server.js <command>` (the compiled server in dist/,
+// which the test setup builds) with the given settings. Every wait is for an
+// event (a log line, an exit) with a generous deadline: a loaded 2-core
+// machine starts a process slowly.
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 
 const serverDir = path.resolve(import.meta.dirname, '..');
-/** Longest wait for a start (cold transpile included) or an exit. */
+/** Longest wait for a start or an exit. */
 export const PROCESS_START_MS = 90_000;
 
 export interface OrigoProcess {
@@ -24,7 +25,7 @@ export interface OrigoProcess {
 const started = new Set<OrigoProcess>();
 
 export function startOrigo(env: Record<string, string>, args: string[] = ['start']): OrigoProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+  const child = spawn(process.execPath, ['bin/origo-server.js', ...args], {
     cwd: serverDir,
     env: { PATH: process.env['PATH'] ?? '', HOST: '127.0.0.1', PORT: '0', ORIGO_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -2,9 +2,7 @@
 // SIGTERM that lets a request in flight finish and cuts stalled clients.
 //
 // Each test waits for events (a log line, a file, an exit) with generous
-// deadlines: `node --import tsx` transpiles the whole server on a cold
-// start, which takes a while on a loaded 2-core machine. The first spawn,
-// in beforeAll, warms tsx's cache for the others.
+// deadlines: a start takes a while on a loaded 2-core machine.
 
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import net from 'node:net';
@@ -12,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import sharp from 'sharp';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { oneFileBody } from './fixtures.ts';
 import { jpeg } from './helpers.ts';
 import { type OrigoProcess, killAllOrigo, startOrigo } from './origo-process.ts';
@@ -20,7 +18,7 @@ import { connect, parseResponse, until } from './raw-http.ts';
 import { catalogRows, dialectOf } from './catalog-rows.ts';
 import { type ServerStorage, serverStorage } from './test-storage.ts';
 
-/** Longest wait for a start (cold transpile included) or a stop. */
+/** Longest wait for a start or a stop. */
 const START_MS = 90_000;
 const TEST_MS = 180_000;
 
@@ -59,12 +57,6 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
   for (const storage of storages.splice(0)) await storage.remove();
 });
-
-beforeAll(async () => {
-  // A start that stops at the settings still imports (and so transpiles) every module.
-  const warm = startProcess({ ORIGO_DATA_DIR: tempDir(), ORIGO_MAX_PIXELS: 'warm-up' });
-  await warm.exited;
-}, TEST_MS);
 
 describe('origo process', () => {
   it(

@@ -6,7 +6,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { DataDirInUseError, HOLDER_FILE, type LockHolder, lockDataDir } from '../src/storage/single-node-lock.ts';
 import { jpeg } from './helpers.ts';
 import { killAllOrigo, PROCESS_START_MS, startOrigo } from './origo-process.ts';
@@ -42,11 +42,6 @@ const refusal = (dataDir: string, pid: number) =>
   );
 
 describe('a second origo server on one SQLite data folder (real processes)', () => {
-  beforeAll(async () => {
-    // Warm tsx's transpile cache: a start that stops at the settings still imports every module.
-    await startOrigo({ ORIGO_DATA_DIR: tempDir(), ORIGO_MAX_PIXELS: 'warm-up' }).exited;
-  }, TEST_MS);
-
   it(
     'is refused (exit 2, naming the folder and the holder) while the first keeps serving, and the scrub still runs beside it',
     async () => {

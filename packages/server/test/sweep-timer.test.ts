@@ -16,7 +16,7 @@ import { type ServerStorage, serverStorage } from './test-storage.ts';
 
 const serverDir = path.resolve(import.meta.dirname, '..');
 const ROOT = 'sweep-timer-root-key-0123456789';
-// A cold start of tsx on a loaded 2-core machine can take long; main.ts also waits 5 s before the first sweep.
+// A start on a loaded 2-core machine can take long; main.ts also waits 5 s before the first sweep.
 const DEADLINE_MS = 90_000;
 
 let child: ChildProcess | undefined;
@@ -87,7 +87,7 @@ async function uploadOne(url: string, name: string, bytes: Buffer): Promise<stri
 describe('the sweep timer of the process', () => {
   it('purges deleted rows and removes unused blobs older than ORIGO_BLOB_GRACE_SECONDS only', { timeout: 4 * DEADLINE_MS }, async () => {
     storage = await serverStorage({}, 'blob-files', false);
-    child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    child = spawn(process.execPath, ['dist/main.js'], {
       cwd: serverDir,
       env: {
         PATH: process.env['PATH'] ?? '',
