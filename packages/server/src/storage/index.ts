@@ -5,23 +5,27 @@ import path from 'node:path';
 import type { Config } from '../config.ts';
 import type { BlobStore } from './blobs/blob-store.ts';
 import { FsBlobStore } from './blobs/fs.ts';
-import { S3BlobStore } from './blobs/s3.ts';
 import type { Accounts } from './catalog/accounts.ts';
 import type { BlobClaims } from './catalog/blob-claims.ts';
 import { MemoryBlobClaims } from './catalog/memory-blob-claims.ts';
-import { SqlBlobClaims } from './catalog/sql/sql-blob-claims.ts';
 import { ACCOUNTS_POLICY, CATALOG_POLICY } from './catalog/cache-policies.ts';
 import type { Catalog } from './catalog/catalog.ts';
 import { ReadCache, withReadCache } from './catalog/read-cache.ts';
 import { expectLatestSchema, migrateToLatest, SchemaMismatchError } from './catalog/sql/migrate.ts';
 import { SqlAccounts } from './catalog/sql/sql-accounts.ts';
 import { SqlCatalog } from './catalog/sql/sql-catalog.ts';
-import { openPostgres } from './catalog/sql/postgres.ts';
 import type { Dialect } from './catalog/sql/schema.ts';
 import { openSqlite } from './catalog/sql/sqlite.ts';
 import { StorageUnavailableError, storageUnavailableIn } from './unavailable.ts';
 
 const READ_CACHE_ENTRIES = 50_000;
+
+// The PostgreSQL and S3 modules are imported only when configured: with
+// node-postgres and the AWS SDK they cost an SQLite-and-files install about
+// 330 ms of CPU and 25 MiB at every start (npm run bench:startup).
+const postgresModule = () => import('./catalog/sql/postgres.ts');
+const blobClaimsModule = () => import('./catalog/sql/sql-blob-claims.ts');
+const s3Module = () => import('./blobs/s3.ts');
 
 export interface Storage {
   catalog: Catalog;
@@ -81,7 +85,7 @@ async function openCatalog(config: StorageConfig, readOnly: boolean): Promise<Pi
   const db =
     config.databaseUrl === undefined
       ? openSqlite(path.join(config.dataDir, 'origo.sqlite'), config.sqliteDurability, { readOnly }).db
-      : openPostgres(config.databaseUrl, { poolSize: config.databasePool ?? 10 }).db;
+      : (await postgresModule()).openPostgres(config.databaseUrl, { poolSize: config.databasePool ?? 10 }).db;
   try {
     if (readOnly) await expectLatestSchema(db, dialect);
     else await migrateToLatest(db, dialect);
@@ -94,6 +98,7 @@ async function openCatalog(config: StorageConfig, readOnly: boolean): Promise<Pi
   if (dialect === 'postgres') {
     // No read cache: several origo nodes may write the same database, and a
     // write on another node would leave this node's cached answer stale.
+    const { SqlBlobClaims } = await blobClaimsModule();
     return { catalog: new SqlCatalog(db, 'postgres'), accounts: new SqlAccounts(db, 'postgres'), claims: new SqlBlobClaims(db) };
   }
   // This process is the only writer of its SQLite file, so hot lookups can be
@@ -134,8 +139,9 @@ async function openStagingDir(dir: string, readOnly: boolean): Promise<string> {
   return dir;
 }
 
-function openBlobStore(config: Pick<Config, 'dataDir'> & Partial<Pick<Config, 's3'>>): Promise<BlobStore> {
+async function openBlobStore(config: Pick<Config, 'dataDir'> & Partial<Pick<Config, 's3'>>): Promise<BlobStore> {
   if (config.s3 === undefined) return FsBlobStore.open(path.join(config.dataDir, 'blobs'));
+  const { S3BlobStore } = await s3Module();
   return S3BlobStore.open(config.s3);
 }
 
