@@ -5,7 +5,7 @@
 // file, then go quiet. Measured:
 //  1. every one is answered 408 ORIGO_ERR_REQUEST_TIMEOUT within the body
 //     idle timeout plus a margin (the distribution is printed), and
-//     blobs/.tmp is empty afterwards;
+//     the staging folder (tmp/) is empty afterwards;
 //  2. a metadata GET made while they stall keeps its latency (ratio against
 //     the same GET measured before, in the same run): GETs one after another
 //     from when the uploads are staged until the first 408;
@@ -89,7 +89,7 @@ async function startMain(env: Record<string, string>): Promise<Proc> {
   return { child, url, dataDir, output: () => out, exited };
 }
 
-const tempFiles = (p: Proc) => readdirSync(path.join(p.dataDir, 'blobs', '.tmp')).length;
+const tempFiles = (p: Proc) => readdirSync(path.join(p.dataDir, 'tmp')).length;
 
 /**
  * The most temp files staged at once: polls until all `expected` are there,
@@ -244,7 +244,7 @@ async function measure(rows: Row[]): Promise<void> {
   const timedOut = answers.filter((a) => a.answer.startsWith('HTTP/1.1 408') && a.answer.includes('"origo_code":"ORIGO_ERR_REQUEST_TIMEOUT"')).length;
   const leftTemp = tempFiles(origo);
   log(
-    `408 answers: ${timedOut}/${uploads}; last byte -> 408 and close: ${dist(waits)}; blobs/.tmp after: ${leftTemp} files` +
+    `408 answers: ${timedOut}/${uploads}; last byte -> 408 and close: ${dist(waits)}; tmp/ after: ${leftTemp} files` +
       (unanswered > 0 ? `; ${unanswered} connections still open ${fmt(idleMs + MARGIN_MS + GIVE_UP_MS)} ms after the stall: origo killed` : ''),
   );
   const latest = waits.length === 0 ? Number.NaN : Math.max(...waits);
@@ -293,7 +293,7 @@ async function measure(rows: Row[]): Promise<void> {
   const leftAfterStop = tempFiles(holding);
   log(
     `SIGTERM with ${uploads} stalled uploads (${heldStaged} staged): exit ${code} after ${fmt(took)} ms${killed ? ' (did not exit: killed)' : ''}, ` +
-      `${cut} connections cut, ${heldClosed} closed, blobs/.tmp after: ${leftAfterStop} files`,
+      `${cut} connections cut, ${heldClosed} closed, tmp/ after: ${leftAfterStop} files`,
   );
   rows.push({
     bench: 'stalled',
