@@ -42,7 +42,12 @@ export function closeAfterUnreadBody(request: FastifyRequest, reply: FastifyRepl
   if (incoming.socket instanceof Socket) lingerOnClose(incoming, incoming.socket);
 }
 
+/** Sockets already set to linger: an answer that fails and is answered again must not stack a second drain. */
+const lingering = new WeakSet<Socket>();
+
 function lingerOnClose(incoming: IncomingMessage, socket: Socket): void {
+  if (lingering.has(socket)) return;
+  lingering.add(socket);
   // What Node's server calls once a `Connection: close` answer is written:
   // end our side, then destroy the socket, unread bytes and all.
   const closeNow = socket.destroySoon.bind(socket);
