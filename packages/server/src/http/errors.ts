@@ -87,7 +87,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
       request.log.error({ err, dataDir: request.server.deps.config.dataDir }, 'storage full: free space under the data folder; nothing of this request was stored');
     } else if (error.status >= 500) request.log.error({ err }, 'request failed');
     else request.log.info({ code: error.code, status: error.status }, error.message);
-    // An upload refused early: the client still gets to send before the close.
+    // An answer before the body is read (an upload refused early) closes the
+    // connection once the client has had its chance to finish sending.
     closeAfterUnreadBody(request, reply);
     return sendError(reply, error);
   });
