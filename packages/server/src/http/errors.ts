@@ -4,6 +4,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { errorBody, isOrigoError, OrigoError } from '../errors.ts';
 import { storageFullIn } from '../storage/storage-errors.ts';
 import { storageUnavailableIn } from '../storage/unavailable.ts';
+import { closeAfterUnreadBody } from './early-refusal.ts';
 import { sendJson } from './reply.ts';
 
 const FASTIFY_ERRORS: Record<string, (err: FastifyError, request: FastifyRequest) => OrigoError> = {
@@ -86,9 +87,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
       request.log.error({ err, dataDir: request.server.deps.config.dataDir }, 'storage full: free space under the data folder; nothing of this request was stored');
     } else if (error.status >= 500) request.log.error({ err }, 'request failed');
     else request.log.info({ code: error.code, status: error.status }, error.message);
-    // A body we did not read (an upload refused early) must not be drained:
-    // close the connection after answering instead.
-    if (!request.raw.complete) reply.header('connection', 'close');
+    // An answer before the body is read (an upload refused early) closes the
+    // connection once the client has had its chance to finish sending.
+    closeAfterUnreadBody(request, reply);
     return sendError(reply, error);
   });
 
@@ -101,6 +102,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
             headers: { allow: allowed.join(', ') },
           })
         : new OrigoError('ORIGO_ERR_REQUEST_NOT_FOUND', `No such endpoint: ${request.method} ${path}`);
+    closeAfterUnreadBody(request, reply);
     return sendError(reply, error);
   });
 }
