@@ -1,18 +1,22 @@
-// patch: PATCH of 10 user-metadata fields against the metadata GET, both on
-// origo in the same run (issue 3's target: PATCH req/s >= 0.5 x GET req/s).
+// patch: server CPU per PATCH of 10 user-metadata fields against the floor of
+// the same SQLite writes done in process with prepared statements, no HTTP
+// (lib/patch-floor.ts; issue 11's target: floor / PATCH >= 0.8). CPU per
+// request, not req/s: the floor is a CPU figure (it runs in this process),
+// and on this shared 2-core machine CPU per request is the steadier of the
+// two. The metadata GET of the same images runs beside it, as context (issue
+// 3 compared PATCH req/s with GET req/s).
 // Requests cycle over IMAGES images; each image is sent body A, then B, then
 // A... so every PATCH changes the value of all 10 fields: a real write of the
 // JSON and of the typed index rows, committed with the configured durability.
-// GET cycles over the same images.
 
-import { compare, medianOf } from '../lib/compare.ts';
+import { compare, medianOf, noise } from '../lib/compare.ts';
 import { patchFloorUs } from '../lib/patch-floor.ts';
 import { multipartFrame, smallJpeg } from '../lib/images.ts';
 import { AUTH, json, ORG, startOrigo, uploadBuffer } from '../lib/origo.ts';
 import { fmt, log, type Row } from '../lib/report.ts';
 import type { BenchOptions } from './options.ts';
 
-export const TARGET_RATIO = 0.5;
+export const TARGET_RATIO = 0.8;
 const IMAGES = 64;
 
 /** Ten fields, every value different between variant 0 and 1. */
@@ -62,28 +66,27 @@ async function runPatchWith(o: BenchOptions, durability: 'full' | 'normal'): Pro
     );
     const patch = medianOf(results.origo, (r) => r.reqPerSec);
     const get = medianOf(results.baseline, (r) => r.reqPerSec);
-    const ratio = patch / get;
-    log(`  median: PATCH ${fmt(patch)} req/s, GET ${fmt(get)} req/s -> ratio ${fmt(ratio, 2)} (target >= ${TARGET_RATIO})`);
-    // What the target leaves for a PATCH: twice a GET's server CPU. The floor
-    // (lib/patch-floor.ts) is the SQLite and metadata work alone, in process.
     const getUs = medianOf(results.baseline, (r) => r.serverCpuUsPerReq ?? Number.NaN);
     const patchUs = medianOf(results.origo, (r) => r.serverCpuUsPerReq ?? Number.NaN);
     const floorUs = await patchFloorUs(durability, IMAGES, [fields(0), fields(1)]);
+    const ratio = floorUs / patchUs;
+    log(`  median: PATCH ${fmt(patch)} req/s, GET ${fmt(get)} req/s (PATCH/GET ${fmt(patch / get, 2)}, context)`);
     log(
-      `  server CPU: GET ${fmt(getUs, 1)} µs, PATCH ${fmt(patchUs, 1)} µs; the target allows a PATCH ${fmt(getUs / TARGET_RATIO, 1)} µs.` +
-        ` Floor (raw SQLite statements + metadata code, batches of 32, no HTTP): ${fmt(floorUs, 1)} µs per PATCH` +
-        ` -> best ratio with free HTTP ${fmt(getUs / floorUs, 2)}, with HTTP costing what a GET costs ${fmt(getUs / (floorUs + getUs), 2)}`,
+      `  server CPU per request: PATCH ${fmt(patchUs, 1)} µs, GET ${fmt(getUs, 1)} µs; floor (raw SQLite statements + metadata code, batches of 32, no HTTP) ${fmt(floorUs, 1)} µs` +
+        ` -> floor/PATCH ${fmt(ratio, 2)} (target >= ${TARGET_RATIO}: a PATCH of at most ${fmt(floorUs / TARGET_RATIO, 1)} µs)`,
     );
     return [
       {
         bench: `patch (${durability})`,
-        metric: `req/s, PATCH of 10 fields vs GET (${o.connections.get} conn, median of ${o.rounds})`,
-        origo: `${fmt(patch)} (p50 ${fmt(medianOf(results.origo, (r) => r.latencyMs.p50), 2)} ms)`,
-        baseline: `${fmt(get)} GET (p50 ${fmt(medianOf(results.baseline, (r) => r.latencyMs.p50), 2)} ms)`,
+        metric: `server CPU µs per PATCH of 10 fields (${o.connections.get} conn, median of ${o.rounds})`,
+        origo: `${fmt(patchUs, 1)} (${fmt(patch)} req/s, p50 ${fmt(medianOf(results.origo, (r) => r.latencyMs.p50), 2)} ms)`,
+        baseline: `${fmt(floorUs, 1)} (SQLite floor)`,
         ratio: fmt(ratio, 2),
         target: `>= ${TARGET_RATIO}`,
         met: ratio >= TARGET_RATIO,
-        notes: `server CPU per request: PATCH ${fmt(patchUs, 1)} µs, GET ${fmt(getUs, 1)} µs; SQLite floor ${fmt(floorUs, 1)} µs per PATCH`,
+        notes:
+          `context: GET of the same images ${fmt(getUs, 1)} µs, ${fmt(get)} req/s (p50 ${fmt(medianOf(results.baseline, (r) => r.latencyMs.p50), 2)} ms); ` +
+          `PATCH/GET req/s ${fmt(patch / get, 2)}; ${noise(results)}`,
       },
     ];
   } finally {

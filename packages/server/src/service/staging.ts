@@ -1,9 +1,11 @@
 // Streams incoming bytes into a temp file in the staging folder while
 // computing sha1 and sha256, enforcing a byte limit as the bytes arrive.
 // The service owns staging (the blob store only receives finished files),
-// so every store sees the same hashed, probed file. The file is not fsynced
-// here: a store that keeps the file itself (the local one links it) syncs it
-// first, and one that copies it elsewhere (S3) has no use for it on disk.
+// so every store sees the same hashed, probed file. For a store that keeps
+// the file itself (the local one links it), the file is flushed to disk
+// while it is written (synced-file-sink.ts) and is on disk once staged; for
+// one that copies it elsewhere (S3) it is not synced at all, having no use
+// on disk.
 
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
@@ -12,6 +14,7 @@ import path from 'node:path';
 import { Transform, type TransformCallback, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { OrigoError } from '../errors.ts';
+import { SyncedFileSink } from './synced-file-sink.ts';
 import type { StagedBlob } from '../storage/blobs/blob-store.ts';
 import { asStorageError } from '../storage/storage-errors.ts';
 
@@ -52,11 +55,14 @@ function tempPathIn(dir: string): string {
   return path.join(dir, `stage-${Date.now()}-${randomBytes(8).toString('hex')}.tmp`);
 }
 
-/** Writes `source` to a new temp file in `dir`. On any failure the temp file is removed; a full disk is a StorageFullError. */
-export async function stageStream(source: Readable, dir: string, maxBytes: number, label: string): Promise<StagedFile> {
+/**
+ * Writes `source` to a new temp file in `dir`, on disk when staged if `sync`.
+ * On any failure the temp file is removed; a full disk is a StorageFullError.
+ */
+export async function stageStream(source: Readable, dir: string, maxBytes: number, label: string, sync = false): Promise<StagedFile> {
   const tempPath = tempPathIn(dir);
   const limiter = new HashingLimiter(maxBytes, label);
-  const sink = createWriteStream(tempPath, { flags: 'wx', highWaterMark: 1024 * 1024 });
+  const sink = sync ? new SyncedFileSink(tempPath) : createWriteStream(tempPath, { flags: 'wx', highWaterMark: 1024 * 1024 });
   try {
     await pipeline(source, limiter, sink);
   } catch (err) {
@@ -67,7 +73,7 @@ export async function stageStream(source: Readable, dir: string, maxBytes: numbe
     await rm(tempPath, { force: true });
     throw asStorageError(err);
   }
-  return { path: tempPath, size: limiter.size, sha1: limiter.sha1.digest('hex'), sha256: limiter.sha256.digest('hex') };
+  return { path: tempPath, size: limiter.size, synced: sync, sha1: limiter.sha1.digest('hex'), sha256: limiter.sha256.digest('hex') };
 }
 
 export async function discardStaged(files: Iterable<{ path: string }>): Promise<void> {

@@ -45,7 +45,7 @@ interface Source {
 
 /** Streams one incoming file into a staged temp file, hashing it and enforcing the byte limit. */
 export function stageUpload(deps: ServiceDeps, stream: Readable, label: string): Promise<StagedFile> {
-  return stageStream(stream, deps.stagingDir, deps.config.maxUploadBytes, label);
+  return stageStream(stream, deps.stagingDir, deps.config.maxUploadBytes, label, deps.blobs.keepsStagedFiles);
 }
 
 /**

@@ -27,6 +27,8 @@ export interface BlobHead {
 export interface StagedBlob {
   path: string;
   size: number;
+  /** The file's bytes are on disk already (the stager synced them). */
+  synced?: boolean;
 }
 
 /** A blob opened for reading: its real size and its bytes. */
@@ -68,6 +70,12 @@ export interface ByteRange {
 }
 
 export interface BlobStore {
+  /**
+   * put keeps the staged file itself (links it into place) rather than
+   * copying its bytes: staging then syncs the file as it writes it, which
+   * costs less than a whole fsync in put.
+   */
+  readonly keepsStagedFiles: boolean;
   /**
    * Stores the staged file's bytes under `key`, durably and atomically:
    * readers see the whole blob or none. Keys name their bytes, so a key

@@ -21,6 +21,8 @@ const NO_LINK = ['EXDEV', 'EPERM', 'ENOTSUP', 'EMLINK'];
 const OLD_TEMP_DIR = '.tmp';
 
 export class FsBlobStore implements BlobStore {
+  readonly keepsStagedFiles = true;
+
   private constructor(private readonly root: string) {}
 
   static async open(root: string): Promise<FsBlobStore> {
@@ -46,7 +48,7 @@ export class FsBlobStore implements BlobStore {
       }
       // The link shares the staged file's data, which must be on disk before
       // the name that makes it a blob is.
-      await fsyncPath(staged.path);
+      if (!staged.synced) await fsyncPath(staged.path);
       const linked = await link(staged.path, target).then(
         () => true,
         (err: NodeJS.ErrnoException) => {

@@ -40,6 +40,7 @@ export interface S3BlobStoreOptions extends S3Config {
 }
 
 export class S3BlobStore implements BlobStore {
+  readonly keepsStagedFiles = false;
   private readonly client: S3Client;
   private readonly bucket: string;
   private readonly prefix: string;

@@ -3,9 +3,11 @@
 // (bench/RESULTS.md, issue 3). A Prepared query is still written with the
 // builder (so it stays dialect-neutral) but compiled on first use, per
 // database handle's dialect, with marker values in place of the arguments;
-// each run binds the real arguments where the markers were.
+// each run binds the real arguments where the markers were. In a SQLite
+// write transaction it runs on better-sqlite3 directly (direct-sqlite.ts).
 
 import type { Compilable, CompiledQuery, Kysely, QueryResult, Transaction } from 'kysely';
+import { runDirect } from './direct-sqlite.ts';
 import type { Database } from './schema.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -35,7 +37,8 @@ export class Prepared<R> {
       this.compiled = compiled;
     }
     const compiled = this.compiled;
-    return db.executeQuery<R>({ ...compiled, parameters: this.order.map((i) => args[i]) });
+    const parameters = this.order.map((i) => args[i]);
+    return runDirect<R>(db, compiled.sql, parameters) ?? db.executeQuery<R>({ ...compiled, parameters });
   }
 }
 

@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import { registerSqliteHandle } from './direct-sqlite.ts';
 import type { Database } from './schema.ts';
 
 const STATEMENT_CACHE_SIZE = 256;
@@ -60,6 +61,8 @@ export function openSqlite(
   // 2 MiB. Up to 128 MiB (grown only as pages are read) halves the time of
   // large searches on a million-image catalog (bench/search.ts).
   raw.pragma('cache_size = -131072');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) });
+  const handle = withStatementCache(raw);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: handle }) });
+  registerSqliteHandle(db, handle);
   return { db, raw };
 }

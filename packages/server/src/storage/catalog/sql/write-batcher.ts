@@ -19,6 +19,7 @@
 
 import { type ControlledTransaction, type Kysely, sql, type Transaction } from 'kysely';
 import { asStorageError } from '../../storage-errors.ts';
+import { enterTransaction, leaveTransaction, runDirect } from './direct-sqlite.ts';
 import type { Database } from './schema.ts';
 
 export type WriteJob<T> = (trx: Transaction<Database>) => Promise<T>;
@@ -163,6 +164,7 @@ export class BatchedWrites implements WriteRunner {
     // is active") when SQLite has already rolled back by itself, as it does
     // on SQLITE_FULL, and that second error would hide the first.
     const trx = await this.db.startTransaction().execute();
+    enterTransaction(this.db, trx);
     try {
       if (batch.length === 1) {
         // Alone, the transaction is the job's own: no savepoint needed.
@@ -176,17 +178,17 @@ export class BatchedWrites implements WriteRunner {
       }
       const outcomes: Outcome[] = [];
       for (const pending of batch) {
-        await sql`savepoint origo_job`.execute(trx);
+        await statement(trx, 'savepoint origo_job');
         const outcome = await settle(pending.job, trx);
         if (!outcome.ok) {
           // Without the savepoint SQLite ended the whole transaction (SQLITE_FULL,
           // SQLITE_IOERR): the writes of the jobs before are gone too, and the
           // job's error is the batch's.
-          await sql`rollback to origo_job`.execute(trx).catch(() => {
+          await statement(trx, 'rollback to origo_job').catch(() => {
             throw outcome.error;
           });
         }
-        await sql`release origo_job`.execute(trx);
+        await statement(trx, 'release origo_job');
         outcomes.push(outcome);
       }
       await trx.commit().execute();
@@ -194,6 +196,8 @@ export class BatchedWrites implements WriteRunner {
     } catch (error) {
       await abandon(trx);
       throw error;
+    } finally {
+      leaveTransaction(trx);
     }
   }
 
@@ -213,6 +217,11 @@ async function abandon(trx: ControlledTransaction<Database>): Promise<void> {
     .rollback()
     .execute()
     .catch(() => {});
+}
+
+/** A statement without parameters, directly on SQLite when the transaction allows it. */
+async function statement(trx: Transaction<Database>, sqlText: string): Promise<void> {
+  await (runDirect(trx, sqlText, []) ?? sql.raw(sqlText).execute(trx));
 }
 
 async function settle(job: WriteJob<unknown>, trx: Transaction<Database>): Promise<Outcome> {
