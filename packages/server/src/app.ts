@@ -16,6 +16,7 @@ import { registerMembershipRoutes } from './http/memberships.ts';
 import { registerUserRoutes } from './http/users.ts';
 import { registerErrorHandling } from './http/errors.ts';
 import { redactingLogger } from './http/log-redaction.ts';
+import { lazyChildLogger } from './http/request-logger.ts';
 import { registerMetaRoutes } from './http/meta.ts';
 import { registerOrganizationRoutes } from './http/organizations.ts';
 import { sendJson } from './http/reply.ts';
@@ -63,6 +64,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     // Keys, tokens and signatures never reach the log (http/log-redaction.ts).
     logger: redactingLogger(options.logger, config.logLevel),
+    // request.log is made on first use (http/request-logger.ts).
+    childLoggerFactory: lazyChildLogger,
     bodyLimit: config.maxJsonBodyBytes,
     // Hashes are case-insensitive in paths; names are not. Keep URLs as sent.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
