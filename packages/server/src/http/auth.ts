@@ -57,27 +57,27 @@ function credentialsOf(request: FastifyRequest): Credentials {
 /**
  * Most checks of a request are answered at once (the root key, an
  * organization seen before); the others need a lookup. A step returns its
- * value when it has it and a promise when it has to wait, and `then` goes
- * on at once or later, so that a request costs no promise it does not need.
+ * value when it has it and a promise when it has to wait, so that a request
+ * costs no promise (and no closure) it does not need.
  */
 type Maybe<T> = T | Promise<T>;
-
-function then<T, U>(value: Maybe<T>, next: (value: T) => Maybe<U>): Maybe<U> {
-  return value instanceof Promise ? value.then(next) : next(value);
-}
 
 function authenticate(request: FastifyRequest, credentials: Credentials, auth: Authenticator): Maybe<Principal> {
   const { key, bearer } = credentials;
   // With both, either valid one is enough (rokka.js prefers the token, PHP the key).
   if (key !== undefined) {
-    return then(auth.fromApiKey(key), (principal) => {
-      if (principal) return principal;
-      if (bearer === undefined) throw invalidAuth('The API key is not valid', 'ORIGO_ERR_AUTH_INVALID_KEY');
-      return auth.fromToken(bearer, request.ip);
-    });
+    const found = auth.fromApiKey(key);
+    if (found instanceof Promise) return found.then((principal) => principal ?? notTheKey(request, bearer, auth));
+    return found;
   }
   if (bearer !== undefined) return auth.fromToken(bearer, request.ip);
   throw invalidAuth('No API key given: send it in the Api-Key header (or a token as Authorization: Bearer)', 'ORIGO_ERR_AUTH_MISSING_KEY');
+}
+
+/** After a key that is not valid: the token, if there is one, else the 403. */
+function notTheKey(request: FastifyRequest, bearer: string | undefined, auth: Authenticator): Maybe<Principal> {
+  if (bearer === undefined) throw invalidAuth('The API key is not valid', 'ORIGO_ERR_AUTH_INVALID_KEY');
+  return auth.fromToken(bearer, request.ip);
 }
 
 function callerId(principal: Principal): string {
@@ -104,8 +104,10 @@ function isFailedAuthentication(err: unknown): boolean {
  * and given back unless it failed, so requests sent in parallel cannot all
  * pass the check before the first failure is counted: at most the allowance
  * of lookups from one address are in flight at once.
+ *
+ * Takes the address's token, or throws the 429; returns the bucket to give it back to.
  */
-function limitingFailures<T>(request: FastifyRequest, failures: RateLimiter, lookup: () => Maybe<T>, succeeded: (result: T) => boolean): Maybe<T> {
+function takeFailureToken(request: FastifyRequest, failures: RateLimiter): string {
   const address = clientAddress(request);
   const caller = `ip:${address}`;
   const wait = failures.take(caller);
@@ -116,21 +118,36 @@ function limitingFailures<T>(request: FastifyRequest, failures: RateLimiter, loo
       { headers: { 'retry-after': String(wait) } },
     );
   }
-  const failed = (err: unknown): never => {
-    if (!isFailedAuthentication(err)) failures.giveBack(caller);
-    throw err;
-  };
-  const found = (result: T): T => {
-    if (succeeded(result)) failures.giveBack(caller);
-    return result;
-  };
-  let result: Maybe<T>;
+  return caller;
+}
+
+/** A lookup that threw: its token is given back unless the credential was wrong. */
+function lookupFailed(failures: RateLimiter, caller: string, err: unknown): never {
+  if (!isFailedAuthentication(err)) failures.giveBack(caller);
+  throw err;
+}
+
+/** `authenticate` within the failed-authentication limit. */
+function authenticateCounted(request: FastifyRequest, credentials: Credentials, checks: Checks): Maybe<Principal> {
+  const { failures } = checks;
+  const caller = takeFailureToken(request, failures);
+  let principal: Maybe<Principal>;
   try {
-    result = lookup();
+    principal = authenticate(request, credentials, checks.auth);
   } catch (err) {
-    return failed(err);
+    return lookupFailed(failures, caller, err);
   }
-  return result instanceof Promise ? result.then(found, failed) : found(result);
+  if (principal instanceof Promise) {
+    return principal.then(
+      (found) => {
+        failures.giveBack(caller);
+        return found;
+      },
+      (err: unknown) => lookupFailed(failures, caller, err),
+    );
+  }
+  failures.giveBack(caller);
+  return principal;
 }
 
 /** Throws the 429 when the caller is over its limit; a promise only when the limiter has to ask the database. */
@@ -166,10 +183,9 @@ type KeyAccess = Extract<Access, { permission: Permission }>;
 function checkKey(request: FastifyRequest, access: KeyAccess, checks: Checks): Maybe<void> {
   const credentials = credentialsOf(request);
   // Without a credential there is nothing to guess: a blocked address still gets the usual 403.
-  const principal = credentials.presented
-    ? limitingFailures(request, checks.failures, () => authenticate(request, credentials, checks.auth), () => true)
-    : authenticate(request, credentials, checks.auth);
-  return then(principal, (found) => admit(request, access, found, checks));
+  const principal = credentials.presented ? authenticateCounted(request, credentials, checks) : authenticate(request, credentials, checks.auth);
+  if (principal instanceof Promise) return principal.then((found) => admit(request, access, found, checks));
+  return admit(request, access, principal, checks);
 }
 
 function admit(request: FastifyRequest, access: KeyAccess, principal: Principal, checks: Checks): Maybe<void> {
@@ -213,7 +229,13 @@ async function checkLimitedPublic(request: FastifyRequest, checks: Checks): Prom
   // The root key is never limited, on public routes (POST /users) either.
   const key = header(request, 'api-key');
   if (key !== undefined) {
-    request.principal = await limitingFailures(request, checks.failures, () => checks.auth.fromApiKey(key), (found) => found !== undefined);
+    const caller = takeFailureToken(request, checks.failures);
+    try {
+      request.principal = await checks.auth.fromApiKey(key);
+    } catch (err) {
+      lookupFailed(checks.failures, caller, err);
+    }
+    if (request.principal !== undefined) checks.failures.giveBack(caller);
   }
   if (request.principal?.kind !== 'root') await rateLimit(checks.limiter, `ip:${clientAddress(request)}`);
 }
