@@ -199,7 +199,8 @@ export function sendDeadline(app: FastifyInstance, config: Config): { arm(reply:
   return {
     arm(reply: FastifyReply): void {
       const socket = reply.raw.socket;
-      if (socket && !socket.destroyed) socket.setTimeout(config.sendIdleTimeoutMs);
+      // As Node's server checks too: app.inject's stand-in socket has no timer.
+      if (socket && !socket.destroyed && typeof socket.setTimeout === 'function') socket.setTimeout(config.sendIdleTimeoutMs);
     },
   };
 }
