@@ -5,6 +5,7 @@
 
 import type { FastifyError, FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify';
 import { isOrigoError, OrigoError } from '../errors.ts';
+import { Lru } from '../lru.ts';
 import type { Authenticator, Permission, Principal } from '../service/auth.ts';
 import type { Membership } from '../storage/catalog/accounts.ts';
 import type { ServiceDeps } from '../service/deps.ts';
@@ -92,6 +93,27 @@ function clientAddress(request: FastifyRequest): string {
   return request.ip === undefined ? '?' : addressBucket(request.ip);
 }
 
+/** Addresses whose bucket name is remembered: a few bytes each. */
+const ADDRESS_CALLERS = 10_000;
+const addressCallers = new Lru<string, string>(ADDRESS_CALLERS);
+
+/**
+ * The name the per-address limits know the client by (`ip:` and its
+ * clientAddress), remembered per request.ip: the same addresses call again
+ * and again, and the same string is then found in the limiter's buckets at
+ * once (its hash is kept with it).
+ */
+function addressCaller(request: FastifyRequest): string {
+  const ip = request.ip;
+  if (ip === undefined) return 'ip:?';
+  let caller = addressCallers.get(ip);
+  if (caller === undefined) {
+    caller = `ip:${addressBucket(ip)}`;
+    addressCallers.set(ip, caller);
+  }
+  return caller;
+}
+
 function isFailedAuthentication(err: unknown): boolean {
   return isOrigoError(err) && (err.code === 'ORIGO_ERR_AUTH_INVALID_KEY' || err.code === 'ORIGO_ERR_AUTH_INVALID_TOKEN');
 }
@@ -108,13 +130,12 @@ function isFailedAuthentication(err: unknown): boolean {
  * Takes the address's token, or throws the 429; returns the bucket to give it back to.
  */
 function takeFailureToken(request: FastifyRequest, failures: RateLimiter): string {
-  const address = clientAddress(request);
-  const caller = `ip:${address}`;
+  const caller = addressCaller(request);
   const wait = failures.take(caller);
   if (wait > 0) {
     throw new OrigoError(
       'ORIGO_ERR_AUTH_TOO_MANY_FAILURES',
-      `Too many failed authentications from ${address}; retry in ${wait} s with a valid key or token`,
+      `Too many failed authentications from ${clientAddress(request)}; retry in ${wait} s with a valid key or token`,
       { headers: { 'retry-after': String(wait) } },
     );
   }
@@ -237,7 +258,7 @@ async function checkLimitedPublic(request: FastifyRequest, checks: Checks): Prom
     }
     if (request.principal !== undefined) checks.failures.giveBack(caller);
   }
-  if (request.principal?.kind !== 'root') await rateLimit(checks.limiter, `ip:${clientAddress(request)}`);
+  if (request.principal?.kind !== 'root') await rateLimit(checks.limiter, addressCaller(request));
 }
 
 /** The onRequest hook of a route with this access; undefined for a public route without a limit. */
