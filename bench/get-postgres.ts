@@ -19,7 +19,7 @@ const options: BenchOptions = {
   durationMs: 5000,
   warmupMs: 2000,
   engine: 'raw',
-  connections: { get: 32, download: 4 },
+  connections: { get: 32, download: 4, downloadSmall: 16 },
   uploads: 1,
   memoryUploadBytes: MiB,
 };

@@ -13,7 +13,7 @@ import { startChild } from '../lib/proc.ts';
 import { fmt, log, type Row } from '../lib/report.ts';
 import type { BenchOptions } from './options.ts';
 
-export const TARGET_RATIO = 0.6;
+export const TARGET_RATIO = 0.8;
 
 export async function runGet(o: BenchOptions): Promise<Row[]> {
   const origo = await startOrigo();

@@ -6,7 +6,7 @@ export interface BenchOptions {
   durationMs: number;
   warmupMs: number;
   engine: Engine;
-  connections: { get: number; download: number };
+  connections: { get: number; download: number; downloadSmall: number };
   /** Measured uploads (after warm-up) in the upload benchmark. */
   uploads: number;
   /** Size of the memory benchmark's upload, in bytes. */

@@ -10,19 +10,19 @@ import type { Config, TrustProxy } from './config.ts';
 import { PUBLIC } from './http/access.ts';
 import { registerAuth } from './http/auth.ts';
 import { registerCopyRoutes } from './http/copy.ts';
-import { registerCorsHeaders, registerCorsPreflight } from './http/cors.ts';
-import { refuseNulInUrl } from './http/nul-in-url.ts';
+import { registerCorsPreflight } from './http/cors.ts';
 import { registerMembershipRoutes } from './http/memberships.ts';
 import { registerUserRoutes } from './http/users.ts';
 import { registerErrorHandling } from './http/errors.ts';
 import { redactingLogger } from './http/log-redaction.ts';
+import { lazyChildLogger } from './http/request-logger.ts';
 import { registerMetaRoutes } from './http/meta.ts';
 import { registerOrganizationRoutes } from './http/organizations.ts';
 import { sendJson } from './http/reply.ts';
 import { ErrorSchema, SourceImageSchema } from './http/schemas.ts';
-import { registerHandlersInFlight } from './http/shutdown.ts';
+import { registerRequestHooks } from './http/request-hooks.ts';
 import { registerSourceImageRoutes } from './http/sourceimages.ts';
-import { clientErrorHandler, registerTimeouts, timeoutServerOptions } from './http/timeouts.ts';
+import { clientErrorHandler, registerBodyDeadline, timeoutServerOptions } from './http/timeouts.ts';
 import { newTokenSecret } from './service/accounts.ts';
 import { Authenticator } from './service/auth.ts';
 import { type Limiter, RateLimiter } from './service/rate-limit.ts';
@@ -63,6 +63,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     // Keys, tokens and signatures never reach the log (http/log-redaction.ts).
     logger: redactingLogger(options.logger, config.logLevel),
+    // request.log is made on first use (http/request-logger.ts).
+    childLoggerFactory: lazyChildLogger,
     bodyLimit: config.maxJsonBodyBytes,
     // Hashes are case-insensitive in paths; names are not. Keep URLs as sent.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
@@ -79,28 +81,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // rokka's copy verb; Node parses it, Fastify routes it once told.
   app.addHttpMethod('COPY');
 
-  // close() reaps idle keep-alive connections once; a connection whose
-  // response was still being written at that moment (a download whose last
-  // bytes the client already has) would otherwise stay open until the
-  // keep-alive timeout and hold up shutdown. Reap again as responses end.
-  let closing = false;
-  app.addHook('preClose', async () => {
-    closing = true;
-  });
-  app.addHook('onResponse', (_request, _reply, done) => {
-    if (closing) app.server.closeIdleConnections();
-    done();
-  });
-
-  registerHandlersInFlight(app);
-  registerTimeouts(app, config);
+  registerRequestHooks(app, config);
+  registerBodyDeadline(app, config);
   registerErrorHandling(app);
-  refuseNulInUrl(app);
   app.addHook('onRoute', (route) => {
     // The routes of the Swagger UI plugin under /doc serve public documentation.
     if (route.prefix === '/doc') route.config = { ...route.config, access: PUBLIC };
   });
-  registerCorsHeaders(app, config.corsOrigins);
   // One secret for all nodes sharing the catalog, made on first use.
   const tokenSecret = Buffer.from(await storage.accounts.setting('token_secret', newTokenSecret), 'hex');
   const authenticator = new Authenticator(storage.accounts, options.rootKeyDigest, tokenSecret, deps.now);

@@ -1,12 +1,22 @@
-// A map with a fixed capacity that forgets the least recently used entry
-// when full: for in-process state keyed by something callers choose (keys,
+// A map with a fixed capacity that forgets an entry not used lately when
+// full: for in-process state keyed by something callers choose (keys,
 // tokens' address lists, client addresses), which would otherwise grow with
 // every new caller for the life of the process. A Map keeps insertion
-// order, so re-inserting on use keeps the oldest entry first. Values are
-// never undefined (get tells a miss by it, with one Map lookup).
+// order, oldest first. A get only marks its entry (moving it to the end of
+// the Map on every use cost a delete and an insert, on every request); an
+// eviction passes over marked entries, moving them to the end unmarked, and
+// forgets the first unmarked one (the "clock" approximation of least
+// recently used). Values are never undefined (get tells a miss by it, with
+// one Map lookup).
+
+interface Entry<V> {
+  value: V;
+  /** Read since the entry was stored or last passed over by an eviction. */
+  used: boolean;
+}
 
 export class Lru<K, V> {
-  private readonly map = new Map<K, V>();
+  private readonly map = new Map<K, Entry<V>>();
 
   constructor(readonly capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new Error(`Lru capacity must be a positive integer, got ${capacity}`);
@@ -16,25 +26,24 @@ export class Lru<K, V> {
     return this.map.size;
   }
 
-  /** The value, marked as just used; undefined when absent. */
+  /** The value, marked as used; undefined when absent. */
   get(key: K): V | undefined {
-    const value = this.map.get(key);
-    if (value === undefined) return undefined;
-    this.map.delete(key);
-    this.map.set(key, value);
-    return value;
+    const entry = this.map.get(key);
+    if (entry === undefined) return undefined;
+    entry.used = true;
+    return entry.value;
   }
 
   /** The value without marking it used (for a write-back right after a get). */
   peek(key: K): V | undefined {
-    return this.map.get(key);
+    return this.map.get(key)?.value;
   }
 
-  /** Stores the value as just used, forgetting the least recently used entry when over capacity. */
+  /** Stores the value as the newest entry, forgetting one not used lately when over capacity. */
   set(key: K, value: V): void {
     this.map.delete(key);
-    this.map.set(key, value);
-    if (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as K);
+    this.map.set(key, { value, used: false });
+    if (this.map.size > this.capacity) this.evict();
   }
 
   has(key: K): boolean {
@@ -43,5 +52,19 @@ export class Lru<K, V> {
 
   delete(key: K): boolean {
     return this.map.delete(key);
+  }
+
+  /**
+   * Forgets the oldest entry not used since it was stored or last passed
+   * over; a used one passed over becomes the newest, unmarked. Each entry is
+   * passed over at most once per use, so this is O(1) per get on average.
+   */
+  private evict(): void {
+    for (const [key, entry] of this.map) {
+      this.map.delete(key);
+      if (!entry.used) return;
+      entry.used = false;
+      this.map.set(key, entry);
+    }
   }
 }

@@ -11,7 +11,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 import { OrigoError } from '../src/errors.ts';
-import { registerTimeouts } from '../src/http/timeouts.ts';
+import { registerBodyDeadline } from '../src/http/timeouts.ts';
 import { connect, parseResponse } from './raw-http.ts';
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'origo-preparsing-'));
@@ -36,7 +36,7 @@ beforeAll(async () => {
     });
     done(null, payload.pipe(upper));
   });
-  registerTimeouts(app, config);
+  registerBodyDeadline(app, config);
   app.setErrorHandler((err, _request, reply) => {
     if (err instanceof OrigoError) return reply.status(err.status).send({ origo_code: err.code });
     return reply.status(500).send({ message: String(err) });

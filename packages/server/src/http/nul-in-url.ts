@@ -4,15 +4,10 @@
 // origo refuses it on every catalog alike). Node's parser already refuses a
 // raw NUL byte, so the encoded form is all there is to look for.
 
-import type { FastifyInstance } from 'fastify';
 import { OrigoError } from '../errors.ts';
 
-export function refuseNulInUrl(app: FastifyInstance): void {
-  app.addHook('onRequest', (request, _reply, done) => {
-    if (request.url.includes('%00')) {
-      done(new OrigoError('ORIGO_ERR_REQUEST_NUL_CHARACTER', 'The URL has a NUL character (%00); text values cannot contain it'));
-      return;
-    }
-    done();
-  });
+/** The refusal of a URL with a NUL in it; undefined for any other URL. Checked for every request (request-hooks.ts). */
+export function nulInUrlError(url: string): OrigoError | undefined {
+  if (!url.includes('%00')) return undefined;
+  return new OrigoError('ORIGO_ERR_REQUEST_NUL_CHARACTER', 'The URL has a NUL character (%00); text values cannot contain it');
 }

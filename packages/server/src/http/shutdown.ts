@@ -15,7 +15,8 @@ export interface StopReport {
   unfinishedHandlers: number;
 }
 
-class HandlersInFlight {
+/** Requests whose handler has not produced its answer yet (counted by request-hooks.ts). */
+export class HandlersInFlight {
   private readonly running = new Set<FastifyRequest>();
   private waiters: (() => void)[] = [];
 
@@ -50,26 +51,6 @@ declare module 'fastify' {
     /** Requests whose handler has not produced its answer yet. */
     handlersInFlight: HandlersInFlight;
   }
-}
-
-/** Register before other onRequest hooks, so a request refused by one of them is counted too. */
-export function registerHandlersInFlight(app: FastifyInstance): void {
-  const inFlight = new HandlersInFlight();
-  app.decorate('handlersInFlight', inFlight);
-  app.addHook('onRequest', (request, _reply, done) => {
-    inFlight.begin(request);
-    done();
-  });
-  // A handler is done with storage once it sends its answer (a download's
-  // stream only reads a blob file after that).
-  app.addHook('onSend', (request, _reply, payload, done) => {
-    inFlight.end(request);
-    done(null, payload);
-  });
-  app.addHook('onResponse', (request, _reply, done) => {
-    inFlight.end(request);
-    done();
-  });
 }
 
 export async function stopServer(app: FastifyInstance, graceMs: number): Promise<StopReport> {

@@ -6,12 +6,13 @@
 // - response: the client reads nothing for sendIdleTimeoutMs -> disconnected.
 // Keep-alive idle connections are Node's keepAliveTimeout.
 
-import type { IncomingMessage, ServerOptions } from 'node:http';
+import type { IncomingMessage, ServerOptions, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { type Readable, Transform, type TransformCallback } from 'node:stream';
-import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyServerOptions } from 'fastify';
 import type { Config } from '../config.ts';
 import { errorBody, OrigoError } from '../errors.ts';
+import { maskSecrets } from './log-redaction.ts';
 
 const seconds = (ms: number) => `${ms / 1000} s`;
 
@@ -150,11 +151,19 @@ export function clientErrorHandler(config: Config): FastifyServerOptions['client
   };
 }
 
-export function registerTimeouts(app: FastifyInstance, config: Config): void {
+/** Whether a body is to come: a Content-Length above 0, or a chunked one. */
+function bodyExpected(request: IncomingMessage): boolean {
+  const length = request.headers['content-length'];
+  return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+/** The body deadline: a preParsing hook, so that every body reader is covered. */
+export function registerBodyDeadline(app: FastifyInstance, config: Config): void {
   // Every body reader (content type parsers, the multipart route) reads the
-  // stream preParsing returns. A body that is already complete cannot stall.
+  // stream preParsing returns. A body that is already complete cannot stall,
+  // and most requests (GET, HEAD, DELETE) have none.
   app.addHook('preParsing', (request, reply, payload, done) => {
-    if (request.raw.complete) {
+    if (request.raw.complete || !bodyExpected(request.raw)) {
       done(null, payload);
       return;
     }
@@ -163,21 +172,35 @@ export function registerTimeouts(app: FastifyInstance, config: Config): void {
     reply.raw.once('close', () => watch.stop());
     done(null, watch);
   });
+}
 
-  // From the first byte of the answer, the socket's own idle timer (refreshed
-  // by every write that completes) catches a client that reads nothing.
-  // Node resets it to keepAliveTimeout once the response is finished.
-  app.addHook('onSend', (request, reply, payload, done) => {
-    const socket = reply.raw.socket;
-    if (socket && !socket.destroyed) {
-      reply.raw.setTimeout(config.sendIdleTimeoutMs, () => {
-        request.log.info(
-          { code: 'send_idle_timeout' },
-          `The client read nothing of the response for ${seconds(config.sendIdleTimeoutMs)} (ORIGO_SEND_IDLE_TIMEOUT_SECONDS); connection closed`,
-        );
-        socket.destroy();
-      });
+type SocketWithResponse = Socket & { _httpMessage?: ServerResponse | null };
+
+/**
+ * The response deadline: `arm` (called as a response starts) sets the
+ * socket's own idle timer, which every write that completes refreshes, so it
+ * catches a client that reads nothing. Node resets the timer to
+ * keepAliveTimeout once the response is finished. One server-wide listener
+ * handles every socket's timeout (Node's default, closing the socket, done
+ * here, with a log line for a response cut off), so a response costs no
+ * listener of its own.
+ */
+export function sendDeadline(app: FastifyInstance, config: Config): { arm(reply: FastifyReply): void } {
+  app.server.on('timeout', (socket: SocketWithResponse) => {
+    const response = socket._httpMessage;
+    if (response) {
+      app.log.info(
+        { code: 'send_idle_timeout', method: response.req?.method, url: maskSecrets(response.req?.url ?? '') },
+        `The client read nothing of the response for ${seconds(config.sendIdleTimeoutMs)} (ORIGO_SEND_IDLE_TIMEOUT_SECONDS); connection closed`,
+      );
     }
-    done(null, payload);
+    socket.destroy();
   });
+  return {
+    arm(reply: FastifyReply): void {
+      const socket = reply.raw.socket;
+      // As Node's server checks too: app.inject's stand-in socket has no timer.
+      if (socket && !socket.destroyed && typeof socket.setTimeout === 'function') socket.setTimeout(config.sendIdleTimeoutMs);
+    },
+  };
 }

@@ -49,8 +49,13 @@ function cacheFor(deps: ServiceDeps): Lru<string, Organization> {
   return lru;
 }
 
+/** An organization found before, without a lookup; undefined when it has to be looked up (findOrganization). */
+export function rememberedOrganization(deps: ServiceDeps, name: string): Organization | undefined {
+  return cacheFor(deps).get(name);
+}
+
 export async function findOrganization(deps: ServiceDeps, name: string): Promise<Organization | undefined> {
-  const cached = cacheFor(deps).get(name);
+  const cached = rememberedOrganization(deps, name);
   if (cached) return cached;
   if (!isValidOrganizationName(name)) return undefined;
   const org = await deps.catalog.findOrganization(name);
