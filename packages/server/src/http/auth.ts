@@ -217,6 +217,12 @@ function admit(request: FastifyRequest, access: KeyAccess, principal: Principal,
   return authorize(request, access, principal, checks);
 }
 
+/** The route's `:org` (every route whose access names an organization has one; the hook runs for all routes, so its params are untyped). */
+function orgParam(request: FastifyRequest): string {
+  const params: unknown = request.params;
+  return typeof params === 'object' && params !== null && 'org' in params && typeof params.org === 'string' ? params.org : '';
+}
+
 function authorize(request: FastifyRequest, access: KeyAccess, principal: Principal, checks: Checks): Maybe<void> {
   if (!access.org) {
     if (principal.kind === 'root') return;
@@ -224,7 +230,7 @@ function authorize(request: FastifyRequest, access: KeyAccess, principal: Princi
       if (!allowed) throw new OrigoError('ORIGO_ERR_AUTH_FORBIDDEN', `This key may not do ${access.permission}`);
     });
   }
-  const name = (request.params as { org?: string }).org ?? '';
+  const name = orgParam(request);
   const org = rememberedOrganization(checks.deps, name);
   if (org === undefined) return requireOrganization(checks.deps, name).then((found) => authorizeIn(request, access, principal, found, checks));
   return authorizeIn(request, access, principal, org, checks);
