@@ -32,15 +32,31 @@ export function leaveTransaction(trx: Transaction<Database>): void {
   transactions.delete(trx);
 }
 
-/** The statement's result as Kysely's SQLite driver gives it, or undefined when `db` is not a transaction that runs directly. */
-export function runDirect<R>(db: Db, sqlText: string, parameters: readonly unknown[]): Promise<QueryResult<R>> | undefined {
+/** Whether `db` is a write transaction whose statements run directly (runDirectNow answers for it). */
+export function isDirect(db: Db): boolean {
+  return transactions.has(db);
+}
+
+/**
+ * The statement's result as Kysely's SQLite driver gives it, at once (a
+ * failure is thrown), or undefined when `db` is not a transaction that runs
+ * directly.
+ */
+export function runDirectNow<R>(db: Db, sqlText: string, parameters: readonly unknown[]): QueryResult<R> | undefined {
   const handle = transactions.get(db);
   if (!handle) return undefined;
+  // The handle keeps its prepared statements (sqlite.ts): preparing is not repeated.
+  const statement = handle.prepare(sqlText);
+  if (statement.reader) return { rows: statement.all(parameters) as R[] };
+  const { changes, lastInsertRowid } = statement.run(parameters);
+  return { rows: [], numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid) };
+}
+
+/** runDirectNow as a promise, or undefined when `db` is not a transaction that runs directly. */
+export function runDirect<R>(db: Db, sqlText: string, parameters: readonly unknown[]): Promise<QueryResult<R>> | undefined {
+  if (!transactions.has(db)) return undefined;
   try {
-    const statement = handle.prepare(sqlText);
-    if (statement.reader) return Promise.resolve({ rows: statement.all(parameters) as R[] });
-    const { changes, lastInsertRowid } = statement.run(parameters);
-    return Promise.resolve({ rows: [], numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid) });
+    return Promise.resolve(runDirectNow<R>(db, sqlText, parameters)!);
   } catch (error) {
     return Promise.reject(error);
   }

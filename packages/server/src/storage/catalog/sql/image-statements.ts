@@ -1,9 +1,15 @@
 // The statements of the catalog's hot paths (image lookups, user-metadata
 // writes), compiled once per catalog (see prepared.ts).
 
+import type { ExpressionBuilder } from 'kysely';
 import { prepared } from './prepared.ts';
+import type { Database } from './schema.ts';
 
 export type ImageStatements = ReturnType<typeof imageStatements>;
+
+/** The number of user_fields rows of the image row being selected. */
+const indexRowCount = (eb: ExpressionBuilder<Database, 'images'>) =>
+  eb.selectFrom('user_fields').select((f) => f.fn.countAll<number | string | bigint>().as('n')).whereRef('user_fields.image_id', '=', 'images.id');
 
 export function imageStatements() {
   return {
@@ -17,11 +23,23 @@ export function imageStatements() {
       liveByShortHash: prepared((db, a) =>
         db.selectFrom('images').selectAll().where('org_id', '=', a(0)).where('short_hash', '=', a(1)).where('deleted_at', 'is', null),
       ),
+      // With the count of its index rows, which replaceIndexRows checks its `previous` rows against.
       userMetadata: prepared((db, a) =>
-        db.selectFrom('images').select(['id', 'deleted_at', 'locked', 'user_metadata']).where('org_id', '=', a(0)).where('hash', '=', a(1)),
+        db
+          .selectFrom('images')
+          .select(['id', 'deleted_at', 'locked', 'user_metadata'])
+          .select((eb) => indexRowCount(eb).as('index_rows'))
+          .where('org_id', '=', a(0))
+          .where('hash', '=', a(1)),
       ),
       userMetadataForUpdate: prepared((db, a) =>
-        db.selectFrom('images').select(['id', 'deleted_at', 'locked', 'user_metadata']).where('org_id', '=', a(0)).where('hash', '=', a(1)).forUpdate(),
+        db
+          .selectFrom('images')
+          .select(['id', 'deleted_at', 'locked', 'user_metadata'])
+          .select((eb) => indexRowCount(eb).as('index_rows'))
+          .where('org_id', '=', a(0))
+          .where('hash', '=', a(1))
+          .forUpdate(),
       ),
       setUserMetadata: prepared((db, a) => db.updateTable('images').set({ user_metadata: a(0) }).where('id', '=', a(1))),
       // A row when a hash in the org starts with the prefix a(1) (hex digits sort below "g", so

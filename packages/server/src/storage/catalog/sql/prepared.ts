@@ -7,7 +7,7 @@
 // write transaction it runs on better-sqlite3 directly (direct-sqlite.ts).
 
 import type { Compilable, CompiledQuery, Kysely, QueryResult, Transaction } from 'kysely';
-import { runDirect } from './direct-sqlite.ts';
+import { runDirect, runDirectNow } from './direct-sqlite.ts';
 import type { Database } from './schema.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -26,6 +26,18 @@ export class Prepared<R> {
   constructor(private readonly build: (db: Db, a: Arg) => Compilable<R>) {}
 
   run(db: Db, args: readonly unknown[]): Promise<QueryResult<R>> {
+    const compiled = this.compile(db);
+    const parameters = this.order.map((i) => args[i]);
+    return runDirect<R>(db, compiled.sql, parameters) ?? db.executeQuery<R>({ ...compiled, parameters });
+  }
+
+  /** The result at once when `db` runs its statements directly (isDirect), else undefined; a failure is thrown. */
+  runNow(db: Db, args: readonly unknown[]): QueryResult<R> | undefined {
+    const compiled = this.compile(db);
+    return runDirectNow<R>(db, compiled.sql, this.order.map((i) => args[i]));
+  }
+
+  private compile(db: Db): CompiledQuery<R> {
     if (!this.compiled) {
       const compiled = this.build(db, arg).compile();
       this.order = compiled.parameters.map((p) => {
@@ -36,9 +48,7 @@ export class Prepared<R> {
       });
       this.compiled = compiled;
     }
-    const compiled = this.compiled;
-    const parameters = this.order.map((i) => args[i]);
-    return runDirect<R>(db, compiled.sql, parameters) ?? db.executeQuery<R>({ ...compiled, parameters });
+    return this.compiled;
   }
 }
 

@@ -103,13 +103,16 @@ export class SqlCatalog implements Catalog {
   async updateUserMetadata(orgId: number, hash: string, update: MetadataUpdate): Promise<JsonObject | 'not_found' | 'locked'> {
     return this.writes.run(async (trx) => {
       // Only the columns needed: an image's static metadata (EXIF) can be kilobytes of JSON.
+      // runNow first: on SQLite's direct path a statement needs no promise.
       const query = this.dialect === 'postgres' ? this.q.image.userMetadataForUpdate : this.q.image.userMetadata;
-      const row = (await query.run(trx, [orgId, hash])).rows[0];
+      const args = [orgId, hash];
+      const row = (query.runNow(trx, args) ?? (await query.run(trx, args))).rows[0];
       if (!row || row.deleted_at !== null) return 'not_found';
       if (row.locked === 1) return 'locked';
       const next = update(parseJson(row.user_metadata));
-      await this.q.image.setUserMetadata.run(trx, [JSON.stringify(next.metadata), row.id]);
-      await replaceIndexRows(trx, this.q.fields, row.id, orgId, next.rows, next.previous);
+      const set = [JSON.stringify(next.metadata), row.id];
+      if (!this.q.image.setUserMetadata.runNow(trx, set)) await this.q.image.setUserMetadata.run(trx, set);
+      await replaceIndexRows(trx, this.q.fields, row.id, orgId, next.rows, next.previous, Number(row.index_rows));
       return next.metadata;
     });
   }

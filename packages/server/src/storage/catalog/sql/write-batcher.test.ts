@@ -46,6 +46,31 @@ describe('BatchedWrites', () => {
     expect(await stored()).toEqual([1, 3]);
   });
 
+  it('gives every job the outcome of a serial run when one of the batch fails after writing', async () => {
+    const count = async (trx: Parameters<Parameters<typeof writes.run>[0]>[0]) =>
+      (await sql<{ n: number }>`select count(*) as n from t`.execute(trx)).rows[0]!.n;
+    const results = await Promise.allSettled([
+      insert(1),
+      writes.run(async (trx) => {
+        await sql`insert into t (v) values (${10 + (await count(trx))})`.execute(trx);
+        return count(trx);
+      }),
+      writes.run(async (trx) => {
+        await sql`insert into t (v) values (99)`.execute(trx);
+        throw new Error('job failed after writing');
+      }),
+      writes.run(count),
+    ]);
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message))).toEqual([
+      expect.anything(),
+      2,
+      'job failed after writing',
+      2,
+    ]);
+    expect(writes.stats).toEqual({ batches: 1, jobs: 4, largest: 4 });
+    expect(await stored()).toEqual([1, 11]);
+  });
+
   it('rolls back a failing job that runs alone', async () => {
     await expect(
       writes.run(async (trx) => {
