@@ -29,7 +29,7 @@ import { DeadlineExceeded, withDeadline } from './lib/deadline.ts';
 import { multipartFrame } from './lib/images.ts';
 import { json, type Origo, runCleanups, startOrigo, uploadBuffer } from './lib/origo.ts';
 import { memory, resetPeakRss } from './lib/proc.ts';
-import { fmt, log, median, MiB, quantile, type Row, table } from './lib/report.ts';
+import { fmt, log, MiB, median, quantile, type Row, table } from './lib/report.ts';
 
 const TARGET_GROWTH = 512 * MiB;
 const TARGET_BOMB_MS = 5000;
@@ -71,7 +71,11 @@ async function send(origo: Origo, name: string, type: string, bytes: Buffer): Pr
   const t0 = performance.now();
   let res: Awaited<ReturnType<typeof uploadBuffer>>;
   try {
-    res = await withDeadline(uploadBuffer(origo.child.url, multipartFrame(name, type), bytes), ANSWER_DEADLINE_MS, `answer to ${name}`);
+    res = await withDeadline(
+      uploadBuffer(origo.child.url, multipartFrame(name, type), bytes),
+      ANSWER_DEADLINE_MS,
+      `answer to ${name}`,
+    );
   } catch (err) {
     // Kill at once, so every other request in flight fails now rather than at its own deadline.
     if (err instanceof DeadlineExceeded && hung === undefined) {
@@ -83,7 +87,8 @@ async function send(origo: Origo, name: string, type: string, bytes: Buffer): Pr
   const ms = performance.now() - t0;
   let summary: string;
   if (res.status === 200) {
-    const item = json<{ items: { width: number; height: number; opaque: boolean; animated: boolean }[] }>(res).items[0]!;
+    const item = json<{ items: { width: number; height: number; opaque: boolean; animated: boolean }[] }>(res)
+      .items[0]!;
     summary = `stored ${item.width}x${item.height}, opaque ${item.opaque}`;
   } else {
     const body = json<{ error: { origo_code: string } }>(res);
@@ -105,7 +110,9 @@ async function smallPng(seed: number): Promise<Buffer> {
   const height = 48;
   const pixels = Buffer.alloc(width * height * 3, 120);
   pixels.writeUInt32BE(seed >>> 0, 0);
-  return sharp(pixels, { raw: { width, height, channels: 3 } }).png().toBuffer();
+  return sharp(pixels, { raw: { width, height, channels: 3 } })
+    .png()
+    .toBuffer();
 }
 
 /**
@@ -116,7 +123,9 @@ async function smallPng(seed: number): Promise<Buffer> {
 async function ordinaryOfSize(size: number, seed: number): Promise<Buffer> {
   const pixels = Buffer.alloc(16 * 16 * 3, 200);
   pixels.writeUInt32BE(seed >>> 0, 0);
-  const jpeg = await sharp(pixels, { raw: { width: 16, height: 16, channels: 3 } }).jpeg().toBuffer();
+  const jpeg = await sharp(pixels, { raw: { width: 16, height: 16, channels: 3 } })
+    .jpeg()
+    .toBuffer();
   const segments: Buffer[] = [];
   for (let missing = size - jpeg.length; missing > 4; ) {
     const payload = Math.min(missing - 4, 65_533);
@@ -132,7 +141,9 @@ async function ordinaryOfSize(size: number, seed: number): Promise<Buffer> {
 async function main(): Promise<void> {
   const { rounds, normal } = parseArgs();
   log(`origo bombs, ${new Date().toISOString()}`);
-  log(`machine: ${os.cpus().length} cpus (${os.cpus()[0]?.model ?? '?'}), ${fmt(os.totalmem() / 2 ** 30, 1)} GiB memory, node ${process.version}`);
+  log(
+    `machine: ${os.cpus().length} cpus (${os.cpus()[0]?.model ?? '?'}), ${fmt(os.totalmem() / 2 ** 30, 1)} GiB memory, node ${process.version}`,
+  );
 
   const t0 = performance.now();
   const bombs: Bomb[] = [
@@ -148,16 +159,28 @@ async function main(): Promise<void> {
       bytes: await flatPngWithAlpha(14_000, 14_000, true),
       expect: { status: 200, summary: 'stored 14000x14000, opaque false', why: 'over the opacity budget' },
     },
-    { name: 'frames-20000.gif', type: 'image/gif', bytes: animatedGif(20_000), expect: { status: 413, summary: 'ORIGO_ERR_UPLOAD_TOO_MANY_FRAMES' } },
+    {
+      name: 'frames-20000.gif',
+      type: 'image/gif',
+      bytes: animatedGif(20_000),
+      expect: { status: 413, summary: 'ORIGO_ERR_UPLOAD_TOO_MANY_FRAMES' },
+    },
     {
       name: 'transparent-12000.webp',
       type: 'image/webp',
       bytes: await transparentWebp(12_000),
       expect: { status: 200, summary: 'stored 12000x12000, opaque false' },
     },
-    { name: 'viewbox-1e9.svg', type: 'image/svg+xml', bytes: svgWith('viewBox="0 0 1e9 1e9"'), expect: { status: 413, summary: 'ORIGO_ERR_UPLOAD_TOO_MANY_PIXELS' } },
+    {
+      name: 'viewbox-1e9.svg',
+      type: 'image/svg+xml',
+      bytes: svgWith('viewBox="0 0 1e9 1e9"'),
+      expect: { status: 413, summary: 'ORIGO_ERR_UPLOAD_TOO_MANY_PIXELS' },
+    },
   ];
-  log(`bombs made in ${fmt((performance.now() - t0) / 1000, 1)} s: ${bombs.map((b) => `${b.name} ${fmt(b.bytes.length)} bytes`).join(', ')}`);
+  log(
+    `bombs made in ${fmt((performance.now() - t0) / 1000, 1)} s: ${bombs.map((b) => `${b.name} ${fmt(b.bytes.length)} bytes`).join(', ')}`,
+  );
   const decoys: Bomb[] = await Promise.all(
     bombs.map(async (b, i) => ({
       name: `ordinary-${i}.jpg`,
@@ -182,7 +205,9 @@ async function main(): Promise<void> {
     const idle = median(Array.from({ length: 5 }, () => memory(pid).rss));
     const baseline: number[] = [];
     for (let i = 0; i < normal; i++) baseline.push(await normalUpload());
-    log(`idle server RSS ${fmt(idle / MiB, 1)} MiB; ${normal} small uploads alone: median ${fmt(median(baseline), 1)} ms, p95 ${fmt(quantile(baseline, 0.95), 1)} ms`);
+    log(
+      `idle server RSS ${fmt(idle / MiB, 1)} MiB; ${normal} small uploads alone: median ${fmt(median(baseline), 1)} ms, p95 ${fmt(quantile(baseline, 0.95), 1)} ms`,
+    );
 
     // One client keeps uploading small images while `files` go in, `rounds` times at once.
     const beside = async (files: Bomb[], round: string) => {
@@ -213,7 +238,9 @@ async function main(): Promise<void> {
     for (const d of decoys) {
       const list = ordinary.answers.get(d.name)!;
       if (!list.every((a) => a.status === d.expect.status && a.summary === d.expect.summary)) {
-        throw new Error(`an ordinary upload (${d.name}) was not stored as expected (${d.expect.summary}): ${list.map((a) => `${a.status} ${a.summary}`).join('; ')}`);
+        throw new Error(
+          `an ordinary upload (${d.name}) was not stored as expected (${d.expect.summary}): ${list.map((a) => `${a.status} ${a.summary}`).join('; ')}`,
+        );
       }
     }
     await sleep(500);
@@ -237,12 +264,16 @@ async function main(): Promise<void> {
     const growth = peak - idle;
 
     log('');
-    log(`${rounds} rounds of ${bombs.length} bombs at once took ${fmt(bombSeconds, 1)} s; ${during.length} small uploads ran meanwhile`);
+    log(
+      `${rounds} rounds of ${bombs.length} bombs at once took ${fmt(bombSeconds, 1)} s; ${during.length} small uploads ran meanwhile`,
+    );
     for (const b of bombs) {
       const list = answers.get(b.name)!;
       const statuses = [...new Set(list.map((a) => `${a.status} ${a.summary}`))].join('; ');
       const expected = `${b.expect.status} ${b.expect.summary}${b.expect.why ? ` (${b.expect.why})` : ''}`;
-      log(`  ${b.name.padEnd(24)} ${statuses.padEnd(48)} slowest ${fmt(Math.max(...list.map((a) => a.ms)))} ms, median ${fmt(median(list.map((a) => a.ms)))} ms (expected ${expected})`);
+      log(
+        `  ${b.name.padEnd(24)} ${statuses.padEnd(48)} slowest ${fmt(Math.max(...list.map((a) => a.ms)))} ms, median ${fmt(median(list.map((a) => a.ms)))} ms (expected ${expected})`,
+      );
     }
     log(
       `server RSS: idle ${fmt(idle / MiB, 1)} MiB, peak ${fmt(peak / MiB, 1)} MiB (${hwmReset ? 'VmHWM reset before the bombs, and 10 ms samples' : '10 ms samples only'}), ` +
@@ -258,7 +289,9 @@ async function main(): Promise<void> {
     );
 
     const slowest = Math.max(...[...answers.values()].flat().map((a) => a.ms));
-    const wrong = bombs.filter((b) => !answers.get(b.name)!.every((a) => a.status === b.expect.status && a.summary === b.expect.summary));
+    const wrong = bombs.filter(
+      (b) => !answers.get(b.name)!.every((a) => a.status === b.expect.status && a.summary === b.expect.summary),
+    );
     const rows: Row[] = [
       {
         bench: 'bombs',

@@ -33,7 +33,9 @@ for (const arg of process.argv.slice(2)) {
   else if (m?.[1] === 'warmup' && n >= 0) options.warmupMs = n * 1000;
   else if (m?.[1] === 'connections' && n >= 1) options.connections.get = Math.floor(n);
   else {
-    log(`unknown argument ${arg}: use --database-url=postgres://… --rounds=N --duration=SECONDS --warmup=SECONDS --connections=N`);
+    log(
+      `unknown argument ${arg}: use --database-url=postgres://… --rounds=N --duration=SECONDS --warmup=SECONDS --connections=N`,
+    );
     process.exit(2);
   }
 }
@@ -54,7 +56,9 @@ if (databaseUrl === undefined) {
 let code = 0;
 try {
   log(`== get on PostgreSQL vs get on SQLite, ${new Date().toISOString()}`);
-  log(`options: rounds ${options.rounds}, ${options.durationMs / 1000} s per round, warm-up ${options.warmupMs / 1000} s`);
+  log(
+    `options: rounds ${options.rounds}, ${options.durationMs / 1000} s per round, warm-up ${options.warmupMs / 1000} s`,
+  );
   const [row] = await runGetOnPostgres(options, databaseUrl);
   log('');
   log(`| benchmark | metric | PostgreSQL | SQLite | PG / SQLite |`);

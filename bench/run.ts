@@ -20,15 +20,26 @@ import { fmt, log, MiB, type Row, table } from './lib/report.ts';
 const BENCHMARKS: Record<string, { what: string; run: (o: BenchOptions) => Promise<Row[]> }> = {
   get: { what: 'metadata GET req/s vs a bare Fastify route (target ratio >= 0.8)', run: runGet },
   download: { what: '10 MiB download MB/s vs node:http + fs.createReadStream (target ratio >= 0.8)', run: runDownload },
-  upload: { what: '10 MiB upload latency vs sha1 + sha256 + write + fsync + rename + dir fsync (target ratio <= 1.5)', run: runUpload },
+  upload: {
+    what: '10 MiB upload latency vs sha1 + sha256 + write + fsync + rename + dir fsync (target ratio <= 1.5)',
+    run: runUpload,
+  },
   memory: { what: '500 MiB upload: server RSS growth (target < 100 MiB)', run: runMemory },
-  patch: { what: 'server CPU per PATCH of 10 user-metadata fields vs the same SQLite writes in process (target floor/PATCH >= 0.8)', run: runPatch },
+  patch: {
+    what: 'server CPU per PATCH of 10 user-metadata fields vs the same SQLite writes in process (target floor/PATCH >= 0.8)',
+    run: runPatch,
+  },
   copy: { what: 'copy of a 50 MiB image to another organization vs its upload (target ratio < 0.05)', run: runCopy },
-  'download-small': { what: '100 KB download MB/s vs node:http + fs.createReadStream (target ratio >= 0.8)', run: runDownloadSmall },
+  'download-small': {
+    what: '100 KB download MB/s vs node:http + fs.createReadStream (target ratio >= 0.8)',
+    run: runDownloadSmall,
+  },
 };
 
 function usage(): never {
-  log('usage: node --import tsx bench/run.ts [get|download|upload|memory|patch|copy|download-small ...] [--rounds=N] [--duration=SECONDS] [--warmup=SECONDS]');
+  log(
+    'usage: node --import tsx bench/run.ts [get|download|upload|memory|patch|copy|download-small ...] [--rounds=N] [--duration=SECONDS] [--warmup=SECONDS]',
+  );
   log('         [--engine=raw|http] [--uploads=N] [--memory-mib=N]');
   for (const [name, b] of Object.entries(BENCHMARKS)) log(`  ${name.padEnd(14)} ${b.what}`);
   process.exit(2);
@@ -70,8 +81,12 @@ process.on('SIGINT', () => {
 process.on('exit', runCleanups);
 
 log(`origo benchmarks, ${new Date().toISOString()}`);
-log(`machine: ${os.cpus().length} cpus (${os.cpus()[0]?.model ?? '?'}), ${fmt(os.totalmem() / 2 ** 30, 1)} GiB memory, node ${process.version}, ${os.platform()} ${os.release()}`);
-log(`options: rounds ${options.rounds}, ${options.durationMs / 1000} s per round, warm-up ${options.warmupMs / 1000} s, engine ${options.engine}`);
+log(
+  `machine: ${os.cpus().length} cpus (${os.cpus()[0]?.model ?? '?'}), ${fmt(os.totalmem() / 2 ** 30, 1)} GiB memory, node ${process.version}, ${os.platform()} ${os.release()}`,
+);
+log(
+  `options: rounds ${options.rounds}, ${options.durationMs / 1000} s per round, warm-up ${options.warmupMs / 1000} s, engine ${options.engine}`,
+);
 
 const rows: Row[] = [];
 const started = performance.now();
@@ -87,7 +102,16 @@ for (const name of names) {
   } catch (err) {
     failed = true;
     log(`  FAILED: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    rows.push({ bench: name, metric: 'error', origo: '-', baseline: '-', ratio: '-', target: '-', met: false, notes: String(err) });
+    rows.push({
+      bench: name,
+      metric: 'error',
+      origo: '-',
+      baseline: '-',
+      ratio: '-',
+      target: '-',
+      met: false,
+      notes: String(err),
+    });
   }
   const ms = performance.now() - t0;
   const m1 = machineCpuMs();

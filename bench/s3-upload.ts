@@ -96,11 +96,18 @@ async function main(): Promise<void> {
       const res = await uploadBuffer(origo.child.url, frame, bytes);
       const origoTook = performance.now() - started;
       if (res.status !== 200) throw new Error(`origo upload: ${res.status} ${res.body.toString()}`);
-      if ((json<{ items: { size: number }[] }>(res).items[0]?.size ?? 0) !== bytes.length) throw new Error('origo stored another size');
+      if ((json<{ items: { size: number }[] }>(res).items[0]?.size ?? 0) !== bytes.length)
+        throw new Error('origo stored another size');
 
       started = performance.now();
       await client.send(
-        new PutObjectCommand({ Bucket: s3.bucket, Key: `${prefix}bare/${i}`, Body: bytes, ContentLength: bytes.length, ContentType: 'application/octet-stream' }),
+        new PutObjectCommand({
+          Bucket: s3.bucket,
+          Key: `${prefix}bare/${i}`,
+          Body: bytes,
+          ContentLength: bytes.length,
+          ContentType: 'application/octet-stream',
+        }),
       );
       const bareTook = performance.now() - started;
 
@@ -112,7 +119,9 @@ async function main(): Promise<void> {
       origoMs.push(origoTook);
       bareMs.push(bareTook);
       filesMs.push(filesTook);
-      console.log(`round ${i}: origo on S3 ${origoTook.toFixed(0)} ms, bare PutObject ${bareTook.toFixed(0)} ms, origo on files ${filesTook.toFixed(0)} ms`);
+      console.log(
+        `round ${i}: origo on S3 ${origoTook.toFixed(0)} ms, bare PutObject ${bareTook.toFixed(0)} ms, origo on files ${filesTook.toFixed(0)} ms`,
+      );
     }
     await origo.close();
     await origoFiles.close();

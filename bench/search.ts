@@ -80,7 +80,8 @@ const BASE = Date.UTC(2020, 0, 1);
 function image(org: string, i: number, random: () => number): ImportedImage {
   const hash = createHash('sha1').update(`${org}:${i}`).digest('hex');
   const kind = random();
-  const [format, mimetype] = kind < 0.7 ? ['jpg', 'image/jpeg'] : kind < 0.9 ? ['png', 'image/png'] : ['webp', 'image/webp'];
+  const [format, mimetype] =
+    kind < 0.7 ? ['jpg', 'image/jpeg'] : kind < 0.9 ? ['png', 'image/png'] : ['webp', 'image/webp'];
   const tags = new Set<string>();
   const tagCount = 1 + Math.floor(random() * 3);
   while (tags.size < tagCount) tags.add(`tag-${Math.floor(random() * 200)}`);
@@ -113,9 +114,11 @@ function image(org: string, i: number, random: () => number): ImportedImage {
   };
 }
 
-
 async function seed(storage: Storage, importer: Importer, org: string, seedNumber: number): Promise<number> {
-  const { id } = await storage.catalog.createOrganization({ name: org, displayName: org, billingEmail: 'bench@example.com', masterOrganization: org }, new Date());
+  const { id } = await storage.catalog.createOrganization(
+    { name: org, displayName: org, billingEmail: 'bench@example.com', masterOrganization: org },
+    new Date(),
+  );
   const random = mulberry32(seedNumber);
   const started = performance.now();
   for (let from = 0; from < IMAGES; from += BATCH) {
@@ -136,8 +139,16 @@ async function seed(storage: Storage, importer: Importer, org: string, seedNumbe
 
 type App = Awaited<ReturnType<typeof buildApp>>;
 
-async function get(app: App, org: string, query: string): Promise<{ total: number; items: unknown[]; cursor?: string; links: Record<string, unknown>; facets?: unknown }> {
-  const res = await app.inject({ method: 'GET', url: `/sourceimages/${org}${query ? `?${query}` : ''}`, headers: { 'api-key': KEY } });
+async function get(
+  app: App,
+  org: string,
+  query: string,
+): Promise<{ total: number; items: unknown[]; cursor?: string; links: Record<string, unknown>; facets?: unknown }> {
+  const res = await app.inject({
+    method: 'GET',
+    url: `/sourceimages/${org}${query ? `?${query}` : ''}`,
+    headers: { 'api-key': KEY },
+  });
   if (res.statusCode !== 200) throw new Error(`${query}: ${res.statusCode} ${res.body}`);
   return res.json();
 }
@@ -158,12 +169,19 @@ async function time(app: App, label: string, query: string, runs: number, org = 
   }
   samples.sort((a, b) => a - b);
   const timing = { label, query, p50: percentile(samples, 50), p95: percentile(samples, 95), runs, total };
-  process.stderr.write(`  ${label}: p50 ${timing.p50.toFixed(2)} ms, p95 ${timing.p95.toFixed(2)} ms, total ${total}\n`);
+  process.stderr.write(
+    `  ${label}: p50 ${timing.p50.toFixed(2)} ms, p95 ${timing.p95.toFixed(2)} ms, total ${total}\n`,
+  );
   return timing;
 }
 
 /** Times queries in alternation, so both see the same conditions (caches, GC, other load). */
-async function interleaved(app: App, queries: { label: string; query: string }[], runs: number, org = ORG): Promise<Timing[]> {
+async function interleaved(
+  app: App,
+  queries: { label: string; query: string }[],
+  runs: number,
+  org = ORG,
+): Promise<Timing[]> {
   for (let i = 0; i < 5; i++) for (const q of queries) await get(app, org, q.query);
   const samples = queries.map(() => [] as number[]);
   const totals = queries.map(() => 0);
@@ -177,7 +195,14 @@ async function interleaved(app: App, queries: { label: string; query: string }[]
   }
   return queries.map((q, n) => {
     const sorted = samples[n]!.sort((a, b) => a - b);
-    const timing = { label: q.label, query: q.query, p50: percentile(sorted, 50), p95: percentile(sorted, 95), runs, total: totals[n] };
+    const timing = {
+      label: q.label,
+      query: q.query,
+      p50: percentile(sorted, 50),
+      p95: percentile(sorted, 95),
+      runs,
+      total: totals[n],
+    };
     process.stderr.write(`  ${q.label}: p50 ${timing.p50.toFixed(2)} ms, p95 ${timing.p95.toFixed(2)} ms\n`);
     return timing;
   });
@@ -207,8 +232,13 @@ function fileSize(file: string): number {
 }
 
 function table(timings: Timing[]): string {
-  const rows = timings.map((t) => `| ${t.label} | ${t.p50.toFixed(2)} | ${t.p95.toFixed(2)} | ${t.total?.toLocaleString('en') ?? ''} | ${t.runs} |${t.note ? ` ${t.note}` : ''}`);
-  return ['| measurement | p50 ms | p95 ms | total | runs |', '| --- | ---: | ---: | ---: | ---: |', ...rows].join('\n');
+  const rows = timings.map(
+    (t) =>
+      `| ${t.label} | ${t.p50.toFixed(2)} | ${t.p95.toFixed(2)} | ${t.total?.toLocaleString('en') ?? ''} | ${t.runs} |${t.note ? ` ${t.note}` : ''}`,
+  );
+  return ['| measurement | p50 ms | p95 ms | total | runs |', '| --- | ---: | ---: | ---: | ---: |', ...rows].join(
+    '\n',
+  );
 }
 
 /** Where the catalog lives: what differs between SQLite and PostgreSQL in this bench. */
@@ -248,7 +278,9 @@ function sqliteBackend(): Backend {
       const raw = new BetterSqlite3(file, { readonly: true });
       try {
         const orgId = (raw.prepare('select id from organizations where name = ?').get(org) as { id: number }).id;
-        return raw.prepare(`select created, hash from images where org_id = ? and deleted_at is null ${LAST_PAGE_SQL}`).get(orgId) as { created: number; hash: string };
+        return raw
+          .prepare(`select created, hash from images where org_id = ? and deleted_at is null ${LAST_PAGE_SQL}`)
+          .get(orgId) as { created: number; hash: string };
       } finally {
         raw.close();
       }
@@ -259,7 +291,9 @@ function sqliteBackend(): Backend {
       rw.pragma('wal_checkpoint(TRUNCATE)');
       let breakdown = '';
       try {
-        const parts = rw.prepare('select name, sum(pgsize) as bytes from dbstat group by name order by bytes desc').all() as { name: string; bytes: number }[];
+        const parts = rw
+          .prepare('select name, sum(pgsize) as bytes from dbstat group by name order by bytes desc')
+          .all() as { name: string; bytes: number }[];
         breakdown = parts
           .filter((p) => p.bytes > 1_000_000)
           .map((p) => `${p.name} ${(p.bytes / (2 * IMAGES)).toFixed(0)}`)
@@ -284,7 +318,8 @@ async function postgresBackend(given: string | undefined): Promise<Backend> {
     url = server.url;
     stopServer = server.stop;
   }
-  const tag = given === undefined ? `throwaway-${process.pid}` : createHash('sha1').update(given).digest('hex').slice(0, 12);
+  const tag =
+    given === undefined ? `throwaway-${process.pid}` : createHash('sha1').update(given).digest('hex').slice(0, 12);
   const dir = path.join(os.tmpdir(), `origo-bench-search-v${SEED_VERSION}-${IMAGES}-pg-${tag}`);
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -308,7 +343,9 @@ async function postgresBackend(given: string | undefined): Promise<Backend> {
       return { created: Number(rows[0]!.created), hash: rows[0]!.hash };
     },
     async size() {
-      const { rows: db } = await client.query<{ bytes: string }>('select pg_database_size(current_database()) as bytes');
+      const { rows: db } = await client.query<{ bytes: string }>(
+        'select pg_database_size(current_database()) as bytes',
+      );
       const { rows } = await client.query<{ name: string; bytes: string }>(
         `select c.relname as name, pg_relation_size(c.oid) as bytes from pg_class c join pg_namespace n on n.oid = c.relnamespace
           where n.nspname = 'public' and c.relkind in ('r', 'i') order by 2 desc`,
@@ -333,7 +370,10 @@ function parseArgs(): { postgres: boolean; databaseUrl?: string } {
   for (const arg of process.argv.slice(2)) {
     if (arg === '--postgres') postgres = true;
     else if (arg.startsWith('--database-url=')) databaseUrl = arg.slice('--database-url='.length);
-    else throw new Error(`unknown argument ${arg}: use --postgres (a throwaway PostgreSQL) or --database-url=postgres://… (an existing, empty database)`);
+    else
+      throw new Error(
+        `unknown argument ${arg}: use --postgres (a throwaway PostgreSQL) or --database-url=postgres://… (an existing, empty database)`,
+      );
   }
   return { postgres: postgres || databaseUrl !== undefined, ...(databaseUrl !== undefined && { databaseUrl }) };
 }
@@ -366,7 +406,9 @@ async function measure(backend: Backend): Promise<void> {
   if (!marker) {
     rmSync(DIR, { recursive: true, force: true });
     mkdirSync(DIR, { recursive: true });
-    process.stderr.write(`seeding ${IMAGES.toLocaleString('en')} images × 2 organizations into ${backend.name} (${DIR})\n`);
+    process.stderr.write(
+      `seeding ${IMAGES.toLocaleString('en')} images × 2 organizations into ${backend.name} (${DIR})\n`,
+    );
   } else {
     process.stderr.write(`reusing the seeded catalog in ${backend.name} (${DIR})\n`);
   }
@@ -395,24 +437,50 @@ async function measure(backend: Backend): Promise<void> {
   const loadBefore = os.loadavg()[0]!;
   const timings = await core(app, runs);
   timings.push(await time(app, 'same search, wider int range (10 %)', Q.filteredWide, 20));
-  timings.push(await time(app, 'both facets + filter (user:int range)', `facets=${encodeURIComponent('user:category,user:array:tags')}&user:int:rank=${encodeURIComponent('[0,99999]')}&limit=0`, 20));
+  timings.push(
+    await time(
+      app,
+      'both facets + filter (user:int range)',
+      `facets=${encodeURIComponent('user:category,user:array:tags')}&user:int:rank=${encodeURIComponent('[0,99999]')}&limit=0`,
+      20,
+    ),
+  );
   timings.push(await time(app, 'name prefix (100 matches)', `name=${encodeURIComponent('img-00123*')}`, runs));
   timings.push(await time(app, 'name_text word (1 match)', 'name_text=0012345', runs));
   timings.push(await time(app, 'format=webp (10 %), default sort: page + total', 'format=webp', 20));
-  timings.push(await time(app, 'operator=or: two user:str values', `operator=or&user:category=cat-7&${encodeURIComponent('user:array:tags')}=tag-3`, 20));
+  timings.push(
+    await time(
+      app,
+      'operator=or: two user:str values',
+      `operator=or&user:category=cat-7&${encodeURIComponent('user:array:tags')}=tag-3`,
+      20,
+    ),
+  );
   timings.push(await time(app, 'deleted=true (none deleted)', 'deleted=true', runs));
-  timings.push(await time(app, 'unfiltered sort by user:int (whole organization)', `sort=${encodeURIComponent('user:int:rank desc')}`, 5));
+  timings.push(
+    await time(
+      app,
+      'unfiltered sort by user:int (whole organization)',
+      `sort=${encodeURIComponent('user:int:rank desc')}`,
+      5,
+    ),
+  );
 
   // Keyset: the first page against the last page reached by cursor. The last
   // page's cursor is the row 100 places before the end of the order.
   const before = await backend.hundredthFromEnd(ORG);
   const cursor = encodeCursor(parseListingQuery({}).search, { values: [before.created], hash: before.hash });
   const last = await get(app, ORG, `offset=${cursor}`);
-  if (last.items.length !== 100 || last.links['next'] !== undefined) throw new Error('the last page by cursor is not the last 100 images');
-  const [first, lastTiming] = await interleaved(app, [
-    { label: 'first page (cursor listing)', query: '' },
-    { label: 'last page reached by cursor', query: `offset=${cursor}` },
-  ], runs * 5);
+  if (last.items.length !== 100 || last.links['next'] !== undefined)
+    throw new Error('the last page by cursor is not the last 100 images');
+  const [first, lastTiming] = await interleaved(
+    app,
+    [
+      { label: 'first page (cursor listing)', query: '' },
+      { label: 'last page reached by cursor', query: `offset=${cursor}` },
+    ],
+    runs * 5,
+  );
   lastTiming!.note = `${(lastTiming!.p50 / first!.p50).toFixed(2)}× the first page`;
   timings.push(first!, lastTiming!);
 

@@ -13,8 +13,10 @@ import './lib/gc-probe.ts';
 
 const { buildApp } = await importBuiltServer<typeof import('../packages/server/src/app.ts')>('app.js');
 const { loadConfig } = await importBuiltServer<typeof import('../packages/server/src/config.ts')>('config.js');
-const { loadRootKey } = await importBuiltServer<typeof import('../packages/server/src/service/root-key.ts')>('service/root-key.js');
-const { closeStorage, openStorage } = await importBuiltServer<typeof import('../packages/server/src/storage/index.ts')>('storage/index.js');
+const { loadRootKey } =
+  await importBuiltServer<typeof import('../packages/server/src/service/root-key.ts')>('service/root-key.js');
+const { closeStorage, openStorage } =
+  await importBuiltServer<typeof import('../packages/server/src/storage/index.ts')>('storage/index.js');
 
 const config = loadConfig({ ...process.env, PORT: process.env['PORT'] ?? '0' });
 const storage = await openStorage(config);

@@ -21,8 +21,19 @@ import net from 'node:net';
 import path from 'node:path';
 import { builtServerFile } from './lib/built-server.ts';
 import { DeadlineExceeded, settledBy, withDeadline } from './lib/deadline.ts';
-import { smallJpeg, multipartFrame } from './lib/images.ts';
-import { AUTH, atExit, json, ORG, ORIGO_NODE_FLAGS, ROOT_KEY, request, runCleanups, tempDir, uploadBuffer } from './lib/origo.ts';
+import { multipartFrame, smallJpeg } from './lib/images.ts';
+import {
+  AUTH,
+  atExit,
+  json,
+  ORG,
+  ORIGO_NODE_FLAGS,
+  ROOT_KEY,
+  request,
+  runCleanups,
+  tempDir,
+  uploadBuffer,
+} from './lib/origo.ts';
 import { REPO_DIR } from './lib/proc.ts';
 import { fmt, log, quantile, type Row, table } from './lib/report.ts';
 
@@ -30,7 +41,9 @@ const settings = { uploads: 200, idleS: 2, graceS: 2, gets: 300 };
 for (const arg of process.argv.slice(2)) {
   const m = /^--(uploads|idle|grace|gets)=(\d+)$/.exec(arg);
   if (!m) {
-    log('usage: node --import tsx bench/stalled-uploads.ts [--uploads=N] [--idle=SECONDS] [--grace=SECONDS] [--gets=N]');
+    log(
+      'usage: node --import tsx bench/stalled-uploads.ts [--uploads=N] [--idle=SECONDS] [--grace=SECONDS] [--gets=N]',
+    );
     process.exit(2);
   }
   const n = Number(m[2]);
@@ -60,7 +73,15 @@ async function startMain(env: Record<string, string>): Promise<Proc> {
   const dataDir = tempDir('origo-bench-stalled-');
   const child = spawn(process.execPath, [...ORIGO_NODE_FLAGS, await builtServerFile('main.js')], {
     cwd: REPO_DIR,
-    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', ORIGO_DATA_DIR: dataDir, ORIGO_ROOT_KEY: ROOT_KEY, ORIGO_LOG_LEVEL: 'info', ...env },
+    env: {
+      ...process.env,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      ORIGO_DATA_DIR: dataDir,
+      ORIGO_ROOT_KEY: ROOT_KEY,
+      ORIGO_LOG_LEVEL: 'info',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const unregister = atExit(() => child.kill('SIGKILL'));
@@ -84,7 +105,10 @@ async function startMain(env: Record<string, string>): Promise<Proc> {
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`origo did not start:\n${out}`);
     await new Promise((r) => setTimeout(r, 25));
   }
-  const res = await request(url, 'PUT', `/organizations/${ORG}`, { headers: { ...AUTH, 'content-type': 'application/json' }, body: Buffer.from('{}') });
+  const res = await request(url, 'PUT', `/organizations/${ORG}`, {
+    headers: { ...AUTH, 'content-type': 'application/json' },
+    body: Buffer.from('{}'),
+  });
   if (res.status !== 200) throw new Error(`creating organization: ${res.status} ${res.body.toString()}`);
   return { child, url, dataDir, output: () => out, exited };
 }
@@ -149,14 +173,20 @@ async function stallUpload(url: string, file: Buffer): Promise<Stalled> {
   const head =
     `POST /sourceimages/${ORG} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nApi-Key: ${ROOT_KEY}\r\n` +
     `Content-Type: ${frame.contentType}\r\nContent-Length: ${body.length}\r\n\r\n`;
-  await new Promise<void>((resolve) => socket.write(Buffer.concat([Buffer.from(head), body.subarray(0, frame.head.length + 100)]), () => resolve()));
+  await new Promise<void>((resolve) =>
+    socket.write(Buffer.concat([Buffer.from(head), body.subarray(0, frame.head.length + 100)]), () => resolve()),
+  );
   return { stalledAt: performance.now(), closed };
 }
 
 /** Latency (ms) of one metadata GET on a new connection. */
 async function timedGet(url: string, hash: string): Promise<number> {
   const t0 = performance.now();
-  const res = await withDeadline(request(url, 'GET', `/sourceimages/${ORG}/${hash}`, { headers: AUTH }), GET_DEADLINE_MS, 'answer to a metadata GET');
+  const res = await withDeadline(
+    request(url, 'GET', `/sourceimages/${ORG}/${hash}`, { headers: AUTH }),
+    GET_DEADLINE_MS,
+    'answer to a metadata GET',
+  );
   if (res.status !== 200) throw new Error(`metadata GET: ${res.status}`);
   return performance.now() - t0;
 }
@@ -184,14 +214,25 @@ process.on('exit', runCleanups);
 
 async function main(): Promise<void> {
   const { uploads, idleS, graceS, gets } = settings;
-  log(`stalled uploads: ${uploads} uploads, body idle timeout ${idleS} s, shutdown grace ${graceS} s, ${gets} GETs for the quiet latency sample`);
+  log(
+    `stalled uploads: ${uploads} uploads, body idle timeout ${idleS} s, shutdown grace ${graceS} s, ${gets} GETs for the quiet latency sample`,
+  );
   const rows: Row[] = [];
   try {
     await measure(rows);
   } catch (err) {
     if (!(err instanceof DeadlineExceeded)) throw err;
     // A request that hangs: the server is taken for hung (the cleanups kill it).
-    rows.push({ bench: 'stalled', metric: 'run stopped', origo: 'server hung', baseline: '-', ratio: '-', target: 'every wait within its deadline', met: false, notes: err.message });
+    rows.push({
+      bench: 'stalled',
+      metric: 'run stopped',
+      origo: 'server hung',
+      baseline: '-',
+      ratio: '-',
+      target: 'every wait within its deadline',
+      met: false,
+      notes: err.message,
+    });
     runCleanups();
   }
   log('');
@@ -207,8 +248,15 @@ async function measure(rows: Row[]): Promise<void> {
   const file = await smallJpeg(7);
 
   // 1 + 2: the idle timeout, and latency while the uploads stall.
-  const origo = await startMain({ ORIGO_BODY_IDLE_TIMEOUT_SECONDS: String(idleS), ORIGO_SHUTDOWN_GRACE_SECONDS: String(graceS) });
-  const created = await withDeadline(uploadBuffer(origo.url, multipartFrame('probe.jpg'), file), GET_DEADLINE_MS, 'answer to the first upload');
+  const origo = await startMain({
+    ORIGO_BODY_IDLE_TIMEOUT_SECONDS: String(idleS),
+    ORIGO_SHUTDOWN_GRACE_SECONDS: String(graceS),
+  });
+  const created = await withDeadline(
+    uploadBuffer(origo.url, multipartFrame('probe.jpg'), file),
+    GET_DEADLINE_MS,
+    'answer to the first upload',
+  );
   if (created.status !== 200) throw new Error(`upload: ${created.status} ${created.body.toString()}`);
   const hash = json<{ items: { hash: string }[] }>(created).items[0]!.hash;
   await getLatencies(origo.url, hash, (done) => done < 50);
@@ -230,8 +278,14 @@ async function measure(rows: Row[]): Promise<void> {
   // GETs from now until the first 408 (or its deadline): all of them inside the stall.
   const stallStart = performance.now();
   const getsUntil = lastStall + idleMs + MARGIN_MS + GIVE_UP_MS;
-  const during = await getLatencies(origo.url, hash, () => firstAnswerAt === undefined && performance.now() < getsUntil);
-  log(`metadata GET, while stalled:  ${dist(during, 2)} (${during.length} GETs in ${fmt(performance.now() - stallStart)} ms, until the first 408)`);
+  const during = await getLatencies(
+    origo.url,
+    hash,
+    () => firstAnswerAt === undefined && performance.now() < getsUntil,
+  );
+  log(
+    `metadata GET, while stalled:  ${dist(during, 2)} (${during.length} GETs in ${fmt(performance.now() - stallStart)} ms, until the first 408)`,
+  );
 
   const closes = await settledBy(
     stalled.map((s) => s.closed),
@@ -241,11 +295,15 @@ async function measure(rows: Row[]): Promise<void> {
   const unanswered = uploads - answers.length;
   if (unanswered > 0) origo.child.kill('SIGKILL');
   const waits = answers.map((a) => a.at - a.stalledAt);
-  const timedOut = answers.filter((a) => a.answer.startsWith('HTTP/1.1 408') && a.answer.includes('"origo_code":"ORIGO_ERR_REQUEST_TIMEOUT"')).length;
+  const timedOut = answers.filter(
+    (a) => a.answer.startsWith('HTTP/1.1 408') && a.answer.includes('"origo_code":"ORIGO_ERR_REQUEST_TIMEOUT"'),
+  ).length;
   const leftTemp = tempFiles(origo);
   log(
     `408 answers: ${timedOut}/${uploads}; last byte -> 408 and close: ${dist(waits)}; tmp/ after: ${leftTemp} files` +
-      (unanswered > 0 ? `; ${unanswered} connections still open ${fmt(idleMs + MARGIN_MS + GIVE_UP_MS)} ms after the stall: origo killed` : ''),
+      (unanswered > 0
+        ? `; ${unanswered} connections still open ${fmt(idleMs + MARGIN_MS + GIVE_UP_MS)} ms after the stall: origo killed`
+        : ''),
   );
   const latest = waits.length === 0 ? Number.NaN : Math.max(...waits);
   rows.push({
@@ -258,7 +316,15 @@ async function measure(rows: Row[]): Promise<void> {
     met: timedOut === uploads && latest <= idleMs + MARGIN_MS && Math.min(...waits) >= idleMs - 50,
     notes: `p50 ${fmt(quantile(waits, 0.5))} ms; ${timedOut} answered 408${unanswered > 0 ? `, ${unanswered} never answered (origo killed)` : ''}; peak ${staged} staged at once`,
   });
-  rows.push({ bench: 'stalled', metric: 'temp files left', origo: String(leftTemp), baseline: '-', ratio: '-', target: '0', met: leftTemp === 0 });
+  rows.push({
+    bench: 'stalled',
+    metric: 'temp files left',
+    origo: String(leftTemp),
+    baseline: '-',
+    ratio: '-',
+    target: '0',
+    met: leftTemp === 0,
+  });
   const ratio = quantile(during, 0.5) / quantile(baseline, 0.5);
   rows.push({
     bench: 'stalled',
@@ -277,7 +343,10 @@ async function measure(rows: Row[]): Promise<void> {
   await exitOrKill(origo, graceMs + MARGIN_MS + GIVE_UP_MS);
 
   // 3: SIGTERM with the uploads open; their idle timeout is far away, so only the grace ends them.
-  const holding = await startMain({ ORIGO_BODY_IDLE_TIMEOUT_SECONDS: '3600', ORIGO_SHUTDOWN_GRACE_SECONDS: String(graceS) });
+  const holding = await startMain({
+    ORIGO_BODY_IDLE_TIMEOUT_SECONDS: '3600',
+    ORIGO_SHUTDOWN_GRACE_SECONDS: String(graceS),
+  });
   const held = await Promise.all(Array.from({ length: uploads }, () => stallUpload(holding.url, file)));
   const heldStaged = await stagedPeak(holding, uploads, 60_000);
   const signalled = performance.now();
@@ -285,10 +354,12 @@ async function measure(rows: Row[]): Promise<void> {
   const { code, at, killed } = await exitOrKill(holding, graceMs + MARGIN_MS + GIVE_UP_MS);
   const took = at - signalled;
   // The process is gone: the kernel has closed its sockets, so these come at once.
-  const heldClosed = (await settledBy(
-    held.map((s) => s.closed),
-    performance.now() + GIVE_UP_MS,
-  )).filter((c) => c !== undefined).length;
+  const heldClosed = (
+    await settledBy(
+      held.map((s) => s.closed),
+      performance.now() + GIVE_UP_MS,
+    )
+  ).filter((c) => c !== undefined).length;
   const cut = /closed (\d+) connections still open/.exec(holding.output())?.[1] ?? '0';
   const leftAfterStop = tempFiles(holding);
   log(
@@ -302,7 +373,13 @@ async function measure(rows: Row[]): Promise<void> {
     baseline: `${graceMs} ms grace`,
     ratio: fmt(took / graceMs, 2),
     target: `exit 0, <= grace + ${MARGIN_MS} ms`,
-    met: !killed && code === 0 && took <= graceMs + MARGIN_MS && Number(cut) === uploads && heldClosed === uploads && leftAfterStop === 0,
+    met:
+      !killed &&
+      code === 0 &&
+      took <= graceMs + MARGIN_MS &&
+      Number(cut) === uploads &&
+      heldClosed === uploads &&
+      leftAfterStop === 0,
     notes: `${killed ? 'killed after the deadline, ' : ''}${heldStaged} staged, ${cut} cut, ${heldClosed} closed, ${leftAfterStop} temp files left`,
   });
 }

@@ -20,7 +20,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { builtServerFile } from './lib/built-server.ts';
-import { AUTH, atExit, ORIGO_NODE_FLAGS, request, ROOT_KEY, runCleanups, tempDir } from './lib/origo.ts';
+import { AUTH, atExit, ORIGO_NODE_FLAGS, ROOT_KEY, request, runCleanups, tempDir } from './lib/origo.ts';
 import { machineCpuMs, REPO_DIR } from './lib/proc.ts';
 import { fmt, log, MiB, median } from './lib/report.ts';
 
@@ -83,7 +83,11 @@ function descendants(pid: number): number[] {
     } catch {
       continue;
     }
-    for (const child of children.split(' ').filter((c) => c !== '').map(Number)) found.push(child, ...descendants(child));
+    for (const child of children
+      .split(' ')
+      .filter((c) => c !== '')
+      .map(Number))
+      found.push(child, ...descendants(child));
   }
   return found;
 }
@@ -160,8 +164,10 @@ async function startOnce(way: Way): Promise<Start> {
         if (res.status === 200) break;
         throw new Error(`${way.label}: GET /user answered ${res.status}: ${res.body.toString()}`);
       }
-      if (child.exitCode !== null) throw new Error(`${way.label}: exited (${child.exitCode}) before answering:\n${output()}`);
-      if (performance.now() - t0 > START_MS) throw new Error(`${way.label}: no answer within ${START_MS / 1000} s:\n${output()}`);
+      if (child.exitCode !== null)
+        throw new Error(`${way.label}: exited (${child.exitCode}) before answering:\n${output()}`);
+      if (performance.now() - t0 > START_MS)
+        throw new Error(`${way.label}: no answer within ${START_MS / 1000} s:\n${output()}`);
       await sleep(2);
     }
     const firstAnswerMs = performance.now() - t0;
@@ -172,7 +178,8 @@ async function startOnce(way: Way): Promise<Start> {
     let stillSince = performance.now();
     const idleDeadline = performance.now() + IDLE_WAIT_MS;
     while (performance.now() - stillSince < IDLE_MS) {
-      if (performance.now() > idleDeadline) throw new Error(`${way.label}: still busy ${IDLE_WAIT_MS / 1000} s after its first answer`);
+      if (performance.now() > idleDeadline)
+        throw new Error(`${way.label}: still busy ${IDLE_WAIT_MS / 1000} s after its first answer`);
       await sleep(50);
       const now = treeCpuMs(pid);
       if (now !== last) {
@@ -195,7 +202,13 @@ process.on('exit', runCleanups);
 // Built before the first start: a compile is not a start.
 await builtServerFile('main.js');
 const ways: Way[] = [
-  { label: 'before: tsx', args: [...ORIGO_NODE_FLAGS, '--import', 'tsx', 'packages/server/src/main.ts'], env: {}, dataDir: '', starts: [] },
+  {
+    label: 'before: tsx',
+    args: [...ORIGO_NODE_FLAGS, '--import', 'tsx', 'packages/server/src/main.ts'],
+    env: {},
+    dataDir: '',
+    starts: [],
+  },
   {
     label: 'before: tsx, cold cache',
     args: [...ORIGO_NODE_FLAGS, '--import', 'tsx', 'packages/server/src/main.ts'],
@@ -203,13 +216,24 @@ const ways: Way[] = [
     dataDir: '',
     starts: [],
   },
-  { label: 'after: dist', args: [...ORIGO_NODE_FLAGS, 'packages/server/bin/origo-server.js', 'start'], env: {}, dataDir: '', starts: [] },
+  {
+    label: 'after: dist',
+    args: [...ORIGO_NODE_FLAGS, 'packages/server/bin/origo-server.js', 'start'],
+    env: {},
+    dataDir: '',
+    starts: [],
+  },
 ];
 for (const way of ways) way.dataDir = tempDir('origo-bench-startup-');
 
 log(`origo start-up benchmark, ${new Date().toISOString()}`);
-log(`machine: ${os.cpus().length} cpus (${os.cpus()[0]?.model ?? '?'}), node ${process.version}; ${rounds} rounds after one unmeasured start each`);
-for (const way of ways) log(`  ${way.label.padEnd(24)} node ${way.args.join(' ')}${Object.keys(way.env).length > 0 ? ` (${new URLSearchParams(way.env)})` : ''}`);
+log(
+  `machine: ${os.cpus().length} cpus (${os.cpus()[0]?.model ?? '?'}), node ${process.version}; ${rounds} rounds after one unmeasured start each`,
+);
+for (const way of ways)
+  log(
+    `  ${way.label.padEnd(24)} node ${way.args.join(' ')}${Object.keys(way.env).length > 0 ? ` (${new URLSearchParams(way.env)})` : ''}`,
+  );
 log('');
 
 for (const way of ways) await startOnce(way);
@@ -230,7 +254,8 @@ log('');
 log('| way | first answer | CPU to first answer | RSS at idle | other load |');
 log('|---|---|---|---|---|');
 for (const way of ways) {
-  const ratio = (pick: (s: Start) => number) => (way === before ? '' : ` (${fmt(med(way, pick) / med(before, pick), 2)}×)`);
+  const ratio = (pick: (s: Start) => number) =>
+    way === before ? '' : ` (${fmt(med(way, pick) / med(before, pick), 2)}×)`;
   log(
     `| ${way.label} | ${fmt(med(way, (s) => s.firstAnswerMs))} ms${ratio((s) => s.firstAnswerMs)} | ${fmt(med(way, (s) => s.cpuMs))} ms${ratio((s) => s.cpuMs)} ` +
       `| ${fmt(med(way, (s) => s.rssBytes) / MiB, 1)} MiB${ratio((s) => s.rssBytes)} | ${fmt(med(way, (s) => s.otherCores) * 100)}% of a core |`,

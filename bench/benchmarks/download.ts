@@ -21,7 +21,12 @@ export function runDownload(o: BenchOptions): Promise<Row[]> {
 }
 
 export function runDownloadSmall(o: BenchOptions): Promise<Row[]> {
-  return runDownloadOf(o, { name: 'download-small', bytes: SMALL_FILE_BYTES, size: '100 KB', connections: o.connections.downloadSmall });
+  return runDownloadOf(o, {
+    name: 'download-small',
+    bytes: SMALL_FILE_BYTES,
+    size: '100 KB',
+    connections: o.connections.downloadSmall,
+  });
 }
 
 interface DownloadCase {
@@ -43,16 +48,44 @@ async function runDownloadOf(o: BenchOptions, c: DownloadCase): Promise<Row[]> {
     const pathname = `/sourceimages/${ORG}/${image.hash}/download`;
     const blobFile = blobPathOf(origo.dataDir, image.binary_hash);
 
-    baseline = await startChild('baseline-static', 'baseline-static.ts', { BENCH_FILE: blobFile, BENCH_CONTENT_TYPE: 'image/jpeg' });
-    const [a, b] = await Promise.all([request(origo.child.url, 'GET', pathname, { headers: AUTH }), request(baseline.url, 'GET', pathname)]);
+    baseline = await startChild('baseline-static', 'baseline-static.ts', {
+      BENCH_FILE: blobFile,
+      BENCH_CONTENT_TYPE: 'image/jpeg',
+    });
+    const [a, b] = await Promise.all([
+      request(origo.child.url, 'GET', pathname, { headers: AUTH }),
+      request(baseline.url, 'GET', pathname),
+    ]);
     if (a.status !== 200 || b.status !== 200 || !a.body.equals(jpeg) || !b.body.equals(jpeg)) {
-      throw new Error(`downloads differ from the upload: origo ${a.status} ${a.body.length} B, baseline ${b.status} ${b.body.length} B`);
+      throw new Error(
+        `downloads differ from the upload: origo ${a.status} ${a.body.length} B, baseline ${b.status} ${b.body.length} B`,
+      );
     }
     log(`  file: ${fmt(jpeg.length)} bytes (JPEG of noise); ${c.connections} connections, engine ${o.engine}`);
 
     const results = await compare(
-      { label: 'origo', gc: origo.child.gc, load: { url: origo.child.url + pathname, headers: AUTH, connections: c.connections, engine: o.engine, serverPid: origo.child.pid } },
-      { label: 'baseline', gc: baseline.gc, load: { url: baseline.url + pathname, headers: AUTH, connections: c.connections, engine: o.engine, serverPid: baseline.pid } },
+      {
+        label: 'origo',
+        gc: origo.child.gc,
+        load: {
+          url: origo.child.url + pathname,
+          headers: AUTH,
+          connections: c.connections,
+          engine: o.engine,
+          serverPid: origo.child.pid,
+        },
+      },
+      {
+        label: 'baseline',
+        gc: baseline.gc,
+        load: {
+          url: baseline.url + pathname,
+          headers: AUTH,
+          connections: c.connections,
+          engine: o.engine,
+          serverPid: baseline.pid,
+        },
+      },
       { rounds: o.rounds, durationMs: o.durationMs, warmupMs: o.warmupMs, unit: 'MB' },
     );
     const ma = medianOf(results.origo, (r) => r.bytesPerSec) / 1e6;
@@ -65,8 +98,12 @@ async function runDownloadOf(o: BenchOptions, c: DownloadCase): Promise<Row[]> {
     const reqB = medianOf(results.baseline, (r) => r.reqPerSec);
     // CPU per response in ms for large files, in µs for small ones.
     const cpu = (ms: number) => (c.bytes >= MiB ? `${fmt(ms, 2)} ms` : `${fmt(ms * 1000, 1)} µs`);
-    log(`  median: origo ${fmt(ma)} MB/s, baseline ${fmt(mb)} MB/s -> ratio ${fmt(ratio, 2)} (target >= ${TARGET_RATIO}); origo moved >= ${fmt(gbA, 1)} GB per round`);
-    log(`  responses per second: origo ${fmt(reqA)}, baseline ${fmt(reqB)}; server CPU per ${c.size} response: origo ${cpu(cpuA)}, baseline ${cpu(cpuB)}`);
+    log(
+      `  median: origo ${fmt(ma)} MB/s, baseline ${fmt(mb)} MB/s -> ratio ${fmt(ratio, 2)} (target >= ${TARGET_RATIO}); origo moved >= ${fmt(gbA, 1)} GB per round`,
+    );
+    log(
+      `  responses per second: origo ${fmt(reqA)}, baseline ${fmt(reqB)}; server CPU per ${c.size} response: origo ${cpu(cpuA)}, baseline ${cpu(cpuB)}`,
+    );
     return [
       {
         bench: c.name,

@@ -4,10 +4,10 @@
 // against origo on SQLite, the same GET in the same run.
 
 import { writeFileSync } from 'node:fs';
-import { isDeepStrictEqual } from 'node:util';
 import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { compare, medianOf, noise } from '../lib/compare.ts';
-import { smallJpeg, multipartFrame } from '../lib/images.ts';
+import { multipartFrame, smallJpeg } from '../lib/images.ts';
 import { AUTH, json, ORG, request, startOrigo, tempDir, uploadBuffer } from '../lib/origo.ts';
 import { startChild } from '../lib/proc.ts';
 import { fmt, log, type Row } from '../lib/report.ts';
@@ -31,13 +31,20 @@ export async function runGet(o: BenchOptions): Promise<Row[]> {
     writeFileSync(bodyFile, got.body);
     baseline = await startChild('baseline-fastify', 'baseline-fastify.ts', { BENCH_BODY_FILE: bodyFile });
     const check = await request(baseline.url, 'GET', pathname, { headers: AUTH });
-    if (check.status !== 200 || !isDeepStrictEqual(json(check), json(got))) throw new Error('the baseline does not answer the same JSON');
-    log(`  body: ${got.body.length} bytes of JSON; origo content-type ${got.headers['content-type']}, baseline ${check.headers['content-type']}`);
+    if (check.status !== 200 || !isDeepStrictEqual(json(check), json(got)))
+      throw new Error('the baseline does not answer the same JSON');
+    log(
+      `  body: ${got.body.length} bytes of JSON; origo content-type ${got.headers['content-type']}, baseline ${check.headers['content-type']}`,
+    );
     log(`  ${o.connections.get} connections, engine ${o.engine}`);
 
     const load = { headers: AUTH, connections: o.connections.get, engine: o.engine };
     const results = await compare(
-      { label: 'origo', gc: origo.child.gc, load: { ...load, url: origo.child.url + pathname, serverPid: origo.child.pid } },
+      {
+        label: 'origo',
+        gc: origo.child.gc,
+        load: { ...load, url: origo.child.url + pathname, serverPid: origo.child.pid },
+      },
       { label: 'baseline', gc: baseline.gc, load: { ...load, url: baseline.url + pathname, serverPid: baseline.pid } },
       { rounds: o.rounds, durationMs: o.durationMs, warmupMs: o.warmupMs, unit: 'req' },
     );
@@ -48,8 +55,12 @@ export async function runGet(o: BenchOptions): Promise<Row[]> {
     const p50b = medianOf(results.baseline, (r) => r.latencyMs.p50);
     const cpuA = medianOf(results.origo, (r) => r.serverCpuUsPerReq ?? Number.NaN);
     const cpuB = medianOf(results.baseline, (r) => r.serverCpuUsPerReq ?? Number.NaN);
-    log(`  median: origo ${fmt(a)} req/s, baseline ${fmt(b)} req/s -> ratio ${fmt(ratio, 2)} (target >= ${TARGET_RATIO})`);
-    log(`  server CPU per request: origo ${fmt(cpuA, 1)} µs, baseline ${fmt(cpuB, 1)} µs -> baseline/origo ${fmt(cpuB / cpuA, 2)}`);
+    log(
+      `  median: origo ${fmt(a)} req/s, baseline ${fmt(b)} req/s -> ratio ${fmt(ratio, 2)} (target >= ${TARGET_RATIO})`,
+    );
+    log(
+      `  server CPU per request: origo ${fmt(cpuA, 1)} µs, baseline ${fmt(cpuB, 1)} µs -> baseline/origo ${fmt(cpuB / cpuA, 2)}`,
+    );
     return [
       {
         bench: 'get',
@@ -97,13 +108,22 @@ export async function runGetOnPostgres(o: BenchOptions, databaseUrl: string): Pr
       if (got.status !== 200) throw new Error(`GET ${pathname}: ${got.status} ${got.body.toString()}`);
       bodies.push(comparable(got));
     }
-    if (!isDeepStrictEqual(bodies[0], bodies[1])) throw new Error('origo on PostgreSQL and on SQLite do not answer the same JSON');
+    if (!isDeepStrictEqual(bodies[0], bodies[1]))
+      throw new Error('origo on PostgreSQL and on SQLite do not answer the same JSON');
     log(`  ${o.connections.get} connections, engine ${o.engine}`);
 
     const load = { headers: AUTH, connections: o.connections.get, engine: o.engine };
     const results = await compare(
-      { label: 'postgres', gc: onPostgres.child.gc, load: { ...load, url: onPostgres.child.url + pathname, serverPid: onPostgres.child.pid } },
-      { label: 'sqlite', gc: onSqlite.child.gc, load: { ...load, url: onSqlite.child.url + pathname, serverPid: onSqlite.child.pid } },
+      {
+        label: 'postgres',
+        gc: onPostgres.child.gc,
+        load: { ...load, url: onPostgres.child.url + pathname, serverPid: onPostgres.child.pid },
+      },
+      {
+        label: 'sqlite',
+        gc: onSqlite.child.gc,
+        load: { ...load, url: onSqlite.child.url + pathname, serverPid: onSqlite.child.pid },
+      },
       { rounds: o.rounds, durationMs: o.durationMs, warmupMs: o.warmupMs, unit: 'req' },
     );
     const a = medianOf(results.origo, (r) => r.reqPerSec);
@@ -113,8 +133,12 @@ export async function runGetOnPostgres(o: BenchOptions, databaseUrl: string): Pr
     const p50b = medianOf(results.baseline, (r) => r.latencyMs.p50);
     const cpuA = medianOf(results.origo, (r) => r.serverCpuUsPerReq ?? Number.NaN);
     const cpuB = medianOf(results.baseline, (r) => r.serverCpuUsPerReq ?? Number.NaN);
-    log(`  median: PostgreSQL ${fmt(a)} req/s, SQLite ${fmt(b)} req/s -> PG/SQLite ${fmt(ratio, 2)}; p50 ${fmt(p50a, 2)} vs ${fmt(p50b, 2)} ms`);
-    log(`  origo CPU per request: on PostgreSQL ${fmt(cpuA, 1)} µs, on SQLite ${fmt(cpuB, 1)} µs (the PostgreSQL server's own CPU not counted)`);
+    log(
+      `  median: PostgreSQL ${fmt(a)} req/s, SQLite ${fmt(b)} req/s -> PG/SQLite ${fmt(ratio, 2)}; p50 ${fmt(p50a, 2)} vs ${fmt(p50b, 2)} ms`,
+    );
+    log(
+      `  origo CPU per request: on PostgreSQL ${fmt(cpuA, 1)} µs, on SQLite ${fmt(cpuB, 1)} µs (the PostgreSQL server's own CPU not counted)`,
+    );
     return [
       {
         bench: 'get on postgres',

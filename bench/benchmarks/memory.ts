@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { multipartFrame, segment, smallJpeg } from '../lib/images.ts';
 import { AUTH, json, ORG, request, startOrigo, uploadBuffer } from '../lib/origo.ts';
 import { type Memory, memory, resetPeakRss } from '../lib/proc.ts';
-import { fmt, log, median, MiB, type Row } from '../lib/report.ts';
+import { fmt, log, MiB, median, type Row } from '../lib/report.ts';
 import type { BenchOptions } from './options.ts';
 
 export const TARGET_GROWTH = 100 * MiB;
@@ -63,7 +63,9 @@ export async function runMemory(o: BenchOptions): Promise<Row[]> {
     const file = hugeJpeg(o.memoryUploadBytes, small);
     const frame = multipartFrame('huge.jpg');
     const length = frame.head.length + file.length + frame.tail.length;
-    log(`  file: ${fmt(file.length)} bytes (${fmt(file.length / MiB)} MiB) JPEG with APP15 filler; server RSS before ${fmt(rss0 / MiB, 1)} MiB`);
+    log(
+      `  file: ${fmt(file.length)} bytes (${fmt(file.length / MiB)} MiB) JPEG with APP15 filler; server RSS before ${fmt(rss0 / MiB, 1)} MiB`,
+    );
 
     // Samples of the server's memory, with how much of the body had been sent.
     const samples: { ms: number; sent: number; mem: Memory }[] = [];
@@ -98,20 +100,32 @@ export async function runMemory(o: BenchOptions): Promise<Row[]> {
     let peak = peakSample.mem.rss;
     if (hwmReset) peak = Math.max(peak, after.hwm);
     const where = (s: { ms: number; sent: number }) =>
-      s.sent < length ? `${fmt((100 * s.sent) / length)}% of the body sent` : `body sent, ${fmt(s.ms - (samples.find((x) => x.sent >= length)?.ms ?? s.ms))} ms before the answer`;
+      s.sent < length
+        ? `${fmt((100 * s.sent) / length)}% of the body sent`
+        : `body sent, ${fmt(s.ms - (samples.find((x) => x.sent >= length)?.ms ?? s.ms))} ms before the answer`;
     const mib = (n: number) => `${fmt(n / MiB, 1)} MiB`;
     log(`  memory before: rss ${mib(rss0)} (anon ${mib(anon0)}, file ${mib(file0)})`);
-    log(`  peak rss ${mib(peakSample.mem.rss)} at ${where(peakSample)}: anon ${mib(peakSample.mem.anon)}, file-backed ${mib(peakSample.mem.file)}`);
+    log(
+      `  peak rss ${mib(peakSample.mem.rss)} at ${where(peakSample)}: anon ${mib(peakSample.mem.anon)}, file-backed ${mib(peakSample.mem.file)}`,
+    );
     const anonPeak = top((m) => m.anon);
     const filePeak = top((m) => m.file);
-    log(`  peak anon ${mib(anonPeak.mem.anon)} (${where(anonPeak)}); peak file-backed ${mib(filePeak.mem.file)} (${where(filePeak)})`);
+    log(
+      `  peak anon ${mib(anonPeak.mem.anon)} (${where(anonPeak)}); peak file-backed ${mib(filePeak.mem.file)} (${where(filePeak)})`,
+    );
     const step = Math.max(1, Math.floor(samples.length / 12));
-    log(`  timeline (ms: sent%, rss/anon/file MiB): ${samples
-      .filter((_, i) => i % step === 0 || i === samples.length - 1)
-      .map((s) => `${fmt(s.ms)}: ${fmt((100 * s.sent) / length)}%, ${fmt(s.mem.rss / MiB)}/${fmt(s.mem.anon / MiB)}/${fmt(s.mem.file / MiB)}`)
-      .join('; ')}`);
+    log(
+      `  timeline (ms: sent%, rss/anon/file MiB): ${samples
+        .filter((_, i) => i % step === 0 || i === samples.length - 1)
+        .map(
+          (s) =>
+            `${fmt(s.ms)}: ${fmt((100 * s.sent) / length)}%, ${fmt(s.mem.rss / MiB)}/${fmt(s.mem.anon / MiB)}/${fmt(s.mem.file / MiB)}`,
+        )
+        .join('; ')}`,
+    );
 
-    if (res.status !== 200) throw new Error(`the ${fmt(file.length)}-byte upload was refused: ${res.status} ${res.body.toString()}`);
+    if (res.status !== 200)
+      throw new Error(`the ${fmt(file.length)}-byte upload was refused: ${res.status} ${res.body.toString()}`);
     const item = json<{ items: { size: number; format: string; width: number; height: number }[] }>(res).items[0]!;
     if (item.size !== file.length || item.format !== 'jpg') throw new Error(`stored as ${JSON.stringify(item)}`);
     const growth = peak - rss0;

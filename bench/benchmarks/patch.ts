@@ -10,9 +10,9 @@
 // JSON and of the typed index rows, committed with the configured durability.
 
 import { compare, medianOf, noise } from '../lib/compare.ts';
-import { patchFloorUs } from '../lib/patch-floor.ts';
 import { multipartFrame, smallJpeg } from '../lib/images.ts';
 import { AUTH, json, ORG, startOrigo, uploadBuffer } from '../lib/origo.ts';
+import { patchFloorUs } from '../lib/patch-floor.ts';
 import { fmt, log, type Row } from '../lib/report.ts';
 import type { BenchOptions } from './options.ts';
 
@@ -60,7 +60,11 @@ async function runPatchWith(o: BenchOptions, durability: 'full' | 'normal'): Pro
     const load = { url, headers: AUTH, connections: o.connections.get, engine: o.engine, serverPid: origo.child.pid };
     log(`  10 fields, ${bodies[0]!.length} bytes of JSON, over ${IMAGES} images; ${o.connections.get} connections`);
     const results = await compare(
-      { label: 'patch', gc: origo.child.gc, load: { ...load, method: 'PATCH', variants: patches, headers: { ...AUTH, 'content-type': 'application/json' } } },
+      {
+        label: 'patch',
+        gc: origo.child.gc,
+        load: { ...load, method: 'PATCH', variants: patches, headers: { ...AUTH, 'content-type': 'application/json' } },
+      },
       { label: 'get', gc: origo.child.gc, load: { ...load, variants: gets } },
       { rounds: o.rounds, durationMs: o.durationMs, warmupMs: o.warmupMs, unit: 'req' },
     );
@@ -79,14 +83,19 @@ async function runPatchWith(o: BenchOptions, durability: 'full' | 'normal'): Pro
       {
         bench: `patch (${durability})`,
         metric: `server CPU µs per PATCH of 10 fields (${o.connections.get} conn, median of ${o.rounds})`,
-        origo: `${fmt(patchUs, 1)} (${fmt(patch)} req/s, p50 ${fmt(medianOf(results.origo, (r) => r.latencyMs.p50), 2)} ms)`,
+        origo: `${fmt(patchUs, 1)} (${fmt(patch)} req/s, p50 ${fmt(
+          medianOf(results.origo, (r) => r.latencyMs.p50),
+          2,
+        )} ms)`,
         baseline: `${fmt(floorUs, 1)} (SQLite floor)`,
         ratio: fmt(ratio, 2),
         target: `>= ${TARGET_RATIO}`,
         met: ratio >= TARGET_RATIO,
         notes:
-          `context: GET of the same images ${fmt(getUs, 1)} µs, ${fmt(get)} req/s (p50 ${fmt(medianOf(results.baseline, (r) => r.latencyMs.p50), 2)} ms); ` +
-          `PATCH/GET req/s ${fmt(patch / get, 2)}; ${noise(results)}`,
+          `context: GET of the same images ${fmt(getUs, 1)} µs, ${fmt(get)} req/s (p50 ${fmt(
+            medianOf(results.baseline, (r) => r.latencyMs.p50),
+            2,
+          )} ms); ` + `PATCH/GET req/s ${fmt(patch / get, 2)}; ${noise(results)}`,
       },
     ];
   } finally {

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { multipartFrame, noiseJpeg, withComment } from '../lib/images.ts';
 import { AUTH, json, ORG, type Response, request, startOrigo } from '../lib/origo.ts';
 import { type Child, cpuMs, machineCpuMs, startChild } from '../lib/proc.ts';
-import { fmt, log, median, MiB, quantile, type Row } from '../lib/report.ts';
+import { fmt, log, MiB, median, quantile, type Row } from '../lib/report.ts';
 import type { BenchOptions } from './options.ts';
 
 export const TARGET_RATIO = 1.5;
@@ -45,7 +45,8 @@ async function rawPost(url: string, bytes: Buffer): Promise<number> {
   const t0 = performance.now();
   const res = await request(url, 'POST', '/', { headers: { 'content-type': 'application/octet-stream' }, body: bytes });
   const ms = performance.now() - t0;
-  if (res.status !== 200 || json<{ size: number }>(res).size !== bytes.length) throw new Error(`http floor: ${res.status} ${res.body.toString()}`);
+  if (res.status !== 200 || json<{ size: number }>(res).size !== bytes.length)
+    throw new Error(`http floor: ${res.status} ${res.body.toString()}`);
   return ms;
 }
 
@@ -74,12 +75,15 @@ export async function runUpload(o: BenchOptions): Promise<Row[]> {
       const cpu = cpuMs(origo.child.pid) - cpu0;
       if (res.status !== 200) throw new Error(`upload: ${res.status} ${res.body.toString()}`);
       const item = json<{ items: { hash: string; size: number }[] }>(res).items[0]!;
-      if (seen.has(item.hash) || item.size !== bytes.length) throw new Error('an upload was de-duplicated or stored with a wrong size');
+      if (seen.has(item.hash) || item.size !== bytes.length)
+        throw new Error('an upload was de-duplicated or stored with a wrong size');
       seen.add(item.hash);
       return { ms, cpuMs: cpu };
     };
 
-    log(`  file: ${fmt(base.length)} bytes (JPEG of noise) + a COM segment per upload; ${WARMUP} warm-up then ${o.uploads} measured`);
+    log(
+      `  file: ${fmt(base.length)} bytes (JPEG of noise) + a COM segment per upload; ${WARMUP} warm-up then ${o.uploads} measured`,
+    );
     const origoMs: number[] = [];
     const designMs: number[] = [];
     const httpMs: number[] = [];
@@ -128,10 +132,13 @@ export async function runUpload(o: BenchOptions): Promise<Row[]> {
     const h = median(httpMs);
     const ratio = a / d;
     const cpuPerUpload = origoCpuMs / o.uploads;
-    const spread = (v: number[]) => `median ${fmt(median(v), 1)}  p90 ${fmt(quantile(v, 0.9), 1)}  min ${fmt(Math.min(...v), 1)}  max ${fmt(Math.max(...v), 1)}`;
+    const spread = (v: number[]) =>
+      `median ${fmt(median(v), 1)}  p90 ${fmt(quantile(v, 0.9), 1)}  min ${fmt(Math.min(...v), 1)}  max ${fmt(Math.max(...v), 1)}`;
     log(`  origo upload ms: ${spread(origoMs)}; server CPU ${fmt(cpuPerUpload, 1)} ms per upload`);
     log(`  floor (sha1+sha256+write+fsync+rename+dir fsync) ms: ${spread(designMs)}`);
-    log(`  http floor (bare node:http, raw body streamed through sha1 to a file, fsync) ms: ${spread(httpMs)}  (context only)`);
+    log(
+      `  http floor (bare node:http, raw body streamed through sha1 to a file, fsync) ms: ${spread(httpMs)}  (context only)`,
+    );
     log(`  other load ${fmt(otherLoad * 100)}% of a core, steal ${fmt(steal * 100)}%`);
     log(`  ratio origo/floor ${fmt(ratio, 2)} (target <= ${TARGET_RATIO}); origo/http floor ${fmt(a / h, 2)}`);
     return [

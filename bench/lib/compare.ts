@@ -26,24 +26,37 @@ async function measure(t: Target, durationMs: number): Promise<Round> {
   const r = await runLoad({ ...t.load, durationMs });
   const after = await t.gc?.();
   const gc =
-    before && after ? { minor: after.minor - before.minor, major: after.major - before.major, pauseMs: after.pauseMs - before.pauseMs } : undefined;
+    before && after
+      ? {
+          minor: after.minor - before.minor,
+          major: after.major - before.major,
+          pauseMs: after.pauseMs - before.pauseMs,
+        }
+      : undefined;
   return { ...r, gc };
 }
 
 function describe(label: string, r: Round, unit: 'req' | 'MB'): string {
-  const rate = unit === 'req' ? `${fmt(r.reqPerSec)} req/s` : `${fmt(r.bytesPerSec / 1e6, 1)} MB/s (${fmt(r.reqPerSec, 1)} req/s)`;
+  const rate =
+    unit === 'req' ? `${fmt(r.reqPerSec)} req/s` : `${fmt(r.bytesPerSec / 1e6, 1)} MB/s (${fmt(r.reqPerSec, 1)} req/s)`;
   const bad = Object.entries(r.statuses).filter(([s]) => !s.startsWith('2'));
   return (
     `    ${label.padEnd(9)} ${rate.padEnd(unit === 'req' ? 14 : 28)} p50 ${fmt(r.latencyMs.p50, 2)} ms  p99 ${fmt(r.latencyMs.p99, 2)} ms  ` +
     `cpu: client ${fmt(r.clientCpu * 100)}%, server ${r.serverCpu === undefined ? '?' : fmt(r.serverCpu * 100)}% = ${r.serverCpuUsPerReq === undefined ? '?' : fmt(r.serverCpuUsPerReq, unit === 'req' ? 1 : 0)} µs/req` +
     `  other load ${fmt(r.otherCpu * 100)}%, steal ${fmt(r.stealCpu * 100)}%` +
     (r.gc ? `  gc: ${r.gc.major} major, ${r.gc.minor} minor, ${fmt(r.gc.pauseMs)} ms paused` : '') +
-    (bad.length > 0 || r.errors > 0 ? `  !! non-200: ${JSON.stringify(Object.fromEntries(bad))} errors: ${r.errors}` : '')
+    (bad.length > 0 || r.errors > 0
+      ? `  !! non-200: ${JSON.stringify(Object.fromEntries(bad))} errors: ${r.errors}`
+      : '')
   );
 }
 
 /** Warm-up of each target, then `rounds` rounds alternating which goes first. */
-export async function compare(origo: Target, baseline: Target, opts: { rounds: number; durationMs: number; warmupMs: number; unit: 'req' | 'MB' }): Promise<Comparison> {
+export async function compare(
+  origo: Target,
+  baseline: Target,
+  opts: { rounds: number; durationMs: number; warmupMs: number; unit: 'req' | 'MB' },
+): Promise<Comparison> {
   log(`  warm-up ${opts.warmupMs} ms each`);
   await runLoad({ ...origo.load, durationMs: opts.warmupMs });
   await runLoad({ ...baseline.load, durationMs: opts.warmupMs });

@@ -16,7 +16,7 @@ const totals: GcTotals = { minor: 0, major: 0, pauseMs: 0 };
 
 new PerformanceObserver((list) => {
   for (const entry of list.getEntries()) {
-    const kind = ((entry as unknown as { detail?: { kind?: number } }).detail)?.kind;
+    const kind = (entry as unknown as { detail?: { kind?: number } }).detail?.kind;
     if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) totals.major++;
     else if (kind === constants.NODE_PERFORMANCE_GC_MINOR) totals.minor++;
     totals.pauseMs += entry.duration;

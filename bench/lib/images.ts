@@ -34,7 +34,9 @@ export async function noiseJpeg(bytes: number): Promise<Buffer> {
   const height = Math.max(16, Math.floor(Math.sqrt((pixels * 3) / 4)));
   const width = Math.max(16, Math.floor((height * 4) / 3));
   const raw = randomBytes(width * height * 3);
-  let jpeg: Buffer = await sharp(raw, { raw: { width, height, channels: 3 } }).jpeg({ quality: 100, chromaSubsampling: '4:4:4' }).toBuffer();
+  let jpeg: Buffer = await sharp(raw, { raw: { width, height, channels: 3 } })
+    .jpeg({ quality: 100, chromaSubsampling: '4:4:4' })
+    .toBuffer();
   const filler: Buffer[] = [];
   let missing = bytes - jpeg.length;
   while (missing > 0) {
@@ -57,7 +59,11 @@ export async function smallJpeg(seed = 0): Promise<Buffer> {
 }
 
 /** The parts around one file in a multipart/form-data body. */
-export function multipartFrame(filename: string, contentType = 'image/jpeg', field = 'filedata'): { boundary: string; head: Buffer; tail: Buffer; contentType: string } {
+export function multipartFrame(
+  filename: string,
+  contentType = 'image/jpeg',
+  field = 'filedata',
+): { boundary: string; head: Buffer; tail: Buffer; contentType: string } {
   const boundary = `----origo-bench-${randomBytes(12).toString('hex')}`;
   const head = Buffer.from(
     `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${filename}"\r\nContent-Type: ${contentType}\r\n\r\n`,

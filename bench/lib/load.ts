@@ -80,7 +80,11 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const t0 = performance.now();
   const deadline = t0 + options.durationMs;
   const loop = options.engine === 'raw' ? rawLoop : httpLoop;
-  const agent = new http.Agent({ keepAlive: true, maxSockets: options.connections, maxFreeSockets: options.connections });
+  const agent = new http.Agent({
+    keepAlive: true,
+    maxSockets: options.connections,
+    maxFreeSockets: options.connections,
+  });
   const onError = () => {
     errors++;
   };
@@ -88,7 +92,11 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     const variants = options.variants ?? [{ path: u.pathname + u.search, body: options.body }];
     let sent = 0;
     const shape: RequestShape = { method: options.method ?? 'GET', variants, next: () => sent++ % variants.length };
-    await Promise.all(Array.from({ length: options.connections }, () => loop(u, options.headers ?? {}, shape, deadline, agent, record, onError)));
+    await Promise.all(
+      Array.from({ length: options.connections }, () =>
+        loop(u, options.headers ?? {}, shape, deadline, agent, record, onError),
+      ),
+    );
   } finally {
     agent.destroy();
   }
@@ -110,8 +118,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     latencyMs: { p50: at(0.5), p99: at(0.99), max: latencies[latencies.length - 1] ?? Number.NaN },
     clientCpu: (cpu.user + cpu.system) / 1000 / elapsedMs,
     serverCpu,
-    serverCpuUsPerReq: serverCpu === undefined || requests === 0 ? undefined : (serverCpu * elapsedMs * 1000) / requests,
-    otherCpu: Math.max(0, (machine1.busy - machine0.busy) / elapsedMs - (cpu.user + cpu.system) / 1000 / elapsedMs - (serverCpu ?? 0)),
+    serverCpuUsPerReq:
+      serverCpu === undefined || requests === 0 ? undefined : (serverCpu * elapsedMs * 1000) / requests,
+    otherCpu: Math.max(
+      0,
+      (machine1.busy - machine0.busy) / elapsedMs - (cpu.user + cpu.system) / 1000 / elapsedMs - (serverCpu ?? 0),
+    ),
     stealCpu: (machine1.steal - machine0.steal) / elapsedMs,
   };
 }
@@ -121,26 +133,37 @@ type Record_ = (status: number, bodyBytes: number, startedAt: number) => void;
 /** Sequential requests through the keep-alive agent until the deadline. */
 type RequestShape = { method: string; variants: { path: string; body?: Buffer }[]; next: () => number };
 
-function httpLoop(u: URL, headers: Record<string, string>, shape: RequestShape, deadline: number, agent: http.Agent, record: Record_, onError: () => void): Promise<void> {
+function httpLoop(
+  u: URL,
+  headers: Record<string, string>,
+  shape: RequestShape,
+  deadline: number,
+  agent: http.Agent,
+  record: Record_,
+  onError: () => void,
+): Promise<void> {
   return new Promise((resolve) => {
     const next = () => {
       if (performance.now() >= deadline) return resolve();
       const startedAt = performance.now();
       const variant = shape.variants[shape.next()]!;
-      const req = http.request({ agent, host: u.hostname, port: u.port, path: variant.path, method: shape.method, headers }, (res) => {
-        let n = 0;
-        res.on('data', (chunk: Buffer) => {
-          n += chunk.length;
-        });
-        res.on('end', () => {
-          record(res.statusCode ?? 0, n, startedAt);
-          next();
-        });
-        res.on('error', () => {
-          onError();
-          next();
-        });
-      });
+      const req = http.request(
+        { agent, host: u.hostname, port: u.port, path: variant.path, method: shape.method, headers },
+        (res) => {
+          let n = 0;
+          res.on('data', (chunk: Buffer) => {
+            n += chunk.length;
+          });
+          res.on('end', () => {
+            record(res.statusCode ?? 0, n, startedAt);
+            next();
+          });
+          res.on('error', () => {
+            onError();
+            next();
+          });
+        },
+      );
       req.on('error', () => {
         onError();
         setTimeout(next, 10);
@@ -154,7 +177,15 @@ function httpLoop(u: URL, headers: Record<string, string>, shape: RequestShape, 
 const CRLFCRLF = Buffer.from('\r\n\r\n');
 
 /** One socket, one request in flight, minimal response parsing. */
-function rawLoop(u: URL, headers: Record<string, string>, shape: RequestShape, deadline: number, _agent: http.Agent, record: Record_, onError: () => void): Promise<void> {
+function rawLoop(
+  u: URL,
+  headers: Record<string, string>,
+  shape: RequestShape,
+  deadline: number,
+  _agent: http.Agent,
+  record: Record_,
+  onError: () => void,
+): Promise<void> {
   const requests = shape.variants.map(({ path, body }) => {
     const lines = [`${shape.method} ${path} HTTP/1.1`, `Host: ${u.host}`, 'Connection: keep-alive'];
     for (const [k, v] of Object.entries(headers)) lines.push(`${k}: ${v}`);

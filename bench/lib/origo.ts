@@ -11,7 +11,9 @@ export const ROOT_KEY = 'bench-root-key-0123456789abcdef';
 export const ORG = 'bench';
 export const AUTH = { 'api-key': ROOT_KEY };
 /** The Node flags `npm start` gives origo (packages/server/package.json), so the bench runs what users run. */
-export const ORIGO_NODE_FLAGS = (process.env['BENCH_ORIGO_NODE_FLAGS'] ?? '--initial-heap-size=256').split(' ').filter((f) => f !== '');
+export const ORIGO_NODE_FLAGS = (process.env['BENCH_ORIGO_NODE_FLAGS'] ?? '--initial-heap-size=256')
+  .split(' ')
+  .filter((f) => f !== '');
 
 /** Everything to remove when the run ends, even on Ctrl-C or an error. */
 const cleanups = new Set<() => void>();
@@ -45,12 +47,18 @@ export interface Origo {
 /** Starts origo (production defaults unless `env` says otherwise) and creates the organization ORG. */
 export async function startOrigo(env: Record<string, string> = {}): Promise<Origo> {
   const dataDir = tempDir('origo-bench-');
-  const child = await startChild('origo', 'server-proc.ts', {
-    ORIGO_DATA_DIR: dataDir,
-    ORIGO_ROOT_KEY: ROOT_KEY,
-    ORIGO_LOG_LEVEL: 'info',
-    ...env,
-  }, 60_000, ORIGO_NODE_FLAGS);
+  const child = await startChild(
+    'origo',
+    'server-proc.ts',
+    {
+      ORIGO_DATA_DIR: dataDir,
+      ORIGO_ROOT_KEY: ROOT_KEY,
+      ORIGO_LOG_LEVEL: 'info',
+      ...env,
+    },
+    60_000,
+    ORIGO_NODE_FLAGS,
+  );
   const unregister = atExit(() => child.proc.kill('SIGKILL'));
   const res = await request(child.url, 'PUT', `/organizations/${ORG}`, {
     headers: { ...AUTH, 'content-type': 'application/json' },
@@ -79,18 +87,26 @@ export function request(
   base: string,
   method: string,
   pathname: string,
-  init: { headers?: Record<string, string | number>; body?: Buffer | { length: number; chunks: AsyncIterable<Buffer> } } = {},
+  init: {
+    headers?: Record<string, string | number>;
+    body?: Buffer | { length: number; chunks: AsyncIterable<Buffer> };
+  } = {},
 ): Promise<Response> {
   const u = new URL(pathname, base);
   return new Promise((resolve, reject) => {
     const headers: Record<string, string | number> = { ...init.headers };
     if (init.body) headers['content-length'] = init.body.length;
-    const req = http.request({ host: u.hostname, port: u.port, path: u.pathname + u.search, method, headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
+    const req = http.request(
+      { host: u.hostname, port: u.port, path: u.pathname + u.search, method, headers, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+        );
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     const body = init.body;
     if (body === undefined) req.end();
@@ -107,7 +123,11 @@ export function request(
 }
 
 /** Uploads one file as multipart/form-data built around `bytes`. */
-export async function uploadBuffer(base: string, frame: { head: Buffer; tail: Buffer; contentType: string }, bytes: Buffer): Promise<Response> {
+export async function uploadBuffer(
+  base: string,
+  frame: { head: Buffer; tail: Buffer; contentType: string },
+  bytes: Buffer,
+): Promise<Response> {
   return request(base, 'POST', `/sourceimages/${ORG}`, {
     headers: { ...AUTH, 'content-type': frame.contentType },
     body: Buffer.concat([frame.head, bytes, frame.tail]),

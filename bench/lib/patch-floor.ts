@@ -17,8 +17,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { indexRows, mergeUserMetadata } from '../../packages/server/src/images/user-metadata.ts';
-import { closeStorage, openStorage } from '../../packages/server/src/storage/index.ts';
 import { openSqlite } from '../../packages/server/src/storage/catalog/sql/sqlite.ts';
+import { closeStorage, openStorage } from '../../packages/server/src/storage/index.ts';
 
 const BATCH = 32;
 
@@ -32,13 +32,30 @@ export async function patchFloorUs(
   const dir = mkdtempSync(path.join(os.tmpdir(), 'origo-floor-'));
   try {
     const storage = await openStorage({ dataDir: dir, sqliteDurability: durability });
-    const org = await storage.catalog.createOrganization({ name: 'floor', displayName: 'floor', billingEmail: 'f@example.com', masterOrganization: 'floor' }, new Date());
+    const org = await storage.catalog.createOrganization(
+      { name: 'floor', displayName: 'floor', billingEmail: 'f@example.com', masterOrganization: 'floor' },
+      new Date(),
+    );
     const hashes = Array.from({ length: images }, (_, i) => i.toString(16).padStart(40, 'b'));
     await storage.catalog.saveUploadedImages(
       org.id,
       hashes.map((hash) => ({
-        hash, binaryHash: hash, blobKey: hash, name: 'floor.jpg', format: 'jpg', mimetype: 'image/jpeg', size: 1, width: 1, height: 1,
-        opaque: true, animated: false, protected: false, userMetadata: {}, dynamicMetadata: {}, staticMetadata: {}, userFieldRows: [],
+        hash,
+        binaryHash: hash,
+        blobKey: hash,
+        name: 'floor.jpg',
+        format: 'jpg',
+        mimetype: 'image/jpeg',
+        size: 1,
+        width: 1,
+        height: 1,
+        opaque: true,
+        animated: false,
+        protected: false,
+        userMetadata: {},
+        dynamicMetadata: {},
+        staticMetadata: {},
+        userFieldRows: [],
       })),
       new Date(),
       (existing) => ({ metadata: existing, rows: [] }),
@@ -46,14 +63,25 @@ export async function patchFloorUs(
     await closeStorage(storage);
 
     const { raw } = openSqlite(path.join(dir, 'origo.sqlite'), durability);
-    const select = raw.prepare('select id, deleted_at, locked, user_metadata from images where org_id = ? and hash = ?');
+    const select = raw.prepare(
+      'select id, deleted_at, locked, user_metadata from images where org_id = ? and hash = ?',
+    );
     const update = raw.prepare('update images set user_metadata = ? where id = ?');
-    const insertRow = raw.prepare('insert into user_fields (image_id, org_id, name, type, seq, str, num) values (?, ?, ?, ?, ?, ?, ?)');
-    const updateRow = raw.prepare('update user_fields set type = ?, str = ?, num = ? where image_id = ? and name = ? and seq = ?');
+    const insertRow = raw.prepare(
+      'insert into user_fields (image_id, org_id, name, type, seq, str, num) values (?, ?, ?, ?, ?, ?, ?)',
+    );
+    const updateRow = raw.prepare(
+      'update user_fields set type = ?, str = ?, num = ? where image_id = ? and name = ? and seq = ?',
+    );
     const deleteRow = raw.prepare('delete from user_fields where image_id = ? and name = ? and seq = ?');
 
     const patch = (n: number) => {
-      const image = select.get(org.id, hashes[n % images]) as { id: number; deleted_at: string | null; locked: number; user_metadata: string };
+      const image = select.get(org.id, hashes[n % images]) as {
+        id: number;
+        deleted_at: string | null;
+        locked: number;
+        user_metadata: string;
+      };
       if (image.deleted_at !== null || image.locked === 1) throw new Error('floor: the image is deleted or locked');
       const current = JSON.parse(image.user_metadata);
       const metadata = mergeUserMetadata(current, bodies[Math.floor(n / images) % bodies.length]);
@@ -65,7 +93,8 @@ export async function patchFloorUs(
         if (!old) insertRow.run(image.id, org.id, r.name, r.type, r.seq, r.str, r.num);
         else {
           left.delete(key);
-          if (old.type !== r.type || old.str !== r.str || old.num !== r.num) updateRow.run(r.type, r.str, r.num, image.id, r.name, r.seq);
+          if (old.type !== r.type || old.str !== r.str || old.num !== r.num)
+            updateRow.run(r.type, r.str, r.num, image.id, r.name, r.seq);
         }
       }
       for (const r of left.values()) deleteRow.run(image.id, r.name, r.seq);

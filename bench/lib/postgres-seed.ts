@@ -84,13 +84,28 @@ export function postgresImporter(client: pg.Client): Importer {
       await client.query(
         `insert into user_fields (image_id, org_id, name, type, seq, str, num)
          select i, $1, n, t, s, v, x from unnest($2::bigint[], $3::text[], $4::text[], $5::int[], $6::text[], $7::float8[]) as u (i, n, t, s, v, x)`,
-        [orgId, users.map((r) => r.id), users.map((r) => r.name), users.map((r) => r.type), users.map((r) => r.seq), users.map((r) => r.str), users.map((r) => r.num)],
+        [
+          orgId,
+          users.map((r) => r.id),
+          users.map((r) => r.name),
+          users.map((r) => r.type),
+          users.map((r) => r.seq),
+          users.map((r) => r.str),
+          users.map((r) => r.num),
+        ],
       );
       const terms = ordered.flatMap((i) => searchTerms(i).map((t) => ({ id: idOf.get(i.hash)!, ...t })));
       await client.query(
         `insert into search_terms (image_id, org_id, name, seq, str, num)
          select i, $1, n, s, v, x from unnest($2::bigint[], $3::text[], $4::int[], $5::text[], $6::float8[]) as u (i, n, s, v, x)`,
-        [orgId, terms.map((t) => t.id), terms.map((t) => t.name), terms.map((t) => t.seq), terms.map((t) => t.str), terms.map((t) => t.num)],
+        [
+          orgId,
+          terms.map((t) => t.id),
+          terms.map((t) => t.name),
+          terms.map((t) => t.seq),
+          terms.map((t) => t.str),
+          terms.map((t) => t.num),
+        ],
       );
       await client.query('commit');
     } catch (error) {

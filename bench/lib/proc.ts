@@ -43,7 +43,10 @@ export async function startChild(
   proc.stderr?.on('data', keep);
 
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => fail(new Error(`${name} did not start within ${timeoutMs} ms:\n${tail}`)), timeoutMs);
+    const timer = setTimeout(
+      () => fail(new Error(`${name} did not start within ${timeoutMs} ms:\n${tail}`)),
+      timeoutMs,
+    );
     const onMessage = (msg: unknown) => {
       const m = msg as { type?: string; port?: number };
       if (m.type === 'ready' && typeof m.port === 'number') {
@@ -51,7 +54,8 @@ export async function startChild(
         resolve(m.port);
       }
     };
-    const onExit = (code: number | null, signal: string | null) => fail(new Error(`${name} exited (${code ?? signal}) before it was ready:\n${tail}`));
+    const onExit = (code: number | null, signal: string | null) =>
+      fail(new Error(`${name} exited (${code ?? signal}) before it was ready:\n${tail}`));
     const cleanup = () => {
       clearTimeout(timer);
       proc.off('message', onMessage);
@@ -152,5 +156,8 @@ export function machineCpuMs(): { busy: number; steal: number } {
   const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
   const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number) as number[];
   const tick = 1000 / CLK_TCK;
-  return { busy: ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0)) * tick, steal: (steal ?? 0) * tick };
+  return {
+    busy: ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0)) * tick,
+    steal: (steal ?? 0) * tick,
+  };
 }

@@ -15,7 +15,17 @@
 // by side on a stale checkout build once and never import a half-written dist/.
 
 import { spawnSync } from 'node:child_process';
-import { closeSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -114,10 +124,14 @@ function build() {
   const old = path.join(SERVER_DIR, `.dist-old-${process.pid}`);
   rmSync(into, { recursive: true, force: true });
   process.stderr.write('origo: compiling packages/server/src into dist/ (it was missing or older than src/)\n');
-  const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--compile-into', into], { stdio: 'inherit' });
+  const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--compile-into', into], {
+    stdio: 'inherit',
+  });
   if (child.status !== 0) {
     rmSync(into, { recursive: true, force: true });
-    throw new Error(`compiling packages/server/src failed (${child.error?.message ?? `exit ${child.status ?? child.signal}`}); the messages above say why`);
+    throw new Error(
+      `compiling packages/server/src failed (${child.error?.message ?? `exit ${child.status ?? child.signal}`}); the messages above say why`,
+    );
   }
   const stamp = path.join(into, STAMP);
   writeFileSync(stamp, `${startedAt.toISOString()}\n`);
@@ -148,18 +162,29 @@ function compileInto(/** @type {string} */ outDir) {
   try {
     ts = createRequire(import.meta.url)('typescript');
   } catch {
-    process.stderr.write('origo: building dist/ needs the dev dependencies (TypeScript): run `npm install` in the origo folder\n');
+    process.stderr.write(
+      'origo: building dist/ needs the dev dependencies (TypeScript): run `npm install` in the origo folder\n',
+    );
     process.exit(1);
   }
   const read = ts.readConfigFile(BUILD_CONFIG, ts.sys.readFile);
   const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, SERVER_DIR, undefined, BUILD_CONFIG);
   const options = { ...parsed.options, outDir, noCheck: true, noResolve: true, noLib: true, types: [] };
   const program = ts.createProgram(parsed.fileNames, options);
-  const diagnostics = [...(read.error ? [read.error] : []), ...parsed.errors, ...program.getOptionsDiagnostics(), ...program.getSyntacticDiagnostics()];
+  const diagnostics = [
+    ...(read.error ? [read.error] : []),
+    ...parsed.errors,
+    ...program.getOptionsDiagnostics(),
+    ...program.getSyntacticDiagnostics(),
+  ];
   const emitted = program.emit();
   diagnostics.push(...emitted.diagnostics);
   if (diagnostics.length > 0 || emitted.emitSkipped) {
-    const host = { getCanonicalFileName: (/** @type {string} */ f) => f, getCurrentDirectory: () => SERVER_DIR, getNewLine: () => '\n' };
+    const host = {
+      getCanonicalFileName: (/** @type {string} */ f) => f,
+      getCurrentDirectory: () => SERVER_DIR,
+      getNewLine: () => '\n',
+    };
     process.stderr.write(ts.formatDiagnostics(diagnostics, host));
     process.exit(1);
   }

@@ -5,8 +5,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { findPostgresBinDir } from './install.ts';
-import { CommandScope, makeTempDir, onShutdown, runCommand, spawnServer } from './processes.ts';
 import { freeLoopbackPort, LOOPBACK } from './ports.ts';
+import { CommandScope, makeTempDir, onShutdown, runCommand, spawnServer } from './processes.ts';
 import { giveTo, unprivilegedUser } from './run-as.ts';
 import { waitUntil } from './wait.ts';
 
@@ -39,7 +39,8 @@ const TEST_SETTINGS = [
 
 export async function startPostgres(options: { readyDeadlineMs?: number } = {}): Promise<PostgresServer> {
   const binDir = findPostgresBinDir();
-  if (!binDir) throw new Error('no PostgreSQL server binaries found: run ensureServerPackages() or install `postgresql`');
+  if (!binDir)
+    throw new Error('no PostgreSQL server binaries found: run ensureServerPackages() or install `postgresql`');
   const runAs = unprivilegedUser('postgres');
   const { dir, remove: removeDir } = makeTempDir('origo-pg-');
   const dataDir = join(dir, 'data');
@@ -96,11 +97,16 @@ export async function startPostgres(options: { readyDeadlineMs?: number } = {}):
     if (stopping) throw new Error('PostgreSQL was stopped while starting');
     const adminUrl = `postgres://${SUPERUSER}:${password}@${LOOPBACK}:${port}/postgres`;
     const launch = async (): Promise<void> => {
-      const started = spawnServer('postgres', join(binDir, 'postgres'), ['-D', dataDir, ...settings.flatMap((s) => ['-c', s])], {
-        logFile,
-        cwd: dir,
-        runAs,
-      });
+      const started = spawnServer(
+        'postgres',
+        join(binDir, 'postgres'),
+        ['-D', dataDir, ...settings.flatMap((s) => ['-c', s])],
+        {
+          logFile,
+          cwd: dir,
+          runAs,
+        },
+      );
       server = started;
       await waitUntil(
         `PostgreSQL on ${LOOPBACK}:${port}`,

@@ -7,8 +7,8 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { findExecutable } from './install.ts';
-import { CommandScope, makeTempDir, onShutdown, runCommand, type ServerProcess, spawnServer } from './processes.ts';
 import { freeLoopbackPort, LOOPBACK } from './ports.ts';
+import { CommandScope, makeTempDir, onShutdown, runCommand, type ServerProcess, spawnServer } from './processes.ts';
 import { waitUntil } from './wait.ts';
 
 export interface RadosgwServer {
@@ -193,11 +193,15 @@ export async function startRadosgw(options: { readyDeadlineMs?: number } = {}): 
     });
     try {
       // A signed request succeeding proves the user is visible to radosgw, not just written.
-      await waitUntil('an authenticated S3 request', async () => (await client.send(new ListBucketsCommand({}))) !== undefined, {
-        deadlineMs,
-        servers,
-        intervalMs: 100,
-      });
+      await waitUntil(
+        'an authenticated S3 request',
+        async () => (await client.send(new ListBucketsCommand({}))) !== undefined,
+        {
+          deadlineMs,
+          servers,
+          intervalMs: 100,
+        },
+      );
     } finally {
       client.destroy();
     }

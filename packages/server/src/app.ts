@@ -11,23 +11,23 @@ import { PUBLIC } from './http/access.ts';
 import { registerAuth } from './http/auth.ts';
 import { registerCopyRoutes } from './http/copy.ts';
 import { registerCorsPreflight } from './http/cors.ts';
-import { registerMembershipRoutes } from './http/memberships.ts';
-import { registerUserRoutes } from './http/users.ts';
 import { registerErrorHandling } from './http/errors.ts';
 import { redactingLogger } from './http/log-redaction.ts';
-import { lazyChildLogger } from './http/request-logger.ts';
+import { registerMembershipRoutes } from './http/memberships.ts';
 import { registerMetaRoutes } from './http/meta.ts';
 import { registerOrganizationRoutes } from './http/organizations.ts';
 import { sendJson } from './http/reply.ts';
-import { ErrorSchema, SourceImageSchema } from './http/schemas.ts';
 import { registerRequestHooks } from './http/request-hooks.ts';
+import { lazyChildLogger } from './http/request-logger.ts';
+import { ErrorSchema, SourceImageSchema } from './http/schemas.ts';
 import { registerSourceImageRoutes } from './http/sourceimages.ts';
 import { clientErrorHandler, registerBodyDeadline, timeoutServerOptions } from './http/timeouts.ts';
+import { registerUserRoutes } from './http/users.ts';
 import { newTokenSecret } from './service/accounts.ts';
 import { Authenticator } from './service/auth.ts';
+import { type ServiceDeps, serviceDeps } from './service/deps.ts';
 import { type Limiter, RateLimiter } from './service/rate-limit.ts';
 import { SharedRateLimiter } from './service/shared-rate-limit.ts';
-import { type ServiceDeps, serviceDeps } from './service/deps.ts';
 import type { Storage } from './storage/index.ts';
 
 export interface AppOptions {
@@ -68,7 +68,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: config.maxJsonBodyBytes,
     // Hashes are case-insensitive in paths; names are not. Keep URLs as sent.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
-    logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
+    logController: new LogController({
+      disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
+    }),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     trustProxy: fastifyTrustProxy(config.trustProxy),

@@ -16,7 +16,9 @@ async function run(argv: string[]): Promise<void> {
   const [command = 'start', ...args] = argv;
   if (command === 'start') {
     if (args.includes('--help') || args.includes('-h')) {
-      process.stdout.write('usage: origo-server start\n\nRuns the server; the settings are the ORIGO_* environment variables (see the README).\n');
+      process.stdout.write(
+        'usage: origo-server start\n\nRuns the server; the settings are the ORIGO_* environment variables (see the README).\n',
+      );
       return;
     }
     if (args.length > 0) {

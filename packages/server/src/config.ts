@@ -95,7 +95,6 @@ export class ConfigError extends Error {
   }
 }
 
-
 type Env = Record<string, string | undefined>;
 
 function read(env: Env, name: string): string | undefined {
@@ -146,7 +145,10 @@ function trustProxy(env: Env): TrustProxy {
     const hops = integer(env, 'ORIGO_TRUST_PROXY', 0, 0, 100);
     return hops === 0 ? false : hops;
   }
-  const proxies = raw.split(',').map((p) => p.trim()).filter((p) => p !== '');
+  const proxies = raw
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
   const bad = proxies.find((p) => !isProxyAddress(p));
   if (bad !== undefined || proxies.length === 0) {
     throw new ConfigError(
@@ -158,10 +160,15 @@ function trustProxy(env: Env): TrustProxy {
 
 function corsOrigins(raw: string): string[] {
   if (raw === 'none') return [];
-  const origins = raw.split(',').map((o) => o.trim()).filter((o) => o !== '');
+  const origins = raw
+    .split(',')
+    .map((o) => o.trim())
+    .filter((o) => o !== '');
   for (const origin of origins) {
     if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) {
-      throw new ConfigError(`ORIGO_CORS_ORIGINS must be *, none, or a comma-separated list of origins like https://app.example.com, got "${origin}"`);
+      throw new ConfigError(
+        `ORIGO_CORS_ORIGINS must be *, none, or a comma-separated list of origins like https://app.example.com, got "${origin}"`,
+      );
     }
   }
   return origins;
@@ -169,7 +176,8 @@ function corsOrigins(raw: string): string[] {
 
 function durability(raw: string): 'full' | 'normal' {
   const value = raw.toLowerCase();
-  if (value !== 'full' && value !== 'normal') throw new ConfigError(`ORIGO_SQLITE_DURABILITY must be full or normal, got "${raw}"`);
+  if (value !== 'full' && value !== 'normal')
+    throw new ConfigError(`ORIGO_SQLITE_DURABILITY must be full or normal, got "${raw}"`);
   return value;
 }
 
@@ -182,7 +190,15 @@ function defaultDecodeConcurrency(): number {
   return Math.max(1, Math.min(availableParallelism(), 3));
 }
 
-const S3_SETTINGS = ['ORIGO_S3_ENDPOINT', 'ORIGO_S3_BUCKET', 'ORIGO_S3_ACCESS_KEY_ID', 'ORIGO_S3_SECRET_ACCESS_KEY', 'ORIGO_S3_REGION', 'ORIGO_S3_FORCE_PATH_STYLE', 'ORIGO_S3_PREFIX'];
+const S3_SETTINGS = [
+  'ORIGO_S3_ENDPOINT',
+  'ORIGO_S3_BUCKET',
+  'ORIGO_S3_ACCESS_KEY_ID',
+  'ORIGO_S3_SECRET_ACCESS_KEY',
+  'ORIGO_S3_REGION',
+  'ORIGO_S3_FORCE_PATH_STYLE',
+  'ORIGO_S3_PREFIX',
+];
 const S3_REQUIRED = ['ORIGO_S3_BUCKET', 'ORIGO_S3_ACCESS_KEY_ID', 'ORIGO_S3_SECRET_ACCESS_KEY'];
 
 /**
@@ -195,7 +211,9 @@ function s3Config(env: Env): S3Config | undefined {
   if (given.length === 0) return undefined;
   const missing = S3_REQUIRED.filter((name) => read(env, name) === undefined);
   if (missing.length > 0) {
-    throw new ConfigError(`${given.join(', ')} ${given.length === 1 ? 'is' : 'are'} set, so blobs go to S3, which also needs ${missing.join(', ')}; set ${missing.length === 1 ? 'it' : 'them'}, or unset every ORIGO_S3_* setting to keep blobs in the data folder`);
+    throw new ConfigError(
+      `${given.join(', ')} ${given.length === 1 ? 'is' : 'are'} set, so blobs go to S3, which also needs ${missing.join(', ')}; set ${missing.length === 1 ? 'it' : 'them'}, or unset every ORIGO_S3_* setting to keep blobs in the data folder`,
+    );
   }
   const endpoint = read(env, 'ORIGO_S3_ENDPOINT');
   if (endpoint !== undefined) {
@@ -204,15 +222,20 @@ function s3Config(env: Env): S3Config | undefined {
       url = new URL(endpoint);
     } catch {}
     if (!url || !['http:', 'https:'].includes(url.protocol) || url.search !== '' || url.hash !== '') {
-      throw new ConfigError(`ORIGO_S3_ENDPOINT must be an http:// or https:// URL like http://127.0.0.1:7480, got "${endpoint}"`);
+      throw new ConfigError(
+        `ORIGO_S3_ENDPOINT must be an http:// or https:// URL like http://127.0.0.1:7480, got "${endpoint}"`,
+      );
     }
   }
   const bucket = read(env, 'ORIGO_S3_BUCKET')!;
   if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
-    throw new ConfigError(`ORIGO_S3_BUCKET must be a bucket name of 3 to 63 lower-case letters, digits, dots and hyphens, got "${bucket}"`);
+    throw new ConfigError(
+      `ORIGO_S3_BUCKET must be a bucket name of 3 to 63 lower-case letters, digits, dots and hyphens, got "${bucket}"`,
+    );
   }
   const region = read(env, 'ORIGO_S3_REGION') ?? 'us-east-1';
-  if (!/^[a-z0-9-]+$/.test(region)) throw new ConfigError(`ORIGO_S3_REGION must be a region name like us-east-1, got "${region}"`);
+  if (!/^[a-z0-9-]+$/.test(region))
+    throw new ConfigError(`ORIGO_S3_REGION must be a region name like us-east-1, got "${region}"`);
   const prefix = read(env, 'ORIGO_S3_PREFIX') ?? '';
   if (prefix.startsWith('/') || prefix.length > 512) {
     throw new ConfigError(`ORIGO_S3_PREFIX must not start with "/" and be at most 512 characters, got "${prefix}"`);
@@ -236,7 +259,9 @@ function databaseUrl(raw: string | undefined): string | undefined {
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError('ORIGO_DATABASE_URL must be a URL like postgres://user:password@host:5432/database (it does not parse as a URL)');
+    throw new ConfigError(
+      'ORIGO_DATABASE_URL must be a URL like postgres://user:password@host:5432/database (it does not parse as a URL)',
+    );
   }
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
     throw new ConfigError(`ORIGO_DATABASE_URL must start with postgres:// or postgresql://, got "${url.protocol}//"`);
@@ -245,7 +270,9 @@ function databaseUrl(raw: string | undefined): string | undefined {
     throw new ConfigError('ORIGO_DATABASE_URL names no host: use postgres://user:password@host:5432/database');
   }
   if (url.pathname.replace(/^\//, '') === '') {
-    throw new ConfigError('ORIGO_DATABASE_URL names no database: add it after the host, e.g. postgres://user:password@host:5432/origo');
+    throw new ConfigError(
+      'ORIGO_DATABASE_URL names no database: add it after the host, e.g. postgres://user:password@host:5432/origo',
+    );
   }
   return raw;
 }

@@ -69,7 +69,9 @@ export type ErrorCode = keyof typeof ERRORS;
 export const MAX_MESSAGE_CHARS = 2000;
 
 function capped(message: string): string {
-  return message.length <= MAX_MESSAGE_CHARS ? message : `${message.slice(0, MAX_MESSAGE_CHARS)}… (message cut at ${MAX_MESSAGE_CHARS} characters)`;
+  return message.length <= MAX_MESSAGE_CHARS
+    ? message
+    : `${message.slice(0, MAX_MESSAGE_CHARS)}… (message cut at ${MAX_MESSAGE_CHARS} characters)`;
 }
 
 export class OrigoError extends Error {

@@ -29,7 +29,8 @@ function importsOf(source: string): Import[] {
     found.push({ specifier: m[2]!, typeOnly: m[1] !== undefined });
   }
   for (const m of source.matchAll(/^\s*import\s*['"]([^'"]+)['"]/gm)) found.push({ specifier: m[1]!, typeOnly: false });
-  for (const m of source.matchAll(/\b(?:import|require)\s*\(\s*['"]([^'"]+)['"]\s*\)/g)) found.push({ specifier: m[1]!, typeOnly: false });
+  for (const m of source.matchAll(/\b(?:import|require)\s*\(\s*['"]([^'"]+)['"]\s*\)/g))
+    found.push({ specifier: m[1]!, typeOnly: false });
   return found;
 }
 
@@ -46,7 +47,9 @@ const inside = (dir: string, file: string) => file.startsWith(`${dir}${path.sep}
 /** What a migration file imports that is neither a package nor under migrations/. */
 function migrationViolations(file: string, source: string): string[] {
   return importsOf(source)
-    .filter(({ specifier }) => isRelative(specifier) && !inside(MIGRATIONS, path.resolve(path.dirname(file), specifier)))
+    .filter(
+      ({ specifier }) => isRelative(specifier) && !inside(MIGRATIONS, path.resolve(path.dirname(file), specifier)),
+    )
     .map(({ specifier }) => specifier);
 }
 
@@ -93,20 +96,25 @@ describe('import rules', () => {
   it('migrations import only packages and files under migrations/', () => {
     const files = sourceFiles(MIGRATIONS);
     expect(files.length).toBeGreaterThanOrEqual(8);
-    const found = files.flatMap((file) => migrationViolations(file, fs.readFileSync(file, 'utf8')).map((s) => `${path.basename(file)}: ${s}`));
+    const found = files.flatMap((file) =>
+      migrationViolations(file, fs.readFileSync(file, 'utf8')).map((s) => `${path.basename(file)}: ${s}`),
+    );
     expect(found).toEqual([]);
   });
 
   it('would refuse the live imports migrations once had', () => {
     const file = path.join(MIGRATIONS, '0004-search.ts');
-    const before = "import { searchTerms } from '../../../../images/search-terms.ts';\nimport type { Dialect } from '../schema.ts';\nimport { sqlTypes } from './shared.ts';\n";
+    const before =
+      "import { searchTerms } from '../../../../images/search-terms.ts';\nimport type { Dialect } from '../schema.ts';\nimport { sqlTypes } from './shared.ts';\n";
     expect(migrationViolations(file, before)).toEqual(['../../../../images/search-terms.ts', '../schema.ts']);
   });
 
   it('images/ imports nothing that does I/O, configures sharp or belongs to another layer', () => {
     const files = sourceFiles(IMAGES);
     expect(files.length).toBeGreaterThanOrEqual(5);
-    const found = files.flatMap((file) => impurities(file, fs.readFileSync(file, 'utf8')).map((s) => `${path.basename(file)}: ${s}`));
+    const found = files.flatMap((file) =>
+      impurities(file, fs.readFileSync(file, 'utf8')).map((s) => `${path.basename(file)}: ${s}`),
+    );
     expect(found).toEqual([]);
   });
 

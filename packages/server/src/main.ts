@@ -6,9 +6,9 @@ import { pathToFileURL } from 'node:url';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { stopServer } from './http/shutdown.ts';
+import { every } from './service/periodic.ts';
 import { loadRootKey } from './service/root-key.ts';
 import { scheduleScrub } from './service/scrub-schedule.ts';
-import { every } from './service/periodic.ts';
 import { sweep } from './service/sweep.ts';
 import { closeStorage, openStorage } from './storage/index.ts';
 import { DataDirInUseError, type LockHolder, lockDataDir, type SingleNodeLock } from './storage/single-node-lock.ts';
@@ -73,8 +73,10 @@ export async function main(): Promise<void> {
           Math.min(5_000, config.sweepIntervalMs),
           async (signal) => {
             const report = await sweep(app.deps, signal);
-            if (report.purgedImages > 0 || report.removedBlobs > 0) app.log.info(report, 'sweep: purged expired images and unused blobs');
-            if (signal.aborted) app.log.info(report, 'sweep: stopped early for the shutdown; the next start sweeps the rest');
+            if (report.purgedImages > 0 || report.removedBlobs > 0)
+              app.log.info(report, 'sweep: purged expired images and unused blobs');
+            if (signal.aborted)
+              app.log.info(report, 'sweep: stopped early for the shutdown; the next start sweeps the rest');
           },
           (err) => app.log.error({ err }, 'sweep failed'),
         )
@@ -92,9 +94,13 @@ export async function main(): Promise<void> {
     try {
       const report = await stopServer(app, config.shutdownGraceMs);
       if (report.cutConnections > 0) {
-        app.log.warn(report, `stopping: closed ${report.cutConnections} connections still open after ${config.shutdownGraceMs / 1000} s (ORIGO_SHUTDOWN_GRACE_SECONDS)`);
+        app.log.warn(
+          report,
+          `stopping: closed ${report.cutConnections} connections still open after ${config.shutdownGraceMs / 1000} s (ORIGO_SHUTDOWN_GRACE_SECONDS)`,
+        );
       }
-      if (report.unfinishedHandlers > 0) app.log.warn(report, 'stopping: requests still running when the database is closed');
+      if (report.unfinishedHandlers > 0)
+        app.log.warn(report, 'stopping: requests still running when the database is closed');
       await closeStorage(storage);
       lock?.release();
       app.log.info({ cutConnections: report.cutConnections }, 'stopped cleanly');

@@ -89,7 +89,10 @@ function parseArgs(args: string[]): Options | number {
   let concurrency = 8;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
-    const [name, value] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [name, value] =
+      arg.startsWith('--') && arg.includes('=')
+        ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+        : [arg, undefined];
     if (arg === '--help' || arg === '-h') {
       process.stdout.write(`${MIGRATE_USAGE}\n`);
       return 0;
@@ -98,12 +101,28 @@ function parseArgs(args: string[]): Options | number {
       const dir = value ?? args[++i];
       if (dir === undefined || dir === '') return fail(`--from-data-dir needs a folder\n\n${MIGRATE_USAGE}`);
       fromDataDir = dir;
-    } else if (name === '--progress-seconds' && value !== undefined && /^\d+(?:\.\d+)?$/.test(value)) progressIntervalMs = Number(value) * 1000;
-    else if (name === '--batch-size' && value !== undefined && /^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 10_000) batchSize = Number(value);
-    else if (name === '--parallel' && value !== undefined && /^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 256) concurrency = Number(value);
+    } else if (name === '--progress-seconds' && value !== undefined && /^\d+(?:\.\d+)?$/.test(value))
+      progressIntervalMs = Number(value) * 1000;
+    else if (
+      name === '--batch-size' &&
+      value !== undefined &&
+      /^\d+$/.test(value) &&
+      Number(value) >= 1 &&
+      Number(value) <= 10_000
+    )
+      batchSize = Number(value);
+    else if (
+      name === '--parallel' &&
+      value !== undefined &&
+      /^\d+$/.test(value) &&
+      Number(value) >= 1 &&
+      Number(value) <= 256
+    )
+      concurrency = Number(value);
     else return fail(`unknown option ${JSON.stringify(arg)}\n\n${MIGRATE_USAGE}`);
   }
-  if (fromDataDir === undefined) return fail(`say which data folder to copy with --from-data-dir <dir>\n\n${MIGRATE_USAGE}`);
+  if (fromDataDir === undefined)
+    return fail(`say which data folder to copy with --from-data-dir <dir>\n\n${MIGRATE_USAGE}`);
   return { fromDataDir: path.resolve(fromDataDir), progressIntervalMs, batchSize, concurrency };
 }
 
@@ -134,7 +153,10 @@ function withoutPassword(url: string): string {
 }
 
 function describeTarget(config: Config): string {
-  const catalog = config.databaseUrl === undefined ? `SQLite in ${config.dataDir}` : `PostgreSQL at ${withoutPassword(config.databaseUrl)}`;
+  const catalog =
+    config.databaseUrl === undefined
+      ? `SQLite in ${config.dataDir}`
+      : `PostgreSQL at ${withoutPassword(config.databaseUrl)}`;
   const s3 = config.s3;
   const blobs =
     s3 === undefined
@@ -185,7 +207,8 @@ function summary(report: MigrationReport, rootKey: string): string {
     lines.push(
       `migrate: done in ${seconds}, but ${b.missing + b.damaged} blobs are missing or damaged in the source (listed above); repair them there (upload the original files again) and run this again`,
     );
-  } else if (!copiedRows && b.copied === 0) lines.push(`migrate: done in ${seconds}: nothing to copy, the target already had everything`);
+  } else if (!copiedRows && b.copied === 0)
+    lines.push(`migrate: done in ${seconds}: nothing to copy, the target already had everything`);
   else lines.push(`migrate: done in ${seconds}`);
   return `${lines.join('\n')}\n`;
 }
@@ -237,7 +260,13 @@ export async function runMigrateCommand(args: string[]): Promise<number> {
     try {
       report = await migrate(
         { db: source, blobs: sourceBlobs },
-        { db: target, dialect: config.databaseUrl === undefined ? 'sqlite' : 'postgres', blobs: storage.blobs, claims: storage.claims, stagingDir: storage.stagingDir },
+        {
+          db: target,
+          dialect: config.databaseUrl === undefined ? 'sqlite' : 'postgres',
+          blobs: storage.blobs,
+          claims: storage.claims,
+          stagingDir: storage.stagingDir,
+        },
         {
           batchSize: options.batchSize,
           concurrency: options.concurrency,
@@ -248,7 +277,9 @@ export async function runMigrateCommand(args: string[]): Promise<number> {
       );
     } catch (err) {
       if (err instanceof ForeignRowsError) {
-        return fail(`${err.message}; migrate into an empty database (a new PostgreSQL database), or into one only an earlier run from ${sourceDir} wrote to`);
+        return fail(
+          `${err.message}; migrate into an empty database (a new PostgreSQL database), or into one only an earlier run from ${sourceDir} wrote to`,
+        );
       }
       const reason = storageUnavailableIn(err)?.reason ?? (err instanceof Error ? err.message : String(err));
       return fail(`stopped part way: ${reason}\nWhat was copied stays; run the same command again to finish.`);

@@ -31,8 +31,11 @@ function fail(message: string): number {
 }
 
 export function describeProblem(problem: ScrubProblem): string {
-  const head = problem.kind === 'missing' ? `missing blob ${problem.key}` : `damaged blob ${problem.key}: ${problem.detail}`;
-  const users = problem.images.map((i) => `  used by image ${i.hash} in organization ${i.orgName}${i.deleted ? ' (deleted, restorable)' : ''}`);
+  const head =
+    problem.kind === 'missing' ? `missing blob ${problem.key}` : `damaged blob ${problem.key}: ${problem.detail}`;
+  const users = problem.images.map(
+    (i) => `  used by image ${i.hash} in organization ${i.orgName}${i.deleted ? ' (deleted, restorable)' : ''}`,
+  );
   return [head, ...users].join('\n');
 }
 
@@ -61,14 +64,16 @@ export async function runScrubCommand(args: string[]): Promise<number> {
   // look clean. (A PostgreSQL database without origo's schema is refused
   // by the schema check.)
   const database = path.join(config.dataDir, 'origo.sqlite');
-  if (config.databaseUrl === undefined && !existsSync(database)) return fail(`no origo data in ${config.dataDir} (no ${database}); check ORIGO_DATA_DIR`);
+  if (config.databaseUrl === undefined && !existsSync(database))
+    return fail(`no origo data in ${config.dataDir} (no ${database}); check ORIGO_DATA_DIR`);
   const where = describeStorage(config);
 
   let storage: Storage;
   try {
     storage = await openStorage(config, { readOnly: true });
   } catch (err) {
-    if (err instanceof SchemaMismatchError) return fail(`cannot check ${config.databaseUrl === undefined ? database : where}: ${err.message}`);
+    if (err instanceof SchemaMismatchError)
+      return fail(`cannot check ${config.databaseUrl === undefined ? database : where}: ${err.message}`);
     const unavailable = storageUnavailableIn(err);
     if (unavailable) return fail(`cannot check ${where}: ${unavailable.reason}`);
     throw err;

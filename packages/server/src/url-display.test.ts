@@ -8,14 +8,18 @@ describe('maskUrlSecrets (logs)', () => {
   });
 
   it('masks the user name and password of URLs in text', () => {
-    expect(maskUrlSecrets('fetch of https://alice:s3cret@h.example/a.jpg failed')).toBe('fetch of https://***@h.example/a.jpg failed');
+    expect(maskUrlSecrets('fetch of https://alice:s3cret@h.example/a.jpg failed')).toBe(
+      'fetch of https://***@h.example/a.jpg failed',
+    );
     expect(maskUrlSecrets('mail alice@example.com about it')).toBe('mail alice@example.com about it');
   });
 });
 
 describe('displayUrl (remote URLs)', () => {
   it('masks every query value, the credentials and the fragment, keeping parameter names', () => {
-    expect(displayUrl('https://u:p@h.example/a.jpg?w=100&sig=abc&w=200#frag')).toBe('https://***:***@h.example/a.jpg?w=***&sig=***#***');
+    expect(displayUrl('https://u:p@h.example/a.jpg?w=100&sig=abc&w=200#frag')).toBe(
+      'https://***:***@h.example/a.jpg?w=***&sig=***#***',
+    );
     expect(displayUrl('https://h.example/a.jpg?onlyvalue')).toBe('https://h.example/a.jpg?onlyvalue=***');
   });
 

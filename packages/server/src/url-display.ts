@@ -25,7 +25,9 @@ const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>]+@/gi;
 export function maskUrlSecrets(text: string): string {
   return text
     .replace(USERINFO, (_userinfo, scheme: string) => `${scheme}${MASK}@`)
-    .replace(QUERY_PAIR, (pair, lead: string, name: string) => (SECRET_PARAM.test(name) ? `${lead}${name}=${MASK}` : pair));
+    .replace(QUERY_PAIR, (pair, lead: string, name: string) =>
+      SECRET_PARAM.test(name) ? `${lead}${name}=${MASK}` : pair,
+    );
 }
 
 /**

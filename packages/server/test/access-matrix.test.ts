@@ -13,9 +13,19 @@ import { loadConfig } from '../src/config.ts';
 import { keyDigest, PERMISSION_ROLES, type Permission, rolesGrant } from '../src/service/auth.ts';
 import { ROLES, type Role } from '../src/storage/catalog/accounts.ts';
 import { closeStorage, openStorage } from '../src/storage/index.ts';
-import { createOrg, form, jpeg, startServer, type TestServer } from './helpers.ts';
 import { imageCount } from './catalog-rows.ts';
-import { addLoner, addMember, type CallOptions, type CallResult, call, type Member, root, signUp, uploadAs } from './tenancy-helpers.ts';
+import { createOrg, form, jpeg, startServer, type TestServer } from './helpers.ts';
+import {
+  addLoner,
+  addMember,
+  type CallOptions,
+  type CallResult,
+  call,
+  type Member,
+  root,
+  signUp,
+  uploadAs,
+} from './tenancy-helpers.ts';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -147,17 +157,22 @@ function concretePath(url: string, org: string, image: Image): string {
 /** A plausible request for a route: query, headers and body. */
 async function requestFor(route: Route, image: Image): Promise<{ query?: string; options: CallOptions }> {
   const { method, url } = route;
-  if (method === 'POST' && url === '/sourceimages/:org') return { options: { body: form([{ name: 'm.jpg', bytes: await jpeg(1) }]) } };
-  if (method === 'DELETE' && url === '/sourceimages/:org') return { query: `binaryHash=${image.binary_hash}`, options: {} };
+  if (method === 'POST' && url === '/sourceimages/:org')
+    return { options: { body: form([{ name: 'm.jpg', bytes: await jpeg(1) }]) } };
+  if (method === 'DELETE' && url === '/sourceimages/:org')
+    return { query: `binaryHash=${image.binary_hash}`, options: {} };
   if (url.endsWith('/options/locked') || url.endsWith('/options/protected')) return { options: { json: false } };
   if (url.endsWith('/name')) return { options: { json: 'renamed.jpg' } };
-  if (url.endsWith('/meta/user') && (method === 'PUT' || method === 'PATCH')) return { options: { json: { title: 'matrix' } } };
+  if (url.endsWith('/meta/user') && (method === 'PUT' || method === 'PATCH'))
+    return { options: { json: { title: 'matrix' } } };
   if (url.endsWith('/meta/user/:name') && method === 'PUT') return { options: { json: 'matrix' } };
-  if (url.endsWith('/meta/dynamic/:name') && method === 'PUT') return { options: { json: { x: 0, y: 0, width: 4, height: 4 } } };
+  if (url.endsWith('/meta/dynamic/:name') && method === 'PUT')
+    return { options: { json: { x: 0, y: 0, width: 4, height: 4 } } };
   if (url.endsWith('/memberships') && method === 'POST') return { options: { json: { roles: ['read'] } } };
   if (url.endsWith('/memberships/:user_id') && method === 'PUT') return { options: { json: { roles: ['read'] } } };
   // The destination does not exist: a caller allowed to copy gets 400, never 403.
-  if (url === '/sourceimages/:org/copy') return { options: { json: [image.hash], headers: { destination: 'no-such-org' } } };
+  if (url === '/sourceimages/:org/copy')
+    return { options: { json: [image.hash], headers: { destination: 'no-such-org' } } };
   if (method === 'COPY' || url.endsWith('/:hash/copy')) return { options: { headers: { destination: 'no-such-org' } } };
   if (url === '/user/apikeys' && method === 'POST') return { options: { json: { comment: 'matrix' } } };
   return { options: {} };
@@ -174,13 +189,22 @@ describe('the access matrix', () => {
 
   beforeAll(async () => {
     for (const org of [OWN, FOREIGN, 'matrix-scratch']) await createOrg(server, org);
-    const created = await call(server, 'POST', `/sourceimages/${OWN}`, root({ body: form([{ name: 'plain.jpg', bytes: await jpeg(1) }]) }));
+    const created = await call(
+      server,
+      'POST',
+      `/sourceimages/${OWN}`,
+      root({ body: form([{ name: 'plain.jpg', bytes: await jpeg(1) }]) }),
+    );
     plain = created.json.items[0];
     const prot = await call(
       server,
       'POST',
       `/sourceimages/${OWN}`,
-      root({ body: form([{ name: 'protected.jpg', bytes: await jpeg(2) }], { 'options[0]': JSON.stringify({ protected: true }) }) }),
+      root({
+        body: form([{ name: 'protected.jpg', bytes: await jpeg(2) }], {
+          'options[0]': JSON.stringify({ protected: true }),
+        }),
+      }),
     );
     protectedImage = prot.json.items[0];
     expect(protectedImage.protected).toBe(true);
@@ -192,12 +216,17 @@ describe('the access matrix', () => {
   });
 
   async function restoreImages(): Promise<void> {
-    for (const image of [plain, protectedImage]) await call(server, 'POST', `/sourceimages/${OWN}/${image.hash}/restore`, root());
+    for (const image of [plain, protectedImage])
+      await call(server, 'POST', `/sourceimages/${OWN}/${image.hash}/restore`, root());
   }
 
   async function exercise(route: Route, key: string, targetOrg: string, image: Image): Promise<CallResult> {
     const { query, options } = await requestFor(route, image);
-    const target = route.org ? targetOrg : route.url === '/organizations/:org' ? `matrix-new-${++newOrgSeq}` : targetOrg;
+    const target = route.org
+      ? targetOrg
+      : route.url === '/organizations/:org'
+        ? `matrix-new-${++newOrgSeq}`
+        : targetOrg;
     const pathname = concretePath(route.url, target, image) + (query ? `?${query}` : '');
     const res = await call(server, route.method, pathname, { ...options, key });
     // Keep the images there for the next case (an allowed DELETE removes them).
@@ -207,13 +236,15 @@ describe('the access matrix', () => {
 
   function verdict(res: CallResult, allowed: boolean, what: string): string | undefined {
     if (allowed) {
-      if (res.status === 401 || res.status === 403 || res.status >= 500) return `${what}: expected access, got ${res.status} ${res.text.slice(0, 160)}`;
+      if (res.status === 401 || res.status === 403 || res.status >= 500)
+        return `${what}: expected access, got ${res.status} ${res.text.slice(0, 160)}`;
       return undefined;
     }
     // HEAD answers carry no body: the status is all there is.
     if (res.status !== 403) return `${what}: expected 403, got ${res.status} ${res.text.slice(0, 160)}`;
     if (what.includes(' HEAD ')) return undefined;
-    if (res.json?.error?.origo_code !== 'ORIGO_ERR_AUTH_FORBIDDEN') return `${what}: 403 for the wrong reason: ${res.text.slice(0, 160)}`;
+    if (res.json?.error?.origo_code !== 'ORIGO_ERR_AUTH_FORBIDDEN')
+      return `${what}: 403 for the wrong reason: ${res.text.slice(0, 160)}`;
     return undefined;
   }
 
@@ -240,7 +271,9 @@ describe('the access matrix', () => {
           continue;
         }
         const imagePermission: Permission = image.protected ? 'images:download:protected' : 'images:read';
-        expectedAdmitted[routeKey] = ROLES.filter((role) => specGrants(role, permission) && (!isDownload || specGrants(role, imagePermission)));
+        expectedAdmitted[routeKey] = ROLES.filter(
+          (role) => specGrants(role, permission) && (!isDownload || specGrants(role, imagePermission)),
+        );
         admitted[routeKey] = [];
         for (const role of ROLES) {
           const ownRes = await exercise(route, own.get(role)!.key, OWN, image);
@@ -266,22 +299,35 @@ describe('the access matrix', () => {
     // Spot checks written out: the matrix must tell roles apart, not admit or refuse everyone.
     expect(admitted['DELETE /sourceimages/:org/:hash']).toEqual(['admin', 'write', 'sourceimages:write']);
     expect(admitted['PUT /sourceimages/:org/:hash/options/locked']).toEqual(['admin', 'sourceimages:unlock']);
-    expect(admitted['GET /sourceimages/:org/:hash/download (protected image)']).toEqual(['admin', 'write', 'read', 'sourceimages:download:protected']);
+    expect(admitted['GET /sourceimages/:org/:hash/download (protected image)']).toEqual([
+      'admin',
+      'write',
+      'read',
+      'sourceimages:download:protected',
+    ]);
   });
 
   it('every user route admits any user, except key management for users with read, upload or sourceimages:read somewhere', async () => {
     const failures: string[] = [];
     const userRoutes = exercisedRoutes().filter((r) => !r.org);
-    expect(userRoutes.map((r) => `${r.method} ${r.url}`)).toEqual(expect.arrayContaining(['GET /user', 'POST /user/apikeys', 'PUT /organizations/:org']));
+    expect(userRoutes.map((r) => `${r.method} ${r.url}`)).toEqual(
+      expect.arrayContaining(['GET /user', 'POST /user/apikeys', 'PUT /organizations/:org']),
+    );
     for (const route of userRoutes) {
       for (const role of ROLES) {
         const res = await exercise(route, own.get(role)!.key, OWN, plain);
-        const allowed = rolesGrant([role], route.permission) && !(route.permission === 'user:keys' && KEY_MANAGEMENT_BLOCKERS.includes(role));
+        const allowed =
+          rolesGrant([role], route.permission) &&
+          !(route.permission === 'user:keys' && KEY_MANAGEMENT_BLOCKERS.includes(role));
         const failure = verdict(res, allowed, `user with ${role}: ${route.method} ${route.url}`);
         if (failure) failures.push(failure);
       }
       const res = await exercise(route, loner.key, OWN, plain);
-      const failure = verdict(res, PERMISSION_ROLES[route.permission] === 'any-user', `user without membership: ${route.method} ${route.url}`);
+      const failure = verdict(
+        res,
+        PERMISSION_ROLES[route.permission] === 'any-user',
+        `user without membership: ${route.method} ${route.url}`,
+      );
       if (failure) failures.push(failure);
     }
     expect(failures).toEqual([]);
@@ -294,7 +340,9 @@ describe('the access matrix', () => {
       for (const key of [undefined, 'not-a-key-0123456789']) {
         const res = await call(server, route.method, pathname, key === undefined ? {} : { key });
         if (res.status !== 403 || (route.method !== 'HEAD' && res.json?.invalid_authentication !== true)) {
-          failures.push(`${key ? 'bad key' : 'no key'}: ${route.method} ${route.url} → ${res.status} ${res.text.slice(0, 120)}`);
+          failures.push(
+            `${key ? 'bad key' : 'no key'}: ${route.method} ${route.url} → ${res.status} ${res.text.slice(0, 120)}`,
+          );
         }
       }
     }
@@ -325,10 +373,17 @@ describe('the route table', () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'origo-test-'));
     const config = loadConfig({ ORIGO_DATA_DIR: dataDir, ORIGO_LOG_LEVEL: 'silent' });
     const storage = await openStorage(config);
-    const app = await buildApp({ config, storage, rootKeyDigest: keyDigest('another-root-key-0123456789'), logger: false });
+    const app = await buildApp({
+      config,
+      storage,
+      rootKeyDigest: keyDigest('another-root-key-0123456789'),
+      logger: false,
+    });
     try {
       expect(() => app.get('/undeclared', async () => 'open')).toThrow(/declares no access/);
-      expect(() => app.get('/declared', { config: { access: { permission: 'user:read', org: false } } }, async () => 'ok')).not.toThrow();
+      expect(() =>
+        app.get('/declared', { config: { access: { permission: 'user:read', org: false } } }, async () => 'ok'),
+      ).not.toThrow();
       expect(app.routeTable.some((r) => r.url === '/undeclared')).toBe(false);
       expect(app.routeTable.some((r) => r.url === '/declared')).toBe(true);
     } finally {
@@ -350,7 +405,9 @@ describe('organizations are walls', () => {
     a = await signUp(server, 'wall-a');
     b = await signUp(server, 'wall-b');
     imageA = await uploadAs(server, a.key, 'wall-a', 'a.jpg', await jpeg(11));
-    imageB = await uploadAs(server, b.key, 'wall-b', 'b.jpg', await jpeg(12), { 'meta_user[0]': JSON.stringify({ owner: 'b' }) });
+    imageB = await uploadAs(server, b.key, 'wall-b', 'b.jpg', await jpeg(12), {
+      'meta_user[0]': JSON.stringify({ owner: 'b' }),
+    });
     before = await call(server, 'GET', `/sourceimages/wall-b/${imageB.hash}`, root());
   });
 
@@ -367,28 +424,97 @@ describe('organizations are walls', () => {
       { what: 'download headers', method: 'HEAD', path: `/sourceimages/wall-b/${h}/download` },
       { what: 'read metadata', method: 'GET', path: `/sourceimages/wall-b/${h}/meta/user` },
       { what: 'read a metadata field', method: 'GET', path: `/sourceimages/wall-b/${h}/meta/user/owner` },
-      { what: 'replace metadata', method: 'PUT', path: `/sourceimages/wall-b/${h}/meta/user`, options: { json: { owner: 'a' } } },
-      { what: 'merge metadata', method: 'PATCH', path: `/sourceimages/wall-b/${h}/meta/user`, options: { json: { owner: 'a' } } },
-      { what: 'set a metadata field', method: 'PUT', path: `/sourceimages/wall-b/${h}/meta/user/owner`, options: { json: 'a' } },
+      {
+        what: 'replace metadata',
+        method: 'PUT',
+        path: `/sourceimages/wall-b/${h}/meta/user`,
+        options: { json: { owner: 'a' } },
+      },
+      {
+        what: 'merge metadata',
+        method: 'PATCH',
+        path: `/sourceimages/wall-b/${h}/meta/user`,
+        options: { json: { owner: 'a' } },
+      },
+      {
+        what: 'set a metadata field',
+        method: 'PUT',
+        path: `/sourceimages/wall-b/${h}/meta/user/owner`,
+        options: { json: 'a' },
+      },
       { what: 'clear metadata', method: 'DELETE', path: `/sourceimages/wall-b/${h}/meta/user` },
-      { what: 'set dynamic metadata', method: 'PUT', path: `/sourceimages/wall-b/${h}/meta/dynamic/subject_area`, options: { json: { x: 0, y: 0, width: 2, height: 2 } } },
+      {
+        what: 'set dynamic metadata',
+        method: 'PUT',
+        path: `/sourceimages/wall-b/${h}/meta/dynamic/subject_area`,
+        options: { json: { x: 0, y: 0, width: 2, height: 2 } },
+      },
       { what: 'rename', method: 'PUT', path: `/sourceimages/wall-b/${h}/name`, options: { json: 'stolen.jpg' } },
       { what: 'lock', method: 'PUT', path: `/sourceimages/wall-b/${h}/options/locked`, options: { json: true } },
       { what: 'protect', method: 'PUT', path: `/sourceimages/wall-b/${h}/options/protected`, options: { json: true } },
       { what: 'delete', method: 'DELETE', path: `/sourceimages/wall-b/${h}` },
-      { what: 'delete by binary hash', method: 'DELETE', path: `/sourceimages/wall-b?binaryHash=${imageB.binary_hash}` },
+      {
+        what: 'delete by binary hash',
+        method: 'DELETE',
+        path: `/sourceimages/wall-b?binaryHash=${imageB.binary_hash}`,
+      },
       { what: 'restore', method: 'POST', path: `/sourceimages/wall-b/${h}/restore` },
-      { what: 'upload', method: 'POST', path: '/sourceimages/wall-b', options: { body: form([{ name: 'x.jpg', bytes: Buffer.alloc(0) }]) } },
-      { what: 'copy out (COPY)', method: 'COPY', path: `/sourceimages/wall-b/${h}`, options: { headers: { destination: 'wall-a' } } },
-      { what: 'copy out (POST)', method: 'POST', path: `/sourceimages/wall-b/${h}/copy`, options: { headers: { destination: 'wall-a' } } },
-      { what: 'batch copy out', method: 'POST', path: '/sourceimages/wall-b/copy', options: { json: [h], headers: { destination: 'wall-a' } } },
-      { what: 'copy in (COPY)', method: 'COPY', path: `/sourceimages/wall-a/${imageA.hash}`, options: { headers: { destination: 'wall-b' } } },
-      { what: 'copy in (POST)', method: 'POST', path: `/sourceimages/wall-a/${imageA.hash}/copy`, options: { headers: { destination: 'wall-b' } } },
-      { what: 'batch copy in', method: 'POST', path: '/sourceimages/wall-a/copy', options: { json: [imageA.hash], headers: { destination: 'wall-b' } } },
+      {
+        what: 'upload',
+        method: 'POST',
+        path: '/sourceimages/wall-b',
+        options: { body: form([{ name: 'x.jpg', bytes: Buffer.alloc(0) }]) },
+      },
+      {
+        what: 'copy out (COPY)',
+        method: 'COPY',
+        path: `/sourceimages/wall-b/${h}`,
+        options: { headers: { destination: 'wall-a' } },
+      },
+      {
+        what: 'copy out (POST)',
+        method: 'POST',
+        path: `/sourceimages/wall-b/${h}/copy`,
+        options: { headers: { destination: 'wall-a' } },
+      },
+      {
+        what: 'batch copy out',
+        method: 'POST',
+        path: '/sourceimages/wall-b/copy',
+        options: { json: [h], headers: { destination: 'wall-a' } },
+      },
+      {
+        what: 'copy in (COPY)',
+        method: 'COPY',
+        path: `/sourceimages/wall-a/${imageA.hash}`,
+        options: { headers: { destination: 'wall-b' } },
+      },
+      {
+        what: 'copy in (POST)',
+        method: 'POST',
+        path: `/sourceimages/wall-a/${imageA.hash}/copy`,
+        options: { headers: { destination: 'wall-b' } },
+      },
+      {
+        what: 'batch copy in',
+        method: 'POST',
+        path: '/sourceimages/wall-a/copy',
+        options: { json: [imageA.hash], headers: { destination: 'wall-b' } },
+      },
       { what: 'read the organization', method: 'GET', path: '/organizations/wall-b' },
       { what: 'list its members', method: 'GET', path: '/organizations/wall-b/memberships' },
-      { what: 'join it', method: 'PUT', path: '/organizations/wall-b/memberships/x', options: { json: { roles: ['admin'] } } },
-      { what: 'add a member to it', method: 'POST', path: '/organizations/wall-b/memberships', options: { json: { roles: ['admin'] } } },
+      {
+        what: 'join it',
+        method: 'PUT',
+        path: '/organizations/wall-b/memberships/x',
+        options: { json: { roles: ['admin'] } },
+      },
+      {
+        what: 'add a member to it',
+        method: 'POST',
+        path: '/organizations/wall-b/memberships',
+        options: { json: { roles: ['admin'] } },
+      },
     ];
   }
 
@@ -405,7 +531,8 @@ describe('organizations are walls', () => {
           failures.push(`${attempt.what} (${how}): 403 for the wrong reason: ${res.text.slice(0, 160)}`);
         }
         // Nothing of wall-b leaks into the refusal.
-        if (res.text.includes(imageB.binary_hash) || res.text.includes('b.jpg')) failures.push(`${attempt.what} (${how}): leaks ${res.text}`);
+        if (res.text.includes(imageB.binary_hash) || res.text.includes('b.jpg'))
+          failures.push(`${attempt.what} (${how}): leaks ${res.text}`);
       }
     }
     expect(failures).toEqual([]);
@@ -434,7 +561,10 @@ describe('organizations are walls', () => {
     // And copying wall-a's image out to wall-a's own second organization works for a, so copy refusals were the wall.
     const put = await call(server, 'PUT', '/organizations/wall-a2', { key: a.key, json: {} });
     expect(put.status).toBe(200);
-    const copied = await call(server, 'COPY', `/sourceimages/wall-a/${imageA.hash}`, { key: a.key, headers: { destination: 'wall-a2' } });
+    const copied = await call(server, 'COPY', `/sourceimages/wall-a/${imageA.hash}`, {
+      key: a.key,
+      headers: { destination: 'wall-a2' },
+    });
     expect(copied.status).toBe(201);
   });
 });

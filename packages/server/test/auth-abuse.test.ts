@@ -19,7 +19,13 @@ function from(address: string, options: { key?: string; token?: string } = {}) {
 }
 
 function expectTooManyFailures(res: CallResult, retryAfter: number, address: string): void {
-  expectError(res, 429, 'ORIGO_ERR_AUTH_TOO_MANY_FAILURES', `Too many failed authentications from ${address}`, `retry in ${retryAfter} s`);
+  expectError(
+    res,
+    429,
+    'ORIGO_ERR_AUTH_TOO_MANY_FAILURES',
+    `Too many failed authentications from ${address}`,
+    `retry in ${retryAfter} s`,
+  );
   expect(res.headers.get('retry-after')).toBe(String(retryAfter));
 }
 
@@ -27,7 +33,10 @@ describe('ORIGO_AUTH_FAILURES_PER_MINUTE=5', () => {
   let server: TestServer;
   let member: Member;
   beforeAll(async () => {
-    server = await startServer({ ORIGO_AUTH_FAILURES_PER_MINUTE: '5', ORIGO_TRUST_PROXY: 'true' }, { frozenClock: true });
+    server = await startServer(
+      { ORIGO_AUTH_FAILURES_PER_MINUTE: '5', ORIGO_TRUST_PROXY: 'true' },
+      { frozenClock: true },
+    );
     await createOrg(server, 'abuse');
     member = await addMember(server, 'abuse', ['admin']);
   });
@@ -53,7 +62,10 @@ describe('ORIGO_AUTH_FAILURES_PER_MINUTE=5', () => {
     }
     // Without a credential there is nothing to guess: the usual answers.
     expectError(await org(from(a)), 403, 'ORIGO_ERR_AUTH_MISSING_KEY');
-    const signUp = await call(server, 'POST', '/users', { ...from(a), json: { email: 'a@example.com', organization: 'abuse-a' } });
+    const signUp = await call(server, 'POST', '/users', {
+      ...from(a),
+      json: { email: 'a@example.com', organization: 'abuse-a' },
+    });
     expectError(signUp, 403, 'ORIGO_ERR_AUTH_SIGNUP_CLOSED');
 
     expectError(await org(from(b, { key: WRONG_KEY })), 403, 'ORIGO_ERR_AUTH_INVALID_KEY');
@@ -84,7 +96,8 @@ describe('ORIGO_AUTH_FAILURES_PER_MINUTE=5', () => {
     const elsewhere = '203.0.113.24';
     const made = await call(server, 'GET', '/user/apikeys/token', from(elsewhere, { key: member.key }));
     expect(made.status, made.text).toBe(200);
-    for (let i = 0; i < 5; i++) expectError(await org(from(e, { token: WRONG_TOKEN })), 401, 'ORIGO_ERR_AUTH_INVALID_TOKEN');
+    for (let i = 0; i < 5; i++)
+      expectError(await org(from(e, { token: WRONG_TOKEN })), 401, 'ORIGO_ERR_AUTH_INVALID_TOKEN');
     const tokens = vi.spyOn(server.app.authenticator, 'fromToken');
     try {
       expectTooManyFailures(await org(from(e, { token: WRONG_TOKEN })), 12, e);
@@ -97,10 +110,16 @@ describe('ORIGO_AUTH_FAILURES_PER_MINUTE=5', () => {
 
   it('counts wrong keys sent to POST /users, the public sign-up route', async () => {
     const f = '203.0.113.15';
-    const signUp = () => call(server, 'POST', '/users', { ...from(f, { key: WRONG_KEY }), json: { email: 'x@example.com', organization: 'abuse-new' } });
+    const signUp = () =>
+      call(server, 'POST', '/users', {
+        ...from(f, { key: WRONG_KEY }),
+        json: { email: 'x@example.com', organization: 'abuse-new' },
+      });
     for (let i = 0; i < 5; i++) expect((await signUp()).status).toBe(403);
     expectTooManyFailures(await signUp(), 12, f);
-    expect((await call(server, 'GET', '/organizations/abuse-new', from('203.0.113.16', { key: member.key }))).status).toBe(404);
+    expect(
+      (await call(server, 'GET', '/organizations/abuse-new', from('203.0.113.16', { key: member.key }))).status,
+    ).toBe(404);
   });
 
   it('lets at most the allowance of lookups run at once: guesses sent in parallel do not all pass the check', async () => {
@@ -142,18 +161,27 @@ describe('ORIGO_AUTH_FAILURES_PER_MINUTE=5', () => {
   });
 
   it('counts an IPv6 client by its /64 and an IPv4-mapped one as the IPv4 address', async () => {
-    for (let i = 1; i <= 5; i++) expectError(await org(from(`2001:db8:1:2::${i}`, { key: WRONG_KEY })), 403, 'ORIGO_ERR_AUTH_INVALID_KEY');
-    expectTooManyFailures(await org(from('2001:db8:1:2:abcd:ef01:2345:6789', { key: member.key })), 12, '2001:db8:1:2::/64');
+    for (let i = 1; i <= 5; i++)
+      expectError(await org(from(`2001:db8:1:2::${i}`, { key: WRONG_KEY })), 403, 'ORIGO_ERR_AUTH_INVALID_KEY');
+    expectTooManyFailures(
+      await org(from('2001:db8:1:2:abcd:ef01:2345:6789', { key: member.key })),
+      12,
+      '2001:db8:1:2::/64',
+    );
     expect((await org(from('2001:db8:1:3::1', { key: member.key }))).status).toBe(200);
 
-    for (let i = 0; i < 5; i++) expectError(await org(from('::ffff:203.0.113.18', { key: WRONG_KEY })), 403, 'ORIGO_ERR_AUTH_INVALID_KEY');
+    for (let i = 0; i < 5; i++)
+      expectError(await org(from('::ffff:203.0.113.18', { key: WRONG_KEY })), 403, 'ORIGO_ERR_AUTH_INVALID_KEY');
     expectTooManyFailures(await org(from('203.0.113.18', { key: member.key })), 12, '203.0.113.18');
   });
 });
 
 describe('ORIGO_TRUST_PROXY=1 (one proxy that appends to X-Forwarded-For)', () => {
   it('counts the address the proxy appended: a forged left-most entry buys no fresh allowance', async () => {
-    const server = await startServer({ ORIGO_AUTH_FAILURES_PER_MINUTE: '5', ORIGO_TRUST_PROXY: '1' }, { frozenClock: true });
+    const server = await startServer(
+      { ORIGO_AUTH_FAILURES_PER_MINUTE: '5', ORIGO_TRUST_PROXY: '1' },
+      { frozenClock: true },
+    );
     try {
       const client = '203.0.113.19';
       const forged = (i: number) => ({ key: WRONG_KEY, headers: { 'x-forwarded-for': `192.0.2.${i}, ${client}` } });
@@ -174,7 +202,11 @@ describe('the default limit and 0', () => {
       expect(server.config.authFailuresPerMinute).toBe(60);
       const g = '198.51.100.1';
       for (let i = 0; i < 60; i++) {
-        expectError(await call(server, 'GET', '/organizations/x', from(g, { key: WRONG_KEY })), 403, 'ORIGO_ERR_AUTH_INVALID_KEY');
+        expectError(
+          await call(server, 'GET', '/organizations/x', from(g, { key: WRONG_KEY })),
+          403,
+          'ORIGO_ERR_AUTH_INVALID_KEY',
+        );
       }
       expectTooManyFailures(await call(server, 'GET', '/organizations/x', from(g, { key: WRONG_KEY })), 1, g);
     } finally {
@@ -186,7 +218,11 @@ describe('the default limit and 0', () => {
     const server = await startServer({ ORIGO_AUTH_FAILURES_PER_MINUTE: '0' }, { frozenClock: true });
     try {
       for (let i = 0; i < 80; i++) {
-        expectError(await call(server, 'GET', '/organizations/x', { key: WRONG_KEY }), 403, 'ORIGO_ERR_AUTH_INVALID_KEY');
+        expectError(
+          await call(server, 'GET', '/organizations/x', { key: WRONG_KEY }),
+          403,
+          'ORIGO_ERR_AUTH_INVALID_KEY',
+        );
       }
     } finally {
       await server.close();

@@ -5,8 +5,8 @@
 // upload's PUT and leave an acknowledged image without bytes.)
 
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { BlobStore } from '../src/storage/blobs/blob-store.ts';
 import { sweep } from '../src/service/sweep.ts';
+import type { BlobStore } from '../src/storage/blobs/blob-store.ts';
 import { api, createOrg, png, ROOT_KEY, startServer, type TestServer, upload } from './helpers.ts';
 import { bareClient, ensureBucket, freshPrefix, removeUnder, s3Configured, s3Env } from './s3-env.ts';
 
@@ -25,7 +25,10 @@ function race(name: string, env: () => Record<string, string>, cleanUp: () => Pr
     let server: TestServer;
     beforeEach(async () => {
       const own = env();
-      server = await startServer({ ORIGO_RESTORE_WINDOW_DAYS: '0', ORIGO_BLOB_GRACE_SECONDS: '0', ...own }, 'ORIGO_S3_BUCKET' in own ? {} : { storage: 'blob-files' });
+      server = await startServer(
+        { ORIGO_RESTORE_WINDOW_DAYS: '0', ORIGO_BLOB_GRACE_SECONDS: '0', ...own },
+        'ORIGO_S3_BUCKET' in own ? {} : { storage: 'blob-files' },
+      );
       await createOrg(server, 'acme');
     });
     afterEach(async () => {

@@ -44,7 +44,12 @@ export function animatedGif(frames: number, width = 100, height = 100): Buffer {
 /** A PNG with an alpha channel, every pixel the same: fully transparent, or fully opaque (alpha 255 everywhere). */
 export function flatPngWithAlpha(width: number, height: number, opaque: boolean): Promise<Buffer> {
   return sharp({
-    create: { width, height, channels: 4, background: opaque ? { r: 10, g: 200, b: 30, alpha: 1 } : { r: 0, g: 0, b: 0, alpha: 0 } },
+    create: {
+      width,
+      height,
+      channels: 4,
+      background: opaque ? { r: 10, g: 200, b: 30, alpha: 1 } : { r: 0, g: 0, b: 0, alpha: 0 },
+    },
   })
     .png()
     .toBuffer();
@@ -52,5 +57,7 @@ export function flatPngWithAlpha(width: number, height: number, opaque: boolean)
 
 /** An SVG whose root element carries exactly the attributes given, with one small shape inside. */
 export function svgWith(attributes: string): Buffer {
-  return Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" ${attributes}><rect x="0" y="0" width="10" height="10" fill="red"/></svg>\n`);
+  return Buffer.from(
+    `<svg xmlns="http://www.w3.org/2000/svg" ${attributes}><rect x="0" y="0" width="10" height="10" fill="red"/></svg>\n`,
+  );
 }

@@ -4,7 +4,17 @@
 // and racing it leaves the real dist/ alone.
 
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -28,7 +38,10 @@ beforeEach(() => {
   symlinkSync(path.join(repoDir, 'node_modules'), path.join(root, 'node_modules'));
   for (const file of ['build.js', 'tsconfig.build.json']) cpSync(path.join(serverDir, file), path.join(pkg, file));
   writeFileSync(path.join(pkg, 'package.json'), '{ "type": "module" }\n');
-  writeSource('answer.ts', "import { base } from './lib/base.ts';\nimport type { Answer } from './lib/types.ts';\n\nexport const answer: Answer = base + 1;\n");
+  writeSource(
+    'answer.ts',
+    "import { base } from './lib/base.ts';\nimport type { Answer } from './lib/types.ts';\n\nexport const answer: Answer = base + 1;\n",
+  );
   writeSource('lib/base.ts', 'export const base: number = 41;\n');
   writeSource('lib/types.ts', 'export type Answer = number;\n');
   writeSource('answer.test.ts', "import { answer } from './answer.ts';\n\nexport const checked = answer === 42;\n");
@@ -41,10 +54,15 @@ function writeSource(file: string, text: string): void {
 
 function runBuild(): Promise<{ code: number; stderr: string }> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [path.join(pkg, 'build.js')], { cwd: root, timeout: TEST_MS }, (err, _stdout, stderr) => {
-      if (err && typeof err.code !== 'number') reject(err);
-      else resolve({ code: typeof err?.code === 'number' ? err.code : 0, stderr });
-    });
+    execFile(
+      process.execPath,
+      [path.join(pkg, 'build.js')],
+      { cwd: root, timeout: TEST_MS },
+      (err, _stdout, stderr) => {
+        if (err && typeof err.code !== 'number') reject(err);
+        else resolve({ code: typeof err?.code === 'number' ? err.code : 0, stderr });
+      },
+    );
   });
 }
 
@@ -52,7 +70,9 @@ function runBuild(): Promise<{ code: number; stderr: string }> {
 function distAnswer(): Promise<unknown> {
   const script = `const m = await import(${JSON.stringify(pathToFileURL(path.join(dist, 'answer.js')).href)}); process.stdout.write(JSON.stringify(m.answer));`;
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['--input-type=module', '-e', script], { timeout: TEST_MS }, (err, stdout) => (err ? reject(err) : resolve(JSON.parse(stdout))));
+    execFile(process.execPath, ['--input-type=module', '-e', script], { timeout: TEST_MS }, (err, stdout) =>
+      err ? reject(err) : resolve(JSON.parse(stdout)),
+    );
   });
 }
 
@@ -70,8 +90,18 @@ describe('build.js', () => {
     async () => {
       const run = await runBuild();
       expect(run.code).toBe(0);
-      expect(run.stderr).toMatch(/^origo: compiling packages\/server\/src into dist\/ \(it was missing or older than src\/\)\norigo: compiled in \d+\.\d s\n$/);
-      expect(filesIn(dist)).toEqual(['.built', 'answer.js', 'answer.js.map', 'lib/base.js', 'lib/base.js.map', 'lib/types.js', 'lib/types.js.map']);
+      expect(run.stderr).toMatch(
+        /^origo: compiling packages\/server\/src into dist\/ \(it was missing or older than src\/\)\norigo: compiled in \d+\.\d s\n$/,
+      );
+      expect(filesIn(dist)).toEqual([
+        '.built',
+        'answer.js',
+        'answer.js.map',
+        'lib/base.js',
+        'lib/base.js.map',
+        'lib/types.js',
+        'lib/types.js.map',
+      ]);
       expect(await distAnswer()).toBe(42);
       expect(leftovers()).toEqual([]);
     },

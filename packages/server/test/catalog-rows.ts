@@ -18,7 +18,8 @@ export interface CatalogOf {
 
 export type Dialect = 'sqlite' | 'postgres';
 
-export const dialectOf = (target: CatalogOf): Dialect => (target.config?.databaseUrl === undefined ? 'sqlite' : 'postgres');
+export const dialectOf = (target: CatalogOf): Dialect =>
+  target.config?.databaseUrl === undefined ? 'sqlite' : 'postgres';
 
 const INT8_OID = 20;
 // Counts and epoch-millisecond columns are bigint on PostgreSQL; as numbers,
@@ -42,7 +43,12 @@ const numbered = (sql: string) => {
  */
 export async function withCatalog<T>(
   target: CatalogOf,
-  work: (run: <R = Record<string, unknown>>(sql: string, params?: readonly unknown[]) => Promise<{ rows: R[]; changes: number }>) => Promise<T>,
+  work: (
+    run: <R = Record<string, unknown>>(
+      sql: string,
+      params?: readonly unknown[],
+    ) => Promise<{ rows: R[]; changes: number }>,
+  ) => Promise<T>,
 ): Promise<T> {
   const url = target.config?.databaseUrl;
   if (url !== undefined) {
@@ -82,7 +88,11 @@ export async function withCatalog<T>(
 }
 
 /** The rows one query gives. */
-export function catalogRows<R = Record<string, unknown>>(target: CatalogOf, sql: string, params: readonly unknown[] = []): Promise<R[]> {
+export function catalogRows<R = Record<string, unknown>>(
+  target: CatalogOf,
+  sql: string,
+  params: readonly unknown[] = [],
+): Promise<R[]> {
   return withCatalog(target, async (run) => (await run<R>(sql, params)).rows);
 }
 
@@ -102,7 +112,11 @@ export async function catalogTables(target: CatalogOf): Promise<string[]> {
 
 /** Rows of an organization's images, live and deleted alike. */
 export async function imageCount(target: CatalogOf, org = 'acme'): Promise<number> {
-  const [row] = await catalogRows<{ n: number }>(target, 'SELECT count(*) AS n FROM images i JOIN organizations o ON o.id = i.org_id WHERE o.name = ?', [org]);
+  const [row] = await catalogRows<{ n: number }>(
+    target,
+    'SELECT count(*) AS n FROM images i JOIN organizations o ON o.id = i.org_id WHERE o.name = ?',
+    [org],
+  );
   return Number(row!.n);
 }
 

@@ -62,7 +62,9 @@ export function runCli(args: string[], env: Record<string, string>, killWhen?: R
     });
     const deadline = setTimeout(() => {
       void stopChild(child);
-      reject(new Error(`origo-server ${args.join(' ')} did not end within ${CHILD_MS / 1000} s:\n${stdout}\n${stderr}`));
+      reject(
+        new Error(`origo-server ${args.join(' ')} did not end within ${CHILD_MS / 1000} s:\n${stdout}\n${stderr}`),
+      );
     }, CHILD_MS);
     child.on('error', reject);
     child.on('close', (code, signal) => {

@@ -21,17 +21,24 @@ const refusal = (env: Record<string, string>) => {
 describe('the PostgreSQL catalog settings', () => {
   it('default to SQLite with a pool of 10 for when a URL is given', () => {
     expect(loadConfig({}, '/srv/origo')).toMatchObject({ databaseUrl: undefined, databasePool: 10 });
-    const c = loadConfig({ ORIGO_DATABASE_URL: ' postgresql://u:p@db.internal:5432/origo ', ORIGO_DATABASE_POOL: '25' }, '/srv/origo');
+    const c = loadConfig(
+      { ORIGO_DATABASE_URL: ' postgresql://u:p@db.internal:5432/origo ', ORIGO_DATABASE_POOL: '25' },
+      '/srv/origo',
+    );
     expect(c).toMatchObject({ databaseUrl: 'postgresql://u:p@db.internal:5432/origo', databasePool: 25 });
   });
 
   it('refuse a URL that is not a postgres one, naming the setting and not the password', () => {
-    expect(refusal({ ORIGO_DATABASE_URL: 'db.internal:5432' })).toMatch(/^ORIGO_DATABASE_URL must start with postgres:\/\/ or postgresql:\/\//);
+    expect(refusal({ ORIGO_DATABASE_URL: 'db.internal:5432' })).toMatch(
+      /^ORIGO_DATABASE_URL must start with postgres:\/\/ or postgresql:\/\//,
+    );
     expect(refusal({ ORIGO_DATABASE_URL: 'not a url' })).toContain('ORIGO_DATABASE_URL must be a URL like postgres://');
     const mysql = refusal({ ORIGO_DATABASE_URL: 'mysql://u:secret@db/origo' });
     expect(mysql).toContain('"mysql://"');
     expect(mysql).not.toContain('secret');
-    expect(refusal({ ORIGO_DATABASE_URL: 'postgres://u:p@db.internal:5432' })).toContain('ORIGO_DATABASE_URL names no database');
+    expect(refusal({ ORIGO_DATABASE_URL: 'postgres://u:p@db.internal:5432' })).toContain(
+      'ORIGO_DATABASE_URL names no database',
+    );
     expect(refusal({ ORIGO_DATABASE_URL: 'postgres:///origo' })).toContain('ORIGO_DATABASE_URL names no host');
   });
 
@@ -50,12 +57,17 @@ describe('the PostgreSQL catalog settings', () => {
     });
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'origo-pg-down-'));
     try {
-      const config = loadConfig({ ORIGO_DATA_DIR: dataDir, ORIGO_DATABASE_URL: `postgres://origo:hunter2@127.0.0.1:${port}/origo` });
+      const config = loadConfig({
+        ORIGO_DATA_DIR: dataDir,
+        ORIGO_DATABASE_URL: `postgres://origo:hunter2@127.0.0.1:${port}/origo`,
+      });
       const error = await openStorage(config).then(
         () => undefined,
         (err: Error) => err,
       );
-      expect(error?.message).toContain(`cannot use the PostgreSQL catalog at ORIGO_DATABASE_URL (postgres://origo:***@127.0.0.1:${port}/origo)`);
+      expect(error?.message).toContain(
+        `cannot use the PostgreSQL catalog at ORIGO_DATABASE_URL (postgres://origo:***@127.0.0.1:${port}/origo)`,
+      );
       expect(error?.message).toContain('ECONNREFUSED');
       expect(error?.message).not.toContain('hunter2');
     } finally {

@@ -31,7 +31,7 @@ describe('configuration', () => {
     });
   });
 
-  it('reads ORIGO_TRUST_PROXY as on/off, a number of proxies, or the proxies\' addresses', () => {
+  it("reads ORIGO_TRUST_PROXY as on/off, a number of proxies, or the proxies' addresses", () => {
     const trust = (value: string) => loadConfig({ ORIGO_TRUST_PROXY: value }).trustProxy;
     expect(trust('true')).toBe(true);
     expect(trust('TRUE')).toBe(true);
@@ -43,7 +43,15 @@ describe('configuration', () => {
     expect(trust('0')).toBe(false);
     expect(trust('10.0.0.1')).toEqual(['10.0.0.1']);
     const list = trust(' 10.0.0.0/8 , 192.168.1.0/24,::1, fd00::/8,loopback,::ffff:10.0.0.0/104, 10.1.2.3/32 ');
-    expect(list).toEqual(['10.0.0.0/8', '192.168.1.0/24', '::1', 'fd00::/8', 'loopback', '::ffff:10.0.0.0/104', '10.1.2.3/32']);
+    expect(list).toEqual([
+      '10.0.0.0/8',
+      '192.168.1.0/24',
+      '::1',
+      'fd00::/8',
+      'loopback',
+      '::ffff:10.0.0.0/104',
+      '10.1.2.3/32',
+    ]);
     // What config accepts, Fastify (which throws on an address it cannot parse) accepts too.
     expect(() => Fastify({ trustProxy: list as string[] })).not.toThrow();
   });
@@ -136,7 +144,14 @@ describe('S3 blob store settings', () => {
       forcePathStyle: true,
       prefix: '',
     });
-    expect(loadConfig({ ...full, ORIGO_S3_REGION: 'eu-central-2', ORIGO_S3_FORCE_PATH_STYLE: 'false', ORIGO_S3_PREFIX: 'origo/' }).s3).toMatchObject({
+    expect(
+      loadConfig({
+        ...full,
+        ORIGO_S3_REGION: 'eu-central-2',
+        ORIGO_S3_FORCE_PATH_STYLE: 'false',
+        ORIGO_S3_PREFIX: 'origo/',
+      }).s3,
+    ).toMatchObject({
       region: 'eu-central-2',
       forcePathStyle: false,
       prefix: 'origo/',
@@ -149,9 +164,15 @@ describe('S3 blob store settings', () => {
   });
 
   it.each([
-    [{ ORIGO_S3_BUCKET: 'origo-images' }, 'ORIGO_S3_BUCKET is set, so blobs go to S3, which also needs ORIGO_S3_ACCESS_KEY_ID, ORIGO_S3_SECRET_ACCESS_KEY'],
+    [
+      { ORIGO_S3_BUCKET: 'origo-images' },
+      'ORIGO_S3_BUCKET is set, so blobs go to S3, which also needs ORIGO_S3_ACCESS_KEY_ID, ORIGO_S3_SECRET_ACCESS_KEY',
+    ],
     [{ ...full, ORIGO_S3_SECRET_ACCESS_KEY: '' }, 'which also needs ORIGO_S3_SECRET_ACCESS_KEY; set it'],
-    [{ ORIGO_S3_ENDPOINT: 'http://127.0.0.1:7480' }, 'ORIGO_S3_ENDPOINT is set, so blobs go to S3, which also needs ORIGO_S3_BUCKET, ORIGO_S3_ACCESS_KEY_ID, ORIGO_S3_SECRET_ACCESS_KEY'],
+    [
+      { ORIGO_S3_ENDPOINT: 'http://127.0.0.1:7480' },
+      'ORIGO_S3_ENDPOINT is set, so blobs go to S3, which also needs ORIGO_S3_BUCKET, ORIGO_S3_ACCESS_KEY_ID, ORIGO_S3_SECRET_ACCESS_KEY',
+    ],
     [{ ORIGO_S3_PREFIX: 'origo/' }, 'ORIGO_S3_PREFIX is set, so blobs go to S3, which also needs ORIGO_S3_BUCKET'],
   ])('refuses a partial set %j, naming what is missing', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
@@ -159,7 +180,11 @@ describe('S3 blob store settings', () => {
   });
 
   it.each([
-    ['ORIGO_S3_ENDPOINT', '127.0.0.1:7480', /ORIGO_S3_ENDPOINT must be an http:\/\/ or https:\/\/ URL .*got "127.0.0.1:7480"/],
+    [
+      'ORIGO_S3_ENDPOINT',
+      '127.0.0.1:7480',
+      /ORIGO_S3_ENDPOINT must be an http:\/\/ or https:\/\/ URL .*got "127.0.0.1:7480"/,
+    ],
     ['ORIGO_S3_ENDPOINT', 'ftp://store', /ORIGO_S3_ENDPOINT must be .*got "ftp:\/\/store"/],
     ['ORIGO_S3_BUCKET', 'Origo_Images', /ORIGO_S3_BUCKET must be a bucket name .*got "Origo_Images"/],
     ['ORIGO_S3_REGION', 'EU central', /ORIGO_S3_REGION must be a region name .*got "EU central"/],

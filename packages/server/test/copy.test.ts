@@ -4,8 +4,8 @@
 import { Rokka } from 'rokka';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectError, startServer, type TestServer } from './helpers.ts';
 import { imageCount } from './catalog-rows.ts';
+import { expectError, startServer, type TestServer } from './helpers.ts';
 import { blobFiles } from './stored-blobs.ts';
 import { type CallResult, call, root, signUp, uploadAs } from './tenancy-helpers.ts';
 
@@ -23,7 +23,12 @@ beforeAll(async () => {
   }
   // Only read in cp-ro.
   await call(server, 'PUT', '/organizations/cp-ro', root({ json: {} }));
-  const res = await call(server, 'PUT', `/organizations/cp-ro/memberships/${owner.userId}`, root({ json: { roles: ['read'] } }));
+  const res = await call(
+    server,
+    'PUT',
+    `/organizations/cp-ro/memberships/${owner.userId}`,
+    root({ json: { roles: ['read'] } }),
+  );
   if (res.status !== 201) throw new Error(res.text);
 });
 afterAll(() => server.close());
@@ -52,7 +57,14 @@ async function newImage(): Promise<{ image: Image; bytes: Buffer }> {
   return { image, bytes };
 }
 
-function copy(hash: string, destination: string | undefined, extra: Record<string, string> = {}, method = 'COPY', org = 'cp-src', key = owner.key) {
+function copy(
+  hash: string,
+  destination: string | undefined,
+  extra: Record<string, string> = {},
+  method = 'COPY',
+  org = 'cp-src',
+  key = owner.key,
+) {
   const headers: Record<string, string> = { ...extra };
   if (destination !== undefined) headers['destination'] = destination;
   const pathname = method === 'COPY' ? `/sourceimages/${org}/${hash}` : `/sourceimages/${org}/${hash}/copy`;
@@ -92,7 +104,9 @@ describe('COPY /sourceimages/{org}/{hash}', () => {
     expect(carried(copied.json)).toEqual(carried(source.json));
     expect(copied.json.name).toBe(image.name);
     expect(copied.json.user_metadata).toEqual({ title: `Photo ${seed}`, 'int:rank': seed });
-    const download = await fetch(`${server.url}/sourceimages/cp-dst/${image.hash}/download`, { headers: { 'api-key': owner.key } });
+    const download = await fetch(`${server.url}/sourceimages/cp-dst/${image.hash}/download`, {
+      headers: { 'api-key': owner.key },
+    });
     expect(Buffer.from(await download.arrayBuffer()).equals(bytes)).toBe(true);
   });
 
@@ -109,15 +123,23 @@ describe('COPY /sourceimages/{org}/{hash}', () => {
   it('leaves the two independent afterwards', async () => {
     const { image, bytes } = await newImage();
     expect((await copy(image.hash, 'cp-dst')).status).toBe(201);
-    const patch = await call(server, 'PATCH', `/sourceimages/cp-dst/${image.hash}/meta/user`, { key: owner.key, json: { title: 'Changed in dst' } });
+    const patch = await call(server, 'PATCH', `/sourceimages/cp-dst/${image.hash}/meta/user`, {
+      key: owner.key,
+      json: { title: 'Changed in dst' },
+    });
     expect(patch.status).toBe(204);
-    expect((await call(server, 'PUT', `/sourceimages/cp-src/${image.hash}/name`, { key: owner.key, json: 'renamed.jpg' })).status).toBe(204);
+    expect(
+      (await call(server, 'PUT', `/sourceimages/cp-src/${image.hash}/name`, { key: owner.key, json: 'renamed.jpg' }))
+        .status,
+    ).toBe(204);
     expect((await get('cp-src', image.hash)).json.user_metadata.title).toBe(`Photo ${seed}`);
     expect((await get('cp-dst', image.hash)).json.name).toBe(image.name);
     expect((await get('cp-dst', image.hash)).json.user_metadata.title).toBe('Changed in dst');
 
     expect((await call(server, 'DELETE', `/sourceimages/cp-src/${image.hash}`, { key: owner.key })).status).toBe(204);
-    const download = await fetch(`${server.url}/sourceimages/cp-dst/${image.hash}/download`, { headers: { 'api-key': owner.key } });
+    const download = await fetch(`${server.url}/sourceimages/cp-dst/${image.hash}/download`, {
+      headers: { 'api-key': owner.key },
+    });
     expect(download.status).toBe(200);
     expect(Buffer.from(await download.arrayBuffer()).equals(bytes)).toBe(true);
   });
@@ -125,7 +147,10 @@ describe('COPY /sourceimages/{org}/{hash}', () => {
   it('overwrites on a second copy (204); Overwrite: F answers 412 and changes nothing', async () => {
     const { image } = await newImage();
     expect((await copy(image.hash, 'cp-dst')).status).toBe(201);
-    await call(server, 'PATCH', `/sourceimages/cp-dst/${image.hash}/meta/user`, { key: owner.key, json: { title: 'dst edit' } });
+    await call(server, 'PATCH', `/sourceimages/cp-dst/${image.hash}/meta/user`, {
+      key: owner.key,
+      json: { title: 'dst edit' },
+    });
 
     for (const value of ['F', 'f', ' F ', 'false']) {
       const refused = await copy(image.hash, 'cp-dst', { overwrite: value });
@@ -179,8 +204,14 @@ describe('COPY /sourceimages/{org}/{hash}', () => {
   it('refuses to overwrite a locked image at the destination (403), leaving it as it was', async () => {
     const { image } = await newImage();
     expect((await copy(image.hash, 'cp-dst')).status).toBe(201);
-    await call(server, 'PATCH', `/sourceimages/cp-dst/${image.hash}/meta/user`, { key: owner.key, json: { title: 'locked edit' } });
-    expect((await call(server, 'PUT', `/sourceimages/cp-dst/${image.hash}/options/locked`, { key: owner.key, json: true })).status).toBe(200);
+    await call(server, 'PATCH', `/sourceimages/cp-dst/${image.hash}/meta/user`, {
+      key: owner.key,
+      json: { title: 'locked edit' },
+    });
+    expect(
+      (await call(server, 'PUT', `/sourceimages/cp-dst/${image.hash}/options/locked`, { key: owner.key, json: true }))
+        .status,
+    ).toBe(200);
     expectCode(await copy(image.hash, 'cp-dst'), 403, 'ORIGO_ERR_IMAGE_LOCKED');
     const after = await get('cp-dst', image.hash);
     expect(after.json.user_metadata.title).toBe('locked edit');
@@ -194,7 +225,11 @@ describe('COPY /sourceimages/{org}/{hash}', () => {
 
 describe('POST /sourceimages/{org}/copy', () => {
   const batch = (body: unknown, destination = 'cp-dst2', headers: Record<string, string> = {}) =>
-    call(server, 'POST', '/sourceimages/cp-src/copy', { key: owner.key, json: body, headers: { destination, ...headers } });
+    call(server, 'POST', '/sourceimages/cp-src/copy', {
+      key: owner.key,
+      json: body,
+      headers: { destination, ...headers },
+    });
 
   it('copies a list of hashes: created, existing and notfound', async () => {
     const a = (await newImage()).image;
@@ -213,7 +248,10 @@ describe('POST /sourceimages/{org}/copy', () => {
     const again = await batch([a.hash, b.hash]);
     expect(again.json).toEqual({ created: [], existing: [a.hash, b.hash], notfound: [] });
     // With Overwrite: F the existing ones are reported and kept.
-    await call(server, 'PATCH', `/sourceimages/cp-dst2/${a.hash}/meta/user`, { key: owner.key, json: { title: 'kept' } });
+    await call(server, 'PATCH', `/sourceimages/cp-dst2/${a.hash}/meta/user`, {
+      key: owner.key,
+      json: { title: 'kept' },
+    });
     const kept = await batch([a.hash], 'cp-dst2', { overwrite: 'F' });
     expect(kept.json).toEqual({ created: [], existing: [a.hash], notfound: [] });
     expect((await get('cp-dst2', a.hash)).json.user_metadata.title).toBe('kept');
@@ -222,19 +260,23 @@ describe('POST /sourceimages/{org}/copy', () => {
   it('refuses more than 100 hashes, or a body that is not an array of hashes (400), copying nothing', async () => {
     const { image } = await newImage();
     const images = await imageCount(server, 'cp-dst2');
-    const blobs = (await blobFiles(server));
+    const blobs = await blobFiles(server);
     // The one real image first: a refused batch must not copy even that.
     const tooMany = [image.hash, ...Array.from({ length: 100 }, (_, i) => i.toString(16).padStart(40, '0'))];
     const refused = await batch(tooMany);
     expectError(refused, 400, 'ORIGO_ERR_COPY_BAD_DESTINATION');
     expect(refused.json.message).toBe('At most 100 images can be copied in one request, got 101');
-    const NOT_AN_ARRAY = 'The body must be a JSON array of image hashes, e.g. ["063c3dce6a528d8944a63185bd4c7b161454ee4f"]';
+    const NOT_AN_ARRAY =
+      'The body must be a JSON array of image hashes, e.g. ["063c3dce6a528d8944a63185bd4c7b161454ee4f"]';
     for (const body of [{ hashes: [image.hash] }, 'abc', 42, [image.hash, 2]]) {
       const res = await batch(body);
       expectError(res, 400, 'ORIGO_ERR_COPY_BAD_DESTINATION');
       expect(res.json.message, JSON.stringify(body)).toBe(NOT_AN_ARRAY);
     }
-    const noBody = await call(server, 'POST', '/sourceimages/cp-src/copy', { key: owner.key, headers: { destination: 'cp-dst2' } });
+    const noBody = await call(server, 'POST', '/sourceimages/cp-src/copy', {
+      key: owner.key,
+      headers: { destination: 'cp-dst2' },
+    });
     expectError(noBody, 400, 'ORIGO_ERR_COPY_BAD_DESTINATION');
     expect(noBody.json.message).toBe(NOT_AN_ARRAY);
     expectError(await get('cp-dst2', image.hash), 404, 'ORIGO_ERR_IMAGE_NOT_FOUND');
@@ -260,7 +302,11 @@ describe('POST /sourceimages/{org}/copy', () => {
     const missing = await batch([image.hash], 'no-such-org');
     expectError(missing, 400, 'ORIGO_ERR_COPY_BAD_DESTINATION');
     expect(missing.json.message).toBe('Destination organization "no-such-org" does not exist');
-    expectError(await call(server, 'GET', `/sourceimages/cp-ro/${image.hash}`, root()), 404, 'ORIGO_ERR_IMAGE_NOT_FOUND');
+    expectError(
+      await call(server, 'GET', `/sourceimages/cp-ro/${image.hash}`, root()),
+      404,
+      'ORIGO_ERR_IMAGE_NOT_FOUND',
+    );
     expect(await counts()).toEqual(before);
   });
 });
@@ -273,7 +319,9 @@ describe('the rokka client', () => {
     expect(first.statusCode).toBe(201);
     const second = await client.sourceimages.copy('cp-src', image.hash, 'cp-dst2', true);
     expect(second.statusCode).toBe(204);
-    await expect(client.sourceimages.copy('cp-src', image.hash, 'cp-dst2', false)).rejects.toMatchObject({ statusCode: 412 });
+    await expect(client.sourceimages.copy('cp-src', image.hash, 'cp-dst2', false)).rejects.toMatchObject({
+      statusCode: 412,
+    });
     await expect(client.sourceimages.copy('cp-src', image.hash, 'cp-ro')).rejects.toMatchObject({ statusCode: 403 });
     const got = await client.sourceimages.get('cp-dst2', image.hash);
     expect(got.body.hash).toBe(image.hash);

@@ -9,8 +9,8 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Release } from '../src/service/decode-queue.ts';
 import { animatedGif, flatPngWithAlpha, svgWith } from './bomb-images.ts';
-import { api, createOrg, expectError, form, ROOT_KEY, startServer, type TestServer, upload } from './helpers.ts';
 import { imageCount } from './catalog-rows.ts';
+import { api, createOrg, expectError, form, ROOT_KEY, startServer, type TestServer, upload } from './helpers.ts';
 import { blobFiles, stagedFiles } from './stored-blobs.ts';
 
 let orgs = 0;
@@ -26,7 +26,7 @@ async function expectNothingStored(server: TestServer, org: string, blobsBefore:
   expect(list.status).toBe(200);
   expect(list.json.items).toEqual([]);
   expect(await imageCount(server, org)).toBe(0);
-  const files = (await blobFiles(server));
+  const files = await blobFiles(server);
   expect(files.blobs.sort()).toEqual([...blobsBefore].sort());
   expect(files.temp).toEqual([]);
 }
@@ -64,7 +64,13 @@ describe('decode limits', () => {
     const bomb = await sharedPng(14_000, 14_000, false);
     const res = await upload(server, org, [{ name: 'clear.png', bytes: bomb }]);
     expect(res.status, res.text).toBe(200);
-    expect(res.json.items[0]).toMatchObject({ format: 'png', width: 14_000, height: 14_000, opaque: false, animated: false });
+    expect(res.json.items[0]).toMatchObject({
+      format: 'png',
+      width: 14_000,
+      height: 14_000,
+      opaque: false,
+      animated: false,
+    });
   });
 
   it('stores a PNG whose alpha channel is 255 everywhere as opaque', async () => {
@@ -80,7 +86,15 @@ describe('decode limits', () => {
     const bomb = animatedGif(20_000);
     expect(bomb.length).toBeLessThan(500_000);
     const res = await upload(server, org, [{ name: 'frames.gif', bytes: bomb }]);
-    expectError(res, 413, 'ORIGO_ERR_UPLOAD_TOO_MANY_FRAMES', '"frames.gif"', '20,000 frames', 'limit is 5', 'ORIGO_MAX_FRAMES');
+    expectError(
+      res,
+      413,
+      'ORIGO_ERR_UPLOAD_TOO_MANY_FRAMES',
+      '"frames.gif"',
+      '20,000 frames',
+      'limit is 5',
+      'ORIGO_MAX_FRAMES',
+    );
     await expectNothingStored(server, org, before);
   });
 
@@ -88,19 +102,40 @@ describe('decode limits', () => {
     const org = await freshOrg(server);
     const before = (await blobFiles(server)).blobs;
     const over = await upload(server, org, [{ name: 'six.gif', bytes: animatedGif(6, 20, 10) }]);
-    expectError(over, 413, 'ORIGO_ERR_UPLOAD_TOO_MANY_FRAMES', '"six.gif"', '6 frames', 'limit is 5', 'ORIGO_MAX_FRAMES');
+    expectError(
+      over,
+      413,
+      'ORIGO_ERR_UPLOAD_TOO_MANY_FRAMES',
+      '"six.gif"',
+      '6 frames',
+      'limit is 5',
+      'ORIGO_MAX_FRAMES',
+    );
     await expectNothingStored(server, org, before);
 
     const atLimit = await upload(server, org, [{ name: 'five.gif', bytes: animatedGif(5, 20, 10) }]);
     expect(atLimit.status, atLimit.text).toBe(200);
-    expect(atLimit.json.items[0]).toMatchObject({ format: 'gif', width: 20, height: 10, animated: true, opaque: false });
+    expect(atLimit.json.items[0]).toMatchObject({
+      format: 'gif',
+      width: 20,
+      height: 10,
+      animated: true,
+      opaque: false,
+    });
   });
 
   it('refuses an SVG whose only size is a viewBox of 1e9 x 1e9 with 413 ORIGO_ERR_UPLOAD_TOO_MANY_PIXELS', async () => {
     const org = await freshOrg(server);
     const before = (await blobFiles(server)).blobs;
     const res = await upload(server, org, [{ name: 'huge.svg', bytes: svgWith('viewBox="0 0 1e9 1e9"') }]);
-    expectError(res, 413, 'ORIGO_ERR_UPLOAD_TOO_MANY_PIXELS', '"huge.svg"', '1,000,000,000 x 1,000,000,000', '225,000,000 pixels');
+    expectError(
+      res,
+      413,
+      'ORIGO_ERR_UPLOAD_TOO_MANY_PIXELS',
+      '"huge.svg"',
+      '1,000,000,000 x 1,000,000,000',
+      '225,000,000 pixels',
+    );
     await expectNothingStored(server, org, before);
   });
 
@@ -143,8 +178,17 @@ describe('decode limits', () => {
   it('refuses an SVG whose size comes from its style attribute or character references', async () => {
     const org = await freshOrg(server);
     const before = (await blobFiles(server)).blobs;
-    const styled = await upload(server, org, [{ name: 'styled.svg', bytes: svgWith('style="width:1e9px;height:1e9px"') }]);
-    expectError(styled, 413, 'ORIGO_ERR_UPLOAD_TOO_MANY_PIXELS', '"styled.svg"', '1,000,000,000 x 1,000,000,000', 'style');
+    const styled = await upload(server, org, [
+      { name: 'styled.svg', bytes: svgWith('style="width:1e9px;height:1e9px"') },
+    ]);
+    expectError(
+      styled,
+      413,
+      'ORIGO_ERR_UPLOAD_TOO_MANY_PIXELS',
+      '"styled.svg"',
+      '1,000,000,000 x 1,000,000,000',
+      'style',
+    );
     const refs = await upload(server, org, [{ name: 'refs.svg', bytes: svgWith('width="&#51;e9"') }]);
     expectError(refs, 413, 'ORIGO_ERR_UPLOAD_TOO_MANY_PIXELS', '"refs.svg"', 'a width of 3,000,000,000 pixels');
     await expectNothingStored(server, org, before);
@@ -153,10 +197,24 @@ describe('decode limits', () => {
   it('refuses with 400 an SVG whose size the DOCTYPE can set (entity, attribute default)', async () => {
     const org = await freshOrg(server);
     const before = (await blobFiles(server)).blobs;
-    const entity = Buffer.concat([Buffer.from('<!DOCTYPE svg [<!ENTITY w "1e9">]>'), svgWith('width="&w;" height="&w;"')]);
+    const entity = Buffer.concat([
+      Buffer.from('<!DOCTYPE svg [<!ENTITY w "1e9">]>'),
+      svgWith('width="&w;" height="&w;"'),
+    ]);
     const byEntity = await upload(server, org, [{ name: 'entity.svg', bytes: entity }]);
-    expectError(byEntity, 400, 'ORIGO_ERR_UPLOAD_UNSUPPORTED_FORMAT', '"entity.svg"', '&w;', 'width attribute', 'root <svg> element');
-    const attlist = Buffer.concat([Buffer.from('<!DOCTYPE svg [<!ATTLIST svg width CDATA "1e9" height CDATA "1e9">]>'), svgWith('')]);
+    expectError(
+      byEntity,
+      400,
+      'ORIGO_ERR_UPLOAD_UNSUPPORTED_FORMAT',
+      '"entity.svg"',
+      '&w;',
+      'width attribute',
+      'root <svg> element',
+    );
+    const attlist = Buffer.concat([
+      Buffer.from('<!DOCTYPE svg [<!ATTLIST svg width CDATA "1e9" height CDATA "1e9">]>'),
+      svgWith(''),
+    ]);
     const byDefault = await upload(server, org, [{ name: 'attlist.svg', bytes: attlist }]);
     expectError(byDefault, 400, 'ORIGO_ERR_UPLOAD_UNSUPPORTED_FORMAT', '"attlist.svg"', '<!ATTLIST');
     await expectNothingStored(server, org, before);
@@ -169,7 +227,15 @@ describe('decode limits', () => {
       '<svg xmlns="http://www.w3.org/2000/svg"><style>svg{width:1e9px;height:1e9px}</style><rect width="10" height="10"/></svg>',
     );
     const res = await upload(server, org, [{ name: 'sheet.svg', bytes }]);
-    expectError(res, 400, 'ORIGO_ERR_UPLOAD_CORRUPT_IMAGE', '"sheet.svg"', '1 x 1 pixels', 'no width and no height', 'width and height');
+    expectError(
+      res,
+      400,
+      'ORIGO_ERR_UPLOAD_CORRUPT_IMAGE',
+      '"sheet.svg"',
+      '1 x 1 pixels',
+      'no width and no height',
+      'width and height',
+    );
     await expectNothingStored(server, org, before);
   });
 
@@ -295,9 +361,11 @@ describe('ORIGO_DECODE_CONCURRENCY=2', () => {
       const queued = waitFor('the upload to queue', () => settled || queue.waiting > 0, 60_000).then(() => {
         if (!settled) throw new Error('the upload waited although one of two places was free');
       });
-      const uploading = upload(server, org, [{ name: 'alongside.png', bytes: await sharedPng(9, 9, true) }]).finally(() => {
-        settled = true;
-      });
+      const uploading = upload(server, org, [{ name: 'alongside.png', bytes: await sharedPng(9, 9, true) }]).finally(
+        () => {
+          settled = true;
+        },
+      );
       const alongside = await Promise.race([uploading, queued.then(() => undefined)]);
       expect(alongside?.status, alongside?.text).toBe(200);
 
@@ -327,7 +395,9 @@ describe('the opaque check on a PNG with alpha whose last row is not opaque', ()
     const height = 1500;
     const pixels = Buffer.alloc(width * height * 4, 255);
     for (let x = 0; x < width; x++) pixels[((height - 1) * width + x) * 4 + 3] = 200;
-    const bytes = await sharp(pixels, { raw: { width, height, channels: 4 } }).png().toBuffer();
+    const bytes = await sharp(pixels, { raw: { width, height, channels: 4 } })
+      .png()
+      .toBuffer();
     const res = await upload(server, org, [{ name: 'last-row.png', bytes }]);
     expect(res.status, res.text).toBe(200);
     expect(res.json.items[0]).toMatchObject({ width, height, opaque: false });

@@ -5,7 +5,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createOrg, ROOT_KEY, sha1, upload, uniquePng } from './helpers.ts';
+import { createOrg, ROOT_KEY, sha1, uniquePng, upload } from './helpers.ts';
 import { ERROR_LEVEL, type LoggedServer, startLoggedServer } from './logged-server.ts';
 import { appendToBlob, readBlob, removeBlob, truncateBlob, writeBlob } from './stored-blobs.ts';
 
@@ -34,19 +34,29 @@ interface Sent {
 
 function send(method: string, pathname: string, headers: Record<string, string> = {}): Promise<Sent> {
   return new Promise((resolve, reject) => {
-    const req = http.request(`${server.url}${pathname}`, { method, agent, headers: { 'api-key': ROOT_KEY, ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      let done = false;
-      const finish = () => {
-        if (done) return;
-        done = true;
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), complete: res.complete, reusedSocket: req.reusedSocket });
-      };
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', finish);
-      res.on('error', finish);
-      res.on('close', finish);
-    });
+    const req = http.request(
+      `${server.url}${pathname}`,
+      { method, agent, headers: { 'api-key': ROOT_KEY, ...headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let done = false;
+        const finish = () => {
+          if (done) return;
+          done = true;
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks),
+            complete: res.complete,
+            reusedSocket: req.reusedSocket,
+          });
+        };
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', finish);
+        res.on('error', finish);
+        res.on('close', finish);
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -142,7 +152,9 @@ describe('a blob file changed behind origo', () => {
     await removeBlob(server, image.blobKey);
     await expectBlobError(image, 'ORIGO_ERR_STORAGE_BLOB_MISSING', 'missing');
     await expectBlobError(image, 'ORIGO_ERR_STORAGE_BLOB_MISSING', 'missing', { range: 'bytes=0-9' });
-    await expectBlobError(image, 'ORIGO_ERR_STORAGE_BLOB_MISSING', 'missing', { 'if-none-match': `"${sha1(image.bytes)}"` });
+    await expectBlobError(image, 'ORIGO_ERR_STORAGE_BLOB_MISSING', 'missing', {
+      'if-none-match': `"${sha1(image.bytes)}"`,
+    });
     expectLogged(image, image.blobKey);
   });
 

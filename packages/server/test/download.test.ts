@@ -2,9 +2,9 @@
 // byte ranges and the Content-Disposition file name.
 
 import { createHash, randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import http from 'node:http';
-import { once } from 'node:events';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -123,7 +123,10 @@ describe('download', () => {
       expect(res.headers.get('content-range')).toBe(`bytes */${bytes.length}`);
       expect(res.headers.get('content-type')).toBe('application/json');
       const json = await res.json();
-      expect(json).toMatchObject({ error: { code: 416, origo_code: 'ORIGO_ERR_REQUEST_RANGE_NOT_SATISFIABLE' }, code: 416 });
+      expect(json).toMatchObject({
+        error: { code: 416, origo_code: 'ORIGO_ERR_REQUEST_RANGE_NOT_SATISFIABLE' },
+        code: 416,
+      });
       expect(json.message).toContain(String(bytes.length));
     }
   });
@@ -160,17 +163,24 @@ describe('download', () => {
   });
 
   it('answers 404 JSON for the download of an unknown or deleted image', async () => {
-    const missing = await fetch(`${server.url}/sourceimages/acme/${'ab'.repeat(20)}/download`, { headers: { 'api-key': ROOT_KEY } });
+    const missing = await fetch(`${server.url}/sourceimages/acme/${'ab'.repeat(20)}/download`, {
+      headers: { 'api-key': ROOT_KEY },
+    });
     expect(missing.status).toBe(404);
     expect(missing.headers.get('content-type')).toBe('application/json');
     expect((await missing.json()).error.origo_code).toBe('ORIGO_ERR_IMAGE_NOT_FOUND');
 
-    const small = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#123456' } }).png().toBuffer();
+    const small = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#123456' } })
+      .png()
+      .toBuffer();
     const created = await upload(server, 'acme', [{ name: 'short-lived.png', bytes: small }]);
     const deletedHash = created.json.items[0].hash;
     expect((await api(server, 'DELETE', `/sourceimages/acme/${deletedHash}`)).status).toBe(204);
     for (const method of ['GET', 'HEAD']) {
-      const res = await fetch(`${server.url}/sourceimages/acme/${deletedHash}/download`, { method, headers: { 'api-key': ROOT_KEY } });
+      const res = await fetch(`${server.url}/sourceimages/acme/${deletedHash}/download`, {
+        method,
+        headers: { 'api-key': ROOT_KEY },
+      });
       expect(res.status, method).toBe(404);
       expect(res.headers.get('content-type')).toBe('application/json');
     }
@@ -211,7 +221,13 @@ describe('shutdown during a download', () => {
       );
 
       const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
-        http.get(`${other.url}/sourceimages/acme/${hashOfBig}/download`, { agent, headers: { 'api-key': ROOT_KEY } }, resolve).on('error', reject);
+        http
+          .get(
+            `${other.url}/sourceimages/acme/${hashOfBig}/download`,
+            { agent, headers: { 'api-key': ROOT_KEY } },
+            resolve,
+          )
+          .on('error', reject);
       });
       expect(res.statusCode).toBe(200);
       res.pause();

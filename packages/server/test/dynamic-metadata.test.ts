@@ -4,8 +4,19 @@
 import fc from 'fast-check';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AREA_10_20, api, createOrg, expectError, SUBJECT_10_20, sha1, startServer, type TestServer, uniquePng, upload } from './helpers.ts';
 import { imageCount, indexRowsOf } from './catalog-rows.ts';
+import {
+  AREA_10_20,
+  api,
+  createOrg,
+  expectError,
+  SUBJECT_10_20,
+  sha1,
+  startServer,
+  type TestServer,
+  uniquePng,
+  upload,
+} from './helpers.ts';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -33,7 +44,8 @@ async function newImage(fields: Record<string, string> = {}, bytes?: Buffer): Pr
 const dyn = (hash: string, name: string, query = '') => `/sourceimages/acme/${hash}/meta/dynamic/${name}${query}`;
 const putDyn = (hash: string, name: string, body: unknown, query = '') =>
   api(server, 'PUT', dyn(hash, name, query), { body: typeof body === 'string' ? body : JSON.stringify(body) });
-const delDyn = (hash: string, name: string, query = '', init: RequestInit = {}) => api(server, 'DELETE', dyn(hash, name, query), init);
+const delDyn = (hash: string, name: string, query = '', init: RequestInit = {}) =>
+  api(server, 'DELETE', dyn(hash, name, query), init);
 
 async function getImage(hash: string, deleted = false) {
   return api(server, 'GET', `/sourceimages/acme/${hash}${deleted ? '?deleted=true' : ''}`);
@@ -43,8 +55,6 @@ async function lock(hash: string, locked: boolean) {
   const res = await api(server, 'PUT', `/sourceimages/acme/${hash}/options/locked`, { body: JSON.stringify(locked) });
   expect(res.status).toBe(200);
 }
-
-
 
 describe('setting dynamic metadata', () => {
   it('answers 201 with the image of the new hash and a relative Location; the source stays', async () => {
@@ -71,7 +81,9 @@ describe('setting dynamic metadata', () => {
       .withExif({ IFD0: { Copyright: `origo dynamic ${seed++}` } })
       .jpeg()
       .toBuffer();
-    const res0 = await upload(server, 'acme', [{ name: 'holiday.jpg', bytes }], { 'meta_user[0]': JSON.stringify({ title: 'Sea', 'array:tags': ['a', 'b'] }) });
+    const res0 = await upload(server, 'acme', [{ name: 'holiday.jpg', bytes }], {
+      'meta_user[0]': JSON.stringify({ title: 'Sea', 'array:tags': ['a', 'b'] }),
+    });
     const source: Image = res0.json.items[0];
     expect(source.static_metadata.exif.Image.Copyright).toMatch(/^origo dynamic/);
     server.advanceClock(3 * 86_400_000);
@@ -88,11 +100,13 @@ describe('setting dynamic metadata', () => {
     expect(derived.width).toBe(200);
     expect(derived.short_hash).not.toBe(source.short_hash);
 
-    const sourceRows = (await indexRowsOf(server, 'acme', source.hash));
+    const sourceRows = await indexRowsOf(server, 'acme', source.hash);
     expect(sourceRows).toHaveLength(3);
     expect(await indexRowsOf(server, 'acme', derived.hash)).toEqual(sourceRows);
     // A copy: changing the derived image leaves the source's rows alone.
-    await api(server, 'PATCH', `/sourceimages/acme/${derived.hash}/meta/user`, { body: JSON.stringify({ title: null }) });
+    await api(server, 'PATCH', `/sourceimages/acme/${derived.hash}/meta/user`, {
+      body: JSON.stringify({ title: null }),
+    });
     expect((await indexRowsOf(server, 'acme', derived.hash)).map((r) => r.name)).toEqual(['tags', 'tags']);
     expect(await indexRowsOf(server, 'acme', source.hash)).toEqual(sourceRows);
     expect((await getImage(source.hash)).json.user_metadata).toEqual({ title: 'Sea', 'array:tags': ['a', 'b'] });
@@ -102,7 +116,12 @@ describe('setting dynamic metadata', () => {
     const source = await newImage();
     const derived = (await putDyn(source.hash, 'subject_area', AREA_10_20)).json as Image;
     const before = await imageCount(server);
-    for (const body of [AREA_10_20, { height: 20, y: 10, width: 20, x: 10 }, { ...AREA_10_20, percentage: false }, { x: '10', y: 10, width: 20, height: 20 }]) {
+    for (const body of [
+      AREA_10_20,
+      { height: 20, y: 10, width: 20, x: 10 },
+      { ...AREA_10_20, percentage: false },
+      { x: '10', y: 10, width: 20, height: 20 },
+    ]) {
       const res = await putDyn(derived.hash, 'subject_area', body);
       expect(res.status, JSON.stringify(body)).toBe(204);
       expect(res.text).toBe('');
@@ -120,7 +139,9 @@ describe('setting dynamic metadata', () => {
     const px = await putDyn(source.hash, 'subject_area', AREA_10_20);
     const pct = await putDyn(source.hash, 'subject_area', { ...AREA_10_20, percentage: true });
     expect(pct.status).toBe(201);
-    expect(pct.json.dynamic_metadata).toEqual({ subject_area: { width: 20, height: 20, x: 10, y: 10, percentage: true } });
+    expect(pct.json.dynamic_metadata).toEqual({
+      subject_area: { width: 20, height: 20, x: 10, y: 10, percentage: true },
+    });
     expect(pct.json.hash).not.toBe(px.json.hash);
   });
 
@@ -138,7 +159,9 @@ describe('setting dynamic metadata', () => {
     });
     const noVersion = await delDyn(m.json.hash, 'version');
     expect(noVersion.status).toBe(201);
-    expect(noVersion.json.dynamic_metadata).toEqual({ multi_areas: { hero: { crop_area: { width: 10, height: 10, x: 0, y: 0 } } } });
+    expect(noVersion.json.dynamic_metadata).toEqual({
+      multi_areas: { hero: { crop_area: { width: 10, height: 10, x: 0, y: 0 } } },
+    });
     const plain = await delDyn(noVersion.json.hash, 'multi_areas');
     expect(plain.status).toBe(201);
     expect(plain.json.hash).toBe(plainHash(source.binary_hash));
@@ -154,7 +177,9 @@ describe('setting dynamic metadata', () => {
     expect(res.status).toBe(201);
     expect(res.json.protected).toBe(true);
     expect(res.json.hash).toBe(
-      sha1(`${source.binary_hash}a:2:{s:9:"protected";b:1;s:12:"subject_area";a:4:{s:6:"height";i:20;s:5:"width";i:20;s:1:"x";i:10;s:1:"y";i:10;}}`),
+      sha1(
+        `${source.binary_hash}a:2:{s:9:"protected";b:1;s:12:"subject_area";a:4:{s:6:"height";i:20;s:5:"width";i:20;s:1:"x";i:10;s:1:"y";i:10;}}`,
+      ),
     );
     const back = await delDyn(res.json.hash, 'subject_area');
     expect(back.status).toBe(201);
@@ -165,8 +190,10 @@ describe('setting dynamic metadata', () => {
     const source = await newImage({ 'meta_user[0]': JSON.stringify({ v: 'first' }) });
     const derived = (await putDyn(source.hash, 'subject_area', AREA_10_20)).json as Image;
     expect(derived.user_metadata).toEqual({ v: 'first' });
-    await api(server, 'PATCH', `/sourceimages/acme/${source.hash}/meta/user`, { body: JSON.stringify({ v: 'second', extra: 'x' }) });
-    const rowsBefore = (await indexRowsOf(server, 'acme', derived.hash));
+    await api(server, 'PATCH', `/sourceimages/acme/${source.hash}/meta/user`, {
+      body: JSON.stringify({ v: 'second', extra: 'x' }),
+    });
+    const rowsBefore = await indexRowsOf(server, 'acme', derived.hash);
     const before = await imageCount(server);
     const again = await putDyn(source.hash, 'subject_area', AREA_10_20);
     expect(again.status).toBe(201);
@@ -188,7 +215,9 @@ describe('setting dynamic metadata', () => {
     const derived = (await putDyn(source.hash, 'subject_area', AREA_10_20)).json as Image;
     expect((await api(server, 'DELETE', `/sourceimages/acme/${derived.hash}`)).status).toBe(204);
     expect((await getImage(derived.hash)).status).toBe(404);
-    await api(server, 'PATCH', `/sourceimages/acme/${source.hash}/meta/user`, { body: JSON.stringify({ v: 'second' }) });
+    await api(server, 'PATCH', `/sourceimages/acme/${source.hash}/meta/user`, {
+      body: JSON.stringify({ v: 'second' }),
+    });
     const before = await imageCount(server);
     const res = await putDyn(source.hash, 'subject_area', AREA_10_20);
     expect(res.status).toBe(201);
@@ -242,15 +271,26 @@ describe('deletePrevious and keepHash', () => {
     expect((await getImage(derived.hash)).status).toBe(404);
 
     const derived2 = (await putDyn(source.hash, 'subject_area', { x: 1, y: 1 })).json as Image;
-    const res2 = await delDyn(derived2.hash, 'subject_area', '', { body: JSON.stringify({ deletePrevious: true }), headers: { 'content-type': 'application/json' } });
+    const res2 = await delDyn(derived2.hash, 'subject_area', '', {
+      body: JSON.stringify({ deletePrevious: true }),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res2.status).toBe(201);
     expect((await getImage(derived2.hash)).status).toBe(404);
 
     // "false" in the body, and the query over the body
     const derived3 = (await putDyn(source.hash, 'subject_area', { x: 2, y: 2 })).json as Image;
-    expect((await delDyn(derived3.hash, 'subject_area', '', { body: JSON.stringify({ deletePrevious: 'false' }) })).status).toBe(201);
+    expect(
+      (await delDyn(derived3.hash, 'subject_area', '', { body: JSON.stringify({ deletePrevious: 'false' }) })).status,
+    ).toBe(201);
     expect((await getImage(derived3.hash)).status).toBe(200);
-    expect((await delDyn(derived3.hash, 'subject_area', '?deletePrevious=false', { body: JSON.stringify({ deletePrevious: 'true' }) })).status).toBe(201);
+    expect(
+      (
+        await delDyn(derived3.hash, 'subject_area', '?deletePrevious=false', {
+          body: JSON.stringify({ deletePrevious: 'true' }),
+        })
+      ).status,
+    ).toBe(201);
     expect((await getImage(derived3.hash)).status).toBe(200);
 
     // keepHash in the body
@@ -264,7 +304,10 @@ describe('deletePrevious and keepHash', () => {
   it('an empty body labelled application/json is no body: no flags', async () => {
     const source = await newImage();
     const derived = (await putDyn(source.hash, 'subject_area', AREA_10_20)).json as Image;
-    const res = await delDyn(derived.hash, 'subject_area', '', { body: '', headers: { 'content-type': 'application/json' } });
+    const res = await delDyn(derived.hash, 'subject_area', '', {
+      body: '',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.status).toBe(201);
     expect(res.json.hash).toBe(source.hash);
     expect((await getImage(derived.hash)).status).toBe(200);
@@ -279,7 +322,9 @@ describe('deletePrevious and keepHash', () => {
     expect(res.headers.get('location')).toBe(`/sourceimages/acme/${source.hash}`);
     expect(res.headers.get('warning')).toMatch(/^299 /);
     expect(res.json.dynamic_metadata).toEqual({ subject_area: { width: 20, height: 20, x: 10, y: 10 } });
-    expect((await getImage(source.hash)).json.dynamic_metadata).toEqual({ subject_area: { width: 20, height: 20, x: 10, y: 10 } });
+    expect((await getImage(source.hash)).json.dynamic_metadata).toEqual({
+      subject_area: { width: 20, height: 20, x: 10, y: 10 },
+    });
     expect(await imageCount(server)).toBe(before);
     expect((await getImage(sha1(source.binary_hash + SUBJECT_10_20))).status).toBe(404);
 
@@ -340,7 +385,10 @@ describe('deletePrevious and keepHash', () => {
     await lock(derived.hash, true);
     const res = await delDyn(derived.hash, 'subject_area', '', { body: JSON.stringify({ deletePrevious: 'true' }) });
     expect(res.status).toBe(403);
-    expect((await getImage(derived.hash)).json).toMatchObject({ deleted: false, dynamic_metadata: { subject_area: { x: 10 } } });
+    expect((await getImage(derived.hash)).json).toMatchObject({
+      deleted: false,
+      dynamic_metadata: { subject_area: { x: 10 } },
+    });
   });
 });
 
@@ -368,13 +416,21 @@ describe('refusals change nothing', () => {
     ['subject_area', { x: 190, y: 0, width: 11 }, 'subject_area lies outside the image: x + width = 201'],
     ['subject_area', { x: 200, y: 0 }, 'subject_area lies outside the image'],
     ['subject_area', { x: 0, y: 90, height: 11 }, 'subject_area lies outside the image: y + height = 101'],
-    ['subject_area', { x: 95, y: 0, width: 6, percentage: true }, 'subject_area lies outside the image: x + width = 101%'],
+    [
+      'subject_area',
+      { x: 95, y: 0, width: 6, percentage: true },
+      'subject_area lies outside the image: x + width = 101%',
+    ],
     ['subject_area', { x: 0, y: 0, depth: 3 }, 'subject_area has an unknown field "depth"'],
     ['subject_area', [1, 2], 'subject_area must be an object'],
     ['subject_area', 5, 'subject_area must be an object'],
     ['crop_area', { x: 0, y: 0, width: 201 }, 'crop_area lies outside the image'],
     ['crop_area', { x: 0, y: 0, color: 'red' }, 'crop_area has an unknown field "color"'],
-    ['multi_areas', { hero: { crop_area: { x: 0, y: 0, width: 300 } } }, 'multi_areas.hero.crop_area lies outside the image'],
+    [
+      'multi_areas',
+      { hero: { crop_area: { x: 0, y: 0, width: 300 } } },
+      'multi_areas.hero.crop_area lies outside the image',
+    ],
     ['multi_areas', { hero: { other: { x: 0, y: 0 } } }, 'unknown field "other"'],
     ['multi_areas', {}, 'multi_areas must be an object of named areas'],
     ['version', { text: '' }, 'version.text'],
@@ -389,7 +445,10 @@ describe('refusals change nothing', () => {
   });
 
   it('an empty PUT body is an empty definition: subject_area needs x', async () => {
-    const res = await api(server, 'PUT', dyn(source.hash, 'subject_area'), { body: '', headers: { 'content-type': 'application/json' } });
+    const res = await api(server, 'PUT', dyn(source.hash, 'subject_area'), {
+      body: '',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.status).toBe(400);
     expect(res.json.message).toContain('subject_area.x is required');
     await expectUnchanged();
@@ -410,23 +469,31 @@ describe('refusals change nothing', () => {
     await expectUnchanged();
   });
 
-  it.each([['unknown_thing'], ['Subject_Area'], ['__proto__'], ['constructor']])('an unknown name %j is 400 naming it, on PUT and DELETE', async (name) => {
-    const put = await putDyn(source.hash, name, AREA_10_20);
-    expect(put.status).toBe(400);
-    expect(put.json.message).toContain(JSON.stringify(name));
-    const del = await delDyn(source.hash, name);
-    expect(del.status).toBe(400);
-    expect(del.json.message).toContain(JSON.stringify(name));
-    await expectUnchanged();
-  });
+  it.each([['unknown_thing'], ['Subject_Area'], ['__proto__'], ['constructor']])(
+    'an unknown name %j is 400 naming it, on PUT and DELETE',
+    async (name) => {
+      const put = await putDyn(source.hash, name, AREA_10_20);
+      expect(put.status).toBe(400);
+      expect(put.json.message).toContain(JSON.stringify(name));
+      const del = await delDyn(source.hash, name);
+      expect(del.status).toBe(400);
+      expect(del.json.message).toContain(JSON.stringify(name));
+      await expectUnchanged();
+    },
+  );
 });
 
 describe('properties over HTTP', () => {
   const NAMES = ['subject_area', 'crop_area', 'version', 'multi_areas'] as const;
   type Name = (typeof NAMES)[number];
-  const area = fc
-    .tuple(fc.integer({ min: 0, max: 199 }), fc.integer({ min: 0, max: 99 }))
-    .chain(([x, y]) => fc.record({ x: fc.constant(x), y: fc.constant(y), width: fc.integer({ min: 1, max: 200 - x }), height: fc.integer({ min: 1, max: 100 - y }) }));
+  const area = fc.tuple(fc.integer({ min: 0, max: 199 }), fc.integer({ min: 0, max: 99 })).chain(([x, y]) =>
+    fc.record({
+      x: fc.constant(x),
+      y: fc.constant(y),
+      width: fc.integer({ min: 1, max: 200 - x }),
+      height: fc.integer({ min: 1, max: 100 - y }),
+    }),
+  );
   const definitions = fc.record({
     subject_area: area,
     crop_area: area,
@@ -440,7 +507,10 @@ describe('properties over HTTP', () => {
     await fc.assert(
       fc.asyncProperty(definitions, order, order, order, async (defs, setOrder, removeOrderRaw, secondOrderRaw) => {
         // Both other orders are permutations of exactly the fields that were set.
-        const arrange = (raw: readonly Name[]): Name[] => [...raw.filter((n) => setOrder.includes(n)), ...setOrder.filter((n) => !raw.includes(n))];
+        const arrange = (raw: readonly Name[]): Name[] => [
+          ...raw.filter((n) => setOrder.includes(n)),
+          ...setOrder.filter((n) => !raw.includes(n)),
+        ];
         const removeOrder = arrange(removeOrderRaw);
         const secondOrder = arrange(secondOrderRaw);
 
@@ -482,14 +552,19 @@ describe('properties over HTTP', () => {
   it('re-setting the same value answers 204', async () => {
     const source = await newImage();
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom('subject_area', 'crop_area'), area, fc.boolean(), async (name, definition, addFalse) => {
-        const first = await putDyn(source.hash, name, definition);
-        expect(first.status).toBe(201);
-        const reordered = Object.fromEntries(Object.entries(definition).reverse());
-        const again = await putDyn(first.json.hash, name, addFalse ? { ...reordered, percentage: false } : reordered);
-        expect(again.status).toBe(204);
-        expect(again.headers.get('location')).toBe(`/sourceimages/acme/${first.json.hash}`);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom('subject_area', 'crop_area'),
+        area,
+        fc.boolean(),
+        async (name, definition, addFalse) => {
+          const first = await putDyn(source.hash, name, definition);
+          expect(first.status).toBe(201);
+          const reordered = Object.fromEntries(Object.entries(definition).reverse());
+          const again = await putDyn(first.json.hash, name, addFalse ? { ...reordered, percentage: false } : reordered);
+          expect(again.status).toBe(204);
+          expect(again.headers.get('location')).toBe(`/sourceimages/acme/${first.json.hash}`);
+        },
+      ),
       { numRuns: 5 },
     );
   });

@@ -8,8 +8,8 @@
 import { once } from 'node:events';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOrg, expectError, form, ROOT_KEY, readResult, startServer, type TestServer } from './helpers.ts';
 import { imageCount } from './catalog-rows.ts';
+import { createOrg, expectError, form, ROOT_KEY, readResult, startServer, type TestServer } from './helpers.ts';
 import { parseResponse, until } from './raw-http.ts';
 import { blobFiles } from './stored-blobs.ts';
 
@@ -133,18 +133,30 @@ describe('early refusals', () => {
   it('reach Node fetch as their status and error JSON, every time', async () => {
     for (let round = 0; round < 3; round++) {
       const wrongKey = await readResult(
-        await fetch(`${server.url}/sourceimages/acme`, { method: 'POST', headers: { 'api-key': `${ROOT_KEY}x` }, body: bigUpload() }),
+        await fetch(`${server.url}/sourceimages/acme`, {
+          method: 'POST',
+          headers: { 'api-key': `${ROOT_KEY}x` },
+          body: bigUpload(),
+        }),
       );
       expectError(wrongKey, 403, 'ORIGO_ERR_AUTH_INVALID_KEY', 'API key');
       expect(wrongKey.json.invalid_authentication).toBe(true);
 
       const unknownOrg = await readResult(
-        await fetch(`${server.url}/sourceimages/nosuchorg`, { method: 'POST', headers: { 'api-key': ROOT_KEY }, body: bigUpload() }),
+        await fetch(`${server.url}/sourceimages/nosuchorg`, {
+          method: 'POST',
+          headers: { 'api-key': ROOT_KEY },
+          body: bigUpload(),
+        }),
       );
       expectError(unknownOrg, 404, 'ORIGO_ERR_ORG_NOT_FOUND', 'nosuchorg');
 
       const tooLarge = await readResult(
-        await fetch(`${server.url}/sourceimages/acme`, { method: 'POST', headers: { 'api-key': ROOT_KEY }, body: bigUpload() }),
+        await fetch(`${server.url}/sourceimages/acme`, {
+          method: 'POST',
+          headers: { 'api-key': ROOT_KEY },
+          body: bigUpload(),
+        }),
       );
       expectError(tooLarge, 413, 'ORIGO_ERR_UPLOAD_TOO_LARGE', '"big.jpg"', `limit of ${MiB} bytes`);
 
@@ -166,23 +178,36 @@ describe('early refusals', () => {
     // Larger than the kernel's socket buffers hold, within what the server drains.
     const { head, file, tail } = uploadParts(8 * MiB - 64 * 1024);
     const body = Buffer.concat([head, file, tail]);
-    const res = await exchange(server.url, requestHead(server.url, '/sourceimages/acme', 'not-the-key-at-all-0000', body.length), body, {
-      readFirst: false,
-    });
+    const res = await exchange(
+      server.url,
+      requestHead(server.url, '/sourceimages/acme', 'not-the-key-at-all-0000', body.length),
+      body,
+      {
+        readFirst: false,
+      },
+    );
     expect(res.error).toBeUndefined();
     expect(res.sent).toBeGreaterThan(body.length);
     const answer = parseResponse(res.received);
     expect(answer.status).toBe(403);
     expect(answer.headers['connection']).toBe('close');
     expect(answer.headers['content-type']).toBe('application/json');
-    expect(answer.json).toMatchObject({ error: { code: 403, origo_code: 'ORIGO_ERR_AUTH_INVALID_KEY' }, invalid_authentication: true });
+    expect(answer.json).toMatchObject({
+      error: { code: 403, origo_code: 'ORIGO_ERR_AUTH_INVALID_KEY' },
+      invalid_authentication: true,
+    });
     await expectNothingStored(server);
   });
 
   it('read no more than a few MiB of a huge refused body, then close the connection', async () => {
-    const res = await exchange(server.url, requestHead(server.url, '/sourceimages/acme', 'not-the-key-at-all-0000', 1024 * MiB), zeros(256 * MiB), {
-      readFirst: true,
-    });
+    const res = await exchange(
+      server.url,
+      requestHead(server.url, '/sourceimages/acme', 'not-the-key-at-all-0000', 1024 * MiB),
+      zeros(256 * MiB),
+      {
+        readFirst: true,
+      },
+    );
     const answer = parseResponse(res.received);
     expect(answer.status).toBe(403);
     expect(answer.headers['connection']).toBe('close');
@@ -204,7 +229,9 @@ describe('early refusals', () => {
     const socket = net.connect({ port: Number(port), host: hostname, allowHalfOpen: true });
     socket.on('error', () => {});
     await once(socket, 'connect');
-    socket.write(requestHead(server.url, '/sourceimages/acme', 'not-the-key-at-all-0000', head.length + file.length + 100));
+    socket.write(
+      requestHead(server.url, '/sourceimages/acme', 'not-the-key-at-all-0000', head.length + file.length + 100),
+    );
     socket.write(Buffer.concat([head, file.subarray(0, 100 * 1024)]));
     const [data] = (await once(socket, 'data')) as [Buffer];
     const answered = Date.now();

@@ -5,10 +5,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closingBoundary, filePartHead } from './fixtures.ts';
-import { connect, parseResponse } from './raw-http.ts';
-import { api, createOrg, expectError, jpeg, ROOT_KEY, startServer, type TestServer, upload } from './helpers.ts';
 import { catalogWrite, dialectOf, imageCount } from './catalog-rows.ts';
+import { closingBoundary, filePartHead } from './fixtures.ts';
+import { api, createOrg, expectError, jpeg, ROOT_KEY, startServer, type TestServer, upload } from './helpers.ts';
+import { connect, parseResponse } from './raw-http.ts';
 import { blobFiles, stagedFiles } from './stored-blobs.ts';
 
 let server: TestServer;
@@ -32,7 +32,12 @@ afterAll(async () => {
 /** A multipart body with one file part whose Content-Disposition is written by hand. */
 function rawUpload(disposition: string, bytes: Buffer) {
   const boundary = 'names-boundary-7f3a';
-  const body = Buffer.concat([filePartHead(boundary, disposition), bytes, Buffer.from('\r\n'), closingBoundary(boundary)]);
+  const body = Buffer.concat([
+    filePartHead(boundary, disposition),
+    bytes,
+    Buffer.from('\r\n'),
+    closingBoundary(boundary),
+  ]);
   return api(server, 'POST', '/sourceimages/names', {
     body: new Uint8Array(body),
     headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
@@ -51,7 +56,7 @@ function download(hash: string, method = 'HEAD') {
 describe('upload file names', () => {
   it('refuses an 81,859-character file name with 400, naming the part, and stores nothing', async () => {
     const images = await imageCount(server, 'names');
-    const { blobs } = (await blobFiles(server));
+    const { blobs } = await blobFiles(server);
     const res = await upload(server, 'names', [{ name: `${'x'.repeat(81_855)}.jpg`, bytes: await jpeg(1) }]);
     expectError(res, 400, 'ORIGO_ERR_IMAGE_INVALID_NAME');
     expect(res.json.message).toBe('File part filedata: the file name is 81859 characters; at most 255 are allowed');
@@ -73,15 +78,24 @@ describe('upload file names', () => {
     const res = parseResponse(await conn.closed());
     expect(res.status).toBe(400);
     expect(res.json.error.origo_code).toBe('ORIGO_ERR_IMAGE_INVALID_NAME');
-    expect(res.json.message).toBe('File part filedata: the file name "bad\\u0007name.jpg" contains U+0007, a control character; names may not contain control characters');
+    expect(res.json.message).toBe(
+      'File part filedata: the file name "bad\\u0007name.jpg" contains U+0007, a control character; names may not contain control characters',
+    );
     expect(stagedFiles(server)).toEqual([]);
   });
 
   it('refuses 256 characters and accepts 255, counting code points (an emoji is one)', async () => {
     const images = await imageCount(server, 'names');
-    const { blobs } = (await blobFiles(server));
-    const tooLong = await upload(server, 'names', [{ field: 'photo', name: `${'😀'.repeat(252)}.jpg`, bytes: await jpeg(2) }]);
-    expectError(tooLong, 400, 'ORIGO_ERR_IMAGE_INVALID_NAME', 'File part photo: the file name is 256 characters; at most 255 are allowed');
+    const { blobs } = await blobFiles(server);
+    const tooLong = await upload(server, 'names', [
+      { field: 'photo', name: `${'😀'.repeat(252)}.jpg`, bytes: await jpeg(2) },
+    ]);
+    expectError(
+      tooLong,
+      400,
+      'ORIGO_ERR_IMAGE_INVALID_NAME',
+      'File part photo: the file name is 256 characters; at most 255 are allowed',
+    );
     await expectNothingNew(images, blobs);
 
     const name = `${'😀'.repeat(251)}.jpg`;
@@ -92,7 +106,7 @@ describe('upload file names', () => {
 
   it('refuses a NUL, a tab, an escape or a C1 control in the file name, naming the code point', async () => {
     const images = await imageCount(server, 'names');
-    const { blobs } = (await blobFiles(server));
+    const { blobs } = await blobFiles(server);
     // Raw bytes in the quoted file name, as a careless or hostile client sends them.
     const cases: [string, string][] = [
       ['filename="a\u0000b.jpg"', 'U+0000'],
@@ -102,14 +116,20 @@ describe('upload file names', () => {
     ];
     for (const [disposition, codePoint] of cases) {
       const res = await rawUpload(disposition, await jpeg(3));
-      expectError(res, 400, 'ORIGO_ERR_IMAGE_INVALID_NAME', 'File part filedata: the file name "a', `contains ${codePoint}, a control character`);
+      expectError(
+        res,
+        400,
+        'ORIGO_ERR_IMAGE_INVALID_NAME',
+        'File part filedata: the file name "a',
+        `contains ${codePoint}, a control character`,
+      );
     }
     await expectNothingNew(images, blobs);
   });
 
   it('refuses the whole request when one of several files has a bad name', async () => {
     const images = await imageCount(server, 'names');
-    const { blobs } = (await blobFiles(server));
+    const { blobs } = await blobFiles(server);
     const res = await upload(server, 'names', [
       { field: 'filedata[0]', name: 'fine.jpg', bytes: await jpeg(4) },
       { field: 'filedata[1]', name: 'y'.repeat(300), bytes: await jpeg(5) },
@@ -142,12 +162,23 @@ describe('rename', () => {
     const res = await upload(server, 'names', [{ name: 'to-rename.jpg', bytes: await jpeg(6) }]);
     hash = res.json.items[0].hash;
   });
-  const rename = (name: unknown) => api(server, 'PUT', `/sourceimages/names/${hash}/name`, { body: JSON.stringify(name) });
+  const rename = (name: unknown) =>
+    api(server, 'PUT', `/sourceimages/names/${hash}/name`, { body: JSON.stringify(name) });
   const currentName = async () => (await api(server, 'GET', `/sourceimages/names/${hash}`)).json.name;
 
   it('applies the same rule: 256 characters or a control character answer 400 and change nothing', async () => {
-    expectError(await rename('z'.repeat(256)), 400, 'ORIGO_ERR_IMAGE_INVALID_NAME', 'The name is 256 characters; at most 255 are allowed');
-    expectError(await rename('a\u001bb.jpg'), 400, 'ORIGO_ERR_IMAGE_INVALID_NAME', 'The name contains U+001B, a control character');
+    expectError(
+      await rename('z'.repeat(256)),
+      400,
+      'ORIGO_ERR_IMAGE_INVALID_NAME',
+      'The name is 256 characters; at most 255 are allowed',
+    );
+    expectError(
+      await rename('a\u001bb.jpg'),
+      400,
+      'ORIGO_ERR_IMAGE_INVALID_NAME',
+      'The name contains U+001B, a control character',
+    );
     // A NUL is refused in any JSON body before the name rule looks at it.
     expectError(await rename('a\u0000b.jpg'), 400, 'ORIGO_ERR_REQUEST_NUL_CHARACTER', 'U+0000');
     expectError(await rename('bad\ud800.jpg'), 400, 'ORIGO_ERR_IMAGE_INVALID_NAME', 'U+D800');

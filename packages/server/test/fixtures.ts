@@ -98,7 +98,10 @@ export function expect400(fn: () => unknown, mention?: string | RegExp): void {
  * `form-data; name="filedata"; ` (e.g. `filename="a.jpg"`).
  */
 export function filePartHead(boundary: string, disposition: string): Buffer {
-  return Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="filedata"; ${disposition}\r\nContent-Type: image/jpeg\r\n\r\n`, 'utf8');
+  return Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="filedata"; ${disposition}\r\nContent-Type: image/jpeg\r\n\r\n`,
+    'utf8',
+  );
 }
 
 /** A file part (head, bytes, line end), without the closing boundary. */

@@ -7,13 +7,13 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
-import type { BlobStore } from '../src/storage/blobs/blob-store.ts';
 import sharp from 'sharp';
 import { expect } from 'vitest';
 import { buildApp } from '../src/app.ts';
 import { type Config, loadConfig } from '../src/config.ts';
 import { keyDigest } from '../src/service/auth.ts';
 import type { ServiceDeps } from '../src/service/deps.ts';
+import type { BlobStore } from '../src/storage/blobs/blob-store.ts';
 import type { IndexRow } from '../src/storage/catalog/catalog.ts';
 import { closeStorage, openStorage, type Storage } from '../src/storage/index.ts';
 import { type StorageChoice, serverStorage } from './test-storage.ts';
@@ -79,7 +79,13 @@ export async function startServer(env: Record<string, string> = {}, options: Ser
   let offset = 0;
   const frozenAt = Date.now();
   const now = options.frozenClock ? () => new Date(frozenAt + offset) : () => new Date(Date.now() + offset);
-  const app = await buildApp({ config, storage, rootKeyDigest: keyDigest(ROOT_KEY), now, logger: options.logger ?? false });
+  const app = await buildApp({
+    config,
+    storage,
+    rootKeyDigest: keyDigest(ROOT_KEY),
+    now,
+    logger: options.logger ?? false,
+  });
   options.beforeListen?.(app);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;
@@ -125,7 +131,12 @@ export async function readResult(res: Response): Promise<ApiResult> {
   return { status: res.status, headers: res.headers, text, json };
 }
 
-export async function api(server: TestServer, method: string, pathname: string, init: RequestInit = {}): Promise<ApiResult> {
+export async function api(
+  server: TestServer,
+  method: string,
+  pathname: string,
+  init: RequestInit = {},
+): Promise<ApiResult> {
   const headers = new Headers(init.headers);
   if (!headers.has('api-key')) headers.set('api-key', ROOT_KEY);
   return readResult(await fetch(server.url + pathname, { ...init, method, headers }));
@@ -166,28 +177,49 @@ export async function jpeg(seed = 0, width = 32, height = 24): Promise<Buffer> {
 export function uniquePng(seed: number, width = 200, height = 100, fill = 90): Promise<Buffer> {
   const pixels = Buffer.alloc(width * height * 3, fill);
   pixels.writeUInt32BE(seed >>> 0, 0);
-  return sharp(pixels, { raw: { width, height, channels: 3 } }).png().toBuffer();
+  return sharp(pixels, { raw: { width, height, channels: 3 } })
+    .png()
+    .toBuffer();
 }
 
 /** php_serialize of {subject_area: {x:10, y:10, width:20, height:20}}, written out by hand. */
-export const SUBJECT_10_20 = 'a:1:{s:12:"subject_area";a:4:{s:6:"height";i:20;s:5:"width";i:20;s:1:"x";i:10;s:1:"y";i:10;}}';
+export const SUBJECT_10_20 =
+  'a:1:{s:12:"subject_area";a:4:{s:6:"height";i:20;s:5:"width";i:20;s:1:"x";i:10;s:1:"y";i:10;}}';
 export const AREA_10_20 = { x: 10, y: 10, width: 20, height: 20 };
 
 export async function png(seed = 0, width = 16, height = 16, alpha = false): Promise<Buffer> {
   return sharp({
-    create: { width, height, channels: alpha ? 4 : 3, background: { r: seed % 256, g: 10, b: 20, alpha: alpha ? 0.5 : 1 } },
+    create: {
+      width,
+      height,
+      channels: alpha ? 4 : 3,
+      background: { r: seed % 256, g: 10, b: 20, alpha: alpha ? 0.5 : 1 },
+    },
   })
     .png()
     .toBuffer();
 }
 
-export function form(files: { field?: string; name: string; bytes: Buffer; type?: string }[], fields: Record<string, string> = {}): FormData {
+export function form(
+  files: { field?: string; name: string; bytes: Buffer; type?: string }[],
+  fields: Record<string, string> = {},
+): FormData {
   const fd = new FormData();
-  for (const f of files) fd.append(f.field ?? 'filedata', new Blob([new Uint8Array(f.bytes)], { type: f.type ?? 'application/octet-stream' }), f.name);
+  for (const f of files)
+    fd.append(
+      f.field ?? 'filedata',
+      new Blob([new Uint8Array(f.bytes)], { type: f.type ?? 'application/octet-stream' }),
+      f.name,
+    );
   for (const [k, v] of Object.entries(fields)) fd.append(k, v);
   return fd;
 }
 
-export async function upload(server: TestServer, org: string, files: { field?: string; name: string; bytes: Buffer }[], fields: Record<string, string> = {}) {
+export async function upload(
+  server: TestServer,
+  org: string,
+  files: { field?: string; name: string; bytes: Buffer }[],
+  fields: Record<string, string> = {},
+) {
   return api(server, 'POST', `/sourceimages/${org}`, { body: form(files, fields) });
 }

@@ -5,8 +5,8 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PUBLIC } from '../src/http/access.ts';
-import { type ApiResult, jpeg, ROOT_KEY, readResult, startServer, type TestServer } from './helpers.ts';
 import { catalogWrite, dialectOf } from './catalog-rows.ts';
+import { type ApiResult, jpeg, ROOT_KEY, readResult, startServer, type TestServer } from './helpers.ts';
 import { captureLog } from './logged-server.ts';
 import { call, root, uploadAs } from './tenancy-helpers.ts';
 
@@ -37,14 +37,20 @@ afterAll(() => server.close());
 function expectInternal(res: ApiResult, ...mustNotShow: string[]): void {
   expect(res.status).toBe(500);
   expect(res.headers.get('content-type')).toBe('application/json');
-  expect(res.json).toEqual({ error: { code: 500, message: MESSAGE, origo_code: 'ORIGO_ERR_SERVER_INTERNAL' }, code: 500, message: MESSAGE });
-  for (const text of [...mustNotShow, dataDir, 'stack', '    at ', '.ts:', 'node_modules']) expect(res.text).not.toContain(text);
+  expect(res.json).toEqual({
+    error: { code: 500, message: MESSAGE, origo_code: 'ORIGO_ERR_SERVER_INTERNAL' },
+    code: 500,
+    message: MESSAGE,
+  });
+  for (const text of [...mustNotShow, dataDir, 'stack', '    at ', '.ts:', 'node_modules'])
+    expect(res.text).not.toContain(text);
 }
 
 /** The log records of failed requests whose error message contains `text`. */
 function loggedErrors(text: string): { level: number; msg: string; err: { message: string; stack: string } }[] {
-  return (captured.lines() as unknown as { level: number; msg: string; err: { message: string; stack: string } }[])
-    .filter((record) => record.msg === 'request failed' && String(record.err?.message).includes(text));
+  return (
+    captured.lines() as unknown as { level: number; msg: string; err: { message: string; stack: string } }[]
+  ).filter((record) => record.msg === 'request failed' && String(record.err?.message).includes(text));
 }
 
 describe('an unexpected error', () => {
@@ -61,7 +67,10 @@ describe('an unexpected error', () => {
     expect((await call(server, 'PUT', '/organizations/acme', root({ json: {} }))).status).toBe(200);
     const image = await uploadAs(server, ROOT_KEY, 'acme', 'a.jpg', await jpeg(5));
     // Break the catalog behind the server's back: its images table disappears.
-    const fault = dialectOf(server) === 'postgres' ? ['relation "images" does not exist', 'error:'] : ['no such table', 'SqliteError', 'SQLITE'];
+    const fault =
+      dialectOf(server) === 'postgres'
+        ? ['relation "images" does not exist', 'error:']
+        : ['no such table', 'SqliteError', 'SQLITE'];
     await catalogWrite(server, 'ALTER TABLE images RENAME TO images_away');
     try {
       const listing = await call(server, 'GET', '/sourceimages/acme', root());

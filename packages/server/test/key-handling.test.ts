@@ -2,11 +2,11 @@
 // keys, tokens nor their digests ever reach the log or an error body.
 
 import * as crypto from 'node:crypto';
-import { catalogRows } from './catalog-rows.ts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Authenticator, keyDigest } from '../src/service/auth.ts';
 import { signToken } from '../src/service/tokens.ts';
 import type { Accounts } from '../src/storage/catalog/accounts.ts';
+import { catalogRows } from './catalog-rows.ts';
 import { form, jpeg, ROOT_KEY, startServer, type TestServer } from './helpers.ts';
 import { captureLog } from './logged-server.ts';
 import { type CallOptions, type CallResult, call, root } from './tenancy-helpers.ts';
@@ -27,7 +27,10 @@ describe('Authenticator.fromApiKey', () => {
       lookups.push(digestHex);
       if (digestHex !== sha256(userKey).toString('hex')) return undefined;
       const created = new Date(0);
-      return { key: { id: 'k1', userId: 'u1', comment: null, created, accessed: null }, user: { id: 'u1', email: 'u@example.com', created } };
+      return {
+        key: { id: 'k1', userId: 'u1', comment: null, created, accessed: null },
+        user: { id: 'u1', email: 'u@example.com', created },
+      };
     },
     async findKeyById() {
       return undefined;
@@ -83,7 +86,10 @@ describe('logs and error bodies', () => {
   const errorBodies: { what: string; text: string }[] = [];
 
   beforeAll(async () => {
-    server = await startServer({ ORIGO_LOG_LEVEL: 'trace', ORIGO_RATE_LIMIT_PER_MINUTE: '40' }, { logger: captured.logger });
+    server = await startServer(
+      { ORIGO_LOG_LEVEL: 'trace', ORIGO_RATE_LIMIT_PER_MINUTE: '40' },
+      { logger: captured.logger },
+    );
   });
   afterAll(() => server.close());
 
@@ -95,15 +101,24 @@ describe('logs and error bodies', () => {
 
   it('never shows a key, a token or a digest of either', async () => {
     // Keys and tokens made the ordinary ways.
-    const user = await send('sign-up', 'POST', '/users', root({ json: { email: 'k@example.com', organization: 'keys' } }));
+    const user = await send(
+      'sign-up',
+      'POST',
+      '/users',
+      root({ json: { email: 'k@example.com', organization: 'keys' } }),
+    );
     expect(user.status).toBe(200);
     const key: string = user.json.api_key;
     const added = await send('add key', 'POST', '/user/apikeys', { key, json: { comment: 'second' } });
     const key2: string = added.json.api_key;
-    const member = await send('add member', 'POST', '/organizations/keys/memberships', { key, json: { roles: ['read'] } });
+    const member = await send('add member', 'POST', '/organizations/keys/memberships', {
+      key,
+      json: { roles: ['read'] },
+    });
     const key3: string = member.json.api_key;
     const token: string = (await send('token', 'GET', '/user/apikeys/token?expires_in=60', { key })).json.token;
-    const renewable: string = (await send('token', 'GET', '/user/apikeys/token?renewable=true', { key: key2 })).json.token;
+    const renewable: string = (await send('token', 'GET', '/user/apikeys/token?renewable=true', { key: key2 })).json
+      .token;
     const elsewhere: string = (await send('token', 'GET', '/user/apikeys/token?ips=10.9.8.7', { key })).json.token;
     const [h, p, s] = token.split('.') as [string, string, string];
     const tampered = `${h}.${p}.${s.slice(0, -3)}abc`;
@@ -119,7 +134,14 @@ describe('logs and error bodies', () => {
     const byToken = await send('list by token', 'GET', '/sourceimages/keys', { token });
     expect(byToken.status, byToken.text).toBe(200);
     expect(byToken.json).toMatchObject({ total: 0, items: [] });
-    expect((await send('upload', 'POST', '/sourceimages/keys', { key, body: form([{ name: 'k.jpg', bytes: await jpeg(1) }]) })).status).toBe(200);
+    expect(
+      (
+        await send('upload', 'POST', '/sourceimages/keys', {
+          key,
+          body: form([{ name: 'k.jpg', bytes: await jpeg(1) }]),
+        })
+      ).status,
+    ).toBe(200);
     expect((await send('renew', 'GET', '/user/apikeys/token', { token: renewable })).status).toBe(200);
 
     // Invalid keys and tokens, in every place they can be put.
@@ -131,15 +153,57 @@ describe('logs and error bodies', () => {
       ['tampered token', 'GET', '/sourceimages/keys', { token: tampered }, 401, 'ORIGO_ERR_AUTH_INVALID_TOKEN'],
       ['token from elsewhere', 'GET', '/sourceimages/keys', { token: elsewhere }, 401, 'ORIGO_ERR_AUTH_INVALID_TOKEN'],
       ['non-renewable renewal', 'GET', '/user/apikeys/token', { token }, 403, 'ORIGO_ERR_AUTH_TOKEN_NOT_RENEWABLE'],
-      ['wrong key on sign-up', 'POST', '/users', { key: wrongKey, json: { email: 'x@example.com', organization: 'x' } }, 403, 'ORIGO_ERR_AUTH_INVALID_KEY'],
-      ['sign-up without root', 'POST', '/users', { key, json: { email: 'x@example.com', organization: 'x' } }, 403, 'ORIGO_ERR_AUTH_SIGNUP_CLOSED'],
+      [
+        'wrong key on sign-up',
+        'POST',
+        '/users',
+        { key: wrongKey, json: { email: 'x@example.com', organization: 'x' } },
+        403,
+        'ORIGO_ERR_AUTH_INVALID_KEY',
+      ],
+      [
+        'sign-up without root',
+        'POST',
+        '/users',
+        { key, json: { email: 'x@example.com', organization: 'x' } },
+        403,
+        'ORIGO_ERR_AUTH_SIGNUP_CLOSED',
+      ],
       ['foreign org', 'GET', '/sourceimages/nope', { key }, 404, 'ORIGO_ERR_ORG_NOT_FOUND'],
       ['read role manages keys', 'GET', '/user/apikeys', { key: key3 }, 403, 'ORIGO_ERR_AUTH_FORBIDDEN'],
-      ['unknown key id', 'DELETE', '/user/apikeys/00000000-0000-0000-0000-000000000000', { key }, 404, 'ORIGO_ERR_KEY_NOT_FOUND'],
-      ['bad json', 'POST', '/user/apikeys', { key, body: '{"comment":', headers: { 'content-type': 'application/json' } }, 400, 'ORIGO_ERR_REQUEST_BAD_JSON'],
-      ['bad api version', 'GET', '/user', { key, headers: { 'api-version': '7' } }, 400, 'ORIGO_ERR_REQUEST_BAD_API_VERSION'],
+      [
+        'unknown key id',
+        'DELETE',
+        '/user/apikeys/00000000-0000-0000-0000-000000000000',
+        { key },
+        404,
+        'ORIGO_ERR_KEY_NOT_FOUND',
+      ],
+      [
+        'bad json',
+        'POST',
+        '/user/apikeys',
+        { key, body: '{"comment":', headers: { 'content-type': 'application/json' } },
+        400,
+        'ORIGO_ERR_REQUEST_BAD_JSON',
+      ],
+      [
+        'bad api version',
+        'GET',
+        '/user',
+        { key, headers: { 'api-version': '7' } },
+        400,
+        'ORIGO_ERR_REQUEST_BAD_API_VERSION',
+      ],
       ['unknown route', 'GET', '/nowhere', { key }, 404, 'ORIGO_ERR_REQUEST_NOT_FOUND'],
-      ['write without role', 'DELETE', '/sourceimages/keys/0123456789abcdef0123456789abcdef01234567', { key: key3 }, 403, 'ORIGO_ERR_AUTH_FORBIDDEN'],
+      [
+        'write without role',
+        'DELETE',
+        '/sourceimages/keys/0123456789abcdef0123456789abcdef01234567',
+        { key: key3 },
+        403,
+        'ORIGO_ERR_AUTH_FORBIDDEN',
+      ],
     ];
     const outcomes: string[] = [];
     for (const [what, method, pathname, options] of refusals) {
@@ -174,7 +238,9 @@ describe('logs and error bodies', () => {
     expect(log).toContain('ORIGO_ERR_RATE_LIMITED');
     expect(errorBodies.length).toBeGreaterThanOrEqual(20);
 
-    const tokenSecret = (await catalogRows<{ value: string }>(server, "SELECT value FROM settings WHERE name = 'token_secret'"))[0]!.value;
+    const tokenSecret = (
+      await catalogRows<{ value: string }>(server, "SELECT value FROM settings WHERE name = 'token_secret'")
+    )[0]!.value;
 
     const forbidden = new Map<string, string>();
     for (const secret of secrets) {
@@ -189,7 +255,8 @@ describe('logs and error bodies', () => {
     const leaks: string[] = [];
     for (const [value, what] of forbidden) {
       if (log.includes(value)) leaks.push(`log holds ${what}`);
-      for (const body of errorBodies) if (body.text.includes(value)) leaks.push(`error body of "${body.what}" holds ${what}`);
+      for (const body of errorBodies)
+        if (body.text.includes(value)) leaks.push(`error body of "${body.what}" holds ${what}`);
     }
     expect(leaks).toEqual([]);
   });

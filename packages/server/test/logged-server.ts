@@ -52,7 +52,10 @@ export function captureLog(level = 'info'): CapturedLog {
   };
 }
 
-export async function startLoggedServer(env: Record<string, string> = {}, options: Omit<ServerOptions, 'logger'> = {}): Promise<LoggedServer> {
+export async function startLoggedServer(
+  env: Record<string, string> = {},
+  options: Omit<ServerOptions, 'logger'> = {},
+): Promise<LoggedServer> {
   const log = captureLog();
   const server = await startServer({ ORIGO_LOG_LEVEL: 'info', ...env }, { ...options, logger: log.logger });
   return { ...server, logLines: log.lines };

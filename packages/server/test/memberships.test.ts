@@ -20,7 +20,8 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const put = (userId: string, body: unknown, key = admin.key) => call(server, 'PUT', `${base}/${userId}`, { key, json: body });
+const put = (userId: string, body: unknown, key = admin.key) =>
+  call(server, 'PUT', `${base}/${userId}`, { key, json: body });
 
 describe('memberships', () => {
   it('lists the members and gets one', async () => {
@@ -28,7 +29,13 @@ describe('memberships', () => {
     expect(list.status).toBe(200);
     expect(list.json.total).toBe(1);
     expect(list.json.items).toEqual([
-      expect.objectContaining({ user_id: admin.userId, email: 'admin@example.com', organization_id: orgUuid, roles: ['admin'], active: true }),
+      expect.objectContaining({
+        user_id: admin.userId,
+        email: 'admin@example.com',
+        organization_id: orgUuid,
+        roles: ['admin'],
+        active: true,
+      }),
     ]);
     const one = await call(server, 'GET', `${base}/${admin.userId}`, { key: admin.key });
     expect(one.status).toBe(200);
@@ -43,16 +50,25 @@ describe('memberships', () => {
 
     const created = await put(other.userId, { roles: ['read', 'upload'] });
     expect(created.status).toBe(201);
-    expect(created.json).toMatchObject({ user_id: other.userId, organization_id: orgUuid, roles: ['read', 'upload'], active: true });
+    expect(created.json).toMatchObject({
+      user_id: other.userId,
+      organization_id: orgUuid,
+      roles: ['read', 'upload'],
+      active: true,
+    });
     expect(created.json.api_key).toBeUndefined();
     expect((await call(server, 'GET', '/organizations/mem-org', { key: other.key })).status).toBe(200);
     // The roles take effect at once: read and upload may not delete, write (below) may.
     const image = await uploadAs(server, admin.key, 'mem-org', 'm.jpg', await jpeg(66));
-    const deleteByBinaryHash = () => call(server, 'DELETE', `/sourceimages/mem-org?binaryHash=${image.binary_hash}`, { key: other.key });
+    const deleteByBinaryHash = () =>
+      call(server, 'DELETE', `/sourceimages/mem-org?binaryHash=${image.binary_hash}`, { key: other.key });
     const refused = await deleteByBinaryHash();
     expectError(refused, 403, 'ORIGO_ERR_AUTH_FORBIDDEN');
     expect(refused.json.message).toBe('This key may not do images:write in organization mem-org');
-    expect((await call(server, 'GET', `/sourceimages/mem-org/${image.hash}`, { key: admin.key })).json).toMatchObject({ hash: image.hash, deleted: false });
+    expect((await call(server, 'GET', `/sourceimages/mem-org/${image.hash}`, { key: admin.key })).json).toMatchObject({
+      hash: image.hash,
+      deleted: false,
+    });
 
     // The same roles in another order change nothing.
     const unchanged = await put(other.userId, { roles: ['upload', 'read'] });
@@ -71,16 +87,29 @@ describe('memberships', () => {
     expect(got.json.roles).toEqual(['write']);
     const deleted = await deleteByBinaryHash();
     expect(deleted.status, deleted.text).toBe(204);
-    expectError(await call(server, 'GET', `/sourceimages/mem-org/${image.hash}`, { key: admin.key }), 404, 'ORIGO_ERR_IMAGE_NOT_FOUND');
+    expectError(
+      await call(server, 'GET', `/sourceimages/mem-org/${image.hash}`, { key: admin.key }),
+      404,
+      'ORIGO_ERR_IMAGE_NOT_FOUND',
+    );
   });
 
   it('refuses unknown roles and bodies without roles (400), and unknown users (404)', async () => {
-    for (const body of [{ roles: ['owner'] }, { role: 'root' }, { roles: [] }, {}, { roles: 'admin' }, { roles: ['read', 7] }]) {
+    for (const body of [
+      { roles: ['owner'] },
+      { role: 'root' },
+      { roles: [] },
+      {},
+      { roles: 'admin' },
+      { roles: ['read', 7] },
+    ]) {
       const res = await put(other.userId, body);
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(res.json.error.origo_code).toBe('ORIGO_ERR_MEMBERSHIP_BAD_ROLES');
     }
-    expect((await call(server, 'PUT', `${base}/${other.userId}`, { key: admin.key, body: 'not json' })).status).toBe(400);
+    expect((await call(server, 'PUT', `${base}/${other.userId}`, { key: admin.key, body: 'not json' })).status).toBe(
+      400,
+    );
     const unknown = await put('00000000-0000-0000-0000-000000000000', { roles: ['read'] });
     expect(unknown.status).toBe(404);
     expect(unknown.json.error.origo_code).toBe('ORIGO_ERR_USER_NOT_FOUND');
@@ -125,10 +154,19 @@ describe('memberships', () => {
   it('POST makes a new user with a key and a membership (201), the key shown once', async () => {
     const res = await call(server, 'POST', base, { key: admin.key, json: { roles: ['upload'], comment: 'CI' } });
     expect(res.status).toBe(201);
-    expect(res.json).toMatchObject({ organization_id: orgUuid, roles: ['upload'], active: true, comment: 'CI', email: null });
+    expect(res.json).toMatchObject({
+      organization_id: orgUuid,
+      roles: ['upload'],
+      active: true,
+      comment: 'CI',
+      email: null,
+    });
     expect(res.json.api_key).toMatch(/^[0-9a-f]{64}$/);
     const key = res.json.api_key;
-    const upload = await call(server, 'POST', '/sourceimages/mem-org', { key, body: form([{ name: 'ci.jpg', bytes: await jpeg(5) }]) });
+    const upload = await call(server, 'POST', '/sourceimages/mem-org', {
+      key,
+      body: form([{ name: 'ci.jpg', bytes: await jpeg(5) }]),
+    });
     expect(upload.status).toBe(200);
     // upload is not read.
     expect((await call(server, 'GET', '/sourceimages/mem-org', { key })).status).toBe(403);
@@ -140,17 +178,29 @@ describe('memberships', () => {
   });
 
   it('is for admins only', async () => {
-    const writer = await call(server, 'POST', base, { key: admin.key, json: { roles: ['write', 'sourceimages:unlock', 'billing:read', 'write'] } });
+    const writer = await call(server, 'POST', base, {
+      key: admin.key,
+      json: { roles: ['write', 'sourceimages:unlock', 'billing:read', 'write'] },
+    });
     expect(writer.status).toBe(201);
     const key = writer.json.api_key;
     expect((await call(server, 'GET', base, { key })).status).toBe(403);
     expect((await call(server, 'POST', base, { key, json: { roles: ['admin'] } })).status).toBe(403);
-    expect((await call(server, 'PUT', `${base}/${writer.json.user_id}`, { key, json: { roles: ['admin'] } })).status).toBe(403);
-    expect((await call(server, 'GET', `${base}/${writer.json.user_id}`, root())).json.roles).toEqual(['billing:read', 'sourceimages:unlock', 'write']);
+    expect(
+      (await call(server, 'PUT', `${base}/${writer.json.user_id}`, { key, json: { roles: ['admin'] } })).status,
+    ).toBe(403);
+    expect((await call(server, 'GET', `${base}/${writer.json.user_id}`, root())).json.roles).toEqual([
+      'billing:read',
+      'sourceimages:unlock',
+      'write',
+    ]);
   });
 
   it('treats roles as a set whichever route set them: the same roles again are unchanged (204)', async () => {
-    const made = await call(server, 'POST', base, { key: admin.key, json: { roles: ['write', 'billing:read', 'billing:read'] } });
+    const made = await call(server, 'POST', base, {
+      key: admin.key,
+      json: { roles: ['write', 'billing:read', 'billing:read'] },
+    });
     expect(made.status).toBe(201);
     expect(made.json.roles).toEqual(['billing:read', 'write']);
     expect((await put(made.json.user_id, { roles: ['write', 'billing:read'] })).status).toBe(204);
@@ -160,7 +210,10 @@ describe('memberships', () => {
 
 describe('creating an organization', () => {
   it('with a user key makes that user its admin', async () => {
-    const res = await call(server, 'PUT', '/organizations/made-by-user', { key: other.key, json: { billing_email: 'o@example.com' } });
+    const res = await call(server, 'PUT', '/organizations/made-by-user', {
+      key: other.key,
+      json: { billing_email: 'o@example.com' },
+    });
     expect(res.status).toBe(200);
     const members = await call(server, 'GET', '/organizations/made-by-user/memberships', { key: other.key });
     expect(members.status).toBe(200);

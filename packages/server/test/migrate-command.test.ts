@@ -15,9 +15,19 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadRootKey } from '../src/service/root-key.ts';
 import { TABLE_PLAN } from '../src/storage/catalog/sql/copy-tables.ts';
 import { closeStorage, openStorage } from '../src/storage/index.ts';
-import { runCli, stopAllChildren } from './cli-run.ts';
 import { blobPathOf } from './blob-path.ts';
-import { type ApiResult, api, expectError, form, ROOT_KEY, sha1, startServer, type TestServer, uniquePng } from './helpers.ts';
+import { runCli, stopAllChildren } from './cli-run.ts';
+import {
+  type ApiResult,
+  api,
+  expectError,
+  form,
+  ROOT_KEY,
+  sha1,
+  startServer,
+  type TestServer,
+  uniquePng,
+} from './helpers.ts';
 import { createTestDatabase, type TestDatabase } from './pg-database.ts';
 import { bareClient, ensureBucket, freshPrefix, keysUnder, removeUnder, s3Configured, s3Env } from './s3-env.ts';
 import { addMember, call, signUp } from './tenancy-helpers.ts';
@@ -46,7 +56,8 @@ async function emptyInstall(): Promise<string> {
   return dir;
 }
 
-const migrate = (dir: string, env: Record<string, string>, ...args: string[]) => runCli(['migrate', '--from-data-dir', dir, ...args], env);
+const migrate = (dir: string, env: Record<string, string>, ...args: string[]) =>
+  runCli(['migrate', '--from-data-dir', dir, ...args], env);
 
 describe('origo-server migrate: usage and refusals (no servers needed)', () => {
   it(
@@ -55,7 +66,9 @@ describe('origo-server migrate: usage and refusals (no servers needed)', () => {
       const install = await emptyInstall();
       const noSource = await runCli(['migrate'], {});
       expect(noSource.code).toBe(2);
-      expect(noSource.stderr).toContain('origo-server migrate: say which data folder to copy with --from-data-dir <dir>');
+      expect(noSource.stderr).toContain(
+        'origo-server migrate: say which data folder to copy with --from-data-dir <dir>',
+      );
 
       const unknown = await migrate(install, {}, '--fast');
       expect(unknown.code).toBe(2);
@@ -64,13 +77,17 @@ describe('origo-server migrate: usage and refusals (no servers needed)', () => {
       const nothing = tempDir('nothing');
       const noData = await migrate(nothing, { ORIGO_DATABASE_URL: 'postgres://origo@127.0.0.1:1/origo' });
       expect(noData.code).toBe(2);
-      expect(noData.stderr).toContain(`no origo data in ${nothing} (no ${path.join(nothing, 'origo.sqlite')}); check --from-data-dir`);
+      expect(noData.stderr).toContain(
+        `no origo data in ${nothing} (no ${path.join(nothing, 'origo.sqlite')}); check --from-data-dir`,
+      );
       // A wrong folder is not made into an empty install.
       expect(existsSync(path.join(nothing, 'origo.sqlite'))).toBe(false);
 
       const embedded = await migrate(install, { ORIGO_DATA_DIR: tempDir('target') });
       expect(embedded.code).toBe(2);
-      expect(embedded.stderr).toContain('the target is the embedded default (neither ORIGO_DATABASE_URL nor ORIGO_S3_* is set)');
+      expect(embedded.stderr).toContain(
+        'the target is the embedded default (neither ORIGO_DATABASE_URL nor ORIGO_S3_* is set)',
+      );
       expect(embedded.stdout).toBe('');
     },
     TEST_MS,
@@ -88,15 +105,22 @@ describe('origo-server migrate: usage and refusals (no servers needed)', () => {
         ORIGO_S3_ENDPOINT: 'http://127.0.0.1:1',
       });
       expect(catalogOntoItself.code).toBe(2);
-      expect(catalogOntoItself.stderr).toContain(`the catalog would be copied onto itself: ORIGO_DATABASE_URL is not set, so the target catalog is the SQLite file in ORIGO_DATA_DIR (${install})`);
+      expect(catalogOntoItself.stderr).toContain(
+        `the catalog would be copied onto itself: ORIGO_DATABASE_URL is not set, so the target catalog is the SQLite file in ORIGO_DATA_DIR (${install})`,
+      );
 
-      const blobsOntoThemselves = await migrate(install, { ORIGO_DATA_DIR: install, ORIGO_DATABASE_URL: 'postgres://origo@127.0.0.1:1/origo' });
+      const blobsOntoThemselves = await migrate(install, {
+        ORIGO_DATA_DIR: install,
+        ORIGO_DATABASE_URL: 'postgres://origo@127.0.0.1:1/origo',
+      });
       expect(blobsOntoThemselves.code).toBe(2);
       expect(blobsOntoThemselves.stderr).toContain('the blobs would be copied onto themselves: no ORIGO_S3_* is set');
 
       const badSetting = await migrate(install, { ORIGO_DATABASE_URL: 'mysql://origo@127.0.0.1/origo' });
       expect(badSetting.code).toBe(2);
-      expect(badSetting.stderr).toContain('origo-server migrate: bad setting: ORIGO_DATABASE_URL must start with postgres:// or postgresql://');
+      expect(badSetting.stderr).toContain(
+        'origo-server migrate: bad setting: ORIGO_DATABASE_URL must start with postgres:// or postgresql://',
+      );
     },
     TEST_MS,
   );
@@ -108,32 +132,47 @@ describe('origo-server migrate: usage and refusals (no servers needed)', () => {
       const db = new BetterSqlite3(path.join(newer, 'origo.sqlite'));
       db.prepare("INSERT INTO origo_migrations (name, timestamp) VALUES ('9999-from-the-future', '2030-01-01')").run();
       db.close();
-      const target = { ORIGO_DATA_DIR: tempDir('target'), ORIGO_DATABASE_URL: 'postgres://origo:hunter22@127.0.0.1:1/origo' };
+      const target = {
+        ORIGO_DATA_DIR: tempDir('target'),
+        ORIGO_DATABASE_URL: 'postgres://origo:hunter22@127.0.0.1:1/origo',
+      };
       const versionRun = await migrate(newer, target);
       expect(versionRun.code).toBe(2);
-      expect(versionRun.stderr).toContain('the database schema is newer than this origo-server knows (it has migrations 9999-from-the-future)');
+      expect(versionRun.stderr).toContain(
+        'the database schema is newer than this origo-server knows (it has migrations 9999-from-the-future)',
+      );
 
       const unreachable = await migrate(await emptyInstall(), target);
       expect(unreachable.code).toBe(2);
-      expect(unreachable.stderr).toContain('origo-server migrate: cannot use the target: cannot use the PostgreSQL catalog at ORIGO_DATABASE_URL (postgres://origo:***@127.0.0.1:1/origo)');
+      expect(unreachable.stderr).toContain(
+        'origo-server migrate: cannot use the target: cannot use the PostgreSQL catalog at ORIGO_DATABASE_URL (postgres://origo:***@127.0.0.1:1/origo)',
+      );
       expect(unreachable.stderr).not.toContain('hunter22');
     },
     TEST_MS,
   );
 
-  it('--help tells what is copied and what the exit codes mean', async () => {
-    const help = await runCli(['migrate', '--help'], {});
-    expect(help.code).toBe(0);
-    expect(help.stdout).toContain('usage: origo-server migrate --from-data-dir <dir>');
-    expect(help.stdout).toContain('Exit code 0: done; 1: done, but blobs were missing or damaged');
-    const usage = await runCli(['--help'], {});
-    expect(usage.stdout).toMatch(/\n {2}migrate +copy an embedded install/);
-  }, TEST_MS);
+  it(
+    '--help tells what is copied and what the exit codes mean',
+    async () => {
+      const help = await runCli(['migrate', '--help'], {});
+      expect(help.code).toBe(0);
+      expect(help.stdout).toContain('usage: origo-server migrate --from-data-dir <dir>');
+      expect(help.stdout).toContain('Exit code 0: done; 1: done, but blobs were missing or damaged');
+      const usage = await runCli(['--help'], {});
+      expect(usage.stdout).toMatch(/\n {2}migrate +copy an embedded install/);
+    },
+    TEST_MS,
+  );
 
   it('has a plan for every table a migrated database has', async () => {
     const install = await emptyInstall();
     const db = new BetterSqlite3(path.join(install, 'origo.sqlite'), { readonly: true });
-    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as { name: string }[])
+    const tables = (
+      db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as {
+        name: string;
+      }[]
+    )
       .map((t) => t.name)
       .filter((name) => !name.startsWith('origo_migration'));
     db.close();
@@ -183,17 +222,28 @@ describe.skipIf(!adminUrl || !s3Configured)('origo-server migrate onto PostgreSQ
     `/sourceimages/acme?${new URLSearchParams({ 'dynamic:int:subject_area:x': '[0,100]' })}`,
   ];
 
-  async function uploadMany(server: TestServer, key: string, org: string, files: { name: string; bytes: Buffer }[], fields: Record<string, string> = {}) {
+  async function uploadMany(
+    server: TestServer,
+    key: string,
+    org: string,
+    files: { name: string; bytes: Buffer }[],
+    fields: Record<string, string> = {},
+  ) {
     const res = await call(server, 'POST', `/sourceimages/${org}`, { key, body: form(files, fields) });
     if (res.status !== 200) throw new Error(`upload to ${org}: ${res.status} ${res.text}`);
-    const made = res.json.items.map((item: { hash: string }, i: number) => ({ org, hash: item.hash, bytes: files[i]!.bytes }));
+    const made = res.json.items.map((item: { hash: string }, i: number) => ({
+      org,
+      hash: item.hash,
+      bytes: files[i]!.bytes,
+    }));
     images.push(...made);
     return made as Image[];
   }
 
   async function take(server: TestServer): Promise<Snapshot> {
     const listings: Snapshot['listings'] = {};
-    for (const org of ['acme', 'globex']) listings[org] = (await api(server, 'GET', `/sourceimages/${org}?limit=1000`)).json;
+    for (const org of ['acme', 'globex'])
+      listings[org] = (await api(server, 'GET', `/sourceimages/${org}?limit=1000`)).json;
     const searches = [];
     for (const p of searchPaths) searches.push({ path: p, json: (await api(server, 'GET', p)).json });
     return {
@@ -214,7 +264,13 @@ describe.skipIf(!adminUrl || !s3Configured)('origo-server migrate onto PostgreSQ
       const globexAdmin = await signUp(server, 'globex', 'g@example.com');
       reader = await addMember(server, 'acme', ['read']);
       const shared = await uniquePng(1);
-      await uploadMany(server, admin.key, 'acme', [{ name: 'beach.png', bytes: shared }], user({ category: 'travel', 'int:rank': 5, 'array:tags': ['sea', 'sun'] }));
+      await uploadMany(
+        server,
+        admin.key,
+        'acme',
+        [{ name: 'beach.png', bytes: shared }],
+        user({ category: 'travel', 'int:rank': 5, 'array:tags': ['sea', 'sun'] }),
+      );
       canon = (
         await uploadMany(server, admin.key, 'acme', [{ name: 'canon.png', bytes: await uniquePng(2) }], {
           'meta_dynamic[0][subject_area]': JSON.stringify({ x: 2, y: 3, width: 10, height: 10 }),
@@ -227,7 +283,9 @@ describe.skipIf(!adminUrl || !s3Configured)('origo-server migrate onto PostgreSQ
       expect((await call(server, 'DELETE', `/sourceimages/acme/${gone.hash}`, { key: admin.key })).status).toBe(204);
       // The same bytes in another organization: one blob, two images.
       await uploadMany(server, globexAdmin.key, 'globex', [{ name: 'beach-too.png', bytes: shared }]);
-      theirs = (await uploadMany(server, globexAdmin.key, 'globex', [{ name: 'theirs.png', bytes: await uniquePng(4) }]))[0]!;
+      theirs = (
+        await uploadMany(server, globexAdmin.key, 'globex', [{ name: 'theirs.png', bytes: await uniquePng(4) }])
+      )[0]!;
       const minted = await call(server, 'GET', '/user/apikeys/token?expires_in=3600', { key: admin.key });
       expect(minted.status).toBe(200);
       token = minted.json.token;
@@ -263,11 +321,19 @@ describe.skipIf(!adminUrl || !s3Configured)('origo-server migrate onto PostgreSQ
     const prefix = freshPrefix(`migrate-${label}`);
     prefixes.push(prefix);
     const dataDir = tempDir(`target-${label}`);
-    return { env: { ORIGO_DATA_DIR: dataDir, ORIGO_DATABASE_URL: database.url, ...s3Env(prefix) }, dataDir, database, prefix };
+    return {
+      env: { ORIGO_DATA_DIR: dataDir, ORIGO_DATABASE_URL: database.url, ...s3Env(prefix) },
+      dataDir,
+      database,
+      prefix,
+    };
   }
 
   async function serve(target: Target): Promise<TestServer> {
-    const server = await startServer({ ORIGO_DATABASE_URL: target.database.url, ...s3Env(target.prefix) }, { dataDir: target.dataDir });
+    const server = await startServer(
+      { ORIGO_DATABASE_URL: target.database.url, ...s3Env(target.prefix) },
+      { dataDir: target.dataDir },
+    );
     servers.push(server);
     return server;
   }
@@ -325,7 +391,9 @@ describe.skipIf(!adminUrl || !s3Configured)('origo-server migrate onto PostgreSQ
       .map(String)
       .filter((p) => !p.endsWith('-shm') && !(p.endsWith('-wal') && statSync(path.join(dir, p)).size === 0))
       .sort()
-      .map((p) => (statSync(path.join(dir, p)).isDirectory() ? `${p}/` : `${p}:${sha256(readFileSync(path.join(dir, p)))}`));
+      .map((p) =>
+        statSync(path.join(dir, p)).isDirectory() ? `${p}/` : `${p}:${sha256(readFileSync(path.join(dir, p)))}`,
+      );
   /** The staged copies of blobs on their way are all gone. */
   const expectNoStagedFiles = (target: Target) => expect(readdirSync(path.join(target.dataDir, 'tmp'))).toEqual([]);
 
@@ -350,13 +418,17 @@ describe.skipIf(!adminUrl || !s3Configured)('origo-server migrate onto PostgreSQ
       const stored = await keysUnder(bareClient(), target.prefix);
       expect(stored.sort()).toEqual([...new Set(images.map((i) => `${target.prefix}${blobKeyOf(i.bytes)}`))].sort());
       // The root key's digest went into the shared catalog, not a node's folder.
-      expect(run.stdout).toContain("migrate: root key: the old root key's digest is in the catalog (setting root_key_sha256) (copied); every node accepts the old root key");
+      expect(run.stdout).toContain(
+        "migrate: root key: the old root key's digest is in the catalog (setting root_key_sha256) (copied); every node accepts the old root key",
+      );
       expect(existsSync(path.join(target.dataDir, 'root-key.sha256'))).toBe(false);
 
       const again = await migrate(sourceDir, target.env);
       expect(again.code, again.stderr).toBe(0);
       expect(again.stdout).toContain(`  images: ${images.length}: 0 copied, ${images.length} already there\n`);
-      expect(again.stdout).toContain(`migrate: blobs: ${blobCount()} in use: 0 copied (0.0 MB, hashes checked), ${blobCount()} already there`);
+      expect(again.stdout).toContain(
+        `migrate: blobs: ${blobCount()} in use: 0 copied (0.0 MB, hashes checked), ${blobCount()} already there`,
+      );
       expect(again.stdout).toMatch(/migrate: done in [\d.]+ s: nothing to copy, the target already had everything\n$/);
       expect(await imageRows(target)).toBe(images.length);
 
@@ -367,12 +439,19 @@ describe.skipIf(!adminUrl || !s3Configured)('origo-server migrate onto PostgreSQ
       expect(nodeKey.generated).toBeUndefined();
       expect(nodeKey.digest.toString('hex')).toBe(sha256(ROOT_KEY));
       // New images and organizations on the target get ids of their own, past the copied ones.
-      const fresh = await call(server, 'POST', '/sourceimages/acme', { key: admin.key, body: form([{ name: 'new.png', bytes: await uniquePng(999) }]) });
+      const fresh = await call(server, 'POST', '/sourceimages/acme', {
+        key: admin.key,
+        body: form([{ name: 'new.png', bytes: await uniquePng(999) }]),
+      });
       expect(fresh.status, fresh.text).toBe(200);
-      const newOrg = await api(server, 'PUT', '/organizations/initech', { body: JSON.stringify({ billing_email: 'i@example.com', display_name: 'Initech' }) });
+      const newOrg = await api(server, 'PUT', '/organizations/initech', {
+        body: JSON.stringify({ billing_email: 'i@example.com', display_name: 'Initech' }),
+      });
       expect(newOrg.status, newOrg.text).toBe(200);
       // The live count: the copied images, the one restored above, the new one.
-      expect((await api(server, 'GET', '/sourceimages/acme?limit=1')).json.total).toBe(snapshot.listings['acme'].total + 2);
+      expect((await api(server, 'GET', '/sourceimages/acme?limit=1')).json.total).toBe(
+        snapshot.listings['acme'].total + 2,
+      );
     },
     TEST_MS,
   );
@@ -418,12 +497,18 @@ describe.skipIf(!adminUrl || !s3Configured)('origo-server migrate onto PostgreSQ
       const target = await newTarget('damaged');
       const run = await migrate(damagedDir, target.env);
       expect(run.code, run.stderr).toBe(1);
-      expect(run.stdout).toContain(`damaged blob ${blobKeyOf(canon.bytes)}: sha1 is ${sha1(tampered)}; sha256 is ${sha256(tampered)}\n  used by image ${canon.hash} in organization acme\n`);
-      expect(run.stdout).toContain(`missing blob ${blobKeyOf(theirs.bytes)}\n  used by image ${theirs.hash} in organization globex\n`);
+      expect(run.stdout).toContain(
+        `damaged blob ${blobKeyOf(canon.bytes)}: sha1 is ${sha1(tampered)}; sha256 is ${sha256(tampered)}\n  used by image ${canon.hash} in organization acme\n`,
+      );
+      expect(run.stdout).toContain(
+        `missing blob ${blobKeyOf(theirs.bytes)}\n  used by image ${theirs.hash} in organization globex\n`,
+      );
       expect(run.stdout).toContain(`  images: ${images.length}: ${images.length} copied, 0 already there\n`);
       expect(run.stdout).toContain(`in use: ${blobCount() - 2} copied (`);
       expect(run.stdout).toContain(', 0 already there, 1 missing, 1 damaged\n');
-      expect(run.stdout).toContain('but 2 blobs are missing or damaged in the source (listed above); repair them there');
+      expect(run.stdout).toContain(
+        'but 2 blobs are missing or damaged in the source (listed above); repair them there',
+      );
       expectNoStagedFiles(target);
       const stored = await keysUnder(bareClient(), target.prefix);
       expect(stored).not.toContain(`${target.prefix}${blobKeyOf(canon.bytes)}`);
@@ -457,7 +542,8 @@ describe.skipIf(!adminUrl || !s3Configured)('origo-server migrate onto PostgreSQ
       expect(run.code, run.stderr + run.stdout).toBe(0);
       expect(run.stderr).toContain(' to PostgreSQL at ');
       expect(run.stderr).toContain(` and files in ${path.join(dataDir, 'blobs')}\n`);
-      for (const image of images) expect(readFileSync(blobPathOf(dataDir, sha1(image.bytes))).equals(image.bytes)).toBe(true);
+      for (const image of images)
+        expect(readFileSync(blobPathOf(dataDir, sha1(image.bytes))).equals(image.bytes)).toBe(true);
       const server = await startServer({ ORIGO_DATABASE_URL: database.url }, { dataDir, storage: 'blob-files' });
       servers.push(server);
       await expectSameAsSource(server);
@@ -470,11 +556,15 @@ describe.skipIf(!adminUrl || !s3Configured)('origo-server migrate onto PostgreSQ
     async () => {
       const target = await newTarget('foreign');
       const server = await serve(target);
-      const made = await api(server, 'PUT', '/organizations/stranger', { body: JSON.stringify({ billing_email: 'x@example.com', display_name: 'x' }) });
+      const made = await api(server, 'PUT', '/organizations/stranger', {
+        body: JSON.stringify({ billing_email: 'x@example.com', display_name: 'x' }),
+      });
       expect(made.status).toBe(200);
       const run = await migrate(sourceDir, target.env);
       expect(run.code).toBe(2);
-      expect(run.stderr).toContain('the target database already has organization "stranger" (id 1), which is not the source\'s; migrate into an empty database');
+      expect(run.stderr).toContain(
+        'the target database already has organization "stranger" (id 1), which is not the source\'s; migrate into an empty database',
+      );
       expect(await imageRows(target)).toBe(0);
     },
     TEST_MS,

@@ -15,7 +15,12 @@ describe('API documentation', () => {
     const doc = await res.json();
     expect(doc.openapi).toMatch(/^3\./);
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(['/sourceimages/{org}', '/sourceimages/{org}/{hash}', '/sourceimages/{org}/{hash}/download', '/organizations/{org}']),
+      expect.arrayContaining([
+        '/sourceimages/{org}',
+        '/sourceimages/{org}/{hash}',
+        '/sourceimages/{org}/{hash}/download',
+        '/organizations/{org}',
+      ]),
     );
     expect(doc.paths['/sourceimages/{org}/{hash}'].get.responses['200']).toBeDefined();
   });

@@ -49,7 +49,8 @@ export function startOrigo(env: Record<string, string>, args: string[] = ['start
       for (;;) {
         const url = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
         if (url !== undefined) return url;
-        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`origo exited (${child.exitCode ?? child.signalCode}) before listening:\n${out}`);
+        if (child.exitCode !== null || child.signalCode !== null)
+          throw new Error(`origo exited (${child.exitCode ?? child.signalCode}) before listening:\n${out}`);
         if (Date.now() > end) throw new Error(`origo did not listen within ${PROCESS_START_MS / 1000} s:\n${out}`);
         await new Promise((r) => setTimeout(r, 25));
       }

@@ -7,7 +7,17 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isConnectionFault } from '../src/storage/catalog/sql/postgres.ts';
-import { type ApiResult, api, createOrg, ROOT_KEY, sha1, type TestServer, startServer, uniquePng, upload } from './helpers.ts';
+import {
+  type ApiResult,
+  api,
+  createOrg,
+  ROOT_KEY,
+  sha1,
+  startServer,
+  type TestServer,
+  uniquePng,
+  upload,
+} from './helpers.ts';
 
 const control = process.env['ORIGO_TEST_SCALE_OUT_CONTROL_URL'];
 
@@ -15,12 +25,26 @@ describe('which PostgreSQL errors are connection faults (503) and which stay que
   const withCode = (code: string, message = 'x') => Object.assign(new Error(message), { code });
 
   it('counts lost, refused and shut-down connections', () => {
-    for (const code of ['57P01', '57P02', '57P03', '53300', '08006', '08001', '08P01', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE']) {
+    for (const code of [
+      '57P01',
+      '57P02',
+      '57P03',
+      '53300',
+      '08006',
+      '08001',
+      '08P01',
+      'ECONNREFUSED',
+      'ECONNRESET',
+      'ETIMEDOUT',
+      'EPIPE',
+    ]) {
       expect(isConnectionFault(withCode(code)), code).toBe(true);
     }
     expect(isConnectionFault(new Error('timeout exceeded when trying to connect'))).toBe(true);
     expect(isConnectionFault(new Error('Connection terminated unexpectedly'))).toBe(true);
-    expect(isConnectionFault(new Error('Connection terminated due to connection timeout', { cause: new Error('x') }))).toBe(true);
+    expect(
+      isConnectionFault(new Error('Connection terminated due to connection timeout', { cause: new Error('x') })),
+    ).toBe(true);
     expect(isConnectionFault(new Error('Client has encountered a connection error and is not queryable'))).toBe(true);
     // How net.connect reports a name with an IPv4 and an IPv6 address that both refuse.
     expect(isConnectionFault(new AggregateError([withCode('ECONNREFUSED'), withCode('ECONNREFUSED')]))).toBe(true);
@@ -66,7 +90,9 @@ describe.skipIf(!control)('an origo on PostgreSQL while PostgreSQL restarts unde
     await server?.close();
   });
 
-  it('answers 200 or 503 ORIGO_ERR_STORAGE_UNAVAILABLE, writes no half image and serves again after it', { timeout: 240_000 }, async () => {
+  it('answers 200 or 503 ORIGO_ERR_STORAGE_UNAVAILABLE, writes no half image and serves again after it', {
+    timeout: 240_000,
+  }, async () => {
     const password = new URL(databaseUrl).password;
     expect(password.length).toBeGreaterThan(8);
     const first = await upload(server, 'acme', [{ name: 'first.png', bytes: await uniquePng(1) }]);
@@ -83,7 +109,12 @@ describe.skipIf(!control)('an origo on PostgreSQL while PostgreSQL restarts unde
       try {
         if (kind === 'upload') {
           const bytes = await uniquePng(seed++);
-          return { kind, startedAt, bytes, result: await api(server, 'POST', '/sourceimages/acme', { body: uploadForm(bytes), signal }) };
+          return {
+            kind,
+            startedAt,
+            bytes,
+            result: await api(server, 'POST', '/sourceimages/acme', { body: uploadForm(bytes), signal }),
+          };
         }
         const path = kind === 'search' ? '/sourceimages/acme?limit=5&sort=created' : `/sourceimages/acme/${firstHash}`;
         return { kind, startedAt, result: await api(server, 'GET', path, { signal }) };
@@ -108,7 +139,10 @@ describe.skipIf(!control)('an origo on PostgreSQL while PostgreSQL restarts unde
     expect(restarted.status, await restarted.clone().text()).toBe(200);
     const backAt = Date.now();
     const { restartedInMs } = (await restarted.json()) as { restartedInMs: number };
-    await waitFor('30 answers to requests sent after the restart', () => outcomes.filter((o) => o.startedAt > backAt).length >= 30);
+    await waitFor(
+      '30 answers to requests sent after the restart',
+      () => outcomes.filter((o) => o.startedAt > backAt).length >= 30,
+    );
     running = false;
     await Promise.all(load);
 
@@ -120,8 +154,12 @@ describe.skipIf(!control)('an origo on PostgreSQL while PostgreSQL restarts unde
     // The restart did reach the requests: some were cut or refused.
     expect(refused.length).toBeGreaterThan(0);
     for (const o of refused) {
-      expect(o.result!.json, o.result!.text).toMatchObject({ error: { code: 503, origo_code: 'ORIGO_ERR_STORAGE_UNAVAILABLE' } });
-      expect(o.result!.json.message).toContain('cannot use the PostgreSQL catalog at ORIGO_DATABASE_URL (postgres://postgres:***@127.0.0.1:');
+      expect(o.result!.json, o.result!.text).toMatchObject({
+        error: { code: 503, origo_code: 'ORIGO_ERR_STORAGE_UNAVAILABLE' },
+      });
+      expect(o.result!.json.message).toContain(
+        'cannot use the PostgreSQL catalog at ORIGO_DATABASE_URL (postgres://postgres:***@127.0.0.1:',
+      );
       expect(o.result!.text).not.toContain(password);
     }
     // Later ones succeed.
@@ -138,7 +176,9 @@ describe.skipIf(!control)('an origo on PostgreSQL while PostgreSQL restarts unde
       else expect(found.json.total).toBeLessThanOrEqual(1);
       if (found.json.total === 1) {
         present++;
-        const download = await fetch(`${server.url}/sourceimages/acme/${found.json.items[0].hash}/download`, { headers: { 'api-key': ROOT_KEY } });
+        const download = await fetch(`${server.url}/sourceimages/acme/${found.json.items[0].hash}/download`, {
+          headers: { 'api-key': ROOT_KEY },
+        });
         expect(download.status).toBe(200);
         expect(Buffer.from(await download.arrayBuffer()).equals(o.bytes!)).toBe(true);
       }

@@ -11,11 +11,11 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
+import { catalogRows, dialectOf } from './catalog-rows.ts';
 import { oneFileBody } from './fixtures.ts';
 import { jpeg } from './helpers.ts';
-import { type OrigoProcess, killAllOrigo, startOrigo } from './origo-process.ts';
+import { killAllOrigo, type OrigoProcess, startOrigo } from './origo-process.ts';
 import { connect, parseResponse, until } from './raw-http.ts';
-import { catalogRows, dialectOf } from './catalog-rows.ts';
 import { type ServerStorage, serverStorage } from './test-storage.ts';
 
 /** Longest wait for a start or a stop. */
@@ -30,13 +30,15 @@ async function waitFor<T>(what: string, p: Proc, fn: () => T | undefined, timeou
   for (;;) {
     const v = fn();
     if (v !== undefined) return v;
-    if (p.child.exitCode !== null) throw new Error(`origo exited (${p.child.exitCode}) while waiting for ${what}:\n${p.output()}`);
+    if (p.child.exitCode !== null)
+      throw new Error(`origo exited (${p.child.exitCode}) while waiting for ${what}:\n${p.output()}`);
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}:\n${p.output()}`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }
 
-const listeningUrl = (p: Proc) => waitFor('listening', p, () => /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(p.output())?.[1]);
+const listeningUrl = (p: Proc) =>
+  waitFor('listening', p, () => /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(p.output())?.[1]);
 
 const dirs: string[] = [];
 const storages: ServerStorage[] = [];
@@ -120,7 +122,9 @@ describe('origo process', () => {
         ORIGO_S3_SECRET_ACCESS_KEY: 'nothing-at-all',
       });
       expect((await p.exited).code).toBe(2);
-      expect(p.output()).toMatch(/origo: cannot start: cannot reach the S3 store \(bucket "origo-images" at http:\/\/127\.0\.0\.1:\d+, ORIGO_S3_ENDPOINT\): ECONNREFUSED/);
+      expect(p.output()).toMatch(
+        /origo: cannot start: cannot reach the S3 store \(bucket "origo-images" at http:\/\/127\.0\.0\.1:\d+, ORIGO_S3_ENDPOINT\): ECONNREFUSED/,
+      );
       expect(p.output()).not.toContain('    at ');
     },
     TEST_MS,
@@ -146,7 +150,9 @@ describe('origo process', () => {
       });
       const url = await listeningUrl(p);
       const { host } = new URL(url);
-      expect((await fetch(`${url}/organizations/acme`, { method: 'PUT', headers: { 'api-key': key }, body: '{}' })).status).toBe(200);
+      expect(
+        (await fetch(`${url}/organizations/acme`, { method: 'PUT', headers: { 'api-key': key }, body: '{}' })).status,
+      ).toBe(200);
 
       // An image larger than the loopback socket buffers, for a download the client does not read.
       const width = 4000;
@@ -156,7 +162,11 @@ describe('origo process', () => {
         .toBuffer();
       const form = new FormData();
       form.append('filedata', new Blob([new Uint8Array(big)]), 'big.png');
-      const created = await fetch(`${url}/sourceimages/acme`, { method: 'POST', headers: { 'api-key': key }, body: form });
+      const created = await fetch(`${url}/sourceimages/acme`, {
+        method: 'POST',
+        headers: { 'api-key': key },
+        body: form,
+      });
       expect(created.status).toBe(200);
       const bigHash: string = ((await created.json()) as { items: { hash: string }[] }).items[0]!.hash;
 
@@ -167,7 +177,9 @@ describe('origo process', () => {
         `Content-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${length}\r\n\r\n`;
 
       const download = await connect(url, { read: false });
-      await download.write(`GET /sourceimages/acme/${bigHash}/download HTTP/1.1\r\nHost: ${host}\r\nApi-Key: ${key}\r\n\r\n`);
+      await download.write(
+        `GET /sourceimages/acme/${bigHash}/download HTTP/1.1\r\nHost: ${host}\r\nApi-Key: ${key}\r\n\r\n`,
+      );
       await until(() => download.socket.bytesRead > 0, 'the download to start', START_MS);
 
       const stalledBody = uploadBody('stalled.jpg', await jpeg(1, 300, 200));
@@ -184,7 +196,9 @@ describe('origo process', () => {
 
       const signalledAt = Date.now();
       p.child.kill('SIGTERM');
-      await waitFor('the stop to begin', p, () => (p.output().includes('stopping: finishing in-flight requests') ? true : undefined));
+      await waitFor('the stop to begin', p, () =>
+        p.output().includes('stopping: finishing in-flight requests') ? true : undefined,
+      );
       // The rest of the late upload arrives after the stop began, within the grace.
       await late.write(lateBody.subarray(lateBody.length - 50));
       const answer = parseResponse(await late.closed());
@@ -196,7 +210,9 @@ describe('origo process', () => {
       const took = at - signalledAt;
       expect(took).toBeGreaterThanOrEqual(graceMs - 50);
       expect(took).toBeLessThan(graceMs + 15_000);
-      expect(p.output()).toContain(`closed 2 connections still open after ${graceMs / 1000} s (ORIGO_SHUTDOWN_GRACE_SECONDS)`);
+      expect(p.output()).toContain(
+        `closed 2 connections still open after ${graceMs / 1000} s (ORIGO_SHUTDOWN_GRACE_SECONDS)`,
+      );
       expect(p.output()).toMatch(/stopped cleanly/);
 
       // The stalled clients were disconnected: the upload without an answer, the download cut short.

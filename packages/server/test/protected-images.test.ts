@@ -4,8 +4,8 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../src/storage/catalog/accounts.ts';
-import { createOrg, expectError, form, jpeg, ROOT_KEY, startServer, type TestServer } from './helpers.ts';
 import { imageCount } from './catalog-rows.ts';
+import { createOrg, expectError, form, jpeg, ROOT_KEY, startServer, type TestServer } from './helpers.ts';
 import { blobFiles } from './stored-blobs.ts';
 import { addMember, call, root, uploadAs } from './tenancy-helpers.ts';
 
@@ -41,12 +41,14 @@ describe('protecting at upload', () => {
 
   it('refuses a protected flag that is not a boolean, and stores nothing', async () => {
     const images = await imageCount(server, 'prot');
-    const blobs = (await blobFiles(server));
+    const blobs = await blobFiles(server);
     const res = await call(
       server,
       'POST',
       '/sourceimages/prot',
-      root({ body: form([{ name: 'x.jpg', bytes: await jpeg(99) }], { 'options[0]': JSON.stringify({ protected: 'yes' }) }) }),
+      root({
+        body: form([{ name: 'x.jpg', bytes: await jpeg(99) }], { 'options[0]': JSON.stringify({ protected: 'yes' }) }),
+      }),
     );
     expectError(res, 400, 'ORIGO_ERR_UPLOAD_BAD_FIELD');
     expect(res.json.message).toBe('Field options[0]: protected must be true or false');
@@ -152,7 +154,9 @@ describe('downloading a protected image', () => {
 
   it.each(cases)('with only %s answers %i', async (role, status) => {
     const key = keys.get(role)!;
-    const res = await fetch(`${server.url}/sourceimages/prot-dl/${protectedHash}/download`, { headers: { 'api-key': key } });
+    const res = await fetch(`${server.url}/sourceimages/prot-dl/${protectedHash}/download`, {
+      headers: { 'api-key': key },
+    });
     expect(res.status).toBe(status);
     const body = Buffer.from(await res.arrayBuffer());
     if (status === 200) {
@@ -160,20 +164,27 @@ describe('downloading a protected image', () => {
     } else {
       expect(JSON.parse(body.toString('utf8')).error.origo_code).toBe('ORIGO_ERR_AUTH_FORBIDDEN');
     }
-    const head = await fetch(`${server.url}/sourceimages/prot-dl/${protectedHash}/download`, { method: 'HEAD', headers: { 'api-key': key } });
+    const head = await fetch(`${server.url}/sourceimages/prot-dl/${protectedHash}/download`, {
+      method: 'HEAD',
+      headers: { 'api-key': key },
+    });
     expect(head.status).toBe(status);
   });
 
   it('keeps plain images downloadable by the readers who may not download protected ones', async () => {
     for (const role of ['sourceimages:read', 'sourceimages:write'] as const) {
-      const res = await fetch(`${server.url}/sourceimages/prot-dl/${plainHash}/download`, { headers: { 'api-key': keys.get(role)! } });
+      const res = await fetch(`${server.url}/sourceimages/prot-dl/${plainHash}/download`, {
+        headers: { 'api-key': keys.get(role)! },
+      });
       expect(res.status, role).toBe(200);
       expect(Buffer.from(await res.arrayBuffer()).equals(bytes)).toBe(true);
     }
   });
 
   it('lets those readers see the protected image, just not its bytes', async () => {
-    const res = await call(server, 'GET', `/sourceimages/prot-dl/${protectedHash}`, { key: keys.get('sourceimages:read')! });
+    const res = await call(server, 'GET', `/sourceimages/prot-dl/${protectedHash}`, {
+      key: keys.get('sourceimages:read')!,
+    });
     expect(res.status).toBe(200);
     expect(res.json.protected).toBe(true);
   });

@@ -42,7 +42,8 @@ describe.skipIf(!adminUrl)('the rate limit with two nodes on one PostgreSQL', ()
     await Promise.all(
       nodes.flatMap((node, n) =>
         Array.from({ length: CONCURRENCY }, async () => {
-          while (!answers[n]!.some((r) => r.status === 429)) answers[n]!.push(await call(node, 'GET', '/user', { key }));
+          while (!answers[n]!.some((r) => r.status === 429))
+            answers[n]!.push(await call(node, 'GET', '/user', { key }));
         }),
       ),
     );
@@ -70,7 +71,10 @@ describe.skipIf(!adminUrl)('the rate limit with two nodes on one PostgreSQL', ()
     const before = await imageCount(nodes[0]!);
     const uploads = await Promise.all(
       Array.from({ length: 20 }, async (_, i) =>
-        call(nodes[i % 2]!, 'POST', '/sourceimages/acme', { key, body: form([{ name: `u${i}.jpg`, bytes: await jpeg(i) }]) }),
+        call(nodes[i % 2]!, 'POST', '/sourceimages/acme', {
+          key,
+          body: form([{ name: `u${i}.jpg`, bytes: await jpeg(i) }]),
+        }),
       ),
     );
     expect(uploads.filter((r) => r.status !== 200 && r.status !== 429)).toEqual([]);

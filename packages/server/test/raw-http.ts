@@ -35,7 +35,8 @@ export async function connect(baseUrl: string, options: { read?: boolean } = {})
   let reading = options.read !== false;
   return {
     socket,
-    write: (data) => new Promise<void>((resolve, reject) => socket.write(data, (err) => (err ? reject(err) : resolve()))),
+    write: (data) =>
+      new Promise<void>((resolve, reject) => socket.write(data, (err) => (err ? reject(err) : resolve()))),
     closed() {
       if (!reading) {
         reading = true;
@@ -58,7 +59,8 @@ export interface RawResponse {
 /** The first response in `bytes` (status line, headers, the body as received, JSON when it parses). */
 export function parseResponse(bytes: Buffer): RawResponse {
   const end = bytes.indexOf('\r\n\r\n');
-  if (end === -1) throw new Error(`no complete response head in ${JSON.stringify(bytes.toString('latin1').slice(0, 200))}`);
+  if (end === -1)
+    throw new Error(`no complete response head in ${JSON.stringify(bytes.toString('latin1').slice(0, 200))}`);
   const [statusLine, ...lines] = bytes.subarray(0, end).toString('latin1').split('\r\n');
   const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(statusLine ?? '')?.[1]);
   const headers: Record<string, string> = {};
@@ -90,7 +92,11 @@ export function openFilesUnder(dir: string): string[] {
   return open;
 }
 
-export async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+export async function until(
+  condition: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

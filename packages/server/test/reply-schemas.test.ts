@@ -61,7 +61,10 @@ function checkAgainstDoc(operation: string, res: CallResult): void {
   expect(published, `${operation} is not in /doc.json`).toBeDefined();
   const status = String(res.status);
   const response = published.responses[status] ?? published.responses[`${status[0]}XX`];
-  expect(response, `${operation} answered ${status}, which /doc.json does not publish for it: ${res.text}`).toBeDefined();
+  expect(
+    response,
+    `${operation} answered ${status}, which /doc.json does not publish for it: ${res.text}`,
+  ).toBeDefined();
   answered.set(operation, (answered.get(operation) ?? new Set()).add(res.status));
 
   const json = response.content?.['application/json'];
@@ -92,7 +95,10 @@ async function send(operation: string, request: Request = {}): Promise<CallResul
     if (value === undefined) throw new Error(`${operation}: no value for {${name}}`);
     return encodeURIComponent(value);
   });
-  const res = await call(server, method, request.query ? `${path}?${request.query}` : path, { key: ROOT_KEY, ...request });
+  const res = await call(server, method, request.query ? `${path}?${request.query}` : path, {
+    key: ROOT_KEY,
+    ...request,
+  });
   checkAgainstDoc(operation, res);
   return res;
 }
@@ -108,7 +114,11 @@ describe('/doc.json', () => {
   it('lists every route Fastify registered, and nothing else', () => {
     const registered = server.app.routeTable
       // The documentation itself (Swagger UI, /doc.json) and the CORS preflight answering every path are not API operations.
-      .filter((r) => !(r.url === '/doc.json' || r.url === '/doc' || r.url.startsWith('/doc/')) && !(r.method === 'OPTIONS' && r.url === '/*'))
+      .filter(
+        (r) =>
+          !(r.url === '/doc.json' || r.url === '/doc' || r.url.startsWith('/doc/')) &&
+          !(r.method === 'OPTIONS' && r.url === '/*'),
+      )
       .map((r) => `${r.method} ${r.url.replace(/:(\w+)/g, '{$1}')}`);
     expect(registered.length).toBeGreaterThan(40);
     expect(publishedOperations().sort()).toEqual([...new Set(registered)].sort());
@@ -122,9 +132,18 @@ describe('every reply matches the schema /doc.json publishes for its route and s
   let second: { hash: string };
 
   it('organizations', async () => {
-    await expectStatus(200, 'PUT /organizations/{org}', { params: { org }, json: { billing_email: 'ops@example.com', display_name: 'A' } });
-    await expectStatus(200, 'PUT /organizations/{org}', { params: { org: dest }, json: { billing_email: 'ops@example.com' } });
-    await expectStatus(409, 'PUT /organizations/{org}', { params: { org }, json: { billing_email: 'ops@example.com' } });
+    await expectStatus(200, 'PUT /organizations/{org}', {
+      params: { org },
+      json: { billing_email: 'ops@example.com', display_name: 'A' },
+    });
+    await expectStatus(200, 'PUT /organizations/{org}', {
+      params: { org: dest },
+      json: { billing_email: 'ops@example.com' },
+    });
+    await expectStatus(409, 'PUT /organizations/{org}', {
+      params: { org },
+      json: { billing_email: 'ops@example.com' },
+    });
     await expectStatus(400, 'PUT /organizations/{org}', { params: { org: 'Not A Name' }, json: {} });
     await expectStatus(200, 'GET /organizations/{org}', { params: { org } });
     await expectStatus(200, 'HEAD /organizations/{org}', { params: { org } });
@@ -138,7 +157,12 @@ describe('every reply matches the schema /doc.json publishes for its route and s
       body: form([{ name: 'a.jpg', bytes: await jpeg(1) }], { 'meta_user[0]': JSON.stringify({ category: 'sea' }) }),
     });
     image = created.json.items[0];
-    second = (await expectStatus(200, 'POST /sourceimages/{org}', { params: { org }, body: form([{ name: 'b.png', bytes: await png(2, 64, 64) }]) })).json.items[0];
+    second = (
+      await expectStatus(200, 'POST /sourceimages/{org}', {
+        params: { org },
+        body: form([{ name: 'b.png', bytes: await png(2, 64, 64) }]),
+      })
+    ).json.items[0];
     await expectStatus(400, 'POST /sourceimages/{org}', { params: { org }, json: {} });
 
     const hashParams = { org, hash: image.hash };
@@ -147,8 +171,15 @@ describe('every reply matches the schema /doc.json publishes for its route and s
     await expectStatus(404, 'GET /sourceimages/{org}/{hash}', { params: { org, hash: 'f'.repeat(40) } });
     await expectStatus(400, 'GET /sourceimages/{org}/{hash}', { params: hashParams, query: 'deleted=maybe' });
 
-    const first = await expectStatus(200, 'GET /sourceimages/{org}', { params: { org }, query: 'limit=1&facets=user:category' });
-    expect(first.json).toMatchObject({ cursor: expect.any(String), links: { next: expect.anything() }, facets: { 'user:category': [{ value: 'sea', count: 1 }] } });
+    const first = await expectStatus(200, 'GET /sourceimages/{org}', {
+      params: { org },
+      query: 'limit=1&facets=user:category',
+    });
+    expect(first.json).toMatchObject({
+      cursor: expect.any(String),
+      links: { next: expect.anything() },
+      facets: { 'user:category': [{ value: 'sea', count: 1 }] },
+    });
     await expectStatus(200, 'GET /sourceimages/{org}', { params: { org }, query: 'limit=1&offset=1' });
     await expectStatus(200, 'GET /sourceimages/{org}', { params: { org }, query: `binaryHash=${image.binary_hash}` });
     await expectStatus(200, 'HEAD /sourceimages/{org}', { params: { org } });
@@ -158,7 +189,10 @@ describe('every reply matches the schema /doc.json publishes for its route and s
     const byBinary = { org, binaryHash: image.binary_hash };
     await expectStatus(200, 'GET /sourceimages/{org}/binaryhash/{binaryHash}', { params: byBinary });
     await expectStatus(200, 'HEAD /sourceimages/{org}/binaryhash/{binaryHash}', { params: byBinary });
-    await expectStatus(400, 'GET /sourceimages/{org}/binaryhash/{binaryHash}', { params: byBinary, query: 'offset=-1' });
+    await expectStatus(400, 'GET /sourceimages/{org}/binaryhash/{binaryHash}', {
+      params: byBinary,
+      query: 'offset=-1',
+    });
 
     await expectStatus(204, 'PUT /sourceimages/{org}/{hash}/name', { params: hashParams, json: 'renamed.jpg' });
     await expectStatus(400, 'PUT /sourceimages/{org}/{hash}/name', { params: hashParams, body: '' });
@@ -174,7 +208,10 @@ describe('every reply matches the schema /doc.json publishes for its route and s
     const etag = whole.headers.get('etag') ?? '';
     await expectStatus(206, 'GET /sourceimages/{org}/{hash}/download', { params, headers: { range: 'bytes=0-9' } });
     await expectStatus(304, 'GET /sourceimages/{org}/{hash}/download', { params, headers: { 'if-none-match': etag } });
-    await expectStatus(416, 'GET /sourceimages/{org}/{hash}/download', { params, headers: { range: 'bytes=99999999-' } });
+    await expectStatus(416, 'GET /sourceimages/{org}/{hash}/download', {
+      params,
+      headers: { range: 'bytes=99999999-' },
+    });
     await expectStatus(404, 'GET /sourceimages/{org}/{hash}/download', { params: { org, hash: 'f'.repeat(40) } });
     await expectStatus(200, 'HEAD /sourceimages/{org}/{hash}/download', { params });
     await expectStatus(206, 'HEAD /sourceimages/{org}/{hash}/download', { params, headers: { range: 'bytes=0-9' } });
@@ -183,34 +220,66 @@ describe('every reply matches the schema /doc.json publishes for its route and s
 
   it('user metadata', async () => {
     const params = { org, hash: image.hash };
-    await expectStatus(204, 'PUT /sourceimages/{org}/{hash}/meta/user', { params, json: { category: 'sea', title: 'Beach' } });
+    await expectStatus(204, 'PUT /sourceimages/{org}/{hash}/meta/user', {
+      params,
+      json: { category: 'sea', title: 'Beach' },
+    });
     await expectStatus(400, 'PUT /sourceimages/{org}/{hash}/meta/user', { params, body: '' });
-    await expectStatus(204, 'PATCH /sourceimages/{org}/{hash}/meta/user', { params, json: { title: null, 'int:rank': 3 } });
+    await expectStatus(204, 'PATCH /sourceimages/{org}/{hash}/meta/user', {
+      params,
+      json: { title: null, 'int:rank': 3 },
+    });
     await expectStatus(400, 'PATCH /sourceimages/{org}/{hash}/meta/user', { params, body: '{not json' });
     await expectStatus(200, 'GET /sourceimages/{org}/{hash}/meta/user', { params });
     await expectStatus(200, 'HEAD /sourceimages/{org}/{hash}/meta/user', { params });
     const field = { ...params, name: 'category' };
-    expect((await expectStatus(200, 'GET /sourceimages/{org}/{hash}/meta/user/{name}', { params: field })).json).toBe('sea');
+    expect((await expectStatus(200, 'GET /sourceimages/{org}/{hash}/meta/user/{name}', { params: field })).json).toBe(
+      'sea',
+    );
     await expectStatus(200, 'HEAD /sourceimages/{org}/{hash}/meta/user/{name}', { params: field });
-    await expectStatus(404, 'GET /sourceimages/{org}/{hash}/meta/user/{name}', { params: { ...params, name: 'absent' } });
-    await expectStatus(204, 'PUT /sourceimages/{org}/{hash}/meta/user/{name}', { params: { ...params, name: 'note' }, body: 'plain text' });
-    await expectStatus(400, 'PUT /sourceimages/{org}/{hash}/meta/user/{name}', { params: { ...params, name: 'int:rank' }, json: 'many' });
-    await expectStatus(204, 'DELETE /sourceimages/{org}/{hash}/meta/user/{name}', { params: { ...params, name: 'note' } });
+    await expectStatus(404, 'GET /sourceimages/{org}/{hash}/meta/user/{name}', {
+      params: { ...params, name: 'absent' },
+    });
+    await expectStatus(204, 'PUT /sourceimages/{org}/{hash}/meta/user/{name}', {
+      params: { ...params, name: 'note' },
+      body: 'plain text',
+    });
+    await expectStatus(400, 'PUT /sourceimages/{org}/{hash}/meta/user/{name}', {
+      params: { ...params, name: 'int:rank' },
+      json: 'many',
+    });
+    await expectStatus(204, 'DELETE /sourceimages/{org}/{hash}/meta/user/{name}', {
+      params: { ...params, name: 'note' },
+    });
     await expectStatus(204, 'DELETE /sourceimages/{org}/{hash}/meta/user', { params: { org, hash: second.hash } });
   });
 
   it('dynamic metadata and protection make images of other hashes', async () => {
     const params = { org, hash: second.hash, name: 'subject_area' };
-    const derived = (await expectStatus(201, 'PUT /sourceimages/{org}/{hash}/meta/dynamic/{name}', { params, json: AREA_10_20 })).json;
-    await expectStatus(204, 'PUT /sourceimages/{org}/{hash}/meta/dynamic/{name}', { params: { ...params, hash: derived.hash }, json: AREA_10_20 });
+    const derived = (
+      await expectStatus(201, 'PUT /sourceimages/{org}/{hash}/meta/dynamic/{name}', { params, json: AREA_10_20 })
+    ).json;
+    await expectStatus(204, 'PUT /sourceimages/{org}/{hash}/meta/dynamic/{name}', {
+      params: { ...params, hash: derived.hash },
+      json: AREA_10_20,
+    });
     await expectStatus(400, 'PUT /sourceimages/{org}/{hash}/meta/dynamic/{name}', { params, json: { x: 'left' } });
-    await expectStatus(201, 'DELETE /sourceimages/{org}/{hash}/meta/dynamic/{name}', { params: { ...params, hash: derived.hash } });
+    await expectStatus(201, 'DELETE /sourceimages/{org}/{hash}/meta/dynamic/{name}', {
+      params: { ...params, hash: derived.hash },
+    });
     await expectStatus(204, 'DELETE /sourceimages/{org}/{hash}/meta/dynamic/{name}', { params });
-    await expectStatus(400, 'DELETE /sourceimages/{org}/{hash}/meta/dynamic/{name}', { params: { ...params, name: 'no_such_thing' } });
+    await expectStatus(400, 'DELETE /sourceimages/{org}/{hash}/meta/dynamic/{name}', {
+      params: { ...params, name: 'no_such_thing' },
+    });
 
     const toProtect = { org, hash: second.hash };
-    const protectedImage = (await expectStatus(201, 'PUT /sourceimages/{org}/{hash}/options/protected', { params: toProtect, json: true })).json;
-    await expectStatus(200, 'PUT /sourceimages/{org}/{hash}/options/protected', { params: { org, hash: protectedImage.hash }, json: true });
+    const protectedImage = (
+      await expectStatus(201, 'PUT /sourceimages/{org}/{hash}/options/protected', { params: toProtect, json: true })
+    ).json;
+    await expectStatus(200, 'PUT /sourceimages/{org}/{hash}/options/protected', {
+      params: { org, hash: protectedImage.hash },
+      json: true,
+    });
     await expectStatus(400, 'PUT /sourceimages/{org}/{hash}/options/protected', { params: toProtect, json: 'sure' });
   });
 
@@ -218,14 +287,34 @@ describe('every reply matches the schema /doc.json publishes for its route and s
     const params = { org, hash: image.hash };
     await expectStatus(201, 'COPY /sourceimages/{org}/{hash}', { params, headers: { destination: dest } });
     await expectStatus(204, 'COPY /sourceimages/{org}/{hash}', { params, headers: { destination: dest } });
-    await expectStatus(412, 'COPY /sourceimages/{org}/{hash}', { params, headers: { destination: dest, overwrite: 'F' } });
+    await expectStatus(412, 'COPY /sourceimages/{org}/{hash}', {
+      params,
+      headers: { destination: dest, overwrite: 'F' },
+    });
     await expectStatus(400, 'COPY /sourceimages/{org}/{hash}', { params });
-    await expectStatus(201, 'POST /sourceimages/{org}/{hash}/copy', { params: { org, hash: second.hash }, headers: { destination: dest } });
-    await expectStatus(204, 'POST /sourceimages/{org}/{hash}/copy', { params: { org, hash: second.hash }, headers: { destination: dest, overwrite: 'T' } });
-    await expectStatus(404, 'POST /sourceimages/{org}/{hash}/copy', { params: { org, hash: 'f'.repeat(40) }, headers: { destination: dest } });
-    const batch = await expectStatus(200, 'POST /sourceimages/{org}/copy', { params: { org }, headers: { destination: dest }, json: [image.hash, 'f'.repeat(40)] });
+    await expectStatus(201, 'POST /sourceimages/{org}/{hash}/copy', {
+      params: { org, hash: second.hash },
+      headers: { destination: dest },
+    });
+    await expectStatus(204, 'POST /sourceimages/{org}/{hash}/copy', {
+      params: { org, hash: second.hash },
+      headers: { destination: dest, overwrite: 'T' },
+    });
+    await expectStatus(404, 'POST /sourceimages/{org}/{hash}/copy', {
+      params: { org, hash: 'f'.repeat(40) },
+      headers: { destination: dest },
+    });
+    const batch = await expectStatus(200, 'POST /sourceimages/{org}/copy', {
+      params: { org },
+      headers: { destination: dest },
+      json: [image.hash, 'f'.repeat(40)],
+    });
     expect(batch.json.notfound).toEqual(['f'.repeat(40)]);
-    await expectStatus(400, 'POST /sourceimages/{org}/copy', { params: { org }, headers: { destination: dest }, json: { hashes: [] } });
+    await expectStatus(400, 'POST /sourceimages/{org}/copy', {
+      params: { org },
+      headers: { destination: dest },
+      json: { hashes: [] },
+    });
   });
 
   it('delete, find deleted, restore, delete by binary hash', async () => {
@@ -236,12 +325,17 @@ describe('every reply matches the schema /doc.json publishes for its route and s
     expect(deleted.json.deleted_date).toEqual(expect.any(String));
     await expectStatus(200, 'POST /sourceimages/{org}/{hash}/restore', { params });
     await expectStatus(404, 'POST /sourceimages/{org}/{hash}/restore', { params: { org, hash: 'f'.repeat(40) } });
-    await expectStatus(204, 'DELETE /sourceimages/{org}', { params: { org }, query: `binaryHash=${image.binary_hash}` });
+    await expectStatus(204, 'DELETE /sourceimages/{org}', {
+      params: { org },
+      query: `binaryHash=${image.binary_hash}`,
+    });
     await expectStatus(400, 'DELETE /sourceimages/{org}', { params: { org } });
   });
 
   it('users, keys and tokens', async () => {
-    const user = (await expectStatus(200, 'POST /users', { json: { email: 'rs-user@example.com', organization: 'rs-user' } })).json;
+    const user = (
+      await expectStatus(200, 'POST /users', { json: { email: 'rs-user@example.com', organization: 'rs-user' } })
+    ).json;
     await expectStatus(400, 'POST /users', { json: { email: 'not an address', organization: 'rs-other' } });
     const key = { key: user.api_key };
     expect((await expectStatus(200, 'GET /user', key)).json.api_keys).toHaveLength(1);
@@ -263,7 +357,9 @@ describe('every reply matches the schema /doc.json publishes for its route and s
 
   it('memberships', async () => {
     const base = '/organizations/{org}/memberships';
-    const made = (await expectStatus(201, `POST ${base}`, { params: { org }, json: { roles: ['read'], comment: 'ci' } })).json;
+    const made = (
+      await expectStatus(201, `POST ${base}`, { params: { org }, json: { roles: ['read'], comment: 'ci' } })
+    ).json;
     expect(made.api_key).toEqual(expect.any(String));
     await expectStatus(400, `POST ${base}`, { params: { org }, json: { roles: ['emperor'] } });
     await expectStatus(200, `GET ${base}`, { params: { org } });
@@ -271,9 +367,12 @@ describe('every reply matches the schema /doc.json publishes for its route and s
     const member = { org, user_id: made.user_id };
     await expectStatus(200, `GET ${base}/{user_id}`, { params: member });
     await expectStatus(200, `HEAD ${base}/{user_id}`, { params: member });
-    await expectStatus(404, `GET ${base}/{user_id}`, { params: { org, user_id: '00000000-0000-4000-8000-000000000000' } });
+    await expectStatus(404, `GET ${base}/{user_id}`, {
+      params: { org, user_id: '00000000-0000-4000-8000-000000000000' },
+    });
 
-    const user = (await send('POST /users', { json: { email: 'rs-member@example.com', organization: 'rs-member' } })).json;
+    const user = (await send('POST /users', { json: { email: 'rs-member@example.com', organization: 'rs-member' } }))
+      .json;
     const other = { org, user_id: user.id };
     await expectStatus(201, `PUT ${base}/{user_id}`, { params: other, json: { roles: ['read'] } });
     await expectStatus(204, `PUT ${base}/{user_id}`, { params: other, json: { roles: ['read'] } });
@@ -287,9 +386,12 @@ describe('every reply matches the schema /doc.json publishes for its route and s
     const missing: string[] = [];
     for (const operation of publishedOperations()) {
       const [method, path] = operation.split(' ') as [string, string];
-      const successes = Object.keys(doc.paths[path][method.toLowerCase()].responses).filter((s) => /^[23]\d\d$/.test(s));
+      const successes = Object.keys(doc.paths[path][method.toLowerCase()].responses).filter((s) =>
+        /^[23]\d\d$/.test(s),
+      );
       expect(successes.length, `${operation} publishes no success answer`).toBeGreaterThan(0);
-      for (const status of successes) if (!answered.get(operation)?.has(Number(status))) missing.push(`${operation} ${status}`);
+      for (const status of successes)
+        if (!answered.get(operation)?.has(Number(status))) missing.push(`${operation} ${status}`);
     }
     expect(missing).toEqual([]);
     // Refusals were checked too, on every group of routes.

@@ -5,11 +5,11 @@
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { api, createOrg, jpeg, ROOT_KEY, startServer, type TestServer, upload } from './helpers.ts';
 import { imageCount } from './catalog-rows.ts';
-import { blobFiles, stagedFiles } from './stored-blobs.ts';
 import { oneFileBody } from './fixtures.ts';
+import { api, createOrg, jpeg, ROOT_KEY, startServer, type TestServer, upload } from './helpers.ts';
 import { connect, openFilesUnder, parseResponse, type RawConnection, until } from './raw-http.ts';
+import { blobFiles, stagedFiles } from './stored-blobs.ts';
 
 const IDLE_MS = 1000;
 let server: TestServer;
@@ -45,7 +45,9 @@ function bigImage(): Promise<{ hash: string; bytes: Buffer }> {
     const width = 4000;
     const height = 3000;
     const pixels = Buffer.alloc(width * height * 3, 77);
-    const bytes = await sharp(pixels, { raw: { width, height, channels: 3 } }).png({ compressionLevel: 0 }).toBuffer();
+    const bytes = await sharp(pixels, { raw: { width, height, channels: 3 } })
+      .png({ compressionLevel: 0 })
+      .toBuffer();
     const created = await upload(server, 'acme', [{ name: 'big.png', bytes }]);
     if (created.status !== 200) throw new Error(created.text);
     return { hash: created.json.items[0].hash as string, bytes };
@@ -83,7 +85,12 @@ describe('a body that stops arriving', () => {
     const bytes = await jpeg(1, 400, 300);
     const body = oneFileBody(BOUNDARY, 'stalled.jpg', bytes);
     const conn = await connect(server.url);
-    await conn.write(head('POST', '/sourceimages/acme', { 'Content-Type': `multipart/form-data; boundary=${BOUNDARY}`, 'Content-Length': body.length }));
+    await conn.write(
+      head('POST', '/sourceimages/acme', {
+        'Content-Type': `multipart/form-data; boundary=${BOUNDARY}`,
+        'Content-Length': body.length,
+      }),
+    );
     await conn.write(body.subarray(0, 400));
     const stalledAt = Date.now();
     // The server is inside the upload, staging the file, when the client goes quiet.
@@ -101,20 +108,32 @@ describe('a body that stops arriving', () => {
   it('multipart upload that stalls before the first part: 408, nothing kept', async () => {
     const body = oneFileBody(BOUNDARY, 'never.jpg', await jpeg(2));
     const conn = await connect(server.url);
-    await conn.write(head('POST', '/sourceimages/acme', { 'Content-Type': `multipart/form-data; boundary=${BOUNDARY}`, 'Content-Length': body.length }));
+    await conn.write(
+      head('POST', '/sourceimages/acme', {
+        'Content-Type': `multipart/form-data; boundary=${BOUNDARY}`,
+        'Content-Length': body.length,
+      }),
+    );
     await conn.write(body.subarray(0, 10));
     expectTimeoutAnswer(await conn.closed(), 'ORIGO_BODY_IDLE_TIMEOUT_SECONDS');
     await expectNothingKept();
   });
 
   it('JSON PATCH body: 408, the metadata unchanged', async () => {
-    const created = await upload(server, 'acme', [{ name: 'meta.jpg', bytes: await jpeg(3) }], { 'meta_user[0]': JSON.stringify({ keep: 'me' }) });
+    const created = await upload(server, 'acme', [{ name: 'meta.jpg', bytes: await jpeg(3) }], {
+      'meta_user[0]': JSON.stringify({ keep: 'me' }),
+    });
     expect(created.status, created.text).toBe(200);
     const hash: string = created.json.items[0].hash;
     expect((await api(server, 'GET', `/sourceimages/acme/${hash}/meta/user`)).json).toEqual({ keep: 'me' });
 
     const conn = await connect(server.url);
-    await conn.write(head('PATCH', `/sourceimages/acme/${hash}/meta/user`, { 'Content-Type': 'application/json', 'Content-Length': 1000 }));
+    await conn.write(
+      head('PATCH', `/sourceimages/acme/${hash}/meta/user`, {
+        'Content-Type': 'application/json',
+        'Content-Length': 1000,
+      }),
+    );
     await conn.write('{"keep":"x');
     const stalledAt = Date.now();
     const answer = await conn.closed();
@@ -131,7 +150,11 @@ describe('a body that stops arriving', () => {
     const body = oneFileBody(BOUNDARY, 'slow.jpg', bytes);
     const conn = await connect(server.url);
     await conn.write(
-      head('POST', '/sourceimages/acme', { 'Content-Type': `multipart/form-data; boundary=${BOUNDARY}`, 'Content-Length': body.length, Connection: 'close' }),
+      head('POST', '/sourceimages/acme', {
+        'Content-Type': `multipart/form-data; boundary=${BOUNDARY}`,
+        'Content-Length': body.length,
+        Connection: 'close',
+      }),
     );
     const pieces = 30;
     const size = Math.ceil(body.length / pieces);
@@ -169,7 +192,9 @@ describe('headers that stop arriving', () => {
     await until(() => idle.socket.bytesRead > 0, 'the first answer on the kept-alive connection');
 
     const slow = await connect(server.url);
-    await slow.write(`GET /sourceimages/acme HTTP/1.1\r\nHost: ${new URL(server.url).host}\r\nApi-Key: ${ROOT_KEY}\r\n`);
+    await slow.write(
+      `GET /sourceimages/acme HTTP/1.1\r\nHost: ${new URL(server.url).host}\r\nApi-Key: ${ROOT_KEY}\r\n`,
+    );
     const stalledAt = Date.now();
     const answer = await slow.closed();
     expectTimeoutAnswer(answer, 'ORIGO_HEADERS_TIMEOUT_SECONDS');
@@ -195,7 +220,11 @@ describe('requests Node cannot take in', () => {
     expect(res.status).toBe(400);
     expect(res.headers['connection']).toBe('close');
     expect(res.json).toEqual({
-      error: { code: 400, message: 'The request is not well-formed HTTP/1.1; the connection is closed', origo_code: 'ORIGO_ERR_REQUEST_MALFORMED' },
+      error: {
+        code: 400,
+        message: 'The request is not well-formed HTTP/1.1; the connection is closed',
+        origo_code: 'ORIGO_ERR_REQUEST_MALFORMED',
+      },
       code: 400,
       message: 'The request is not well-formed HTTP/1.1; the connection is closed',
     });

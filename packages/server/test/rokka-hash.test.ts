@@ -42,11 +42,20 @@ describe('hashes and short hashes of stored images', () => {
 
   function crafted(hash: string, name: string): NewImage {
     const binaryHash = hash.split('').reverse().join('');
-    return newImageRecord(hash, { binaryHash, blobKey: `${binaryHash}-${'0'.repeat(64)}`, name, format: 'png', mimetype: 'image/png' });
+    return newImageRecord(hash, {
+      binaryHash,
+      blobKey: `${binaryHash}-${'0'.repeat(64)}`,
+      name,
+      format: 'png',
+      mimetype: 'image/png',
+    });
   }
 
   async function seed(org: number, image: NewImage) {
-    const [saved] = await server.storage.catalog.saveUploadedImages(org, [image], server.deps.now(), (existing) => ({ metadata: existing, rows: [] }));
+    const [saved] = await server.storage.catalog.saveUploadedImages(org, [image], server.deps.now(), (existing) => ({
+      metadata: existing,
+      rows: [],
+    }));
     return saved!.image;
   }
 
@@ -83,7 +92,9 @@ describe('hashes and short hashes of stored images', () => {
 
     // Short hashes never change once given.
     const list = await api(server, 'GET', '/sourceimages/acme');
-    const shorts = Object.fromEntries(list.json.items.map((i: { hash: string; short_hash: string }) => [i.hash, i.short_hash]));
+    const shorts = Object.fromEntries(
+      list.json.items.map((i: { hash: string; short_hash: string }) => [i.hash, i.short_hash]),
+    );
     expect(shorts[first.hash]).toBe('abcdef');
     expect(shorts[second.hash]).toBe('abcdef1');
     expect(shorts[third.hash]).toBe('abcdef13');

@@ -19,7 +19,13 @@ describe.skipIf(!adminUrl)('the root key on PostgreSQL (ORIGO_TEST_DATABASE_URL)
 
   async function node() {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'origo-root-key-'));
-    const config = { dataDir, sqliteDurability: 'full' as const, databaseUrl: database.url, databasePool: 2, rootKey: undefined };
+    const config = {
+      dataDir,
+      sqliteDurability: 'full' as const,
+      databaseUrl: database.url,
+      databasePool: 2,
+      rootKey: undefined,
+    };
     const storage = await openStorage(config);
     nodes.push({ storage, dataDir });
     return { config, storage };
@@ -57,7 +63,9 @@ describe.skipIf(!adminUrl)('the root key on PostgreSQL (ORIGO_TEST_DATABASE_URL)
   it('refuses a settings row that is not a digest, naming it', async () => {
     const n = await node();
     await n.storage.accounts.setting(ROOT_KEY_SETTING, () => 'not a digest');
-    await expect(loadRootKey(n.config, n.storage.accounts)).rejects.toThrow(/root_key_sha256 does not hold a SHA-256 digest; delete that row/);
+    await expect(loadRootKey(n.config, n.storage.accounts)).rejects.toThrow(
+      /root_key_sha256 does not hold a SHA-256 digest; delete that row/,
+    );
   });
 
   it('takes ORIGO_ROOT_KEY over the catalog', async () => {

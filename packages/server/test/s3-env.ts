@@ -3,7 +3,13 @@
 // every S3 test is skipped.
 
 import { randomBytes } from 'node:crypto';
-import { CreateBucketCommand, DeleteObjectCommand, ListObjectsV2Command, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  DeleteObjectCommand,
+  ListObjectsV2Command,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
 
 /** The ORIGO_TEST_S3_* variables, each undefined when not given. */
 export const s3TestEnv = {
@@ -64,7 +70,9 @@ export async function keysUnder(client: S3Client, prefix: string, bucket = s3Tes
   const keys: string[] = [];
   let token: string | undefined;
   do {
-    const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+    const page = await client.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
+    );
     keys.push(...(page.Contents ?? []).map((object) => object.Key!));
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);

@@ -3,20 +3,29 @@
 // be reached is a 503 ORIGO_ERR_STORAGE_UNAVAILABLE that leaves nothing behind.
 
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { once } from 'node:events';
 import { CreateBucketCommand, DeleteBucketCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 import { sweep } from '../src/service/sweep.ts';
 import { S3BlobStore, type S3BlobStoreOptions } from '../src/storage/blobs/s3.ts';
 import { openStorage } from '../src/storage/index.ts';
-import { api, createOrg, expectError, png, ROOT_KEY, sha1, startServer, type TestServer, upload } from './helpers.ts';
 import { imageCount } from './catalog-rows.ts';
-import { bareClient, ensureBucket, freshPrefix, keysUnder, removeUnder, s3Configured, s3Env, s3Settings } from './s3-env.ts';
+import { api, createOrg, expectError, png, ROOT_KEY, sha1, startServer, type TestServer, upload } from './helpers.ts';
+import {
+  bareClient,
+  ensureBucket,
+  freshPrefix,
+  keysUnder,
+  removeUnder,
+  s3Configured,
+  s3Env,
+  s3Settings,
+} from './s3-env.ts';
 
 const DAY = 24 * 3600 * 1000;
 
@@ -64,7 +73,9 @@ describe('an S3 store that cannot be reached', () => {
         ORIGO_S3_ACCESS_KEY_ID: 'test-access-key',
         ORIGO_S3_SECRET_ACCESS_KEY: 'test-secret-key',
       });
-      await expect(openStorage(config)).rejects.toThrow(/cannot reach the S3 store \(bucket "origo-images" at http:\/\/127\.0\.0\.1:\d+, ORIGO_S3_ENDPOINT\): ECONNREFUSED/);
+      await expect(openStorage(config)).rejects.toThrow(
+        /cannot reach the S3 store \(bucket "origo-images" at http:\/\/127\.0\.0\.1:\d+, ORIGO_S3_ENDPOINT\): ECONNREFUSED/,
+      );
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
@@ -139,7 +150,10 @@ describe.skipIf(!s3Configured)('origo on S3 (ORIGO_TEST_S3_*)', () => {
   it('refuses to start with a wrong secret, naming ORIGO_S3_SECRET_ACCESS_KEY', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'origo-s3-start-'));
     try {
-      const config = loadConfig({ ORIGO_DATA_DIR: dataDir, ...s3Env(prefix, { ORIGO_S3_SECRET_ACCESS_KEY: 'not-the-secret' }) });
+      const config = loadConfig({
+        ORIGO_DATA_DIR: dataDir,
+        ...s3Env(prefix, { ORIGO_S3_SECRET_ACCESS_KEY: 'not-the-secret' }),
+      });
       await expect(openStorage(config)).rejects.toThrow(/refused the secret key \(ORIGO_S3_SECRET_ACCESS_KEY\)/);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
@@ -173,7 +187,9 @@ describe.skipIf(!s3Configured)('origo on S3 (ORIGO_TEST_S3_*)', () => {
       await client!.send(new CreateBucketCommand({ Bucket: bucket }));
       const stored = await upload(late, 'acme', [{ name: 'c.png', bytes }]);
       expect(stored.status).toBe(200);
-      const download = await fetch(`${late.url}/sourceimages/acme/${stored.json.items[0].hash}/download`, { headers: { 'api-key': ROOT_KEY } });
+      const download = await fetch(`${late.url}/sourceimages/acme/${stored.json.items[0].hash}/download`, {
+        headers: { 'api-key': ROOT_KEY },
+      });
       expect(Buffer.from(await download.arrayBuffer()).equals(bytes)).toBe(true);
 
       // The bucket going away is the store's fault, not a missing blob of this image.

@@ -53,7 +53,6 @@ describe.skipIf(!databaseUrl)('PostgreSQL from ORIGO_TEST_DATABASE_URL', () => {
   });
 });
 
-
 function s3Client(secretAccessKey: string): S3Client {
   return new S3Client({
     endpoint: s3.endpoint!,

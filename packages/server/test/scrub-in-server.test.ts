@@ -8,14 +8,14 @@ import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import http from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { BlobStore } from '../src/storage/blobs/blob-store.ts';
 import { scrub } from '../src/service/scrub.ts';
 import { scheduleScrub } from '../src/service/scrub-schedule.ts';
 import { isVerified, markVerified, SETTLED_MS } from '../src/service/verified-blobs.ts';
-import { createOrg, ROOT_KEY, sha1, startServer, type TestServer, upload, uniquePng } from './helpers.ts';
+import type { BlobStore } from '../src/storage/blobs/blob-store.ts';
+import { createOrg, ROOT_KEY, sha1, startServer, type TestServer, uniquePng, upload } from './helpers.ts';
+import { until } from './raw-http.ts';
 import { blobFileOf, writeBlob } from './stored-blobs.ts';
 import { serversOnS3 } from './test-storage.ts';
-import { until } from './raw-http.ts';
 
 let server: TestServer;
 beforeEach(async () => {
@@ -34,25 +34,33 @@ async function store(seed: number): Promise<Stored> {
   const bytes = await uniquePng(seed);
   const res = await upload(server, 'acme', [{ name: 'photo.png', bytes }]);
   if (res.status !== 200) throw new Error(res.text);
-  return { hash: res.json.items[0].hash, bytes, key: `${sha1(bytes)}-${createHash('sha256').update(bytes).digest('hex')}` };
+  return {
+    hash: res.json.items[0].hash,
+    bytes,
+    key: `${sha1(bytes)}-${createHash('sha256').update(bytes).digest('hex')}`,
+  };
 }
 
 /** A full download: the bytes that came, and whether they ended as Content-Length said (false when cut off). */
 function download(image: Stored): Promise<{ status: number; body: Buffer; complete: boolean }> {
   return new Promise((resolve, reject) => {
-    const req = http.get(`${server.url}/sourceimages/acme/${image.hash}/download`, { headers: { 'api-key': ROOT_KEY } }, (res) => {
-      const chunks: Buffer[] = [];
-      let done = false;
-      const finish = () => {
-        if (done) return;
-        done = true;
-        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), complete: res.complete });
-      };
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', finish);
-      res.on('error', finish);
-      res.on('close', finish);
-    });
+    const req = http.get(
+      `${server.url}/sourceimages/acme/${image.hash}/download`,
+      { headers: { 'api-key': ROOT_KEY } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let done = false;
+        const finish = () => {
+          if (done) return;
+          done = true;
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), complete: res.complete });
+        };
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', finish);
+        res.on('error', finish);
+        res.on('close', finish);
+      },
+    );
     req.on('error', reject);
   });
 }
@@ -72,25 +80,31 @@ async function versionOf(blobs: BlobStore, key: string): Promise<string> {
 async function settled(image: Stored): Promise<void> {
   if (server.s3Prefix !== undefined) return;
   const file = blobFileOf(server, image.key);
-  await until(() => statSync(file).ctimeMs < Date.now() - SETTLED_MS - 100, `${file} to be unchanged for ${SETTLED_MS} ms`);
+  await until(
+    () => statSync(file).ctimeMs < Date.now() - SETTLED_MS - 100,
+    `${file} to be unchanged for ${SETTLED_MS} ms`,
+  );
 }
 
 describe('the proof a full download leaves', () => {
   // About the file store's coarse change-time clock by nature: an S3 read
   // has no change time (its ETag changes on every rewrite), so its proof is
   // kept at once, by design.
-  it.skipIf(serversOnS3)('is not kept for bytes written just before they were read, and is kept once they have settled', async () => {
-    const image = await store(1);
-    const first = await download(image);
-    expect(first.complete).toBe(true);
-    expect(first.body.equals(image.bytes)).toBe(true);
-    // Just uploaded: on a coarse change-time clock a rewrite could still keep this version.
-    expect(isVerified(server.deps.blobs, image.key, await versionOf(server.deps.blobs, image.key))).toBe(false);
+  it.skipIf(serversOnS3)(
+    'is not kept for bytes written just before they were read, and is kept once they have settled',
+    async () => {
+      const image = await store(1);
+      const first = await download(image);
+      expect(first.complete).toBe(true);
+      expect(first.body.equals(image.bytes)).toBe(true);
+      // Just uploaded: on a coarse change-time clock a rewrite could still keep this version.
+      expect(isVerified(server.deps.blobs, image.key, await versionOf(server.deps.blobs, image.key))).toBe(false);
 
-    await settled(image);
-    expect((await download(image)).complete).toBe(true);
-    expect(isVerified(server.deps.blobs, image.key, await versionOf(server.deps.blobs, image.key))).toBe(true);
-  });
+      await settled(image);
+      expect((await download(image)).complete).toBe(true);
+      expect(isVerified(server.deps.blobs, image.key, await versionOf(server.deps.blobs, image.key))).toBe(true);
+    },
+  );
 });
 
 describe('the in-server scrub', () => {
@@ -149,7 +163,14 @@ describe('the in-server scrub', () => {
       },
     });
     const report = await scrub({ ...server.deps, blobs }, { signal: abort.signal });
-    expect(report).toMatchObject({ aborted: true, checkedBlobs: 0, checkedBytes: 0, missing: 0, damaged: 0, problems: [] });
+    expect(report).toMatchObject({
+      aborted: true,
+      checkedBlobs: 0,
+      checkedBytes: 0,
+      missing: 0,
+      damaged: 0,
+      problems: [],
+    });
 
     const whole = await scrub(server.deps);
     expect(whole).toMatchObject({ aborted: false, checkedBlobs: 1, missing: 0, damaged: 0 });

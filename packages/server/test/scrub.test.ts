@@ -14,7 +14,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { closeStorage, openStorage } from '../src/storage/index.ts';
 import { CHILD_MS, runCli, spawnLauncher, stopAllChildren, stopChild } from './cli-run.ts';
-import { api, createOrg, ROOT_KEY, sha1, startServer, type TestServer, upload, uniquePng } from './helpers.ts';
+import { api, createOrg, ROOT_KEY, sha1, startServer, type TestServer, uniquePng, upload } from './helpers.ts';
 import { removeBlob, truncateBlob, writeBlob } from './stored-blobs.ts';
 import { serversOnPostgres } from './test-storage.ts';
 
@@ -27,12 +27,17 @@ interface Stored {
 }
 
 let server: TestServer;
-const scrubCli = (...args: string[]) => runCli(['scrub', ...args], { ORIGO_DATA_DIR: server.dataDir, ...server.storageEnv });
+const scrubCli = (...args: string[]) =>
+  runCli(['scrub', ...args], { ORIGO_DATA_DIR: server.dataDir, ...server.storageEnv });
 
 async function store(org: string, bytes: Buffer): Promise<Stored> {
   const res = await upload(server, org, [{ name: 'photo.png', bytes }]);
   if (res.status !== 200) throw new Error(res.text);
-  return { hash: res.json.items[0].hash, bytes, key: `${sha1(bytes)}-${createHash('sha256').update(bytes).digest('hex')}` };
+  return {
+    hash: res.json.items[0].hash,
+    bytes,
+    key: `${sha1(bytes)}-${createHash('sha256').update(bytes).digest('hex')}`,
+  };
 }
 
 let shared: Stored;
@@ -67,7 +72,8 @@ async function damageThree(): Promise<Buffer> {
   return damaged;
 }
 
-const digest = (file: string) => (existsSync(file) ? createHash('sha256').update(readFileSync(file)).digest('hex') : 'absent');
+const digest = (file: string) =>
+  existsSync(file) ? createHash('sha256').update(readFileSync(file)).digest('hex') : 'absent';
 
 describe('origo-server scrub', () => {
   it(
@@ -110,7 +116,9 @@ describe('origo-server scrub', () => {
       const run = await scrubCli('--progress-seconds=0');
       expect(run.code, run.stderr).toBe(1);
       const out = run.stdout;
-      expect(out).toContain(`damaged blob ${shared.key}: sha1 is ${sha1(damaged)}; sha256 is ${createHash('sha256').update(damaged).digest('hex')}`);
+      expect(out).toContain(
+        `damaged blob ${shared.key}: sha1 is ${sha1(damaged)}; sha256 is ${createHash('sha256').update(damaged).digest('hex')}`,
+      );
       expect(out).toContain(`  used by image ${shared.hash} in organization acme\n`);
       expect(out).toContain(`  used by image ${shared.hash} in organization globex\n`);
       expect(out).toContain(`missing blob ${deleted.key}\n  used by image ${deleted.hash} in organization acme\n`);
@@ -134,13 +142,17 @@ describe('origo-server scrub', () => {
       await damageThree();
       expect((await api(server, 'POST', `/sourceimages/globex/${truncated.hash}/restore`)).status).toBe(200);
       for (const image of [shared, deleted, truncated]) {
-        const again = await upload(server, image === truncated ? 'globex' : 'acme', [{ name: 'photo.png', bytes: image.bytes }]);
+        const again = await upload(server, image === truncated ? 'globex' : 'acme', [
+          { name: 'photo.png', bytes: image.bytes },
+        ]);
         expect(again.status).toBe(200);
       }
       const run = await scrubCli();
       expect(run.code, run.stdout).toBe(0);
       expect(run.stdout).toContain('0 missing, 0 damaged');
-      const got = await fetch(`${server.url}/sourceimages/acme/${shared.hash}/download`, { headers: { 'api-key': ROOT_KEY } });
+      const got = await fetch(`${server.url}/sourceimages/acme/${shared.hash}/download`, {
+        headers: { 'api-key': ROOT_KEY },
+      });
       expect(got.status).toBe(200);
       expect(Buffer.from(await got.arrayBuffer()).equals(shared.bytes)).toBe(true);
     },
@@ -181,7 +193,9 @@ describe('origo-server scrub', () => {
         const migrations = () => {
           const db = new BetterSqlite3(database, { readonly: true });
           try {
-            return (db.prepare('SELECT name FROM origo_migrations ORDER BY name').all() as { name: string }[]).map((r) => r.name);
+            return (db.prepare('SELECT name FROM origo_migrations ORDER BY name').all() as { name: string }[]).map(
+              (r) => r.name,
+            );
           } finally {
             db.close();
           }
@@ -205,7 +219,9 @@ describe('origo-server scrub', () => {
         expect(older.stderr).toContain('older than this origo-server expects (migrations 0004-search not applied yet)');
         expect(migrations()).toEqual(latest.filter((name) => name !== '0004-search'));
 
-        edit("INSERT INTO origo_migrations (name, timestamp) VALUES ('0004-search', '2026-01-01T00:00:00.000Z'), ('9999-future', '2026-01-01T00:00:00.000Z')");
+        edit(
+          "INSERT INTO origo_migrations (name, timestamp) VALUES ('0004-search', '2026-01-01T00:00:00.000Z'), ('9999-future', '2026-01-01T00:00:00.000Z')",
+        );
         const newer = await runCli(['scrub'], { ORIGO_DATA_DIR: dataDir });
         expect(newer.code, newer.stderr).toBe(2);
         expect(newer.stderr).toContain('newer than this origo-server knows (it has migrations 9999-future)');
@@ -251,7 +267,10 @@ describe('the periodic scrub (ORIGO_SCRUB_INTERVAL_SECONDS)', () => {
           .filter((l) => l.startsWith('{'))
           .map((l) => JSON.parse(l) as Record<string, unknown>);
       await new Promise<void>((resolve, reject) => {
-        const deadline = setTimeout(() => reject(new Error(`no scrub summary within ${CHILD_MS / 1000} s; output:\n${out}`)), CHILD_MS);
+        const deadline = setTimeout(
+          () => reject(new Error(`no scrub summary within ${CHILD_MS / 1000} s; output:\n${out}`)),
+          CHILD_MS,
+        );
         child.stdout?.on('data', (c) => {
           out += c;
           if (lines().some((l) => l.msg === 'scrub: checked the stored blobs')) {
@@ -265,7 +284,10 @@ describe('the periodic scrub (ORIGO_SCRUB_INTERVAL_SECONDS)', () => {
         });
       });
       const problem = lines().find((l) => l.level === 50 && l.blobKey === sound.key);
-      expect(problem, out).toMatchObject({ kind: 'damaged', images: [{ org: 'acme', image: sound.hash, deleted: false }] });
+      expect(problem, out).toMatchObject({
+        kind: 'damaged',
+        images: [{ org: 'acme', image: sound.hash, deleted: false }],
+      });
       const summary = lines().find((l) => l.msg === 'scrub: checked the stored blobs');
       expect(summary).toMatchObject({ level: 30, checkedBlobs: 4, missing: 0, damaged: 1 });
       await stopChild(child, 'SIGTERM');

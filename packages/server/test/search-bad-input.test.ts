@@ -35,29 +35,73 @@ describe('refused with 400 naming the parameter', () => {
     expectRefusal(await list('Name=x'), 'ORIGO_ERR_SEARCH_BAD_PARAMETER', '"Name"');
     expectRefusal(await list(`${enc('user:')}=x`), 'ORIGO_ERR_SEARCH_BAD_PARAMETER', '"user:"', 'invalid field name');
     expectRefusal(await list(`${enc('user:a:b:c')}=x`), 'ORIGO_ERR_SEARCH_BAD_PARAMETER', '"user:a:b:c"');
-    expectRefusal(await list(`${enc('dynamic:str:version')}=x`), 'ORIGO_ERR_SEARCH_BAD_PARAMETER', '"dynamic:str:version"');
-    expectRefusal(await list(`${enc('static:str:nope:x')}=x`), 'ORIGO_ERR_SEARCH_BAD_PARAMETER', '"static:str:nope:x"', 'group');
+    expectRefusal(
+      await list(`${enc('dynamic:str:version')}=x`),
+      'ORIGO_ERR_SEARCH_BAD_PARAMETER',
+      '"dynamic:str:version"',
+    );
+    expectRefusal(
+      await list(`${enc('static:str:nope:x')}=x`),
+      'ORIGO_ERR_SEARCH_BAD_PARAMETER',
+      '"static:str:nope:x"',
+      'group',
+    );
   });
 
   it('a bad type prefix', async () => {
-    expectRefusal(await list(`${enc('user:integer:rank')}=1`), 'ORIGO_ERR_SEARCH_BAD_PARAMETER', '"user:integer:rank"', '"integer"', 'str, text, int');
-    expectRefusal(await list(`${enc('dynamic:latlon:subject_area:x')}=1`), 'ORIGO_ERR_SEARCH_BAD_PARAMETER', '"dynamic:latlon:subject_area:x"', '"latlon"');
+    expectRefusal(
+      await list(`${enc('user:integer:rank')}=1`),
+      'ORIGO_ERR_SEARCH_BAD_PARAMETER',
+      '"user:integer:rank"',
+      '"integer"',
+      'str, text, int',
+    );
+    expectRefusal(
+      await list(`${enc('dynamic:latlon:subject_area:x')}=1`),
+      'ORIGO_ERR_SEARCH_BAD_PARAMETER',
+      '"dynamic:latlon:subject_area:x"',
+      '"latlon"',
+    );
   });
 
   it('a malformed range', async () => {
     for (const value of ['[1,', '[1,2,3]', '{}', '[1', '[,]', "['a,b]", '[1,2)']) {
-      expectRefusal(await list(`${enc('user:int:rank')}=${enc(value)}`), 'ORIGO_ERR_SEARCH_BAD_PARAMETER', '"user:int:rank"', 'range');
+      expectRefusal(
+        await list(`${enc('user:int:rank')}=${enc(value)}`),
+        'ORIGO_ERR_SEARCH_BAD_PARAMETER',
+        '"user:int:rank"',
+        'range',
+      );
     }
-    expectRefusal(await list(`size=${enc('[a,b,c]')}`), 'ORIGO_ERR_SEARCH_BAD_PARAMETER', '"size"', 'more than two bounds');
+    expectRefusal(
+      await list(`size=${enc('[a,b,c]')}`),
+      'ORIGO_ERR_SEARCH_BAD_PARAMETER',
+      '"size"',
+      'more than two bounds',
+    );
   });
 
   it('a non-numeric bound on a number field; a prefix on a number', async () => {
-    expectRefusal(await list(`${enc('user:int:rank')}=${enc('[a,5]')}`), 'ORIGO_ERR_SEARCH_BAD_PARAMETER', '"user:int:rank"', '"a"', 'whole numbers');
+    expectRefusal(
+      await list(`${enc('user:int:rank')}=${enc('[a,5]')}`),
+      'ORIGO_ERR_SEARCH_BAD_PARAMETER',
+      '"user:int:rank"',
+      '"a"',
+      'whole numbers',
+    );
     expectRefusal(await list(`width=${enc('{1.5,}')}`), 'ORIGO_ERR_SEARCH_BAD_PARAMETER', '"width"', '"1.5"');
-    expectRefusal(await list(`${enc('user:double:score')}=abc`), 'ORIGO_ERR_SEARCH_BAD_PARAMETER', '"user:double:score"');
+    expectRefusal(
+      await list(`${enc('user:double:score')}=abc`),
+      'ORIGO_ERR_SEARCH_BAD_PARAMETER',
+      '"user:double:score"',
+    );
     expectRefusal(await list('size=12*'), 'ORIGO_ERR_SEARCH_BAD_PARAMETER', '"size"', 'prefix');
     expectRefusal(await list(`created=${enc('[2017,}')}`), 'ORIGO_ERR_SEARCH_BAD_PARAMETER', '"created"', 'dates like');
-    expectRefusal(await list(`${enc('user:int:rank')}=${enc("1'; DROP TABLE images; --")}`), 'ORIGO_ERR_SEARCH_BAD_PARAMETER', '"user:int:rank"');
+    expectRefusal(
+      await list(`${enc('user:int:rank')}=${enc("1'; DROP TABLE images; --")}`),
+      'ORIGO_ERR_SEARCH_BAD_PARAMETER',
+      '"user:int:rank"',
+    );
   });
 
   it('limit and offset out of range', async () => {
@@ -74,7 +118,11 @@ describe('refused with 400 naming the parameter', () => {
     const forged = Buffer.from(JSON.stringify({ v: 2, d: 0, f: 'x', k: [1], h: 'a'.repeat(40) })).toString('base64url');
     expectRefusal(await list(`offset=${forged}`), 'ORIGO_ERR_REQUEST_BAD_PARAMETER', 'offset', forged);
     const cursor = (await list('sort=size&limit=1')).json.cursor as string;
-    expectRefusal(await list(`sort=name&offset=${enc(cursor)}`), 'ORIGO_ERR_REQUEST_BAD_PARAMETER', 'different filters, sort or operator');
+    expectRefusal(
+      await list(`sort=name&offset=${enc(cursor)}`),
+      'ORIGO_ERR_REQUEST_BAD_PARAMETER',
+      'different filters, sort or operator',
+    );
     expect((await list(`sort=size&offset=${enc(cursor)}`)).status).toBe(200);
   });
 
@@ -88,14 +136,24 @@ describe('refused with 400 naming the parameter', () => {
   });
 
   it('a facet on a field that is not str or array', async () => {
-    expectRefusal(await list(`facets=${enc('user:int:rank')}`), 'ORIGO_ERR_SEARCH_BAD_PARAMETER', '"facets"', 'str and array');
+    expectRefusal(
+      await list(`facets=${enc('user:int:rank')}`),
+      'ORIGO_ERR_SEARCH_BAD_PARAMETER',
+      '"facets"',
+      'str and array',
+    );
     expectRefusal(await list('facets=format'), 'ORIGO_ERR_SEARCH_BAD_PARAMETER', '"facets"');
     expectRefusal(await list(`facets=${enc('user:text:desc')}`), 'ORIGO_ERR_SEARCH_BAD_PARAMETER', '"facets"');
   });
 
   it('a bad operator, deleted flag or repeated paging parameter', async () => {
     expectRefusal(await list('operator=xor'), 'ORIGO_ERR_SEARCH_BAD_PARAMETER', '"operator"', '"xor"');
-    expectRefusal(await list('operator=and&operator=or'), 'ORIGO_ERR_SEARCH_BAD_PARAMETER', '"operator"', 'more than once');
+    expectRefusal(
+      await list('operator=and&operator=or'),
+      'ORIGO_ERR_SEARCH_BAD_PARAMETER',
+      '"operator"',
+      'more than once',
+    );
     expectRefusal(await list('deleted=maybe'), 'ORIGO_ERR_REQUEST_BAD_PARAMETER', 'deleted', '"maybe"');
     expectRefusal(await list('sort=name&sort=size'), 'ORIGO_ERR_SEARCH_BAD_PARAMETER', '"sort"', 'more than once');
   });

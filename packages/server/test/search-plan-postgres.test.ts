@@ -57,7 +57,8 @@ async function indexLeads(client: pg.Client): Promise<IndexLeads> {
 function nodeProblems(node: PlanNode, leads: IndexLeads): string[] {
   const problems: string[] = [];
   const type = node['Node Type'];
-  if (type === 'Seq Scan' && BIG_TABLES.has(node['Relation Name'] ?? '')) problems.push(`Seq Scan on ${node['Relation Name']} ${node.Alias ?? ''}`);
+  if (type === 'Seq Scan' && BIG_TABLES.has(node['Relation Name'] ?? ''))
+    problems.push(`Seq Scan on ${node['Relation Name']} ${node.Alias ?? ''}`);
   if (type === 'Index Scan' || type === 'Index Only Scan' || type === 'Bitmap Index Scan') {
     const index = leads.get(node['Index Name'] ?? '');
     const cond = node['Index Cond'] ?? '';
@@ -72,7 +73,10 @@ function nodeProblems(node: PlanNode, leads: IndexLeads): string[] {
 
 async function planProblems(client: pg.Client, leads: IndexLeads, query: Compilable): Promise<string[]> {
   const { sql, parameters } = query.compile();
-  const { rows } = await client.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`explain (format json) ${sql}`, parameters as unknown[]);
+  const { rows } = await client.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
+    `explain (format json) ${sql}`,
+    parameters as unknown[],
+  );
   const plan = rows[0]!['QUERY PLAN'][0].Plan;
   const problems = nodeProblems(plan, leads);
   if (problems.length === 0) return [];
@@ -81,11 +85,16 @@ async function planProblems(client: pg.Client, leads: IndexLeads, query: Compila
   return problems.map((p) => `${p}\n    in: ${sql}\n    plan:\n      ${shown}`);
 }
 
-async function checkAll(db: Kysely<Database>, client: pg.Client, orgId: number): Promise<{ problems: string[]; plans: number }> {
+async function checkAll(
+  db: Kysely<Database>,
+  client: pg.Client,
+  orgId: number,
+): Promise<{ problems: string[]; plans: number }> {
   const leads = await indexLeads(client);
   const queries = shapeQueries(db, 'postgres', orgId);
   const problems: string[] = [];
-  for (const { label, query } of queries) problems.push(...(await planProblems(client, leads, query)).map((p) => `${label}: ${p}`));
+  for (const { label, query } of queries)
+    problems.push(...(await planProblems(client, leads, query)).map((p) => `${label}: ${p}`));
   return { problems, plans: queries.length };
 }
 
@@ -101,7 +110,12 @@ describe.skipIf(!adminUrl)('search query plans on PostgreSQL', () => {
     ({ db } = openPostgres(database.url, { poolSize: 2 }));
     await migrateToLatest(db, 'postgres');
     catalog = new SqlCatalog(db, 'postgres');
-    orgId = (await catalog.createOrganization({ name: 'plan', displayName: 'plan', billingEmail: 'x@example.com', masterOrganization: 'plan' }, new Date())).id;
+    orgId = (
+      await catalog.createOrganization(
+        { name: 'plan', displayName: 'plan', billingEmail: 'x@example.com', masterOrganization: 'plan' },
+        new Date(),
+      )
+    ).id;
     client = new pg.Client({ connectionString: database.url });
     await client.connect();
     await client.query('set enable_seqscan = off');
@@ -112,17 +126,34 @@ describe.skipIf(!adminUrl)('search query plans on PostgreSQL', () => {
     await database?.drop();
   });
 
-  it('reads only through indexes, from the organization or an image id (no statistics)', async () => {
-    const { problems, plans } = await checkAll(db, client, orgId);
-    expect(plans).toBeGreaterThan(1000);
-    expect(problems, `${problems.length} problems in ${plans} plans:\n${problems.slice(0, 5).join('\n\n')}`).toEqual([]);
-    }, PLANS_TIMEOUT_MS);
+  it(
+    'reads only through indexes, from the organization or an image id (no statistics)',
+    async () => {
+      const { problems, plans } = await checkAll(db, client, orgId);
+      expect(plans).toBeGreaterThan(1000);
+      expect(problems, `${problems.length} problems in ${plans} plans:\n${problems.slice(0, 5).join('\n\n')}`).toEqual(
+        [],
+      );
+    },
+    PLANS_TIMEOUT_MS,
+  );
 
-  it('still does after ANALYZE on a seeded catalog', async () => {
-    const other = (await catalog.createOrganization({ name: 'other', displayName: 'o', billingEmail: 'x@example.com', masterOrganization: 'other' }, new Date())).id;
-    await seedShapes(catalog, [orgId, other], 1000);
-    await client.query('analyze');
-    const { problems, plans } = await checkAll(db, client, orgId);
-    expect(problems, `${problems.length} problems in ${plans} plans:\n${problems.slice(0, 5).join('\n\n')}`).toEqual([]);
-  }, PLANS_TIMEOUT_MS);
+  it(
+    'still does after ANALYZE on a seeded catalog',
+    async () => {
+      const other = (
+        await catalog.createOrganization(
+          { name: 'other', displayName: 'o', billingEmail: 'x@example.com', masterOrganization: 'other' },
+          new Date(),
+        )
+      ).id;
+      await seedShapes(catalog, [orgId, other], 1000);
+      await client.query('analyze');
+      const { problems, plans } = await checkAll(db, client, orgId);
+      expect(problems, `${problems.length} problems in ${plans} plans:\n${problems.slice(0, 5).join('\n\n')}`).toEqual(
+        [],
+      );
+    },
+    PLANS_TIMEOUT_MS,
+  );
 });

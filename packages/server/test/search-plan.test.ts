@@ -35,7 +35,9 @@ function planProblems(raw: BetterSqlite3.Database, query: Compilable): string[] 
 }
 
 function checkAll(db: Kysely<Database>, raw: BetterSqlite3.Database, orgId: number): string[] {
-  return shapeQueries(db, 'sqlite', orgId).flatMap(({ label, query }) => planProblems(raw, query).map((p) => `${label}: ${p}`));
+  return shapeQueries(db, 'sqlite', orgId).flatMap(({ label, query }) =>
+    planProblems(raw, query).map((p) => `${label}: ${p}`),
+  );
 }
 
 describe('search query plans', () => {
@@ -48,7 +50,12 @@ describe('search query plans', () => {
     ({ db, raw } = openSqlite(':memory:'));
     await migrateToLatest(db, 'sqlite');
     catalog = new SqlCatalog(db, 'sqlite');
-    orgId = (await catalog.createOrganization({ name: 'plan', displayName: 'plan', billingEmail: 'x@example.com', masterOrganization: 'plan' }, new Date())).id;
+    orgId = (
+      await catalog.createOrganization(
+        { name: 'plan', displayName: 'plan', billingEmail: 'x@example.com', masterOrganization: 'plan' },
+        new Date(),
+      )
+    ).id;
   });
   afterAll(() => catalog.close());
 
@@ -57,11 +64,20 @@ describe('search query plans', () => {
     expect(problems, problems.slice(0, 5).join('\n\n')).toEqual([]);
   });
 
-  it('still does after ANALYZE on a seeded catalog', async () => {
-    const other = (await catalog.createOrganization({ name: 'other', displayName: 'o', billingEmail: 'x@example.com', masterOrganization: 'other' }, new Date())).id;
-    await seedShapes(catalog, [orgId, other], 1000);
-    raw.exec('ANALYZE');
-    const problems = checkAll(db, raw, orgId);
-    expect(problems, problems.slice(0, 5).join('\n\n')).toEqual([]);
-  }, SEEDED_TIMEOUT_MS);
+  it(
+    'still does after ANALYZE on a seeded catalog',
+    async () => {
+      const other = (
+        await catalog.createOrganization(
+          { name: 'other', displayName: 'o', billingEmail: 'x@example.com', masterOrganization: 'other' },
+          new Date(),
+        )
+      ).id;
+      await seedShapes(catalog, [orgId, other], 1000);
+      raw.exec('ANALYZE');
+      const problems = checkAll(db, raw, orgId);
+      expect(problems, problems.slice(0, 5).join('\n\n')).toEqual([]);
+    },
+    SEEDED_TIMEOUT_MS,
+  );
 });

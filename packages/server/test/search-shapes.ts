@@ -137,7 +137,13 @@ export async function seedShapes(catalog: Catalog, orgIds: number[], count: numb
       const images = Array.from({ length: Math.min(batchSize, count - batch * batchSize) }, (_, k) => {
         const n = batch * batchSize + k;
         const hash = seedHash(org, n);
-        const userMetadata = { category: `cat-${n % 20}`, 'int:rank': n, 'double:score': n / 7, 'array:tags': [`t${n % 30}`, `t${n % 7}`], 'text:desc': `quick brown ${n}` };
+        const userMetadata = {
+          category: `cat-${n % 20}`,
+          'int:rank': n,
+          'double:score': n / 7,
+          'array:tags': [`t${n % 30}`, `t${n % 7}`],
+          'text:desc': `quick brown ${n}`,
+        };
         return {
           hash,
           binaryHash: hash,

@@ -36,24 +36,62 @@ async function search(catalog: SqlCatalog, orgId: number, query: Record<string, 
 describe('migration 0004 on existing data', () => {
   it('keeps user fields, fills search terms and the live counts', async () => {
     const { db } = openSqlite(':memory:');
-    const before: Record<string, Migration> = { '0001-initial': initial('sqlite'), '0002-user-fields': userFields('sqlite'), '0003-tenancy': tenancy('sqlite') };
-    const migrator = new Migrator({ db, provider: { getMigrations: async () => before }, migrationTableName: 'origo_migrations', migrationLockTableName: 'origo_migration_lock' });
+    const before: Record<string, Migration> = {
+      '0001-initial': initial('sqlite'),
+      '0002-user-fields': userFields('sqlite'),
+      '0003-tenancy': tenancy('sqlite'),
+    };
+    const migrator = new Migrator({
+      db,
+      provider: { getMigrations: async () => before },
+      migrationTableName: 'origo_migrations',
+      migrationLockTableName: 'origo_migration_lock',
+    });
     expect((await migrator.migrateToLatest()).error).toBeUndefined();
 
     // Rows as the catalog before search wrote them.
     const anyDb = db as unknown as Kysely<Record<string, Record<string, unknown>>>;
-    await anyDb.insertInto('organizations').values({ uuid: 'u', name: 'old', display_name: 'old', billing_email: 'x', master_organization: 'old', options: '{}', created: 0 }).execute();
+    await anyDb
+      .insertInto('organizations')
+      .values({
+        uuid: 'u',
+        name: 'old',
+        display_name: 'old',
+        billing_email: 'x',
+        master_organization: 'old',
+        options: '{}',
+        created: 0,
+      })
+      .execute();
     for (let n = 1; n <= 3; n++) {
       const hash = `${n}${'e'.repeat(39)}`;
       await anyDb
         .insertInto('images')
         .values({
-          org_id: 1, hash, short_hash: hash.slice(0, 6), binary_hash: hash, blob_key: hash, name: `Old Beach ${n}.jpg`, format: 'jpg', mimetype: 'image/jpeg',
-          size: 1, width: 1, height: 1, opaque: 1, animated: 0, created: n, deleted_at: n === 3 ? 5 : null,
-          user_metadata: JSON.stringify({ 'int:rank': n }), dynamic_metadata: '{}', static_metadata: JSON.stringify({ exif: { Image: { Make: 'Canon' } } }),
+          org_id: 1,
+          hash,
+          short_hash: hash.slice(0, 6),
+          binary_hash: hash,
+          blob_key: hash,
+          name: `Old Beach ${n}.jpg`,
+          format: 'jpg',
+          mimetype: 'image/jpeg',
+          size: 1,
+          width: 1,
+          height: 1,
+          opaque: 1,
+          animated: 0,
+          created: n,
+          deleted_at: n === 3 ? 5 : null,
+          user_metadata: JSON.stringify({ 'int:rank': n }),
+          dynamic_metadata: '{}',
+          static_metadata: JSON.stringify({ exif: { Image: { Make: 'Canon' } } }),
         })
         .execute();
-      await anyDb.insertInto('user_fields').values({ image_id: n, org_id: 1, name: 'rank', type: 'int', seq: 0, str: null, num: n }).execute();
+      await anyDb
+        .insertInto('user_fields')
+        .values({ image_id: n, org_id: 1, name: 'rank', type: 'int', seq: 0, str: null, num: n })
+        .execute();
     }
 
     await migrateToLatest(db as Kysely<Database>, 'sqlite');
@@ -74,12 +112,21 @@ describe('the live count', () => {
     const { db } = openSqlite(':memory:');
     await migrateToLatest(db, 'sqlite');
     const catalog = new SqlCatalog(db, 'sqlite');
-    const org = await catalog.createOrganization({ name: 'c', displayName: 'c', billingEmail: 'x', masterOrganization: 'c' }, new Date());
+    const org = await catalog.createOrganization(
+      { name: 'c', displayName: 'c', billingEmail: 'x', masterOrganization: 'c' },
+      new Date(),
+    );
     const total = async () => (await search(catalog, org.id, { limit: '0' })).total;
     const counted = async () => (await search(catalog, org.id, { limit: '0', 'user:x': '*' })).total;
 
-    await catalog.importImages(org.id, [1, 2, 3, 4].map((n) => image(n, { x: 'y' })));
-    await catalog.saveUploadedImages(org.id, [image(5, { x: 'y' })], new Date(), (m) => ({ metadata: m, rows: indexRows(m) }));
+    await catalog.importImages(
+      org.id,
+      [1, 2, 3, 4].map((n) => image(n, { x: 'y' })),
+    );
+    await catalog.saveUploadedImages(org.id, [image(5, { x: 'y' })], new Date(), (m) => ({
+      metadata: m,
+      rows: indexRows(m),
+    }));
     expect(await total()).toBe(5);
     expect(await catalog.softDelete(org.id, image(1).hash, new Date(1000))).toBe('ok');
     await catalog.softDeleteByBinaryHash(org.id, image(2).hash, new Date(1000));
@@ -87,7 +134,10 @@ describe('the live count', () => {
     await catalog.restore(org.id, image(1).hash, new Date(0));
     expect(await total()).toBe(4);
     // Uploading the bytes of a deleted image restores it.
-    await catalog.saveUploadedImages(org.id, [image(2, { x: 'y' })], new Date(), (m) => ({ metadata: m, rows: indexRows(m) }));
+    await catalog.saveUploadedImages(org.id, [image(2, { x: 'y' })], new Date(), (m) => ({
+      metadata: m,
+      rows: indexRows(m),
+    }));
     expect(await total()).toBe(5);
     await catalog.softDelete(org.id, image(3).hash, new Date(1000));
     expect(await catalog.purgeDeletedBefore(new Date(2000), 10)).toBe(1);
@@ -102,11 +152,25 @@ describe('importImages', () => {
     const { db } = openSqlite(':memory:');
     await migrateToLatest(db, 'sqlite');
     const catalog = new SqlCatalog(db, 'sqlite');
-    const org = await catalog.createOrganization({ name: 'i', displayName: 'i', billingEmail: 'x', masterOrganization: 'i' }, new Date());
+    const org = await catalog.createOrganization(
+      { name: 'i', displayName: 'i', billingEmail: 'x', masterOrganization: 'i' },
+      new Date(),
+    );
     // Hashes sharing their first 6 (and 7) characters with each other and with an existing image.
-    const prefixed = (n: number, prefix: string) => image(n, { 'array:tags': ['a'] }, `${prefix}${n.toString(16).padStart(40 - prefix.length, '0')}`);
-    await catalog.saveUploadedImages(org.id, [prefixed(100, 'abcdef1')], new Date(), (m) => ({ metadata: m, rows: indexRows(m) }));
-    const batch = [prefixed(1, 'abcdef1'), prefixed(2, 'abcdef1'), prefixed(3, 'abcde'), prefixed(4, '123456'), prefixed(100, 'abcdef1'), prefixed(4, '123456')];
+    const prefixed = (n: number, prefix: string) =>
+      image(n, { 'array:tags': ['a'] }, `${prefix}${n.toString(16).padStart(40 - prefix.length, '0')}`);
+    await catalog.saveUploadedImages(org.id, [prefixed(100, 'abcdef1')], new Date(), (m) => ({
+      metadata: m,
+      rows: indexRows(m),
+    }));
+    const batch = [
+      prefixed(1, 'abcdef1'),
+      prefixed(2, 'abcdef1'),
+      prefixed(3, 'abcde'),
+      prefixed(4, '123456'),
+      prefixed(100, 'abcdef1'),
+      prefixed(4, '123456'),
+    ];
     expect(await catalog.importImages(org.id, batch)).toBe(4);
     const rows = await db.selectFrom('images').select(['hash', 'short_hash']).where('org_id', '=', org.id).execute();
     expect(rows).toHaveLength(5);

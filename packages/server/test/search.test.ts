@@ -4,16 +4,16 @@
 // same rows.
 
 import path from 'node:path';
+import type { Kysely } from 'kysely';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Kysely } from 'kysely';
 import { parseListingQuery } from '../src/http/search-query-params.ts';
 import type { SortPosition } from '../src/images/search-query.ts';
+import { openPostgres } from '../src/storage/catalog/sql/postgres.ts';
 import type { Database } from '../src/storage/catalog/sql/schema.ts';
 import { allPlans, type PlanChoice } from '../src/storage/catalog/sql/search/plan.ts';
 import { runPlan } from '../src/storage/catalog/sql/search/run.ts';
 import type { SearchInput } from '../src/storage/catalog/sql/search/shapes.ts';
-import { openPostgres } from '../src/storage/catalog/sql/postgres.ts';
 import { openSqlite } from '../src/storage/catalog/sql/sqlite.ts';
 import { api, createOrg, jpeg, png, startServer, type TestServer, upload } from './helpers.ts';
 
@@ -65,27 +65,44 @@ beforeAll(async () => {
   server = await startServer();
   await createOrg(server, 'shop');
   await createOrg(server, 'other');
-  await add('beach', 'beach-day.jpg', await jpeg(10, 40, 30), user({
-    category: 'travel',
-    'int:rank': 5,
-    'double:score': 1.5,
-    'date:shot': '2017-06-01T10:00:00Z',
-    'array:tags': ['beach', 'beauty', 'sun'],
-    'text:desc': 'A quick brown fox',
-    'latlon:where': '47.5,8.25',
-  }));
-  await add('night', 'Beach Night.png', await png(40, 20, 20), user({
-    category: 'travel',
-    'int:rank': 10,
-    'double:score': 0.5,
-    'array:tags': ['beach', 'night'],
-    'text:desc': 'Lazy dog sleeping',
-    'array_text:notes': ['Sunny day', 'warm evening'],
-  }));
-  await add('city', 'city.jpg', await jpeg(70, 64, 48), user({ category: 'urban', 'int:rank': 1, 'array:tags': ['city'], 'date:shot': '2018-01-01T00:00:00Z' }));
+  await add(
+    'beach',
+    'beach-day.jpg',
+    await jpeg(10, 40, 30),
+    user({
+      category: 'travel',
+      'int:rank': 5,
+      'double:score': 1.5,
+      'date:shot': '2017-06-01T10:00:00Z',
+      'array:tags': ['beach', 'beauty', 'sun'],
+      'text:desc': 'A quick brown fox',
+      'latlon:where': '47.5,8.25',
+    }),
+  );
+  await add(
+    'night',
+    'Beach Night.png',
+    await png(40, 20, 20),
+    user({
+      category: 'travel',
+      'int:rank': 10,
+      'double:score': 0.5,
+      'array:tags': ['beach', 'night'],
+      'text:desc': 'Lazy dog sleeping',
+      'array_text:notes': ['Sunny day', 'warm evening'],
+    }),
+  );
+  await add(
+    'city',
+    'city.jpg',
+    await jpeg(70, 64, 48),
+    user({ category: 'urban', 'int:rank': 1, 'array:tags': ['city'], 'date:shot': '2018-01-01T00:00:00Z' }),
+  );
   await add('quote', 'quote.jpg', await jpeg(100), user({ category: "o'brien; --", 'array:tags': ['100%', 'a_b'] }));
   // Multipart encodes " in file names: set the exact name by renaming.
-  const renamed = await api(server, 'PUT', `/sourceimages/shop/${img['quote']!.hash}/name`, { body: JSON.stringify(`it's "quoted"; --drop.jpg`) });
+  const renamed = await api(server, 'PUT', `/sourceimages/shop/${img['quote']!.hash}/name`, {
+    body: JSON.stringify(`it's "quoted"; --drop.jpg`),
+  });
   if (renamed.status !== 204) throw new Error(renamed.text);
   img['quote']!.name = `it's "quoted"; --drop.jpg`;
   await add('percent', '100%_done.jpg', await jpeg(130), user({ category: '100%' }));
@@ -100,7 +117,12 @@ beforeAll(async () => {
     'meta_dynamic[0][version]': JSON.stringify({ text: 'v2' }),
     'meta_dynamic[0][subject_area]': JSON.stringify({ x: 2, y: 3, width: 10, height: 10 }),
   });
-  const theirs = await upload(server, 'other', [{ name: 'beach-day.jpg', bytes: await jpeg(10, 40, 30) }], user({ category: 'travel', 'int:rank': 5 }));
+  const theirs = await upload(
+    server,
+    'other',
+    [{ name: 'beach-day.jpg', bytes: await jpeg(10, 40, 30) }],
+    user({ category: 'travel', 'int:rank': 5 }),
+  );
   if (theirs.status !== 200) throw new Error(theirs.text);
 });
 afterAll(() => server.close());
@@ -111,7 +133,9 @@ describe('filters by field type', () => {
     expect(await labels({ 'user:str:category': 'trav*' })).toEqual(['night', 'beach']);
     expect(await labels({ 'user:category': 'trav' })).toEqual([]);
     expect(await labels({ 'user:category': 'Travel' })).toEqual([]);
-    expect(sorted(await labels({ 'user:category': '*' }))).toEqual(sorted(['beach', 'night', 'city', 'quote', 'percent', 'axb', 'a_b']));
+    expect(sorted(await labels({ 'user:category': '*' }))).toEqual(
+      sorted(['beach', 'night', 'city', 'quote', 'percent', 'axb', 'a_b']),
+    );
     expect(await labels({ 'user:category': '[t,u]' })).toEqual(['night', 'beach']);
   });
 
@@ -130,7 +154,10 @@ describe('filters by field type', () => {
 
   it('date: quoted and unquoted bounds, offsets, a form-decoded +', async () => {
     expect(await labels({ 'user:date:shot': "['2017-01-01T00:00:00Z','2018-01-01T00:00:00Z'}" })).toEqual(['beach']);
-    expect(await labels({ 'user:date:shot': "['2017-01-01T00:00:00Z','2018-01-01T00:00:00Z']" })).toEqual(['city', 'beach']);
+    expect(await labels({ 'user:date:shot': "['2017-01-01T00:00:00Z','2018-01-01T00:00:00Z']" })).toEqual([
+      'city',
+      'beach',
+    ]);
     expect(await labels({ 'user:date:shot': '2018-01-01T01:00:00+01:00' })).toEqual(['city']);
     // `+` unencoded in the URL arrives as a space.
     const raw = await api(server, 'GET', '/sourceimages/shop?user:date:shot=2018-01-01T01:00:00+01:00');
@@ -143,7 +170,12 @@ describe('filters by field type', () => {
     expect(await labels({ 'user:array:tags': 'bea*' })).toEqual(['night', 'beach']);
     expect(await labels({ 'user:array:tags': 'sun' })).toEqual(['beach']);
     // Two filters on one field: both values present.
-    expect(await labels([['user:array:tags', 'beach'], ['user:array:tags', 'night']])).toEqual(['night']);
+    expect(
+      await labels([
+        ['user:array:tags', 'beach'],
+        ['user:array:tags', 'night'],
+      ]),
+    ).toEqual(['night']);
   });
 
   it('text and array_text: every word must match, case-folded; * makes the last a prefix', async () => {
@@ -196,7 +228,9 @@ describe('filters by field type', () => {
     const res = await get({ 'user:category': 'travel' }, 'other');
     expect(res.json.total).toBe(1);
     expect(res.json.items.map((i: { organization: string }) => i.organization)).toEqual(['other']);
-    expect((await get({ facets: 'user:category' }, 'other')).json.facets).toEqual({ 'user:category': [{ value: 'travel', count: 1 }] });
+    expect((await get({ facets: 'user:category' }, 'other')).json.facets).toEqual({
+      'user:category': [{ value: 'travel', count: 1 }],
+    });
   });
 });
 
@@ -235,13 +269,18 @@ describe('operators', () => {
   it('ANDs filters by default and ORs them all with operator=or', async () => {
     expect(await labels({ 'user:category': 'travel', 'user:int:rank': '[6,}' })).toEqual(['night']);
     expect(await labels({ operator: 'or', 'user:category': 'urban', format: 'png' })).toEqual(['city', 'night']);
-    expect(await labels({ operator: 'or', 'user:int:rank': '1', name_text: 'beach', 'user:text:desc': 'lazy dog' })).toEqual(['city', 'night', 'beach']);
+    expect(
+      await labels({ operator: 'or', 'user:int:rank': '1', name_text: 'beach', 'user:text:desc': 'lazy dog' }),
+    ).toEqual(['city', 'night', 'beach']);
     expect(await labels({ operator: 'and', 'user:category': 'urban', format: 'png' })).toEqual([]);
   });
 });
 
 describe('sorting', () => {
-  const noRank = () => sorted(['quote', 'percent', 'axb', 'a_b', 'plain', 'canon'].map((l) => img[l]!.hash)).map((h) => Object.keys(img).find((l) => img[l]!.hash === h)!);
+  const noRank = () =>
+    sorted(['quote', 'percent', 'axb', 'a_b', 'plain', 'canon'].map((l) => img[l]!.hash)).map(
+      (h) => Object.keys(img).find((l) => img[l]!.hash === h)!,
+    );
 
   it('defaults to created desc', async () => {
     expect(await labels({})).toEqual(['canon', 'plain', 'a_b', 'axb', 'percent', 'quote', 'city', 'night', 'beach']);
@@ -251,8 +290,17 @@ describe('sorting', () => {
     expect(await labels({ sort: 'user:int:rank desc' })).toEqual(['night', 'beach', 'city', ...noRank()]);
     expect(await labels({ sort: 'user:int:rank' })).toEqual(['city', 'beach', 'night', ...noRank()]);
     // Byte order, descending; the two travel images tie and their hashes break the tie.
-    const travel = sorted(['beach', 'night'].map((l) => img[l]!.hash)).map((h) => (img['beach']!.hash === h ? 'beach' : 'night'));
-    expect(await labels({ sort: 'user:str:category desc', 'user:category': '*' })).toEqual(['city', ...travel, 'quote', 'axb', 'a_b', 'percent']);
+    const travel = sorted(['beach', 'night'].map((l) => img[l]!.hash)).map((h) =>
+      img['beach']!.hash === h ? 'beach' : 'night',
+    );
+    expect(await labels({ sort: 'user:str:category desc', 'user:category': '*' })).toEqual([
+      'city',
+      ...travel,
+      'quote',
+      'axb',
+      'a_b',
+      'percent',
+    ]);
   });
 
   it('sorts by columns, several keys, spaces as + or %20', async () => {
@@ -266,7 +314,9 @@ describe('sorting', () => {
 
   it('ties sort by hash', async () => {
     const travel = await labels({ sort: 'user:str:category', 'user:category': 'travel' });
-    expect(travel).toEqual(sorted(['beach', 'night'].map((l) => img[l]!.hash)).map((h) => (img['beach']!.hash === h ? 'beach' : 'night')));
+    expect(travel).toEqual(
+      sorted(['beach', 'night'].map((l) => img[l]!.hash)).map((h) => (img['beach']!.hash === h ? 'beach' : 'night')),
+    );
   });
 });
 
@@ -303,7 +353,8 @@ describe('paging', () => {
       { operator: 'or', format: 'jpg', 'user:int:rank': '10', sort: 'name' },
     ] as Record<string, string>[]) {
       const all = await labels(params);
-      for (const limit of [1, 2, 4]) expect(await walk(params, limit), `${JSON.stringify(params)} by ${limit}`).toEqual(all);
+      for (const limit of [1, 2, 4])
+        expect(await walk(params, limit), `${JSON.stringify(params)} by ${limit}`).toEqual(all);
     }
   });
 
@@ -312,7 +363,10 @@ describe('paging', () => {
     const page = await get({ sort: 'name', limit: '3', offset: '3' });
     expect(page.json.items.map((i: Item) => i.hash)).toEqual(all.slice(3, 6).map((l) => img[l]!.hash));
     expect(page.json.cursor).toBeUndefined();
-    expect(page.json.links).toEqual({ next: { href: url({ sort: 'name', limit: '3', offset: '6' }) }, prev: { href: url({ sort: 'name', limit: '3' }) } });
+    expect(page.json.links).toEqual({
+      next: { href: url({ sort: 'name', limit: '3', offset: '6' }) },
+      prev: { href: url({ sort: 'name', limit: '3' }) },
+    });
     const zero = await get({ 'user:category': 'travel', limit: '0' });
     expect(zero.json).toMatchObject({ total: 2, items: [] });
   });
@@ -323,7 +377,11 @@ describe('paging', () => {
     expect(res.status).toBe(400);
     expect(res.json.error.origo_code).toBe('ORIGO_ERR_REQUEST_BAD_PARAMETER');
     expect(res.json.message).toContain('different filters');
-    const sortChanged = await api(server, 'GET', url({ 'user:category': 'travel', sort: 'name', offset: first.json.cursor }));
+    const sortChanged = await api(
+      server,
+      'GET',
+      url({ 'user:category': 'travel', sort: 'name', offset: first.json.cursor }),
+    );
     expect(sortChanged.status).toBe(400);
   });
 });
@@ -361,10 +419,15 @@ describe('facets', () => {
 describe('changes are searchable at once', () => {
   it('renames, metadata updates, deletes and restores', async () => {
     const plain = img['plain']!;
-    expect((await api(server, 'PUT', `/sourceimages/shop/${plain.hash}/name`, { body: '"Sunset harbor.jpg"' })).status).toBe(204);
+    expect(
+      (await api(server, 'PUT', `/sourceimages/shop/${plain.hash}/name`, { body: '"Sunset harbor.jpg"' })).status,
+    ).toBe(204);
     expect(await labels({ name_text: 'harbor' })).toEqual(['plain']);
     expect(await labels({ name_text: 'plain' })).toEqual([]);
-    const patch = await api(server, 'PATCH', `/sourceimages/shop/${plain.hash}/meta/user`, { body: JSON.stringify({ 'int:rank': 99 }), headers: { 'content-type': 'application/json' } });
+    const patch = await api(server, 'PATCH', `/sourceimages/shop/${plain.hash}/meta/user`, {
+      body: JSON.stringify({ 'int:rank': 99 }),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(patch.status, patch.text).toBe(204);
     expect(await labels({ 'user:int:rank': '99' })).toEqual(['plain']);
 
@@ -374,10 +437,17 @@ describe('changes are searchable at once', () => {
     expect(await labels({ 'user:category': 'urban' })).toEqual([]);
     expect(await labels({ deleted: 'true' })).toEqual(['city']);
     expect(await labels({ deleted: 'true', 'user:category': 'urban' })).toEqual(['city']);
-    expect(await labels({ deleted: 'true', deletedDate: "['2000-01-01T00:00:00Z',}", facets: 'user:array:tags' })).toEqual(['city']);
-    expect((await get({ deleted: 'true', facets: 'user:array:tags' })).json.facets).toEqual({ 'user:array:tags': [{ value: 'city', count: 1 }] });
+    expect(
+      await labels({ deleted: 'true', deletedDate: "['2000-01-01T00:00:00Z',}", facets: 'user:array:tags' }),
+    ).toEqual(['city']);
+    expect((await get({ deleted: 'true', facets: 'user:array:tags' })).json.facets).toEqual({
+      'user:array:tags': [{ value: 'city', count: 1 }],
+    });
     // The organization-wide facet leaves deleted images out.
-    expect((await get({ facets: 'user:array:tags' })).json.facets['user:array:tags']).not.toContainEqual({ value: 'city', count: 1 });
+    expect((await get({ facets: 'user:array:tags' })).json.facets['user:array:tags']).not.toContainEqual({
+      value: 'city',
+      count: 1,
+    });
 
     expect((await api(server, 'POST', `/sourceimages/shop/${img['city']!.hash}/restore`)).status).toBe(200);
     expect((await get({ limit: '0' })).json.total).toBe(before);
@@ -398,7 +468,14 @@ describe('changes are searchable at once', () => {
 
 describe('every plan gives the same rows', () => {
   /** Every hash in order, paged by cursor (or by numeric offset) with pages of `limit`. */
-  async function pages(db: Kysely<Database>, orgId: number, base: SearchInput, choice: PlanChoice, limit: number, numeric: boolean) {
+  async function pages(
+    db: Kysely<Database>,
+    orgId: number,
+    base: SearchInput,
+    choice: PlanChoice,
+    limit: number,
+    numeric: boolean,
+  ) {
     const hashes: string[] = [];
     const totals = new Set<number>();
     let after: SortPosition | undefined;
@@ -417,7 +494,8 @@ describe('every plan gives the same rows', () => {
   it('for every driver, the index walk, the sort-driven segments, by cursor and by offset', async () => {
     // A connection of the test's own to the server's catalog, whichever it is.
     const url = server.config.databaseUrl;
-    const { db } = url === undefined ? openSqlite(path.join(server.dataDir, 'origo.sqlite')) : openPostgres(url, { poolSize: 1 });
+    const { db } =
+      url === undefined ? openSqlite(path.join(server.dataDir, 'origo.sqlite')) : openPostgres(url, { poolSize: 1 });
     try {
       const org = await server.storage.catalog.findOrganization('shop');
       const queries = [
@@ -436,13 +514,22 @@ describe('every plan gives the same rows', () => {
         'deleted=true',
       ];
       for (const qs of queries) {
-        const base: SearchInput = { ...parseListingQuery(Object.fromEntries(new URLSearchParams(qs))).search, deletedSince: new Date(0) };
+        const base: SearchInput = {
+          ...parseListingQuery(Object.fromEntries(new URLSearchParams(qs))).search,
+          deletedSince: new Date(0),
+        };
         const all = await get({ ...Object.fromEntries(new URLSearchParams(qs)), limit: '2000' });
         const expected = all.json.items.map((i: Item) => i.hash);
         for (const choice of allPlans(base)) {
-          for (const [limit, numeric] of [[2000, false], [2, false], [3, true]] as const) {
+          for (const [limit, numeric] of [
+            [2000, false],
+            [2, false],
+            [3, true],
+          ] as const) {
             const got = await pages(db, org!.id, base, choice, limit, numeric);
-            expect(got.hashes, `${qs} ${JSON.stringify(choice)} by ${limit}${numeric ? ' (offset)' : ''}`).toEqual(expected);
+            expect(got.hashes, `${qs} ${JSON.stringify(choice)} by ${limit}${numeric ? ' (offset)' : ''}`).toEqual(
+              expected,
+            );
             expect(got.total).toBe(expected.length);
           }
         }

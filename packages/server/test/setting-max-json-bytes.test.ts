@@ -3,8 +3,8 @@
 // upload's text field over the limit is refused as a bad field.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, createOrg, expectError, startServer, type TestServer, uniquePng, upload } from './helpers.ts';
 import { imageCount } from './catalog-rows.ts';
+import { api, createOrg, expectError, startServer, type TestServer, uniquePng, upload } from './helpers.ts';
 import { blobFiles } from './stored-blobs.ts';
 
 const LIMIT = 2048;
@@ -14,7 +14,9 @@ let hash: string;
 beforeAll(async () => {
   server = await startServer({ ORIGO_MAX_JSON_BYTES: String(LIMIT) });
   await createOrg(server);
-  const res = await upload(server, 'acme', [{ name: 'a.png', bytes: await uniquePng(1) }], { 'meta_user[0]': JSON.stringify({ keep: 'me' }) });
+  const res = await upload(server, 'acme', [{ name: 'a.png', bytes: await uniquePng(1) }], {
+    'meta_user[0]': JSON.stringify({ keep: 'me' }),
+  });
   expect(res.status, res.text).toBe(200);
   hash = res.json.items[0].hash;
 });
@@ -28,14 +30,20 @@ function noteOf(bytes: number): string {
 }
 
 const metaPath = () => `/sourceimages/acme/${hash}/meta/user`;
-const putMeta = (body: string) => api(server, 'PUT', metaPath(), { body, headers: { 'content-type': 'application/json' } });
+const putMeta = (body: string) =>
+  api(server, 'PUT', metaPath(), { body, headers: { 'content-type': 'application/json' } });
 
 describe(`ORIGO_MAX_JSON_BYTES=${LIMIT}`, () => {
   it('refuses a JSON body one byte over the limit with 413 naming the setting, and changes nothing', async () => {
     for (const method of ['PUT', 'PATCH']) {
-      const res = await api(server, method, metaPath(), { body: noteOf(LIMIT + 1), headers: { 'content-type': 'application/json' } });
+      const res = await api(server, method, metaPath(), {
+        body: noteOf(LIMIT + 1),
+        headers: { 'content-type': 'application/json' },
+      });
       expectError(res, 413, 'ORIGO_ERR_REQUEST_BODY_TOO_LARGE');
-      expect(res.json.message, method).toBe(`The request body is larger than the limit of ${LIMIT} bytes for JSON bodies (ORIGO_MAX_JSON_BYTES)`);
+      expect(res.json.message, method).toBe(
+        `The request body is larger than the limit of ${LIMIT} bytes for JSON bodies (ORIGO_MAX_JSON_BYTES)`,
+      );
     }
     const meta = await api(server, 'GET', metaPath());
     expect(meta.json).toEqual({ keep: 'me' });
@@ -51,15 +59,19 @@ describe(`ORIGO_MAX_JSON_BYTES=${LIMIT}`, () => {
 
   it('refuses an upload whose meta_user field is over the limit as a bad field, storing nothing', async () => {
     const images = await imageCount(server);
-    const blobs = (await blobFiles(server));
-    const res = await upload(server, 'acme', [{ name: 'b.png', bytes: await uniquePng(2) }], { 'meta_user[0]': noteOf(LIMIT + 1) });
+    const blobs = await blobFiles(server);
+    const res = await upload(server, 'acme', [{ name: 'b.png', bytes: await uniquePng(2) }], {
+      'meta_user[0]': noteOf(LIMIT + 1),
+    });
     expectError(res, 400, 'ORIGO_ERR_UPLOAD_BAD_FIELD');
     expect(res.json.message).toBe(`Field meta_user[0] is longer than ${LIMIT} bytes (ORIGO_MAX_JSON_BYTES)`);
     expect(await imageCount(server)).toBe(images);
     expect(await blobFiles(server)).toEqual({ blobs: blobs.blobs, temp: [] });
 
     // The same field at the limit is taken.
-    const ok = await upload(server, 'acme', [{ name: 'b.png', bytes: await uniquePng(2) }], { 'meta_user[0]': noteOf(LIMIT) });
+    const ok = await upload(server, 'acme', [{ name: 'b.png', bytes: await uniquePng(2) }], {
+      'meta_user[0]': noteOf(LIMIT),
+    });
     expect(ok.status, ok.text).toBe(200);
     expect(ok.json.items[0].user_metadata).toEqual(JSON.parse(noteOf(LIMIT)));
   });

@@ -5,8 +5,18 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sweep } from '../src/service/sweep.ts';
-import { api, createOrg, expectError, hashesOf, jpeg, ROOT_KEY, sha1, startServer, type TestServer } from './helpers.ts';
 import { imageCount } from './catalog-rows.ts';
+import {
+  api,
+  createOrg,
+  expectError,
+  hashesOf,
+  jpeg,
+  ROOT_KEY,
+  sha1,
+  startServer,
+  type TestServer,
+} from './helpers.ts';
 import { blobFiles } from './stored-blobs.ts';
 import { uploadAs } from './tenancy-helpers.ts';
 
@@ -20,7 +30,8 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const remove = async (hash: string) => expect((await api(server, 'DELETE', `/sourceimages/acme/${hash}`)).status).toBe(204);
+const remove = async (hash: string) =>
+  expect((await api(server, 'DELETE', `/sourceimages/acme/${hash}`)).status).toBe(204);
 
 describe('ORIGO_RESTORE_WINDOW_DAYS=2', () => {
   it('restores an image deleted 1 day 23 hours ago', async () => {
@@ -46,7 +57,9 @@ describe('ORIGO_RESTORE_WINDOW_DAYS=2', () => {
 
     const refused = await api(server, 'POST', `/sourceimages/acme/${old.hash}/restore`);
     expectError(refused, 404, 'ORIGO_ERR_IMAGE_NOT_FOUND');
-    expect(refused.json.message).toBe(`Source image ${old.hash} in organization acme was deleted more than 2 days ago and cannot be restored`);
+    expect(refused.json.message).toBe(
+      `Source image ${old.hash} in organization acme was deleted more than 2 days ago and cannot be restored`,
+    );
     const deleted = hashesOf(await api(server, 'GET', '/sourceimages/acme?deleted=true'));
     expect(deleted).not.toContain(old.hash);
     expect(deleted).toContain(recent.hash);
@@ -60,9 +73,16 @@ describe('ORIGO_RESTORE_WINDOW_DAYS=2', () => {
     expect(blobs.some((b) => b.startsWith(sha1(recentBytes)))).toBe(true);
 
     // Purged is gone for good; the one inside the window still restores, bytes and all.
-    expectError(await api(server, 'POST', `/sourceimages/acme/${old.hash}/restore`), 404, 'ORIGO_ERR_IMAGE_NOT_FOUND', old.hash);
+    expectError(
+      await api(server, 'POST', `/sourceimages/acme/${old.hash}/restore`),
+      404,
+      'ORIGO_ERR_IMAGE_NOT_FOUND',
+      old.hash,
+    );
     expect((await api(server, 'POST', `/sourceimages/acme/${recent.hash}/restore`)).status).toBe(200);
-    const download = await fetch(`${server.url}/sourceimages/acme/${recent.hash}/download`, { headers: { 'api-key': ROOT_KEY } });
+    const download = await fetch(`${server.url}/sourceimages/acme/${recent.hash}/download`, {
+      headers: { 'api-key': ROOT_KEY },
+    });
     expect(Buffer.from(await download.arrayBuffer()).equals(recentBytes)).toBe(true);
   });
 });

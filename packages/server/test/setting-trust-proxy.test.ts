@@ -23,7 +23,10 @@ function expectTokenRefusedFrom(res: CallResult, address: string): void {
 /** Anonymous sign-up attempts (refused 403 with open sign-up off) until the first 429; the number that got through. */
 async function signUpsBeforeLimit(server: TestServer, headers: Record<string, string>): Promise<number> {
   for (let i = 0; i < 10; i++) {
-    const res = await call(server, 'POST', '/users', { headers, json: { email: 'x@example.com', organization: 'nope' } });
+    const res = await call(server, 'POST', '/users', {
+      headers,
+      json: { email: 'x@example.com', organization: 'nope' },
+    });
     if (res.status === 429) {
       expect(res.json.error.origo_code).toBe('ORIGO_ERR_RATE_LIMITED');
       return i;
@@ -68,7 +71,10 @@ describe('ORIGO_TRUST_PROXY=true', () => {
 
 /** The client address origo sees for a request with X-Forwarded-For `forwarded`: what a new token is bound to. */
 async function clientSeen(server: TestServer, key: string, forwarded?: string): Promise<string[]> {
-  const made = await call(server, 'GET', '/user/apikeys/token', { key, headers: forwarded === undefined ? {} : xff(forwarded) });
+  const made = await call(server, 'GET', '/user/apikeys/token', {
+    key,
+    headers: forwarded === undefined ? {} : xff(forwarded),
+  });
   expect(made.status, made.text).toBe(200);
   return made.json.payload.ips;
 }
@@ -98,7 +104,10 @@ describe('ORIGO_TRUST_PROXY=1 (one proxy)', () => {
   });
 
   it('rate limits anonymous calls by the appended address: rotating the left-most entry gets no fresh allowance', async () => {
-    const limited = await startServer({ ORIGO_TRUST_PROXY: '1', ORIGO_RATE_LIMIT_PER_MINUTE: '3' }, { frozenClock: true });
+    const limited = await startServer(
+      { ORIGO_TRUST_PROXY: '1', ORIGO_RATE_LIMIT_PER_MINUTE: '3' },
+      { frozenClock: true },
+    );
     try {
       expect(await signUpsBeforeLimit(limited, xff('192.0.2.1, 192.0.2.20'))).toBe(3);
       expect(await signUpsBeforeLimit(limited, xff('192.0.2.2, 192.0.2.20'))).toBe(0);
@@ -122,7 +131,7 @@ describe('ORIGO_TRUST_PROXY=2 (two proxies)', () => {
   });
 });
 
-describe('ORIGO_TRUST_PROXY as the proxies\' addresses', () => {
+describe("ORIGO_TRUST_PROXY as the proxies' addresses", () => {
   it('believes X-Forwarded-For only as far as it was appended by a listed proxy', async () => {
     const server = await startServer({ ORIGO_TRUST_PROXY: '127.0.0.1, 10.0.0.0/8' });
     try {
@@ -164,7 +173,10 @@ describe('ORIGO_TRUST_PROXY off (the default)', () => {
     expect((await call(server, 'GET', '/user', { token, headers: xff(OTHER) })).status).toBe(200);
     // A token bound elsewhere cannot be used by claiming that address.
     const elsewhere = await call(server, 'GET', '/user/apikeys/token?ips=203.0.113.7', { key });
-    expectTokenRefusedFrom(await call(server, 'GET', '/user', { token: elsewhere.json.token, headers: xff(CLIENT) }), '127.0.0.1');
+    expectTokenRefusedFrom(
+      await call(server, 'GET', '/user', { token: elsewhere.json.token, headers: xff(CLIENT) }),
+      '127.0.0.1',
+    );
   });
 
   it('rate limits anonymous calls by the connection, whatever the header says', async () => {

@@ -6,10 +6,10 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, createOrg, expectError, form, png, startServer, type TestServer } from './helpers.ts';
 import { imageCount } from './catalog-rows.ts';
-import { blobFiles } from './stored-blobs.ts';
+import { api, createOrg, expectError, form, png, startServer, type TestServer } from './helpers.ts';
 import { until } from './raw-http.ts';
+import { blobFiles } from './stored-blobs.ts';
 
 let server: TestServer;
 let remote: http.Server;
@@ -52,7 +52,12 @@ async function expectNothingStored(): Promise<void> {
 
 describe('ORIGO_URL_FETCH_TIMEOUT_SECONDS=1', () => {
   it.each([
-    ['whose server never answers', '/silent.png', 'url[0]', async () => form([], { 'url[0]': `${remoteUrl}/silent.png` })],
+    [
+      'whose server never answers',
+      '/silent.png',
+      'url[0]',
+      async () => form([], { 'url[0]': `${remoteUrl}/silent.png` }),
+    ],
     [
       'whose body stops halfway, storing neither it nor the file sent with it',
       '/half.png',
@@ -64,7 +69,9 @@ describe('ORIGO_URL_FETCH_TIMEOUT_SECONDS=1', () => {
     const res = await api(server, 'POST', '/sourceimages/acme', { body: await body() });
     const elapsed = Date.now() - started;
     expectError(res, 400, 'ORIGO_ERR_REMOTE_FETCH_FAILED');
-    expect(res.json.message).toBe(`Could not fetch ${field} ${remoteUrl}${remotePath}: no complete answer within 1000 ms`);
+    expect(res.json.message).toBe(
+      `Could not fetch ${field} ${remoteUrl}${remotePath}: no complete answer within 1000 ms`,
+    );
     // Not before the deadline; the upper bound is generous for a loaded machine (the default is 30 s).
     expect(elapsed).toBeGreaterThanOrEqual(950);
     expect(elapsed).toBeLessThan(15_000);

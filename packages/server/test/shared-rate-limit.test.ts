@@ -7,7 +7,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { leaseSize, OFFLINE_RETRY_MS, type RateBucketStore, SharedRateLimiter } from '../src/service/shared-rate-limit.ts';
+import {
+  leaseSize,
+  OFFLINE_RETRY_MS,
+  type RateBucketStore,
+  SharedRateLimiter,
+} from '../src/service/shared-rate-limit.ts';
 import type { Accounts } from '../src/storage/catalog/accounts.ts';
 import { closeStorage, openStorage, type Storage } from '../src/storage/index.ts';
 import { createTestDatabase, type TestDatabase } from './pg-database.ts';
@@ -60,7 +65,9 @@ function sharedLimiter(backend: string, databaseUrl: () => Promise<TestDatabase 
     });
 
     it('leases 1% of the budget at a time, at least one', () => {
-      expect([leaseSize(1), leaseSize(99), leaseSize(100), leaseSize(300), leaseSize(6000), leaseSize(6099)]).toEqual([1, 1, 1, 3, 60, 60]);
+      expect([leaseSize(1), leaseSize(99), leaseSize(100), leaseSize(300), leaseSize(6000), leaseSize(6099)]).toEqual([
+        1, 1, 1, 3, 60, 60,
+      ]);
     });
 
     it('gives two nodes the budget once between them, then says when a token is back', async () => {
@@ -119,7 +126,8 @@ function sharedLimiter(backend: string, databaseUrl: () => Promise<TestDatabase 
     it('limits on its own while the database refuses, warns once, and asks again after a while', async () => {
       let failing = true;
       const store: RateBucketStore = {
-        leaseRateTokens: (...args) => (failing ? Promise.reject(new Error('connection refused')) : storage.accounts.leaseRateTokens(...args)),
+        leaseRateTokens: (...args) =>
+          failing ? Promise.reject(new Error('connection refused')) : storage.accounts.leaseRateTokens(...args),
         forgetIdleRateBuckets: (t) => storage.accounts.forgetIdleRateBuckets(t),
       };
       const a = limiter(3, store);

@@ -51,11 +51,19 @@ describe('a second origo server on one SQLite data folder (real processes)', () 
       await serves(url);
       const form = new FormData();
       form.append('filedata', new Blob([new Uint8Array(await jpeg(7))]), 'a.jpg');
-      expect((await fetch(`${url}/sourceimages/acme`, { method: 'POST', headers: { 'api-key': KEY }, body: form })).status).toBe(200);
+      expect(
+        (await fetch(`${url}/sourceimages/acme`, { method: 'POST', headers: { 'api-key': KEY }, body: form })).status,
+      ).toBe(200);
 
       const second = startOrigo({ ORIGO_DATA_DIR: dataDir, ORIGO_ROOT_KEY: KEY });
       // Either it exits or it listens (a failure, said at once rather than at the test's timeout).
-      const { code } = await Promise.race([second.exited, second.listening().then((u) => ({ code: `listening at ${u}` }), () => second.exited)]);
+      const { code } = await Promise.race([
+        second.exited,
+        second.listening().then(
+          (u) => ({ code: `listening at ${u}` }),
+          () => second.exited,
+        ),
+      ]);
       expect(code, second.output()).toBe(2);
       expect(second.output()).toMatch(refusal(dataDir, first.child.pid!));
       expect(second.output()).not.toContain('    at ');
@@ -77,7 +85,10 @@ describe('a second origo server on one SQLite data folder (real processes)', () 
       const dataDir = tempDir();
       const first = startOrigo({ ORIGO_DATA_DIR: dataDir, ORIGO_ROOT_KEY: KEY });
       await serves(await first.listening());
-      expect(JSON.parse(readFileSync(path.join(dataDir, HOLDER_FILE), 'utf8'))).toMatchObject({ pid: first.child.pid, host: os.hostname() });
+      expect(JSON.parse(readFileSync(path.join(dataDir, HOLDER_FILE), 'utf8'))).toMatchObject({
+        pid: first.child.pid,
+        host: os.hostname(),
+      });
       expect((await first.stop('SIGTERM')).code).toBe(0);
       expect(existsSync(path.join(dataDir, HOLDER_FILE))).toBe(false);
 
@@ -128,7 +139,13 @@ describe('lockDataDir', () => {
   const record = (dataDir: string, holder: Partial<LockHolder>) =>
     writeFileSync(
       path.join(dataDir, HOLDER_FILE),
-      JSON.stringify({ pid: 4242, host: 'node-b.example', startedAt: '2026-12-01T10:00:00.000Z', id: 'feedface', ...holder }),
+      JSON.stringify({
+        pid: 4242,
+        host: 'node-b.example',
+        startedAt: '2026-12-01T10:00:00.000Z',
+        id: 'feedface',
+        ...holder,
+      }),
     );
 
   it('refuses a second holder in the same process, naming this one', () => {
@@ -155,7 +172,9 @@ describe('lockDataDir', () => {
     }
     expect(refused).toBeInstanceOf(DataDirInUseError);
     const message = (refused as Error).message;
-    expect(message).toContain(`another origo server (pid 4242 on host node-b.example, running since 2026-12-01T10:00:00.000Z) is using the data folder ${dataDir}`);
+    expect(message).toContain(
+      `another origo server (pid 4242 on host node-b.example, running since 2026-12-01T10:00:00.000Z) is using the data folder ${dataDir}`,
+    );
     expect(message).toContain('its heartbeat in');
     expect(message).toContain('12 s old');
     expect(message).toContain('start again in 18 s');
@@ -164,7 +183,10 @@ describe('lockDataDir', () => {
     // 31 s without a beat: that server is gone.
     record(dataDir, { heartbeatAt: new Date(now.getTime() - 31_000).toISOString() });
     const lock = lockDataDir(dataDir, { now: () => now });
-    expect(JSON.parse(readFileSync(path.join(dataDir, HOLDER_FILE), 'utf8'))).toMatchObject({ pid: process.pid, host: os.hostname() });
+    expect(JSON.parse(readFileSync(path.join(dataDir, HOLDER_FILE), 'utf8'))).toMatchObject({
+      pid: process.pid,
+      host: os.hostname(),
+    });
     lock.release();
     expect(existsSync(path.join(dataDir, HOLDER_FILE))).toBe(false);
   });
@@ -183,8 +205,13 @@ describe('lockDataDir', () => {
     try {
       record(dataDir, { heartbeatAt: new Date().toISOString() });
       await until(() => reports.length > 0, 'the intruder to be reported');
-      expect(reports[0]).toContain(`another origo server (pid 4242 on host node-b.example, running since 2026-12-01T10:00:00.000Z) started on the data folder ${dataDir} beside this one`);
-      await until(() => JSON.parse(readFileSync(path.join(dataDir, HOLDER_FILE), 'utf8')).id === lock.holder.id, 'this holder to beat again');
+      expect(reports[0]).toContain(
+        `another origo server (pid 4242 on host node-b.example, running since 2026-12-01T10:00:00.000Z) started on the data folder ${dataDir} beside this one`,
+      );
+      await until(
+        () => JSON.parse(readFileSync(path.join(dataDir, HOLDER_FILE), 'utf8')).id === lock.holder.id,
+        'this holder to beat again',
+      );
       expect(reports).toHaveLength(1);
     } finally {
       lock.release();

@@ -3,8 +3,20 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sweep } from '../src/service/sweep.ts';
-import { api, createOrg, expectError, hashesOf, jpeg, png, ROOT_KEY, sha1, startServer, type TestServer, upload } from './helpers.ts';
 import { imageCount } from './catalog-rows.ts';
+import {
+  api,
+  createOrg,
+  expectError,
+  hashesOf,
+  jpeg,
+  png,
+  ROOT_KEY,
+  sha1,
+  startServer,
+  type TestServer,
+  upload,
+} from './helpers.ts';
 import { blobFiles } from './stored-blobs.ts';
 import { uploadAs } from './tenancy-helpers.ts';
 
@@ -25,7 +37,12 @@ describe('delete, lock and restore', () => {
     const del = await api(server, 'DELETE', `/sourceimages/acme/${gone.hash}`);
     expect(del.status).toBe(204);
     expect(del.text).toBe('');
-    expectError(await api(server, 'DELETE', `/sourceimages/acme/${gone.hash}`), 404, 'ORIGO_ERR_IMAGE_NOT_FOUND', gone.hash);
+    expectError(
+      await api(server, 'DELETE', `/sourceimages/acme/${gone.hash}`),
+      404,
+      'ORIGO_ERR_IMAGE_NOT_FOUND',
+      gone.hash,
+    );
     expectError(await api(server, 'GET', `/sourceimages/acme/${gone.hash}`), 404, 'ORIGO_ERR_IMAGE_NOT_FOUND');
     expect((await api(server, 'GET', `/sourceimages/acme/${gone.hash}/download`)).status).toBe(404);
 
@@ -54,12 +71,23 @@ describe('delete, lock and restore', () => {
     expect(lock.status, lock.text).toBe(200);
     expect(lock.json).toMatchObject({ hash: img.hash, locked: true });
 
-    expectError(await api(server, 'DELETE', `/sourceimages/acme/${img.hash}`), 403, 'ORIGO_ERR_IMAGE_LOCKED', img.hash, 'locked');
+    expectError(
+      await api(server, 'DELETE', `/sourceimages/acme/${img.hash}`),
+      403,
+      'ORIGO_ERR_IMAGE_LOCKED',
+      img.hash,
+      'locked',
+    );
     const still = await api(server, 'GET', `/sourceimages/acme/${img.hash}`);
     expect(still.status).toBe(200);
     expect(still.json).toMatchObject({ locked: true, deleted: false });
 
-    expectError(await api(server, 'PUT', `/sourceimages/acme/${img.hash}/options/locked`, { body: '"yes"' }), 400, 'ORIGO_ERR_REQUEST_BAD_BODY', 'true or false');
+    expectError(
+      await api(server, 'PUT', `/sourceimages/acme/${img.hash}/options/locked`, { body: '"yes"' }),
+      400,
+      'ORIGO_ERR_REQUEST_BAD_BODY',
+      'true or false',
+    );
 
     const unlock = await api(server, 'PUT', `/sourceimages/acme/${img.hash}/options/locked`, { body: 'false' });
     expect(unlock.status).toBe(200);
@@ -76,19 +104,51 @@ describe('delete, lock and restore', () => {
     expect(prot.binary_hash).toBe(plain.binary_hash);
     const bh = plain.binary_hash;
 
-    expectError(await api(server, 'DELETE', `/sourceimages/acme?binaryHash=${'0'.repeat(40)}`), 404, 'ORIGO_ERR_IMAGE_NOT_FOUND', '0'.repeat(40), 'acme');
-    expectError(await api(server, 'DELETE', '/sourceimages/acme?binaryHash=not-a-hash'), 400, 'ORIGO_ERR_REQUEST_BAD_PARAMETER', 'binaryHash', '"not-a-hash"');
-    expectError(await api(server, 'DELETE', `/sourceimages/acme?binaryHash=${bh.slice(0, 39)}`), 400, 'ORIGO_ERR_REQUEST_BAD_PARAMETER', bh.slice(0, 39));
-    expectError(await api(server, 'DELETE', '/sourceimages/acme'), 400, 'ORIGO_ERR_REQUEST_BAD_PARAMETER', 'binaryHash');
+    expectError(
+      await api(server, 'DELETE', `/sourceimages/acme?binaryHash=${'0'.repeat(40)}`),
+      404,
+      'ORIGO_ERR_IMAGE_NOT_FOUND',
+      '0'.repeat(40),
+      'acme',
+    );
+    expectError(
+      await api(server, 'DELETE', '/sourceimages/acme?binaryHash=not-a-hash'),
+      400,
+      'ORIGO_ERR_REQUEST_BAD_PARAMETER',
+      'binaryHash',
+      '"not-a-hash"',
+    );
+    expectError(
+      await api(server, 'DELETE', `/sourceimages/acme?binaryHash=${bh.slice(0, 39)}`),
+      400,
+      'ORIGO_ERR_REQUEST_BAD_PARAMETER',
+      bh.slice(0, 39),
+    );
+    expectError(
+      await api(server, 'DELETE', '/sourceimages/acme'),
+      400,
+      'ORIGO_ERR_REQUEST_BAD_PARAMETER',
+      'binaryHash',
+    );
 
     // One locked twin: nothing is deleted.
-    expect((await api(server, 'PUT', `/sourceimages/acme/${prot.hash}/options/locked`, { body: 'true' })).status).toBe(200);
-    expectError(await api(server, 'DELETE', `/sourceimages/acme?binaryHash=${bh}`), 403, 'ORIGO_ERR_IMAGE_LOCKED', bh, 'nothing was deleted');
+    expect((await api(server, 'PUT', `/sourceimages/acme/${prot.hash}/options/locked`, { body: 'true' })).status).toBe(
+      200,
+    );
+    expectError(
+      await api(server, 'DELETE', `/sourceimages/acme?binaryHash=${bh}`),
+      403,
+      'ORIGO_ERR_IMAGE_LOCKED',
+      bh,
+      'nothing was deleted',
+    );
     expect((await api(server, 'GET', `/sourceimages/acme/${plain.hash}`)).status).toBe(200);
     expect((await api(server, 'GET', `/sourceimages/acme/${prot.hash}`)).status).toBe(200);
     expect((await api(server, 'GET', `/sourceimages/acme?binaryHash=${bh}`)).json.total).toBe(2);
 
-    expect((await api(server, 'PUT', `/sourceimages/acme/${prot.hash}/options/locked`, { body: 'false' })).status).toBe(200);
+    expect((await api(server, 'PUT', `/sourceimages/acme/${prot.hash}/options/locked`, { body: 'false' })).status).toBe(
+      200,
+    );
     const del = await api(server, 'DELETE', `/sourceimages/acme?binaryHash=${bh.toUpperCase()}`);
     expect(del.status, del.text).toBe(204);
     expect((await api(server, 'GET', `/sourceimages/acme/${plain.hash}`)).status).toBe(404);
@@ -107,7 +167,12 @@ describe('delete, lock and restore', () => {
     server.advanceClock(2 * DAY);
     const again = await upload(server, 'acme', [{ name: 'again.jpg', bytes }]);
     expect(again.status, again.text).toBe(200);
-    expect(again.json.items[0]).toMatchObject({ hash: first.hash, deleted: false, name: 'original.jpg', created: first.created });
+    expect(again.json.items[0]).toMatchObject({
+      hash: first.hash,
+      deleted: false,
+      name: 'original.jpg',
+      created: first.created,
+    });
     expect(again.json.items[0].deleted_date).toBeUndefined();
     expect((await api(server, 'GET', `/sourceimages/acme/${first.hash}`)).status).toBe(200);
     expect(hashesOf(await api(server, 'GET', '/sourceimages/acme?deleted=true'))).not.toContain(first.hash);
@@ -119,10 +184,21 @@ describe('delete, lock and restore', () => {
     server.advanceClock(29 * DAY);
     expect(hashesOf(await api(server, 'GET', '/sourceimages/acme?deleted=true'))).toContain(img.hash);
     server.advanceClock(2 * DAY);
-    expectError(await api(server, 'POST', `/sourceimages/acme/${img.hash}/restore`), 404, 'ORIGO_ERR_IMAGE_NOT_FOUND', img.hash, '30 days');
+    expectError(
+      await api(server, 'POST', `/sourceimages/acme/${img.hash}/restore`),
+      404,
+      'ORIGO_ERR_IMAGE_NOT_FOUND',
+      img.hash,
+      '30 days',
+    );
     expect((await api(server, 'GET', `/sourceimages/acme/${img.hash}`)).status).toBe(404);
     // Nor found with ?deleted=true, though the sweep has not purged it yet.
-    expectError(await api(server, 'GET', `/sourceimages/acme/${img.hash}?deleted=true`), 404, 'ORIGO_ERR_IMAGE_NOT_FOUND', img.hash);
+    expectError(
+      await api(server, 'GET', `/sourceimages/acme/${img.hash}?deleted=true`),
+      404,
+      'ORIGO_ERR_IMAGE_NOT_FOUND',
+      img.hash,
+    );
     // Outside the window it is no longer listed as deleted either.
     expect(hashesOf(await api(server, 'GET', '/sourceimages/acme?deleted=true'))).not.toContain(img.hash);
   });
@@ -148,14 +224,17 @@ describe('sweep', () => {
     const shared = await uploadAs(server, ROOT_KEY, 'acme', 'shared.jpg', sharedBytes); // deleted here, live in beta: blob stays
     const sharedBeta = await uploadAs(server, ROOT_KEY, 'beta', 'shared.jpg', sharedBytes);
     const twin = await uploadAs(server, ROOT_KEY, 'acme', 'twin.jpg', twinBytes); // deleted, a protected twin stays: blob stays
-    const twinProtected = await uploadAs(server, ROOT_KEY, 'acme', 'twin.jpg', twinBytes, { 'options[0]': '{"protected":true}' });
+    const twinProtected = await uploadAs(server, ROOT_KEY, 'acme', 'twin.jpg', twinBytes, {
+      'options[0]': '{"protected":true}',
+    });
     const recent = await uploadAs(server, ROOT_KEY, 'acme', 'recent.jpg', recentBytes); // deleted inside the window: stays
     const live = await uploadAs(server, ROOT_KEY, 'acme', 'live.jpg', liveBytes);
     // Five different files, so five blobs.
     expect(new Set([onlyBytes, sharedBytes, twinBytes, recentBytes, liveBytes].map(sha1)).size).toBe(5);
     expect((await blobFiles(server)).blobs).toHaveLength(5);
 
-    for (const h of [only.hash, shared.hash, twin.hash]) expect((await api(server, 'DELETE', `/sourceimages/acme/${h}`)).status).toBe(204);
+    for (const h of [only.hash, shared.hash, twin.hash])
+      expect((await api(server, 'DELETE', `/sourceimages/acme/${h}`)).status).toBe(204);
     server.advanceClock(20 * DAY);
     expect((await api(server, 'DELETE', `/sourceimages/acme/${recent.hash}`)).status).toBe(204);
     server.advanceClock(11 * DAY);
@@ -166,7 +245,8 @@ describe('sweep', () => {
     const blobs = (await blobFiles(server)).blobs;
     expect(blobs).toHaveLength(4);
     expect(blobs.some((b) => b.startsWith(sha1(onlyBytes)))).toBe(false);
-    for (const kept of [sharedBytes, twinBytes, recentBytes, liveBytes]) expect(blobs.some((b) => b.startsWith(sha1(kept)))).toBe(true);
+    for (const kept of [sharedBytes, twinBytes, recentBytes, liveBytes])
+      expect(blobs.some((b) => b.startsWith(sha1(kept)))).toBe(true);
 
     expect(await imageCount(server, 'acme')).toBe(3); // twinProtected, recent (deleted), live
     expect(await imageCount(server, 'beta')).toBe(1);
@@ -175,14 +255,20 @@ describe('sweep', () => {
     }
 
     // What stayed still works, bytes included.
-    const beta = await fetch(`${server.url}/sourceimages/beta/${sharedBeta.hash}/download`, { headers: { 'api-key': 'test-root-key-0123456789abcdef' } });
+    const beta = await fetch(`${server.url}/sourceimages/beta/${sharedBeta.hash}/download`, {
+      headers: { 'api-key': 'test-root-key-0123456789abcdef' },
+    });
     expect(Buffer.from(await beta.arrayBuffer()).equals(sharedBytes)).toBe(true);
-    const prot = await fetch(`${server.url}/sourceimages/acme/${twinProtected.hash}/download`, { headers: { 'api-key': 'test-root-key-0123456789abcdef' } });
+    const prot = await fetch(`${server.url}/sourceimages/acme/${twinProtected.hash}/download`, {
+      headers: { 'api-key': 'test-root-key-0123456789abcdef' },
+    });
     expect(Buffer.from(await prot.arrayBuffer()).equals(twinBytes)).toBe(true);
     expect((await api(server, 'GET', `/sourceimages/acme/${live.hash}`)).status).toBe(200);
     const restored = await api(server, 'POST', `/sourceimages/acme/${recent.hash}/restore`);
     expect(restored.status, restored.text).toBe(200);
-    const recentDownload = await fetch(`${server.url}/sourceimages/acme/${recent.hash}/download`, { headers: { 'api-key': 'test-root-key-0123456789abcdef' } });
+    const recentDownload = await fetch(`${server.url}/sourceimages/acme/${recent.hash}/download`, {
+      headers: { 'api-key': 'test-root-key-0123456789abcdef' },
+    });
     expect(Buffer.from(await recentDownload.arrayBuffer()).equals(recentBytes)).toBe(true);
 
     // A second sweep finds nothing more to do.
@@ -195,7 +281,9 @@ describe('sweep', () => {
     const res = await upload(server, 'acme', [{ name: 'back.jpg', bytes }]);
     expect(res.status, res.text).toBe(200);
     expect(res.json.items[0]).toMatchObject({ name: 'back.jpg', deleted: false, binary_hash: sha1(bytes) });
-    const download = await fetch(`${server.url}/sourceimages/acme/${res.json.items[0].hash}/download`, { headers: { 'api-key': 'test-root-key-0123456789abcdef' } });
+    const download = await fetch(`${server.url}/sourceimages/acme/${res.json.items[0].hash}/download`, {
+      headers: { 'api-key': 'test-root-key-0123456789abcdef' },
+    });
     expect(Buffer.from(await download.arrayBuffer()).equals(bytes)).toBe(true);
   });
 });

@@ -40,7 +40,9 @@ describe('source image lifecycle over HTTP', () => {
     expect(byShort.status).toBe(200);
     expect(byShort.json.hash).toBe(image.hash);
 
-    const download = await fetch(`${server.url}/sourceimages/acme/${image.hash}/download`, { headers: { 'api-key': 'test-root-key-0123456789abcdef' } });
+    const download = await fetch(`${server.url}/sourceimages/acme/${image.hash}/download`, {
+      headers: { 'api-key': 'test-root-key-0123456789abcdef' },
+    });
     expect(download.status).toBe(200);
     expect(download.headers.get('content-type')).toBe('image/jpeg');
     expect(download.headers.get('content-length')).toBe(String(bytes.length));

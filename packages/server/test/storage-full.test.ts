@@ -10,14 +10,24 @@
 
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, rmdirSync, statfsSync, statSync, truncateSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  mkdtempSync,
+  openSync,
+  rmdirSync,
+  statfsSync,
+  statSync,
+  truncateSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { captureLog } from './logged-server.ts';
-import { api, createOrg, expectError, startServer, type TestServer, upload } from './helpers.ts';
 import { imageCount } from './catalog-rows.ts';
+import { api, createOrg, expectError, startServer, type TestServer, upload } from './helpers.ts';
+import { captureLog } from './logged-server.ts';
 import { blobFiles, stagedFiles } from './stored-blobs.ts';
 import { serversOnPostgres } from './test-storage.ts';
 
@@ -30,7 +40,9 @@ function mountTmpfs(size: string): string {
     execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { stdio: 'pipe' });
   } catch (err) {
     rmdirSync(dir);
-    throw new Error(`mount -t tmpfs on ${dir} failed (mounting needs root with CAP_SYS_ADMIN): ${(err as Error).message}`);
+    throw new Error(
+      `mount -t tmpfs on ${dir} failed (mounting needs root with CAP_SYS_ADMIN): ${(err as Error).message}`,
+    );
   }
   return dir;
 }
@@ -67,7 +79,9 @@ if (skip !== undefined) console.warn(`storage-full.test.ts skipped: ${skip}`);
 
 /** A PNG of random pixels (it does not compress): about 3 × width × height bytes. */
 function noisePng(width: number, height: number): Promise<Buffer> {
-  return sharp(randomBytes(width * height * 3), { raw: { width, height, channels: 3 } }).png().toBuffer();
+  return sharp(randomBytes(width * height * 3), { raw: { width, height, channels: 3 } })
+    .png()
+    .toBuffer();
 }
 
 describe.skipIf(skip !== undefined)('a full disk under the data folder', () => {
@@ -127,12 +141,19 @@ describe.skipIf(skip !== undefined)('a full disk under the data folder', () => {
     const first = await upload(server, 'full', [{ name: 'before.png', bytes: await noisePng(200, 200) }]);
     expect(first.status, first.text).toBe(200);
     const images = await imageCount(server, 'full');
-    const { blobs } = (await blobFiles(server));
+    const { blobs } = await blobFiles(server);
 
     fillDisk();
     const picture = await noisePng(300, 300);
     const refused = await upload(server, 'full', [{ name: 'refused.png', bytes: picture }]);
-    expectError(refused, 507, 'ORIGO_ERR_STORAGE_FULL', 'storage is full (the disk is full)', 'nothing of this request was stored', 'ORIGO_DATA_DIR');
+    expectError(
+      refused,
+      507,
+      'ORIGO_ERR_STORAGE_FULL',
+      'storage is full (the disk is full)',
+      'nothing of this request was stored',
+      'ORIGO_DATA_DIR',
+    );
     expect(await imageCount(server, 'full')).toBe(images);
     expect(await blobFiles(server)).toEqual({ blobs, temp: [] });
 
@@ -145,54 +166,80 @@ describe.skipIf(skip !== undefined)('a full disk under the data folder', () => {
   });
 
   // SQLite's own full disk by nature: a PostgreSQL catalog is on another machine's disk.
-  it.skipIf(serversOnPostgres)('answers a catalog write that hits SQLITE_FULL with 507 and keeps the old state; no "cannot rollback" in the log', async () => {
-    const created = await upload(server, 'full', [{ name: 'keep-name.png', bytes: await noisePng(64, 64) }]);
-    expect(created.status, created.text).toBe(200);
-    const hash: string = created.json.items[0].hash;
-    captured.clear();
+  it.skipIf(serversOnPostgres)(
+    'answers a catalog write that hits SQLITE_FULL with 507 and keeps the old state; no "cannot rollback" in the log',
+    async () => {
+      const created = await upload(server, 'full', [{ name: 'keep-name.png', bytes: await noisePng(64, 64) }]);
+      expect(created.status, created.text).toBe(200);
+      const hash: string = created.json.items[0].hash;
+      captured.clear();
 
-    fillDisk();
-    // Several renames in one turn, which the catalog may run as one batch, the
-    // case where a second rollback used to replace SQLITE_FULL. HTTP cannot
-    // promise they share a batch: src/storage/catalog/sql/write-batcher.test.ts
-    // pins that case with a batch it builds itself.
-    const renames = await Promise.all(
-      [1, 2, 3].map((i) => api(server, 'PUT', `/sourceimages/full/${hash}/name`, { body: JSON.stringify(`renamed-${i}-${'n'.repeat(200)}.png`) })),
-    );
-    for (const res of renames) expectError(res, 507, 'ORIGO_ERR_STORAGE_FULL', 'the disk under the catalog is full', 'nothing of this request was stored');
-    // Account writes (a new member: user, key and membership in one transaction) too.
-    const member = await api(server, 'POST', '/organizations/full/memberships', { body: JSON.stringify({ roles: ['read'] }) });
-    expectError(member, 507, 'ORIGO_ERR_STORAGE_FULL', 'the disk under the catalog is full');
+      fillDisk();
+      // Several renames in one turn, which the catalog may run as one batch, the
+      // case where a second rollback used to replace SQLITE_FULL. HTTP cannot
+      // promise they share a batch: src/storage/catalog/sql/write-batcher.test.ts
+      // pins that case with a batch it builds itself.
+      const renames = await Promise.all(
+        [1, 2, 3].map((i) =>
+          api(server, 'PUT', `/sourceimages/full/${hash}/name`, {
+            body: JSON.stringify(`renamed-${i}-${'n'.repeat(200)}.png`),
+          }),
+        ),
+      );
+      for (const res of renames)
+        expectError(
+          res,
+          507,
+          'ORIGO_ERR_STORAGE_FULL',
+          'the disk under the catalog is full',
+          'nothing of this request was stored',
+        );
+      // Account writes (a new member: user, key and membership in one transaction) too.
+      const member = await api(server, 'POST', '/organizations/full/memberships', {
+        body: JSON.stringify({ roles: ['read'] }),
+      });
+      expectError(member, 507, 'ORIGO_ERR_STORAGE_FULL', 'the disk under the catalog is full');
 
-    // Staging fits, the catalog does not: room for the file and at most two
-    // pages more, while the row carries ~120 KB of user metadata.
-    const picture = await noisePng(120, 120);
-    const metaUser = Object.fromEntries([1, 2, 3, 4].map((i) => [`note${i}`, randomBytes(15_000).toString('hex')]));
-    const metaBytes = JSON.stringify(metaUser).length;
-    freeSpace(Math.ceil(picture.length / 4096) * 4096 + 4096);
-    const free = freeBytes();
-    expect(free).toBeGreaterThanOrEqual(picture.length);
-    expect(free).toBeLessThan(picture.length + 3 * 4096);
-    expect(metaBytes).toBeGreaterThan(5 * (free - picture.length));
-    const images = await imageCount(server, 'full');
-    const refused = await upload(server, 'full', [{ name: 'no-row.png', bytes: picture }], { 'meta_user[0]': JSON.stringify(metaUser) });
-    // SQLITE_FULL's reason, not ENOSPC's: the catalog write is what failed.
-    expectError(refused, 507, 'ORIGO_ERR_STORAGE_FULL', 'the disk under the catalog is full', 'nothing of this request was stored');
-    expect(await imageCount(server, 'full')).toBe(images);
-    expect(stagedFiles(server)).toEqual([]);
+      // Staging fits, the catalog does not: room for the file and at most two
+      // pages more, while the row carries ~120 KB of user metadata.
+      const picture = await noisePng(120, 120);
+      const metaUser = Object.fromEntries([1, 2, 3, 4].map((i) => [`note${i}`, randomBytes(15_000).toString('hex')]));
+      const metaBytes = JSON.stringify(metaUser).length;
+      freeSpace(Math.ceil(picture.length / 4096) * 4096 + 4096);
+      const free = freeBytes();
+      expect(free).toBeGreaterThanOrEqual(picture.length);
+      expect(free).toBeLessThan(picture.length + 3 * 4096);
+      expect(metaBytes).toBeGreaterThan(5 * (free - picture.length));
+      const images = await imageCount(server, 'full');
+      const refused = await upload(server, 'full', [{ name: 'no-row.png', bytes: picture }], {
+        'meta_user[0]': JSON.stringify(metaUser),
+      });
+      // SQLITE_FULL's reason, not ENOSPC's: the catalog write is what failed.
+      expectError(
+        refused,
+        507,
+        'ORIGO_ERR_STORAGE_FULL',
+        'the disk under the catalog is full',
+        'nothing of this request was stored',
+      );
+      expect(await imageCount(server, 'full')).toBe(images);
+      expect(stagedFiles(server)).toEqual([]);
 
-    expect(captured.text()).toContain('storage full: free space under the data folder');
-    expect(captured.text()).toContain(dataDir);
-    expect(captured.text()).not.toContain('cannot rollback');
-    expect(captured.text()).not.toContain('no transaction is active');
-    expect(captured.text()).not.toContain('ORIGO_ERR_SERVER_INTERNAL');
+      expect(captured.text()).toContain('storage full: free space under the data folder');
+      expect(captured.text()).toContain(dataDir);
+      expect(captured.text()).not.toContain('cannot rollback');
+      expect(captured.text()).not.toContain('no transaction is active');
+      expect(captured.text()).not.toContain('ORIGO_ERR_SERVER_INTERNAL');
 
-    freeSpace();
-    const after = await api(server, 'PUT', `/sourceimages/full/${hash}/name`, { body: JSON.stringify('renamed.png') });
-    expect(after.status, after.text).toBe(204);
-    expect((await api(server, 'GET', `/sourceimages/full/${hash}`)).json.name).toBe('renamed.png');
-    const stored = await upload(server, 'full', [{ name: 'row.png', bytes: picture }]);
-    expect(stored.status, stored.text).toBe(200);
-    expect(await imageCount(server, 'full')).toBe(images + 1);
-  });
+      freeSpace();
+      const after = await api(server, 'PUT', `/sourceimages/full/${hash}/name`, {
+        body: JSON.stringify('renamed.png'),
+      });
+      expect(after.status, after.text).toBe(204);
+      expect((await api(server, 'GET', `/sourceimages/full/${hash}`)).json.name).toBe('renamed.png');
+      const stored = await upload(server, 'full', [{ name: 'row.png', bytes: picture }]);
+      expect(stored.status, stored.text).toBe(200);
+      expect(await imageCount(server, 'full')).toBe(images + 1);
+    },
+  );
 });

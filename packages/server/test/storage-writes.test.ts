@@ -11,11 +11,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { indexRows, mergeUserMetadata } from '../src/images/user-metadata.ts';
 import type { Catalog, NewImage, Organization } from '../src/storage/catalog/catalog.ts';
 import { closeStorage, openStorage, type Storage } from '../src/storage/index.ts';
-import { newImageRecord } from './fixtures.ts';
 import { indexRowsOf } from './catalog-rows.ts';
+import { newImageRecord } from './fixtures.ts';
 
 function newImage(n: number, meta: Record<string, unknown> = {}): NewImage {
-  return newImageRecord(n.toString(16).padStart(40, 'a'), { name: `photo-${n}.jpg`, userMetadata: meta, userFieldRows: indexRows(meta) });
+  return newImageRecord(n.toString(16).padStart(40, 'a'), {
+    name: `photo-${n}.jpg`,
+    userMetadata: meta,
+    userFieldRows: indexRows(meta),
+  });
 }
 
 let dir: string;
@@ -27,7 +31,10 @@ beforeEach(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'origo-writes-'));
   storage = await openStorage({ dataDir: dir, sqliteDurability: 'full' });
   catalog = storage.catalog;
-  org = await catalog.createOrganization({ name: 'acme', displayName: 'Acme', billingEmail: 'a@example.com', masterOrganization: 'acme' }, new Date());
+  org = await catalog.createOrganization(
+    { name: 'acme', displayName: 'Acme', billingEmail: 'a@example.com', masterOrganization: 'acme' },
+    new Date(),
+  );
 });
 
 afterEach(async () => {
@@ -36,7 +43,10 @@ afterEach(async () => {
 });
 
 async function save(...images: NewImage[]) {
-  return catalog.saveUploadedImages(org.id, images, new Date(), (existing) => ({ metadata: existing, rows: indexRows(existing) }));
+  return catalog.saveUploadedImages(org.id, images, new Date(), (existing) => ({
+    metadata: existing,
+    rows: indexRows(existing),
+  }));
 }
 
 // As the service does: the rows of the current metadata are given as `previous`.
@@ -65,7 +75,9 @@ const sorted = (rows: ReturnType<typeof indexRows>) =>
 
 describe('index rows after partial changes', () => {
   it('equal the rows of the whole new metadata after each kind of change', async () => {
-    const [saved] = await save(newImage(1, { title: 'Beach', 'array:tags': ['a', 'b', 'c'], 'text:caption': 'waves on sand', 'int:rank': 1 }));
+    const [saved] = await save(
+      newImage(1, { title: 'Beach', 'array:tags': ['a', 'b', 'c'], 'text:caption': 'waves on sand', 'int:rank': 1 }),
+    );
     const hash = saved!.image.hash;
     const steps: Record<string, unknown>[] = [
       { 'int:rank': 2 }, // one value changes
@@ -97,7 +109,11 @@ describe('index rows that drifted from the metadata', () => {
     await patch(hash, { 'int:rank': 2 });
     expect(await storedRows(hash)).toEqual(sorted(indexRows({ ...meta, 'int:rank': 2 })));
 
-    tamper("insert into user_fields (image_id, org_id, name, type, seq, str, num) values (?, ?, 'stale', 'str', 0, 'x', null)", id, org.id);
+    tamper(
+      "insert into user_fields (image_id, org_id, name, type, seq, str, num) values (?, ?, 'stale', 'str', 0, 'x', null)",
+      id,
+      org.id,
+    );
     await patch(hash, { 'int:rank': 3 });
     expect(await storedRows(hash)).toEqual(sorted(indexRows({ ...meta, 'int:rank': 3 })));
 
@@ -194,7 +210,10 @@ describe('read cache', () => {
 
   it('shows a copy in the destination organization', async () => {
     const [a] = await save(newImage(1, { title: 'A' }));
-    const other = await catalog.createOrganization({ name: 'other', displayName: 'Other', billingEmail: 'o@example.com', masterOrganization: 'other' }, new Date());
+    const other = await catalog.createOrganization(
+      { name: 'other', displayName: 'Other', billingEmail: 'o@example.com', masterOrganization: 'other' },
+      new Date(),
+    );
     await catalog.copyImage(org.id, a!.image.hash, other.id, { overwrite: false, now: new Date() });
     await patch(a!.image.hash, { title: 'A2' });
     await catalog.findImage(other.id, a!.image.hash, false); // cached copy with title A

@@ -36,7 +36,9 @@ describe('SVG download', () => {
       binary_hash: createHash('sha1').update(SVG).digest('hex'),
     });
 
-    const res = await fetch(`${server.url}/sourceimages/acme/${image.hash}/download`, { headers: { 'api-key': ROOT_KEY } });
+    const res = await fetch(`${server.url}/sourceimages/acme/${image.hash}/download`, {
+      headers: { 'api-key': ROOT_KEY },
+    });
     expect(res.status).toBe(200);
     const body = Buffer.from(await res.arrayBuffer());
     expect(body.equals(SVG)).toBe(true);
@@ -53,11 +55,16 @@ describe('SVG download', () => {
   it('sends the same protective headers on HEAD and on a range', async () => {
     const created = await upload(server, 'acme', [{ name: 'evil.svg', bytes: SVG }]);
     const hash = created.json.items[0].hash;
-    const head = await fetch(`${server.url}/sourceimages/acme/${hash}/download`, { method: 'HEAD', headers: { 'api-key': ROOT_KEY } });
+    const head = await fetch(`${server.url}/sourceimages/acme/${hash}/download`, {
+      method: 'HEAD',
+      headers: { 'api-key': ROOT_KEY },
+    });
     expect(head.status).toBe(200);
     expect(head.headers.get('x-content-type-options')).toBe('nosniff');
     expect(head.headers.get('content-security-policy')).toContain('sandbox');
-    const range = await fetch(`${server.url}/sourceimages/acme/${hash}/download`, { headers: { 'api-key': ROOT_KEY, range: 'bytes=0-4' } });
+    const range = await fetch(`${server.url}/sourceimages/acme/${hash}/download`, {
+      headers: { 'api-key': ROOT_KEY, range: 'bytes=0-4' },
+    });
     expect(range.status).toBe(206);
     expect(Buffer.from(await range.arrayBuffer()).toString('latin1')).toBe('<?xml');
     expect(range.headers.get('x-content-type-options')).toBe('nosniff');

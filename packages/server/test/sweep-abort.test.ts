@@ -7,8 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ServiceDeps } from '../src/service/deps.ts';
 import { sweep } from '../src/service/sweep.ts';
 import type { Catalog } from '../src/storage/catalog/catalog.ts';
-import { createOrg, startServer, type TestServer } from './helpers.ts';
 import { catalogRows, withCatalog } from './catalog-rows.ts';
+import { createOrg, startServer, type TestServer } from './helpers.ts';
 import { blobFiles, writeBlob } from './stored-blobs.ts';
 import { serversEmbedded } from './test-storage.ts';
 
@@ -24,7 +24,9 @@ const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
 /** `count` image rows deleted a day ago, written straight into the catalog. */
 async function insertExpiredRows(count: number): Promise<void> {
   await withCatalog(server, async (run) => {
-    const [{ id }] = (await run<{ id: number }>("SELECT id FROM organizations WHERE name = 'acme'")).rows as [{ id: number }];
+    const [{ id }] = (await run<{ id: number }>("SELECT id FROM organizations WHERE name = 'acme'")).rows as [
+      { id: number },
+    ];
     const dayAgo = Date.now() - 86_400_000;
     const perStatement = 500;
     for (let first = 0; first < count; first += perStatement) {
@@ -93,14 +95,20 @@ describe('a sweep whose signal is aborted', () => {
   // blob planted and swept is a few round trips (about 40 ms a blob swept,
   // measured on 2 cores), so fewer there.
   const planted = serversEmbedded ? 1200 : 600;
-  it('while removing blobs: stops after the blob batch under way, and the next sweep does the rest', { timeout: serversEmbedded ? 30_000 : 120_000 }, async () => {
+  it('while removing blobs: stops after the blob batch under way, and the next sweep does the rest', {
+    timeout: serversEmbedded ? 30_000 : 120_000,
+  }, async () => {
     await writeUnusedBlobs(planted);
     const abort = new AbortController();
     const report = await sweep(abortAfterFirst('blobKeysInUse', abort), abort.signal);
     expect(report).toEqual({ purgedImages: 0, removedBlobs: 500, removedBytes: 500 * 'unused'.length });
     expect((await blobFiles(server)).blobs).toHaveLength(planted - 500);
 
-    expect(await sweep(server.deps)).toEqual({ purgedImages: 0, removedBlobs: planted - 500, removedBytes: (planted - 500) * 'unused'.length });
+    expect(await sweep(server.deps)).toEqual({
+      purgedImages: 0,
+      removedBlobs: planted - 500,
+      removedBytes: (planted - 500) * 'unused'.length,
+    });
     expect((await blobFiles(server)).blobs).toEqual([]);
   });
 

@@ -10,8 +10,8 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, utimesSync } from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { jpeg, sha1 } from './helpers.ts';
 import { catalogRows } from './catalog-rows.ts';
+import { jpeg, sha1 } from './helpers.ts';
 import { type ServerStorage, serverStorage } from './test-storage.ts';
 
 const serverDir = path.resolve(import.meta.dirname, '..');
@@ -85,7 +85,9 @@ async function uploadOne(url: string, name: string, bytes: Buffer): Promise<stri
 }
 
 describe('the sweep timer of the process', () => {
-  it('purges deleted rows and removes unused blobs older than ORIGO_BLOB_GRACE_SECONDS only', { timeout: 4 * DEADLINE_MS }, async () => {
+  it('purges deleted rows and removes unused blobs older than ORIGO_BLOB_GRACE_SECONDS only', {
+    timeout: 4 * DEADLINE_MS,
+  }, async () => {
     storage = await serverStorage({}, 'blob-files', false);
     child = spawn(process.execPath, ['dist/main.js'], {
       cwd: serverDir,
@@ -110,7 +112,9 @@ describe('the sweep timer of the process', () => {
       output += d;
     });
     const url = await waitFor('listening', () => /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1]);
-    expect((await fetch(`${url}/organizations/acme`, { method: 'PUT', headers: { 'api-key': ROOT }, body: '{}' })).status).toBe(200);
+    expect(
+      (await fetch(`${url}/organizations/acme`, { method: 'PUT', headers: { 'api-key': ROOT }, body: '{}' })).status,
+    ).toBe(200);
 
     const oldBytes = await jpeg(1);
     const youngBytes = await jpeg(2);

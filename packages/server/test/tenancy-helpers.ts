@@ -19,7 +19,12 @@ export interface CallOptions {
 export type CallResult = ApiResult;
 
 /** One request, with exactly the credentials given. */
-export async function call(server: TestServer, method: string, pathname: string, options: CallOptions = {}): Promise<CallResult> {
+export async function call(
+  server: TestServer,
+  method: string,
+  pathname: string,
+  options: CallOptions = {},
+): Promise<CallResult> {
   const headers = new Headers(options.headers);
   if (options.key !== undefined) headers.set('api-key', options.key);
   if (options.token !== undefined) headers.set('authorization', `Bearer ${options.token}`);
@@ -54,7 +59,11 @@ export async function addLoner(server: TestServer, scratchOrg: string): Promise<
 }
 
 /** A user and its organization via POST /users with the root key; the user is the organization's admin. */
-export async function signUp(server: TestServer, org: string, email = `${org}-${randomUUID().slice(0, 8)}@example.com`) {
+export async function signUp(
+  server: TestServer,
+  org: string,
+  email = `${org}-${randomUUID().slice(0, 8)}@example.com`,
+) {
   const res = await call(server, 'POST', '/users', root({ json: { email, organization: org } }));
   if (res.status !== 200) throw new Error(`signing up ${org}: ${res.status} ${res.text}`);
   return { userId: res.json.id as string, email: res.json.email as string, key: res.json.api_key as string };

@@ -53,10 +53,15 @@ export function testS3Client(): S3Client {
  * settings already name a database or a blob store (its own are kept as
  * they are) or it chose the embedded default.
  */
-export async function serverStorage(testEnv: Record<string, string>, choice: StorageChoice, ownBlobStore: boolean): Promise<ServerStorage> {
+export async function serverStorage(
+  testEnv: Record<string, string>,
+  choice: StorageChoice,
+  ownBlobStore: boolean,
+): Promise<ServerStorage> {
   if (choice === 'embedded') return { env: {}, remove: async () => undefined };
   const ownsDatabase = 'ORIGO_DATABASE_URL' in testEnv;
-  const ownsS3 = choice === 'blob-files' || ownBlobStore || Object.keys(testEnv).some((name) => name.startsWith('ORIGO_S3_'));
+  const ownsS3 =
+    choice === 'blob-files' || ownBlobStore || Object.keys(testEnv).some((name) => name.startsWith('ORIGO_S3_'));
   const database = serversOnPostgres && !ownsDatabase ? await createTestDatabase(adminDatabaseUrl!) : undefined;
   let s3Prefix: string | undefined;
   if (serversOnS3 && !ownsS3) {

@@ -58,7 +58,9 @@ describe('a preParsing hook before the body deadline', () => {
     const headSeen = new Promise<void>((resolve) => {
       onHead = resolve;
     });
-    await conn.write(`POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\nhello`);
+    await conn.write(
+      `POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\nhello`,
+    );
     await headSeen;
     await conn.write(' origo');
     const res = parseResponse(await conn.closed());

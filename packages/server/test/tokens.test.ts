@@ -3,8 +3,8 @@
 // up to a fixed limit; deleting the key revokes its tokens.
 
 import { createHmac } from 'node:crypto';
-import { catalogRows } from './catalog-rows.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { catalogRows } from './catalog-rows.ts';
 import { jpeg, startServer, type TestServer } from './helpers.ts';
 import { type CallResult, call, signUp, uploadAs } from './tenancy-helpers.ts';
 
@@ -29,7 +29,10 @@ function token(query = '', credentials: { key?: string; token?: string } = { key
   return call(server, 'GET', `/user/apikeys/token${query ? `?${query}` : ''}`, credentials);
 }
 
-async function tokenOk(query = '', credentials?: { key?: string; token?: string }): Promise<{ token: string; payload: Record<string, unknown> }> {
+async function tokenOk(
+  query = '',
+  credentials?: { key?: string; token?: string },
+): Promise<{ token: string; payload: Record<string, unknown> }> {
   const res = await token(query, credentials);
   if (res.status !== 200) throw new Error(`token ${query}: ${res.status} ${res.text}`);
   return res.json;
@@ -65,8 +68,12 @@ describe('GET /user/apikeys/token', () => {
     expect(decode(parts[0])).toEqual({ alg: 'HS256', typ: 'JWT' });
     expect(decode(parts[1])).toEqual(payload);
     // Signed with the server's secret, HMAC-SHA256 over header.payload.
-    const secret = (await catalogRows<{ value: string }>(server, "SELECT value FROM settings WHERE name = 'token_secret'"))[0]!.value;
-    const expected = createHmac('sha256', Buffer.from(secret, 'hex')).update(`${parts[0]}.${parts[1]}`).digest('base64url');
+    const secret = (
+      await catalogRows<{ value: string }>(server, "SELECT value FROM settings WHERE name = 'token_secret'")
+    )[0]!.value;
+    const expected = createHmac('sha256', Buffer.from(secret, 'hex'))
+      .update(`${parts[0]}.${parts[1]}`)
+      .digest('base64url');
     expect(parts[2]).toBe(expected);
   });
 

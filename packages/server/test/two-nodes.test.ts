@@ -32,10 +32,22 @@ interface Node {
   url: string;
 }
 
-async function call(node: Node, method: string, pathname: string, init: RequestInit & { key?: string } = {}): Promise<ApiResult> {
+async function call(
+  node: Node,
+  method: string,
+  pathname: string,
+  init: RequestInit & { key?: string } = {},
+): Promise<ApiResult> {
   const headers = new Headers(init.headers);
   if (!headers.has('authorization') && !headers.has('api-key')) headers.set('api-key', init.key ?? KEY);
-  return readResult(await fetch(node.url + pathname, { ...init, method, headers, signal: init.signal ?? AbortSignal.timeout(REQUEST_MS) }));
+  return readResult(
+    await fetch(node.url + pathname, {
+      ...init,
+      method,
+      headers,
+      signal: init.signal ?? AbortSignal.timeout(REQUEST_MS),
+    }),
+  );
 }
 
 function uploadForm(bytes: Buffer, name: string, metaUser?: Record<string, string>): FormData {
@@ -59,7 +71,11 @@ async function listAll(nodes: Node[], pageSize = 37): Promise<{ items: Listed[];
   let total = -1;
   for (let page = 0; ; page++) {
     const node = nodes[page % nodes.length]!;
-    const res = await call(node, 'GET', `/sourceimages/${ORG}?limit=${pageSize}${cursor === undefined ? '' : `&offset=${encodeURIComponent(cursor)}`}`);
+    const res = await call(
+      node,
+      'GET',
+      `/sourceimages/${ORG}?limit=${pageSize}${cursor === undefined ? '' : `&offset=${encodeURIComponent(cursor)}`}`,
+    );
     expect(res.status, `page ${page} on ${node.name}: ${res.text}`).toBe(200);
     total = res.json.total;
     items.push(...(res.json.items as Listed[]));
@@ -70,7 +86,10 @@ async function listAll(nodes: Node[], pageSize = 37): Promise<{ items: Listed[];
 }
 
 async function downloads(node: Node, hash: string): Promise<Buffer> {
-  const res = await fetch(`${node.url}/sourceimages/${ORG}/${hash}/download`, { headers: { 'api-key': KEY }, signal: AbortSignal.timeout(REQUEST_MS) });
+  const res = await fetch(`${node.url}/sourceimages/${ORG}/${hash}/download`, {
+    headers: { 'api-key': KEY },
+    signal: AbortSignal.timeout(REQUEST_MS),
+  });
   expect(res.status, `download ${hash} from ${node.name}`).toBe(200);
   return Buffer.from(await res.arrayBuffer());
 }
@@ -113,7 +132,9 @@ describe.skipIf(!adminUrl || !s3Configured)('two origo nodes on one PostgreSQL a
     // One node first: it migrates the fresh database; then the second.
     a = await startNode('a');
     b = await startNode('b');
-    const org = await call(a, 'PUT', `/organizations/${ORG}`, { body: JSON.stringify({ billing_email: 'ops@example.com' }) });
+    const org = await call(a, 'PUT', `/organizations/${ORG}`, {
+      body: JSON.stringify({ billing_email: 'ops@example.com' }),
+    });
     expect(org.status, org.text).toBe(200);
   }, 240_000);
 
@@ -127,21 +148,37 @@ describe.skipIf(!adminUrl || !s3Configured)('two origo nodes on one PostgreSQL a
     await database?.drop();
   }, 120_000);
 
-  it('stores 200 concurrent uploads over both nodes exactly once, 50 same-bytes ones as one merged image, with no 5xx', { timeout: 300_000 }, async () => {
+  it('stores 200 concurrent uploads over both nodes exactly once, 50 same-bytes ones as one merged image, with no 5xx', {
+    timeout: 300_000,
+  }, async () => {
     const same = await uniquePng(900_000);
     sent.set(sha1(same), same);
     const uploads = await Promise.all(
       Array.from({ length: UPLOADS }, async (_, i) => {
         const node = i % 2 === 0 ? a : b;
         if (i < SAME_BYTES) {
-          return { i, node, sameBytes: true, res: await call(node, 'POST', `/sourceimages/${ORG}`, { body: uploadForm(same, `same-${i}.png`, { [`from_${i}`]: node.name }) }) };
+          return {
+            i,
+            node,
+            sameBytes: true,
+            res: await call(node, 'POST', `/sourceimages/${ORG}`, {
+              body: uploadForm(same, `same-${i}.png`, { [`from_${i}`]: node.name }),
+            }),
+          };
         }
         const bytes = await uniquePng(i);
         sent.set(sha1(bytes), bytes);
-        return { i, node, sameBytes: false, res: await call(node, 'POST', `/sourceimages/${ORG}`, { body: uploadForm(bytes, `unique-${i}.png`) }) };
+        return {
+          i,
+          node,
+          sameBytes: false,
+          res: await call(node, 'POST', `/sourceimages/${ORG}`, { body: uploadForm(bytes, `unique-${i}.png`) }),
+        };
       }),
     );
-    const failures = uploads.filter((u) => u.res.status !== 200).map((u) => `${u.i} on ${u.node.name}: ${u.res.status} ${u.res.text}`);
+    const failures = uploads
+      .filter((u) => u.res.status !== 200)
+      .map((u) => `${u.i} on ${u.node.name}: ${u.res.status} ${u.res.text}`);
     expect(failures).toEqual([]);
 
     const sameHashes = new Set(uploads.filter((u) => u.sameBytes).map((u) => u.res.json.items[0].hash as string));
@@ -161,7 +198,9 @@ describe.skipIf(!adminUrl || !s3Configured)('two origo nodes on one PostgreSQL a
     const merged = await call(b, 'GET', `/sourceimages/${ORG}/${sameHash}`);
     expect(merged.status).toBe(200);
     expect(merged.json.name).toMatch(/^same-\d+\.png$/);
-    const expectedFields = Object.fromEntries(Array.from({ length: SAME_BYTES }, (_, i) => [`from_${i}`, i % 2 === 0 ? 'a' : 'b']));
+    const expectedFields = Object.fromEntries(
+      Array.from({ length: SAME_BYTES }, (_, i) => [`from_${i}`, i % 2 === 0 ? 'a' : 'b']),
+    );
     expect(merged.json.user_metadata, 'no upload lost its fields in the merge').toEqual(expectedFields);
   });
 
@@ -169,7 +208,9 @@ describe.skipIf(!adminUrl || !s3Configured)('two origo nodes on one PostgreSQL a
     const { items } = await listAll([a]);
     const target = items.find((item) => item.name.startsWith('unique-'))!;
     const colour = `teal-${Date.now()}`;
-    const patched = await call(a, 'PATCH', `/sourceimages/${ORG}/${target.hash}/meta/user`, { body: JSON.stringify({ colour }) });
+    const patched = await call(a, 'PATCH', `/sourceimages/${ORG}/${target.hash}/meta/user`, {
+      body: JSON.stringify({ colour }),
+    });
     expect(patched.status, patched.text).toBe(204);
     const found = await call(b, 'GET', `/sourceimages/${ORG}?user:str:colour=${colour}`);
     expect(found.status, found.text).toBe(200);
@@ -180,7 +221,9 @@ describe.skipIf(!adminUrl || !s3Configured)('two origo nodes on one PostgreSQL a
   });
 
   it('accepts a token made on one node on the other', async () => {
-    const user = await call(a, 'POST', '/users', { body: JSON.stringify({ email: 'two-nodes@example.com', organization: 'two-nodes-user' }) });
+    const user = await call(a, 'POST', '/users', {
+      body: JSON.stringify({ email: 'two-nodes@example.com', organization: 'two-nodes-user' }),
+    });
     expect(user.status, user.text).toBe(200);
     const made = await call(a, 'GET', '/user/apikeys/token?expires_in=600', { key: user.json.api_key });
     expect(made.status, made.text).toBe(200);
@@ -190,7 +233,9 @@ describe.skipIf(!adminUrl || !s3Configured)('two origo nodes on one PostgreSQL a
     expect(onB.json.total).toBe(0);
   });
 
-  it('loses nothing acknowledged and shows nothing half-written when a node is killed mid-upload; the sweep then leaves no orphan blob', { timeout: 300_000 }, async () => {
+  it('loses nothing acknowledged and shows nothing half-written when a node is killed mid-upload; the sweep then leaves no orphan blob', {
+    timeout: 300_000,
+  }, async () => {
     const before = new Set((await listAll([a])).items.map((item) => item.hash));
     const stream = Array.from({ length: 40 }, (_, i) => 10_000 + i);
     let acknowledged = 0;
@@ -207,7 +252,12 @@ describe.skipIf(!adminUrl || !s3Configured)('two origo nodes on one PostgreSQL a
             killed = true;
             b.proc.child.kill('SIGKILL');
           }
-          return { bytes, status: res.status, text: res.text, hash: res.status === 200 ? (res.json.items[0].hash as string) : undefined };
+          return {
+            bytes,
+            status: res.status,
+            text: res.text,
+            hash: res.status === 200 ? (res.json.items[0].hash as string) : undefined,
+          };
         } catch (err) {
           return { bytes, status: 0, text: String((err as Error).cause ?? err), hash: undefined };
         }
@@ -215,7 +265,10 @@ describe.skipIf(!adminUrl || !s3Configured)('two origo nodes on one PostgreSQL a
     );
     expect((await b.proc.exited).signal).toBe('SIGKILL');
     const answered = outcomes.filter((o) => o.status !== 0);
-    expect(answered.filter((o) => o.status !== 200).map((o) => `${o.status} ${o.text}`), 'every answer before the kill a success').toEqual([]);
+    expect(
+      answered.filter((o) => o.status !== 200).map((o) => `${o.status} ${o.text}`),
+      'every answer before the kill a success',
+    ).toEqual([]);
     const cut = outcomes.filter((o) => o.status === 0);
     expect(cut.length, 'some uploads were in flight when the node died').toBeGreaterThan(0);
 
@@ -251,7 +304,11 @@ describe.skipIf(!adminUrl || !s3Configured)('two origo nodes on one PostgreSQL a
     }
 
     // Two sweepers at once, as when every node sweeps.
-    const sweeperEnv = { ORIGO_SWEEP_INTERVAL_SECONDS: '1', ORIGO_BLOB_GRACE_SECONDS: '0', ORIGO_RESTORE_WINDOW_DAYS: '0' };
+    const sweeperEnv = {
+      ORIGO_SWEEP_INTERVAL_SECONDS: '1',
+      ORIGO_BLOB_GRACE_SECONDS: '0',
+      ORIGO_RESTORE_WINDOW_DAYS: '0',
+    };
     const sweepers = await Promise.all([startNode('sweeper-1', sweeperEnv), startNode('sweeper-2', sweeperEnv)]);
     const end = Date.now() + 120_000;
     let live: Listed[] = [];
@@ -262,7 +319,8 @@ describe.skipIf(!adminUrl || !s3Configured)('two origo nodes on one PostgreSQL a
       const inUse = new Set(live.map((item) => item.binary_hash));
       const purged = (await call(a, 'GET', `/sourceimages/${ORG}/${doomed.hash}?deleted=true`)).status === 404;
       if (purged && keys.length === inUse.size) break;
-      if (Date.now() > end) throw new Error(`the sweep left ${keys.length} objects for ${inUse.size} blobs in use (purged: ${purged})`);
+      if (Date.now() > end)
+        throw new Error(`the sweep left ${keys.length} objects for ${inUse.size} blobs in use (purged: ${purged})`);
       await new Promise((r) => setTimeout(r, 200));
     }
     expect(sweepers.some((s) => s.proc.output().includes('sweep: purged expired images and unused blobs'))).toBe(true);
@@ -275,6 +333,8 @@ describe.skipIf(!adminUrl || !s3Configured)('two origo nodes on one PostgreSQL a
       expect(sent.get(item.binary_hash)?.equals(bytes), `image ${item.hash} holds the bytes sent`).toBe(true);
     }
     expect(keys).toHaveLength(new Set(live.map((item) => item.binary_hash)).size);
-    console.log(`two-nodes: ${live.length} images, ${keys.length} objects; kill: ${answered.length} acknowledged, ${cut.length} cut (${cutStored} of those stored)`);
+    console.log(
+      `two-nodes: ${live.length} images, ${keys.length} objects; kill: ${answered.length} acknowledged, ${cut.length} cut (${cutStored} of those stored)`,
+    );
   });
 });

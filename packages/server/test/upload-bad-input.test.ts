@@ -4,10 +4,10 @@
 
 import { Buffer } from 'node:buffer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, createOrg, form, jpeg, png, ROOT_KEY, startServer, type TestServer, upload } from './helpers.ts';
 import { imageCount } from './catalog-rows.ts';
-import { blobFiles } from './stored-blobs.ts';
 import { pngClaiming } from './fixtures.ts';
+import { api, createOrg, form, jpeg, png, ROOT_KEY, startServer, type TestServer, upload } from './helpers.ts';
+import { blobFiles } from './stored-blobs.ts';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -40,7 +40,11 @@ async function expectNothingStored(): Promise<void> {
 }
 
 /** A multipart body built by hand, for bodies FormData cannot make. */
-function multipart(boundary: string, parts: { name: string; filename?: string; bytes: Buffer | string }[], close = true): Buffer {
+function multipart(
+  boundary: string,
+  parts: { name: string; filename?: string; bytes: Buffer | string }[],
+  close = true,
+): Buffer {
   const chunks: Buffer[] = [];
   for (const p of parts) {
     const disposition = `form-data; name="${p.name}"${p.filename === undefined ? '' : `; filename="${p.filename}"`}`;
@@ -54,7 +58,10 @@ function multipart(boundary: string, parts: { name: string; filename?: string; b
 }
 
 function rawPost(pathname: string, body: Buffer, contentType: string, extra: Record<string, string> = {}) {
-  return api(server, 'POST', pathname, { body: new Uint8Array(body), headers: { 'content-type': contentType, ...extra } });
+  return api(server, 'POST', pathname, {
+    body: new Uint8Array(body),
+    headers: { 'content-type': contentType, ...extra },
+  });
 }
 
 describe('refused files', () => {
@@ -66,13 +73,17 @@ describe('refused files', () => {
 
   it('refuses a truncated PNG with 400', async () => {
     const whole = await png(3, 64, 64);
-    const res = await upload(server, 'acme', [{ name: 'cut.png', bytes: whole.subarray(0, Math.floor(whole.length / 2)) }]);
+    const res = await upload(server, 'acme', [
+      { name: 'cut.png', bytes: whole.subarray(0, Math.floor(whole.length / 2)) },
+    ]);
     expectError(res, 400, 'ORIGO_ERR_UPLOAD_CORRUPT_IMAGE', 'File "cut.png" is truncated', 'PNG');
     await expectNothingStored();
   });
 
   it('refuses a text file named .jpg with 400, whatever the name says', async () => {
-    const res = await upload(server, 'acme', [{ name: 'notes.jpg', bytes: Buffer.from('Dear diary,\nthis is not a picture.\n'.repeat(20)) }]);
+    const res = await upload(server, 'acme', [
+      { name: 'notes.jpg', bytes: Buffer.from('Dear diary,\nthis is not a picture.\n'.repeat(20)) },
+    ]);
     expectError(res, 400, 'ORIGO_ERR_UPLOAD_UNSUPPORTED_FORMAT', 'File "notes.jpg" is not an image', 'not its name');
     await expectNothingStored();
   });
@@ -92,7 +103,9 @@ describe('refused files', () => {
     const other = await startServer();
     try {
       await createOrg(other, 'acme');
-      const res = await api(other, 'POST', '/sourceimages/acme', { body: form([{ name: 'small.png', bytes: pngClaiming(4, 2) }]) });
+      const res = await api(other, 'POST', '/sourceimages/acme', {
+        body: form([{ name: 'small.png', bytes: pngClaiming(4, 2) }]),
+      });
       expect(res.status, res.text).toBe(200);
       expect(res.json.items[0]).toMatchObject({ width: 4, height: 2, format: 'png' });
     } finally {
@@ -114,7 +127,9 @@ describe('refused files', () => {
   });
 
   it('refuses user metadata that is not JSON and stores nothing', async () => {
-    const res = await upload(server, 'acme', [{ name: 'meta.jpg', bytes: await jpeg(13) }], { 'meta_user[0]': '{not json' });
+    const res = await upload(server, 'acme', [{ name: 'meta.jpg', bytes: await jpeg(13) }], {
+      'meta_user[0]': '{not json',
+    });
     expectError(res, 400, 'ORIGO_ERR_UPLOAD_BAD_FIELD', 'meta_user[0]', 'JSON');
     await expectNothingStored();
   });
@@ -128,19 +143,29 @@ describe('refused multipart bodies', () => {
   });
 
   it('refuses a url[i] whose index a file already has with 400', async () => {
-    const res = await upload(server, 'acme', [{ name: 'first.jpg', bytes: await jpeg(14) }], { 'url[0]': 'https://example.com/x.jpg' });
+    const res = await upload(server, 'acme', [{ name: 'first.jpg', bytes: await jpeg(14) }], {
+      'url[0]': 'https://example.com/x.jpg',
+    });
     expectError(res, 400, 'ORIGO_ERR_UPLOAD_INDEX_CONFLICT', 'url[0]', 'index 0');
     await expectNothingStored();
   });
 
   it('refuses a body that is not multipart with 400', async () => {
-    const res = await rawPost('/sourceimages/acme', Buffer.from('{"url":"https://example.com/a.jpg"}'), 'application/json');
+    const res = await rawPost(
+      '/sourceimages/acme',
+      Buffer.from('{"url":"https://example.com/a.jpg"}'),
+      'application/json',
+    );
     expectError(res, 400, 'ORIGO_ERR_UPLOAD_BAD_MULTIPART', 'multipart/form-data', 'application/json');
     await expectNothingStored();
   });
 
   it('refuses a multipart body with no boundary in the header nor in the body with 400', async () => {
-    const res = await rawPost('/sourceimages/acme', Buffer.from('filedata=hello\r\nmore text\r\n'), 'multipart/form-data');
+    const res = await rawPost(
+      '/sourceimages/acme',
+      Buffer.from('filedata=hello\r\nmore text\r\n'),
+      'multipart/form-data',
+    );
     expectError(res, 400, 'ORIGO_ERR_UPLOAD_BAD_MULTIPART', 'boundary');
     await expectNothingStored();
   });
@@ -151,7 +176,10 @@ describe('refused multipart bodies', () => {
       await createOrg(other, 'acme');
       const bytes = await jpeg(15);
       const body = multipart('RubyBoundary12345', [{ name: 'filedata', filename: 'ruby.jpg', bytes }]);
-      const res = await api(other, 'POST', '/sourceimages/acme', { body: new Uint8Array(body), headers: { 'content-type': 'multipart/form-data' } });
+      const res = await api(other, 'POST', '/sourceimages/acme', {
+        body: new Uint8Array(body),
+        headers: { 'content-type': 'multipart/form-data' },
+      });
       expect(res.status, res.text).toBe(200);
       expect(res.json.total).toBe(1);
       expect(res.json.items[0]).toMatchObject({ name: 'ruby.jpg', size: bytes.length, format: 'jpg' });
@@ -185,7 +213,12 @@ describe('refused requests', () => {
     for (const bad of ['xyz123', '12345', 'g'.repeat(40), 'a'.repeat(41)]) {
       expectError(await api(server, 'GET', `/sourceimages/acme/${bad}`), 404, 'ORIGO_ERR_IMAGE_NOT_FOUND', bad, 'acme');
       expectError(await api(server, 'DELETE', `/sourceimages/acme/${bad}`), 404, 'ORIGO_ERR_IMAGE_NOT_FOUND', bad);
-      expectError(await api(server, 'GET', `/sourceimages/acme/${bad}/download`), 404, 'ORIGO_ERR_IMAGE_NOT_FOUND', bad);
+      expectError(
+        await api(server, 'GET', `/sourceimages/acme/${bad}/download`),
+        404,
+        'ORIGO_ERR_IMAGE_NOT_FOUND',
+        bad,
+      );
     }
   });
 
@@ -207,7 +240,11 @@ describe('refused requests', () => {
     const json = await res.json();
     expect(res.status).toBe(403);
     expect(res.headers.get('content-type')).toBe('application/json');
-    expect(json).toMatchObject({ error: { code: 403, origo_code: 'ORIGO_ERR_AUTH_MISSING_KEY' }, code: 403, invalid_authentication: true });
+    expect(json).toMatchObject({
+      error: { code: 403, origo_code: 'ORIGO_ERR_AUTH_MISSING_KEY' },
+      code: 403,
+      invalid_authentication: true,
+    });
     expect(json.message).toContain('Api-Key');
   });
 

@@ -1,8 +1,8 @@
 // Identical bytes uploaded at the same time make one image and one blob.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, createOrg, jpeg, png, sha1, startServer, type TestServer, upload } from './helpers.ts';
 import { imageCount } from './catalog-rows.ts';
+import { api, createOrg, jpeg, png, sha1, startServer, type TestServer, upload } from './helpers.ts';
 import { blobFiles } from './stored-blobs.ts';
 
 let server: TestServer;
@@ -35,19 +35,24 @@ describe('concurrent uploads', () => {
     expect(new Set(results.map((r) => r.json.items[0].short_hash))).toEqual(new Set([hash!.slice(0, 6)]));
 
     expect(await imageCount(server, 'acme')).toBe(1);
-    const files = (await blobFiles(server));
+    const files = await blobFiles(server);
     expect(files.temp).toEqual([]);
     expect(files.blobs).toEqual([expect.stringMatching(new RegExp(`^${sha1(bytes)}-[0-9a-f]{64}$`))]);
 
     const list = await api(server, 'GET', '/sourceimages/acme');
     expect(list.json.total).toBe(1);
-    const download = await fetch(`${server.url}/sourceimages/acme/${hash}/download`, { headers: { 'api-key': 'test-root-key-0123456789abcdef' } });
+    const download = await fetch(`${server.url}/sourceimages/acme/${hash}/download`, {
+      headers: { 'api-key': 'test-root-key-0123456789abcdef' },
+    });
     expect(Buffer.from(await download.arrayBuffer()).equals(bytes)).toBe(true);
   });
 
   it('the same bytes in another organization are another image sharing the one blob', async () => {
     const bytes = await jpeg(42, 120, 90);
-    const results = await Promise.all([upload(server, 'other', [{ name: 'a.jpg', bytes }]), upload(server, 'other', [{ name: 'b.jpg', bytes }])]);
+    const results = await Promise.all([
+      upload(server, 'other', [{ name: 'a.jpg', bytes }]),
+      upload(server, 'other', [{ name: 'b.jpg', bytes }]),
+    ]);
     for (const res of results) expect(res.status, res.text).toBe(200);
     expect(results[0]!.json.items[0].hash).toBe(results[1]!.json.items[0].hash);
     expect(results[0]!.json.items[0].organization).toBe('other');
@@ -79,7 +84,7 @@ describe('concurrent uploads', () => {
     expect(i1.name).toBe('b.png');
 
     expect(await imageCount(server, 'acme')).toBe(3); // the earlier jpeg, a and b
-    const files = (await blobFiles(server));
+    const files = await blobFiles(server);
     expect(files.temp).toEqual([]);
     expect(files.blobs).toHaveLength(before + 2);
   });

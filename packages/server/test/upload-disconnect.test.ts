@@ -3,9 +3,9 @@
 
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { imageCount } from './catalog-rows.ts';
 import { closingBoundary, filePart, oneFileBody } from './fixtures.ts';
 import { api, createOrg, jpeg, ROOT_KEY, startServer, type TestServer, upload } from './helpers.ts';
-import { imageCount } from './catalog-rows.ts';
 import { blobFiles, stagedFiles } from './stored-blobs.ts';
 
 let server: TestServer;
@@ -16,7 +16,6 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 const BOUNDARY = 'DisconnectBoundary42';
-
 
 /**
  * Sends the request head (announcing the whole body) and `sent` of the body,

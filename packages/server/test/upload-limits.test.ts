@@ -4,8 +4,8 @@
 
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOrg, expectError, jpeg, ROOT_KEY, startServer, type TestServer, upload } from './helpers.ts';
 import { imageCount } from './catalog-rows.ts';
+import { createOrg, expectError, jpeg, ROOT_KEY, startServer, type TestServer, upload } from './helpers.ts';
 import { blobFiles } from './stored-blobs.ts';
 
 const MiB = 1024 * 1024;
@@ -160,7 +160,10 @@ describe('exact byte limit', () => {
     const res = await upload(server, 'acme', [{ name: 'exact.jpg', bytes }]);
     expect(res.status, res.text).toBe(200);
     expect(res.json.items[0].size).toBe(bytes.length);
-    expect(await blobFiles(server)).toEqual({ blobs: [expect.stringMatching(/^[0-9a-f]{40}-[0-9a-f]{64}$/)], temp: [] });
+    expect(await blobFiles(server)).toEqual({
+      blobs: [expect.stringMatching(/^[0-9a-f]{40}-[0-9a-f]{64}$/)],
+      temp: [],
+    });
   });
 });
 
@@ -174,7 +177,14 @@ describe('pixel limit', () => {
 
   it('refuses an ordinary image over ORIGO_MAX_PIXELS with 413 and keeps nothing', async () => {
     const res = await upload(server, 'acme', [{ name: 'photo.jpg', bytes: await jpeg(2, 40, 30) }]);
-    expectError(res, 413, 'ORIGO_ERR_UPLOAD_TOO_MANY_PIXELS', 'File "photo.jpg" is 40 x 30 pixels', '1,200 pixels', 'limit is 1,000 pixels');
+    expectError(
+      res,
+      413,
+      'ORIGO_ERR_UPLOAD_TOO_MANY_PIXELS',
+      'File "photo.jpg" is 40 x 30 pixels',
+      '1,200 pixels',
+      'limit is 1,000 pixels',
+    );
     expect(await imageCount(server, 'acme')).toBe(0);
     expect(await blobFiles(server)).toEqual({ blobs: [], temp: [] });
   });
@@ -195,7 +205,9 @@ describe('files per request', () => {
   afterAll(() => server.close());
 
   it('refuses a fourth file with 413 and keeps none of them', async () => {
-    const files = await Promise.all([10, 11, 12, 13].map(async (seed) => ({ name: `f${seed}.jpg`, bytes: await jpeg(seed) })));
+    const files = await Promise.all(
+      [10, 11, 12, 13].map(async (seed) => ({ name: `f${seed}.jpg`, bytes: await jpeg(seed) })),
+    );
     const res = await upload(server, 'acme', files);
     expectError(res, 413, 'ORIGO_ERR_UPLOAD_TOO_MANY_FILES', 'At most 3 files');
     expect(await imageCount(server, 'acme')).toBe(0);
@@ -203,7 +215,9 @@ describe('files per request', () => {
   });
 
   it('takes exactly the limit of files, in the order sent', async () => {
-    const files = await Promise.all([60, 120, 180].map(async (seed) => ({ name: `g${seed}.jpg`, bytes: await jpeg(seed) })));
+    const files = await Promise.all(
+      [60, 120, 180].map(async (seed) => ({ name: `g${seed}.jpg`, bytes: await jpeg(seed) })),
+    );
     const res = await upload(server, 'acme', files);
     expect(res.status, res.text).toBe(200);
     expect(res.json.items.map((i: { name: string }) => i.name)).toEqual(['g60.jpg', 'g120.jpg', 'g180.jpg']);

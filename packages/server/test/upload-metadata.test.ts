@@ -3,8 +3,18 @@
 // use; all or nothing; re-uploads.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AREA_10_20, api, createOrg, SUBJECT_10_20, sha1, startServer, type TestServer, uniquePng, upload } from './helpers.ts';
 import { imageCount, indexRowsOf } from './catalog-rows.ts';
+import {
+  AREA_10_20,
+  api,
+  createOrg,
+  SUBJECT_10_20,
+  sha1,
+  startServer,
+  type TestServer,
+  uniquePng,
+  upload,
+} from './helpers.ts';
 import { blobFiles } from './stored-blobs.ts';
 
 let server: TestServer;
@@ -27,13 +37,16 @@ async function freshOrg(): Promise<string> {
   return name;
 }
 
-
-
 describe('meta_user', () => {
   it('meta_user[0] as a JSON object sets normalized user metadata and its index rows', async () => {
     const bytes = await nextBytes();
     const res = await upload(server, 'acme', [{ name: 'a.png', bytes }], {
-      'meta_user[0]': JSON.stringify({ title: 'Up', 'int:rank': '4', 'date:at': '2024-01-01T02:00:00+02:00', 'array:tags': 'solo' }),
+      'meta_user[0]': JSON.stringify({
+        title: 'Up',
+        'int:rank': '4',
+        'date:at': '2024-01-01T02:00:00+02:00',
+        'array:tags': 'solo',
+      }),
     });
     expect(res.status).toBe(200);
     const image = res.json.items[0];
@@ -74,7 +87,11 @@ describe('meta_user', () => {
       'meta_user[0]': JSON.stringify({ which: 'first' }),
     });
     expect(indexed.status).toBe(200);
-    expect(indexed.json.items.map((i: { user_metadata: unknown }) => i.user_metadata)).toEqual([{ which: 'first' }, {}, { which: 'third' }]);
+    expect(indexed.json.items.map((i: { user_metadata: unknown }) => i.user_metadata)).toEqual([
+      { which: 'first' },
+      {},
+      { which: 'third' },
+    ]);
 
     const fd = new FormData();
     const more = [await nextBytes(), await nextBytes()];
@@ -83,11 +100,16 @@ describe('meta_user', () => {
     fd.append('meta_user[]', JSON.stringify({ which: 'two' }));
     const pushed = await api(server, 'POST', '/sourceimages/acme', { body: fd });
     expect(pushed.status).toBe(200);
-    expect(pushed.json.items.map((i: { user_metadata: unknown }) => i.user_metadata)).toEqual([{ which: 'one' }, { which: 'two' }]);
+    expect(pushed.json.items.map((i: { user_metadata: unknown }) => i.user_metadata)).toEqual([
+      { which: 'one' },
+      { which: 'two' },
+    ]);
   });
 
   it('keeps __proto__ as a plain field at upload too', async () => {
-    const res = await upload(server, 'acme', [{ name: 'a.png', bytes: await nextBytes() }], { 'meta_user[0]': '{"__proto__": "x", "constructor": "y"}' });
+    const res = await upload(server, 'acme', [{ name: 'a.png', bytes: await nextBytes() }], {
+      'meta_user[0]': '{"__proto__": "x", "constructor": "y"}',
+    });
     expect(res.status).toBe(200);
     const image = res.json.items[0];
     // JSON.parse keeps "__proto__" as an own key, so the answer shows whether the server kept it as data.
@@ -112,7 +134,9 @@ describe('meta_user', () => {
 describe('meta_dynamic and options', () => {
   it('meta_dynamic[0] as one object sets the dynamic metadata and the hash', async () => {
     const bytes = await nextBytes();
-    const res = await upload(server, 'acme', [{ name: 'a.png', bytes }], { 'meta_dynamic[0]': JSON.stringify({ subject_area: AREA_10_20 }) });
+    const res = await upload(server, 'acme', [{ name: 'a.png', bytes }], {
+      'meta_dynamic[0]': JSON.stringify({ subject_area: AREA_10_20 }),
+    });
     expect(res.status).toBe(200);
     const image = res.json.items[0];
     expect(image.dynamic_metadata).toEqual(NORMALIZED_10_20);
@@ -137,7 +161,9 @@ describe('meta_dynamic and options', () => {
 
   it.each([['meta_dynamic[]'], ['meta_dynamic']])('%s as one object applies to the first image', async (field) => {
     const bytes = await nextBytes();
-    const res = await upload(server, 'acme', [{ name: 'a.png', bytes }], { [field]: JSON.stringify({ subject_area: AREA_10_20 }) });
+    const res = await upload(server, 'acme', [{ name: 'a.png', bytes }], {
+      [field]: JSON.stringify({ subject_area: AREA_10_20 }),
+    });
     expect(res.status).toBe(200);
     expect(res.json.items[0].hash).toBe(sha1(sha1(bytes) + SUBJECT_10_20));
   });
@@ -145,9 +171,17 @@ describe('meta_dynamic and options', () => {
   it('meta_dynamic[i] goes to image i only', async () => {
     const a = await nextBytes();
     const b = await nextBytes();
-    const res = await upload(server, 'acme', [{ name: 'a.png', bytes: a }, { name: 'b.png', bytes: b }], {
-      'meta_dynamic[1][version]': JSON.stringify({ text: 'v9' }),
-    });
+    const res = await upload(
+      server,
+      'acme',
+      [
+        { name: 'a.png', bytes: a },
+        { name: 'b.png', bytes: b },
+      ],
+      {
+        'meta_dynamic[1][version]': JSON.stringify({ text: 'v9' }),
+      },
+    );
     expect(res.status).toBe(200);
     expect(res.json.items[0].dynamic_metadata).toEqual({});
     expect(res.json.items[0].hash).toBe(sha1(`${sha1(a)}a:0:{}`));
@@ -157,7 +191,9 @@ describe('meta_dynamic and options', () => {
   it('options[0] {"protected": true} gives a different hash than unprotected', async () => {
     const bytes = await nextBytes();
     const plain = await upload(server, 'acme', [{ name: 'a.png', bytes }]);
-    const prot = await upload(server, 'acme', [{ name: 'a.png', bytes }], { 'options[0]': JSON.stringify({ protected: true }) });
+    const prot = await upload(server, 'acme', [{ name: 'a.png', bytes }], {
+      'options[0]': JSON.stringify({ protected: true }),
+    });
     expect(prot.status).toBe(200);
     expect(prot.json.items[0].protected).toBe(true);
     expect(plain.json.items[0].protected).toBe(false);
@@ -169,10 +205,14 @@ describe('meta_dynamic and options', () => {
       'meta_dynamic[0][subject_area]': JSON.stringify(AREA_10_20),
     });
     expect(both.json.items[0].hash).toBe(
-      sha1(`${sha1(bytes)}a:2:{s:9:"protected";b:1;s:12:"subject_area";a:4:{s:6:"height";i:20;s:5:"width";i:20;s:1:"x";i:10;s:1:"y";i:10;}}`),
+      sha1(
+        `${sha1(bytes)}a:2:{s:9:"protected";b:1;s:12:"subject_area";a:4:{s:6:"height";i:20;s:5:"width";i:20;s:1:"x";i:10;s:1:"y";i:10;}}`,
+      ),
     );
     // {"protected": false} is the plain image
-    const unprot = await upload(server, 'acme', [{ name: 'a.png', bytes }], { 'options[0]': JSON.stringify({ protected: false }) });
+    const unprot = await upload(server, 'acme', [{ name: 'a.png', bytes }], {
+      'options[0]': JSON.stringify({ protected: false }),
+    });
     expect(unprot.json.items[0].hash).toBe(plain.json.items[0].hash);
   });
 });
@@ -204,7 +244,7 @@ describe('a bad field stores nothing', () => {
     expect(res.status).toBe(status);
     expect(res.json.message).toContain(mention);
     expect(await imageCount(server, org)).toBe(0);
-    const files = (await blobFiles(server));
+    const files = await blobFiles(server);
     expect(files.blobs.length).toBe(blobsBefore);
     expect(files.temp).toEqual([]);
   });
@@ -212,10 +252,18 @@ describe('a bad field stores nothing', () => {
   it('one bad field fails the whole request of several images', async () => {
     const org = await freshOrg();
     const blobsBefore = (await blobFiles(server)).blobs.length;
-    const res = await upload(server, org, [{ name: 'a.png', bytes: await nextBytes() }, { name: 'b.png', bytes: await nextBytes() }], {
-      'meta_user[0]': JSON.stringify({ fine: 'yes' }),
-      'meta_user[1]': JSON.stringify({ 'int:bad': 'x' }),
-    });
+    const res = await upload(
+      server,
+      org,
+      [
+        { name: 'a.png', bytes: await nextBytes() },
+        { name: 'b.png', bytes: await nextBytes() },
+      ],
+      {
+        'meta_user[0]': JSON.stringify({ fine: 'yes' }),
+        'meta_user[1]': JSON.stringify({ 'int:bad': 'x' }),
+      },
+    );
     expect(res.status).toBe(400);
     expect(res.json.message).toContain('int:bad');
     expect(await imageCount(server, org)).toBe(0);
@@ -227,10 +275,14 @@ describe('re-uploads', () => {
   it('merge the upload’s user metadata into the existing image: upload fields overwrite, others stay', async () => {
     const org = await freshOrg();
     const bytes = await nextBytes();
-    const first = await upload(server, org, [{ name: 'first.png', bytes }], { 'meta_user[0]': JSON.stringify({ a: '1', b: '2', 'int:c': 3 }) });
+    const first = await upload(server, org, [{ name: 'first.png', bytes }], {
+      'meta_user[0]': JSON.stringify({ a: '1', b: '2', 'int:c': 3 }),
+    });
     const hash = first.json.items[0].hash;
     server.advanceClock(60_000);
-    const second = await upload(server, org, [{ name: 'second.png', bytes }], { 'meta_user[0]': JSON.stringify({ b: 'two', 'str:c': 'three', d: '4' }) });
+    const second = await upload(server, org, [{ name: 'second.png', bytes }], {
+      'meta_user[0]': JSON.stringify({ b: 'two', 'str:c': 'three', d: '4' }),
+    });
     expect(second.status).toBe(200);
     const image = second.json.items[0];
     expect(image.hash).toBe(hash);
@@ -266,10 +318,14 @@ describe('re-uploads', () => {
     const bytes = await nextBytes();
     const first = await upload(server, org, [{ name: 'a.png', bytes }], { 'meta_user[0]': JSON.stringify({ a: '1' }) });
     const hash = first.json.items[0].hash;
-    expect((await api(server, 'PUT', `/sourceimages/${org}/${hash}/options/locked`, { body: 'true' })).status).toBe(200);
-    const rowsBefore = (await indexRowsOf(server, org, hash));
+    expect((await api(server, 'PUT', `/sourceimages/${org}/${hash}/options/locked`, { body: 'true' })).status).toBe(
+      200,
+    );
+    const rowsBefore = await indexRowsOf(server, org, hash);
 
-    const changed = await upload(server, org, [{ name: 'a.png', bytes }], { 'meta_user[0]': JSON.stringify({ a: 'changed', b: '2' }) });
+    const changed = await upload(server, org, [{ name: 'a.png', bytes }], {
+      'meta_user[0]': JSON.stringify({ a: 'changed', b: '2' }),
+    });
     expect(changed.status).toBe(403);
     expect(changed.json.message).toMatch(/locked/);
     expect((await api(server, 'GET', `/sourceimages/${org}/${hash}/meta/user`)).json).toEqual({ a: '1' });
@@ -288,7 +344,9 @@ describe('re-uploads', () => {
     const bytes = await nextBytes();
     const first = await upload(server, org, [{ name: 'a.png', bytes }], { 'meta_user[0]': JSON.stringify({ a: '1' }) });
     const hash = first.json.items[0].hash;
-    const bad = await upload(server, org, [{ name: 'a.png', bytes }], { 'meta_user[0]': JSON.stringify({ a: 'changed', 'int:b': 'x' }) });
+    const bad = await upload(server, org, [{ name: 'a.png', bytes }], {
+      'meta_user[0]': JSON.stringify({ a: 'changed', 'int:b': 'x' }),
+    });
     expect(bad.status).toBe(400);
     expect((await api(server, 'GET', `/sourceimages/${org}/${hash}/meta/user`)).json).toEqual({ a: '1' });
     expect(await indexRowsOf(server, org, hash)).toEqual([{ name: 'a', type: 'str', seq: 0, str: '1', num: null }]);
@@ -313,7 +371,11 @@ describe('re-uploads', () => {
     const byBinary = await api(server, 'GET', `/sourceimages/${org}/binaryhash/${sha1(bytes)}`);
     expect(byBinary.json.total).toBe(2);
     // the plain image is untouched
-    expect((await api(server, 'GET', `/sourceimages/${org}/${plain.json.items[0].hash}/meta/user`)).json).toEqual({ a: '1' });
-    expect(await indexRowsOf(server, org, second.hash)).toEqual([{ name: 'b', type: 'str', seq: 0, str: '2', num: null }]);
+    expect((await api(server, 'GET', `/sourceimages/${org}/${plain.json.items[0].hash}/meta/user`)).json).toEqual({
+      a: '1',
+    });
+    expect(await indexRowsOf(server, org, second.hash)).toEqual([
+      { name: 'b', type: 'str', seq: 0, str: '2', num: null },
+    ]);
   });
 });

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, createOrg, form, jpeg, png, startServer, type TestServer } from './helpers.ts';
 import { imageCount } from './catalog-rows.ts';
+import { api, createOrg, form, jpeg, png, startServer, type TestServer } from './helpers.ts';
 import { blobFiles } from './stored-blobs.ts';
 
 let remote: http.Server;
@@ -44,7 +44,9 @@ describe('url[i] uploads', () => {
       height: 10,
       binary_hash: createHash('sha1').update(picture).digest('hex'),
     });
-    const dl = await fetch(`${server.url}/sourceimages/acme/${res.json.items[0].hash}/download`, { headers: { 'api-key': 'test-root-key-0123456789abcdef' } });
+    const dl = await fetch(`${server.url}/sourceimages/acme/${res.json.items[0].hash}/download`, {
+      headers: { 'api-key': 'test-root-key-0123456789abcdef' },
+    });
     expect(Buffer.from(await dl.arrayBuffer()).equals(picture)).toBe(true);
   });
 
@@ -81,15 +83,18 @@ describe('url[i] uploads by default', () => {
   });
   afterAll(() => server.close());
 
-  it.each(['http://127.0.0.1:1/x.png', 'http://localhost:1/x.png', 'http://[::1]:1/x.png', 'http://10.0.0.1/x.png', 'http://169.254.169.254/latest/meta-data'])(
-    'refuses the private or loopback address %s',
-    async (url) => {
-      const res = await api(server, 'POST', '/sourceimages/acme', { body: form([], { 'url[0]': url }) });
-      expect(res.status).toBe(400);
-      expect(res.json.error.origo_code).toBe('ORIGO_ERR_REMOTE_FORBIDDEN_ADDRESS');
-      expect(await imageCount(server)).toBe(0);
-    },
-  );
+  it.each([
+    'http://127.0.0.1:1/x.png',
+    'http://localhost:1/x.png',
+    'http://[::1]:1/x.png',
+    'http://10.0.0.1/x.png',
+    'http://169.254.169.254/latest/meta-data',
+  ])('refuses the private or loopback address %s', async (url) => {
+    const res = await api(server, 'POST', '/sourceimages/acme', { body: form([], { 'url[0]': url }) });
+    expect(res.status).toBe(400);
+    expect(res.json.error.origo_code).toBe('ORIGO_ERR_REMOTE_FORBIDDEN_ADDRESS');
+    expect(await imageCount(server)).toBe(0);
+  });
 
   it('refuses schemes other than http and https', async () => {
     const res = await api(server, 'POST', '/sourceimages/acme', { body: form([], { 'url[0]': 'file:///etc/passwd' }) });

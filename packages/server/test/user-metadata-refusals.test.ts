@@ -3,7 +3,7 @@
 // that look like prototype properties are stored as plain keys.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { indexRowsOf, type IndexRow } from './catalog-rows.ts';
+import { type IndexRow, indexRowsOf } from './catalog-rows.ts';
 import { api, createOrg, startServer, type TestServer } from './helpers.ts';
 import { userMetadataApi } from './user-metadata-api.ts';
 
@@ -23,7 +23,7 @@ describe('refusals change nothing', () => {
   beforeAll(async () => {
     hash = await newImage();
     expect((await send('PUT', base(hash), JSON.stringify(STORED))).status).toBe(204);
-    rowsBefore = (await indexRowsOf(server, 'acme', hash));
+    rowsBefore = await indexRowsOf(server, 'acme', hash);
   });
 
   async function expectUnchanged() {
@@ -76,12 +76,15 @@ describe('refusals change nothing', () => {
     await expectUnchanged();
   });
 
-  it.each(badFields.filter(([key]) => !key.includes(' ') && key.length < 60))('PUT of the single field %j = %j is 400', async (key, value) => {
-    const res = await send('PUT', `${base(hash)}/${key}`, JSON.stringify(value));
-    expect(res.status).toBe(400);
-    expect(res.json.message).toContain(key);
-    await expectUnchanged();
-  });
+  it.each(badFields.filter(([key]) => !key.includes(' ') && key.length < 60))(
+    'PUT of the single field %j = %j is 400',
+    async (key, value) => {
+      const res = await send('PUT', `${base(hash)}/${key}`, JSON.stringify(value));
+      expect(res.status).toBe(400);
+      expect(res.json.message).toContain(key);
+      await expectUnchanged();
+    },
+  );
 
   it('a PATCH with nine good fields and one bad one applies none of them', async () => {
     const body: Record<string, unknown> = {};
@@ -103,23 +106,29 @@ describe('refusals change nothing', () => {
     await expectUnchanged();
   });
 
-  it.each([['{"a": '], ['not json'], ["{'a': 'b'}"], ['{"a":"b"} trailing']])('a non-JSON body %j on PUT and PATCH is 400', async (body) => {
-    for (const method of ['PUT', 'PATCH']) {
-      const res = await send(method, base(hash), body, 'application/json');
-      expect(res.status, method).toBe(400);
-      expect(res.json.message).toMatch(/not valid JSON/);
-    }
-    await expectUnchanged();
-  });
+  it.each([['{"a": '], ['not json'], ["{'a': 'b'}"], ['{"a":"b"} trailing']])(
+    'a non-JSON body %j on PUT and PATCH is 400',
+    async (body) => {
+      for (const method of ['PUT', 'PATCH']) {
+        const res = await send(method, base(hash), body, 'application/json');
+        expect(res.status, method).toBe(400);
+        expect(res.json.message).toMatch(/not valid JSON/);
+      }
+      await expectUnchanged();
+    },
+  );
 
-  it.each([['[]'], ['["a"]'], ['"text"'], ['5'], ['null'], ['true']])('a JSON body %s that is not an object is 400', async (body) => {
-    for (const method of ['PUT', 'PATCH']) {
-      const res = await send(method, base(hash), body, 'application/json');
-      expect(res.status, method).toBe(400);
-      expect(res.json.message).toMatch(/JSON object/);
-    }
-    await expectUnchanged();
-  });
+  it.each([['[]'], ['["a"]'], ['"text"'], ['5'], ['null'], ['true']])(
+    'a JSON body %s that is not an object is 400',
+    async (body) => {
+      for (const method of ['PUT', 'PATCH']) {
+        const res = await send(method, base(hash), body, 'application/json');
+        expect(res.status, method).toBe(400);
+        expect(res.json.message).toMatch(/JSON object/);
+      }
+      await expectUnchanged();
+    },
+  );
 
   it('a 1 MB body is refused with 413 and a message about the size', async () => {
     const body = JSON.stringify({ big: 'x'.repeat(1024 * 1024) });

@@ -18,8 +18,6 @@ const { newImage, base, getMeta, send } = userMetadataApi(() => server);
 /** JSON sent as bytes: fetch then adds no content type at all. */
 const rawJson = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
 
-
-
 async function lock(hash: string, locked: boolean) {
   const res = await api(server, 'PUT', `/sourceimages/acme/${hash}/options/locked`, { body: JSON.stringify(locked) });
   expect(res.status).toBe(200);
@@ -115,7 +113,9 @@ describe('writing', () => {
   it('PATCH merges: listed fields set, null deletes, others kept; a prefix replaces the field of that bare name', async () => {
     const hash = await newImage();
     await send('PATCH', base(hash), JSON.stringify({ a: 'one', b: 'two', c: 'three', foo: 'text' }));
-    expect((await send('PATCH', base(hash), JSON.stringify({ b: 'TWO', c: null, 'int:foo': 5, 'int:absent': null }))).status).toBe(204);
+    expect(
+      (await send('PATCH', base(hash), JSON.stringify({ b: 'TWO', c: null, 'int:foo': 5, 'int:absent': null }))).status,
+    ).toBe(204);
     expect(await getMeta(hash)).toEqual({ a: 'one', b: 'TWO', 'int:foo': 5 });
     // and back: str:foo replaces int:foo and is shown without prefix
     await send('PATCH', base(hash), JSON.stringify({ 'str:foo': 'again' }));
@@ -258,7 +258,7 @@ describe('unknown images and locked images', () => {
   it('refuses every write on a locked image with 403 and changes nothing', async () => {
     const hash = await newImage();
     await send('PATCH', base(hash), JSON.stringify({ keep: 'me', 'int:n': 1 }));
-    const rowsBefore = (await indexRowsOf(server, 'acme', hash));
+    const rowsBefore = await indexRowsOf(server, 'acme', hash);
     await lock(hash, true);
     const writes: [string, string, string | undefined][] = [
       ['PUT', base(hash), '{"a":"b"}'],
@@ -312,7 +312,13 @@ describe('the typed search index', () => {
   it('follows PATCH, PUT of a field, DELETE of a field, PUT and DELETE of everything', async () => {
     const hash = await newImage();
     await send('PATCH', base(hash), JSON.stringify({ a: 'one', 'array:tags': ['x', 'y'], 'text:t': 'Big Cat' }));
-    expect((await indexRowsOf(server, 'acme', hash)).map((r) => `${r.name}:${r.str}`)).toEqual(['a:one', 't:big', 't:cat', 'tags:x', 'tags:y']);
+    expect((await indexRowsOf(server, 'acme', hash)).map((r) => `${r.name}:${r.str}`)).toEqual([
+      'a:one',
+      't:big',
+      't:cat',
+      'tags:x',
+      'tags:y',
+    ]);
 
     await send('PATCH', base(hash), JSON.stringify({ 'array:tags': null, 'int:a': 5 }));
     expect(await indexRowsOf(server, 'acme', hash)).toEqual([
@@ -334,7 +340,9 @@ describe('the typed search index', () => {
     expect((await indexRowsOf(server, 'acme', hash)).map((r) => r.name)).toEqual(['a', 'when']);
 
     await send('PUT', base(hash), JSON.stringify({ 'double:d': -0.5 }));
-    expect(await indexRowsOf(server, 'acme', hash)).toEqual([{ name: 'd', type: 'double', seq: 0, str: null, num: -0.5 }]);
+    expect(await indexRowsOf(server, 'acme', hash)).toEqual([
+      { name: 'd', type: 'double', seq: 0, str: null, num: -0.5 },
+    ]);
 
     await api(server, 'DELETE', base(hash));
     expect(await indexRowsOf(server, 'acme', hash)).toEqual([]);
@@ -358,6 +366,11 @@ describe('raw single-field values for string fields', () => {
     expect((await send('PUT', `${base(hash)}/text:code`, '12345678901234567890', 'text/plain')).status).toBe(204);
     expect((await send('PUT', `${base(hash)}/flag`, 'true')).status).toBe(204);
     expect((await send('PUT', `${base(hash)}/int:count`, '7')).status).toBe(204);
-    expect(await getMeta(hash)).toEqual({ price: '1.50', 'text:code': '12345678901234567890', flag: 'true', 'int:count': 7 });
+    expect(await getMeta(hash)).toEqual({
+      price: '1.50',
+      'text:code': '12345678901234567890',
+      flag: 'true',
+      'int:count': 7,
+    });
   });
 });

@@ -3,9 +3,9 @@
 
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { catalogRows, catalogTables } from './catalog-rows.ts';
 import { ROOT_KEY, startServer, type TestServer } from './helpers.ts';
 import { addMember, call, root, signUp } from './tenancy-helpers.ts';
-import { catalogRows, catalogTables } from './catalog-rows.ts';
 
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
 
@@ -27,7 +27,12 @@ async function userCount(s: TestServer): Promise<number> {
 
 describe('POST /users', () => {
   it('with the root key makes a user, its key and an organization it administers', async () => {
-    const res = await call(server, 'POST', '/users', root({ json: { email: 'ann@example.com', organization: 'ann-org' } }));
+    const res = await call(
+      server,
+      'POST',
+      '/users',
+      root({ json: { email: 'ann@example.com', organization: 'ann-org' } }),
+    );
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/json');
     expect(Object.keys(res.json).sort()).toEqual(['api_key', 'email', 'id']);
@@ -41,22 +46,32 @@ describe('POST /users', () => {
     expect(org.json.name).toBe('ann-org');
     const members = await call(server, 'GET', '/organizations/ann-org/memberships', { key: res.json.api_key });
     expect(members.status).toBe(200);
-    expect(members.json.items).toEqual([expect.objectContaining({ user_id: res.json.id, email: 'ann@example.com', roles: ['admin'], active: true })]);
+    expect(members.json.items).toEqual([
+      expect.objectContaining({ user_id: res.json.id, email: 'ann@example.com', roles: ['admin'], active: true }),
+    ]);
   });
 
   it('is refused without the root key while sign-up is closed, and nothing is made', async () => {
     const users = await userCount(server);
-    const anonymous = await call(server, 'POST', '/users', { json: { email: 'eve@example.com', organization: 'eve-org' } });
+    const anonymous = await call(server, 'POST', '/users', {
+      json: { email: 'eve@example.com', organization: 'eve-org' },
+    });
     expect(anonymous.status).toBe(403);
     expect(anonymous.json.error.origo_code).toBe('ORIGO_ERR_AUTH_SIGNUP_CLOSED');
 
     const ann = await signUp(server, 'ann2-org');
     issued.push(ann.key);
-    const byUser = await call(server, 'POST', '/users', { key: ann.key, json: { email: 'eve@example.com', organization: 'eve-org' } });
+    const byUser = await call(server, 'POST', '/users', {
+      key: ann.key,
+      json: { email: 'eve@example.com', organization: 'eve-org' },
+    });
     expect(byUser.status).toBe(403);
     expect(byUser.json.error.origo_code).toBe('ORIGO_ERR_AUTH_SIGNUP_CLOSED');
 
-    const badKey = await call(server, 'POST', '/users', { key: 'wrong-key-0123456789', json: { email: 'eve@example.com', organization: 'eve-org' } });
+    const badKey = await call(server, 'POST', '/users', {
+      key: 'wrong-key-0123456789',
+      json: { email: 'eve@example.com', organization: 'eve-org' },
+    });
     expect(badKey.status).toBe(403);
     expect(badKey.json.invalid_authentication).toBe(true);
 
@@ -66,10 +81,20 @@ describe('POST /users', () => {
 
   it('refuses an organization that exists or an invalid name, without making a user', async () => {
     const users = await userCount(server);
-    const taken = await call(server, 'POST', '/users', root({ json: { email: 'x@example.com', organization: 'ann-org' } }));
+    const taken = await call(
+      server,
+      'POST',
+      '/users',
+      root({ json: { email: 'x@example.com', organization: 'ann-org' } }),
+    );
     expect(taken.status).toBe(409);
     expect(taken.json.error.origo_code).toBe('ORIGO_ERR_ORG_EXISTS');
-    const invalid = await call(server, 'POST', '/users', root({ json: { email: 'x@example.com', organization: 'Not Valid!' } }));
+    const invalid = await call(
+      server,
+      'POST',
+      '/users',
+      root({ json: { email: 'x@example.com', organization: 'Not Valid!' } }),
+    );
     expect(invalid.status).toBe(400);
     expect(invalid.json.error.origo_code).toBe('ORIGO_ERR_ORG_INVALID_NAME');
     const badEmail = await call(server, 'POST', '/users', root({ json: { email: 'nope', organization: 'fine-org' } }));
@@ -96,7 +121,9 @@ describe('POST /users', () => {
       const members = await call(open, 'GET', '/organizations/bob-org/memberships', { key: res.json.api_key });
       expect(members.json.items).toEqual([expect.objectContaining({ user_id: res.json.id, roles: ['admin'] })]);
       // The root key still may.
-      expect((await call(open, 'POST', '/users', root({ json: { email: 'c@example.com', organization: 'c-org' } }))).status).toBe(200);
+      expect(
+        (await call(open, 'POST', '/users', root({ json: { email: 'c@example.com', organization: 'c-org' } }))).status,
+      ).toBe(200);
     } finally {
       await open.close();
     }
@@ -122,7 +149,12 @@ describe('GET /user', () => {
       const admin = await signUp(server, `gu-${role.replace(':', '-')}`);
       issued.push(admin.key);
       // The user administers its own organization and has `role` in another one.
-      const res = await call(server, 'PUT', `/organizations/ann-org/memberships/${admin.userId}`, root({ json: { roles: [role] } }));
+      const res = await call(
+        server,
+        'PUT',
+        `/organizations/ann-org/memberships/${admin.userId}`,
+        root({ json: { roles: [role] } }),
+      );
       expect(res.status).toBe(201);
       const me = await call(server, 'GET', '/user', { key: admin.key });
       expect(me.status).toBe(200);
@@ -194,7 +226,9 @@ describe('/user/apikeys', () => {
     expect(inUse.status).toBe(400);
     expect(inUse.json.error.origo_code).toBe('ORIGO_ERR_KEY_IN_USE');
 
-    const unknown = await call(server, 'DELETE', '/user/apikeys/00000000-0000-0000-0000-000000000000', { key: user.key });
+    const unknown = await call(server, 'DELETE', '/user/apikeys/00000000-0000-0000-0000-000000000000', {
+      key: user.key,
+    });
     expect(unknown.status).toBe(404);
     expect(unknown.json.error.origo_code).toBe('ORIGO_ERR_KEY_NOT_FOUND');
 

@@ -7,10 +7,10 @@ import type { FastifyError, FastifyInstance, FastifyRequest, onRequestHookHandle
 import { isOrigoError, OrigoError } from '../errors.ts';
 import { Lru } from '../lru.ts';
 import type { Authenticator, Permission, Principal } from '../service/auth.ts';
-import type { Membership } from '../storage/catalog/accounts.ts';
 import type { ServiceDeps } from '../service/deps.ts';
 import { rememberedOrganization, requireOrganization } from '../service/organizations.ts';
 import type { Limiter, RateLimiter } from '../service/rate-limit.ts';
+import type { Membership } from '../storage/catalog/accounts.ts';
 import type { Organization } from '../storage/catalog/catalog.ts';
 import type { Access } from './access.ts';
 import { addressBucket } from './client-address.ts';
@@ -29,7 +29,10 @@ declare module 'fastify' {
   }
 }
 
-export function invalidAuth(message: string, code: 'ORIGO_ERR_AUTH_MISSING_KEY' | 'ORIGO_ERR_AUTH_INVALID_KEY'): OrigoError {
+export function invalidAuth(
+  message: string,
+  code: 'ORIGO_ERR_AUTH_MISSING_KEY' | 'ORIGO_ERR_AUTH_INVALID_KEY',
+): OrigoError {
   return new OrigoError(code, message, { extra: { invalid_authentication: true } });
 }
 
@@ -52,7 +55,11 @@ function credentialsOf(request: FastifyRequest): Credentials {
   const key = header(request, 'api-key');
   const authorization = header(request, 'authorization');
   const bearer = authorization === undefined ? undefined : /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
-  return { key, bearer, presented: key !== undefined || (authorization !== undefined && /^Bearer\s/i.test(authorization)) };
+  return {
+    key,
+    bearer,
+    presented: key !== undefined || (authorization !== undefined && /^Bearer\s/i.test(authorization)),
+  };
 }
 
 /**
@@ -72,7 +79,10 @@ function authenticate(request: FastifyRequest, credentials: Credentials, auth: A
     return found;
   }
   if (bearer !== undefined) return auth.fromToken(bearer, request.ip);
-  throw invalidAuth('No API key given: send it in the Api-Key header (or a token as Authorization: Bearer)', 'ORIGO_ERR_AUTH_MISSING_KEY');
+  throw invalidAuth(
+    'No API key given: send it in the Api-Key header (or a token as Authorization: Bearer)',
+    'ORIGO_ERR_AUTH_MISSING_KEY',
+  );
 }
 
 /** After a key that is not valid: the token, if there is one, else the 403. */
@@ -115,7 +125,9 @@ function addressCaller(request: FastifyRequest): string {
 }
 
 function isFailedAuthentication(err: unknown): boolean {
-  return isOrigoError(err) && (err.code === 'ORIGO_ERR_AUTH_INVALID_KEY' || err.code === 'ORIGO_ERR_AUTH_INVALID_TOKEN');
+  return (
+    isOrigoError(err) && (err.code === 'ORIGO_ERR_AUTH_INVALID_KEY' || err.code === 'ORIGO_ERR_AUTH_INVALID_TOKEN')
+  );
 }
 
 /**
@@ -204,7 +216,9 @@ type KeyAccess = Extract<Access, { permission: Permission }>;
 function checkKey(request: FastifyRequest, access: KeyAccess, checks: Checks): Maybe<void> {
   const credentials = credentialsOf(request);
   // Without a credential there is nothing to guess: a blocked address still gets the usual 403.
-  const principal = credentials.presented ? authenticateCounted(request, credentials, checks) : authenticate(request, credentials, checks.auth);
+  const principal = credentials.presented
+    ? authenticateCounted(request, credentials, checks)
+    : authenticate(request, credentials, checks.auth);
   if (principal instanceof Promise) return principal.then((found) => admit(request, access, found, checks));
   return admit(request, access, principal, checks);
 }
@@ -220,7 +234,9 @@ function admit(request: FastifyRequest, access: KeyAccess, principal: Principal,
 /** The route's `:org` (every route whose access names an organization has one; the hook runs for all routes, so its params are untyped). */
 function orgParam(request: FastifyRequest): string {
   const params: unknown = request.params;
-  return typeof params === 'object' && params !== null && 'org' in params && typeof params.org === 'string' ? params.org : '';
+  return typeof params === 'object' && params !== null && 'org' in params && typeof params.org === 'string'
+    ? params.org
+    : '';
 }
 
 function authorize(request: FastifyRequest, access: KeyAccess, principal: Principal, checks: Checks): Maybe<void> {
@@ -232,11 +248,20 @@ function authorize(request: FastifyRequest, access: KeyAccess, principal: Princi
   }
   const name = orgParam(request);
   const org = rememberedOrganization(checks.deps, name);
-  if (org === undefined) return requireOrganization(checks.deps, name).then((found) => authorizeIn(request, access, principal, found, checks));
+  if (org === undefined)
+    return requireOrganization(checks.deps, name).then((found) =>
+      authorizeIn(request, access, principal, found, checks),
+    );
   return authorizeIn(request, access, principal, org, checks);
 }
 
-function authorizeIn(request: FastifyRequest, access: KeyAccess, principal: Principal, org: Organization, checks: Checks): Maybe<void> {
+function authorizeIn(
+  request: FastifyRequest,
+  access: KeyAccess,
+  principal: Principal,
+  org: Organization,
+  checks: Checks,
+): Maybe<void> {
   // The root key may do anything in every organization, and is a member of none.
   if (principal.kind === 'root') {
     request.organization = org;
@@ -244,7 +269,10 @@ function authorizeIn(request: FastifyRequest, access: KeyAccess, principal: Prin
   }
   return checks.auth.membership(principal, org).then((membership) => {
     if (!checks.auth.grants(principal, access.permission, membership)) {
-      throw new OrigoError('ORIGO_ERR_AUTH_FORBIDDEN', `This key may not do ${access.permission} in organization ${org.name}`);
+      throw new OrigoError(
+        'ORIGO_ERR_AUTH_FORBIDDEN',
+        `This key may not do ${access.permission} in organization ${org.name}`,
+      );
     }
     request.organization = org;
     request.membership = membership;
@@ -283,7 +311,11 @@ function asHook(check: (request: FastifyRequest) => Maybe<void>): onRequestHookH
       done(err as FastifyError);
       return;
     }
-    if (pending instanceof Promise) pending.then(() => done(), (err: FastifyError) => done(err));
+    if (pending instanceof Promise)
+      pending.then(
+        () => done(),
+        (err: FastifyError) => done(err),
+      );
     else done();
   };
 }
@@ -292,7 +324,10 @@ function asHook(check: (request: FastifyRequest) => Maybe<void>): onRequestHookH
 export function apiVersionError(request: FastifyRequest): OrigoError | undefined {
   const version = request.headers['api-version'];
   if (version === undefined || String(version).trim() === '1') return undefined;
-  return new OrigoError('ORIGO_ERR_REQUEST_BAD_API_VERSION', `Api-Version ${JSON.stringify(version)} is not supported; use 1 or leave it out`);
+  return new OrigoError(
+    'ORIGO_ERR_REQUEST_BAD_API_VERSION',
+    `Api-Version ${JSON.stringify(version)} is not supported; use 1 or leave it out`,
+  );
 }
 
 /**

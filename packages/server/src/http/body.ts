@@ -29,7 +29,10 @@ export function jsonBody(body: unknown): unknown {
 function withoutNul(value: unknown): unknown {
   const at = nulPath(value);
   if (at !== undefined) {
-    throw new OrigoError('ORIGO_ERR_REQUEST_NUL_CHARACTER', `The request body has a NUL character (U+0000) in ${at}; text values cannot contain it`);
+    throw new OrigoError(
+      'ORIGO_ERR_REQUEST_NUL_CHARACTER',
+      `The request body has a NUL character (U+0000) in ${at}; text values cannot contain it`,
+    );
   }
   return value;
 }

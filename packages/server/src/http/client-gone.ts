@@ -10,7 +10,10 @@ export function clientGoneSignal(reply: FastifyReply): AbortSignal {
   const gone = () => {
     if (res.writableFinished) return;
     controller.abort(
-      new OrigoError('ORIGO_ERR_UPLOAD_BAD_MULTIPART', 'The client closed the connection before the upload was answered'),
+      new OrigoError(
+        'ORIGO_ERR_UPLOAD_BAD_MULTIPART',
+        'The client closed the connection before the upload was answered',
+      ),
     );
   };
   if (res.destroyed || res.socket?.destroyed) gone();

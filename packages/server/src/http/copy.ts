@@ -10,7 +10,15 @@ import { inOrg } from './access.ts';
 import { header, orgOf, principalOf } from './auth.ts';
 import { jsonBody } from './body.ts';
 import { sendJson } from './reply.ts';
-import { BatchCopySchema, noBody, OrgHashParams, OrgParams, queryValue, replies, SourceImageSchema } from './schemas.ts';
+import {
+  BatchCopySchema,
+  noBody,
+  OrgHashParams,
+  OrgParams,
+  queryValue,
+  replies,
+  SourceImageSchema,
+} from './schemas.ts';
 import { booleanParam } from './search-query-params.ts';
 import { sourceImageJson } from './serialize.ts';
 
@@ -22,7 +30,13 @@ export function registerCopyRoutes(untyped: FastifyInstance, deps: ServiceDeps):
   const copyTarget = async (request: FastifyRequest) => {
     const org = orgOf(request);
     const overwrite = parseOverwrite(header(request, 'overwrite'));
-    const destination = await copyDestination(deps, request.server.authenticator, principalOf(request), org, header(request, 'destination'));
+    const destination = await copyDestination(
+      deps,
+      request.server.authenticator,
+      principalOf(request),
+      org,
+      header(request, 'destination'),
+    );
     return { org, overwrite, destination };
   };
 
@@ -55,7 +69,12 @@ export function registerCopyRoutes(untyped: FastifyInstance, deps: ServiceDeps):
 
   app.post('/sourceimages/:org/copy', {
     config: { access: inOrg('images:read') },
-    schema: { tags, summary: 'Copy up to 100 images (JSON array of hashes) to the Destination organization', params: OrgParams, response: replies({ 200: BatchCopySchema }) },
+    schema: {
+      tags,
+      summary: 'Copy up to 100 images (JSON array of hashes) to the Destination organization',
+      params: OrgParams,
+      response: replies({ 200: BatchCopySchema }),
+    },
     handler: async (request, reply) => {
       const { org, overwrite, destination } = await copyTarget(request);
       const body = jsonBody(request.body);

@@ -5,7 +5,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PUBLIC } from './access.ts';
 
 const METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE, COPY, OPTIONS';
-const REQUEST_HEADERS = 'Api-Key, Api-Version, Authorization, Content-Type, Destination, Overwrite, Range, If-None-Match, If-Range';
+const REQUEST_HEADERS =
+  'Api-Key, Api-Version, Authorization, Content-Type, Destination, Overwrite, Range, If-None-Match, If-Range';
 const EXPOSED = 'Location, Content-Disposition, Content-Range, ETag, Warning, Retry-After';
 
 /**

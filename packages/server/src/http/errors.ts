@@ -47,7 +47,9 @@ function toOrigoError(err: FastifyError, request: FastifyRequest): OrigoError {
   if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
     return new OrigoError('ORIGO_ERR_REQUEST_BAD_BODY', err.message);
   }
-  return new OrigoError('ORIGO_ERR_SERVER_INTERNAL', 'Internal server error; the server log has the details', { cause: err });
+  return new OrigoError('ORIGO_ERR_SERVER_INTERNAL', 'Internal server error; the server log has the details', {
+    cause: err,
+  });
 }
 
 /** Route patterns by method, to tell 405 (path known, method not) from 404. */
@@ -84,7 +86,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const error = toOrigoError(err, request);
     if (error.code === 'ORIGO_ERR_STORAGE_FULL') {
-      request.log.error({ err, dataDir: request.server.deps.config.dataDir }, 'storage full: free space under the data folder; nothing of this request was stored');
+      request.log.error(
+        { err, dataDir: request.server.deps.config.dataDir },
+        'storage full: free space under the data folder; nothing of this request was stored',
+      );
     } else if (error.status >= 500) request.log.error({ err }, 'request failed');
     else request.log.info({ code: error.code, status: error.status }, error.message);
     // An answer before the body is read (an upload refused early) closes the
@@ -98,9 +103,13 @@ export function registerErrorHandling(app: FastifyInstance): void {
     const allowed = shapes.allowed(path);
     const error =
       allowed.length > 0
-        ? new OrigoError('ORIGO_ERR_REQUEST_METHOD_NOT_ALLOWED', `${request.method} is not allowed on ${path}; use ${allowed.join(', ')}`, {
-            headers: { allow: allowed.join(', ') },
-          })
+        ? new OrigoError(
+            'ORIGO_ERR_REQUEST_METHOD_NOT_ALLOWED',
+            `${request.method} is not allowed on ${path}; use ${allowed.join(', ')}`,
+            {
+              headers: { allow: allowed.join(', ') },
+            },
+          )
         : new OrigoError('ORIGO_ERR_REQUEST_NOT_FOUND', `No such endpoint: ${request.method} ${path}`);
     closeAfterUnreadBody(request, reply);
     return sendError(reply, error);

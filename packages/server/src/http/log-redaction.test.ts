@@ -38,7 +38,9 @@ describe('redactingLogger', () => {
     const { app, text } = capture();
     await app.ready();
     const cause = new Error('inner https://h/x?token=S3');
-    const err = Object.assign(new Error('fetching https://h/x?sig=S1 failed', { cause }), { url: 'https://h/x?sig=S4' });
+    const err = Object.assign(new Error('fetching https://h/x?sig=S1 failed', { cause }), {
+      url: 'https://h/x?sig=S4',
+    });
     app.log.error({ err }, 'request to https://h/y?sig=S2 failed');
     const logged = text();
     expect(logged).toContain('fetching https://h/x?sig=*** failed');
@@ -52,7 +54,10 @@ describe('redactingLogger', () => {
     const { app, text } = capture();
     await app.ready();
     app.log.info(
-      { headers: { 'api-key': 'K1', authorization: 'Bearer T1', accept: 'x/y' }, upstream: { headers: { 'proxy-authorization': 'Basic P1' } } },
+      {
+        headers: { 'api-key': 'K1', authorization: 'Bearer T1', accept: 'x/y' },
+        upstream: { headers: { 'proxy-authorization': 'Basic P1' } },
+      },
       'with headers',
     );
     // A logged request shows only its method, URL and addresses, never its headers.

@@ -59,7 +59,8 @@ type PinoOptions = Exclude<FastifyServerOptions['logger'], boolean | undefined>;
  */
 export function redactingLogger(given: FastifyServerOptions['logger'], level: string): FastifyServerOptions['logger'] {
   if (given === false) return false;
-  const base = (typeof given === 'object' && given !== null ? given : { level }) as PinoOptions & Record<string, unknown>;
+  const base = (typeof given === 'object' && given !== null ? given : { level }) as PinoOptions &
+    Record<string, unknown>;
   return {
     ...base,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },

@@ -21,7 +21,12 @@ export function registerMembershipRoutes(untyped: FastifyInstance, deps: Service
 
   app.get(base, {
     config: { access: inOrg('memberships:manage') },
-    schema: { tags, summary: 'List the members of an organization', params: OrgParams, response: replies({ 200: MembershipListSchema }) },
+    schema: {
+      tags,
+      summary: 'List the members of an organization',
+      params: OrgParams,
+      response: replies({ 200: MembershipListSchema }),
+    },
     handler: async (request, reply) => {
       const org = orgOf(request);
       const items = await deps.accounts.listMemberships(org.id);
@@ -73,7 +78,12 @@ export function registerMembershipRoutes(untyped: FastifyInstance, deps: Service
 
   app.delete(`${base}/:user_id`, {
     config: { access: inOrg('memberships:manage') },
-    schema: { tags, summary: 'Remove a member (not the last admin)', params: MemberParams, response: replies({ 204: NoContent }) },
+    schema: {
+      tags,
+      summary: 'Remove a member (not the last admin)',
+      params: MemberParams,
+      response: replies({ 204: NoContent }),
+    },
     handler: async (request, reply) => {
       await deleteMembership(deps, orgOf(request), request.params.user_id);
       return reply.code(204).send();

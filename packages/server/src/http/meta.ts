@@ -4,22 +4,30 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type Static, Type } from 'typebox';
 import { OrigoError } from '../errors.ts';
+import { parseFieldKey } from '../images/user-metadata.ts';
 import { isPlainObject } from '../json.ts';
 import type { ServiceDeps } from '../service/deps.ts';
-import { changeDynamicMetadata, type DynamicOutcome, userMetadata } from '../service/metadata.ts';
 import { getImage } from '../service/images.ts';
+import { changeDynamicMetadata, type DynamicOutcome, userMetadata } from '../service/metadata.ts';
 import type { Organization } from '../storage/catalog/catalog.ts';
 import { inOrg } from './access.ts';
 import { orgOf } from './auth.ts';
 import { jsonBody, jsonOrRawBody, rawText } from './body.ts';
-import { parseFieldKey } from '../images/user-metadata.ts';
 import { sendJson } from './reply.ts';
 import { NoContent, noBody, OrgHashParams, queryValue, replies, SourceImageSchema } from './schemas.ts';
 import { booleanParam, parseBoolean } from './search-query-params.ts';
 import { sourceImageJson } from './serialize.ts';
 
-const FieldParamsSchema = Type.Object({ org: Type.String(), hash: Type.String(), name: Type.String({ description: 'field name, optionally with a type prefix (int:rank)' }) });
-const DynamicParamsSchema = Type.Object({ org: Type.String(), hash: Type.String(), name: Type.String({ description: 'subject_area, crop_area, multi_areas, version, …' }) });
+const FieldParamsSchema = Type.Object({
+  org: Type.String(),
+  hash: Type.String(),
+  name: Type.String({ description: 'field name, optionally with a type prefix (int:rank)' }),
+});
+const DynamicParamsSchema = Type.Object({
+  org: Type.String(),
+  hash: Type.String(),
+  name: Type.String({ description: 'subject_area, crop_area, multi_areas, version, …' }),
+});
 
 function requiredJson(body: unknown): unknown {
   const value = jsonBody(body);
@@ -39,7 +47,10 @@ const DYNAMIC_REPLIES = replies({
   204: noBody('Nothing changed'),
 });
 
-function dynamicFlags(request: FastifyRequest, query: Static<typeof DynamicQuery>): { deletePrevious: boolean; keepHash: boolean } {
+function dynamicFlags(
+  request: FastifyRequest,
+  query: Static<typeof DynamicQuery>,
+): { deletePrevious: boolean; keepHash: boolean } {
   // rokka.js sends the flags of a dynamic-metadata DELETE in the body.
   const body = request.method === 'DELETE' ? jsonOrRawBody(request.body) : undefined;
   const fromBody = isPlainObject(body) ? body : {};
@@ -68,7 +79,9 @@ export function registerMetaRoutes(untyped: FastifyInstance, deps: ServiceDeps):
       tags,
       summary: 'All user metadata of an image',
       params: OrgHashParams,
-      response: replies({ 200: Type.Record(Type.String(), Type.Unknown(), { description: 'field name (with its type prefix) to value' }) }),
+      response: replies({
+        200: Type.Record(Type.String(), Type.Unknown(), { description: 'field name (with its type prefix) to value' }),
+      }),
     },
     handler: async (request, reply) => {
       const image = await getImage(deps, orgOf(request), request.params.hash);
@@ -78,7 +91,12 @@ export function registerMetaRoutes(untyped: FastifyInstance, deps: ServiceDeps):
 
   app.put(`${base}/user`, {
     config: { access: inOrg('images:write') },
-    schema: { tags, summary: 'Replace all user metadata (fields not in the body are removed)', params: OrgHashParams, response: replies({ 204: NoContent }) },
+    schema: {
+      tags,
+      summary: 'Replace all user metadata (fields not in the body are removed)',
+      params: OrgHashParams,
+      response: replies({ 204: NoContent }),
+    },
     handler: async (request, reply) => {
       await userMetadata.replace(deps, orgOf(request), request.params.hash, requiredJson(request.body));
       return reply.code(204).send();
@@ -87,7 +105,12 @@ export function registerMetaRoutes(untyped: FastifyInstance, deps: ServiceDeps):
 
   app.patch(`${base}/user`, {
     config: { access: inOrg('images:write') },
-    schema: { tags, summary: 'Merge user metadata: listed fields set, null deletes, others untouched', params: OrgHashParams, response: replies({ 204: NoContent }) },
+    schema: {
+      tags,
+      summary: 'Merge user metadata: listed fields set, null deletes, others untouched',
+      params: OrgHashParams,
+      response: replies({ 204: NoContent }),
+    },
     handler: async (request, reply) => {
       await userMetadata.merge(deps, orgOf(request), request.params.hash, requiredJson(request.body));
       return reply.code(204).send();
@@ -105,7 +128,12 @@ export function registerMetaRoutes(untyped: FastifyInstance, deps: ServiceDeps):
 
   app.get(`${base}/user/:name`, {
     config: { access: inOrg('images:read') },
-    schema: { tags, summary: 'One user metadata field, JSON-encoded', params: FieldParamsSchema, response: replies({ 200: Type.Unknown({ description: 'the value, as JSON' }) }) },
+    schema: {
+      tags,
+      summary: 'One user metadata field, JSON-encoded',
+      params: FieldParamsSchema,
+      response: replies({ 200: Type.Unknown({ description: 'the value, as JSON' }) }),
+    },
     handler: async (request, reply) => {
       const { hash, name } = request.params;
       const field = await userMetadata.getField(deps, orgOf(request), hash, name);
@@ -115,13 +143,22 @@ export function registerMetaRoutes(untyped: FastifyInstance, deps: ServiceDeps):
 
   app.put(`${base}/user/:name`, {
     config: { access: inOrg('images:write') },
-    schema: { tags, summary: 'Set one field: a JSON value or raw text; null deletes', params: FieldParamsSchema, response: replies({ 204: NoContent }) },
+    schema: {
+      tags,
+      summary: 'Set one field: a JSON value or raw text; null deletes',
+      params: FieldParamsSchema,
+      response: replies({ 204: NoContent }),
+    },
     handler: async (request, reply) => {
       const { hash, name } = request.params;
       let value = jsonOrRawBody(request.body);
-      if (value === undefined) throw new OrigoError('ORIGO_ERR_REQUEST_BAD_BODY', `The body must be the value of field ${name}`);
+      if (value === undefined)
+        throw new OrigoError('ORIGO_ERR_REQUEST_BAD_BODY', `The body must be the value of field ${name}`);
       // rokka.js sends string values unquoted: for a string field, `1.50` means the text "1.50", not the number 1.5.
-      if ((typeof value === 'number' || typeof value === 'boolean') && ['str', 'text'].includes(parseFieldKey(name).type)) {
+      if (
+        (typeof value === 'number' || typeof value === 'boolean') &&
+        ['str', 'text'].includes(parseFieldKey(name).type)
+      ) {
         value = rawText(request.body);
       }
       await userMetadata.setField(deps, orgOf(request), hash, name, value);
@@ -131,7 +168,12 @@ export function registerMetaRoutes(untyped: FastifyInstance, deps: ServiceDeps):
 
   app.delete(`${base}/user/:name`, {
     config: { access: inOrg('images:write') },
-    schema: { tags, summary: 'Remove one field (absent fields: still 204)', params: FieldParamsSchema, response: replies({ 204: NoContent }) },
+    schema: {
+      tags,
+      summary: 'Remove one field (absent fields: still 204)',
+      params: FieldParamsSchema,
+      response: replies({ 204: NoContent }),
+    },
     handler: async (request, reply) => {
       const { hash, name } = request.params;
       await userMetadata.removeField(deps, orgOf(request), hash, name);
@@ -152,7 +194,14 @@ export function registerMetaRoutes(untyped: FastifyInstance, deps: ServiceDeps):
       const { hash, name } = request.params;
       const org = orgOf(request);
       const body = jsonBody(request.body);
-      const outcome = await changeDynamicMetadata(deps, org, hash, name, body === undefined ? {} : body, dynamicFlags(request, request.query));
+      const outcome = await changeDynamicMetadata(
+        deps,
+        org,
+        hash,
+        name,
+        body === undefined ? {} : body,
+        dynamicFlags(request, request.query),
+      );
       return sendDynamicOutcome(reply, org, outcome);
     },
   });
@@ -169,7 +218,14 @@ export function registerMetaRoutes(untyped: FastifyInstance, deps: ServiceDeps):
     handler: async (request, reply) => {
       const { hash, name } = request.params;
       const org = orgOf(request);
-      const outcome = await changeDynamicMetadata(deps, org, hash, name, undefined, dynamicFlags(request, request.query));
+      const outcome = await changeDynamicMetadata(
+        deps,
+        org,
+        hash,
+        name,
+        undefined,
+        dynamicFlags(request, request.query),
+      );
       return sendDynamicOutcome(reply, org, outcome);
     },
   });

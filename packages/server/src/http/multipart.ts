@@ -62,7 +62,9 @@ async function sniffBoundary(body: Readable): Promise<string> {
       break;
     }
   }
-  throw badMultipart('The multipart body has no boundary: the Content-Type header names none and the body does not start with one');
+  throw badMultipart(
+    'The multipart body has no boundary: the Content-Type header names none and the body does not start with one',
+  );
 }
 
 export async function readMultipart(
@@ -89,7 +91,12 @@ export async function readMultipart(
       highWaterMark: 1024 * 1024,
       fileHwm: 1024 * 1024,
       // One file more than allowed reaches the 'file' handler, which refuses it (busboy would skip it silently).
-      limits: { files: limits.maxFiles + 1, fields: limits.maxFields + 1, fieldSize: limits.maxFieldBytes, headerPairs: 100 },
+      limits: {
+        files: limits.maxFiles + 1,
+        fields: limits.maxFields + 1,
+        fieldSize: limits.maxFieldBytes,
+        headerPairs: 100,
+      },
     });
   } catch (err) {
     throw badMultipart(`The multipart body cannot be read: ${(err as Error).message}`);
@@ -117,7 +124,12 @@ export async function readMultipart(
         // `pending` holds every accepted file, staged or not (`files` only the staged ones).
         if (pending.length >= limits.maxFiles) {
           stream.resume();
-          fail(new OrigoError('ORIGO_ERR_UPLOAD_TOO_MANY_FILES', `At most ${limits.maxFiles} files can be sent in one request`));
+          fail(
+            new OrigoError(
+              'ORIGO_ERR_UPLOAD_TOO_MANY_FILES',
+              `At most ${limits.maxFiles} files can be sent in one request`,
+            ),
+          );
           return;
         }
         const label = `File ${JSON.stringify(filename)} (${field})`;
@@ -138,25 +150,41 @@ export async function readMultipart(
       });
       busboy.on('field', (name, value, _nameTruncated, valueTruncated) => {
         if (valueTruncated) {
-          fail(new OrigoError('ORIGO_ERR_UPLOAD_BAD_FIELD', `Field ${name} is longer than ${limits.maxFieldBytes} bytes (ORIGO_MAX_JSON_BYTES)`));
+          fail(
+            new OrigoError(
+              'ORIGO_ERR_UPLOAD_BAD_FIELD',
+              `Field ${name} is longer than ${limits.maxFieldBytes} bytes (ORIGO_MAX_JSON_BYTES)`,
+            ),
+          );
           return;
         }
         if (name.includes('\u0000') || value.includes('\u0000')) {
           const field = JSON.stringify(name.replaceAll('\u0000', '\\u0000'));
-          fail(new OrigoError('ORIGO_ERR_UPLOAD_BAD_FIELD', `Field ${field} has a NUL character (U+0000); text values cannot contain it`));
+          fail(
+            new OrigoError(
+              'ORIGO_ERR_UPLOAD_BAD_FIELD',
+              `Field ${field} has a NUL character (U+0000); text values cannot contain it`,
+            ),
+          );
           return;
         }
         fields.push({ name, value });
       });
-      busboy.on('fieldsLimit', () => fail(new OrigoError('ORIGO_ERR_UPLOAD_BAD_FIELD', `At most ${limits.maxFields} fields can be sent`)));
-      busboy.on('error', (err: Error) => fail(badMultipart(`The multipart body is malformed or cut off: ${err.message}`)));
+      busboy.on('fieldsLimit', () =>
+        fail(new OrigoError('ORIGO_ERR_UPLOAD_BAD_FIELD', `At most ${limits.maxFields} fields can be sent`)),
+      );
+      busboy.on('error', (err: Error) =>
+        fail(badMultipart(`The multipart body is malformed or cut off: ${err.message}`)),
+      );
       busboy.on('finish', () => {
         Promise.all(pending).then(() => {
           if (!failed) resolve();
         }, fail);
       });
       // The body stream fails with an OrigoError of its own when the client stops sending (408).
-      body.on('error', (err) => fail(isOrigoError(err) ? err : badMultipart(`The upload was interrupted: ${err.message}`)));
+      body.on('error', (err) =>
+        fail(isOrigoError(err) ? err : badMultipart(`The upload was interrupted: ${err.message}`)),
+      );
       body.on('aborted', () => fail(badMultipart('The client closed the connection before the upload was complete')));
       body.pipe(busboy);
     });

@@ -9,5 +9,8 @@ import { OrigoError } from '../errors.ts';
 /** The refusal of a URL with a NUL in it; undefined for any other URL. Checked for every request (request-hooks.ts). */
 export function nulInUrlError(url: string): OrigoError | undefined {
   if (!url.includes('%00')) return undefined;
-  return new OrigoError('ORIGO_ERR_REQUEST_NUL_CHARACTER', 'The URL has a NUL character (%00); text values cannot contain it');
+  return new OrigoError(
+    'ORIGO_ERR_REQUEST_NUL_CHARACTER',
+    'The URL has a NUL character (%00); text values cannot contain it',
+  );
 }

@@ -14,7 +14,12 @@ export function registerOrganizationRoutes(untyped: FastifyInstance, deps: Servi
   const tags = ['organizations'];
   app.put('/organizations/:org', {
     config: { access: global('organizations:create') },
-    schema: { tags, summary: 'Create an organization', params: OrgParams, response: replies({ 200: OrganizationSchema }) },
+    schema: {
+      tags,
+      summary: 'Create an organization',
+      params: OrgParams,
+      response: replies({ 200: OrganizationSchema }),
+    },
     handler: async (request, reply) => {
       const body = jsonBody(request.body);
       const principal = principalOf(request);

@@ -79,12 +79,22 @@ export const ImageListSchema = Type.Object(
     items: Type.Array(Type.Ref('SourceImage')),
     cursor: Type.Optional(Type.String({ description: 'pass as offset for the next page' })),
     links: Type.Optional(
-      Type.Object({ next: Type.Optional(Type.Object({ href: Type.String() })), prev: Type.Optional(Type.Object({ href: Type.String() })) }, { additionalProperties: false }),
+      Type.Object(
+        {
+          next: Type.Optional(Type.Object({ href: Type.String() })),
+          prev: Type.Optional(Type.Object({ href: Type.String() })),
+        },
+        { additionalProperties: false },
+      ),
     ),
     facets: Type.Optional(
-      Type.Record(Type.String(), Type.Array(Type.Object({ value: Type.String(), count: Type.Integer() }, { additionalProperties: false })), {
-        description: 'per requested facet, its most frequent values',
-      }),
+      Type.Record(
+        Type.String(),
+        Type.Array(Type.Object({ value: Type.String(), count: Type.Integer() }, { additionalProperties: false })),
+        {
+          description: 'per requested facet, its most frequent values',
+        },
+      ),
     ),
   },
   { additionalProperties: false },
@@ -191,10 +201,15 @@ export const BatchCopySchema = Type.Object(
 
 export const ErrorSchema = Type.Object(
   {
-    error: Type.Object({ code: Type.Integer(), message: Type.String(), origo_code: Type.String() }, { additionalProperties: false }),
+    error: Type.Object(
+      { code: Type.Integer(), message: Type.String(), origo_code: Type.String() },
+      { additionalProperties: false },
+    ),
     code: Type.Integer(),
     message: Type.String(),
-    invalid_authentication: Type.Optional(Type.Boolean({ description: 'true when the key or token is missing or wrong' })),
+    invalid_authentication: Type.Optional(
+      Type.Boolean({ description: 'true when the key or token is missing or wrong' }),
+    ),
   },
   { $id: 'Error', additionalProperties: false },
 );

@@ -37,14 +37,18 @@ export function encodeCursor(search: Search, position: SortPosition | undefined)
 }
 
 function valueFits(field: SortField, value: unknown): boolean {
-  const numeric = field.source === 'image' ? ['size', 'width', 'height', 'created'].includes(field.column) : field.column === 'num';
+  const numeric =
+    field.source === 'image' ? ['size', 'width', 'height', 'created'].includes(field.column) : field.column === 'num';
   if (value === null) return field.source === 'user';
   return numeric ? typeof value === 'number' && Number.isFinite(value) : typeof value === 'string';
 }
 
 export function decodeCursor(search: Omit<Search, 'after' | 'cursor'>, text: string): SortPosition | undefined {
   const bad = (why: string) =>
-    new OrigoError('ORIGO_ERR_REQUEST_BAD_PARAMETER', `offset ${JSON.stringify(text)} is not a cursor of this listing: ${why}`);
+    new OrigoError(
+      'ORIGO_ERR_REQUEST_BAD_PARAMETER',
+      `offset ${JSON.stringify(text)} is not a cursor of this listing: ${why}`,
+    );
   if (text.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(text)) throw bad('it cannot be decoded');
   let body: Partial<CursorBody>;
   try {
@@ -52,7 +56,13 @@ export function decodeCursor(search: Omit<Search, 'after' | 'cursor'>, text: str
   } catch {
     throw bad('it cannot be decoded');
   }
-  if (typeof body !== 'object' || body === null || body.v !== 2 || (body.d !== 0 && body.d !== 1) || typeof body.f !== 'string') {
+  if (
+    typeof body !== 'object' ||
+    body === null ||
+    body.v !== 2 ||
+    (body.d !== 0 && body.d !== 1) ||
+    typeof body.f !== 'string'
+  ) {
     throw bad('it cannot be decoded');
   }
   if ((body.d === 1) !== search.deleted) throw bad('it was made for a listing with a different deleted= value');

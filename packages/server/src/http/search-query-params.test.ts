@@ -6,7 +6,12 @@ import { parseListingQuery } from './search-query-params.ts';
 
 describe('the whole query', () => {
   it('separates reserved parameters from filters; repeated filters are each a filter', () => {
-    const { search } = parseListingQuery({ limit: '5', 'user:array:tags': ['a', 'b'], operator: 'OR', sort: 'name desc' });
+    const { search } = parseListingQuery({
+      limit: '5',
+      'user:array:tags': ['a', 'b'],
+      operator: 'OR',
+      sort: 'name desc',
+    });
     expect(search.limit).toBe(5);
     expect(search.operator).toBe('or');
     expect(search.filters.map((f) => f.condition)).toEqual([
@@ -28,14 +33,20 @@ describe('the whole query', () => {
   it('round-trips cursors and refuses those of another listing', () => {
     const { search } = parseListingQuery({ name: 'a*', sort: 'user:int:rank desc' });
     const cursor = encodeCursor(search, { values: [null], hash: 'a'.repeat(40) });
-    expect(parseListingQuery({ name: 'a*', sort: 'user:int:rank desc', offset: cursor }).search.after).toEqual({ values: [null], hash: 'a'.repeat(40) });
+    expect(parseListingQuery({ name: 'a*', sort: 'user:int:rank desc', offset: cursor }).search.after).toEqual({
+      values: [null],
+      hash: 'a'.repeat(40),
+    });
     // Filters in another order are the same listing.
     const both = parseListingQuery({ name: 'a*', size: '1' }).search;
     expect(fingerprint(both)).toBe(fingerprint(parseListingQuery({ size: '1', name: 'a*' }).search));
 
     const other = refusal(() => parseListingQuery({ name: 'b*', sort: 'user:int:rank desc', offset: cursor }));
     expect(other.message).toContain('different filters');
-    expect(refusal(() => parseListingQuery({ name: 'a*', sort: 'user:int:rank desc', deleted: 'true', offset: cursor })).message).toContain('deleted');
+    expect(
+      refusal(() => parseListingQuery({ name: 'a*', sort: 'user:int:rank desc', deleted: 'true', offset: cursor }))
+        .message,
+    ).toContain('deleted');
     expect(refusal(() => parseListingQuery({ offset: 'garbage!' })).message).toContain('"garbage!"');
     // Values that do not fit the sort keys are refused.
     const s = { ...search } as Search;

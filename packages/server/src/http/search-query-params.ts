@@ -81,7 +81,8 @@ export function parseListingQuery(query: Query): ListingRequest {
   let operator: 'and' | 'or' = 'and';
   if (operatorText !== undefined && operatorText !== '') {
     const lower = operatorText.toLowerCase();
-    if (lower !== 'and' && lower !== 'or') throw searchError('operator', `must be and or or, got ${JSON.stringify(operatorText)}`);
+    if (lower !== 'and' && lower !== 'or')
+      throw searchError('operator', `must be and or or, got ${JSON.stringify(operatorText)}`);
     operator = lower;
   }
 
@@ -90,13 +91,22 @@ export function parseListingQuery(query: Query): ListingRequest {
     if (RESERVED.has(param) || value === undefined) continue;
     for (const v of Array.isArray(value) ? value : [value]) filters.push(parseFilter(param, v));
   }
-  if (filters.length > MAX_FILTERS) throw searchError(filters[MAX_FILTERS]!.param, `is one filter too many: at most ${MAX_FILTERS} filters`);
+  if (filters.length > MAX_FILTERS)
+    throw searchError(filters[MAX_FILTERS]!.param, `is one filter too many: at most ${MAX_FILTERS} filters`);
   const sort = parseSort(sortText);
   const facets = parseFacets(facetsText);
 
   const base = { filters, operator, sort, facets, deleted, limit, ...(offset !== undefined ? { offset } : {}) };
   if (binaryHash !== undefined) {
-    const extra = filters[0]?.param ?? (sortText !== undefined ? 'sort' : facetsText !== undefined ? 'facets' : operatorText !== undefined ? 'operator' : undefined);
+    const extra =
+      filters[0]?.param ??
+      (sortText !== undefined
+        ? 'sort'
+        : facetsText !== undefined
+          ? 'facets'
+          : operatorText !== undefined
+            ? 'operator'
+            : undefined);
     if (extra !== undefined) {
       throw searchError(extra, 'cannot be combined with binaryHash; search with the binaryhash= filter instead');
     }

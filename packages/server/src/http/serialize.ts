@@ -9,7 +9,11 @@ export function rokkaDate(date: Date): string {
 }
 
 /** A list answer: `{total, items}`, each item a full source image. */
-export function imageListJson(total: number, items: readonly ImageRecord[], org: Organization): Record<string, unknown> {
+export function imageListJson(
+  total: number,
+  items: readonly ImageRecord[],
+  org: Organization,
+): Record<string, unknown> {
   return { total, items: items.map((i) => sourceImageJson(i, org)) };
 }
 

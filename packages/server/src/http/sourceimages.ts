@@ -21,17 +21,35 @@ import {
   setLocked,
 } from '../service/images.ts';
 import { createImages, stageFilePart } from '../service/upload.ts';
-import { clientGoneSignal } from './client-gone.ts';
 import type { ByteRange } from '../storage/blobs/blob-store.ts';
 import type { ImageRecord, Organization } from '../storage/catalog/catalog.ts';
 import { inOrg } from './access.ts';
 import { orgOf, requirePermission } from './auth.ts';
 import { jsonBody, jsonOrRawBody } from './body.ts';
+import { clientGoneSignal } from './client-gone.ts';
 import { readMultipart } from './multipart.ts';
-import { encodeCursor } from './search-cursor.ts';
-import { booleanParam, DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET_WINDOW, parseListingQuery, type Query, queryParam } from './search-query-params.ts';
 import { sendJson, sendJsonText } from './reply.ts';
-import { ImageListSchema, NoContent, noBody, OrgBinaryHashParams, OrgHashParams, OrgParams, queryValue, replies, SourceImageSchema } from './schemas.ts';
+import {
+  ImageListSchema,
+  NoContent,
+  noBody,
+  OrgBinaryHashParams,
+  OrgHashParams,
+  OrgParams,
+  queryValue,
+  replies,
+  SourceImageSchema,
+} from './schemas.ts';
+import { encodeCursor } from './search-cursor.ts';
+import {
+  booleanParam,
+  DEFAULT_LIMIT,
+  MAX_LIMIT,
+  MAX_OFFSET_WINDOW,
+  parseListingQuery,
+  type Query,
+  queryParam,
+} from './search-query-params.ts';
 import { imageListJson, sourceImageJson, sourceImageText } from './serialize.ts';
 
 const ListQuery = Type.Object(
@@ -48,7 +66,10 @@ const ListQuery = Type.Object(
 );
 type ListQuery = Static<typeof ListQuery>;
 
-const PagingQuery = Type.Object({ limit: queryValue('page size, 0 to 2000 (default 100)'), offset: queryValue('whole number') });
+const PagingQuery = Type.Object({
+  limit: queryValue('page size, 0 to 2000 (default 100)'),
+  offset: queryValue('whole number'),
+});
 
 const ORIGINAL_BYTES = { content: { '*/*': { schema: { type: 'string', format: 'binary' } } } };
 const DOWNLOAD_REPLIES = replies({
@@ -64,7 +85,8 @@ const HEAD_DOWNLOAD_REPLIES = replies({
 
 /** The multipart body: the upload route's content-type parser hands the request stream over unread. */
 function multipartStream(body: unknown): Readable {
-  if (!(body instanceof Readable)) throw new Error('the multipart content-type parser did not hand over the request stream');
+  if (!(body instanceof Readable))
+    throw new Error('the multipart content-type parser did not hand over the request stream');
   return body;
 }
 
@@ -72,7 +94,10 @@ function limitParam(query: Query): number {
   const value = queryParam(query, 'limit');
   if (value === undefined || value === '') return DEFAULT_LIMIT;
   if (!/^\d+$/.test(value) || Number(value) > MAX_LIMIT) {
-    throw new OrigoError('ORIGO_ERR_REQUEST_BAD_PARAMETER', `limit must be a whole number from 0 to ${MAX_LIMIT}, got ${JSON.stringify(value)}`);
+    throw new OrigoError(
+      'ORIGO_ERR_REQUEST_BAD_PARAMETER',
+      `limit must be a whole number from 0 to ${MAX_LIMIT}, got ${JSON.stringify(value)}`,
+    );
   }
   return Number(value);
 }
@@ -189,14 +214,26 @@ function notModified(request: FastifyRequest, image: ImageRecord): boolean {
 
 /** Logs a fault of the stored bytes with what an operator needs to find and repair them. */
 function logBlobFault(request: FastifyRequest, org: Organization, image: ImageRecord, err: unknown): void {
-  request.log.error({ err, org: org.name, image: image.hash, blobKey: image.blobKey }, `download of source image ${image.hash}: stored bytes are missing or damaged`);
+  request.log.error(
+    { err, org: org.name, image: image.hash, blobKey: image.blobKey },
+    `download of source image ${image.hash}: stored bytes are missing or damaged`,
+  );
 }
 
 function isBlobFault(err: unknown): boolean {
-  return isOrigoError(err) && (err.code === 'ORIGO_ERR_STORAGE_BLOB_MISSING' || err.code === 'ORIGO_ERR_STORAGE_BLOB_DAMAGED');
+  return (
+    isOrigoError(err) &&
+    (err.code === 'ORIGO_ERR_STORAGE_BLOB_MISSING' || err.code === 'ORIGO_ERR_STORAGE_BLOB_DAMAGED')
+  );
 }
 
-async function downloadRoute(deps: ServiceDeps, request: FastifyRequest, reply: FastifyReply, hash: string, head: boolean) {
+async function downloadRoute(
+  deps: ServiceDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  hash: string,
+  head: boolean,
+) {
   const org = orgOf(request);
   const image = await getImage(deps, org, hash);
   requirePermission(request, image.protected ? 'images:download:protected' : 'images:read');
@@ -220,9 +257,13 @@ async function downloadRoute(deps: ServiceDeps, request: FastifyRequest, reply: 
   downloadHeaders(reply, image);
   if (notChanged) return reply.code(304).send();
   if (range === 'unsatisfiable') {
-    throw new OrigoError('ORIGO_ERR_REQUEST_RANGE_NOT_SATISFIABLE', `Range ${rangeHeader} lies outside the ${image.size} bytes of this image`, {
-      headers: { 'content-range': `bytes */${image.size}` },
-    });
+    throw new OrigoError(
+      'ORIGO_ERR_REQUEST_RANGE_NOT_SATISFIABLE',
+      `Range ${rangeHeader} lies outside the ${image.size} bytes of this image`,
+      {
+        headers: { 'content-range': `bytes */${image.size}` },
+      },
+    );
   }
   const length = range ? range.end - range.start + 1 : image.size;
   reply.header('content-length', length);
@@ -242,12 +283,20 @@ export function registerSourceImageRoutes(untyped: FastifyInstance, deps: Servic
 
   app.post('/sourceimages/:org', {
     config: { access: inOrg('images:create') },
-    schema: { tags, summary: 'Create source images from files and/or url[i] fields (multipart/form-data)', params: OrgParams, response: replies({ 200: ImageListSchema }) },
+    schema: {
+      tags,
+      summary: 'Create source images from files and/or url[i] fields (multipart/form-data)',
+      params: OrgParams,
+      response: replies({ 200: ImageListSchema }),
+    },
     handler: async (request, reply) => {
       const org = orgOf(request);
       const contentType = request.headers['content-type'] ?? '';
       if (!/^multipart\/form-data\b/i.test(contentType)) {
-        throw new OrigoError('ORIGO_ERR_UPLOAD_BAD_MULTIPART', `Uploads must be multipart/form-data, got ${JSON.stringify(contentType || 'no Content-Type')}`);
+        throw new OrigoError(
+          'ORIGO_ERR_UPLOAD_BAD_MULTIPART',
+          `Uploads must be multipart/form-data, got ${JSON.stringify(contentType || 'no Content-Type')}`,
+        );
       }
       const { files, fields } = await readMultipart(
         multipartStream(request.body),
@@ -256,7 +305,15 @@ export function registerSourceImageRoutes(untyped: FastifyInstance, deps: Servic
         (stream, part, label) => stageFilePart(deps, stream, part, label),
       );
       const saved = await createImages(deps, org, files, fields, clientGoneSignal(reply));
-      return sendJson(reply, 200, imageListJson(saved.length, saved.map((s) => s.image), org));
+      return sendJson(
+        reply,
+        200,
+        imageListJson(
+          saved.length,
+          saved.map((s) => s.image),
+          org,
+        ),
+      );
     },
   });
 
@@ -284,7 +341,10 @@ export function registerSourceImageRoutes(untyped: FastifyInstance, deps: Servic
     handler: async (request, reply) => {
       const binaryHash = queryParam(request.query, 'binaryHash');
       if (binaryHash === undefined) {
-        throw new OrigoError('ORIGO_ERR_REQUEST_BAD_PARAMETER', 'DELETE /sourceimages/{org} needs ?binaryHash=<sha1 of the file>');
+        throw new OrigoError(
+          'ORIGO_ERR_REQUEST_BAD_PARAMETER',
+          'DELETE /sourceimages/{org} needs ?binaryHash=<sha1 of the file>',
+        );
       }
       await deleteByBinaryHash(deps, orgOf(request), binaryHash);
       return reply.code(204).send();
@@ -293,14 +353,23 @@ export function registerSourceImageRoutes(untyped: FastifyInstance, deps: Servic
 
   app.get('/sourceimages/:org/binaryhash/:binaryHash', {
     config: { access: inOrg('images:read') },
-    schema: { tags, summary: 'Find source images by binary hash', params: OrgBinaryHashParams, querystring: PagingQuery, response: replies({ 200: ImageListSchema }) },
+    schema: {
+      tags,
+      summary: 'Find source images by binary hash',
+      params: OrgBinaryHashParams,
+      querystring: PagingQuery,
+      response: replies({ 200: ImageListSchema }),
+    },
     handler: async (request, reply) => {
       const org = orgOf(request);
       const query = request.query;
       const offsetRaw = queryParam(query, 'offset');
       const offset = offsetRaw === undefined || offsetRaw === '' ? 0 : Number(offsetRaw);
       if (!Number.isSafeInteger(offset) || offset < 0) {
-        throw new OrigoError('ORIGO_ERR_REQUEST_BAD_PARAMETER', `offset must be a whole number, got ${JSON.stringify(offsetRaw)}`);
+        throw new OrigoError(
+          'ORIGO_ERR_REQUEST_BAD_PARAMETER',
+          `offset must be a whole number, got ${JSON.stringify(offsetRaw)}`,
+        );
       }
       const list = await findByBinaryHash(deps, org, request.params.binaryHash, limitParam(query), offset);
       return sendJson(reply, 200, imageListJson(list.total, list.items, org));
@@ -326,7 +395,12 @@ export function registerSourceImageRoutes(untyped: FastifyInstance, deps: Servic
 
   app.delete('/sourceimages/:org/:hash', {
     config: { access: inOrg('images:write') },
-    schema: { tags, summary: 'Soft-delete a source image (restorable within the restore window)', params: OrgHashParams, response: replies({ 204: NoContent }) },
+    schema: {
+      tags,
+      summary: 'Soft-delete a source image (restorable within the restore window)',
+      params: OrgHashParams,
+      response: replies({ 204: NoContent }),
+    },
     handler: async (request, reply) => {
       await deleteImage(deps, orgOf(request), request.params.hash);
       return reply.code(204).send();
@@ -338,20 +412,35 @@ export function registerSourceImageRoutes(untyped: FastifyInstance, deps: Servic
     url: '/sourceimages/:org/:hash/download',
     exposeHeadRoute: false,
     config: { access: inOrg('images:download') },
-    schema: { tags, summary: 'Download the original bytes (Range, ETag, HEAD supported)', params: OrgHashParams, response: DOWNLOAD_REPLIES },
+    schema: {
+      tags,
+      summary: 'Download the original bytes (Range, ETag, HEAD supported)',
+      params: OrgHashParams,
+      response: DOWNLOAD_REPLIES,
+    },
     handler: (request, reply) => downloadRoute(deps, request, reply, request.params.hash, false),
   });
   app.route({
     method: 'HEAD',
     url: '/sourceimages/:org/:hash/download',
     config: { access: inOrg('images:download') },
-    schema: { tags, summary: 'Headers of a download, without the bytes', params: OrgHashParams, response: HEAD_DOWNLOAD_REPLIES },
+    schema: {
+      tags,
+      summary: 'Headers of a download, without the bytes',
+      params: OrgHashParams,
+      response: HEAD_DOWNLOAD_REPLIES,
+    },
     handler: (request, reply) => downloadRoute(deps, request, reply, request.params.hash, true),
   });
 
   app.post('/sourceimages/:org/:hash/restore', {
     config: { access: inOrg('images:write') },
-    schema: { tags, summary: 'Restore a deleted source image', params: OrgHashParams, response: replies({ 200: SourceImageSchema }) },
+    schema: {
+      tags,
+      summary: 'Restore a deleted source image',
+      params: OrgHashParams,
+      response: replies({ 200: SourceImageSchema }),
+    },
     handler: async (request, reply) => {
       const org = orgOf(request);
       const image = await restoreImage(deps, org, request.params.hash);
@@ -361,7 +450,12 @@ export function registerSourceImageRoutes(untyped: FastifyInstance, deps: Servic
 
   app.put('/sourceimages/:org/:hash/name', {
     config: { access: inOrg('images:write') },
-    schema: { tags, summary: 'Rename: the body is the new name as a JSON string', params: OrgHashParams, response: replies({ 204: NoContent }) },
+    schema: {
+      tags,
+      summary: 'Rename: the body is the new name as a JSON string',
+      params: OrgHashParams,
+      response: replies({ 204: NoContent }),
+    },
     handler: async (request, reply) => {
       const body = jsonOrRawBody(request.body);
       await renameImage(deps, orgOf(request), request.params.hash, body);
@@ -371,7 +465,12 @@ export function registerSourceImageRoutes(untyped: FastifyInstance, deps: Servic
 
   app.put('/sourceimages/:org/:hash/options/locked', {
     config: { access: inOrg('images:lock') },
-    schema: { tags, summary: 'Lock (true) or unlock (false): a locked image cannot be deleted', params: OrgHashParams, response: replies({ 200: SourceImageSchema }) },
+    schema: {
+      tags,
+      summary: 'Lock (true) or unlock (false): a locked image cannot be deleted',
+      params: OrgHashParams,
+      response: replies({ 200: SourceImageSchema }),
+    },
     handler: async (request, reply) => {
       const org = orgOf(request);
       const body = jsonBody(request.body);

@@ -108,7 +108,11 @@ export class IdleBodyWatch extends Transform {
   }
 }
 
-const REASONS: Record<number, string> = { 400: 'Bad Request', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' };
+const REASONS: Record<number, string> = {
+  400: 'Bad Request',
+  408: 'Request Timeout',
+  431: 'Request Header Fields Too Large',
+};
 
 /** What to tell a client whose request Node could not take in: late headers, too large headers, not HTTP. */
 function clientError(config: Config, err: NodeJS.ErrnoException): OrigoError {
@@ -119,9 +123,15 @@ function clientError(config: Config, err: NodeJS.ErrnoException): OrigoError {
     );
   }
   if (err.code === 'HPE_HEADER_OVERFLOW') {
-    return new OrigoError('ORIGO_ERR_REQUEST_HEADERS_TOO_LARGE', 'The request headers are larger than the server accepts (16 KiB in all); the connection is closed');
+    return new OrigoError(
+      'ORIGO_ERR_REQUEST_HEADERS_TOO_LARGE',
+      'The request headers are larger than the server accepts (16 KiB in all); the connection is closed',
+    );
   }
-  return new OrigoError('ORIGO_ERR_REQUEST_MALFORMED', 'The request is not well-formed HTTP/1.1; the connection is closed');
+  return new OrigoError(
+    'ORIGO_ERR_REQUEST_MALFORMED',
+    'The request is not well-formed HTTP/1.1; the connection is closed',
+  );
 }
 
 /** Answers a request Node could not take in with rokka's error JSON, then closes. */
@@ -200,7 +210,8 @@ export function sendDeadline(app: FastifyInstance, config: Config): { arm(reply:
     arm(reply: FastifyReply): void {
       const socket = reply.raw.socket;
       // As Node's server checks too: app.inject's stand-in socket has no timer.
-      if (socket && !socket.destroyed && typeof socket.setTimeout === 'function') socket.setTimeout(config.sendIdleTimeoutMs);
+      if (socket && !socket.destroyed && typeof socket.setTimeout === 'function')
+        socket.setTimeout(config.sendIdleTimeoutMs);
     },
   };
 }

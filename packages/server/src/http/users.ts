@@ -3,23 +3,23 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import {
-  addKey,
-  currentKey,
-  deleteKey,
-  describeUser,
-  issueToken,
-  listKeys,
-  signUp,
-} from '../service/accounts.ts';
+import { addKey, currentKey, deleteKey, describeUser, issueToken, listKeys, signUp } from '../service/accounts.ts';
 import type { ServiceDeps } from '../service/deps.ts';
 import { global } from './access.ts';
 import { header, invalidAuth, principalOf } from './auth.ts';
 import { jsonBody } from './body.ts';
 import { sendJson } from './reply.ts';
-import { ApiKeySchema, CreatedUserSchema, NewApiKeySchema, NoContent, replies, TokenSchema, UserSchema } from './schemas.ts';
-import { keyJson } from './serialize.ts';
+import {
+  ApiKeySchema,
+  CreatedUserSchema,
+  NewApiKeySchema,
+  NoContent,
+  replies,
+  TokenSchema,
+  UserSchema,
+} from './schemas.ts';
 import { booleanParam } from './search-query-params.ts';
+import { keyJson } from './serialize.ts';
 
 export function registerUserRoutes(untyped: FastifyInstance, deps: ServiceDeps, tokenSecret: Buffer): void {
   const app = untyped.withTypeProvider<TypeBoxTypeProvider>();
@@ -45,7 +45,11 @@ export function registerUserRoutes(untyped: FastifyInstance, deps: ServiceDeps, 
 
   app.get('/user', {
     config: { access: global('user:read') },
-    schema: { tags, summary: 'The calling user; its API keys unless it may not manage them', response: replies({ 200: UserSchema }) },
+    schema: {
+      tags,
+      summary: 'The calling user; its API keys unless it may not manage them',
+      response: replies({ 200: UserSchema }),
+    },
     handler: async (request, reply) => {
       const principal = principalOf(request);
       const mayManage = await request.server.authenticator.mayManageKeys(principal);
@@ -59,13 +63,21 @@ export function registerUserRoutes(untyped: FastifyInstance, deps: ServiceDeps, 
 
   app.get('/user/apikeys', {
     config: { access: global('user:keys') },
-    schema: { tags, summary: 'The API keys of the calling user (never the keys themselves)', response: replies({ 200: Type.Array(ApiKeySchema) }) },
+    schema: {
+      tags,
+      summary: 'The API keys of the calling user (never the keys themselves)',
+      response: replies({ 200: Type.Array(ApiKeySchema) }),
+    },
     handler: async (request, reply) => sendJson(reply, 200, (await listKeys(deps, principalOf(request))).map(keyJson)),
   });
 
   app.post('/user/apikeys', {
     config: { access: global('user:keys') },
-    schema: { tags, summary: 'Add an API key (at most 5); the key is shown once', response: replies({ 200: NewApiKeySchema }) },
+    schema: {
+      tags,
+      summary: 'Add an API key (at most 5); the key is shown once',
+      response: replies({ 200: NewApiKeySchema }),
+    },
     handler: async (request, reply) => {
       const body = jsonBody(request.body);
       const { record, apiKey } = await addKey(deps, principalOf(request), body);
@@ -81,7 +93,12 @@ export function registerUserRoutes(untyped: FastifyInstance, deps: ServiceDeps, 
 
   app.delete('/user/apikeys/:id', {
     config: { access: global('user:keys') },
-    schema: { tags, summary: 'Delete an API key (not the one in use)', params: Type.Object({ id: Type.String() }), response: replies({ 204: NoContent }) },
+    schema: {
+      tags,
+      summary: 'Delete an API key (not the one in use)',
+      params: Type.Object({ id: Type.String() }),
+      response: replies({ 204: NoContent }),
+    },
     handler: async (request, reply) => {
       await deleteKey(deps, principalOf(request), request.params.id);
       return reply.code(204).send();
@@ -119,4 +136,3 @@ export function registerUserRoutes(untyped: FastifyInstance, deps: ServiceDeps, 
     },
   });
 }
-

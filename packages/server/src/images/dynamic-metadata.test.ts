@@ -32,7 +32,12 @@ describe.each(['subject_area', 'crop_area'])('%s', (name) => {
       y: 1,
       percentage: true,
     });
-    expect(normalizeDynamic(name, { x: 1, y: 1, width: 10, height: 10, percentage: false }, SIZE)).toEqual({ width: 10, height: 10, x: 1, y: 1 });
+    expect(normalizeDynamic(name, { x: 1, y: 1, width: 10, height: 10, percentage: false }, SIZE)).toEqual({
+      width: 10,
+      height: 10,
+      x: 1,
+      y: 1,
+    });
   });
 
   it('hashes percentage:false like its absence', () => {
@@ -44,9 +49,16 @@ describe.each(['subject_area', 'crop_area'])('%s', (name) => {
   });
 
   it('accepts an area that touches the right and bottom edges', () => {
-    expect(normalizeDynamic(name, { x: 0, y: 0, width: 200, height: 100 }, SIZE)).toEqual({ width: 200, height: 100, x: 0, y: 0 });
+    expect(normalizeDynamic(name, { x: 0, y: 0, width: 200, height: 100 }, SIZE)).toEqual({
+      width: 200,
+      height: 100,
+      x: 0,
+      y: 0,
+    });
     expect(normalizeDynamic(name, { x: 199, y: 99 }, SIZE)).toEqual({ width: 1, height: 1, x: 199, y: 99 });
-    expect(normalizeDynamic(name, { x: 0, y: 0, width: 100, height: 100, percentage: true }, SIZE)).toMatchObject({ percentage: true });
+    expect(normalizeDynamic(name, { x: 0, y: 0, width: 100, height: 100, percentage: true }, SIZE)).toMatchObject({
+      percentage: true,
+    });
   });
 
   it.each([
@@ -88,17 +100,26 @@ describe('multi_areas', () => {
   it('normalizes each named area', () => {
     const out = normalizeDynamic(
       'multi_areas',
-      { hero: { crop_area: { x: 0, y: 0, width: 10, height: 10 } }, thumb: { subject_area: { x: 5, y: 5 }, crop_area: { x: 1, y: 2, width: 3, height: 4, percentage: true } } },
+      {
+        hero: { crop_area: { x: 0, y: 0, width: 10, height: 10 } },
+        thumb: { subject_area: { x: 5, y: 5 }, crop_area: { x: 1, y: 2, width: 3, height: 4, percentage: true } },
+      },
       SIZE,
     );
     expect(out).toEqual({
       hero: { crop_area: { width: 10, height: 10, x: 0, y: 0 } },
-      thumb: { subject_area: { width: 1, height: 1, x: 5, y: 5 }, crop_area: { width: 3, height: 4, x: 1, y: 2, percentage: true } },
+      thumb: {
+        subject_area: { width: 1, height: 1, x: 5, y: 5 },
+        crop_area: { width: 3, height: 4, x: 1, y: 2, percentage: true },
+      },
     });
   });
 
   it('names the nested area that lies outside the image', () => {
-    expect400(() => normalizeDynamic('multi_areas', { hero: { crop_area: { x: 190, y: 0, width: 20 } } }, SIZE), 'multi_areas.hero.crop_area');
+    expect400(
+      () => normalizeDynamic('multi_areas', { hero: { crop_area: { x: 190, y: 0, width: 20 } } }, SIZE),
+      'multi_areas.hero.crop_area',
+    );
   });
 
   it.each([
@@ -120,9 +141,12 @@ describe('version', () => {
     expect(normalizeDynamic('version', { text: 'x'.repeat(255) }, SIZE)).toEqual({ text: 'x'.repeat(255) });
   });
 
-  it.each([[{}], [{ text: '' }], [{ text: '   ' }], [{ text: 'x'.repeat(256) }], [{ text: 5 }], [{ text: null }]])('refuses %j', (definition) => {
-    expect400(() => normalizeDynamic('version', definition, SIZE), 'version.text');
-  });
+  it.each([[{}], [{ text: '' }], [{ text: '   ' }], [{ text: 'x'.repeat(256) }], [{ text: 5 }], [{ text: null }]])(
+    'refuses %j',
+    (definition) => {
+      expect400(() => normalizeDynamic('version', definition, SIZE), 'version.text');
+    },
+  );
 
   it('refuses unknown keys and non-objects', () => {
     expect400(() => normalizeDynamic('version', { text: 'v', other: 1 }, SIZE), 'unknown field "other"');
@@ -138,13 +162,17 @@ describe('names', () => {
     expect(err.message).toMatch(/not configured/i);
   });
 
-  it.each([['unknown'], ['Subject_Area'], ['subject-area'], ['__proto__'], ['constructor'], ['']])('refuses the unknown name %j with a 400 naming it', (name) => {
-    expect400(() => normalizeDynamic(name, { x: 0, y: 0 }, SIZE), `Unknown dynamic metadata ${JSON.stringify(name)}`);
-    expect(isDynamicName(name)).toBe(false);
-  });
+  it.each([['unknown'], ['Subject_Area'], ['subject-area'], ['__proto__'], ['constructor'], ['']])(
+    'refuses the unknown name %j with a 400 naming it',
+    (name) => {
+      expect400(() => normalizeDynamic(name, { x: 0, y: 0 }, SIZE), `Unknown dynamic metadata ${JSON.stringify(name)}`);
+      expect(isDynamicName(name)).toBe(false);
+    },
+  );
 
   it('knows the documented names', () => {
-    for (const name of ['subject_area', 'crop_area', 'multi_areas', 'version', 'detection_face']) expect(isDynamicName(name)).toBe(true);
+    for (const name of ['subject_area', 'crop_area', 'multi_areas', 'version', 'detection_face'])
+      expect(isDynamicName(name)).toBe(true);
   });
 });
 
@@ -155,14 +183,19 @@ const sizeArb = fc.record({ width: fc.integer({ min: 1, max: 5000 }), height: fc
 describe('dynamic metadata properties', () => {
   it('throws nothing but a 400 (or 403 for detection_face) for any JSON definition', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...DYNAMIC_NAMES, 'other'), fc.jsonValue({ maxDepth: 4 }), sizeArb, (name, definition, size) => {
-        try {
-          normalizeDynamic(name, definition, size);
-        } catch (err) {
-          expect(err).toBeInstanceOf(OrigoError);
-          expect((err as OrigoError).status).toBe(name === 'detection_face' ? 403 : 400);
-        }
-      }),
+      fc.property(
+        fc.constantFrom(...DYNAMIC_NAMES, 'other'),
+        fc.jsonValue({ maxDepth: 4 }),
+        sizeArb,
+        (name, definition, size) => {
+          try {
+            normalizeDynamic(name, definition, size);
+          } catch (err) {
+            expect(err).toBeInstanceOf(OrigoError);
+            expect((err as OrigoError).status).toBe(name === 'detection_face' ? 403 : 400);
+          }
+        },
+      ),
       { numRuns: 1000 },
     );
   });
@@ -184,7 +217,8 @@ describe('dynamic metadata properties', () => {
         const height = def.height ?? 1;
         const maxX = def.percentage ? 100 : size.width;
         const maxY = def.percentage ? 100 : size.height;
-        const inside = def.x >= 0 && def.y >= 0 && width >= 1 && height >= 1 && def.x + width <= maxX && def.y + height <= maxY;
+        const inside =
+          def.x >= 0 && def.y >= 0 && width >= 1 && height >= 1 && def.x + width <= maxX && def.y + height <= maxY;
         if (inside) {
           const out = normalizeDynamic('subject_area', def, size) as Record<string, PhpValue>;
           expect(out).toEqual({ width, height, x: def.x, y: def.y, ...(def.percentage ? { percentage: true } : {}) });
@@ -199,18 +233,32 @@ describe('dynamic metadata properties', () => {
   it('setting and then removing fields in any order gives, at every step, the hash of the fields left', () => {
     // PHP serialize() of the normalized forms, written out by hand (keys in byte order), as an independent check.
     type Area = { x: number; y: number; width: number; height: number };
-    const phpArea = (a: Area) => `a:4:{s:6:"height";i:${a.height};s:5:"width";i:${a.width};s:1:"x";i:${a.x};s:1:"y";i:${a.y};}`;
+    const phpArea = (a: Area) =>
+      `a:4:{s:6:"height";i:${a.height};s:5:"width";i:${a.width};s:1:"x";i:${a.x};s:1:"y";i:${a.y};}`;
     const phpText = (t: string) => `s:${Buffer.byteLength(t, 'utf8')}:"${t}";`;
-    const area = fc
-      .tuple(fc.integer({ min: 0, max: 199 }), fc.integer({ min: 0, max: 99 }))
-      .chain(([x, y]) => fc.record({ x: fc.constant(x), y: fc.constant(y), width: fc.integer({ min: 1, max: 200 - x }), height: fc.integer({ min: 1, max: 100 - y }) }));
+    const area = fc.tuple(fc.integer({ min: 0, max: 199 }), fc.integer({ min: 0, max: 99 })).chain(([x, y]) =>
+      fc.record({
+        x: fc.constant(x),
+        y: fc.constant(y),
+        width: fc.integer({ min: 1, max: 200 - x }),
+        height: fc.integer({ min: 1, max: 100 - y }),
+      }),
+    );
     const definitions = fc.record({
       subject_area: area,
       crop_area: area,
-      version: fc.string({ minLength: 1, maxLength: 20 }).filter((t) => t.trim() !== '').map((text) => ({ text })),
+      version: fc
+        .string({ minLength: 1, maxLength: 20 })
+        .filter((t) => t.trim() !== '')
+        .map((text) => ({ text })),
       multi_areas: area.map((a) => ({ hero: { crop_area: a } })),
     });
-    type Defs = { subject_area: Area; crop_area: Area; version: { text: string }; multi_areas: { hero: { crop_area: Area } } };
+    type Defs = {
+      subject_area: Area;
+      crop_area: Area;
+      version: { text: string };
+      multi_areas: { hero: { crop_area: Area } };
+    };
     const php: { [K in keyof Defs]: (d: Defs[K]) => string } = {
       subject_area: phpArea,
       crop_area: phpArea,
@@ -241,15 +289,21 @@ describe('dynamic metadata properties', () => {
           for (const name of setOrder) {
             current.set(name, normalizeDynamic(name, defs[name], SIZE));
             names.add(name);
-            expect(imageHash(BIN, Object.fromEntries(current), isProtected)).toBe(expectedHash(defs, names, isProtected));
+            expect(imageHash(BIN, Object.fromEntries(current), isProtected)).toBe(
+              expectedHash(defs, names, isProtected),
+            );
           }
           // Remove in another order than the fields were set: the hash depends on the fields left only.
           for (const name of permutation.filter((n) => names.has(n))) {
             current.delete(name);
             names.delete(name);
-            expect(imageHash(BIN, Object.fromEntries(current), isProtected)).toBe(expectedHash(defs, names, isProtected));
+            expect(imageHash(BIN, Object.fromEntries(current), isProtected)).toBe(
+              expectedHash(defs, names, isProtected),
+            );
           }
-          expect(imageHash(BIN, Object.fromEntries(current), isProtected)).toBe(sha1Hex(BIN + (isProtected ? 'a:1:{s:9:"protected";b:1;}' : 'a:0:{}')));
+          expect(imageHash(BIN, Object.fromEntries(current), isProtected)).toBe(
+            sha1Hex(BIN + (isProtected ? 'a:1:{s:9:"protected";b:1;}' : 'a:0:{}')),
+          );
         },
       ),
       { numRuns: 200 },

@@ -3,10 +3,17 @@
 // normalized, so that equivalent inputs hash alike.
 
 import { OrigoError } from '../errors.ts';
-import type { PhpValue } from './hash.ts';
 import { isPlainObject } from '../json.ts';
+import type { PhpValue } from './hash.ts';
 
-export const DYNAMIC_NAMES = ['subject_area', 'crop_area', 'multi_areas', 'version', 'detection_face', 'linked'] as const;
+export const DYNAMIC_NAMES = [
+  'subject_area',
+  'crop_area',
+  'multi_areas',
+  'version',
+  'detection_face',
+  'linked',
+] as const;
 export type DynamicName = (typeof DYNAMIC_NAMES)[number];
 
 export type DynamicMetadata = Record<string, PhpValue>;
@@ -28,7 +35,13 @@ function onlyKeys(where: string, value: Record<string, unknown>, allowed: readon
   }
 }
 
-function integerField(where: string, value: Record<string, unknown>, key: string, min: number, fallback?: number): number {
+function integerField(
+  where: string,
+  value: Record<string, unknown>,
+  key: string,
+  min: number,
+  fallback?: number,
+): number {
   const v = value[key];
   if (v === undefined || v === null) {
     if (fallback !== undefined) return fallback;
@@ -36,13 +49,15 @@ function integerField(where: string, value: Record<string, unknown>, key: string
   }
   // Whole numbers also arrive as "12" (form posts) or 12.0.
   const n = typeof v === 'string' && /^\s*-?\d+\s*$/.test(v) ? Number(v) : v;
-  if (typeof n !== 'number' || !Number.isInteger(n)) throw bad(`${where}.${key} must be a whole number, got ${JSON.stringify(v)}`);
+  if (typeof n !== 'number' || !Number.isInteger(n))
+    throw bad(`${where}.${key} must be a whole number, got ${JSON.stringify(v)}`);
   if (n < min) throw bad(`${where}.${key} must be at least ${min}, got ${n}`);
   return n;
 }
 
 function area(where: string, value: unknown, size: ImageSize): Record<string, PhpValue> {
-  if (!isPlainObject(value)) throw bad(`${where} must be an object like {"x": 10, "y": 20, "width": 100, "height": 80}`);
+  if (!isPlainObject(value))
+    throw bad(`${where} must be an object like {"x": 10, "y": 20, "width": 100, "height": 80}`);
   onlyKeys(where, value, ['x', 'y', 'width', 'height', 'percentage']);
   const percentage = value['percentage'];
   if (percentage !== undefined && percentage !== null && typeof percentage !== 'boolean') {
@@ -55,8 +70,10 @@ function area(where: string, value: unknown, size: ImageSize): Record<string, Ph
   const maxX = percentage === true ? 100 : size.width;
   const maxY = percentage === true ? 100 : size.height;
   const unit = percentage === true ? '%' : ' px';
-  if (x + width > maxX) throw bad(`${where} lies outside the image: x + width = ${x + width}${unit} exceeds ${maxX}${unit}`);
-  if (y + height > maxY) throw bad(`${where} lies outside the image: y + height = ${y + height}${unit} exceeds ${maxY}${unit}`);
+  if (x + width > maxX)
+    throw bad(`${where} lies outside the image: x + width = ${x + width}${unit} exceeds ${maxX}${unit}`);
+  if (y + height > maxY)
+    throw bad(`${where} lies outside the image: y + height = ${y + height}${unit} exceeds ${maxY}${unit}`);
   const normalized: Record<string, PhpValue> = { width, height, x, y };
   if (percentage === true) normalized['percentage'] = true;
   return normalized;
@@ -64,12 +81,15 @@ function area(where: string, value: unknown, size: ImageSize): Record<string, Ph
 
 function multiAreas(value: unknown, size: ImageSize): Record<string, PhpValue> {
   if (!isPlainObject(value) || Object.keys(value).length === 0) {
-    throw bad('multi_areas must be an object of named areas, e.g. {"hero": {"crop_area": {"x": 0, "y": 0, "width": 10, "height": 10}}}');
+    throw bad(
+      'multi_areas must be an object of named areas, e.g. {"hero": {"crop_area": {"x": 0, "y": 0, "width": 10, "height": 10}}}',
+    );
   }
   const result = new Map<string, PhpValue>();
   for (const [areaName, definition] of Object.entries(value)) {
     const where = `multi_areas.${areaName}`;
-    if (!/^[A-Za-z0-9_]{1,54}$/.test(areaName)) throw bad(`${where}: area names are 1 to 54 characters of A-Z, a-z, 0-9 and _`);
+    if (!/^[A-Za-z0-9_]{1,54}$/.test(areaName))
+      throw bad(`${where}: area names are 1 to 54 characters of A-Z, a-z, 0-9 and _`);
     if (!isPlainObject(definition) || Object.keys(definition).length === 0) {
       throw bad(`${where} must hold a subject_area and/or a crop_area`);
     }
@@ -95,7 +115,12 @@ function linked(value: unknown): Record<string, PhpValue> {
   if (!isPlainObject(value)) throw bad('linked must be an object like {"hashes": ["<hash>", …]}');
   onlyKeys('linked', value, ['hashes']);
   const hashes = value['hashes'];
-  if (!Array.isArray(hashes) || hashes.length === 0 || hashes.length > 100 || hashes.some((h) => typeof h !== 'string' || !/^[0-9a-f]{6,40}$/.test(h))) {
+  if (
+    !Array.isArray(hashes) ||
+    hashes.length === 0 ||
+    hashes.length > 100 ||
+    hashes.some((h) => typeof h !== 'string' || !/^[0-9a-f]{6,40}$/.test(h))
+  ) {
     throw bad('linked.hashes must be a list of 1 to 100 image hashes');
   }
   return { hashes: [...(hashes as string[])] };

@@ -112,7 +112,10 @@ const leaf: fc.Arbitrary<PhpValue> = fc.oneof(
   fc.double({ noNaN: true, noDefaultInfinity: true }),
   fc.string({ maxLength: 8 }),
 );
-const key = fc.oneof(fc.constantFrom('subject_area', 'crop_area', 'version', 'multi_areas', 'x', 'y', 'width', 'height', '__proto__', '1'), fc.string({ maxLength: 6 }));
+const key = fc.oneof(
+  fc.constantFrom('subject_area', 'crop_area', 'version', 'multi_areas', 'x', 'y', 'width', 'height', '__proto__', '1'),
+  fc.string({ maxLength: 6 }),
+);
 const { tree } = fc.letrec<{ tree: PhpValue }>((tie) => ({
   tree: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
@@ -121,7 +124,9 @@ const { tree } = fc.letrec<{ tree: PhpValue }>((tie) => ({
     fc.dictionary(key, tie('tree'), { maxKeys: 4, noNullPrototype: true }),
   ),
 }));
-const dynamicMap = fc.dictionary(key, tree, { maxKeys: 5, noNullPrototype: true }) as fc.Arbitrary<Record<string, PhpValue>>;
+const dynamicMap = fc.dictionary(key, tree, { maxKeys: 5, noNullPrototype: true }) as fc.Arbitrary<
+  Record<string, PhpValue>
+>;
 
 /** A deep copy whose object keys are inserted in an order taken from `order`. */
 function reorder(value: PhpValue, order: () => number): PhpValue {
@@ -148,12 +153,17 @@ function canonical(value: PhpValue): string {
 describe('hash properties', () => {
   it('does not depend on the key order of the dynamic map, at any depth', () => {
     fc.assert(
-      fc.property(dynamicMap, fc.boolean(), fc.array(fc.nat(), { minLength: 1, maxLength: 50 }), (map, isProtected, seeds) => {
-        let i = 0;
-        const order = () => seeds[i++ % seeds.length]!;
-        const shuffled = reorder(map, order) as Record<string, PhpValue>;
-        expect(imageHash(BIN, shuffled, isProtected)).toBe(imageHash(BIN, map, isProtected));
-      }),
+      fc.property(
+        dynamicMap,
+        fc.boolean(),
+        fc.array(fc.nat(), { minLength: 1, maxLength: 50 }),
+        (map, isProtected, seeds) => {
+          let i = 0;
+          const order = () => seeds[i++ % seeds.length]!;
+          const shuffled = reorder(map, order) as Record<string, PhpValue>;
+          expect(imageHash(BIN, shuffled, isProtected)).toBe(imageHash(BIN, map, isProtected));
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -17,7 +17,9 @@ describe('imageNameProblem', () => {
   });
 
   it('refuses C0, DEL and C1 control characters, naming the code point', () => {
-    expect(imageNameProblem('a\u0000b.jpg')).toBe('contains U+0000, a control character; names may not contain control characters');
+    expect(imageNameProblem('a\u0000b.jpg')).toBe(
+      'contains U+0000, a control character; names may not contain control characters',
+    );
     expect(imageNameProblem('a\nb')).toContain('U+000A');
     expect(imageNameProblem('a\rb')).toContain('U+000D');
     expect(imageNameProblem('a\u001bb')).toContain('U+001B');

@@ -2,7 +2,15 @@
 // how its value (text, prefix, range, words) is parsed and compared.
 
 import { DYNAMIC_NAMES } from './dynamic-metadata.ts';
-import { type Condition, type Field, type Filter, type ImageColumn, RESERVED_PARAMS, STATIC_GROUPS, searchError } from './search-query.ts';
+import {
+  type Condition,
+  type Field,
+  type Filter,
+  type ImageColumn,
+  RESERVED_PARAMS,
+  STATIC_GROUPS,
+  searchError,
+} from './search-query.ts';
 import { FIELD_NAME, isoDateMs, isUserType, textTokens, USER_TYPES, type UserType } from './user-metadata.ts';
 
 const MAX_VALUE_LENGTH = 1024;
@@ -62,7 +70,10 @@ function resolveUserField(param: string, rest: string): ResolvedField {
   if (parts.length > 2) throw searchError(param, `is not a user field: use user:<name> or user:<type>:<name>`);
   const [typeText, name] = parts.length === 2 ? [parts[0]!, parts[1]!] : ['str', parts[0]!];
   if (!isUserType(typeText)) {
-    throw searchError(param, `has an unknown type ${JSON.stringify(typeText)}; user field types are ${USER_TYPES.join(', ')}`);
+    throw searchError(
+      param,
+      `has an unknown type ${JSON.stringify(typeText)}; user field types are ${USER_TYPES.join(', ')}`,
+    );
   }
   if (!FIELD_NAME.test(name)) {
     throw searchError(param, 'has an invalid field name: user field names are 1 to 54 characters of a-z, 0-9 and _');
@@ -75,17 +86,26 @@ function resolveMetaField(param: string, scope: 'dynamic' | 'static', rest: stri
   const first = rest.indexOf(':');
   const second = first === -1 ? -1 : rest.indexOf(':', first + 1);
   if (first === -1 || second === -1) {
-    throw searchError(param, `is not a ${scope} metadata field: use ${scope}:<type>:<group>:<field>, e.g. ${scope === 'dynamic' ? 'dynamic:str:version:text' : 'static:str:exif:Make'}`);
+    throw searchError(
+      param,
+      `is not a ${scope} metadata field: use ${scope}:<type>:<group>:<field>, e.g. ${scope === 'dynamic' ? 'dynamic:str:version:text' : 'static:str:exif:Make'}`,
+    );
   }
   const type = rest.slice(0, first);
   const group = rest.slice(first + 1, second);
   const path = rest.slice(second + 1);
   if (!(META_TYPES as readonly string[]).includes(type)) {
-    throw searchError(param, `has an unknown type ${JSON.stringify(type)}; ${scope} metadata types are ${META_TYPES.join(', ')}`);
+    throw searchError(
+      param,
+      `has an unknown type ${JSON.stringify(type)}; ${scope} metadata types are ${META_TYPES.join(', ')}`,
+    );
   }
   const groups: readonly string[] = scope === 'dynamic' ? DYNAMIC_NAMES : STATIC_GROUPS;
   if (!groups.includes(group)) {
-    throw searchError(param, `names an unknown ${scope} metadata group ${JSON.stringify(group)}; searchable groups are ${groups.join(', ')}`);
+    throw searchError(
+      param,
+      `names an unknown ${scope} metadata group ${JSON.stringify(group)}; searchable groups are ${groups.join(', ')}`,
+    );
   }
   if (!META_FIELD.test(path)) {
     throw searchError(param, 'has an invalid field: fields are 1 to 128 characters of A-Z, a-z, 0-9, _, . and -');
@@ -103,11 +123,15 @@ function resolveMetaField(param: string, scope: 'dynamic' | 'static', rest: stri
 function resolveField(param: string): ResolvedField {
   const image = IMAGE_FIELDS.get(param);
   if (image) return { field: { source: 'image', column: image.column }, domain: image.domain, multiValued: false };
-  if (param === 'name_text') return { field: { source: 'terms', name: 't:name', column: 'str' }, domain: 'tokens', multiValued: true };
+  if (param === 'name_text')
+    return { field: { source: 'terms', name: 't:name', column: 'str' }, domain: 'tokens', multiValued: true };
   if (param.startsWith('user:')) return resolveUserField(param, param.slice(5));
   if (param.startsWith('dynamic:')) return resolveMetaField(param, 'dynamic', param.slice(8));
   if (param.startsWith('static:')) return resolveMetaField(param, 'static', param.slice(7));
-  throw searchError(param, `is not a known parameter or search field; ${FIELD_HELP}; other parameters are ${RESERVED_PARAMS.join(', ')}`);
+  throw searchError(
+    param,
+    `is not a known parameter or search field; ${FIELD_HELP}; other parameters are ${RESERVED_PARAMS.join(', ')}`,
+  );
 }
 
 type RawBound = { text: string; quoted: boolean };
@@ -116,7 +140,8 @@ type RawValue =
   | { kind: 'prefix'; text: string }
   | { kind: 'range'; min?: RawBound; minInclusive: boolean; max?: RawBound; maxInclusive: boolean };
 
-const RANGE_HELP = "a range is [a,b] (inclusive), {a,b} (exclusive), mixed [a,b} or {a,b], open-ended [a,} or {,b]; quote bounds with ' when they hold a comma";
+const RANGE_HELP =
+  "a range is [a,b] (inclusive), {a,b} (exclusive), mixed [a,b} or {a,b], open-ended [a,} or {,b]; quote bounds with ' when they hold a comma";
 
 /** A single-quoted string starting at `start`; '' inside stands for one quote. Returns the text and the index after the closing quote. */
 function scanQuoted(text: string, start: number): { value: string; end: number } | undefined {
@@ -142,18 +167,23 @@ function parseRawValue(param: string, raw: string): RawValue {
   if (first === "'") {
     const quoted = scanQuoted(raw, 0);
     if (!quoted || quoted.end !== raw.length) {
-      throw searchError(param, `has an unterminated quoted value ${JSON.stringify(raw)}: quote the whole value as '…' and double quotes inside it ('')`);
+      throw searchError(
+        param,
+        `has an unterminated quoted value ${JSON.stringify(raw)}: quote the whole value as '…' and double quotes inside it ('')`,
+      );
     }
     return { kind: 'eq', text: quoted.value, quoted: true };
   }
   if (first === '[' || first === '{') return parseRange(param, raw);
   if (raw.endsWith('*')) return { kind: 'prefix', text: raw.slice(0, -1) };
-  if (raw === '') throw searchError(param, "has no value; give a value, v* for a prefix, a range, or '' for the empty string");
+  if (raw === '')
+    throw searchError(param, "has no value; give a value, v* for a prefix, a range, or '' for the empty string");
   return { kind: 'eq', text: raw, quoted: false };
 }
 
 function parseRange(param: string, raw: string): RawValue {
-  const bad = (why: string) => searchError(param, `has a malformed range ${JSON.stringify(raw)}: ${why}; ${RANGE_HELP}`);
+  const bad = (why: string) =>
+    searchError(param, `has a malformed range ${JSON.stringify(raw)}: ${why}; ${RANGE_HELP}`);
   const last = raw[raw.length - 1];
   if (raw.length < 2 || (last !== ']' && last !== '}')) throw bad('it must end with ] or }');
   const inner = raw.slice(1, -1);
@@ -169,11 +199,21 @@ function parseRange(param: string, raw: string): RawValue {
     return { bound: text === '' ? undefined : { text, quoted: false }, end };
   };
   const lower = bound(0);
-  if (inner[lower.end] !== ',') throw bad(lower.end >= inner.length ? 'it needs two bounds separated by a comma' : 'unexpected text after a quoted bound');
+  if (inner[lower.end] !== ',')
+    throw bad(
+      lower.end >= inner.length ? 'it needs two bounds separated by a comma' : 'unexpected text after a quoted bound',
+    );
   const upper = bound(lower.end + 1);
-  if (upper.end !== inner.length) throw bad(inner[upper.end] === ',' ? 'it has more than two bounds' : 'unexpected text after a quoted bound');
+  if (upper.end !== inner.length)
+    throw bad(inner[upper.end] === ',' ? 'it has more than two bounds' : 'unexpected text after a quoted bound');
   if (!lower.bound && !upper.bound) throw bad('at least one bound is needed');
-  return { kind: 'range', min: lower.bound, minInclusive: raw[0] === '[', max: upper.bound, maxInclusive: last === ']' };
+  return {
+    kind: 'range',
+    min: lower.bound,
+    minInclusive: raw[0] === '[',
+    max: upper.bound,
+    maxInclusive: last === ']',
+  };
 }
 
 const INT = /^[+-]?\d{1,16}$/;
@@ -181,7 +221,8 @@ const DOUBLE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d{1,3})?$/;
 
 function parseWhole(param: string, text: string): number {
   const n = Number(text);
-  if (!INT.test(text) || !Number.isSafeInteger(n)) throw searchError(param, `needs whole numbers, got ${JSON.stringify(text)}`);
+  if (!INT.test(text) || !Number.isSafeInteger(n))
+    throw searchError(param, `needs whole numbers, got ${JSON.stringify(text)}`);
   return n;
 }
 
@@ -195,7 +236,10 @@ function parseDouble(param: string, text: string): number {
 function parseDate(param: string, text: string): number {
   const ms = isoDateMs(text.replace(/ (\d{2}:\d{2})$/, '+$1'));
   if (ms === undefined) {
-    throw searchError(param, `needs dates like 2017-01-01T00:00:00Z or 2017-01-01T02:00:00+02:00, got ${JSON.stringify(text)}`);
+    throw searchError(
+      param,
+      `needs dates like 2017-01-01T00:00:00Z or 2017-01-01T02:00:00+02:00, got ${JSON.stringify(text)}`,
+    );
   }
   return ms;
 }
@@ -228,7 +272,11 @@ function typedCondition(param: string, domain: Domain, raw: RawValue): Condition
     case 'int':
     case 'double': {
       const num = (t: string) => (domain === 'int' ? parseWhole(param, t.trim()) : parseDouble(param, t.trim()));
-      if (raw.kind === 'prefix') throw searchError(param, 'is a number field: a trailing * (prefix) works on text fields only; use a range such as [1,10]');
+      if (raw.kind === 'prefix')
+        throw searchError(
+          param,
+          'is a number field: a trailing * (prefix) works on text fields only; use a range such as [1,10]',
+        );
       if (raw.kind === 'eq') return { op: 'eq', value: num(raw.text) };
       return {
         op: 'range',
@@ -239,7 +287,11 @@ function typedCondition(param: string, domain: Domain, raw: RawValue): Condition
     case 'date': {
       // Dates compare at whole seconds, as they are shown: every bound
       // becomes an inclusive minimum or an exclusive maximum.
-      if (raw.kind === 'prefix') throw searchError(param, "is a date field: a trailing * (prefix) works on text fields only; use a range such as ['2017-01-01T00:00:00Z',}");
+      if (raw.kind === 'prefix')
+        throw searchError(
+          param,
+          "is a date field: a trailing * (prefix) works on text fields only; use a range such as ['2017-01-01T00:00:00Z',}",
+        );
       if (raw.kind === 'eq') {
         const t = parseDate(param, raw.text);
         return { op: 'range', min: { value: t, inclusive: true }, max: { value: t + SECOND, inclusive: false } };
@@ -256,10 +308,15 @@ function typedCondition(param: string, domain: Domain, raw: RawValue): Condition
       if (raw.kind !== 'eq') throw searchError(param, 'is a latlon field: only equality ("lat,lon") is supported');
       return { op: 'eq', value: parseLatlon(param, raw.text) };
     case 'tokens': {
-      if (raw.kind === 'range') throw searchError(param, 'is a text field: ranges are not supported; search words, with * after the last one for a prefix');
+      if (raw.kind === 'range')
+        throw searchError(
+          param,
+          'is a text field: ranges are not supported; search words, with * after the last one for a prefix',
+        );
       const tokens = textTokens(raw.text);
       const prefix = raw.kind === 'prefix';
-      if (tokens.length === 0 && !prefix) throw searchError(param, `has no words to search for in ${JSON.stringify(raw.text)}`);
+      if (tokens.length === 0 && !prefix)
+        throw searchError(param, `has no words to search for in ${JSON.stringify(raw.text)}`);
       if (tokens.length > MAX_TOKENS) throw searchError(param, `has more than ${MAX_TOKENS} words`);
       return { op: 'tokens', tokens, prefix };
     }

@@ -5,10 +5,23 @@ describe('searchTerms', () => {
   it('indexes name words, dynamic values and static metadata by group and tag', () => {
     const rows = searchTerms({
       name: 'Beach_Day 2.JPG',
-      dynamicMetadata: { version: { text: 'v2' }, subject_area: { x: 10, y: 0, width: 5, height: 5 }, multi_areas: { hero: { crop_area: { x: 1 } } } },
-      staticMetadata: { exif: { Image: { Make: 'Canon' }, Photo: { DateTimeOriginal: '2017-01-01T10:00:00.000Z' }, Thumbnail: { Make: 'x' } }, iptc: { Keywords: ['sea', 'sun'] }, xmp: '<x/>' },
+      dynamicMetadata: {
+        version: { text: 'v2' },
+        subject_area: { x: 10, y: 0, width: 5, height: 5 },
+        multi_areas: { hero: { crop_area: { x: 1 } } },
+      },
+      staticMetadata: {
+        exif: {
+          Image: { Make: 'Canon' },
+          Photo: { DateTimeOriginal: '2017-01-01T10:00:00.000Z' },
+          Thumbnail: { Make: 'x' },
+        },
+        iptc: { Keywords: ['sea', 'sun'] },
+        xmp: '<x/>',
+      },
     });
-    const has = (name: string, str: string | null, num: number | null = null) => expect(rows).toContainEqual(expect.objectContaining({ name, str, num }));
+    const has = (name: string, str: string | null, num: number | null = null) =>
+      expect(rows).toContainEqual(expect.objectContaining({ name, str, num }));
     has('t:name', 'beach');
     has('t:name', 'day');
     has('t:name', 'jpg');

@@ -15,9 +15,9 @@
 // skipped, so a tag is found by its name alone (`static:str:exif:Make`); the
 // thumbnail IFD is not indexed. xmp (a raw XML packet) is not indexed.
 
+import { isPlainObject } from '../json.ts';
 import { STATIC_GROUPS } from './search-query.ts';
 import { textTokens } from './user-metadata.ts';
-import { isPlainObject } from '../json.ts';
 
 export interface TermRow {
   name: string;
@@ -99,7 +99,11 @@ class Rows {
   }
 }
 
-export function searchTerms(image: { name: string; dynamicMetadata: Record<string, unknown>; staticMetadata: Record<string, unknown> }): TermRow[] {
+export function searchTerms(image: {
+  name: string;
+  dynamicMetadata: Record<string, unknown>;
+  staticMetadata: Record<string, unknown>;
+}): TermRow[] {
   const rows = new Rows();
   for (const word of textTokens(image.name)) rows.add('t:name', word, null);
 

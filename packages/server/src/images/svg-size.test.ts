@@ -2,7 +2,8 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { SVG_HEAD_BYTES, svgDeclaredSize, svgHeadText } from './svg-size.ts';
 
-const root = (attributes: string) => `<svg xmlns="http://www.w3.org/2000/svg" ${attributes}><rect width="1" height="1"/></svg>`;
+const root = (attributes: string) =>
+  `<svg xmlns="http://www.w3.org/2000/svg" ${attributes}><rect width="1" height="1"/></svg>`;
 
 describe('svgDeclaredSize', () => {
   it('takes width and height in pixels, with or without px', () => {
@@ -30,7 +31,10 @@ describe('svgDeclaredSize', () => {
   });
 
   it('treats percentages and auto as not given, using the viewBox', () => {
-    expect(svgDeclaredSize(root('width="50%" height="auto" viewBox="0 0 300 150"'))).toEqual({ width: 300, height: 150 });
+    expect(svgDeclaredSize(root('width="50%" height="auto" viewBox="0 0 300 150"'))).toEqual({
+      width: 300,
+      height: 150,
+    });
   });
 
   it('keeps the viewBox aspect ratio when only one dimension is given', () => {
@@ -41,7 +45,10 @@ describe('svgDeclaredSize', () => {
   it('says nothing about a dimension it cannot know', () => {
     expect(svgDeclaredSize(root('width="200"'))).toEqual({ width: 200, height: undefined });
     expect(svgDeclaredSize(root(''))).toEqual({ width: undefined, height: undefined });
-    expect(svgDeclaredSize(root('width="0" height="-3" viewBox="0 0 0 10"'))).toEqual({ width: undefined, height: undefined });
+    expect(svgDeclaredSize(root('width="0" height="-3" viewBox="0 0 0 10"'))).toEqual({
+      width: undefined,
+      height: undefined,
+    });
     expect(svgDeclaredSize(root('width="12furlongs" height="NaN"'))).toEqual({ width: undefined, height: undefined });
   });
 
@@ -53,7 +60,9 @@ describe('svgDeclaredSize', () => {
   });
 
   it('accepts a namespace prefix and ignores prefixed attributes', () => {
-    expect(svgDeclaredSize('<svg:svg xmlns:svg="http://www.w3.org/2000/svg" a:width="9" width="10" height="20"/>')).toEqual({
+    expect(
+      svgDeclaredSize('<svg:svg xmlns:svg="http://www.w3.org/2000/svg" a:width="9" width="10" height="20"/>'),
+    ).toEqual({
       width: 10,
       height: 20,
     });
@@ -69,15 +78,30 @@ describe('svgDeclaredSize', () => {
   it('reads width and height from the style attribute, which wins over the attributes as in librsvg', () => {
     // librsvg reports style="width:40px;height:30px" on a 10 x 10 root as 40 x 30.
     expect(svgDeclaredSize(root('style="width:1e9px;height:1e9px"'))).toEqual({ width: 1e9, height: 1e9 });
-    expect(svgDeclaredSize(root('width="10" height="10" style="width:40px;height:30px"'))).toEqual({ width: 40, height: 30 });
-    expect(svgDeclaredSize(root('viewBox="0 0 10 10" style="fill: red; width: 40px !important"'))).toEqual({ width: 40, height: 40 });
-    expect(svgDeclaredSize(root('width="20" style="width:40px; width:50px"'))).toEqual({ width: 50, height: undefined });
-    expect(svgDeclaredSize(root('width="20" height="5" style="/* width:9e9px */ height: 3e9px"'))).toEqual({ width: 20, height: 3e9 });
+    expect(svgDeclaredSize(root('width="10" height="10" style="width:40px;height:30px"'))).toEqual({
+      width: 40,
+      height: 30,
+    });
+    expect(svgDeclaredSize(root('viewBox="0 0 10 10" style="fill: red; width: 40px !important"'))).toEqual({
+      width: 40,
+      height: 40,
+    });
+    expect(svgDeclaredSize(root('width="20" style="width:40px; width:50px"'))).toEqual({
+      width: 50,
+      height: undefined,
+    });
+    expect(svgDeclaredSize(root('width="20" height="5" style="/* width:9e9px */ height: 3e9px"'))).toEqual({
+      width: 20,
+      height: 3e9,
+    });
   });
 
   it('decodes character references and the predefined entities in the size attributes', () => {
     expect(svgDeclaredSize(root('width="&#49;e9" height="&#x31;e9"'))).toEqual({ width: 1e9, height: 1e9 });
-    expect(svgDeclaredSize(root('width="40" height="30" style="width:&quot;x&quot;"'))).toEqual({ width: undefined, height: 30 });
+    expect(svgDeclaredSize(root('width="40" height="30" style="width:&quot;x&quot;"'))).toEqual({
+      width: undefined,
+      height: 30,
+    });
   });
 
   it('names an entity from the DOCTYPE used in a size attribute, which it does not expand', () => {
@@ -130,4 +154,3 @@ describe('svgHeadText', () => {
     expect(root('width="5"').startsWith(await svgHeadText(gz))).toBe(true);
   });
 });
-

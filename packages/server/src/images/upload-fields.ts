@@ -62,7 +62,10 @@ export function decodeJsonField(fieldName: string, value: string): unknown {
   }
   const at = nulPath(decoded);
   if (at !== undefined) {
-    throw new OrigoError('ORIGO_ERR_UPLOAD_BAD_FIELD', `Field ${fieldName} has a NUL character (U+0000) in ${at}; text values cannot contain it`);
+    throw new OrigoError(
+      'ORIGO_ERR_UPLOAD_BAD_FIELD',
+      `Field ${fieldName} has a NUL character (U+0000) in ${at}; text values cannot contain it`,
+    );
   }
   return decoded;
 }

@@ -50,14 +50,18 @@ describe('field names', () => {
     expect400(() => parseFieldKey(key), JSON.stringify(key));
   });
 
-  it.each([['foo:bar'], ['INT:rank'], [':rank'], ['float:x']])('refuses the unknown prefix of %j with a 400 naming the key', (key) => {
-    expect400(() => parseFieldKey(key), JSON.stringify(key));
-    expect(errorOf(() => parseFieldKey(key)).message).toMatch(/unknown type prefix/);
-  });
+  it.each([['foo:bar'], ['INT:rank'], [':rank'], ['float:x']])(
+    'refuses the unknown prefix of %j with a 400 naming the key',
+    (key) => {
+      expect400(() => parseFieldKey(key), JSON.stringify(key));
+      expect(errorOf(() => parseFieldKey(key)).message).toMatch(/unknown type prefix/);
+    },
+  );
 
   it('shows plain strings without prefix and every other type with it', () => {
     expect(outputKey({ name: 'foo', type: 'str' })).toBe('foo');
-    for (const type of USER_TYPES.filter((t) => t !== 'str')) expect(outputKey({ name: 'foo', type })).toBe(`${type}:foo`);
+    for (const type of USER_TYPES.filter((t) => t !== 'str'))
+      expect(outputKey({ name: 'foo', type })).toBe(`${type}:foo`);
   });
 });
 
@@ -100,12 +104,23 @@ describe('types', () => {
     expect(parseField('int:n', String(Number.MIN_SAFE_INTEGER)).value).toBe(Number.MIN_SAFE_INTEGER);
   });
 
-  it.each([[1.5], ['abc'], ['1.5'], ['1e3'], [''], [' '], [true], [null], [[1]], [{}], [2 ** 53], ['9007199254740992'], ['-9007199254740992']])(
-    'int: refuses %j',
-    (value) => {
-      expect400(() => parseField('int:n', value), '"int:n"');
-    },
-  );
+  it.each([
+    [1.5],
+    ['abc'],
+    ['1.5'],
+    ['1e3'],
+    [''],
+    [' '],
+    [true],
+    [null],
+    [[1]],
+    [{}],
+    [2 ** 53],
+    ['9007199254740992'],
+    ['-9007199254740992'],
+  ])('int: refuses %j', (value) => {
+    expect400(() => parseField('int:n', value), '"int:n"');
+  });
 
   it('double: numbers and numeric strings', () => {
     expect(parseField('double:d', 2.5).value).toBe(2.5);
@@ -115,9 +130,12 @@ describe('types', () => {
     expect(parseField('double:d', '.5').value).toBe(0.5);
   });
 
-  it.each([['abc'], ['1,5'], [''], ['NaN'], ['Infinity'], ['1e400'], [true], [[1]], [{}]])('double: refuses %j', (value) => {
-    expect400(() => parseField('double:d', value), '"double:d"');
-  });
+  it.each([['abc'], ['1,5'], [''], ['NaN'], ['Infinity'], ['1e400'], [true], [[1]], [{}]])(
+    'double: refuses %j',
+    (value) => {
+      expect400(() => parseField('double:d', value), '"double:d"');
+    },
+  );
 
   it('date: normalizes to YYYY-MM-DDTHH:MM:SSZ in UTC', () => {
     expect(parseField('date:d', '2024-05-31T12:00:00Z').value).toBe('2024-05-31T12:00:00Z');
@@ -166,12 +184,21 @@ describe('types', () => {
     expect(parseField('latlon:l', '90,180').value).toBe('90,180');
   });
 
-  it.each([['90.1,0'], ['-90.1,0'], ['0,180.5'], ['0,-181'], ['47.38'], ['47.38,8.52,1'], ['a,b'], [''], [[47, 8]], [47.38], [{ lat: 1, lon: 2 }]])(
-    'latlon: refuses %j',
-    (value) => {
-      expect400(() => parseField('latlon:l', value), '"latlon:l"');
-    },
-  );
+  it.each([
+    ['90.1,0'],
+    ['-90.1,0'],
+    ['0,180.5'],
+    ['0,-181'],
+    ['47.38'],
+    ['47.38,8.52,1'],
+    ['a,b'],
+    [''],
+    [[47, 8]],
+    [47.38],
+    [{ lat: 1, lon: 2 }],
+  ])('latlon: refuses %j', (value) => {
+    expect400(() => parseField('latlon:l', value), '"latlon:l"');
+  });
 
   it('array and array_text: scalars become strings, a single string is wrapped', () => {
     expect(parseField('array:a', ['x', 1, true, 2.5]).value).toEqual(['x', '1', 'true', '2.5']);
@@ -181,10 +208,13 @@ describe('types', () => {
     expect(parseField('array_text:t', 'one').value).toEqual(['one']);
   });
 
-  it.each([[[{ a: 1 }]], [[['x']]], [['ok', { a: 1 }]], [[null]], [{ a: 1 }], [5], [true]])('array: refuses %j', (value) => {
-    expect400(() => parseField('array:a', value), '"array:a"');
-    expect400(() => parseField('array_text:a', value), '"array_text:a"');
-  });
+  it.each([[[{ a: 1 }]], [[['x']]], [['ok', { a: 1 }]], [[null]], [{ a: 1 }], [5], [true]])(
+    'array: refuses %j',
+    (value) => {
+      expect400(() => parseField('array:a', value), '"array:a"');
+      expect400(() => parseField('array_text:a', value), '"array_text:a"');
+    },
+  );
 });
 
 describe('merge, replace, set, find, remove', () => {
@@ -295,7 +325,9 @@ describe('index rows', () => {
     ]);
     expect(by('rank')).toEqual([{ type: 'int', seq: 0, str: null, num: 3 }]);
     expect(by('score')).toEqual([{ type: 'double', seq: 0, str: null, num: 2.5 }]);
-    expect(by('taken')).toEqual([{ type: 'date', seq: 0, str: '2024-05-31T12:00:00Z', num: Date.UTC(2024, 4, 31, 12) }]);
+    expect(by('taken')).toEqual([
+      { type: 'date', seq: 0, str: '2024-05-31T12:00:00Z', num: Date.UTC(2024, 4, 31, 12) },
+    ]);
     expect(by('where')).toEqual([{ type: 'latlon', seq: 0, str: '47.38,8.52', num: null }]);
     expect(by('tags')).toEqual([
       { type: 'array', seq: 0, str: 'b', num: null },
@@ -350,7 +382,11 @@ describe('normalizeDate', () => {
 
 // ---- properties ----
 
-const goodName = fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789_'), minLength: 1, maxLength: 54 });
+const goodName = fc.string({
+  unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789_'),
+  minLength: 1,
+  maxLength: 54,
+});
 const anyKey = fc.oneof(
   fc.tuple(fc.constantFrom(...USER_TYPES), goodName).map(([t, n]) => `${t}:${n}`),
   goodName,
@@ -375,7 +411,8 @@ const finite = fc.double({ noNaN: true, noDefaultInfinity: true });
 // Whole seconds in years 0001-9998, so that any offset of up to ±23:59 stays within 0000-9999.
 const instant = fc.integer({ min: Date.UTC(1, 0, 2) / 1000, max: Date.UTC(9998, 11, 30) / 1000 });
 const offsetMinutes = fc.integer({ min: -(23 * 60 + 59), max: 23 * 60 + 59 });
-const coordinate = (limit: number) => fc.integer({ min: -limit * 1000, max: limit * 1000 }).map((n) => (n / 1000).toFixed(3));
+const coordinate = (limit: number) =>
+  fc.integer({ min: -limit * 1000, max: limit * 1000 }).map((n) => (n / 1000).toFixed(3));
 const valueFor: { [T in ValidField['type']]: fc.Arbitrary<{ value: unknown; expected: unknown }> } = {
   str: scalarText,
   text: scalarText,
@@ -392,19 +429,34 @@ const valueFor: { [T in ValidField['type']]: fc.Arbitrary<{ value: unknown; expe
     const local = new Date((seconds + offset * 60) * 1000).toISOString().slice(0, 19);
     const abs = Math.abs(offset);
     const zone = `${offset < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
-    return { value: `${local}${fraction ? '.250' : ''}${zone}`, expected: `${new Date(seconds * 1000).toISOString().slice(0, 19)}Z` };
+    return {
+      value: `${local}${fraction ? '.250' : ''}${zone}`,
+      expected: `${new Date(seconds * 1000).toISOString().slice(0, 19)}Z`,
+    };
   }),
-  latlon: fc.tuple(coordinate(90), coordinate(180)).map(([lat, lon]) => ({ value: `${lat}, ${lon}`, expected: `${Number(lat)},${Number(lon)}` })),
-  array: fc.array(scalarText, { maxLength: 8 }).map((items) => ({ value: items.map((i) => i.value), expected: items.map((i) => i.expected) })),
+  latlon: fc
+    .tuple(coordinate(90), coordinate(180))
+    .map(([lat, lon]) => ({ value: `${lat}, ${lon}`, expected: `${Number(lat)},${Number(lon)}` })),
+  array: fc
+    .array(scalarText, { maxLength: 8 })
+    .map((items) => ({ value: items.map((i) => i.value), expected: items.map((i) => i.expected) })),
   array_text: fc.oneof(
-    fc.array(scalarText, { maxLength: 8 }).map((items) => ({ value: items.map((i) => i.value) as unknown, expected: items.map((i) => i.expected) })),
+    fc
+      .array(scalarText, { maxLength: 8 })
+      .map((items) => ({ value: items.map((i) => i.value) as unknown, expected: items.map((i) => i.expected) })),
     fc.string({ maxLength: 40 }).map((s) => ({ value: s as unknown, expected: [s] })),
   ),
 };
 const validField: fc.Arbitrary<ValidField> = fc
   .tuple(fc.constantFrom(...USER_TYPES), goodName, fc.boolean())
   .chain(([type, name, bare]) =>
-    valueFor[type].map(({ value, expected }) => ({ type, name, key: type === 'str' && bare ? name : `${type}:${name}`, value, expected })),
+    valueFor[type].map(({ value, expected }) => ({
+      type,
+      name,
+      key: type === 'str' && bare ? name : `${type}:${name}`,
+      value,
+      expected,
+    })),
   );
 
 describe('parseField properties', () => {

@@ -48,7 +48,9 @@ export function parseFieldKey(key: string): { name: string; type: UserType; type
   const prefix = colon === -1 ? undefined : key.slice(0, colon);
   const name = colon === -1 ? key : key.slice(colon + 1);
   if (prefix !== undefined && !isUserType(prefix)) {
-    throw bad(`User metadata field ${JSON.stringify(key)} has an unknown type prefix "${prefix}"; use one of ${USER_TYPES.join(', ')}`);
+    throw bad(
+      `User metadata field ${JSON.stringify(key)} has an unknown type prefix "${prefix}"; use one of ${USER_TYPES.join(', ')}`,
+    );
   }
   if (!FIELD_NAME.test(name)) {
     throw bad(
@@ -97,7 +99,8 @@ function intValue(key: string, value: unknown): number {
 function doubleValue(key: string, value: unknown): number {
   let n: number | undefined;
   if (typeof value === 'number') n = value;
-  else if (typeof value === 'string' && /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(value.trim())) n = Number(value.trim());
+  else if (typeof value === 'string' && /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(value.trim()))
+    n = Number(value.trim());
   if (n === undefined || !Number.isFinite(n)) {
     throw bad(`User metadata field ${JSON.stringify(key)} must be a number, got ${describe(value)}`);
   }
@@ -120,7 +123,14 @@ export function isoDateMs(text: string): number | undefined {
   // unlike Date.UTC, does not map years 0-99 to 1900-1999.
   const local = new Date(0);
   local.setUTCFullYear(y!, mo! - 1, d!);
-  if (local.getUTCFullYear() !== y || local.getUTCMonth() !== mo! - 1 || local.getUTCDate() !== d || h! > 23 || mi! > 59 || s! > 59) {
+  if (
+    local.getUTCFullYear() !== y ||
+    local.getUTCMonth() !== mo! - 1 ||
+    local.getUTCDate() !== d ||
+    h! > 23 ||
+    mi! > 59 ||
+    s! > 59
+  ) {
     return undefined;
   }
   const ms = Date.parse(text.trim());
@@ -135,7 +145,9 @@ export function isoDateMs(text: string): number | undefined {
 export function normalizeDate(key: string, value: unknown): string {
   const ms = typeof value === 'string' ? isoDateMs(value) : undefined;
   if (ms === undefined) {
-    throw bad(`User metadata field ${JSON.stringify(key)} must be a date like 2024-05-31T12:00:00Z, got ${describe(value)}`);
+    throw bad(
+      `User metadata field ${JSON.stringify(key)} must be a date like 2024-05-31T12:00:00Z, got ${describe(value)}`,
+    );
   }
   return `${new Date(ms).toISOString().slice(0, 19)}Z`;
 }
@@ -154,7 +166,8 @@ function latlonValue(key: string, value: unknown): string {
 
 function arrayValue(key: string, value: unknown): string[] {
   const items = typeof value === 'string' ? [value] : value;
-  if (!Array.isArray(items)) throw bad(`User metadata field ${JSON.stringify(key)} must be an array of strings, got ${describe(value)}`);
+  if (!Array.isArray(items))
+    throw bad(`User metadata field ${JSON.stringify(key)} must be an array of strings, got ${describe(value)}`);
   if (items.length > MAX_ARRAY_ITEMS) {
     throw bad(`User metadata field ${JSON.stringify(key)} has more than ${MAX_ARRAY_ITEMS} elements`);
   }
@@ -202,7 +215,8 @@ function toMetadata(fields: Map<string, UserField>): Record<string, UserValue> {
 }
 
 function requireObject(body: unknown): Record<string, unknown> {
-  if (!isPlainObject(body)) throw bad('User metadata must be a JSON object of fields, e.g. {"title": "Beach", "int:rank": 3}');
+  if (!isPlainObject(body))
+    throw bad('User metadata must be a JSON object of fields, e.g. {"title": "Beach", "int:rank": 3}');
   return body;
 }
 
@@ -251,7 +265,14 @@ export function removeUserField(current: Record<string, unknown>, key: string): 
 
 /** Case-folded word tokens of a text value (the search approximation of rokka's full text). */
 export function textTokens(text: string): string[] {
-  return [...new Set(text.toLowerCase().normalize('NFKC').match(/[\p{L}\p{N}]+/gu) ?? [])];
+  return [
+    ...new Set(
+      text
+        .toLowerCase()
+        .normalize('NFKC')
+        .match(/[\p{L}\p{N}]+/gu) ?? [],
+    ),
+  ];
 }
 
 /**

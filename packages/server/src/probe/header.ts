@@ -11,7 +11,12 @@ import { sniff } from './sniff.ts';
 const SHARP_HEADER = { limitInputPixels: false, failOn: 'none' } as const;
 
 /** Header metadata, from the header bytes alone when the file is large and the format allows it. */
-export async function readMetadata(fh: FileHandle, size: number, path: string, headerOnlyAbove: number): Promise<Metadata> {
+export async function readMetadata(
+  fh: FileHandle,
+  size: number,
+  path: string,
+  headerOnlyAbove: number,
+): Promise<Metadata> {
   if (size > headerOnlyAbove) {
     const format = sniff(await readAt(fh, 0, 8));
     let header: Buffer | undefined;

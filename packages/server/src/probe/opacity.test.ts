@@ -17,7 +17,12 @@ function write(data: Buffer): string {
 }
 
 /** A width × height RGBA PNG, opaque except for `transparentRows` rows at the bottom (alpha 254 there). */
-async function pngWithBottomRows(width: number, height: number, transparentRows: number, depth: 8 | 16 = 8): Promise<string> {
+async function pngWithBottomRows(
+  width: number,
+  height: number,
+  transparentRows: number,
+  depth: 8 | 16 = 8,
+): Promise<string> {
   const pixels = Buffer.alloc(width * height * 4, 255);
   for (let y = height - transparentRows; y < height; y++) {
     for (let x = 0; x < width; x++) pixels[(y * width + x) * 4 + 3] = 254;
@@ -27,7 +32,12 @@ async function pngWithBottomRows(width: number, height: number, transparentRows:
   return write(await image.png().toBuffer());
 }
 
-const source = (file: string, width: number, height: number, more: { frames?: number; budget?: number; format?: string } = {}) => ({
+const source = (
+  file: string,
+  width: number,
+  height: number,
+  more: { frames?: number; budget?: number; format?: string } = {},
+) => ({
   path: file,
   format: more.format ?? 'png',
   width,
@@ -70,7 +80,9 @@ describe('alphaIsOpaque', () => {
 
   it('reads 16-bit alpha', async () => {
     expect(await alphaIsOpaque(source(await pngWithBottomRows(64, 64, 0, 16), 64, 64))).toBe(true);
-    const transparent = await sharp({ create: { width: 64, height: 64, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } })
+    const transparent = await sharp({
+      create: { width: 64, height: 64, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } },
+    })
       .toColourspace('rgb16')
       .png()
       .toBuffer();
@@ -86,21 +98,35 @@ describe('alphaIsOpaque', () => {
     // Opaque except one pixel, so the encoder keeps the alpha channel.
     const pixels = Buffer.alloc(100 * 80 * 4, 255);
     pixels[pixels.length - 1] = 0;
-    const webp = write(await sharp(pixels, { raw: { width: 100, height: 80, channels: 4 } }).webp({ lossless: true }).toBuffer());
+    const webp = write(
+      await sharp(pixels, { raw: { width: 100, height: 80, channels: 4 } })
+        .webp({ lossless: true })
+        .toBuffer(),
+    );
     expect(await alphaIsOpaque(source(webp, 100, 80, { format: 'webp' }))).toBe(false);
     pixels[pixels.length - 1] = 255;
     pixels[3] = 254;
-    const almost = write(await sharp(pixels, { raw: { width: 100, height: 80, channels: 4 } }).webp({ lossless: true }).toBuffer());
+    const almost = write(
+      await sharp(pixels, { raw: { width: 100, height: 80, channels: 4 } })
+        .webp({ lossless: true })
+        .toBuffer(),
+    );
     expect(await alphaIsOpaque(source(almost, 100, 80, { format: 'webp' }))).toBe(false);
     // AVIF keeps an alpha channel that is 255 everywhere (WebP drops it).
-    const avif = write(await sharp(Buffer.alloc(100 * 80 * 4, 255), { raw: { width: 100, height: 80, channels: 4 } }).avif().toBuffer());
+    const avif = write(
+      await sharp(Buffer.alloc(100 * 80 * 4, 255), { raw: { width: 100, height: 80, channels: 4 } })
+        .avif()
+        .toBuffer(),
+    );
     expect((await sharp(avif).metadata()).hasAlpha).toBe(true);
     expect(await alphaIsOpaque(source(avif, 100, 80, { format: 'avif' }))).toBe(true);
     expect(await alphaIsOpaque(source(avif, 100, 80, { format: 'avif', budget: 7999 }))).toBe(false);
   });
 
   it('throws when the pixel data cannot be decoded', async () => {
-    const good = await sharp({ create: { width: 400, height: 400, channels: 4, background: { r: 1, g: 2, b: 3, alpha: 1 } } })
+    const good = await sharp({
+      create: { width: 400, height: 400, channels: 4, background: { r: 1, g: 2, b: 3, alpha: 1 } },
+    })
       .png({ compressionLevel: 0 })
       .toBuffer();
     // Keep the header and the first part of the image data only.

@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp, { type Color, type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ErrorCode } from '../errors.ts';
 import { pngClaiming } from '../../test/fixtures.ts';
+import type { ErrorCode } from '../errors.ts';
 import { jpegHeaderOnly } from './header.ts';
 import { type ProbeLimits, type ProbeResult, probeImage } from './probe.ts';
 
@@ -109,7 +109,9 @@ describe('probeImage: formats', () => {
       await solid(20, 10, 4, 'red').png().toBuffer(),
       await rgbaWithHoles(20, 10, [0, 1, 2]).png().toBuffer(),
     ];
-    const gif = await sharp(frames, { join: { animated: true } }).gif().toBuffer();
+    const gif = await sharp(frames, { join: { animated: true } })
+      .gif()
+      .toBuffer();
     const result = await probe('anim.gif', gif);
     expect(result).toMatchObject({
       format: 'gif',
@@ -126,7 +128,9 @@ describe('probeImage: formats', () => {
       await solid(20, 10, 4, 'red').png().toBuffer(),
       await solid(20, 10, 4, { r: 0, g: 0, b: 0, alpha: 0 }).png().toBuffer(),
     ];
-    const webp = await sharp(frames, { join: { animated: true } }).webp().toBuffer();
+    const webp = await sharp(frames, { join: { animated: true } })
+      .webp()
+      .toBuffer();
     const first = await sharp(webp).stats(); // sharp alone looks at frame 1 only
     expect(first.isOpaque).toBe(true);
     expect(await probe('anim.webp', webp)).toMatchObject({
@@ -137,7 +141,10 @@ describe('probeImage: formats', () => {
       opaque: false,
     });
     // All frames together above the limit (each frame below it): not decoded, reported not opaque.
-    expect(await probe('anim-big.webp', webp, { maxPixels: 300, maxFrames: 1000 })).toMatchObject({ animated: true, opaque: false });
+    expect(await probe('anim-big.webp', webp, { maxPixels: 300, maxFrames: 1000 })).toMatchObject({
+      animated: true,
+      opaque: false,
+    });
   });
 
   it('probes a still WebP', async () => {
@@ -154,9 +161,7 @@ describe('probeImage: formats', () => {
 
   it('probes a TIFF with a semi-transparent alpha channel', async () => {
     // sharp's default TIFF compression is JPEG, which drops alpha: use LZW.
-    const tiff = await solid(12, 8, 4, { r: 0, g: 0, b: 255, alpha: 0.5 })
-      .tiff({ compression: 'lzw' })
-      .toBuffer();
+    const tiff = await solid(12, 8, 4, { r: 0, g: 0, b: 255, alpha: 0.5 }).tiff({ compression: 'lzw' }).toBuffer();
     expect(await probe('scan.tif', tiff)).toMatchObject({
       format: 'tiff',
       mimetype: 'image/tiff',
@@ -235,7 +240,12 @@ describe('probeImage: static metadata', () => {
     resource.write('8BIM', 0, 'latin1');
     resource.writeUInt16BE(0x0404, 4);
     resource.writeUInt32BE(iim.length, 8);
-    const app13 = Buffer.concat([Buffer.from('Photoshop 3.0\0', 'latin1'), resource, iim, Buffer.alloc(iim.length % 2)]);
+    const app13 = Buffer.concat([
+      Buffer.from('Photoshop 3.0\0', 'latin1'),
+      resource,
+      iim,
+      Buffer.alloc(iim.length % 2),
+    ]);
     const { staticMetadata } = await probe('meta.jpg', withJpegSegment(base, 0xed, app13));
     expect(staticMetadata['iptc']).toEqual({ Keywords: ['cat', 'Zürich'], CopyrightNotice: '© origo' });
     expect(staticMetadata['xmp']).toContain('<dc:title>origo</dc:title>');
@@ -391,11 +401,22 @@ describe('probeImage: refusals', () => {
       413,
       'limit.png',
     );
-    await expect(probe('limit-ok.png', png, { maxPixels: 10_000, maxFrames: 1000 })).resolves.toMatchObject({ width: 100 });
+    await expect(probe('limit-ok.png', png, { maxPixels: 10_000, maxFrames: 1000 })).resolves.toMatchObject({
+      width: 100,
+    });
     const frames = [await solid(20, 10, 3, 'red').png().toBuffer(), await solid(20, 10, 3, 'blue').png().toBuffer()];
-    const gif = await sharp(frames, { join: { animated: true } }).gif().toBuffer();
-    await expect(probe('frames.gif', gif, { maxPixels: 200, maxFrames: 1000 })).resolves.toMatchObject({ animated: true });
-    await expectError(probe('frames-big.gif', gif, { maxPixels: 199, maxFrames: 1000 }), 'ORIGO_ERR_UPLOAD_TOO_MANY_PIXELS', 413, 'frames-big.gif');
+    const gif = await sharp(frames, { join: { animated: true } })
+      .gif()
+      .toBuffer();
+    await expect(probe('frames.gif', gif, { maxPixels: 200, maxFrames: 1000 })).resolves.toMatchObject({
+      animated: true,
+    });
+    await expectError(
+      probe('frames-big.gif', gif, { maxPixels: 199, maxFrames: 1000 }),
+      'ORIGO_ERR_UPLOAD_TOO_MANY_PIXELS',
+      413,
+      'frames-big.gif',
+    );
   });
 });
 
@@ -416,7 +437,11 @@ describe('large files are probed from their header bytes', () => {
   it('gives a JPEG with megabytes of application data before its frame the same result as a whole-file read', async () => {
     const bytes = await paddedJpeg(40);
     const file = write('padded.jpg', bytes);
-    const whole = await probeImage(file, 'padded.jpg', { maxPixels: 1e9, maxFrames: 1000, headerOnlyAbove: Number.POSITIVE_INFINITY });
+    const whole = await probeImage(file, 'padded.jpg', {
+      maxPixels: 1e9,
+      maxFrames: 1000,
+      headerOnlyAbove: Number.POSITIVE_INFINITY,
+    });
     const header = await probeImage(file, 'padded.jpg', { maxPixels: 1e9, maxFrames: 1000, headerOnlyAbove: 0 });
     expect(header).toEqual(whole);
     expect(header).toMatchObject({ format: 'jpg', width: 120, height: 80 });
@@ -436,20 +461,30 @@ describe('large files are probed from their header bytes', () => {
   it('gives a PNG the same result as a whole-file read', async () => {
     const noise = Buffer.alloc(300 * 200 * 4);
     for (let i = 0; i < noise.length; i++) noise[i] = (i * 2654435761) >>> 24;
-    const bytes = await sharp(noise, { raw: { width: 300, height: 200, channels: 4 } }).png().toBuffer();
+    const bytes = await sharp(noise, { raw: { width: 300, height: 200, channels: 4 } })
+      .png()
+      .toBuffer();
     const file = write('noise.png', bytes);
-    const whole = await probeImage(file, 'noise.png', { maxPixels: 1e9, maxFrames: 1000, headerOnlyAbove: Number.POSITIVE_INFINITY });
+    const whole = await probeImage(file, 'noise.png', {
+      maxPixels: 1e9,
+      maxFrames: 1000,
+      headerOnlyAbove: Number.POSITIVE_INFINITY,
+    });
     expect(await probeImage(file, 'noise.png', { maxPixels: 1e9, maxFrames: 1000, headerOnlyAbove: 0 })).toEqual(whole);
   });
 
   it('still refuses a truncated JPEG and an oversized one from the header path', async () => {
     const bytes = await paddedJpeg(2);
     const cut = write('cut.jpg', bytes.subarray(0, bytes.length - 200));
-    await expect(probeImage(cut, 'cut.jpg', { maxPixels: 1e9, maxFrames: 1000, headerOnlyAbove: 0 })).rejects.toMatchObject({
+    await expect(
+      probeImage(cut, 'cut.jpg', { maxPixels: 1e9, maxFrames: 1000, headerOnlyAbove: 0 }),
+    ).rejects.toMatchObject({
       code: 'ORIGO_ERR_UPLOAD_CORRUPT_IMAGE',
     });
     const whole = write('whole.jpg', bytes);
-    await expect(probeImage(whole, 'whole.jpg', { maxPixels: 100, maxFrames: 1000, headerOnlyAbove: 0 })).rejects.toMatchObject({
+    await expect(
+      probeImage(whole, 'whole.jpg', { maxPixels: 100, maxFrames: 1000, headerOnlyAbove: 0 }),
+    ).rejects.toMatchObject({
       code: 'ORIGO_ERR_UPLOAD_TOO_MANY_PIXELS',
     });
   });

@@ -57,7 +57,10 @@ export async function probeImage(path: string, label: string, limits: ProbeLimit
   try {
     const fileSize = (await fh.stat()).size;
     if (fileSize === 0) {
-      throw new OrigoError('ORIGO_ERR_UPLOAD_EMPTY_FILE', `File ${file} is empty (0 bytes): there is no image to store`);
+      throw new OrigoError(
+        'ORIGO_ERR_UPLOAD_EMPTY_FILE',
+        `File ${file} is empty (0 bytes): there is no image to store`,
+      );
     }
 
     // Header only: no pixel is decoded here, whatever size the header claims.
@@ -128,7 +131,14 @@ async function isOpaque(
 
   const frames = (meta.pages ?? 1) > 1 && ANIMATION_FORMATS.has(kind.format) ? meta.pages! : 1;
   try {
-    return await alphaIsOpaque({ path, format: kind.format, width, frameHeight: height, frames, maxPixels: limits.maxPixels });
+    return await alphaIsOpaque({
+      path,
+      format: kind.format,
+      width,
+      frameHeight: height,
+      frames,
+      maxPixels: limits.maxPixels,
+    });
   } catch (err) {
     const reason = sharpReason(err, path, file);
     if (/unsupported (codec|feature)|no (decoder|plugin)/i.test(reason)) {

@@ -49,7 +49,8 @@ export async function checkSvgDeclaredSize(
   // The backstop: a size librsvg could not hold also comes back as 1 x 1,
   // from places not read here (a <style> element, say). A real 1-pixel
   // dimension is one the root element declares.
-  const unconfirmed = (reported: number, text: number | undefined) => reported <= 1 && !(text !== undefined && Math.abs(text - reported) < 1);
+  const unconfirmed = (reported: number, text: number | undefined) =>
+    reported <= 1 && !(text !== undefined && Math.abs(text - reported) < 1);
   if (unconfirmed(width, declared?.width) || unconfirmed(height, declared?.height)) {
     const says =
       declared === undefined

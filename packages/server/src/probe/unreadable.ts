@@ -8,7 +8,13 @@ import { canRead, KINDS, READABLE } from './kinds.ts';
 import { sniff } from './sniff.ts';
 import { a, inParens, sharpReason } from './wording.ts';
 
-export async function unreadable(fh: FileHandle, size: number, path: string, file: string, err: unknown): Promise<OrigoError> {
+export async function unreadable(
+  fh: FileHandle,
+  size: number,
+  path: string,
+  file: string,
+  err: unknown,
+): Promise<OrigoError> {
   const head = await readAt(fh, 0, Math.min(size, 1024));
   const sniffed = sniff(head);
   const reason = sharpReason(err, path, file);
@@ -29,9 +35,13 @@ export async function unreadable(fh: FileHandle, size: number, path: string, fil
     );
   }
   if (!/unsupported image format/i.test(reason)) {
-    return new OrigoError('ORIGO_ERR_UPLOAD_CORRUPT_IMAGE', `File ${file} cannot be read as an image${inParens(reason)}`, {
-      cause: err,
-    });
+    return new OrigoError(
+      'ORIGO_ERR_UPLOAD_CORRUPT_IMAGE',
+      `File ${file} cannot be read as an image${inParens(reason)}`,
+      {
+        cause: err,
+      },
+    );
   }
   return new OrigoError(
     'ORIGO_ERR_UPLOAD_UNSUPPORTED_FORMAT',

@@ -6,15 +6,17 @@ import { OrigoError } from '../errors.ts';
 import { type ApiKeyRecord, type Membership, ROLES, type Role } from '../storage/catalog/accounts.ts';
 import type { Organization } from '../storage/catalog/catalog.ts';
 import { generateApiKey, keyDigest, type Principal } from './auth.ts';
-import type { ServiceDeps } from './deps.ts';
 import { badBody, isEmail, objectBody, optionalString } from './body.ts';
+import type { ServiceDeps } from './deps.ts';
 import { creatingOrganization, requireValidOrganizationName } from './organizations.ts';
 import { signToken, type TokenPayload } from './tokens.ts';
 
 const MAX_KEYS_PER_USER = 5;
 
-const objectLike = (body: unknown, example: string) => objectBody(body, `The body must be a JSON object, e.g. ${example}`);
-const optionalText = (body: Record<string, unknown>, field: string, max: number) => optionalString(body, field, max) ?? null;
+const objectLike = (body: unknown, example: string) =>
+  objectBody(body, `The body must be a JSON object, e.g. ${example}`);
+const optionalText = (body: Record<string, unknown>, field: string, max: number) =>
+  optionalString(body, field, max) ?? null;
 
 function email(body: Record<string, unknown>): string {
   const value = body['email'];
@@ -27,11 +29,17 @@ function email(body: Record<string, unknown>): string {
 function parseRoles(body: Record<string, unknown>): Role[] {
   const raw = body['roles'] ?? (body['role'] === undefined ? undefined : [body['role']]);
   if (!Array.isArray(raw) || raw.length === 0) {
-    throw new OrigoError('ORIGO_ERR_MEMBERSHIP_BAD_ROLES', `Give roles as {"roles": [...]} with one or more of ${ROLES.join(', ')}`);
+    throw new OrigoError(
+      'ORIGO_ERR_MEMBERSHIP_BAD_ROLES',
+      `Give roles as {"roles": [...]} with one or more of ${ROLES.join(', ')}`,
+    );
   }
   for (const role of raw) {
     if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) {
-      throw new OrigoError('ORIGO_ERR_MEMBERSHIP_BAD_ROLES', `Unknown role ${JSON.stringify(role)}; roles are ${ROLES.join(', ')}`);
+      throw new OrigoError(
+        'ORIGO_ERR_MEMBERSHIP_BAD_ROLES',
+        `Unknown role ${JSON.stringify(role)}; roles are ${ROLES.join(', ')}`,
+      );
     }
   }
   // A set, in one order, whichever route stores it: PUT compares it with the stored roles.
@@ -47,7 +55,10 @@ export interface CreatedUser {
 /** POST /users: a user, its first key, and a new organization it administers. */
 export async function signUp(deps: ServiceDeps, principal: Principal | undefined, body: unknown): Promise<CreatedUser> {
   if (!deps.config.openSignup && principal?.kind !== 'root') {
-    throw new OrigoError('ORIGO_ERR_AUTH_SIGNUP_CLOSED', 'Sign-up is closed on this server: ask its operator (root key) to create your user');
+    throw new OrigoError(
+      'ORIGO_ERR_AUTH_SIGNUP_CLOSED',
+      'Sign-up is closed on this server: ask its operator (root key) to create your user',
+    );
   }
   const input = objectLike(body, '{"email": "you@example.com", "organization": "myorg"}');
   const address = email(input);
@@ -82,7 +93,8 @@ export async function describeUser(
 }
 
 function userOf(principal: Principal): Extract<Principal, { kind: 'user' }> {
-  if (principal.kind !== 'user') throw new OrigoError('ORIGO_ERR_AUTH_FORBIDDEN', 'The root key has no API keys or tokens of its own');
+  if (principal.kind !== 'user')
+    throw new OrigoError('ORIGO_ERR_AUTH_FORBIDDEN', 'The root key has no API keys or tokens of its own');
   return principal;
 }
 
@@ -101,9 +113,18 @@ export async function addKey(deps: ServiceDeps, principal: Principal, body: unkn
   const user = userOf(principal);
   const comment = optionalText(objectLike(body, '{"comment": "CI uploads"}'), 'comment', 255);
   const key = generateApiKey();
-  const record = await deps.accounts.addKey(user.userId, keyDigest(key).toString('hex'), comment, deps.now(), MAX_KEYS_PER_USER);
+  const record = await deps.accounts.addKey(
+    user.userId,
+    keyDigest(key).toString('hex'),
+    comment,
+    deps.now(),
+    MAX_KEYS_PER_USER,
+  );
   if (record === 'too_many') {
-    throw new OrigoError('ORIGO_ERR_KEY_LIMIT', `A user can have at most ${MAX_KEYS_PER_USER} API keys; delete one first`);
+    throw new OrigoError(
+      'ORIGO_ERR_KEY_LIMIT',
+      `A user can have at most ${MAX_KEYS_PER_USER} API keys; delete one first`,
+    );
   }
   return { record, apiKey: key };
 }
@@ -111,7 +132,10 @@ export async function addKey(deps: ServiceDeps, principal: Principal, body: unkn
 export async function deleteKey(deps: ServiceDeps, principal: Principal, keyId: string): Promise<void> {
   const user = userOf(principal);
   if (keyId === user.keyId) {
-    throw new OrigoError('ORIGO_ERR_KEY_IN_USE', 'The API key this request was made with cannot delete itself; use another key');
+    throw new OrigoError(
+      'ORIGO_ERR_KEY_IN_USE',
+      'The API key this request was made with cannot delete itself; use another key',
+    );
   }
   if (!(await deps.accounts.deleteKey(user.userId, keyId))) {
     throw new OrigoError('ORIGO_ERR_KEY_NOT_FOUND', `You have no API key ${JSON.stringify(keyId)}`);
@@ -139,12 +163,22 @@ export async function issueToken(
 ): Promise<{ token: string; payload: TokenPayload }> {
   const user = userOf(principal);
   if (user.token && !user.token.rn) {
-    throw new OrigoError('ORIGO_ERR_AUTH_TOKEN_NOT_RENEWABLE', 'This token is not renewable: get a new one with your API key');
+    throw new OrigoError(
+      'ORIGO_ERR_AUTH_TOKEN_NOT_RENEWABLE',
+      'This token is not renewable: get a new one with your API key',
+    );
   }
   let seconds = TOKEN_DEFAULT_SECONDS;
   if (request.expiresIn !== undefined) {
-    if (!/^\d+$/.test(request.expiresIn) || Number(request.expiresIn) < 1 || Number(request.expiresIn) > TOKEN_MAX_SECONDS) {
-      throw new OrigoError('ORIGO_ERR_REQUEST_BAD_PARAMETER', `expires_in must be a number of seconds from 1 to ${TOKEN_MAX_SECONDS}`);
+    if (
+      !/^\d+$/.test(request.expiresIn) ||
+      Number(request.expiresIn) < 1 ||
+      Number(request.expiresIn) > TOKEN_MAX_SECONDS
+    ) {
+      throw new OrigoError(
+        'ORIGO_ERR_REQUEST_BAD_PARAMETER',
+        `expires_in must be a number of seconds from 1 to ${TOKEN_MAX_SECONDS}`,
+      );
     }
     seconds = Number(request.expiresIn);
   }
@@ -156,7 +190,10 @@ export async function issueToken(
   else if (request.ips !== undefined) {
     ips = request.ips.split(',').map((ip) => (ip.trim() === 'request_ip' ? clientIp : ip.trim()));
     if (ips.length === 0 || ips.length > 10 || ips.some((ip) => net.isIP(ip.split('/')[0] ?? '') === 0)) {
-      throw new OrigoError('ORIGO_ERR_REQUEST_BAD_PARAMETER', 'ips must be 1 to 10 comma-separated addresses or CIDR ranges (request_ip for yours)');
+      throw new OrigoError(
+        'ORIGO_ERR_REQUEST_BAD_PARAMETER',
+        'ips must be 1 to 10 comma-separated addresses or CIDR ranges (request_ip for yours)',
+      );
     }
   }
   const now = Math.floor(deps.now().getTime() / 1000);
@@ -180,13 +217,19 @@ export function newTokenSecret(): string {
 export async function getMembership(deps: ServiceDeps, org: Organization, userId: string): Promise<Membership> {
   const membership = await deps.accounts.findMembership(org.id, userId);
   if (!membership) {
-    throw new OrigoError('ORIGO_ERR_MEMBERSHIP_NOT_FOUND', `User ${userId} is not a member of organization ${org.name}`);
+    throw new OrigoError(
+      'ORIGO_ERR_MEMBERSHIP_NOT_FOUND',
+      `User ${userId} is not a member of organization ${org.name}`,
+    );
   }
   return membership;
 }
 
 function lastAdmin(org: Organization): OrigoError {
-  return new OrigoError('ORIGO_ERR_MEMBERSHIP_LAST_ADMIN', `Organization ${org.name} must keep at least one active admin`);
+  return new OrigoError(
+    'ORIGO_ERR_MEMBERSHIP_LAST_ADMIN',
+    `Organization ${org.name} must keep at least one active admin`,
+  );
 }
 
 export async function putMembership(deps: ServiceDeps, org: Organization, userId: string, body: unknown) {
@@ -194,7 +237,8 @@ export async function putMembership(deps: ServiceDeps, org: Organization, userId
   const roles = parseRoles(input);
   const comment = input['comment'] === undefined ? undefined : optionalText(input, 'comment', 255);
   const result = await deps.accounts.putMembership(org.id, userId, roles, comment, deps.now());
-  if (result === 'user_not_found') throw new OrigoError('ORIGO_ERR_USER_NOT_FOUND', `There is no user ${JSON.stringify(userId)}`);
+  if (result === 'user_not_found')
+    throw new OrigoError('ORIGO_ERR_USER_NOT_FOUND', `There is no user ${JSON.stringify(userId)}`);
   if (result === 'last_admin') throw lastAdmin(org);
   return result;
 }
@@ -206,7 +250,12 @@ export async function createMemberUser(deps: ServiceDeps, org: Organization, bod
   const comment = optionalText(input, 'comment', 255);
   const key = generateApiKey();
   const { membership } = await deps.accounts.createAccount(
-    { email: null, keyDigest: keyDigest(key).toString('hex'), keyComment: comment, membership: { orgId: org.id, roles, comment } },
+    {
+      email: null,
+      keyDigest: keyDigest(key).toString('hex'),
+      keyComment: comment,
+      membership: { orgId: org.id, roles, comment },
+    },
     deps.now(),
   );
   return { membership: membership!, apiKey: key };
@@ -215,7 +264,10 @@ export async function createMemberUser(deps: ServiceDeps, org: Organization, bod
 export async function deleteMembership(deps: ServiceDeps, org: Organization, userId: string): Promise<void> {
   const result = await deps.accounts.deleteMembership(org.id, userId);
   if (result === 'not_found') {
-    throw new OrigoError('ORIGO_ERR_MEMBERSHIP_NOT_FOUND', `User ${userId} is not a member of organization ${org.name}`);
+    throw new OrigoError(
+      'ORIGO_ERR_MEMBERSHIP_NOT_FOUND',
+      `User ${userId} is not a member of organization ${org.name}`,
+    );
   }
   if (result === 'last_admin') throw lastAdmin(org);
 }

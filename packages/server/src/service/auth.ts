@@ -143,7 +143,8 @@ export class Authenticator {
   async fromToken(token: string, ip: string): Promise<Principal> {
     const payload = verifyToken(token, this.tokenSecret);
     if (!payload) throw tokenError('The token is not valid');
-    if (payload.exp * 1000 <= this.now().getTime()) throw tokenError('The token has expired; get a new one from /user/apikeys/token');
+    if (payload.exp * 1000 <= this.now().getTime())
+      throw tokenError('The token has expired; get a new one from /user/apikeys/token');
     if (payload.ips && !ipAllowed(ip, payload.ips)) throw tokenError(`The token may not be used from ${ip}`);
     const keys = await this.accounts.findKeyById(payload.id);
     if (!keys) throw tokenError('The API key this token was made from no longer exists');

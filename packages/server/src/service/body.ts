@@ -18,7 +18,8 @@ export function objectBody(body: unknown, refusal: string): Record<string, unkno
 export function optionalString(body: Record<string, unknown>, field: string, max: number): string | undefined {
   const value = body[field];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string' || value.length > max) throw badBody(`${field} must be a string of at most ${max} characters`);
+  if (typeof value !== 'string' || value.length > max)
+    throw badBody(`${field} must be a string of at most ${max} characters`);
   return value;
 }
 

@@ -11,7 +11,11 @@ export interface BlobToCommit {
   staged: StagedFile;
 }
 
-export async function commitBlobsThen<T>(deps: ServiceDeps, blobs: readonly BlobToCommit[], saveRows: () => Promise<T>): Promise<T> {
+export async function commitBlobsThen<T>(
+  deps: ServiceDeps,
+  blobs: readonly BlobToCommit[],
+  saveRows: () => Promise<T>,
+): Promise<T> {
   // Identical bytes in one request are one blob.
   const byKey = new Map(blobs.map((b) => [b.key, b.staged]));
   const keys = [...byKey.keys()];

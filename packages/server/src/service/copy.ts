@@ -37,7 +37,10 @@ export async function copyDestination(
   const destination = await findOrganization(deps, name);
   if (!destination) throw badDestination(`Destination organization ${JSON.stringify(name)} does not exist`);
   if (!(await auth.isAllowed(principal, 'images:write', destination))) {
-    throw new OrigoError('ORIGO_ERR_AUTH_FORBIDDEN', `This key may not write images in the destination organization ${name}`);
+    throw new OrigoError(
+      'ORIGO_ERR_AUTH_FORBIDDEN',
+      `This key may not write images in the destination organization ${name}`,
+    );
   }
   return destination;
 }
@@ -55,10 +58,16 @@ export async function copyImage(
   const result = await deps.catalog.copyImage(source.id, hash, destination.id, { overwrite, now: deps.now() });
   if (result === 'source_not_found') throw imageNotFound(source, hashParam);
   if (result === 'exists') {
-    throw new OrigoError('ORIGO_ERR_COPY_EXISTS', `Source image ${hash} exists in ${destination.name} and Overwrite is F`);
+    throw new OrigoError(
+      'ORIGO_ERR_COPY_EXISTS',
+      `Source image ${hash} exists in ${destination.name} and Overwrite is F`,
+    );
   }
   if (result === 'destination_locked') {
-    throw new OrigoError('ORIGO_ERR_IMAGE_LOCKED', `Source image ${hash} is locked in ${destination.name} and cannot be overwritten`);
+    throw new OrigoError(
+      'ORIGO_ERR_IMAGE_LOCKED',
+      `Source image ${hash} is locked in ${destination.name} and cannot be overwritten`,
+    );
   }
   return result.outcome === 'overwritten' ? 'overwritten' : 'created';
 }
@@ -77,21 +86,29 @@ export async function copyImages(
   overwrite: boolean,
 ): Promise<BatchCopyResult> {
   if (!Array.isArray(body) || body.some((h) => typeof h !== 'string')) {
-    throw badDestination('The body must be a JSON array of image hashes, e.g. ["063c3dce6a528d8944a63185bd4c7b161454ee4f"]');
+    throw badDestination(
+      'The body must be a JSON array of image hashes, e.g. ["063c3dce6a528d8944a63185bd4c7b161454ee4f"]',
+    );
   }
-  if (body.length > MAX_BATCH_COPY) throw badDestination(`At most ${MAX_BATCH_COPY} images can be copied in one request, got ${body.length}`);
+  if (body.length > MAX_BATCH_COPY)
+    throw badDestination(`At most ${MAX_BATCH_COPY} images can be copied in one request, got ${body.length}`);
   const result: BatchCopyResult = { created: [], existing: [], notfound: [] };
   for (const hashParam of body as string[]) {
     // A full hash goes to the copy, which checks it; a short one is looked up.
     const lower = hashParam.toLowerCase();
-    const hash = isFullHash(lower) ? lower : isHashLike(lower) ? (await deps.catalog.findImage(source.id, lower, false))?.hash : undefined;
+    const hash = isFullHash(lower)
+      ? lower
+      : isHashLike(lower)
+        ? (await deps.catalog.findImage(source.id, lower, false))?.hash
+        : undefined;
     if (!hash) {
       result.notfound.push(hashParam);
       continue;
     }
     const copied = await deps.catalog.copyImage(source.id, hash, destination.id, { overwrite, now: deps.now() });
     if (copied === 'source_not_found') result.notfound.push(hashParam);
-    else if (copied === 'exists' || copied === 'destination_locked' || copied.outcome === 'overwritten') result.existing.push(hash);
+    else if (copied === 'exists' || copied === 'destination_locked' || copied.outcome === 'overwritten')
+      result.existing.push(hash);
     else result.created.push(hash);
   }
   return result;

@@ -118,7 +118,9 @@ describe('DecodeQueue', () => {
 
   it('run() frees the place when the work throws', async () => {
     const queue = new DecodeQueue(1);
-    await expect(queue.run(() => Promise.reject(new Error('decode failed')), { timeoutMs: LONG })).rejects.toThrow('decode failed');
+    await expect(queue.run(() => Promise.reject(new Error('decode failed')), { timeoutMs: LONG })).rejects.toThrow(
+      'decode failed',
+    );
     expect(queue.active).toBe(0);
     expect(await queue.run(async () => 42, { timeoutMs: LONG })).toBe(42);
   });

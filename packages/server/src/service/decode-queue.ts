@@ -28,7 +28,8 @@ export class DecodeQueue {
   private readonly waiters: Waiter[] = [];
 
   constructor(readonly concurrency: number) {
-    if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency must be a whole number >= 1, got ${concurrency}`);
+    if (!Number.isInteger(concurrency) || concurrency < 1)
+      throw new RangeError(`concurrency must be a whole number >= 1, got ${concurrency}`);
   }
 
   /** Decodes running now. */

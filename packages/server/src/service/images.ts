@@ -5,12 +5,18 @@ import { pipeline, type Readable } from 'node:stream';
 import { OrigoError } from '../errors.ts';
 import { isFullHash, isHashLike } from '../images/hash.ts';
 import { imageNameProblem } from '../images/image-name.ts';
-import { BlobDamagedError, BlobNotFoundError, type BlobHead, type BlobRead, type ByteRange } from '../storage/blobs/blob-store.ts';
-import { VerifyingStream } from '../storage/blobs/verify.ts';
-import { isVerified, markVerified } from './verified-blobs.ts';
 import type { Search } from '../images/search-query.ts';
+import {
+  BlobDamagedError,
+  type BlobHead,
+  BlobNotFoundError,
+  type BlobRead,
+  type ByteRange,
+} from '../storage/blobs/blob-store.ts';
+import { VerifyingStream } from '../storage/blobs/verify.ts';
 import type { ImageList, ImageRecord, Organization, SearchResult } from '../storage/catalog/catalog.ts';
 import type { ServiceDeps } from './deps.ts';
+import { isVerified, markVerified } from './verified-blobs.ts';
 
 export function imageNotFound(org: Organization, hash: string): OrigoError {
   return new OrigoError('ORIGO_ERR_IMAGE_NOT_FOUND', `Source image ${hash} not found in organization ${org.name}`);
@@ -64,7 +70,10 @@ export async function deleteImage(deps: ServiceDeps, org: Organization, hashPara
 function normalizeBinaryHash(value: string): string {
   const lower = value.toLowerCase();
   if (!isFullHash(lower)) {
-    throw new OrigoError('ORIGO_ERR_REQUEST_BAD_PARAMETER', `binaryHash ${JSON.stringify(value)} is not a 40-character hex SHA-1`);
+    throw new OrigoError(
+      'ORIGO_ERR_REQUEST_BAD_PARAMETER',
+      `binaryHash ${JSON.stringify(value)} is not a 40-character hex SHA-1`,
+    );
   }
   return lower;
 }
@@ -73,7 +82,10 @@ export async function deleteByBinaryHash(deps: ServiceDeps, org: Organization, b
   const binaryHash = normalizeBinaryHash(binaryHashParam);
   const { result } = await deps.catalog.softDeleteByBinaryHash(org.id, binaryHash, deps.now());
   if (result === 'not_found') {
-    throw new OrigoError('ORIGO_ERR_IMAGE_NOT_FOUND', `No source image with binary hash ${binaryHash} in organization ${org.name}`);
+    throw new OrigoError(
+      'ORIGO_ERR_IMAGE_NOT_FOUND',
+      `No source image with binary hash ${binaryHash} in organization ${org.name}`,
+    );
   }
   if (result === 'locked') {
     throw new OrigoError(
@@ -103,7 +115,12 @@ function validateImageName(value: unknown): string {
   return value;
 }
 
-export async function renameImage(deps: ServiceDeps, org: Organization, hashParam: string, name: unknown): Promise<void> {
+export async function renameImage(
+  deps: ServiceDeps,
+  org: Organization,
+  hashParam: string,
+  name: unknown,
+): Promise<void> {
   const newName = validateImageName(name);
   const hash = await resolveHash(deps, org, hashParam);
   if (!(await deps.catalog.rename(org.id, hash, newName))) throw imageNotFound(org, hashParam);
@@ -111,11 +128,17 @@ export async function renameImage(deps: ServiceDeps, org: Organization, hashPara
 
 /** A body that must be the JSON value true or false (the options routes). */
 export function booleanBody(value: unknown): boolean {
-  if (typeof value !== 'boolean') throw new OrigoError('ORIGO_ERR_REQUEST_BAD_BODY', 'The body must be the JSON value true or false');
+  if (typeof value !== 'boolean')
+    throw new OrigoError('ORIGO_ERR_REQUEST_BAD_BODY', 'The body must be the JSON value true or false');
   return value;
 }
 
-export async function setLocked(deps: ServiceDeps, org: Organization, hashParam: string, value: unknown): Promise<ImageRecord> {
+export async function setLocked(
+  deps: ServiceDeps,
+  org: Organization,
+  hashParam: string,
+  value: unknown,
+): Promise<ImageRecord> {
   const locked = booleanBody(value);
   const updated = await deps.catalog.setLocked(org.id, await resolveHash(deps, org, hashParam), locked);
   if (!updated) throw imageNotFound(org, hashParam);
@@ -144,7 +167,12 @@ export function findByBinaryHash(
  * not yet proven right in this version, if their sha1 is not the image's
  * binary hash.
  */
-export async function openImageBytes(deps: ServiceDeps, org: Organization, image: ImageRecord, range?: ByteRange): Promise<Readable> {
+export async function openImageBytes(
+  deps: ServiceDeps,
+  org: Organization,
+  image: ImageRecord,
+  range?: ByteRange,
+): Promise<Readable> {
   let blob: BlobRead;
   const readStartedAtMs = Date.now();
   try {
@@ -160,7 +188,12 @@ export async function openImageBytes(deps: ServiceDeps, org: Organization, image
   const expected =
     range !== undefined || isVerified(deps.blobs, blobKey, blob.version)
       ? { key: blobKey, length: range ? range.end - range.start + 1 : image.size }
-      : { key: blobKey, length: image.size, sha1: image.binaryHash, onVerified: () => markVerified(deps.blobs, blobKey, blob, readStartedAtMs) };
+      : {
+          key: blobKey,
+          length: image.size,
+          sha1: image.binaryHash,
+          onVerified: () => markVerified(deps.blobs, blobKey, blob, readStartedAtMs),
+        };
   // pipeline, not pipe: a client that goes away closes the file too.
   return pipeline(blob.stream, new VerifyingStream(expected), () => {});
 }
@@ -189,7 +222,9 @@ function storedBytesError(org: Organization, image: ImageRecord, err: unknown): 
     return new OrigoError('ORIGO_ERR_STORAGE_BLOB_MISSING', `${what} are missing; ${repair}`, { cause: err });
   }
   if (err instanceof BlobDamagedError) {
-    return new OrigoError('ORIGO_ERR_STORAGE_BLOB_DAMAGED', `${what} are damaged (${err.detail}); ${repair}`, { cause: err });
+    return new OrigoError('ORIGO_ERR_STORAGE_BLOB_DAMAGED', `${what} are damaged (${err.detail}); ${repair}`, {
+      cause: err,
+    });
   }
   return err;
 }

@@ -47,7 +47,10 @@ export const userMetadata = {
     const image = await getImage(deps, org, hash);
     const field = findUserField(image.userMetadata, key);
     if (!field) {
-      throw new OrigoError('ORIGO_ERR_IMAGE_NOT_FOUND', `Source image ${image.hash} has no user metadata field ${JSON.stringify(key)}`);
+      throw new OrigoError(
+        'ORIGO_ERR_IMAGE_NOT_FOUND',
+        `Source image ${image.hash} has no user metadata field ${JSON.stringify(key)}`,
+      );
     }
     return field;
   },
@@ -99,7 +102,17 @@ export async function changeDynamicMetadata(
     return { kind: options.keepHash ? 'kept_hash' : 'changed', image: result };
   }
 
-  return { kind: 'changed', image: await derive(deps, org, hashParam, image, { hash, dynamicMetadata, protected: image.protected }, options.deletePrevious) };
+  return {
+    kind: 'changed',
+    image: await derive(
+      deps,
+      org,
+      hashParam,
+      image,
+      { hash, dynamicMetadata, protected: image.protected },
+      options.deletePrevious,
+    ),
+  };
 }
 
 /** Finds, restores or makes the image `target` from `image` (catalog.deriveImage), with deletePrevious. */
@@ -132,5 +145,15 @@ export async function setProtected(
   const image = await getImage(deps, org, hashParam);
   if (image.protected === protect) return { changed: false, image };
   const hash = imageHash(image.binaryHash, image.dynamicMetadata as Record<string, PhpValue>, protect);
-  return { changed: true, image: await derive(deps, org, hashParam, image, { hash, dynamicMetadata: image.dynamicMetadata, protected: protect }, deletePrevious) };
+  return {
+    changed: true,
+    image: await derive(
+      deps,
+      org,
+      hashParam,
+      image,
+      { hash, dynamicMetadata: image.dynamicMetadata, protected: protect },
+      deletePrevious,
+    ),
+  };
 }

@@ -37,7 +37,11 @@ export interface RootKeyTarget {
   sharedCatalog?: Kysely<Database>;
 }
 
-export async function migrateRootKey(sourceDir: string, target: RootKeyTarget, rootKeySet: boolean): Promise<RootKeyOutcome> {
+export async function migrateRootKey(
+  sourceDir: string,
+  target: RootKeyTarget,
+  rootKeySet: boolean,
+): Promise<RootKeyOutcome> {
   if (rootKeySet) return { kind: 'from-setting' };
   const sourceFile = path.join(sourceDir, ROOT_KEY_FILE);
   const digest = await readIfAny(sourceFile);

@@ -6,6 +6,7 @@
 // target already has, so a run cut off anywhere finishes on the next one.
 
 import type { Kysely } from 'kysely';
+import { eachAtMost } from '../each-at-most.ts';
 import type { BlobStore } from '../storage/blobs/blob-store.ts';
 import type { BlobClaims } from '../storage/catalog/blob-claims.ts';
 import {
@@ -22,7 +23,6 @@ import {
 } from '../storage/catalog/sql/copy-tables.ts';
 import type { Database, Dialect } from '../storage/catalog/sql/schema.ts';
 import { type BlobEnds, type BlobOutcome, migrateBlob } from './migrate-blobs.ts';
-import { eachAtMost } from '../each-at-most.ts';
 
 export interface MigrationSource {
   db: Kysely<Database>;
@@ -81,17 +81,31 @@ export interface MigrationOptions {
   onProblem?: (problem: MigrationProblem) => void;
 }
 
-export async function migrate(source: MigrationSource, target: MigrationTarget, options: MigrationOptions = {}): Promise<MigrationReport> {
+export async function migrate(
+  source: MigrationSource,
+  target: MigrationTarget,
+  options: MigrationOptions = {},
+): Promise<MigrationReport> {
   const started = performance.now();
   const batchSize = options.batchSize ?? 100;
   const concurrency = options.concurrency ?? 8;
   const progressIntervalMs = options.progressIntervalMs ?? 2000;
 
   const sourceCounts = await countSourceRows(source.db);
-  const tables = Object.fromEntries(COPIED_TABLES.map((t) => [t, { source: sourceCounts[t], copied: 0 }])) as TableCounts;
+  const tables = Object.fromEntries(
+    COPIED_TABLES.map((t) => [t, { source: sourceCounts[t], copied: 0 }]),
+  ) as TableCounts;
   const report: MigrationReport = {
     tables,
-    blobs: { total: await countBlobKeys(source.db), done: 0, copied: 0, copiedBytes: 0, present: 0, missing: 0, damaged: 0 },
+    blobs: {
+      total: await countBlobKeys(source.db),
+      done: 0,
+      copied: 0,
+      copiedBytes: 0,
+      present: 0,
+      missing: 0,
+      damaged: 0,
+    },
     imagesTotal: sourceCounts.images,
     imagesDone: 0,
     elapsedMs: 0,
@@ -115,7 +129,9 @@ export async function migrate(source: MigrationSource, target: MigrationTarget, 
     const batch = await blobKeysAfter(source.db, after, batchSize);
     if (batch.length === 0) break;
     const keys = batch.map((b) => b.key);
-    const outcomes = await copyBatch(ends, target, batch, concurrency, () => copyImagesOf(source.db, target.db, keys, tables));
+    const outcomes = await copyBatch(ends, target, batch, concurrency, () =>
+      copyImagesOf(source.db, target.db, keys, tables),
+    );
     batch.forEach((blob, i) => {
       const outcome = outcomes[i]!;
       report.blobs.done++;
@@ -125,7 +141,12 @@ export async function migrate(source: MigrationSource, target: MigrationTarget, 
         report.blobs.copiedBytes += outcome.bytes;
       } else {
         report.blobs[outcome.kind]++;
-        const problem = { kind: outcome.kind, key: blob.key, detail: outcome.kind === 'damaged' ? outcome.detail : '', images: blob.images };
+        const problem = {
+          kind: outcome.kind,
+          key: blob.key,
+          detail: outcome.kind === 'damaged' ? outcome.detail : '',
+          images: blob.images,
+        };
         report.problems.push(problem);
         options.onProblem?.(problem);
       }

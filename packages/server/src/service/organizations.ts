@@ -69,16 +69,27 @@ export async function requireOrganization(deps: ServiceDeps, name: string): Prom
   return org;
 }
 
-export async function createOrganization(deps: ServiceDeps, name: string, body: unknown, adminUserId?: string): Promise<Organization> {
+export async function createOrganization(
+  deps: ServiceDeps,
+  name: string,
+  body: unknown,
+  adminUserId?: string,
+): Promise<Organization> {
   requireValidOrganizationName(name);
   const input = objectBody(body, 'The body must be a JSON object with display_name and billing_email');
   const billingEmail = optionalString(input, 'billing_email', 254) ?? '';
   if (billingEmail !== '' && !isEmail(billingEmail)) {
-    throw new OrigoError('ORIGO_ERR_REQUEST_BAD_BODY', `billing_email ${JSON.stringify(billingEmail)} is not an e-mail address`);
+    throw new OrigoError(
+      'ORIGO_ERR_REQUEST_BAD_BODY',
+      `billing_email ${JSON.stringify(billingEmail)} is not an e-mail address`,
+    );
   }
   const masterOrganization = optionalString(input, 'master_organization', 63) ?? name;
   if (!isValidOrganizationName(masterOrganization)) {
-    throw new OrigoError('ORIGO_ERR_REQUEST_BAD_BODY', `master_organization ${JSON.stringify(masterOrganization)} is not a valid organization name`);
+    throw new OrigoError(
+      'ORIGO_ERR_REQUEST_BAD_BODY',
+      `master_organization ${JSON.stringify(masterOrganization)} is not a valid organization name`,
+    );
   }
   const displayName = optionalString(input, 'display_name', 255) ?? name;
   return creatingOrganization(name, () =>

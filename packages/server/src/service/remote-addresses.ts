@@ -76,7 +76,7 @@ function parseIPv6(ip: string): number[] | undefined {
 }
 
 function isForbiddenIPv4(value: number): boolean {
-  return FORBIDDEN_IPV4_RANGES.some(({ base, mask }) => ((value & mask) >>> 0) === base);
+  return FORBIDDEN_IPV4_RANGES.some(({ base, mask }) => (value & mask) >>> 0 === base);
 }
 
 function isForbiddenIPv6(g: number[]): boolean {

@@ -5,8 +5,8 @@ import type http from 'node:http';
 import { Readable } from 'node:stream';
 import { OrigoError } from '../errors.ts';
 import type { Deadline } from './remote-deadline.ts';
-import type { RemoteFetchOptions } from './remote-fetch.ts';
 import { describeNetworkError, fetchFailed, timeoutError } from './remote-failures.ts';
+import type { RemoteFetchOptions } from './remote-fetch.ts';
 
 /** One request and its response. */
 export interface Exchange {
@@ -53,10 +53,7 @@ export function limitedBody(
     received += chunk.length;
     if (received > opts.maxBytes) {
       body.destroy(
-        new OrigoError(
-          'ORIGO_ERR_UPLOAD_TOO_LARGE',
-          `${base} is more than the limit of ${opts.maxBytes} bytes`,
-        ),
+        new OrigoError('ORIGO_ERR_UPLOAD_TOO_LARGE', `${base} is more than the limit of ${opts.maxBytes} bytes`),
       );
       return;
     }

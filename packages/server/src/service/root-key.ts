@@ -24,14 +24,19 @@ export interface RootKey {
 
 const DIGEST = /^[0-9a-f]{64}$/;
 
-export async function loadRootKey(config: Pick<Config, 'dataDir' | 'rootKey' | 'databaseUrl'>, accounts: Pick<Accounts, 'setting'>): Promise<RootKey> {
-  if (config.rootKey !== undefined) return { digest: keyDigest(config.rootKey), keptIn: 'ORIGO_ROOT_KEY', renew: 'Change ORIGO_ROOT_KEY' };
+export async function loadRootKey(
+  config: Pick<Config, 'dataDir' | 'rootKey' | 'databaseUrl'>,
+  accounts: Pick<Accounts, 'setting'>,
+): Promise<RootKey> {
+  if (config.rootKey !== undefined)
+    return { digest: keyDigest(config.rootKey), keptIn: 'ORIGO_ROOT_KEY', renew: 'Change ORIGO_ROOT_KEY' };
   if (config.databaseUrl !== undefined) return sharedRootKey(accounts);
   const file = path.join(config.dataDir, ROOT_KEY_FILE);
   const kept = { keptIn: file, renew: 'To get a new one, stop origo, delete that file and start again' };
   try {
     const hex = (await readFile(file, 'utf8')).trim();
-    if (!DIGEST.test(hex)) throw new Error(`${file} does not hold a SHA-256 digest; delete it to generate a new root key`);
+    if (!DIGEST.test(hex))
+      throw new Error(`${file} does not hold a SHA-256 digest; delete it to generate a new root key`);
     return { digest: Buffer.from(hex, 'hex'), ...kept };
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
@@ -49,7 +54,10 @@ async function sharedRootKey(accounts: Pick<Accounts, 'setting'>): Promise<RootK
     made = generateApiKey();
     return keyDigest(made).toString('hex');
   });
-  if (!DIGEST.test(hex)) throw new Error(`the catalog's setting ${ROOT_KEY_SETTING} does not hold a SHA-256 digest; delete that row to generate a new root key`);
+  if (!DIGEST.test(hex))
+    throw new Error(
+      `the catalog's setting ${ROOT_KEY_SETTING} does not hold a SHA-256 digest; delete that row to generate a new root key`,
+    );
   const digest = Buffer.from(hex, 'hex');
   // Two nodes starting at once may both make a key; the row keeps one.
   const generated = made !== undefined && keyDigest(made).equals(digest) ? made : undefined;

@@ -26,7 +26,12 @@ export function scheduleScrub(deps: ServiceDeps, log: JobLog, intervalMs: number
           // go on serving bytes proven right before they decayed.
           forgetVerified(deps.blobs, problem.key);
           log.error(
-            { blobKey: problem.key, kind: problem.kind, detail: problem.detail, images: problem.images.map((i) => ({ org: i.orgName, image: i.hash, deleted: i.deleted })) },
+            {
+              blobKey: problem.key,
+              kind: problem.kind,
+              detail: problem.detail,
+              images: problem.images.map((i) => ({ org: i.orgName, image: i.hash, deleted: i.deleted })),
+            },
             `scrub: blob ${problem.key} is ${problem.kind}`,
           );
         },

@@ -48,7 +48,15 @@ export async function scrub(deps: ServiceDeps, options: ScrubOptions = {}): Prom
   const started = performance.now();
   const progressIntervalMs = options.progressIntervalMs ?? 5000;
   let lastProgress = started;
-  const report: ScrubReport = { checkedBlobs: 0, checkedBytes: 0, missing: 0, damaged: 0, elapsedMs: 0, problems: [], aborted: false };
+  const report: ScrubReport = {
+    checkedBlobs: 0,
+    checkedBytes: 0,
+    missing: 0,
+    damaged: 0,
+    elapsedMs: 0,
+    problems: [],
+    aborted: false,
+  };
   const progress = (): ScrubProgress => ({
     checkedBlobs: report.checkedBlobs,
     checkedBytes: report.checkedBytes,

@@ -65,7 +65,9 @@ describe('stageStream', () => {
     setImmediate(() => cut.destroy(new Error('client gone')));
     await expect(cutStaging).rejects.toThrow('client gone');
     const big = Readable.from(Array.from({ length: 6 }, () => Buffer.alloc(1024 * 1024)));
-    await expect(stageStream(big, dir, 5 * 1024 * 1024, 'file "big.jpg"', true)).rejects.toMatchObject({ code: 'ORIGO_ERR_UPLOAD_TOO_LARGE' });
+    await expect(stageStream(big, dir, 5 * 1024 * 1024, 'file "big.jpg"', true)).rejects.toMatchObject({
+      code: 'ORIGO_ERR_UPLOAD_TOO_LARGE',
+    });
     expect(readdirSync(dir)).toEqual([]);
   });
 });

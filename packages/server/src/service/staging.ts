@@ -11,12 +11,12 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { Transform, type TransformCallback, type Readable } from 'node:stream';
+import { type Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { OrigoError } from '../errors.ts';
-import { SyncedFileSink } from './synced-file-sink.ts';
 import type { StagedBlob } from '../storage/blobs/blob-store.ts';
 import { asStorageError } from '../storage/storage-errors.ts';
+import { SyncedFileSink } from './synced-file-sink.ts';
 
 export interface StagedFile extends StagedBlob {
   sha1: string;
@@ -59,10 +59,18 @@ function tempPathIn(dir: string): string {
  * Writes `source` to a new temp file in `dir`, on disk when staged if `sync`.
  * On any failure the temp file is removed; a full disk is a StorageFullError.
  */
-export async function stageStream(source: Readable, dir: string, maxBytes: number, label: string, sync = false): Promise<StagedFile> {
+export async function stageStream(
+  source: Readable,
+  dir: string,
+  maxBytes: number,
+  label: string,
+  sync = false,
+): Promise<StagedFile> {
   const tempPath = tempPathIn(dir);
   const limiter = new HashingLimiter(maxBytes, label);
-  const sink = sync ? new SyncedFileSink(tempPath) : createWriteStream(tempPath, { flags: 'wx', highWaterMark: 1024 * 1024 });
+  const sink = sync
+    ? new SyncedFileSink(tempPath)
+    : createWriteStream(tempPath, { flags: 'wx', highWaterMark: 1024 * 1024 });
   try {
     await pipeline(source, limiter, sink);
   } catch (err) {
@@ -73,7 +81,13 @@ export async function stageStream(source: Readable, dir: string, maxBytes: numbe
     await rm(tempPath, { force: true });
     throw asStorageError(err);
   }
-  return { path: tempPath, size: limiter.size, synced: sync, sha1: limiter.sha1.digest('hex'), sha256: limiter.sha256.digest('hex') };
+  return {
+    path: tempPath,
+    size: limiter.size,
+    synced: sync,
+    sha1: limiter.sha1.digest('hex'),
+    sha256: limiter.sha256.digest('hex'),
+  };
 }
 
 export async function discardStaged(files: Iterable<{ path: string }>): Promise<void> {

@@ -38,7 +38,10 @@ export class SyncedFileSink extends Writable {
   }
 
   override _writev(chunks: { chunk: Buffer }[], callback: Callback): void {
-    this.writeAll(chunks.map((c) => c.chunk), callback);
+    this.writeAll(
+      chunks.map((c) => c.chunk),
+      callback,
+    );
   }
 
   override _final(callback: Callback): void {

@@ -38,7 +38,13 @@ export function verifyToken(token: string, secret: Buffer): TokenPayload | undef
     const h = JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) as { alg?: unknown };
     if (h.alg !== 'HS256') return undefined;
     const p = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as Partial<TokenPayload>;
-    if (typeof p.id !== 'string' || typeof p.exp !== 'number' || typeof p.expt !== 'number' || typeof p.rn !== 'boolean') return undefined;
+    if (
+      typeof p.id !== 'string' ||
+      typeof p.exp !== 'number' ||
+      typeof p.expt !== 'number' ||
+      typeof p.rn !== 'boolean'
+    )
+      return undefined;
     if (p.ips !== null && !(Array.isArray(p.ips) && p.ips.every((ip) => typeof ip === 'string'))) return undefined;
     return p as TokenPayload;
   } catch {

@@ -4,16 +4,14 @@
 
 import type { Readable } from 'node:stream';
 import { OrigoError } from '../errors.ts';
-import { isPlainObject } from '../json.ts';
 import { type DynamicMetadata, normalizeDynamic } from '../images/dynamic-metadata.ts';
 import { imageHash } from '../images/hash.ts';
 import { imageNameProblem, MAX_IMAGE_NAME_CHARS, nameLength } from '../images/image-name.ts';
-import { type ProbeResult, probeImage } from '../probe/probe.ts';
 import { decodeJsonField, IndexResolver, parseFieldName } from '../images/upload-fields.ts';
 import { indexRows, mergeUserMetadata } from '../images/user-metadata.ts';
+import { isPlainObject } from '../json.ts';
+import { type ProbeResult, probeImage } from '../probe/probe.ts';
 import { blobKey } from '../storage/blobs/blob-store.ts';
-import { commitBlobsThen } from './commit-blobs.ts';
-import { discardStaged, type StagedFile, stageStream } from './staging.ts';
 import {
   HashCollisionError,
   type JsonObject,
@@ -21,8 +19,10 @@ import {
   type Organization,
   type SavedImage,
 } from '../storage/catalog/catalog.ts';
+import { commitBlobsThen } from './commit-blobs.ts';
 import type { ServiceDeps } from './deps.ts';
 import { fetchRemote } from './remote-fetch.ts';
+import { discardStaged, type StagedFile, stageStream } from './staging.ts';
 
 export interface UploadedFile {
   /** The multipart field name, for messages. */
@@ -52,7 +52,12 @@ export function stageUpload(deps: ServiceDeps, stream: Readable, label: string):
  * Stages one file part of an upload, refusing first (before a byte is
  * written) a file name that breaks the image name rule.
  */
-export async function stageFilePart(deps: ServiceDeps, stream: Readable, part: Pick<UploadedFile, 'field' | 'filename'>, label: string): Promise<StagedFile> {
+export async function stageFilePart(
+  deps: ServiceDeps,
+  stream: Readable,
+  part: Pick<UploadedFile, 'field' | 'filename'>,
+  label: string,
+): Promise<StagedFile> {
   checkFileName(part);
   return stageUpload(deps, stream, label);
 }
@@ -76,7 +81,8 @@ interface SourceOptions {
 
 function objectField(name: string, value: string, what: string): JsonObject {
   const decoded = decodeJsonField(name, value);
-  if (!isPlainObject(decoded)) throw new OrigoError('ORIGO_ERR_UPLOAD_BAD_FIELD', `Field ${name} must be a JSON object of ${what}`);
+  if (!isPlainObject(decoded))
+    throw new OrigoError('ORIGO_ERR_UPLOAD_BAD_FIELD', `Field ${name} must be a JSON object of ${what}`);
   return decoded as JsonObject;
 }
 
@@ -104,7 +110,10 @@ function readFields(fields: UploadField[]): SourceOptions {
     } else if (parsed.base === 'meta_user' && parsed.key === undefined) {
       const body = objectField(field.name, field.value, 'user metadata');
       const current = options.userMetadata.get(index) ?? {};
-      options.userMetadata.set(index, withFieldName(field.name, () => mergeUserMetadata(current, body)));
+      options.userMetadata.set(
+        index,
+        withFieldName(field.name, () => mergeUserMetadata(current, body)),
+      );
     } else if (parsed.base === 'meta_dynamic') {
       const defs = options.dynamic.get(index) ?? new Map<string, { label: string; definition: unknown }>();
       if (parsed.key !== undefined) {
@@ -134,7 +143,10 @@ function dynamicFor(options: SourceOptions, index: number, size: { width: number
   if (!defs) return {};
   const result = new Map<string, DynamicMetadata[string]>();
   for (const [name, { label, definition }] of defs) {
-    result.set(name, withFieldName(label, () => normalizeDynamic(name, definition, size)));
+    result.set(
+      name,
+      withFieldName(label, () => normalizeDynamic(name, definition, size)),
+    );
   }
   return Object.fromEntries(result);
 }
@@ -223,7 +235,10 @@ export async function createImages(
       }
     }
     if (files.length + options.urls.size === 0) {
-      throw new OrigoError('ORIGO_ERR_UPLOAD_NO_SOURCE', 'No image given: send a file part (e.g. filedata) or a url[0] field');
+      throw new OrigoError(
+        'ORIGO_ERR_UPLOAD_NO_SOURCE',
+        'No image given: send a file part (e.g. filedata) or a url[0] field',
+      );
     }
     if (files.length + options.urls.size > deps.config.maxFilesPerRequest) {
       throw new OrigoError(
@@ -239,7 +254,11 @@ export async function createImages(
     const images: NewImage[] = [];
     for (const source of sources) {
       const probe = await deps.decodeQueue.run(
-        () => probeImage(source.staged.path, source.label, { maxPixels: deps.config.maxPixels, maxFrames: deps.config.maxFrames }),
+        () =>
+          probeImage(source.staged.path, source.label, {
+            maxPixels: deps.config.maxPixels,
+            maxFrames: deps.config.maxFrames,
+          }),
         { timeoutMs: deps.config.decodeQueueTimeoutMs, signal },
       );
       images.push(
@@ -256,7 +275,9 @@ export async function createImages(
     // Blobs first, rows second: a row never points at a blob that is not fully written.
     const blobs = images.map((image, i) => ({ key: image.blobKey, staged: sources[i]!.staged }));
     try {
-      return await commitBlobsThen(deps, blobs, () => deps.catalog.saveUploadedImages(org.id, images, deps.now(), mergeOnReupload));
+      return await commitBlobsThen(deps, blobs, () =>
+        deps.catalog.saveUploadedImages(org.id, images, deps.now(), mergeOnReupload),
+      );
     } catch (err) {
       if (err instanceof HashCollisionError) {
         throw new OrigoError(

@@ -45,7 +45,12 @@ export function isVerified(store: BlobStore, key: string, version: string): bool
  * taken before it was opened), was read whole and right, unless it changed
  * too shortly before that read for its version to be trusted.
  */
-export function markVerified(store: BlobStore, key: string, blob: Pick<BlobRead, 'version' | 'changedAtMs'>, readStartedAtMs: number): void {
+export function markVerified(
+  store: BlobStore,
+  key: string,
+  blob: Pick<BlobRead, 'version' | 'changedAtMs'>,
+  readStartedAtMs: number,
+): void {
   if (blob.changedAtMs !== undefined && blob.changedAtMs > readStartedAtMs - SETTLED_MS) return;
   versionsOf(store).set(key, blob.version);
 }

@@ -7,14 +7,14 @@ import type { BlobStore } from './blobs/blob-store.ts';
 import { FsBlobStore } from './blobs/fs.ts';
 import type { Accounts } from './catalog/accounts.ts';
 import type { BlobClaims } from './catalog/blob-claims.ts';
-import { MemoryBlobClaims } from './catalog/memory-blob-claims.ts';
 import { ACCOUNTS_POLICY, CATALOG_POLICY } from './catalog/cache-policies.ts';
 import type { Catalog } from './catalog/catalog.ts';
+import { MemoryBlobClaims } from './catalog/memory-blob-claims.ts';
 import { ReadCache, withReadCache } from './catalog/read-cache.ts';
 import { expectLatestSchema, migrateToLatest, SchemaMismatchError } from './catalog/sql/migrate.ts';
+import type { Dialect } from './catalog/sql/schema.ts';
 import { SqlAccounts } from './catalog/sql/sql-accounts.ts';
 import { SqlCatalog } from './catalog/sql/sql-catalog.ts';
-import type { Dialect } from './catalog/sql/schema.ts';
 import { openSqlite } from './catalog/sql/sqlite.ts';
 import { StorageUnavailableError, storageUnavailableIn } from './unavailable.ts';
 
@@ -62,7 +62,9 @@ export function withoutPassword(url: string): string {
 /** Where the configured storage is, for a person: no secret in it. */
 export function describeStorage(config: StorageConfig): string {
   const catalog =
-    config.databaseUrl === undefined ? `the SQLite catalog in ${config.dataDir}` : `the PostgreSQL catalog at ${withoutPassword(config.databaseUrl)}`;
+    config.databaseUrl === undefined
+      ? `the SQLite catalog in ${config.dataDir}`
+      : `the PostgreSQL catalog at ${withoutPassword(config.databaseUrl)}`;
   const blobs =
     config.s3 === undefined
       ? `blobs in ${path.join(config.dataDir, 'blobs')}`
@@ -77,10 +79,14 @@ function errorText(err: unknown): string {
   return typeof code === 'string' ? code : String(err);
 }
 
-type StorageConfig = Pick<Config, 'dataDir' | 'sqliteDurability'> & Partial<Pick<Config, 'databaseUrl' | 'databasePool' | 's3'>>;
+type StorageConfig = Pick<Config, 'dataDir' | 'sqliteDurability'> &
+  Partial<Pick<Config, 'databaseUrl' | 'databasePool' | 's3'>>;
 
 /** The catalog and accounts on the database the configuration names: PostgreSQL when ORIGO_DATABASE_URL is set, else SQLite in the data folder. */
-async function openCatalog(config: StorageConfig, readOnly: boolean): Promise<Pick<Storage, 'catalog' | 'accounts' | 'claims'>> {
+async function openCatalog(
+  config: StorageConfig,
+  readOnly: boolean,
+): Promise<Pick<Storage, 'catalog' | 'accounts' | 'claims'>> {
   const dialect: Dialect = config.databaseUrl === undefined ? 'sqlite' : 'postgres';
   const db =
     config.databaseUrl === undefined
@@ -93,13 +99,20 @@ async function openCatalog(config: StorageConfig, readOnly: boolean): Promise<Pi
     await db.destroy();
     // A connection fault is already named by the PostgreSQL pool (catalog/sql/postgres.ts).
     if (config.databaseUrl === undefined || err instanceof SchemaMismatchError || storageUnavailableIn(err)) throw err;
-    throw new StorageUnavailableError(`cannot use the PostgreSQL catalog at ORIGO_DATABASE_URL (${withoutPassword(config.databaseUrl)}): ${errorText(err)}`, err);
+    throw new StorageUnavailableError(
+      `cannot use the PostgreSQL catalog at ORIGO_DATABASE_URL (${withoutPassword(config.databaseUrl)}): ${errorText(err)}`,
+      err,
+    );
   }
   if (dialect === 'postgres') {
     // No read cache: several origo nodes may write the same database, and a
     // write on another node would leave this node's cached answer stale.
     const { SqlBlobClaims } = await blobClaimsModule();
-    return { catalog: new SqlCatalog(db, 'postgres'), accounts: new SqlAccounts(db, 'postgres'), claims: new SqlBlobClaims(db) };
+    return {
+      catalog: new SqlCatalog(db, 'postgres'),
+      accounts: new SqlAccounts(db, 'postgres'),
+      claims: new SqlBlobClaims(db),
+    };
   }
   // This process is the only writer of its SQLite file, so hot lookups can be
   // cached. (Beside a writing server, a read-only tool's cache could go

@@ -78,7 +78,8 @@ export interface LockOptions {
 function readHolder(file: string): LockHolder | undefined {
   try {
     const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<LockHolder>;
-    if (typeof parsed.pid !== 'number' || typeof parsed.host !== 'string' || typeof parsed.heartbeatAt !== 'string') return undefined;
+    if (typeof parsed.pid !== 'number' || typeof parsed.host !== 'string' || typeof parsed.heartbeatAt !== 'string')
+      return undefined;
     return parsed as LockHolder;
   } catch {
     // Missing, or half-written by a server killed mid-write (the rename below makes that rare): nobody to name.
@@ -154,7 +155,13 @@ export function lockDataDir(dataDir: string, options: LockOptions = {}): SingleN
   }
 
   const startedAt = now().toISOString();
-  const holder: LockHolder = { pid: process.pid, host, startedAt, heartbeatAt: startedAt, id: randomBytes(8).toString('hex') };
+  const holder: LockHolder = {
+    pid: process.pid,
+    host,
+    startedAt,
+    heartbeatAt: startedAt,
+    id: randomBytes(8).toString('hex'),
+  };
   try {
     writeHolder(holderFile, holder);
   } catch (err) {

@@ -10,8 +10,8 @@ import { Readable } from 'node:stream';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OrigoError } from '../errors.ts';
-import { FsBlobStore } from './blobs/fs.ts';
 import { stageStream } from '../service/staging.ts';
+import { FsBlobStore } from './blobs/fs.ts';
 import { openSqlite } from './catalog/sql/sqlite.ts';
 import { BatchedWrites, inTransaction } from './catalog/sql/write-batcher.ts';
 import { asStorageError, StorageFullError, storageFullIn } from './storage-errors.ts';
@@ -22,9 +22,17 @@ describe('asStorageError', () => {
     const full = asStorageError(enospc);
     expect(full).toBeInstanceOf(StorageFullError);
     expect(full).toMatchObject({ code: 'ENOSPC', reason: 'the disk is full', cause: enospc });
-    expect(asStorageError(Object.assign(new Error('quota'), { code: 'EDQUOT' }))).toMatchObject({ reason: 'the disk quota is used up' });
-    const wrapped = new Error('insert failed', { cause: Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' }) });
-    expect(asStorageError(wrapped)).toMatchObject({ code: 'SQLITE_FULL', reason: 'the disk under the catalog is full', cause: wrapped });
+    expect(asStorageError(Object.assign(new Error('quota'), { code: 'EDQUOT' }))).toMatchObject({
+      reason: 'the disk quota is used up',
+    });
+    const wrapped = new Error('insert failed', {
+      cause: Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' }),
+    });
+    expect(asStorageError(wrapped)).toMatchObject({
+      code: 'SQLITE_FULL',
+      reason: 'the disk under the catalog is full',
+      cause: wrapped,
+    });
   });
 
   it('leaves other errors, and OrigoErrors, as they are', () => {
@@ -62,7 +70,10 @@ describe('catalog writes on a full database (max_page_count)', () => {
     for (const r of results) {
       expect(r.status).toBe('rejected');
       expect((r as PromiseRejectedResult).reason).toBeInstanceOf(StorageFullError);
-      expect((r as PromiseRejectedResult).reason).toMatchObject({ code: 'SQLITE_FULL', reason: 'the disk under the catalog is full' });
+      expect((r as PromiseRejectedResult).reason).toMatchObject({
+        code: 'SQLITE_FULL',
+        reason: 'the disk under the catalog is full',
+      });
     }
     await insertBig();
     await insertBig();

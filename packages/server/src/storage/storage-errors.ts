@@ -33,16 +33,25 @@ export class StorageFullError extends Error {
  */
 export function asStorageError(err: unknown): unknown {
   if (err instanceof StorageFullError || isOrigoError(err)) return err;
-  for (let e = err, depth = 0; typeof e === 'object' && e !== null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+  for (
+    let e = err, depth = 0;
+    typeof e === 'object' && e !== null && depth < 5;
+    e = (e as { cause?: unknown }).cause, depth++
+  ) {
     const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && Object.hasOwn(FULL_CODES, code)) return new StorageFullError(code, FULL_CODES[code]!, err);
+    if (typeof code === 'string' && Object.hasOwn(FULL_CODES, code))
+      return new StorageFullError(code, FULL_CODES[code]!, err);
   }
   return err;
 }
 
 /** The StorageFullError `err` is or was caused by, if any. Checked by shape, as isOrigoError is. */
 export function storageFullIn(err: unknown): StorageFullError | undefined {
-  for (let e = err, depth = 0; typeof e === 'object' && e !== null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+  for (
+    let e = err, depth = 0;
+    typeof e === 'object' && e !== null && depth < 5;
+    e = (e as { cause?: unknown }).cause, depth++
+  ) {
     if ((e as { name?: unknown }).name === 'StorageFullError') return e as StorageFullError;
   }
   return undefined;

@@ -17,7 +17,11 @@ export class StorageUnavailableError extends Error {
 
 /** The StorageUnavailableError `err` is or was caused by, if any. Checked by shape, as storageFullIn is. */
 export function storageUnavailableIn(err: unknown): StorageUnavailableError | undefined {
-  for (let e = err, depth = 0; typeof e === 'object' && e !== null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+  for (
+    let e = err, depth = 0;
+    typeof e === 'object' && e !== null && depth < 5;
+    e = (e as { cause?: unknown }).cause, depth++
+  ) {
     if ((e as { name?: unknown }).name === 'StorageUnavailableError') return e as StorageUnavailableError;
   }
   return undefined;

@@ -27,7 +27,10 @@ function races(name: string, factory: () => Promise<Backend>) {
     beforeEach(async () => {
       backend = await factory();
       accounts = backend.accounts;
-      org = await backend.catalog.createOrganization({ name: 'acme', displayName: 'Acme', billingEmail: 'a@example.com', masterOrganization: 'acme' }, t0);
+      org = await backend.catalog.createOrganization(
+        { name: 'acme', displayName: 'Acme', billingEmail: 'a@example.com', masterOrganization: 'acme' },
+        t0,
+      );
     });
     afterEach(async () => {
       await backend.close();
@@ -35,7 +38,12 @@ function races(name: string, factory: () => Promise<Backend>) {
 
     const newUser = async (roles?: Role[], orgId = org.id) => {
       const made = await accounts.createAccount(
-        { email: null, keyDigest: newDigest(), keyComment: null, ...(roles && { membership: { orgId, roles, comment: null } }) },
+        {
+          email: null,
+          keyDigest: newDigest(),
+          keyComment: null,
+          ...(roles && { membership: { orgId, roles, comment: null } }),
+        },
         t0,
       );
       return { userId: made.user.id, keyId: made.key.id };
@@ -48,7 +56,9 @@ function races(name: string, factory: () => Promise<Backend>) {
       // Three users at once: the lock is per user, and they must not block each other into a deadlock either.
       const users = await Promise.all([newUser(), newUser(), newUser()]);
       const outcomes = await Promise.all(
-        users.flatMap(({ userId }) => Array.from({ length: 16 }, (_, i) => accounts.addKey(userId, newDigest(), `c${i}`, t0, 5))),
+        users.flatMap(({ userId }) =>
+          Array.from({ length: 16 }, (_, i) => accounts.addKey(userId, newDigest(), `c${i}`, t0, 5)),
+        ),
       );
       expect(outcomes.filter((o) => o !== 'too_many')).toHaveLength(3 * 4);
       expect(outcomes.filter((o) => o === 'too_many')).toHaveLength(3 * 12);
@@ -61,11 +71,18 @@ function races(name: string, factory: () => Promise<Backend>) {
      */
     async function everyAdminAtOnce(change: (orgId: number, userId: string, i: number) => Promise<unknown>) {
       const others = [1, 2, 3].map((n) =>
-        backend.catalog.createOrganization({ name: `org${n}`, displayName: 'x', billingEmail: 'x@example.com', masterOrganization: 'x' }, t0),
+        backend.catalog.createOrganization(
+          { name: `org${n}`, displayName: 'x', billingEmail: 'x@example.com', masterOrganization: 'x' },
+          t0,
+        ),
       );
       const orgs = [org, ...(await Promise.all(others))];
-      const admins = await Promise.all(orgs.map((o) => Promise.all(Array.from({ length: 6 }, () => newUser(['admin'], o.id)))));
-      const outcomes = await Promise.all(orgs.map((o, k) => Promise.all(admins[k]!.map(({ userId }, i) => change(o.id, userId, i)))));
+      const admins = await Promise.all(
+        orgs.map((o) => Promise.all(Array.from({ length: 6 }, () => newUser(['admin'], o.id)))),
+      );
+      const outcomes = await Promise.all(
+        orgs.map((o, k) => Promise.all(admins[k]!.map(({ userId }, i) => change(o.id, userId, i)))),
+      );
       for (const [k, o] of orgs.entries()) {
         expect(outcomes[k]!.filter((r) => r === 'last_admin')).toHaveLength(1);
         expect(await activeAdmins(o.id)).toEqual([admins[k]![outcomes[k]!.indexOf('last_admin')]!.userId]);
@@ -74,8 +91,12 @@ function races(name: string, factory: () => Promise<Backend>) {
     }
 
     it('keeps one admin when every admin is demoted at once', async () => {
-      const outcomes = await everyAdminAtOnce((orgId, userId) => accounts.putMembership(orgId, userId, ['read'], undefined, t0));
-      expect(outcomes.filter((o) => typeof o === 'object' && (o as { outcome: string }).outcome === 'updated')).toHaveLength(4 * 5);
+      const outcomes = await everyAdminAtOnce((orgId, userId) =>
+        accounts.putMembership(orgId, userId, ['read'], undefined, t0),
+      );
+      expect(
+        outcomes.filter((o) => typeof o === 'object' && (o as { outcome: string }).outcome === 'updated'),
+      ).toHaveLength(4 * 5);
     });
 
     it('keeps one admin when every admin is removed at once', async () => {
@@ -85,14 +106,18 @@ function races(name: string, factory: () => Promise<Backend>) {
 
     it('keeps one admin when some admins are demoted and the others removed at once', async () => {
       await everyAdminAtOnce((orgId, userId, i) =>
-        i % 2 === 0 ? accounts.deleteMembership(orgId, userId) : accounts.putMembership(orgId, userId, ['write'], null, t0),
+        i % 2 === 0
+          ? accounts.deleteMembership(orgId, userId)
+          : accounts.putMembership(orgId, userId, ['write'], null, t0),
       );
     });
 
     it('makes one membership of many concurrent PUTs for a new member', async () => {
       await newUser(['admin']);
       const { userId } = await newUser();
-      const outcomes = await Promise.all(Array.from({ length: 8 }, () => accounts.putMembership(org.id, userId, ['read'], null, t0)));
+      const outcomes = await Promise.all(
+        Array.from({ length: 8 }, () => accounts.putMembership(org.id, userId, ['read'], null, t0)),
+      );
       const kinds = outcomes.map((o) => (typeof o === 'object' ? o.outcome : o)).sort();
       expect(kinds).toEqual(['created', ...Array(7).fill('unchanged')]);
       expect((await accounts.listMemberships(org.id)).filter((m) => m.userId === userId)).toHaveLength(1);
@@ -106,7 +131,12 @@ function races(name: string, factory: () => Promise<Backend>) {
               email: null,
               keyDigest: newDigest(),
               keyComment: null,
-              organization: { name: 'newco', displayName: 'Newco', billingEmail: 'n@example.com', masterOrganization: 'newco' },
+              organization: {
+                name: 'newco',
+                displayName: 'Newco',
+                billingEmail: 'n@example.com',
+                masterOrganization: 'newco',
+              },
             },
             t0,
           ),

@@ -16,7 +16,10 @@ export interface Backend {
   close(): Promise<void>;
 }
 
-export async function openBackend(databaseUrl?: string, cleanUp: () => Promise<void> = async () => {}): Promise<Backend> {
+export async function openBackend(
+  databaseUrl?: string,
+  cleanUp: () => Promise<void> = async () => {},
+): Promise<Backend> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'origo-conformance-'));
   let storage: Storage;
   try {

@@ -59,7 +59,10 @@ function conformance(name: string, open: () => Promise<{ storage: Storage; close
     });
 
     it('never claims for deletion a key an image row uses, live or deleted', async () => {
-      const org = await storage.catalog.createOrganization({ name: 'acme', displayName: 'Acme', billingEmail: 'a@example.com', masterOrganization: 'acme' }, new Date());
+      const org = await storage.catalog.createOrganization(
+        { name: 'acme', displayName: 'Acme', billingEmail: 'a@example.com', masterOrganization: 'acme' },
+        new Date(),
+      );
       const hash = 'c'.repeat(40);
       await storage.catalog.saveUploadedImages(org.id, [newImageRecord(hash, { blobKey: KEY_A })], new Date(), () => {
         throw new Error('no merge expected');

@@ -12,10 +12,10 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stageStream } from '../../src/service/staging.ts';
 import { BlobNotFoundError, type BlobStore, blobKey } from '../../src/storage/blobs/blob-store.ts';
 import { FsBlobStore } from '../../src/storage/blobs/fs.ts';
 import { S3BlobStore } from '../../src/storage/blobs/s3.ts';
-import { stageStream } from '../../src/service/staging.ts';
 import { bareClient, ensureBucket, freshPrefix, removeUnder, s3Configured, s3Settings } from '../s3-env.ts';
 
 interface Backend {
@@ -47,7 +47,8 @@ async function put(store: BlobStore, bytes: Buffer): Promise<string> {
   return key;
 }
 
-const keyOf = (bytes: Buffer) => blobKey(createHash('sha1').update(bytes).digest('hex'), createHash('sha256').update(bytes).digest('hex'));
+const keyOf = (bytes: Buffer) =>
+  blobKey(createHash('sha1').update(bytes).digest('hex'), createHash('sha256').update(bytes).digest('hex'));
 
 function conformance(name: string, backend: () => Backend) {
   describe(name, () => {
@@ -198,7 +199,13 @@ describe.skipIf(!s3Configured)('S3 (ORIGO_TEST_S3_*)', () => {
         await ensureBucket(client);
         client.destroy();
         // Small pages and parts, so a handful of blobs spans pages and 12 MiB is a multipart upload.
-        return S3BlobStore.open({ ...s3Settings(), prefix, listPageSize: 3, multipartThreshold: 8 * MB, partSize: 5 * MB });
+        return S3BlobStore.open({
+          ...s3Settings(),
+          prefix,
+          listPageSize: 3,
+          multipartThreshold: 8 * MB,
+          partSize: 5 * MB,
+        });
       },
       multipartVersion: /-3$/,
       async cleanUp() {

@@ -6,10 +6,16 @@ import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseListingQuery } from '../../src/http/search-query-params.ts';
 import { indexRows } from '../../src/images/user-metadata.ts';
-import { type Catalog, HashCollisionError, type NewImage, type Organization, OrganizationExistsError } from '../../src/storage/catalog/catalog.ts';
+import {
+  type Catalog,
+  HashCollisionError,
+  type NewImage,
+  type Organization,
+  OrganizationExistsError,
+} from '../../src/storage/catalog/catalog.ts';
 import { newImageRecord } from '../fixtures.ts';
-import { type Backend, openBackend } from './backends.ts';
 import { createTestDatabase, type TestDatabase } from '../pg-database.ts';
+import { type Backend, openBackend } from './backends.ts';
 
 type Factory = () => Promise<Backend>;
 
@@ -21,7 +27,8 @@ const postgresFactory: Factory = async () => {
   return openBackend(database.url, database.drop);
 };
 
-const hashOf = (first: string, n: number) => `${first}${n.toString(16).padStart(39 - first.length + 1, '0')}`.slice(0, 40);
+const hashOf = (first: string, n: number) =>
+  `${first}${n.toString(16).padStart(39 - first.length + 1, '0')}`.slice(0, 40);
 
 function image(hash: string, overrides: Partial<NewImage> = {}): NewImage {
   const meta = (overrides.userMetadata ?? {}) as Record<string, unknown>;
@@ -43,30 +50,55 @@ function conformance(name: string, factory: Factory) {
     beforeEach(async () => {
       backend = await factory();
       catalog = backend.catalog;
-      org = await catalog.createOrganization({ name: 'acme', displayName: 'Acme', billingEmail: 'a@example.com', masterOrganization: 'acme' }, t0);
+      org = await catalog.createOrganization(
+        { name: 'acme', displayName: 'Acme', billingEmail: 'a@example.com', masterOrganization: 'acme' },
+        t0,
+      );
     });
     afterEach(async () => {
       await backend.close();
     });
 
     const save = (...images: NewImage[]) => catalog.saveUploadedImages(org.id, images, t0, keepIncoming);
-    const search = (query: Record<string, string>) => catalog.searchImages(org.id, { ...parseListingQuery(query).search, deletedSince: new Date(0) });
+    const search = (query: Record<string, string>) =>
+      catalog.searchImages(org.id, { ...parseListingQuery(query).search, deletedSince: new Date(0) });
 
     it('creates and finds organizations, refusing a taken name', async () => {
-      expect(org).toMatchObject({ name: 'acme', displayName: 'Acme', billingEmail: 'a@example.com', masterOrganization: 'acme', created: t0 });
+      expect(org).toMatchObject({
+        name: 'acme',
+        displayName: 'Acme',
+        billingEmail: 'a@example.com',
+        masterOrganization: 'acme',
+        created: t0,
+      });
       expect(typeof org.id).toBe('number');
       expect(await catalog.findOrganization('acme')).toEqual(org);
       expect(await catalog.findOrganization('nobody')).toBeUndefined();
       await expect(
-        catalog.createOrganization({ name: 'acme', displayName: 'x', billingEmail: 'x@example.com', masterOrganization: 'acme' }, t0),
+        catalog.createOrganization(
+          { name: 'acme', displayName: 'x', billingEmail: 'x@example.com', masterOrganization: 'acme' },
+          t0,
+        ),
       ).rejects.toBeInstanceOf(OrganizationExistsError);
     });
 
     it('saves uploads, finds them by full and short hash, and merges a re-upload', async () => {
       const a = 'a'.repeat(40);
-      const [first] = await save(image(a, { name: 'one.jpg', size: 123, width: 30, height: 20, userMetadata: { title: 'x', 'int:rank': 1 } }));
+      const [first] = await save(
+        image(a, { name: 'one.jpg', size: 123, width: 30, height: 20, userMetadata: { title: 'x', 'int:rank': 1 } }),
+      );
       expect(first!.created).toBe(true);
-      expect(first!.image).toMatchObject({ hash: a, shortHash: 'aaaaaa', name: 'one.jpg', size: 123, width: 30, height: 20, created: t0, deletedAt: null, locked: false });
+      expect(first!.image).toMatchObject({
+        hash: a,
+        shortHash: 'aaaaaa',
+        name: 'one.jpg',
+        size: 123,
+        width: 30,
+        height: 20,
+        created: t0,
+        deletedAt: null,
+        locked: false,
+      });
       expect((await catalog.findImage(org.id, a, false))!.name).toBe('one.jpg');
       expect((await catalog.findImage(org.id, 'aaaaaa', false))!.hash).toBe(a);
       expect(await catalog.findImage(org.id, 'bbbbbb', false)).toBeUndefined();
@@ -98,7 +130,10 @@ function conformance(name: string, factory: Factory) {
         return { metadata, rows: indexRows(metadata), previous: indexRows(current) };
       });
       expect(result).toEqual({ title: 'new', 'array:tags': ['p', 'q'] });
-      expect((await catalog.findImage(org.id, a, false))!.userMetadata).toEqual({ title: 'new', 'array:tags': ['p', 'q'] });
+      expect((await catalog.findImage(org.id, a, false))!.userMetadata).toEqual({
+        title: 'new',
+        'array:tags': ['p', 'q'],
+      });
       expect((await search({ 'user:array:tags': 'q' })).total).toBe(1);
       expect((await search({ 'user:str:title': 'old' })).total).toBe(0);
       const noop = (current: Record<string, unknown>) => ({ metadata: current, rows: indexRows(current) });
@@ -144,7 +179,11 @@ function conformance(name: string, factory: Factory) {
       const names = ['b.jpg', 'B.jpg', '_.jpg', 'a.jpg', 'Z.jpg'];
       await save(
         ...names.map((name, n) =>
-          image(hashOf('1', n), { name, size: 100 + n, userMetadata: { 'int:rank': n, 'array:tags': n % 2 === 0 ? ['even'] : ['odd'] } }),
+          image(hashOf('1', n), {
+            name,
+            size: 100 + n,
+            userMetadata: { 'int:rank': n, 'array:tags': n % 2 === 0 ? ['even'] : ['odd'] },
+          }),
         ),
       );
       const all = await search({ sort: 'name' });
@@ -153,7 +192,15 @@ function conformance(name: string, factory: Factory) {
       const filtered = await search({ 'user:int:rank': '[1,4]', sort: 'name desc', facets: 'user:array:tags' });
       expect(filtered.total).toBe(4);
       expect(filtered.items.map((i) => i.name)).toEqual(['a.jpg', '_.jpg', 'Z.jpg', 'B.jpg']);
-      expect(filtered.facets).toEqual([{ key: 'user:array:tags', values: [{ value: 'even', count: 2 }, { value: 'odd', count: 2 }] }]);
+      expect(filtered.facets).toEqual([
+        {
+          key: 'user:array:tags',
+          values: [
+            { value: 'even', count: 2 },
+            { value: 'odd', count: 2 },
+          ],
+        },
+      ]);
       const bySize = await search({ size: '[101,103]', sort: 'size desc', limit: '2' });
       expect(bySize.items.map((i) => i.size)).toEqual([103, 102]);
       expect(bySize.hasMore).toBe(true);
@@ -162,12 +209,19 @@ function conformance(name: string, factory: Factory) {
     it('finds live images by binary hash, newest first', async () => {
       const shared = 'e'.repeat(40);
       await catalog.saveUploadedImages(org.id, [image(hashOf('2', 1), { binaryHash: shared })], t0, keepIncoming);
-      await catalog.saveUploadedImages(org.id, [image(hashOf('2', 2), { binaryHash: shared })], new Date(t0.getTime() + 5000), keepIncoming);
+      await catalog.saveUploadedImages(
+        org.id,
+        [image(hashOf('2', 2), { binaryHash: shared })],
+        new Date(t0.getTime() + 5000),
+        keepIncoming,
+      );
       await save(image(hashOf('2', 3)));
       const found = await catalog.findByBinaryHash(org.id, shared, { limit: 10, offset: 0 });
       expect(found.total).toBe(2);
       expect(found.items.map((i) => i.hash)).toEqual([hashOf('2', 2), hashOf('2', 1)]);
-      expect((await catalog.findByBinaryHash(org.id, shared, { limit: 1, offset: 1 })).items.map((i) => i.hash)).toEqual([hashOf('2', 1)]);
+      expect(
+        (await catalog.findByBinaryHash(org.id, shared, { limit: 1, offset: 1 })).items.map((i) => i.hash),
+      ).toEqual([hashOf('2', 1)]);
       await catalog.softDelete(org.id, hashOf('2', 2), t0);
       expect((await catalog.findByBinaryHash(org.id, shared, { limit: 10, offset: 0 })).total).toBe(1);
     });
@@ -180,7 +234,10 @@ function conformance(name: string, factory: Factory) {
       expect(await catalog.purgeDeletedBefore(new Date(t0.getTime() + 5000), 100)).toBe(1);
       expect(await catalog.findImage(org.id, a, true)).toBeUndefined();
       expect((await catalog.findImage(org.id, b, true))!.deletedAt).not.toBeNull();
-      expect([...(await catalog.blobKeysInUse(['blob-a', 'blob-b', 'blob-c', 'blob-x']))].sort()).toEqual(['blob-b', 'blob-c']);
+      expect([...(await catalog.blobKeysInUse(['blob-a', 'blob-b', 'blob-c', 'blob-x']))].sort()).toEqual([
+        'blob-b',
+        'blob-c',
+      ]);
       const users = await catalog.blobUsers(undefined, 10);
       expect(users.map((u) => u.key)).toEqual(['blob-b', 'blob-c']);
       expect(users[0]!.images).toEqual([{ orgName: 'acme', hash: b, size: 100, deleted: true }]);
@@ -224,7 +281,12 @@ function conformance(name: string, factory: Factory) {
       const { accounts } = backend;
       const digest = 'ab'.repeat(32);
       const made = await accounts.createAccount(
-        { email: 'u@example.com', keyDigest: digest, keyComment: 'first', membership: { orgId: org.id, roles: ['upload'], comment: 'c' } },
+        {
+          email: 'u@example.com',
+          keyDigest: digest,
+          keyComment: 'first',
+          membership: { orgId: org.id, roles: ['upload'], comment: 'c' },
+        },
         t0,
       );
       expect(made.user.email).toBe('u@example.com');
@@ -255,7 +317,10 @@ describe.skipIf(!adminUrl)('on PostgreSQL from ORIGO_TEST_DATABASE_URL', () => {
     try {
       const [first, second] = await Promise.all([openBackend(database.url), openBackend(database.url)]);
       try {
-        const org = await first.catalog.createOrganization({ name: 'acme', displayName: 'Acme', billingEmail: 'a@example.com', masterOrganization: 'acme' }, new Date());
+        const org = await first.catalog.createOrganization(
+          { name: 'acme', displayName: 'Acme', billingEmail: 'a@example.com', masterOrganization: 'acme' },
+          new Date(),
+        );
         await first.catalog.saveUploadedImages(org.id, [newImageRecord('a'.repeat(40))], new Date(), keepIncoming);
         // No read cache on PostgreSQL: the other node sees the write on its first read.
         expect((await second.catalog.findImage(org.id, 'aaaaaa', false))!.hash).toBe('a'.repeat(40));
@@ -267,7 +332,15 @@ describe.skipIf(!adminUrl)('on PostgreSQL from ORIGO_TEST_DATABASE_URL', () => {
       await check.connect();
       try {
         const { rows } = await check.query<{ name: string }>('select name from origo_migrations order by name');
-        expect(rows.map((r) => r.name)).toEqual(['0001-initial', '0002-user-fields', '0003-tenancy', '0004-search', '0005-blob-claims', '0006-postgres-search-indexes', '0007-rate-buckets']);
+        expect(rows.map((r) => r.name)).toEqual([
+          '0001-initial',
+          '0002-user-fields',
+          '0003-tenancy',
+          '0004-search',
+          '0005-blob-claims',
+          '0006-postgres-search-indexes',
+          '0007-rate-buckets',
+        ]);
       } finally {
         await check.end();
       }
@@ -289,7 +362,10 @@ describe.skipIf(!adminUrl)('on PostgreSQL from ORIGO_TEST_DATABASE_URL', () => {
     beforeEach(async () => {
       database = await createTestDatabase(adminUrl!);
       backend = await openBackend(database.url);
-      org = await backend.catalog.createOrganization({ name: 'acme', displayName: 'Acme', billingEmail: 'a@example.com', masterOrganization: 'acme' }, t0);
+      org = await backend.catalog.createOrganization(
+        { name: 'acme', displayName: 'Acme', billingEmail: 'a@example.com', masterOrganization: 'acme' },
+        t0,
+      );
     });
     afterEach(async () => {
       await backend.close();
@@ -325,11 +401,16 @@ describe.skipIf(!adminUrl)('on PostgreSQL from ORIGO_TEST_DATABASE_URL', () => {
 
     it('make one image of the same bytes and merge the rest into it', async () => {
       const same = 'd'.repeat(40);
-      const saves = await released(() => Array.from({ length: 4 }, (_, n) => save(newImageRecord(same, { userMetadata: { [`k${n}`]: 'v' } }))));
+      const saves = await released(() =>
+        Array.from({ length: 4 }, (_, n) => save(newImageRecord(same, { userMetadata: { [`k${n}`]: 'v' } }))),
+      );
       expect(saves.filter(([s]) => s!.created).length).toBe(1);
       const stored = (await backend.catalog.findImage(org.id, 'dddddd', false))!;
       expect(Object.keys(stored.userMetadata).sort()).toEqual(['k0', 'k1', 'k2', 'k3']);
-      const total = await backend.catalog.searchImages(org.id, { ...parseListingQuery({}).search, deletedSince: new Date(0) });
+      const total = await backend.catalog.searchImages(org.id, {
+        ...parseListingQuery({}).search,
+        deletedSince: new Date(0),
+      });
       expect(total.total).toBe(1);
     });
 
@@ -343,7 +424,12 @@ describe.skipIf(!adminUrl)('on PostgreSQL from ORIGO_TEST_DATABASE_URL', () => {
                   email: `u${n}@example.com`,
                   keyDigest: `${n}`.repeat(64),
                   keyComment: null,
-                  organization: { name: 'newco', displayName: 'NewCo', billingEmail: 'b@example.com', masterOrganization: 'newco' },
+                  organization: {
+                    name: 'newco',
+                    displayName: 'NewCo',
+                    billingEmail: 'b@example.com',
+                    masterOrganization: 'newco',
+                  },
                 },
                 t0,
               )
@@ -365,7 +451,8 @@ describe.skipIf(!adminUrl)('on PostgreSQL from ORIGO_TEST_DATABASE_URL', () => {
       const shortHashes = saves.map(([s]) => s!.image.shortHash);
       expect(shortHashes.filter((h) => h === 'abcdef').length).toBe(1);
       expect(shortHashes.filter((h) => h.length === 7).length).toBe(3);
-      for (const [n, hash] of hashes.entries()) expect((await backend.catalog.findImage(org.id, shortHashes[n]!, false))!.hash).toBe(hash);
+      for (const [n, hash] of hashes.entries())
+        expect((await backend.catalog.findImage(org.id, shortHashes[n]!, false))!.hash).toBe(hash);
     });
   });
 });

@@ -10,7 +10,15 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { fsyncPath } from '../fsync.ts';
 import { asStorageError } from '../storage-errors.ts';
-import { BlobNotFoundError, type BlobHead, type BlobRead, type BlobStat, type BlobStore, type ByteRange, type StagedBlob } from './blob-store.ts';
+import {
+  type BlobHead,
+  BlobNotFoundError,
+  type BlobRead,
+  type BlobStat,
+  type BlobStore,
+  type ByteRange,
+  type StagedBlob,
+} from './blob-store.ts';
 
 const KEY = /^[0-9a-f]{40}-[0-9a-f]{64}$/;
 
@@ -111,7 +119,11 @@ export class FsBlobStore implements BlobStore {
   async head(key: string): Promise<BlobHead | undefined> {
     try {
       const s = await stat(this.pathOf(key), { bigint: true });
-      return { size: Number(s.size), modifiedAt: new Date(Number(s.mtimeMs)), version: `${s.dev}:${s.ino}:${s.size}:${s.ctimeNs}` };
+      return {
+        size: Number(s.size),
+        modifiedAt: new Date(Number(s.mtimeMs)),
+        version: `${s.dev}:${s.ino}:${s.size}:${s.ctimeNs}`,
+      };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw err;

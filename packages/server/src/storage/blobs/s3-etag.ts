@@ -21,14 +21,16 @@ export async function etagMatchesFile(etag: string, file: string, size: number, 
   if (parts === undefined) return (await md5Of(file, 0, size)).toString('hex') === match[1];
   if (parts !== Math.ceil(size / partSize)) return false;
   const partDigests: Buffer[] = [];
-  for (let start = 0; start < size; start += partSize) partDigests.push(await md5Of(file, start, Math.min(size, start + partSize)));
+  for (let start = 0; start < size; start += partSize)
+    partDigests.push(await md5Of(file, start, Math.min(size, start + partSize)));
   return createHash('md5').update(Buffer.concat(partDigests)).digest('hex') === match[1];
 }
 
 async function md5Of(file: string, start: number, end: number): Promise<Buffer> {
   const hash = createHash('md5');
   if (end > start) {
-    for await (const chunk of createReadStream(file, { start, end: end - 1, highWaterMark: 1024 * 1024 })) hash.update(chunk as Buffer);
+    for await (const chunk of createReadStream(file, { start, end: end - 1, highWaterMark: 1024 * 1024 }))
+      hash.update(chunk as Buffer);
   }
   return hash.digest();
 }

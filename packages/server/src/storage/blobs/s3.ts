@@ -19,8 +19,16 @@ import { Upload } from '@aws-sdk/lib-storage';
 import type { S3Config } from '../../config.ts';
 import { asStorageError } from '../storage-errors.ts';
 import { StorageUnavailableError } from '../unavailable.ts';
+import {
+  type BlobHead,
+  BlobNotFoundError,
+  type BlobRead,
+  type BlobStat,
+  type BlobStore,
+  type ByteRange,
+  type StagedBlob,
+} from './blob-store.ts';
 import { etagMatchesFile } from './s3-etag.ts';
-import { BlobNotFoundError, type BlobHead, type BlobRead, type BlobStat, type BlobStore, type ByteRange, type StagedBlob } from './blob-store.ts';
 
 const KEY = /^[0-9a-f]{40}-[0-9a-f]{64}$/;
 const MB = 1024 * 1024;
@@ -88,7 +96,9 @@ export class S3BlobStore implements BlobStore {
       // A listing, not HeadBucket: its error answers have a body naming the
       // fault (a wrong secret, a missing bucket), and the sweep needs it allowed.
       if (options.checkBucket !== false) {
-        await store.guard(() => store.client.send(new ListObjectsV2Command({ Bucket: store.bucket, Prefix: store.prefix, MaxKeys: 1 })));
+        await store.guard(() =>
+          store.client.send(new ListObjectsV2Command({ Bucket: store.bucket, Prefix: store.prefix, MaxKeys: 1 })),
+        );
       }
     } catch (err) {
       store.client.destroy();
@@ -160,7 +170,12 @@ export class S3BlobStore implements BlobStore {
   private async putMultipart(objectKey: string, stagedPath: string): Promise<void> {
     const upload = new Upload({
       client: this.client,
-      params: { Bucket: this.bucket, Key: objectKey, Body: createReadStream(stagedPath, { highWaterMark: MB }), ContentType: 'application/octet-stream' },
+      params: {
+        Bucket: this.bucket,
+        Key: objectKey,
+        Body: createReadStream(stagedPath, { highWaterMark: MB }),
+        ContentType: 'application/octet-stream',
+      },
       partSize: this.partSize,
       queueSize: 2,
       leavePartsOnError: false,
@@ -173,7 +188,11 @@ export class S3BlobStore implements BlobStore {
     let answer: GetObjectCommandOutput;
     try {
       answer = await this.client.send(
-        new GetObjectCommand({ Bucket: this.bucket, Key: objectKey, ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}) }),
+        new GetObjectCommand({
+          Bucket: this.bucket,
+          Key: objectKey,
+          ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}),
+        }),
       );
     } catch (err) {
       if (isNotFound(err)) throw new BlobNotFoundError(key);
@@ -196,7 +215,11 @@ export class S3BlobStore implements BlobStore {
     try {
       const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }));
       const size = head.ContentLength ?? 0;
-      return { size, modifiedAt: head.LastModified ?? new Date(0), version: versionOf(head.ETag, head.LastModified, size) };
+      return {
+        size,
+        modifiedAt: head.LastModified ?? new Date(0),
+        version: versionOf(head.ETag, head.LastModified, size),
+      };
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw this.storeError(err);
@@ -204,14 +227,23 @@ export class S3BlobStore implements BlobStore {
   }
 
   async delete(key: string): Promise<void> {
-    await this.guard(() => this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) })));
+    await this.guard(() =>
+      this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) })),
+    );
   }
 
   async *list(): AsyncIterable<BlobStat> {
     let token: string | undefined;
     do {
       const page = await this.guard(() =>
-        this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.prefix, MaxKeys: this.listPageSize, ContinuationToken: token })),
+        this.client.send(
+          new ListObjectsV2Command({
+            Bucket: this.bucket,
+            Prefix: this.prefix,
+            MaxKeys: this.listPageSize,
+            ContinuationToken: token,
+          }),
+        ),
       );
       for (const object of page.Contents ?? []) {
         const key = object.Key?.slice(this.prefix.length);
@@ -247,7 +279,10 @@ function statusOf(err: unknown): number | undefined {
 }
 
 function isNotFound(err: unknown): boolean {
-  return err instanceof S3ServiceException && (err.name === 'NoSuchKey' || (err.name === 'NotFound' && err.$metadata.httpStatusCode === 404));
+  return (
+    err instanceof S3ServiceException &&
+    (err.name === 'NoSuchKey' || (err.name === 'NotFound' && err.$metadata.httpStatusCode === 404))
+  );
 }
 
 /** A fault worth another try: the store or the network, not the request or its credentials. */
@@ -259,7 +294,16 @@ function isTransient(err: unknown): boolean {
   return unavailableReason(err, '') !== undefined;
 }
 
-const NETWORK_CODES = ['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE'];
+const NETWORK_CODES = [
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+];
 
 function unavailableReason(err: unknown, where: string): string | undefined {
   if (err instanceof S3ServiceException) {
@@ -275,14 +319,20 @@ function unavailableReason(err: unknown, where: string): string | undefined {
         return `the S3 store (${where}) denied access with these credentials (ORIGO_S3_ACCESS_KEY_ID)`;
       default:
         // HEAD answers have no body, so no error name: the status is all there is.
-        if (status === 403) return `the S3 store (${where}) refused the credentials (ORIGO_S3_ACCESS_KEY_ID, ORIGO_S3_SECRET_ACCESS_KEY)`;
+        if (status === 403)
+          return `the S3 store (${where}) refused the credentials (ORIGO_S3_ACCESS_KEY_ID, ORIGO_S3_SECRET_ACCESS_KEY)`;
         if (status === 404) return `the S3 store has no ${where} (ORIGO_S3_BUCKET)`;
         return `the S3 store (${where}) answered ${status ?? 'without a status'} ${err.name}: ${err.message}`;
     }
   }
-  for (let e = err, depth = 0; typeof e === 'object' && e !== null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+  for (
+    let e = err, depth = 0;
+    typeof e === 'object' && e !== null && depth < 5;
+    e = (e as { cause?: unknown }).cause, depth++
+  ) {
     const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && NETWORK_CODES.includes(code)) return `cannot reach the S3 store (${where}, ORIGO_S3_ENDPOINT): ${code}`;
+    if (typeof code === 'string' && NETWORK_CODES.includes(code))
+      return `cannot reach the S3 store (${where}, ORIGO_S3_ENDPOINT): ${code}`;
     const name = (e as { name?: unknown }).name;
     if (name === 'TimeoutError') return `the S3 store (${where}, ORIGO_S3_ENDPOINT) did not answer in time`;
   }

@@ -77,7 +77,13 @@ export interface Accounts {
   findKeyById(keyId: string): Promise<{ key: ApiKeyRecord; user: User } | undefined>;
   listKeys(userId: string): Promise<ApiKeyRecord[]>;
   /** Adds a key unless the user has `maxKeys` already. */
-  addKey(userId: string, digestHex: string, comment: string | null, now: Date, maxKeys: number): Promise<ApiKeyRecord | 'too_many'>;
+  addKey(
+    userId: string,
+    digestHex: string,
+    comment: string | null,
+    now: Date,
+    maxKeys: number,
+  ): Promise<ApiKeyRecord | 'too_many'>;
   deleteKey(userId: string, keyId: string): Promise<boolean>;
   /** Records the key's use at `now`, unless it was recorded less than a minute before. */
   touchKey(keyId: string, now: Date): Promise<void>;
@@ -86,7 +92,13 @@ export interface Accounts {
   listMemberships(orgId: number): Promise<Membership[]>;
   listMembershipsOfUser(userId: string): Promise<Membership[]>;
   /** Creates or changes roles; refused when it would leave the org without an active admin. */
-  putMembership(orgId: number, userId: string, roles: Role[], comment: string | null | undefined, now: Date): Promise<PutMembershipResult>;
+  putMembership(
+    orgId: number,
+    userId: string,
+    roles: Role[],
+    comment: string | null | undefined,
+    now: Date,
+  ): Promise<PutMembershipResult>;
   deleteMembership(orgId: number, userId: string): Promise<'ok' | 'not_found' | 'last_admin'>;
 
   /**

@@ -165,7 +165,16 @@ export interface Catalog {
    * the org is not duplicated: it is restored if deleted and its user
    * metadata gets the new fields merged in.
    */
-  saveUploadedImages(orgId: number, images: NewImage[], now: Date, mergeUserMetadata: (existing: JsonObject, incoming: NewImage, existingLocked: boolean) => ReturnType<MetadataUpdate>): Promise<SavedImage[]>;
+  saveUploadedImages(
+    orgId: number,
+    images: NewImage[],
+    now: Date,
+    mergeUserMetadata: (
+      existing: JsonObject,
+      incoming: NewImage,
+      existingLocked: boolean,
+    ) => ReturnType<MetadataUpdate>,
+  ): Promise<SavedImage[]>;
   /** Read-modify-write of a live image's user metadata; refused when locked. Returns the metadata stored. */
   updateUserMetadata(orgId: number, hash: string, update: MetadataUpdate): Promise<JsonObject | 'not_found' | 'locked'>;
   /**
@@ -174,15 +183,29 @@ export interface Catalog {
    * user and static metadata. With deletePrevious the source is then
    * soft-deleted (refused when locked, before anything changes).
    */
-  deriveImage(orgId: number, sourceHash: string, target: DerivedTarget, options: { deletePrevious: boolean; now: Date }): Promise<DeriveResult>;
+  deriveImage(
+    orgId: number,
+    sourceHash: string,
+    target: DerivedTarget,
+    options: { deletePrevious: boolean; now: Date },
+  ): Promise<DeriveResult>;
   /**
    * Copies a live image to another organization under the same hash,
    * sharing its blob. An existing live image there is overwritten (name and
    * metadata) only with `overwrite`; a deleted one is replaced and restored.
    */
-  copyImage(sourceOrgId: number, hash: string, destOrgId: number, options: { overwrite: boolean; now: Date }): Promise<CopyResult>;
+  copyImage(
+    sourceOrgId: number,
+    hash: string,
+    destOrgId: number,
+    options: { overwrite: boolean; now: Date },
+  ): Promise<CopyResult>;
   /** Replaces the dynamic metadata of a live image without changing its hash (keepHash). */
-  setDynamicMetadataInPlace(orgId: number, hash: string, dynamicMetadata: JsonObject): Promise<ImageRecord | 'not_found' | 'locked'>;
+  setDynamicMetadataInPlace(
+    orgId: number,
+    hash: string,
+    dynamicMetadata: JsonObject,
+  ): Promise<ImageRecord | 'not_found' | 'locked'>;
   /**
    * Bulk load (imports, benchmarks): inserts the images whose hash is new in
    * the organization, in one transaction and few statements; nothing is
@@ -195,7 +218,11 @@ export interface Catalog {
 
   softDelete(orgId: number, hash: string, now: Date): Promise<ChangeResult>;
   /** Deletes every live image with that binary hash, or none when one is locked. */
-  softDeleteByBinaryHash(orgId: number, binaryHash: string, now: Date): Promise<{ result: ChangeResult; count: number }>;
+  softDeleteByBinaryHash(
+    orgId: number,
+    binaryHash: string,
+    now: Date,
+  ): Promise<{ result: ChangeResult; count: number }>;
   /** Un-deletes when deleted at or after `deletedSince`; a live image is returned as it is. */
   restore(orgId: number, hash: string, deletedSince: Date): Promise<ImageRecord | undefined>;
   rename(orgId: number, hash: string, name: string): Promise<ImageRecord | undefined>;

@@ -34,7 +34,10 @@ export class MemoryBlobClaims implements BlobClaims {
     wait.abort();
     if (outcome === 'timeout') {
       this.release(keys);
-      throw new StorageUnavailableError(`the blob sweep has been deleting a blob this upload needs for ${DELETE_WAIT_MS / 1000} s`, undefined);
+      throw new StorageUnavailableError(
+        `the blob sweep has been deleting a blob this upload needs for ${DELETE_WAIT_MS / 1000} s`,
+        undefined,
+      );
     }
   }
 

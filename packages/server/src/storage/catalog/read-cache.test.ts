@@ -20,7 +20,9 @@ class Store {
   async touch(): Promise<void> {}
 }
 
-const policy: ReadCachePolicy<Store> = { methods: { find: 'cached', list: 'read', touch: 'harmless', update: 'clears' } };
+const policy: ReadCachePolicy<Store> = {
+  methods: { find: 'cached', list: 'read', touch: 'harmless', update: 'clears' },
+};
 
 describe('withReadCache', () => {
   it('answers repeated lookups from the cache, per argument list', async () => {
@@ -44,7 +46,9 @@ describe('withReadCache', () => {
     expect(store.reads).toBe(2);
 
     // A method the policy does not name (possible only by going around its type).
-    const unnamed = { methods: { find: 'cached', list: 'read', touch: 'harmless' } } as unknown as ReadCachePolicy<Store>;
+    const unnamed = {
+      methods: { find: 'cached', list: 'read', touch: 'harmless' },
+    } as unknown as ReadCachePolicy<Store>;
     const partly = withReadCache(store, unnamed, new ReadCache(10));
     await partly.find(0);
     await partly.update(6);

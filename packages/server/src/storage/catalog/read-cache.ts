@@ -116,7 +116,8 @@ export function withReadCache<T extends object>(target: T, policy: ReadCachePoli
           if (hit !== MISS) return hit;
           const seen = shared.generation;
           const result = await value.apply(obj, args);
-          if (seen === shared.generation && result !== undefined) cache.set(key, result, policy.tag?.(property, args, result));
+          if (seen === shared.generation && result !== undefined)
+            cache.set(key, result, policy.tag?.(property, args, result));
           return result;
         };
       } else if (kind === 'read' || kind === 'harmless') {

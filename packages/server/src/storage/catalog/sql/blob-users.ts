@@ -7,7 +7,11 @@ import type { BlobUsers } from '../catalog.ts';
 import type { Database } from './schema.ts';
 
 /** Up to `limit` keys after `afterKey`, with their images (live and deleted) sorted by organization name and hash. */
-export async function blobUsersAfter(db: Kysely<Database>, afterKey: string | undefined, limit: number): Promise<BlobUsers[]> {
+export async function blobUsersAfter(
+  db: Kysely<Database>,
+  afterKey: string | undefined,
+  limit: number,
+): Promise<BlobUsers[]> {
   let keysQuery = db.selectFrom('images').select('blob_key').distinct().orderBy('blob_key').limit(limit);
   if (afterKey !== undefined) keysQuery = keysQuery.where('blob_key', '>', afterKey);
   const keys = (await keysQuery.execute()).map((r) => r.blob_key);
@@ -22,7 +26,9 @@ export async function blobUsersAfter(db: Kysely<Database>, afterKey: string | un
     .execute();
   const byKey = new Map<string, BlobUsers>(keys.map((key) => [key, { key, images: [] }]));
   for (const r of rows) {
-    byKey.get(r.blob_key)?.images.push({ orgName: r.name, hash: r.hash, size: Number(r.size), deleted: r.deleted_at !== null });
+    byKey
+      .get(r.blob_key)
+      ?.images.push({ orgName: r.name, hash: r.hash, size: Number(r.size), deleted: r.deleted_at !== null });
   }
   return [...byKey.values()];
 }

@@ -7,8 +7,8 @@
 // refused rather than merged.
 
 import { type Kysely, sql } from 'kysely';
-import type { AnyDb } from './migrations/shared.ts';
 import { blobUsersAfter } from './blob-users.ts';
+import type { AnyDb } from './migrations/shared.ts';
 import type { Database, Dialect } from './schema.ts';
 
 type Db = Kysely<Database>;
@@ -34,7 +34,16 @@ export const TABLE_PLAN: Record<keyof Database, string> = {
 };
 
 /** Tables of the source that are copied, in the order of the summary. */
-export const COPIED_TABLES = ['organizations', 'users', 'api_keys', 'memberships', 'settings', 'images', 'user_fields', 'search_terms'] as const;
+export const COPIED_TABLES = [
+  'organizations',
+  'users',
+  'api_keys',
+  'memberships',
+  'settings',
+  'images',
+  'user_fields',
+  'search_terms',
+] as const;
 export type CopiedTable = (typeof COPIED_TABLES)[number];
 
 export interface TableCount {
@@ -104,26 +113,69 @@ export async function countBlobKeys(source: Db): Promise<number> {
  * copy of this source cut off part way.
  */
 export async function expectOnlySourceAccounts(source: Db, target: Db): Promise<void> {
-  const sourceOrgs = Number((await source.selectFrom('organizations').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-  const targetOrgs = await target.selectFrom('organizations').select(['id', 'uuid', 'name']).orderBy('id').limit(sourceOrgs + 1).execute();
+  const sourceOrgs = Number(
+    (
+      await source
+        .selectFrom('organizations')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+  const targetOrgs = await target
+    .selectFrom('organizations')
+    .select(['id', 'uuid', 'name'])
+    .orderBy('id')
+    .limit(sourceOrgs + 1)
+    .execute();
   for (const part of chunks(targetOrgs, ID_CHUNK)) {
     const found = await source
       .selectFrom('organizations')
       .select(['id', 'uuid'])
-      .where('id', 'in', part.map((o) => o.id))
+      .where(
+        'id',
+        'in',
+        part.map((o) => o.id),
+      )
       .execute();
     const uuidOf = new Map(found.map((o) => [Number(o.id), o.uuid]));
     const stranger = part.find((o) => uuidOf.get(Number(o.id)) !== o.uuid);
     if (stranger) {
-      throw new ForeignRowsError(`the target database already has organization "${stranger.name}" (id ${stranger.id}), which is not the source's`);
+      throw new ForeignRowsError(
+        `the target database already has organization "${stranger.name}" (id ${stranger.id}), which is not the source's`,
+      );
     }
   }
-  const sourceUsers = Number((await source.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-  const targetUsers = await target.selectFrom('users').select('id').orderBy('id').limit(sourceUsers + 1).execute();
+  const sourceUsers = Number(
+    (
+      await source
+        .selectFrom('users')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+  const targetUsers = await target
+    .selectFrom('users')
+    .select('id')
+    .orderBy('id')
+    .limit(sourceUsers + 1)
+    .execute();
   for (const part of chunks(targetUsers, ID_CHUNK)) {
-    const found = new Set((await source.selectFrom('users').select('id').where('id', 'in', part.map((u) => u.id)).execute()).map((u) => u.id));
+    const found = new Set(
+      (
+        await source
+          .selectFrom('users')
+          .select('id')
+          .where(
+            'id',
+            'in',
+            part.map((u) => u.id),
+          )
+          .execute()
+      ).map((u) => u.id),
+    );
     const stranger = part.find((u) => !found.has(u.id));
-    if (stranger) throw new ForeignRowsError(`the target database already has user ${stranger.id}, which is not the source's`);
+    if (stranger)
+      throw new ForeignRowsError(`the target database already has user ${stranger.id}, which is not the source's`);
   }
 }
 
@@ -144,15 +196,41 @@ export async function advanceIdSequences(source: Db, target: Db, dialect: Dialec
     if (top === 0) continue;
     const sequence = sql`pg_get_serial_sequence(${table}, 'id')`;
     // Only forward: a sequence already past (a re-run, target nodes at work) is left alone.
-    await sql`select setval(${sequence}, ${top}) where coalesce(pg_sequence_last_value(${sequence}::regclass), 0) < ${top}`.execute(target);
+    await sql`select setval(${sequence}, ${top}) where coalesce(pg_sequence_last_value(${sequence}::regclass), 0) < ${top}`.execute(
+      target,
+    );
   }
 }
 
 /** Organizations, users, keys and memberships (in that order, for their references), then the settings. */
 export async function copyAccounts(source: Db, target: Db, counts: TableCounts): Promise<void> {
-  await copyChecked(source, target, 'organizations', 'id', counts, (s, t) => s.uuid === t.uuid, (r) => `organization "${r.name}" (id ${r.id})`);
-  await copyChecked(source, target, 'users', 'id', counts, (s, t) => s.id === t.id, (r) => `user ${r.id}`);
-  await copyChecked(source, target, 'api_keys', 'id', counts, (s, t) => s.digest === t.digest && s.user_id === t.user_id, (r) => `API key ${r.id}`);
+  await copyChecked(
+    source,
+    target,
+    'organizations',
+    'id',
+    counts,
+    (s, t) => s.uuid === t.uuid,
+    (r) => `organization "${r.name}" (id ${r.id})`,
+  );
+  await copyChecked(
+    source,
+    target,
+    'users',
+    'id',
+    counts,
+    (s, t) => s.id === t.id,
+    (r) => `user ${r.id}`,
+  );
+  await copyChecked(
+    source,
+    target,
+    'api_keys',
+    'id',
+    counts,
+    (s, t) => s.digest === t.digest && s.user_id === t.user_id,
+    (r) => `API key ${r.id}`,
+  );
   await copyMemberships(source, target, counts);
   await copySettings(source, target, counts);
 }
@@ -177,12 +255,24 @@ async function copyChecked(
     if (rows.length === 0) return;
     counts[table].copied += await insertNew(target, table, rows);
     const there = new Map(
-      (await to.selectFrom(table).selectAll().where(key, 'in', rows.map((r) => r[key])).execute()).map((r) => [String(r[key]), r]),
+      (
+        await to
+          .selectFrom(table)
+          .selectAll()
+          .where(
+            key,
+            'in',
+            rows.map((r) => r[key]),
+          )
+          .execute()
+      ).map((r) => [String(r[key]), r]),
     );
     for (const row of rows) {
       const found = there.get(String(row[key]));
       if (!found || !same(row, found)) {
-        throw new ForeignRowsError(`the target database has another row where the source's ${name(row)} should go (it clashes on a unique key)`);
+        throw new ForeignRowsError(
+          `the target database has another row where the source's ${name(row)} should go (it clashes on a unique key)`,
+        );
       }
     }
     after = rows[rows.length - 1]![key];
@@ -195,7 +285,9 @@ async function copyMemberships(source: Db, target: Db, counts: TableCounts): Pro
     let query = source.selectFrom('memberships').selectAll().orderBy('org_id').orderBy('user_id').limit(ID_CHUNK);
     if (after) {
       const { org_id, user_id } = after;
-      query = query.where((eb) => eb.or([eb('org_id', '>', org_id), eb.and([eb('org_id', '=', org_id), eb('user_id', '>', user_id)])]));
+      query = query.where((eb) =>
+        eb.or([eb('org_id', '>', org_id), eb.and([eb('org_id', '=', org_id), eb('user_id', '>', user_id)])]),
+      );
     }
     const rows = await query.execute();
     if (rows.length === 0) return;
@@ -232,17 +324,27 @@ export interface BlobInUse {
 
 /** The next `limit` blob keys the source's images use, in key order, with the images using each. */
 export async function blobKeysAfter(source: Db, after: string | undefined, limit: number): Promise<BlobInUse[]> {
-  return (await blobUsersAfter(source, after, limit)).map((blob) => ({ ...blob, sizes: [...new Set(blob.images.map((i) => i.size))] }));
+  return (await blobUsersAfter(source, after, limit)).map((blob) => ({
+    ...blob,
+    sizes: [...new Set(blob.images.map((i) => i.size))],
+  }));
 }
 
 /**
  * The images using `keys`, with their user fields and search terms, in one
  * transaction of the target: an image shows up there whole or not at all.
  */
-export async function copyImagesOf(source: Db, target: Db, keys: readonly string[], counts: TableCounts): Promise<void> {
+export async function copyImagesOf(
+  source: Db,
+  target: Db,
+  keys: readonly string[],
+  counts: TableCounts,
+): Promise<void> {
   const images: Row[] = [];
   for (const part of chunks(keys, ID_CHUNK)) {
-    images.push(...(await source.selectFrom('images').selectAll().where('blob_key', 'in', part).orderBy('id').execute()));
+    images.push(
+      ...(await source.selectFrom('images').selectAll().where('blob_key', 'in', part).orderBy('id').execute()),
+    );
   }
   const ids = images.map((i) => Number(i.id));
   const fields: Row[] = [];
@@ -255,21 +357,37 @@ export async function copyImagesOf(source: Db, target: Db, keys: readonly string
     const inserted = await insertNew(trx, 'images', images);
     for (const part of chunks(images, ID_CHUNK)) {
       const there = new Map(
-        (await trx.selectFrom('images').select(['id', 'org_id', 'hash', 'blob_key']).where('id', 'in', part.map((i) => i.id)).execute()).map((r) => [
-          Number(r.id),
-          r,
-        ]),
+        (
+          await trx
+            .selectFrom('images')
+            .select(['id', 'org_id', 'hash', 'blob_key'])
+            .where(
+              'id',
+              'in',
+              part.map((i) => i.id),
+            )
+            .execute()
+        ).map((r) => [Number(r.id), r]),
       );
       for (const image of part) {
         const found = there.get(Number(image.id));
-        if (!found || Number(found.org_id) !== Number(image.org_id) || found.hash !== image.hash || found.blob_key !== image.blob_key) {
+        if (
+          !found ||
+          Number(found.org_id) !== Number(image.org_id) ||
+          found.hash !== image.hash ||
+          found.blob_key !== image.blob_key
+        ) {
           throw new ForeignRowsError(
             `the target database has another image where the source's image ${image.hash} (id ${image.id}) should go (it clashes on its id or hash)`,
           );
         }
       }
     }
-    return { images: inserted, fields: await insertNew(trx, 'user_fields', fields), terms: await insertNew(trx, 'search_terms', terms) };
+    return {
+      images: inserted,
+      fields: await insertNew(trx, 'user_fields', fields),
+      terms: await insertNew(trx, 'search_terms', terms),
+    };
   });
   counts.images.copied += copied.images;
   counts.user_fields.copied += copied.fields;

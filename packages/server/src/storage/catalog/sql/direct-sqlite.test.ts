@@ -24,7 +24,8 @@ afterEach(async () => {
 
 const insert = prepared((d, a) => (d as unknown as Loose).insertInto('t').values({ v: a(0) }));
 const all = prepared((d) => (d as unknown as Loose).selectFrom('t').select('v').orderBy('v'));
-const values = async (d: Parameters<typeof all.run>[0]) => (await all.run(d, [])).rows.map((r) => (r as { v: number }).v);
+const values = async (d: Parameters<typeof all.run>[0]) =>
+  (await all.run(d, [])).rows.map((r) => (r as { v: number }).v);
 
 describe('prepared statements in batched write transactions', () => {
   it('see the writes of the jobs before them and roll back with their own job alone', async () => {
@@ -42,7 +43,11 @@ describe('prepared statements in batched write transactions', () => {
         return values(trx);
       }),
     ]);
-    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message))).toEqual([[1], 'job failed after writing', [1, 3]]);
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message))).toEqual([
+      [1],
+      'job failed after writing',
+      [1, 3],
+    ]);
     expect(await values(db)).toEqual([1, 3]);
   });
 

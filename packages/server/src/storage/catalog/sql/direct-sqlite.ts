@@ -53,7 +53,11 @@ export function runDirectNow<R>(db: Db, sqlText: string, parameters: readonly un
 }
 
 /** runDirectNow as a promise, or undefined when `db` is not a transaction that runs directly. */
-export function runDirect<R>(db: Db, sqlText: string, parameters: readonly unknown[]): Promise<QueryResult<R>> | undefined {
+export function runDirect<R>(
+  db: Db,
+  sqlText: string,
+  parameters: readonly unknown[],
+): Promise<QueryResult<R>> | undefined {
   if (!transactions.has(db)) return undefined;
   try {
     return Promise.resolve(runDirectNow<R>(db, sqlText, parameters)!);

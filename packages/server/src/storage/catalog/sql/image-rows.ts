@@ -39,7 +39,12 @@ export function toImage(row: Selectable<ImagesTable>): ImageRecord {
 }
 
 /** The row of a new, live, unlocked image. */
-export function imageRow(orgId: number, image: Omit<NewImage, 'userFieldRows'>, shortHash: string, created: Date): Insertable<ImagesTable> {
+export function imageRow(
+  orgId: number,
+  image: Omit<NewImage, 'userFieldRows'>,
+  shortHash: string,
+  created: Date,
+): Insertable<ImagesTable> {
   return {
     org_id: orgId,
     hash: image.hash,
@@ -65,7 +70,11 @@ export function imageRow(orgId: number, image: Omit<NewImage, 'userFieldRows'>, 
 }
 
 /** Inserts rows in statements of at most 500, under SQLite's and PostgreSQL's bound-parameter limits. */
-export async function insertInChunks<T extends 'user_fields' | 'search_terms'>(db: Db, table: T, rows: Insertable<Database[T]>[]): Promise<void> {
+export async function insertInChunks<T extends 'user_fields' | 'search_terms'>(
+  db: Db,
+  table: T,
+  rows: Insertable<Database[T]>[],
+): Promise<void> {
   for (let i = 0; i < rows.length; i += 500) {
     await db
       .insertInto(table)

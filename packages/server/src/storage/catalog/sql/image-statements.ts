@@ -9,19 +9,38 @@ export type ImageStatements = ReturnType<typeof imageStatements>;
 
 /** The number of user_fields rows of the image row being selected. */
 const indexRowCount = (eb: ExpressionBuilder<Database, 'images'>) =>
-  eb.selectFrom('user_fields').select((f) => f.fn.countAll<number | string | bigint>().as('n')).whereRef('user_fields.image_id', '=', 'images.id');
+  eb
+    .selectFrom('user_fields')
+    .select((f) => f.fn.countAll<number | string | bigint>().as('n'))
+    .whereRef('user_fields.image_id', '=', 'images.id');
 
 export function imageStatements() {
   return {
     image: {
-      byHash: prepared((db, a) => db.selectFrom('images').selectAll().where('org_id', '=', a(0)).where('hash', '=', a(1))),
-      byHashForUpdate: prepared((db, a) => db.selectFrom('images').selectAll().where('org_id', '=', a(0)).where('hash', '=', a(1)).forUpdate()),
-      liveByHash: prepared((db, a) =>
-        db.selectFrom('images').selectAll().where('org_id', '=', a(0)).where('hash', '=', a(1)).where('deleted_at', 'is', null),
+      byHash: prepared((db, a) =>
+        db.selectFrom('images').selectAll().where('org_id', '=', a(0)).where('hash', '=', a(1)),
       ),
-      byShortHash: prepared((db, a) => db.selectFrom('images').selectAll().where('org_id', '=', a(0)).where('short_hash', '=', a(1))),
+      byHashForUpdate: prepared((db, a) =>
+        db.selectFrom('images').selectAll().where('org_id', '=', a(0)).where('hash', '=', a(1)).forUpdate(),
+      ),
+      liveByHash: prepared((db, a) =>
+        db
+          .selectFrom('images')
+          .selectAll()
+          .where('org_id', '=', a(0))
+          .where('hash', '=', a(1))
+          .where('deleted_at', 'is', null),
+      ),
+      byShortHash: prepared((db, a) =>
+        db.selectFrom('images').selectAll().where('org_id', '=', a(0)).where('short_hash', '=', a(1)),
+      ),
       liveByShortHash: prepared((db, a) =>
-        db.selectFrom('images').selectAll().where('org_id', '=', a(0)).where('short_hash', '=', a(1)).where('deleted_at', 'is', null),
+        db
+          .selectFrom('images')
+          .selectAll()
+          .where('org_id', '=', a(0))
+          .where('short_hash', '=', a(1))
+          .where('deleted_at', 'is', null),
       ),
       // With the count of its index rows, which replaceIndexRows checks its `previous` rows against.
       userMetadata: prepared((db, a) =>
@@ -41,7 +60,12 @@ export function imageStatements() {
           .where('hash', '=', a(1))
           .forUpdate(),
       ),
-      setUserMetadata: prepared((db, a) => db.updateTable('images').set({ user_metadata: a(0) }).where('id', '=', a(1))),
+      setUserMetadata: prepared((db, a) =>
+        db
+          .updateTable('images')
+          .set({ user_metadata: a(0) })
+          .where('id', '=', a(1)),
+      ),
       // A row when a hash in the org starts with the prefix a(1) (hex digits sort below "g", so
       // [prefix, prefix + "g") = a(1)..a(2) holds them all) or a short hash equals it.
       prefixTaken: prepared((db, a) =>
@@ -54,8 +78,15 @@ export function imageStatements() {
       ),
     },
     fields: {
-      of: prepared((db, a) => db.selectFrom('user_fields').select(['name', 'type', 'seq', 'str', 'num']).where('image_id', '=', a(0))),
-      count: prepared((db, a) => db.selectFrom('user_fields').select((eb) => eb.fn.countAll<number>().as('n')).where('image_id', '=', a(0))),
+      of: prepared((db, a) =>
+        db.selectFrom('user_fields').select(['name', 'type', 'seq', 'str', 'num']).where('image_id', '=', a(0)),
+      ),
+      count: prepared((db, a) =>
+        db
+          .selectFrom('user_fields')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('image_id', '=', a(0)),
+      ),
       upsert: prepared((db, a) =>
         db
           .insertInto('user_fields')
@@ -76,7 +107,9 @@ export function imageStatements() {
           .where('name', '=', a(4))
           .where('seq', '=', a(5)),
       ),
-      delete: prepared((db, a) => db.deleteFrom('user_fields').where('image_id', '=', a(0)).where('name', '=', a(1)).where('seq', '=', a(2))),
+      delete: prepared((db, a) =>
+        db.deleteFrom('user_fields').where('image_id', '=', a(0)).where('name', '=', a(1)).where('seq', '=', a(2)),
+      ),
       deleteAll: prepared((db, a) => db.deleteFrom('user_fields').where('image_id', '=', a(0))),
     },
   };

@@ -10,11 +10,19 @@ import type { ImageStatements } from './image-statements.ts';
 import type { ImagesTable } from './schema.ts';
 
 export function insertIndexRows(db: Db, imageId: number, orgId: number, rows: IndexRow[]): Promise<void> {
-  return insertInChunks(db, 'user_fields', rows.map((r) => ({ image_id: imageId, org_id: orgId, ...r })));
+  return insertInChunks(
+    db,
+    'user_fields',
+    rows.map((r) => ({ image_id: imageId, org_id: orgId, ...r })),
+  );
 }
 
 export function insertSearchTerms(db: Db, imageId: number, orgId: number, terms: TermRow[]): Promise<void> {
-  return insertInChunks(db, 'search_terms', terms.map((t) => ({ image_id: imageId, org_id: orgId, ...t })));
+  return insertInChunks(
+    db,
+    'search_terms',
+    terms.map((t) => ({ image_id: imageId, org_id: orgId, ...t })),
+  );
 }
 
 /**
@@ -42,7 +50,8 @@ export function replaceIndexRows(
 ): Promise<void> {
   if (!isDirect(db)) return replaceIndexRowsAsync(db, fields, imageId, orgId, rows, previous, storedCount);
   try {
-    const trusted = previous && (storedCount ?? Number(fields.count.runNow(db, [imageId])!.rows[0]!.n)) === previous.length;
+    const trusted =
+      previous && (storedCount ?? Number(fields.count.runNow(db, [imageId])!.rows[0]!.n)) === previous.length;
     const change = diffRows(trusted ? previous : fields.of.runNow(db, [imageId])!.rows, rows);
     if (change === 'all') {
       fields.deleteAll.runNow(db, [imageId]);
@@ -70,7 +79,8 @@ async function replaceIndexRowsAsync(
   previous?: IndexRow[],
   storedCount?: number,
 ): Promise<void> {
-  const trusted = previous && (storedCount ?? Number((await fields.count.run(db, [imageId])).rows[0]!.n)) === previous.length;
+  const trusted =
+    previous && (storedCount ?? Number((await fields.count.run(db, [imageId])).rows[0]!.n)) === previous.length;
   const change = diffRows(trusted ? previous : (await fields.of.run(db, [imageId])).rows, rows);
   if (change === 'all') {
     await fields.deleteAll.run(db, [imageId]);
@@ -115,6 +125,10 @@ function diffRows(stored: IndexRow[], rows: IndexRow[]): RowChange | 'all' {
 /** Rewrites the search_terms rows (name words, dynamic and static metadata) of an existing image from its row. */
 export async function syncSearchTerms(db: Db, row: Selectable<ImagesTable>): Promise<void> {
   await db.deleteFrom('search_terms').where('image_id', '=', row.id).execute();
-  const terms = searchTerms({ name: row.name, dynamicMetadata: parseJson(row.dynamic_metadata), staticMetadata: parseJson(row.static_metadata) });
+  const terms = searchTerms({
+    name: row.name,
+    dynamicMetadata: parseJson(row.dynamic_metadata),
+    staticMetadata: parseJson(row.static_metadata),
+  });
   await insertSearchTerms(db, row.id, row.org_id, terms);
 }

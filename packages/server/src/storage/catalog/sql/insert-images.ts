@@ -20,7 +20,13 @@ async function allocateShortHash(db: Db, q: ImageStatements, orgId: number, hash
   return hash;
 }
 
-export async function insertImage(db: Db, q: ImageStatements, orgId: number, image: NewImage, created: Date): Promise<Selectable<ImagesTable>> {
+export async function insertImage(
+  db: Db,
+  q: ImageStatements,
+  orgId: number,
+  image: NewImage,
+  created: Date,
+): Promise<Selectable<ImagesTable>> {
   const row = await db
     .insertInto('images')
     .values(imageRow(orgId, image, await allocateShortHash(db, q, orgId, image.hash), created))
@@ -32,11 +38,21 @@ export async function insertImage(db: Db, q: ImageStatements, orgId: number, ima
 }
 
 /** Inserts the images whose hash the org does not have yet (the first of duplicates); returns how many. */
-export async function importImages(trx: Transaction<Database>, q: ImageStatements, orgId: number, images: ImportedImage[]): Promise<number> {
+export async function importImages(
+  trx: Transaction<Database>,
+  q: ImageStatements,
+  orgId: number,
+  images: ImportedImage[],
+): Promise<number> {
   const seen = new Set<string>();
   for (let i = 0; i < images.length; i += 500) {
     const hashes = images.slice(i, i + 500).map((image) => image.hash);
-    const rows = await trx.selectFrom('images').select('hash').where('org_id', '=', orgId).where('hash', 'in', hashes).execute();
+    const rows = await trx
+      .selectFrom('images')
+      .select('hash')
+      .where('org_id', '=', orgId)
+      .where('hash', 'in', hashes)
+      .execute();
     for (const row of rows) seen.add(row.hash);
   }
   const fresh: ImportedImage[] = [];
@@ -56,7 +72,9 @@ export async function importImages(trx: Transaction<Database>, q: ImageStatement
   const prefixes = [...perPrefix.keys()];
   for (let i = 0; i < prefixes.length; i += 200) {
     const probes = prefixes.slice(i, i + 200).map(
-      (p) => sql<{ p: string }>`select ${p} as p where exists (select 1 from images where org_id = ${orgId} and hash >= ${p} and hash < ${`${p}g`})
+      (p) => sql<{
+        p: string;
+      }>`select ${p} as p where exists (select 1 from images where org_id = ${orgId} and hash >= ${p} and hash < ${`${p}g`})
             or exists (select 1 from images where org_id = ${orgId} and short_hash = ${p})`,
     );
     const { rows } = await sql<{ p: string }>`${sql.join(probes, sql` union all `)}`.execute(trx);
@@ -68,13 +86,13 @@ export async function importImages(trx: Transaction<Database>, q: ImageStatement
     const chunk = bulk.slice(i, i + 200);
     const inserted = await trx
       .insertInto('images')
-      .values(
-        chunk.map((image) => imageRow(orgId, image, prefixOf(image.hash), image.created)),
-      )
+      .values(chunk.map((image) => imageRow(orgId, image, prefixOf(image.hash), image.created)))
       .returning(['id', 'hash'])
       .execute();
     const idOf = new Map(inserted.map((row) => [row.hash, row.id]));
-    const userRows = chunk.flatMap((image) => image.userFieldRows.map((r) => ({ image_id: idOf.get(image.hash)!, org_id: orgId, ...r })));
+    const userRows = chunk.flatMap((image) =>
+      image.userFieldRows.map((r) => ({ image_id: idOf.get(image.hash)!, org_id: orgId, ...r })),
+    );
     const termRows = chunk.flatMap((image) =>
       searchTerms(image).map((t) => ({ image_id: idOf.get(image.hash)!, org_id: orgId, ...t })),
     );

@@ -46,7 +46,9 @@ export async function expectLatestSchema(db: Kysely<Database>, dialect: Dialect)
     const rows = await sql<{ name: string }>`SELECT name FROM ${sql.table(MIGRATION_TABLE)}`.execute(db);
     applied = rows.rows.map((r) => r.name);
   } catch (err) {
-    throw new SchemaMismatchError(`the database has no schema version (no ${MIGRATION_TABLE} table: ${String(err)}); it was not written by origo`);
+    throw new SchemaMismatchError(
+      `the database has no schema version (no ${MIGRATION_TABLE} table: ${String(err)}); it was not written by origo`,
+    );
   }
   const missing = known.filter((name) => !applied.includes(name));
   const unknown = applied.filter((name) => !known.includes(name));

@@ -42,7 +42,8 @@ export async function insertOrganization(
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  if (adminUserId !== undefined) await insertMembership(trx, { orgId: row.id, userId: adminUserId, roles: ['admin'], comment: null, now });
+  if (adminUserId !== undefined)
+    await insertMembership(trx, { orgId: row.id, userId: adminUserId, roles: ['admin'], comment: null, now });
   return toOrganization(row);
 }
 
@@ -53,7 +54,14 @@ export function insertMembership(
 ): Promise<Selectable<MembershipsTable>> {
   return trx
     .insertInto('memberships')
-    .values({ org_id: m.orgId, user_id: m.userId, roles: JSON.stringify(m.roles), active: 1, comment: m.comment, created: m.now.getTime() })
+    .values({
+      org_id: m.orgId,
+      user_id: m.userId,
+      roles: JSON.stringify(m.roles),
+      active: 1,
+      comment: m.comment,
+      created: m.now.getTime(),
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
 }

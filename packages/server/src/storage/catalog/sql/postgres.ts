@@ -7,7 +7,14 @@
 // can succeed once PostgreSQL is back. Every other error (a constraint, a bad
 // query) passes unchanged and stays the 500 (or the retry) it was.
 
-import { Kysely, type PostgresCursor, PostgresDialect, type PostgresPool, type PostgresPoolClient, type PostgresQueryResult } from 'kysely';
+import {
+  Kysely,
+  type PostgresCursor,
+  PostgresDialect,
+  type PostgresPool,
+  type PostgresPoolClient,
+  type PostgresQueryResult,
+} from 'kysely';
 import pg from 'pg';
 import { StorageUnavailableError } from '../../unavailable.ts';
 import type { Database } from './schema.ts';
@@ -35,7 +42,17 @@ const CONNECT_TIMEOUT_MS = 10_000;
 const KEEP_ALIVE_DELAY_MS = 10_000;
 
 /** Socket errors of a connection that could not be made or was cut. */
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+]);
 /**
  * SQLSTATEs that are about the connection, not the query: admin_shutdown
  * (57P01, a fast or smart shutdown ending the session), crash_shutdown
@@ -55,8 +72,17 @@ const CONNECTION_MESSAGES = [
 /** Whether `err` (or what it was caused by, or, for an AggregateError of connection attempts, every attempt) says the connection failed. */
 export function isConnectionFault(err: unknown, depth = 0): boolean {
   if (typeof err !== 'object' || err === null || depth > 5) return false;
-  const { code, message, errors, cause } = err as { code?: unknown; message?: unknown; errors?: unknown; cause?: unknown };
-  if (typeof code === 'string' && (NETWORK_CODES.has(code) || CONNECTION_SQLSTATES.has(code) || /^08[0-9A-Z]{3}$/.test(code))) return true;
+  const { code, message, errors, cause } = err as {
+    code?: unknown;
+    message?: unknown;
+    errors?: unknown;
+    cause?: unknown;
+  };
+  if (
+    typeof code === 'string' &&
+    (NETWORK_CODES.has(code) || CONNECTION_SQLSTATES.has(code) || /^08[0-9A-Z]{3}$/.test(code))
+  )
+    return true;
   if (typeof message === 'string' && CONNECTION_MESSAGES.some((m) => message.startsWith(m))) return true;
   // net.connect tries each address of a name (IPv4 and IPv6) and reports all failures together.
   if (Array.isArray(errors) && errors.length > 0 && errors.every((e) => isConnectionFault(e, depth + 1))) return true;
@@ -82,7 +108,10 @@ function faultText(err: unknown): string {
 /** `err` as a StorageUnavailableError when it is a connection fault; otherwise `err` itself. */
 function asCatalogError(err: unknown, where: string): unknown {
   if (!isConnectionFault(err)) return err;
-  return new StorageUnavailableError(`cannot use the PostgreSQL catalog at ORIGO_DATABASE_URL (${where}): ${faultText(err)}`, err);
+  return new StorageUnavailableError(
+    `cannot use the PostgreSQL catalog at ORIGO_DATABASE_URL (${where}): ${faultText(err)}`,
+    err,
+  );
 }
 
 /** A pooled connection whose failed queries say whether the connection was at fault. */
@@ -105,10 +134,15 @@ class CheckedClient implements PostgresPoolClient {
 
   query<R>(sql: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>>;
   query<R>(cursor: PostgresCursor<R>): PostgresCursor<R>;
-  query<R>(sqlOrCursor: string | PostgresCursor<R>, parameters?: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>> | PostgresCursor<R> {
+  query<R>(
+    sqlOrCursor: string | PostgresCursor<R>,
+    parameters?: ReadonlyArray<unknown>,
+  ): Promise<PostgresQueryResult<R>> | PostgresCursor<R> {
     // Cursors (streamed queries) are not configured; Kysely refuses to stream before it gets here.
     if (typeof sqlOrCursor !== 'string') return (this.client as unknown as PostgresPoolClient).query(sqlOrCursor);
-    return (this.client.query(sqlOrCursor, parameters as unknown[]) as unknown as Promise<PostgresQueryResult<R>>).catch((err: unknown) => {
+    return (
+      this.client.query(sqlOrCursor, parameters as unknown[]) as unknown as Promise<PostgresQueryResult<R>>
+    ).catch((err: unknown) => {
       throw asCatalogError(this.lostWith !== undefined && isConnectionFault(err) ? this.lostWith : err, this.where);
     });
   }
@@ -167,6 +201,8 @@ export function openPostgres(url: string, options: PostgresOptions): { db: Kysel
   // 'error' on the pool; unhandled, that would end the process. pg-pool has
   // already dropped that client; the next query gets a fresh connection.
   pool.on('error', () => {});
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new CheckedPool(pool, withoutPassword(url)) }) });
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: new CheckedPool(pool, withoutPassword(url)) }),
+  });
   return { db, pool };
 }

@@ -5,7 +5,13 @@ import { openSqlite } from './sqlite.ts';
 describe('prepared', () => {
   it('binds each argument where its marker was, in any order and more than once', async () => {
     const { db } = openSqlite(':memory:');
-    const q = prepared((d, a) => d.selectNoFrom((eb) => [eb.val(a<string>(1)).as('x'), eb.val(a<number>(0)).as('y'), eb.val(a<string>(1)).as('z')]));
+    const q = prepared((d, a) =>
+      d.selectNoFrom((eb) => [
+        eb.val(a<string>(1)).as('x'),
+        eb.val(a<number>(0)).as('y'),
+        eb.val(a<string>(1)).as('z'),
+      ]),
+    );
     expect((await q.run(db, [7, 'b'])).rows).toEqual([{ x: 'b', y: 7, z: 'b' }]);
     expect((await q.run(db, [8, 'c'])).rows).toEqual([{ x: 'c', y: 8, z: 'c' }]);
     await db.destroy();

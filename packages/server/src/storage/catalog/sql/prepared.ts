@@ -34,7 +34,11 @@ export class Prepared<R> {
   /** The result at once when `db` runs its statements directly (isDirect), else undefined; a failure is thrown. */
   runNow(db: Db, args: readonly unknown[]): QueryResult<R> | undefined {
     const compiled = this.compile(db);
-    return runDirectNow<R>(db, compiled.sql, this.order.map((i) => args[i]));
+    return runDirectNow<R>(
+      db,
+      compiled.sql,
+      this.order.map((i) => args[i]),
+    );
   }
 
   private compile(db: Db): CompiledQuery<R> {

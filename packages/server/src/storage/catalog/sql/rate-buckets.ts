@@ -54,6 +54,9 @@ export async function leaseTokens(db: Kysely<Database>, r: LeaseRequest): Promis
 
 /** Deletes the buckets idle long enough to be full again; returns how many. */
 export async function forgetIdleBuckets(db: Kysely<Database>, now: number): Promise<number> {
-  const result = await db.deleteFrom('rate_buckets').where('at', '<=', now - BUCKET_IDLE_MS).executeTakeFirst();
+  const result = await db
+    .deleteFrom('rate_buckets')
+    .where('at', '<=', now - BUCKET_IDLE_MS)
+    .executeTakeFirst();
   return Number(result.numDeletedRows);
 }

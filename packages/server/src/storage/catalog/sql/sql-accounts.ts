@@ -1,25 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable, Transaction } from 'kysely';
-import type {
-  Accounts,
-  ApiKeyRecord,
-  Membership,
-  NewAccount,
-  PutMembershipResult,
-  Role,
-  User,
-} from '../accounts.ts';
+import type { Accounts, ApiKeyRecord, Membership, NewAccount, PutMembershipResult, Role, User } from '../accounts.ts';
 import { insertMembership, insertOrganization } from './organizations.ts';
-import { DirectWrites } from './write-batcher.ts';
 import { forgetIdleBuckets, leaseTokens } from './rate-buckets.ts';
 import type { ApiKeysTable, Database, Dialect, MembershipsTable, UsersTable } from './schema.ts';
+import { DirectWrites } from './write-batcher.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
 /** A key's last use is written at most this often (by all nodes together): the row is touched by every request. */
 export const TOUCH_EVERY_MS = 60_000;
 
-const toUser = (row: Selectable<UsersTable>): User => ({ id: row.id, email: row.email, created: new Date(Number(row.created)) });
+const toUser = (row: Selectable<UsersTable>): User => ({
+  id: row.id,
+  email: row.email,
+  created: new Date(Number(row.created)),
+});
 
 const toKey = (row: Selectable<ApiKeysTable>): ApiKeyRecord => ({
   id: row.id,
@@ -98,7 +94,14 @@ export class SqlAccounts implements Accounts {
         .executeTakeFirstOrThrow();
       const key = await trx
         .insertInto('api_keys')
-        .values({ id: randomUUID(), user_id: user.id, digest: account.keyDigest, comment: account.keyComment, created: now.getTime(), accessed: null })
+        .values({
+          id: randomUUID(),
+          user_id: user.id,
+          digest: account.keyDigest,
+          comment: account.keyComment,
+          created: now.getTime(),
+          accessed: null,
+        })
         .returningAll()
         .executeTakeFirstOrThrow();
       let membership: Membership | undefined;
@@ -141,7 +144,13 @@ export class SqlAccounts implements Accounts {
   }
 
   async listKeys(userId: string): Promise<ApiKeyRecord[]> {
-    const rows = await this.db.selectFrom('api_keys').selectAll().where('user_id', '=', userId).orderBy('created').orderBy('id').execute();
+    const rows = await this.db
+      .selectFrom('api_keys')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .orderBy('created')
+      .orderBy('id')
+      .execute();
     return rows.map(toKey);
   }
 
@@ -156,7 +165,14 @@ export class SqlAccounts implements Accounts {
       if (Number(n) >= maxKeys) return 'too_many' as const;
       const row = await trx
         .insertInto('api_keys')
-        .values({ id: randomUUID(), user_id: userId, digest: digestHex, comment, created: now.getTime(), accessed: null })
+        .values({
+          id: randomUUID(),
+          user_id: userId,
+          digest: digestHex,
+          comment,
+          created: now.getTime(),
+          accessed: null,
+        })
         .returningAll()
         .executeTakeFirstOrThrow();
       return toKey(row);
@@ -164,7 +180,11 @@ export class SqlAccounts implements Accounts {
   }
 
   async deleteKey(userId: string, keyId: string): Promise<boolean> {
-    const result = await this.db.deleteFrom('api_keys').where('user_id', '=', userId).where('id', '=', keyId).executeTakeFirst();
+    const result = await this.db
+      .deleteFrom('api_keys')
+      .where('user_id', '=', userId)
+      .where('id', '=', keyId)
+      .executeTakeFirst();
     return Number(result.numDeletedRows) > 0;
   }
 
@@ -189,7 +209,10 @@ export class SqlAccounts implements Accounts {
   }
 
   async listMemberships(orgId: number): Promise<Membership[]> {
-    const rows = await this.memberships(this.db).where('memberships.org_id', '=', orgId).orderBy('memberships.created').execute();
+    const rows = await this.memberships(this.db)
+      .where('memberships.org_id', '=', orgId)
+      .orderBy('memberships.created')
+      .execute();
     return rows.map(toMembership);
   }
 
@@ -209,7 +232,13 @@ export class SqlAccounts implements Accounts {
     return rows.filter((r) => (JSON.parse(r.roles) as string[]).includes('admin')).length;
   }
 
-  async putMembership(orgId: number, userId: string, roles: Role[], comment: string | null | undefined, now: Date): Promise<PutMembershipResult> {
+  async putMembership(
+    orgId: number,
+    userId: string,
+    roles: Role[],
+    comment: string | null | undefined,
+    now: Date,
+  ): Promise<PutMembershipResult> {
     return this.writes.run(async (trx) => {
       await this.lockOrganization(trx, orgId);
       const user = await trx.selectFrom('users').select('email').where('id', '=', userId).executeTakeFirst();
@@ -223,7 +252,8 @@ export class SqlAccounts implements Accounts {
       const sorted = [...new Set(roles)].sort();
       if (existing) {
         const wasAdmin = (JSON.parse(existing.roles) as string[]).includes('admin');
-        if (wasAdmin && !sorted.includes('admin') && (await this.otherActiveAdmins(trx, orgId, userId)) === 0) return 'last_admin';
+        if (wasAdmin && !sorted.includes('admin') && (await this.otherActiveAdmins(trx, orgId, userId)) === 0)
+          return 'last_admin';
         const newComment = comment === undefined ? existing.comment : comment;
         if (existing.roles === JSON.stringify(sorted) && newComment === existing.comment) {
           return { membership: toMembership({ ...existing, email: user.email }), outcome: 'unchanged' };
@@ -252,7 +282,10 @@ export class SqlAccounts implements Accounts {
         .where('user_id', '=', userId)
         .executeTakeFirst();
       if (!existing) return 'not_found';
-      if ((JSON.parse(existing.roles) as string[]).includes('admin') && (await this.otherActiveAdmins(trx, orgId, userId)) === 0) {
+      if (
+        (JSON.parse(existing.roles) as string[]).includes('admin') &&
+        (await this.otherActiveAdmins(trx, orgId, userId)) === 0
+      ) {
         return 'last_admin';
       }
       await trx.deleteFrom('memberships').where('org_id', '=', orgId).where('user_id', '=', userId).execute();
@@ -271,7 +304,11 @@ export class SqlAccounts implements Accounts {
   async setting(name: string, make: () => string): Promise<string> {
     const existing = await this.db.selectFrom('settings').select('value').where('name', '=', name).executeTakeFirst();
     if (existing) return existing.value;
-    await this.db.insertInto('settings').values({ name, value: make() }).onConflict((oc) => oc.column('name').doNothing()).execute();
+    await this.db
+      .insertInto('settings')
+      .values({ name, value: make() })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .execute();
     const row = await this.db.selectFrom('settings').select('value').where('name', '=', name).executeTakeFirstOrThrow();
     return row.value;
   }

@@ -36,7 +36,9 @@ export class SqlBlobClaims implements BlobClaims {
       await trx
         .insertInto('blob_claims')
         .values(sorted.map((key) => ({ blob_key: key, commits: 1, touched: now, deleting_since: null })))
-        .onConflict((oc) => oc.column('blob_key').doUpdateSet((eb) => ({ commits: eb('blob_claims.commits', '+', 1), touched: now })))
+        .onConflict((oc) =>
+          oc.column('blob_key').doUpdateSet((eb) => ({ commits: eb('blob_claims.commits', '+', 1), touched: now })),
+        )
         .execute();
     });
     const deadline = this.now() + DELETE_WAIT_MS;
@@ -50,7 +52,10 @@ export class SqlBlobClaims implements BlobClaims {
       if (!deleting) return;
       if (this.now() > deadline) {
         await this.releaseCommit(sorted);
-        throw new StorageUnavailableError(`the blob sweep has been deleting blob ${deleting.blob_key}, which this upload needs, for ${DELETE_WAIT_MS / 1000} s`, undefined);
+        throw new StorageUnavailableError(
+          `the blob sweep has been deleting blob ${deleting.blob_key}, which this upload needs, for ${DELETE_WAIT_MS / 1000} s`,
+          undefined,
+        );
       }
       await setTimeout(POLL_MS);
     }
@@ -89,15 +94,26 @@ export class SqlBlobClaims implements BlobClaims {
             .doUpdateSet({ commits: 0, touched: now, deleting_since: now })
             .where((eb) =>
               eb.and([
-                eb.or([eb('blob_claims.commits', '<=', 0), eb('blob_claims.touched', '<', now - STALE_COMMIT_CLAIM_MS)]),
-                eb.or([eb('blob_claims.deleting_since', 'is', null), eb('blob_claims.deleting_since', '<', now - STALE_DELETE_CLAIM_MS)]),
+                eb.or([
+                  eb('blob_claims.commits', '<=', 0),
+                  eb('blob_claims.touched', '<', now - STALE_COMMIT_CLAIM_MS),
+                ]),
+                eb.or([
+                  eb('blob_claims.deleting_since', 'is', null),
+                  eb('blob_claims.deleting_since', '<', now - STALE_DELETE_CLAIM_MS),
+                ]),
               ]),
             ),
         )
         .returning('blob_key')
         .executeTakeFirst();
       if (!claimed) return false;
-      const used = await trx.selectFrom('images').select('blob_key').where('blob_key', '=', key).limit(1).executeTakeFirst();
+      const used = await trx
+        .selectFrom('images')
+        .select('blob_key')
+        .where('blob_key', '=', key)
+        .limit(1)
+        .executeTakeFirst();
       if (!used) return true;
       await trx.updateTable('blob_claims').set({ deleting_since: null }).where('blob_key', '=', key).execute();
       await forgetIdle(trx, [key]);
@@ -107,7 +123,11 @@ export class SqlBlobClaims implements BlobClaims {
 
   async releaseDelete(key: string): Promise<void> {
     await this.writes.run(async (trx) => {
-      await trx.updateTable('blob_claims').set({ deleting_since: null, touched: this.now() }).where('blob_key', '=', key).execute();
+      await trx
+        .updateTable('blob_claims')
+        .set({ deleting_since: null, touched: this.now() })
+        .where('blob_key', '=', key)
+        .execute();
       await forgetIdle(trx, [key]);
     });
   }
@@ -115,5 +135,10 @@ export class SqlBlobClaims implements BlobClaims {
 
 /** Rows that protect nothing any more are removed, so the table holds only what is in flight. */
 async function forgetIdle(trx: Kysely<Database>, keys: string[]): Promise<void> {
-  await trx.deleteFrom('blob_claims').where('blob_key', 'in', keys).where('commits', '<=', 0).where('deleting_since', 'is', null).execute();
+  await trx
+    .deleteFrom('blob_claims')
+    .where('blob_key', 'in', keys)
+    .where('commits', '<=', 0)
+    .where('deleting_since', 'is', null)
+    .execute();
 }

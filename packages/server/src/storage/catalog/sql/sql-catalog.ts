@@ -10,12 +10,12 @@ import {
   type CopyResult,
   type DerivedTarget,
   type DeriveResult,
-  type MetadataUpdate,
   HashCollisionError,
   type ImageList,
   type ImageRecord,
   type ImportedImage,
   type JsonObject,
+  type MetadataUpdate,
   type NewImage,
   type NewOrganization,
   type Organization,
@@ -24,13 +24,13 @@ import {
   type SearchQuery,
   type SearchResult,
 } from '../catalog.ts';
-import { insertOrganization, toOrganization } from './organizations.ts';
-import type { Database, Dialect, ImagesTable } from './schema.ts';
 import { blobUsersAfter } from './blob-users.ts';
 import { type Db, parseJson, toImage } from './image-rows.ts';
 import { imageStatements } from './image-statements.ts';
 import { replaceIndexRows, syncSearchTerms } from './index-rows.ts';
 import { importImages, insertImage } from './insert-images.ts';
+import { insertOrganization, toOrganization } from './organizations.ts';
+import type { Database, Dialect, ImagesTable } from './schema.ts';
 import { runSearch } from './search/run.ts';
 import { BatchedWrites, DirectWrites, type WriteRunner } from './write-batcher.ts';
 
@@ -60,7 +60,13 @@ export class SqlCatalog implements Catalog {
   async findImage(orgId: number, hashOrShortHash: string, includeDeleted: boolean): Promise<ImageRecord | undefined> {
     const { image } = this.q;
     const full = hashOrShortHash.length === 40;
-    const query = includeDeleted ? (full ? image.byHash : image.byShortHash) : full ? image.liveByHash : image.liveByShortHash;
+    const query = includeDeleted
+      ? full
+        ? image.byHash
+        : image.byShortHash
+      : full
+        ? image.liveByHash
+        : image.liveByShortHash;
     const [row] = (await query.run(this.db, [orgId, hashOrShortHash])).rows;
     return row && toImage(row);
   }
@@ -75,7 +81,11 @@ export class SqlCatalog implements Catalog {
     orgId: number,
     images: NewImage[],
     now: Date,
-    mergeUserMetadata: (existing: JsonObject, incoming: NewImage, existingLocked: boolean) => ReturnType<MetadataUpdate>,
+    mergeUserMetadata: (
+      existing: JsonObject,
+      incoming: NewImage,
+      existingLocked: boolean,
+    ) => ReturnType<MetadataUpdate>,
   ): Promise<SavedImage[]> {
     return this.writes.run(async (trx) => {
       const saved: SavedImage[] = [];
@@ -100,7 +110,11 @@ export class SqlCatalog implements Catalog {
     });
   }
 
-  async updateUserMetadata(orgId: number, hash: string, update: MetadataUpdate): Promise<JsonObject | 'not_found' | 'locked'> {
+  async updateUserMetadata(
+    orgId: number,
+    hash: string,
+    update: MetadataUpdate,
+  ): Promise<JsonObject | 'not_found' | 'locked'> {
     return this.writes.run(async (trx) => {
       // Only the columns needed: an image's static metadata (EXIF) can be kilobytes of JSON.
       // runNow first: on SQLite's direct path a statement needs no promise.
@@ -133,28 +147,36 @@ export class SqlCatalog implements Catalog {
       if (row && row.deleted_at === null) {
         outcome = 'existing';
       } else if (row) {
-        row = await trx.updateTable('images').set({ deleted_at: null }).where('id', '=', row.id).returningAll().executeTakeFirstOrThrow();
+        row = await trx
+          .updateTable('images')
+          .set({ deleted_at: null })
+          .where('id', '=', row.id)
+          .returningAll()
+          .executeTakeFirstOrThrow();
         outcome = 'restored';
       } else {
         const image = toImage(source);
         const rows = (await this.q.fields.of.run(trx, [source.id])).rows;
-        row = await insertImage(
-          trx,
-          this.q,
-          orgId,
-          { ...image, ...target, userFieldRows: rows },
-          image.created,
-        );
+        row = await insertImage(trx, this.q, orgId, { ...image, ...target, userFieldRows: rows }, image.created);
         outcome = 'created';
       }
       if (options.deletePrevious && source.id !== row.id) {
-        await trx.updateTable('images').set({ deleted_at: options.now.getTime() }).where('id', '=', source.id).execute();
+        await trx
+          .updateTable('images')
+          .set({ deleted_at: options.now.getTime() })
+          .where('id', '=', source.id)
+          .execute();
       }
       return { image: toImage(row), outcome };
     });
   }
 
-  async copyImage(sourceOrgId: number, hash: string, destOrgId: number, options: { overwrite: boolean; now: Date }): Promise<CopyResult> {
+  async copyImage(
+    sourceOrgId: number,
+    hash: string,
+    destOrgId: number,
+    options: { overwrite: boolean; now: Date },
+  ): Promise<CopyResult> {
     return this.writes.run(async (trx) => {
       const source = await this.findByHash(trx, sourceOrgId, hash);
       if (!source || source.deleted_at !== null) return 'source_not_found';
@@ -162,7 +184,13 @@ export class SqlCatalog implements Catalog {
       const existing = await this.findByHash(trx, destOrgId, hash);
       if (!existing) {
         const image = toImage(source);
-        const row = await insertImage(trx, this.q, destOrgId, { ...image, userFieldRows: await sourceRows() }, image.created);
+        const row = await insertImage(
+          trx,
+          this.q,
+          destOrgId,
+          { ...image, userFieldRows: await sourceRows() },
+          image.created,
+        );
         return { outcome: 'created', image: toImage(row) };
       }
       if (existing.blob_key !== source.blob_key) throw new HashCollisionError(hash);
@@ -187,7 +215,11 @@ export class SqlCatalog implements Catalog {
     });
   }
 
-  async setDynamicMetadataInPlace(orgId: number, hash: string, dynamicMetadata: JsonObject): Promise<ImageRecord | 'not_found' | 'locked'> {
+  async setDynamicMetadataInPlace(
+    orgId: number,
+    hash: string,
+    dynamicMetadata: JsonObject,
+  ): Promise<ImageRecord | 'not_found' | 'locked'> {
     return this.writes.run(async (trx) => {
       const row = await this.findByHash(trx, orgId, hash);
       if (!row || row.deleted_at !== null) return 'not_found';
@@ -337,7 +369,12 @@ export class SqlCatalog implements Catalog {
     const used = new Set<string>();
     for (let i = 0; i < keys.length; i += 500) {
       const chunk = keys.slice(i, i + 500);
-      const rows = await this.db.selectFrom('images').select('blob_key').distinct().where('blob_key', 'in', chunk).execute();
+      const rows = await this.db
+        .selectFrom('images')
+        .select('blob_key')
+        .distinct()
+        .where('blob_key', 'in', chunk)
+        .execute();
       for (const r of rows) used.add(r.blob_key);
     }
     return used;

@@ -8,7 +8,9 @@ export function initial(dialect: Dialect) {
     async up(db: AnyDb): Promise<void> {
       await db.schema
         .createTable('organizations')
-        .addColumn('id', sql.raw(idType), (c) => (dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+        .addColumn('id', sql.raw(idType), (c) =>
+          dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey(),
+        )
         .addColumn('uuid', sql.raw(text), (c) => c.notNull().unique())
         .addColumn('name', sql.raw(text), (c) => c.notNull().unique())
         .addColumn('display_name', sql.raw(text), (c) => c.notNull())
@@ -20,7 +22,9 @@ export function initial(dialect: Dialect) {
 
       await db.schema
         .createTable('images')
-        .addColumn('id', sql.raw(idType), (c) => (dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+        .addColumn('id', sql.raw(idType), (c) =>
+          dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey(),
+        )
         .addColumn('org_id', sql.raw(bigint), (c) => c.notNull().references('organizations.id'))
         .addColumn('hash', sql.raw(text), (c) => c.notNull())
         .addColumn('short_hash', sql.raw(text), (c) => c.notNull())
@@ -44,7 +48,12 @@ export function initial(dialect: Dialect) {
         .execute();
 
       await db.schema.createIndex('images_org_hash').on('images').columns(['org_id', 'hash']).unique().execute();
-      await db.schema.createIndex('images_org_short_hash').on('images').columns(['org_id', 'short_hash']).unique().execute();
+      await db.schema
+        .createIndex('images_org_short_hash')
+        .on('images')
+        .columns(['org_id', 'short_hash'])
+        .unique()
+        .execute();
       await db.schema.createIndex('images_org_binary_hash').on('images').columns(['org_id', 'binary_hash']).execute();
       await db.schema.createIndex('images_blob_key').on('images').column('blob_key').execute();
       // Listing newest first, live and deleted apart, answered from the index.

@@ -22,8 +22,16 @@ export function userFields(dialect: Dialect) {
         .addColumn('num', sql.raw(real))
         .addPrimaryKeyConstraint('user_fields_pk', ['image_id', 'name', 'seq'])
         .execute();
-      await db.schema.createIndex('user_fields_by_str').on('user_fields').columns(['org_id', 'name', 'str', 'image_id']).execute();
-      await db.schema.createIndex('user_fields_by_num').on('user_fields').columns(['org_id', 'name', 'num', 'image_id']).execute();
+      await db.schema
+        .createIndex('user_fields_by_str')
+        .on('user_fields')
+        .columns(['org_id', 'name', 'str', 'image_id'])
+        .execute();
+      await db.schema
+        .createIndex('user_fields_by_num')
+        .on('user_fields')
+        .columns(['org_id', 'name', 'num', 'image_id'])
+        .execute();
     },
     async down(db: AnyDb): Promise<void> {
       await db.schema.dropTable('user_fields').execute();

@@ -18,7 +18,14 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 /** Case-folded word tokens of a text value. */
 function textTokens(text: string): string[] {
-  return [...new Set(text.toLowerCase().normalize('NFKC').match(/[\p{L}\p{N}]+/gu) ?? [])];
+  return [
+    ...new Set(
+      text
+        .toLowerCase()
+        .normalize('NFKC')
+        .match(/[\p{L}\p{N}]+/gu) ?? [],
+    ),
+  ];
 }
 
 interface TermRow {
@@ -101,7 +108,11 @@ class Rows {
   }
 }
 
-export function searchTerms0004(image: { name: string; dynamicMetadata: Record<string, unknown>; staticMetadata: Record<string, unknown> }): TermRow[] {
+export function searchTerms0004(image: {
+  name: string;
+  dynamicMetadata: Record<string, unknown>;
+  staticMetadata: Record<string, unknown>;
+}): TermRow[] {
   const rows = new Rows();
   for (const word of textTokens(image.name)) rows.add('t:name', word, null);
 

@@ -179,7 +179,8 @@ export function search(dialect: Dialect) {
     },
     async down(db: AnyDb): Promise<void> {
       if (dialect === 'sqlite') {
-        for (const t of ['images_count_insert', 'images_count_delete', 'images_count_state']) await sql`drop trigger ${sql.id(t)}`.execute(db);
+        for (const t of ['images_count_insert', 'images_count_delete', 'images_count_state'])
+          await sql`drop trigger ${sql.id(t)}`.execute(db);
       } else {
         await sql`drop trigger images_count on images`.execute(db);
         await sql`drop function origo_count_images()`.execute(db);
@@ -187,7 +188,8 @@ export function search(dialect: Dialect) {
       await db.schema.dropTable('org_image_counts').execute();
       await db.schema.dropTable('search_terms').execute();
       await db.schema.dropIndex('images_org_deleted_at').execute();
-      for (const column of ['name', 'mimetype', 'format', 'size', 'width', 'height']) await db.schema.dropIndex(`images_live_by_${column}`).execute();
+      for (const column of ['name', 'mimetype', 'format', 'size', 'width', 'height'])
+        await db.schema.dropIndex(`images_live_by_${column}`).execute();
     },
   };
 }
@@ -196,20 +198,27 @@ export function search(dialect: Dialect) {
 async function fillSearchTerms(db: AnyDb): Promise<void> {
   let after = 0;
   for (;;) {
-    const images: { id: number; org_id: number; name: string; dynamic_metadata: string; static_metadata: string }[] = await db
-      .selectFrom('images')
-      .select(['id', 'org_id', 'name', 'dynamic_metadata', 'static_metadata'])
-      .where('id', '>', after)
-      .orderBy('id')
-      .limit(500)
-      .execute();
+    const images: { id: number; org_id: number; name: string; dynamic_metadata: string; static_metadata: string }[] =
+      await db
+        .selectFrom('images')
+        .select(['id', 'org_id', 'name', 'dynamic_metadata', 'static_metadata'])
+        .where('id', '>', after)
+        .orderBy('id')
+        .limit(500)
+        .execute();
     if (images.length === 0) return;
     const rows = images.flatMap((image) =>
-      searchTerms0004({ name: image.name, dynamicMetadata: JSON.parse(image.dynamic_metadata), staticMetadata: JSON.parse(image.static_metadata) }).map(
-        (term) => ({ image_id: image.id, org_id: image.org_id, ...term }),
-      ),
+      searchTerms0004({
+        name: image.name,
+        dynamicMetadata: JSON.parse(image.dynamic_metadata),
+        staticMetadata: JSON.parse(image.static_metadata),
+      }).map((term) => ({ image_id: image.id, org_id: image.org_id, ...term })),
     );
-    for (let i = 0; i < rows.length; i += 100) await db.insertInto('search_terms').values(rows.slice(i, i + 100)).execute();
+    for (let i = 0; i < rows.length; i += 100)
+      await db
+        .insertInto('search_terms')
+        .values(rows.slice(i, i + 100))
+        .execute();
     after = images[images.length - 1]!.id;
   }
 }

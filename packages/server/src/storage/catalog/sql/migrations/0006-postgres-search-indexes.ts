@@ -25,7 +25,9 @@ export function postgresSearchIndexes(dialect: Dialect) {
       if (dialect !== 'postgres') return;
       for (const { table, constraint, include } of keys) {
         await sql`alter table ${sql.table(table)} drop constraint ${sql.id(constraint)},
-          add constraint ${sql.id(constraint)} primary key (image_id, name, seq) include (${sql.raw(include)})`.execute(db);
+          add constraint ${sql.id(constraint)} primary key (image_id, name, seq) include (${sql.raw(include)})`.execute(
+          db,
+        );
       }
     },
     async down(db: AnyDb): Promise<void> {

@@ -17,7 +17,11 @@ export type FacetQuery = SelectQueryBuilder<Database, never, { value: string | n
  */
 export function organizationFacet(db: Kysely<Database>, scope: Scope, facet: FacetRequest): FacetQuery {
   const { orgId } = scope;
-  const ofField = and([sql<SqlBool>`f.name = ${facet.name}`, sql<SqlBool>`f.type = ${facet.type}`, sql<SqlBool>`f.str is not null`]);
+  const ofField = and([
+    sql<SqlBool>`f.name = ${facet.name}`,
+    sql<SqlBool>`f.type = ${facet.type}`,
+    sql<SqlBool>`f.str is not null`,
+  ]);
   const all = db
     .selectFrom('user_fields as f')
     .select((eb) => ['f.str as value', eb.fn.countAll<number>().as('c')])
@@ -49,7 +53,15 @@ export function matchingFacet(scope: Scope, { from, where }: Matching, facet: Fa
   const query = (from as unknown as SelectQueryBuilder<SearchDb, 'i', object>)
     .crossJoin('user_fields as f')
     .select((eb) => ['f.str as value', eb.fn.countAll().as('n')])
-    .where(and([...where, sql<SqlBool>`f.image_id = i.id`, ...rowScope(scope, 'f'), sql<SqlBool>`f.name = ${facet.name}`, sql<SqlBool>`f.type = ${facet.type}`]))
+    .where(
+      and([
+        ...where,
+        sql<SqlBool>`f.image_id = i.id`,
+        ...rowScope(scope, 'f'),
+        sql<SqlBool>`f.name = ${facet.name}`,
+        sql<SqlBool>`f.type = ${facet.type}`,
+      ]),
+    )
     .groupBy('f.str')
     .orderBy('n', 'desc')
     .orderBy('value', 'asc')

@@ -21,13 +21,17 @@ interface Atom {
 export function atomsOf(filter: Filter): Atom[] {
   const { field, condition } = filter;
   if (field.source === 'image') throw new Error('image filters have no atoms');
-  const base = field.source === 'user'
-    ? { table: 'user_fields' as const, name: field.name, type: field.type, column: field.column }
-    : { table: 'search_terms' as const, name: field.name, column: field.column };
+  const base =
+    field.source === 'user'
+      ? { table: 'user_fields' as const, name: field.name, type: field.type, column: field.column }
+      : { table: 'search_terms' as const, name: field.name, column: field.column };
   if (condition.op !== 'tokens') return [{ ...base, condition }];
   const atoms: Atom[] = condition.tokens.map((token, i) => ({
     ...base,
-    condition: condition.prefix && i === condition.tokens.length - 1 ? { op: 'prefix', value: token } : { op: 'eq', value: token },
+    condition:
+      condition.prefix && i === condition.tokens.length - 1
+        ? { op: 'prefix', value: token }
+        : { op: 'eq', value: token },
   }));
   // No words but a trailing *: the field is present.
   return atoms.length > 0 ? atoms : [{ ...base, condition: { op: 'prefix', value: '' } }];
@@ -36,7 +40,8 @@ export function atomsOf(filter: Filter): Atom[] {
 /** The atom that best drives: an exact word, the longest first (a rough guess at the rarest). */
 function drivingAtom(atoms: Atom[]): number {
   let best = 0;
-  const score = (a: Atom) => (a.condition.op === 'eq' ? 1000 : 0) + String((a.condition as { value?: unknown }).value ?? '').length;
+  const score = (a: Atom) =>
+    (a.condition.op === 'eq' ? 1000 : 0) + String((a.condition as { value?: unknown }).value ?? '').length;
   atoms.forEach((a, i) => {
     if (score(a) > score(atoms[best]!)) best = i;
   });
@@ -82,8 +87,15 @@ function imageFilterPredicate(alias: 'i' | 'c', filter: Filter, noIndex: boolean
  * already checked. Index-table checks correlate on `imageId`: the driver's
  * d.image_id lets SQLite run them before it reads the (wide) images row.
  */
-export function filterPredicate(scope: Scope, filter: Filter, noIndex: boolean, skipAtom?: number, imageId = 'i.id'): Pred | undefined {
-  if (filter.field.source === 'image') return skipAtom === undefined ? imageFilterPredicate('i', filter, noIndex) : undefined;
+export function filterPredicate(
+  scope: Scope,
+  filter: Filter,
+  noIndex: boolean,
+  skipAtom?: number,
+  imageId = 'i.id',
+): Pred | undefined {
+  if (filter.field.source === 'image')
+    return skipAtom === undefined ? imageFilterPredicate('i', filter, noIndex) : undefined;
   const parts = atomsOf(filter)
     .filter((_, i) => i !== skipAtom)
     .map((atom) => atomExists(scope, atom, sql.ref(imageId)));
@@ -96,7 +108,12 @@ export function filterPredicate(scope: Scope, filter: Filter, noIndex: boolean, 
  * index-table ids are checked for liveness by the join on images. With
  * `exact`, a multi-word filter checks its other words too (for UNION).
  */
-export function filterIds(db: Kysely<Database>, scope: Scope, filter: Filter, exact: boolean): { ids: Ids; atom?: number } {
+export function filterIds(
+  db: Kysely<Database>,
+  scope: Scope,
+  filter: Filter,
+  exact: boolean,
+): { ids: Ids; atom?: number } {
   const { orgId } = scope;
   if (filter.field.source === 'image') {
     const ids = db
@@ -113,11 +130,7 @@ export function filterIds(db: Kysely<Database>, scope: Scope, filter: Filter, ex
   const distinct = filter.multiValued && atom.condition.op !== 'eq';
   // Both index tables have image_id and org_id; typed as user_fields for the builder.
   const table = `${atom.table} as x` as 'user_fields as x';
-  let ids = db
-    .selectFrom(table)
-    .select('x.image_id')
-    .where('x.org_id', '=', orgId)
-    .where(atomPredicate('x', atom));
+  let ids = db.selectFrom(table).select('x.image_id').where('x.org_id', '=', orgId).where(atomPredicate('x', atom));
   if (distinct) ids = ids.distinct();
   if (exact) {
     atoms.forEach((other, i) => {
@@ -126,4 +139,3 @@ export function filterIds(db: Kysely<Database>, scope: Scope, filter: Filter, ex
   }
   return { ids: ids as unknown as Ids, atom: driving };
 }
-

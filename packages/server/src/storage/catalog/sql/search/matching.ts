@@ -17,18 +17,30 @@ export interface Matching {
 }
 
 /** FROM and WHERE for the images matching `search`, in the driver form unless `walk`. */
-export function matching(db: Kysely<Database>, scope: Scope, search: SearchInput, choice: PlanChoice, walk: boolean): Matching {
+export function matching(
+  db: Kysely<Database>,
+  scope: Scope,
+  search: SearchInput,
+  choice: PlanChoice,
+  walk: boolean,
+): Matching {
   const { orgId } = scope;
   const live = !search.deleted;
   const filters = search.filters;
   const orMode = search.operator === 'or' && filters.length > 1;
-  const state = live ? sql<SqlBool>`i.deleted_at is null` : sql<SqlBool>`i.deleted_at >= ${search.deletedSince.getTime()}`;
+  const state = live
+    ? sql<SqlBool>`i.deleted_at is null`
+    : sql<SqlBool>`i.deleted_at >= ${search.deletedSince.getTime()}`;
   const where: Pred[] = [sql<SqlBool>`i.org_id = ${orgId}`, state];
   let from: SelectQueryBuilder<SearchDb, 'i', object>;
   const plain = () => db.selectFrom('images as i') as unknown as SelectQueryBuilder<SearchDb, 'i', object>;
   /** (ids) d, then the single-row user filters' rows, then images i: CROSS JOIN keeps that order. */
   const driven = (ids: SelectQueryBuilder<Database, never, { image_id: number }>, joined: Filter[] = []) => {
-    let q = db.selectFrom(ids.as('d')) as unknown as SelectQueryBuilder<SearchDb & { d: { image_id: number } }, 'd', object>;
+    let q = db.selectFrom(ids.as('d')) as unknown as SelectQueryBuilder<
+      SearchDb & { d: { image_id: number } },
+      'd',
+      object
+    >;
     joined.forEach((filter, n) => {
       const table = `y${n}`;
       q = q.crossJoin(`user_fields as ${table}` as 'user_fields as y') as unknown as typeof q;
@@ -60,7 +72,8 @@ export function matching(db: Kysely<Database>, scope: Scope, search: SearchInput
     const firstSort = search.sort[0]?.field;
     for (const f of filters) {
       // A filter on the first sort column keeps its index: it narrows the walk.
-      const onSortColumn = f.field.source === 'image' && firstSort?.source === 'image' && firstSort.column === f.field.column;
+      const onSortColumn =
+        f.field.source === 'image' && firstSort?.source === 'image' && firstSort.column === f.field.column;
       where.push(filterPredicate(scope, f, !onSortColumn)!);
     }
   } else {

@@ -22,13 +22,22 @@ export interface PlanChoice {
   sortDriven?: boolean;
 }
 
-
 /** Probe queries: how many candidate rows each filter's index yields, capped at PROBE_LIMIT. */
-export function probeQueries(db: Kysely<Database>, scope: Scope, search: SearchInput): SelectQueryBuilder<Database, never, { n: number }>[] {
+export function probeQueries(
+  db: Kysely<Database>,
+  scope: Scope,
+  search: SearchInput,
+): SelectQueryBuilder<Database, never, { n: number }>[] {
   if (search.deleted || search.operator === 'or' || search.filters.length === 0) return [];
   return search.filters.map((filter) => {
     const { ids } = filterIds(db, scope, filter, false);
-    return db.selectFrom(ids.limit(PROBE_LIMIT).as('p')).select((eb) => eb.fn.countAll<number>().as('n')) as unknown as SelectQueryBuilder<Database, never, { n: number }>;
+    return db
+      .selectFrom(ids.limit(PROBE_LIMIT).as('p'))
+      .select((eb) => eb.fn.countAll<number>().as('n')) as unknown as SelectQueryBuilder<
+      Database,
+      never,
+      { n: number }
+    >;
   });
 }
 
@@ -66,7 +75,8 @@ export function choosePlan(search: SearchInput, probeCounts: number[]): PlanChoi
 export function allPlans(search: SearchInput): PlanChoice[] {
   const userSort = search.sort[0]?.field.source === 'user';
   if (search.deleted || (search.operator === 'or' && search.filters.length > 1)) return [{ walk: false }];
-  if (search.filters.length === 0) return userSort ? [{ walk: false }, { walk: false, sortDriven: true }] : [{ walk: false }];
+  if (search.filters.length === 0)
+    return userSort ? [{ walk: false }, { walk: false, sortDriven: true }] : [{ walk: false }];
   const all: PlanChoice[] = search.filters.map((_, driver) => ({ driver, walk: false }));
   if (userSort) all.push(...search.filters.map((_, driver) => ({ driver, walk: false, sortDriven: true })));
   else all.push({ driver: 0, walk: true });

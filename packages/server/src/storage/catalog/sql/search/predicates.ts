@@ -31,8 +31,18 @@ export function compare(expr: RawBuilder<unknown>, condition: Exclude<Condition,
     }
     case 'range': {
       const parts: Pred[] = [];
-      if (condition.min) parts.push(condition.min.inclusive ? sql<SqlBool>`${expr} >= ${condition.min.value}` : sql<SqlBool>`${expr} > ${condition.min.value}`);
-      if (condition.max) parts.push(condition.max.inclusive ? sql<SqlBool>`${expr} <= ${condition.max.value}` : sql<SqlBool>`${expr} < ${condition.max.value}`);
+      if (condition.min)
+        parts.push(
+          condition.min.inclusive
+            ? sql<SqlBool>`${expr} >= ${condition.min.value}`
+            : sql<SqlBool>`${expr} > ${condition.min.value}`,
+        );
+      if (condition.max)
+        parts.push(
+          condition.max.inclusive
+            ? sql<SqlBool>`${expr} <= ${condition.max.value}`
+            : sql<SqlBool>`${expr} < ${condition.max.value}`,
+        );
       return and(parts);
     }
   }
@@ -61,4 +71,3 @@ export function rowScope(scope: Scope, alias: string, presentColumn?: 'str' | 'n
   if (presentColumn) preds.push(sql<SqlBool>`${sql.ref(`${alias}.${presentColumn}`)} is not null`);
   return preds;
 }
-

@@ -37,7 +37,12 @@ export interface SearchQueries {
   facets: { facet: FacetRequest; query: FacetQuery }[];
 }
 
-export function searchQueries(db: Kysely<Database>, scope: Scope, search: SearchInput, choice: PlanChoice): SearchQueries {
+export function searchQueries(
+  db: Kysely<Database>,
+  scope: Scope,
+  search: SearchInput,
+  choice: PlanChoice,
+): SearchQueries {
   const live = !search.deleted;
   const filters = search.filters;
   const orMode = search.operator === 'or' && filters.length > 1;
@@ -55,7 +60,11 @@ export function searchQueries(db: Kysely<Database>, scope: Scope, search: Search
   if (search.limit > 0 && !queries.segments) {
     const { from, where } = matching(db, scope, search, choice, choice.walk);
     if (search.after) where.push(afterPredicate(exprs, search.after, tieBreak));
-    let items = ordered(withSortValues(scope, from.selectAll('i') as unknown as Page, exprs).where(and(where)), exprs, tieBreak);
+    let items = ordered(
+      withSortValues(scope, from.selectAll('i') as unknown as Page, exprs).where(and(where)),
+      exprs,
+      tieBreak,
+    );
     items = items.limit(search.limit + 1);
     if (search.offset) items = items.offset(search.offset);
     queries.items = items;
@@ -64,7 +73,11 @@ export function searchQueries(db: Kysely<Database>, scope: Scope, search: Search
   // Every match in order, when they come from a driver and a page is wanted.
   if (search.limit > 0 && !choice.walk && !queries.segments && !(live && filters.length === 0)) {
     const { from, where } = matching(db, scope, search, choice, false);
-    let keys = withSortValues(scope, from.select('i.id') as unknown as SelectQueryBuilder<SearchDb, 'i', KeyRow>, exprs);
+    let keys = withSortValues(
+      scope,
+      from.select('i.id') as unknown as SelectQueryBuilder<SearchDb, 'i', KeyRow>,
+      exprs,
+    );
     if (search.after) {
       const after = afterPredicate(exprs, search.after, tieBreak);
       keys = keys.select(sql<number>`case when ${after} then 1 else 0 end`.as('after')) as typeof keys;
@@ -85,7 +98,9 @@ export function searchQueries(db: Kysely<Database>, scope: Scope, search: Search
   // Facets over every match.
   for (const facet of search.facets) {
     const query =
-      live && filters.length === 0 ? organizationFacet(db, scope, facet) : matchingFacet(scope, matching(db, scope, search, choice, false), facet);
+      live && filters.length === 0
+        ? organizationFacet(db, scope, facet)
+        : matchingFacet(scope, matching(db, scope, search, choice, false), facet);
     queries.facets.push({ facet, query });
   }
   return queries;

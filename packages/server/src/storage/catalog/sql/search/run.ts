@@ -87,10 +87,16 @@ export async function runSearch(db: Kysely<Database>, scope: Scope, search: Sear
 }
 
 /** Runs a search by the given plan (every plan gives the same answer; tests run them all). */
-export async function runPlan(db: Kysely<Database>, scope: Scope, search: SearchInput, choice: PlanChoice): Promise<SearchRows> {
+export async function runPlan(
+  db: Kysely<Database>,
+  scope: Scope,
+  search: SearchInput,
+  choice: PlanChoice,
+): Promise<SearchRows> {
   const { orgId } = scope;
   const queries = searchQueries(db, scope, search, choice);
-  const total = async () => (queries.count ? Number((await queries.count.executeTakeFirstOrThrow()).n) : liveCount(db, orgId));
+  const total = async () =>
+    queries.count ? Number((await queries.count.executeTakeFirstOrThrow()).n) : liveCount(db, orgId);
   const facets = async () => {
     const out = [];
     for (const { facet, query } of queries.facets) {
@@ -109,7 +115,8 @@ export async function runPlan(db: Kysely<Database>, scope: Scope, search: Search
     if (found.length < want) {
       // Segment a is used up: the page goes on with the images without the field.
       let bOffset = 0;
-      if (!inB && offset > 0 && found.length === 0) bOffset = Math.max(0, offset - Number((await aCount.executeTakeFirstOrThrow()).n));
+      if (!inB && offset > 0 && found.length === 0)
+        bOffset = Math.max(0, offset - Number((await aCount.executeTakeFirstOrThrow()).n));
       found = [...found, ...(await b(bOffset, want - found.length).execute())];
     }
     const page = found.slice(0, search.limit);
@@ -131,7 +138,15 @@ export async function runPlan(db: Kysely<Database>, scope: Scope, search: Search
       const pageKeys = slice.slice(0, search.limit);
       const byId = new Map<number, Selectable<ImagesTable>>();
       if (pageKeys.length > 0) {
-        const rows = await db.selectFrom('images').selectAll().where('id', 'in', pageKeys.map((k) => k.id)).execute();
+        const rows = await db
+          .selectFrom('images')
+          .selectAll()
+          .where(
+            'id',
+            'in',
+            pageKeys.map((k) => k.id),
+          )
+          .execute();
         for (const row of rows) byId.set(Number(row.id), row);
       }
       // A row purged between the two statements is left out rather than shown half.
@@ -153,5 +168,11 @@ export async function runPlan(db: Kysely<Database>, scope: Scope, search: Search
   const found = queries.items ? await queries.items.execute() : [];
   const hasMore = found.length > search.limit;
   const page = found.slice(0, search.limit);
-  return { total: count, rows: page, positions: page.map((r) => positionOf(r, search.sort)), hasMore, facets: await facets() };
+  return {
+    total: count,
+    rows: page,
+    positions: page.map((r) => positionOf(r, search.sort)),
+    hasMore,
+    facets: await facets(),
+  };
 }

@@ -38,7 +38,11 @@ export function sortDrivenSegments(
   const [first, ...rest] = exprs as [SortExpr, ...SortExpr[]];
   const s0 = first.join!.table;
   const col = sql.ref(`${s0}.${field.column}`);
-  const base: Pred[] = [sql<SqlBool>`i.org_id = ${orgId}`, sql<SqlBool>`i.deleted_at is null`, ...filters.map((f) => filterPredicate(scope, f, true)!)];
+  const base: Pred[] = [
+    sql<SqlBool>`i.org_id = ${orgId}`,
+    sql<SqlBool>`i.deleted_at is null`,
+    ...filters.map((f) => filterPredicate(scope, f, true)!),
+  ];
   const inB = afterInSegmentB(search);
   const having = [
     ...base,
@@ -57,7 +61,9 @@ export function sortDrivenSegments(
     aWhere.push(afterPredicate(exprs, search.after, tieBreak));
   }
   const fromA = () =>
-    db.selectFrom(`user_fields as ${s0}` as 'user_fields as s').crossJoin('images as i') as unknown as SelectQueryBuilder<SearchDb, 'i', object>;
+    db
+      .selectFrom(`user_fields as ${s0}` as 'user_fields as s')
+      .crossJoin('images as i') as unknown as SelectQueryBuilder<SearchDb, 'i', object>;
   const bWhere = [
     ...base,
     sql<SqlBool>`not exists (select 1 from user_fields as z where ${and([
@@ -72,12 +78,24 @@ export function sortDrivenSegments(
   if (inB && search.after) bWhere.push(afterPredicate(exprsB, search.after, tieBreak));
   return {
     a: (offset, limit) => {
-      const q = withSortValues(scope, fromA().selectAll('i').select(first.expr.as(first.alias!)) as unknown as Page, rest).where(and(aWhere));
-      return ordered(q, [{ ...first, order: first.expr, nullable: false }, ...rest], tieBreak).limit(limit).offset(offset);
+      const q = withSortValues(
+        scope,
+        fromA().selectAll('i').select(first.expr.as(first.alias!)) as unknown as Page,
+        rest,
+      ).where(and(aWhere));
+      return ordered(q, [{ ...first, order: first.expr, nullable: false }, ...rest], tieBreak)
+        .limit(limit)
+        .offset(offset);
     },
-    aCount: fromA().select((eb) => eb.fn.countAll().as('n')).where(and(having)) as unknown as Count,
+    aCount: fromA()
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where(and(having)) as unknown as Count,
     b: (offset, limit) => {
-      const q = withSortValues(scope, db.selectFrom('images as i').selectAll('i').select(sql`null`.as(first.alias!)) as unknown as Page, rest).where(and(bWhere));
+      const q = withSortValues(
+        scope,
+        db.selectFrom('images as i').selectAll('i').select(sql`null`.as(first.alias!)) as unknown as Page,
+        rest,
+      ).where(and(bWhere));
       return ordered(q, rest, tieBreak).limit(limit).offset(offset);
     },
   };

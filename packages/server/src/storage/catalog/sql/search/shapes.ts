@@ -21,4 +21,3 @@ export interface KeyRow {
   after?: number;
   [sortValue: string]: unknown;
 }
-

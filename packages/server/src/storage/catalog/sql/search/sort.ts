@@ -32,12 +32,23 @@ export function sortExprs(sort: SortKey[]): SortExpr[] {
     const table = `s${n}`;
     const expr = sql`${sql.ref(`${table}.${field.column}`)}`;
     const alias = `k${n}`;
-    return { key, expr, order: sql`${sql.ref(alias)}`, nullable: true, alias, join: { table, name: field.name, type: field.type, column: field.column } };
+    return {
+      key,
+      expr,
+      order: sql`${sql.ref(alias)}`,
+      nullable: true,
+      alias,
+      join: { table, name: field.name, type: field.type, column: field.column },
+    };
   });
 }
 
 /** Adds the sort's user field joins and selects their values as k0, k1, … */
-export function withSortValues<O>(scope: Scope, query: SelectQueryBuilder<SearchDb, 'i', O>, exprs: SortExpr[]): SelectQueryBuilder<SearchDb, 'i', O> {
+export function withSortValues<O>(
+  scope: Scope,
+  query: SelectQueryBuilder<SearchDb, 'i', O>,
+  exprs: SortExpr[],
+): SelectQueryBuilder<SearchDb, 'i', O> {
   let q = query;
   for (const e of exprs) {
     if (!e.join || !e.alias) continue;
@@ -83,15 +94,21 @@ export function afterPredicate(exprs: SortExpr[], position: SortPosition, tieBre
   const first = exprs[0];
   const firstValue = position.values[0];
   if (first && !first.nullable && firstValue !== null && firstValue !== undefined) {
-    const bound = first.key.direction === 'asc' ? sql<SqlBool>`${first.expr} >= ${firstValue}` : sql<SqlBool>`${first.expr} <= ${firstValue}`;
+    const bound =
+      first.key.direction === 'asc'
+        ? sql<SqlBool>`${first.expr} >= ${firstValue}`
+        : sql<SqlBool>`${first.expr} <= ${firstValue}`;
     return and([bound, predicate]);
   }
   return predicate;
 }
 
-
 /** Orders by the sort keys (nulls last), then by hash unless the hash is a key. */
-export function ordered<O>(q: SelectQueryBuilder<SearchDb, 'i', O>, exprs: SortExpr[], tieBreak: boolean): SelectQueryBuilder<SearchDb, 'i', O> {
+export function ordered<O>(
+  q: SelectQueryBuilder<SearchDb, 'i', O>,
+  exprs: SortExpr[],
+  tieBreak: boolean,
+): SelectQueryBuilder<SearchDb, 'i', O> {
   let out = q;
   for (const e of exprs) {
     out = out.orderBy(e.order, (ob) => {
