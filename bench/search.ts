@@ -27,13 +27,12 @@ import { buildApp } from '../packages/server/src/app.ts';
 import { loadConfig } from '../packages/server/src/config.ts';
 import { encodeCursor } from '../packages/server/src/http/search-cursor.ts';
 import { parseListingQuery } from '../packages/server/src/http/search-query-params.ts';
-import { indexRows } from '../packages/server/src/images/user-metadata.ts';
 import { keyDigest } from '../packages/server/src/service/auth.ts';
-import type { ImportedImage } from '../packages/server/src/storage/catalog/catalog.ts';
-import { closeStorage, openStorage, type Storage } from '../packages/server/src/storage/index.ts';
+import { closeStorage, openStorage } from '../packages/server/src/storage/index.ts';
 import { ensureServerPackages } from '../scripts/scale-out/install.ts';
 import { startPostgres } from '../scripts/scale-out/postgres.ts';
 import { type Importer, postgresImporter } from './lib/postgres-seed.ts';
+import { seedOrganization } from './lib/search-seed.ts';
 
 const SEED_VERSION = 2;
 const IMAGES = Number(process.env['ORIGO_BENCH_SEARCH_IMAGES'] ?? 1_000_000);
@@ -60,82 +59,6 @@ interface Marker {
   /** Load average (1 min) while measuring alone. */
   aloneLoad?: number;
 }
-
-// ---------------------------------------------------------------------------
-// Seeding
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const BASE = Date.UTC(2020, 0, 1);
-
-function image(org: string, i: number, random: () => number): ImportedImage {
-  const hash = createHash('sha1').update(`${org}:${i}`).digest('hex');
-  const kind = random();
-  const [format, mimetype] =
-    kind < 0.7 ? ['jpg', 'image/jpeg'] : kind < 0.9 ? ['png', 'image/png'] : ['webp', 'image/webp'];
-  const tags = new Set<string>();
-  const tagCount = 1 + Math.floor(random() * 3);
-  while (tags.size < tagCount) tags.add(`tag-${Math.floor(random() * 200)}`);
-  const shot = new Date(Date.UTC(2015, 0, 1) + Math.floor(random() * 10 * 365 * 86_400) * 1000);
-  const userMetadata = {
-    category: `cat-${Math.floor(random() * 50)}`,
-    'int:rank': Math.floor(random() * 1_000_000),
-    'double:score': Math.round(random() * 1e6) / 1e4,
-    'date:shot': `${shot.toISOString().slice(0, 19)}Z`,
-    'array:tags': [...tags],
-  };
-  return {
-    hash,
-    binaryHash: hash,
-    blobKey: hash,
-    name: `img-${String(i).padStart(7, '0')}.${format}`,
-    format,
-    mimetype,
-    size: 10_000 + Math.floor(random() * 5_000_000),
-    width: 320 + Math.floor(random() * 3680),
-    height: 240 + Math.floor(random() * 2760),
-    opaque: true,
-    animated: false,
-    protected: false,
-    userMetadata,
-    dynamicMetadata: {},
-    staticMetadata: {},
-    userFieldRows: indexRows(userMetadata),
-    created: new Date(BASE + i * 60_000),
-  };
-}
-
-async function seed(storage: Storage, importer: Importer, org: string, seedNumber: number): Promise<number> {
-  const { id } = await storage.catalog.createOrganization(
-    { name: org, displayName: org, billingEmail: 'bench@example.com', masterOrganization: org },
-    new Date(),
-  );
-  const random = mulberry32(seedNumber);
-  const started = performance.now();
-  for (let from = 0; from < IMAGES; from += BATCH) {
-    const batch: ImportedImage[] = [];
-    for (let i = from; i < Math.min(IMAGES, from + BATCH); i++) batch.push(image(org, i, random));
-    await importer(storage, id, batch);
-    if ((from / BATCH) % 20 === 0) {
-      const done = from + batch.length;
-      const rate = done / ((performance.now() - started) / 1000);
-      process.stderr.write(`  ${org}: ${done.toLocaleString('en')} images, ${Math.round(rate)}/s\n`);
-    }
-  }
-  return (performance.now() - started) / 1000;
-}
-
-// ---------------------------------------------------------------------------
-// Timing
 
 type App = Awaited<ReturnType<typeof buildApp>>;
 
@@ -224,8 +147,6 @@ async function core(app: App, runs: number): Promise<Timing[]> {
     await time(app, 'facets user:category over the organization', Q.facetCategory, Math.max(5, runs / 5)),
   ];
 }
-
-// ---------------------------------------------------------------------------
 
 function fileSize(file: string): number {
   return existsSync(file) ? statSync(file).size : 0;
@@ -417,12 +338,12 @@ async function measure(backend: Backend): Promise<void> {
   const runs = 100;
 
   if (!marker) {
-    const seconds = await seed(storage, backend.importer, ORG, 1);
+    const seconds = await seedOrganization(storage, backend.importer, ORG, 1, { images: IMAGES, batch: BATCH });
     await backend.afterSeed();
     process.stderr.write(`measuring ${ORG} alone\n`);
     const aloneLoad = os.loadavg()[0]!;
     const alone = await core(app, runs);
-    const secondsOther = await seed(storage, backend.importer, OTHER, 2);
+    const secondsOther = await seedOrganization(storage, backend.importer, OTHER, 2, { images: IMAGES, batch: BATCH });
     await backend.afterSeed();
     marker = { version: SEED_VERSION, images: IMAGES, seedSeconds: seconds + secondsOther, alone, aloneLoad };
     // Reopen, as a re-run would: the timings below start from the same state.
