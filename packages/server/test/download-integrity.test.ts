@@ -5,8 +5,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createOrg, ROOT_KEY, sha1, uniquePng, upload } from './helpers.ts';
+import { createOrg, sha1, uniquePng, upload } from './helpers.ts';
 import { ERROR_LEVEL, type LoggedServer, startLoggedServer } from './logged-server.ts';
+import { requestToEnd, type Sent } from './response-to-end.ts';
 import { appendToBlob, readBlob, removeBlob, truncateBlob, writeBlob } from './stored-blobs.ts';
 
 let server: LoggedServer;
@@ -23,43 +24,8 @@ beforeEach(() => {
 });
 afterEach(() => agent.destroy());
 
-interface Sent {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: Buffer;
-  /** The body ended as its framing said (all of Content-Length); false when the connection was cut. */
-  complete: boolean;
-  reusedSocket: boolean;
-}
-
 function send(method: string, pathname: string, headers: Record<string, string> = {}): Promise<Sent> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      `${server.url}${pathname}`,
-      { method, agent, headers: { 'api-key': ROOT_KEY, ...headers } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        let done = false;
-        const finish = () => {
-          if (done) return;
-          done = true;
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body: Buffer.concat(chunks),
-            complete: res.complete,
-            reusedSocket: req.reusedSocket,
-          });
-        };
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', finish);
-        res.on('error', finish);
-        res.on('close', finish);
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
+  return requestToEnd(`${server.url}${pathname}`, { method, headers, agent });
 }
 
 interface Stored {

@@ -6,14 +6,14 @@
 
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
-import http from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { scrub } from '../src/service/scrub.ts';
 import { scheduleScrub } from '../src/service/scrub-schedule.ts';
 import { isVerified, markVerified, SETTLED_MS } from '../src/service/verified-blobs.ts';
 import type { BlobStore } from '../src/storage/blobs/blob-store.ts';
-import { createOrg, ROOT_KEY, sha1, startServer, type TestServer, uniquePng, upload } from './helpers.ts';
+import { createOrg, sha1, startServer, type TestServer, uniquePng, upload } from './helpers.ts';
 import { until } from './raw-http.ts';
+import { requestToEnd, type Sent } from './response-to-end.ts';
 import { blobFileOf, writeBlob } from './stored-blobs.ts';
 import { serversOnS3 } from './test-storage.ts';
 
@@ -42,27 +42,8 @@ async function store(seed: number): Promise<Stored> {
 }
 
 /** A full download: the bytes that came, and whether they ended as Content-Length said (false when cut off). */
-function download(image: Stored): Promise<{ status: number; body: Buffer; complete: boolean }> {
-  return new Promise((resolve, reject) => {
-    const req = http.get(
-      `${server.url}/sourceimages/acme/${image.hash}/download`,
-      { headers: { 'api-key': ROOT_KEY } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        let done = false;
-        const finish = () => {
-          if (done) return;
-          done = true;
-          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), complete: res.complete });
-        };
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', finish);
-        res.on('error', finish);
-        res.on('close', finish);
-      },
-    );
-    req.on('error', reject);
-  });
+function download(image: Stored): Promise<Sent> {
+  return requestToEnd(`${server.url}/sourceimages/acme/${image.hash}/download`);
 }
 
 /** The version of the blob as a download would open it now. */
