@@ -1,12 +1,13 @@
 // The rows an image is found by: its typed user-metadata index (user_fields)
 // and its search terms (name words, dynamic and static metadata).
 
-import type { Selectable } from 'kysely';
+import type { QueryResult, Selectable } from 'kysely';
 import { searchTerms, type TermRow } from '../../../images/search-terms.ts';
 import type { IndexRow } from '../catalog.ts';
 import { isDirect } from './direct-sqlite.ts';
 import { type Db, insertInChunks, parseJson } from './image-rows.ts';
 import type { ImageStatements } from './image-statements.ts';
+import type { Prepared } from './prepared.ts';
 import type { ImagesTable } from './schema.ts';
 
 export function insertIndexRows(db: Db, imageId: number, orgId: number, rows: IndexRow[]): Promise<void> {
@@ -48,52 +49,84 @@ export function replaceIndexRows(
   previous?: IndexRow[],
   storedCount?: number,
 ): Promise<void> {
-  if (!isDirect(db)) return replaceIndexRowsAsync(db, fields, imageId, orgId, rows, previous, storedCount);
+  const steps = indexRowSteps(fields, imageId, orgId, rows, previous, storedCount);
+  if (!isDirect(db)) return runStepsAwaiting(db, steps, imageId, orgId);
   try {
-    const trusted =
-      previous && (storedCount ?? Number(fields.count.runNow(db, [imageId])!.rows[0]!.n)) === previous.length;
-    const change = diffRows(trusted ? previous : fields.of.runNow(db, [imageId])!.rows, rows);
-    if (change === 'all') {
-      fields.deleteAll.runNow(db, [imageId]);
-      for (const r of rows) fields.upsert.runNow(db, [imageId, orgId, r.name, r.type, r.seq, r.str, r.num]);
-      return Promise.resolve();
+    let step = steps.next();
+    while (!step.done) {
+      const s = step.value;
+      if ('insertAll' in s) {
+        for (const r of s.insertAll) fields.upsert.runNow(db, upsertArgs(imageId, orgId, r));
+        step = steps.next();
+      } else step = steps.next(s.statement.runNow(db, s.args)!);
     }
-    for (const r of change.deletes) fields.delete.runNow(db, [imageId, r.name, r.seq]);
-    for (const r of change.updates) {
-      const { numAffectedRows } = fields.update.runNow(db, [r.type, r.str, r.num, imageId, r.name, r.seq])!;
-      if (Number(numAffectedRows) === 0) change.inserts.push(r);
-    }
-    for (const r of change.inserts) fields.upsert.runNow(db, [imageId, orgId, r.name, r.type, r.seq, r.str, r.num]);
     return Promise.resolve();
   } catch (error) {
     return Promise.reject(error);
   }
 }
 
-async function replaceIndexRowsAsync(
-  db: Db,
+/** The same steps on a database whose statements answer through promises (PostgreSQL, or SQLite outside a batch). */
+async function runStepsAwaiting(db: Db, steps: IndexRowSteps, imageId: number, orgId: number): Promise<void> {
+  let step = steps.next();
+  while (!step.done) {
+    const s = step.value;
+    if ('insertAll' in s) {
+      await insertIndexRows(db, imageId, orgId, s.insertAll);
+      step = steps.next();
+    } else step = steps.next(await s.statement.run(db, s.args));
+  }
+}
+
+/** One statement to run (its result is sent back into the steps), or every row to insert after a delete of all. */
+type IndexRowStep = { statement: Prepared<unknown>; args: unknown[] } | { insertAll: IndexRow[] };
+type IndexRowSteps = Generator<IndexRowStep, void, QueryResult<unknown>>;
+
+/**
+ * The statements of replaceIndexRows, written once for both ways of running
+ * them: each is yielded, and its result comes back as the value of the yield.
+ */
+function* indexRowSteps(
   fields: ImageStatements['fields'],
   imageId: number,
   orgId: number,
   rows: IndexRow[],
-  previous?: IndexRow[],
-  storedCount?: number,
-): Promise<void> {
-  const trusted =
-    previous && (storedCount ?? Number((await fields.count.run(db, [imageId])).rows[0]!.n)) === previous.length;
-  const change = diffRows(trusted ? previous : (await fields.of.run(db, [imageId])).rows, rows);
+  previous: IndexRow[] | undefined,
+  storedCount: number | undefined,
+): IndexRowSteps {
+  let stored: IndexRow[] | undefined;
+  if (previous) {
+    const count =
+      storedCount ?? Number(((yield { statement: fields.count, args: [imageId] }).rows[0] as { n: number }).n);
+    if (count === previous.length) stored = previous;
+  }
+  stored ??= (yield { statement: fields.of, args: [imageId] }).rows as IndexRow[];
+  const change = diffRows(stored, rows);
   if (change === 'all') {
-    await fields.deleteAll.run(db, [imageId]);
-    await insertIndexRows(db, imageId, orgId, rows);
+    yield { statement: fields.deleteAll, args: [imageId] };
+    yield { insertAll: rows };
     return;
   }
-  for (const r of change.deletes) await fields.delete.run(db, [imageId, r.name, r.seq]);
+  for (const r of change.deletes) yield { statement: fields.delete, args: [imageId, r.name, r.seq] };
   for (const r of change.updates) {
-    const { numAffectedRows } = await fields.update.run(db, [r.type, r.str, r.num, imageId, r.name, r.seq]);
+    const { numAffectedRows } = yield {
+      statement: fields.update,
+      args: [r.type, r.str, r.num, imageId, r.name, r.seq],
+    };
     if (Number(numAffectedRows) === 0) change.inserts.push(r);
   }
-  for (const r of change.inserts) await fields.upsert.run(db, [imageId, orgId, r.name, r.type, r.seq, r.str, r.num]);
+  for (const r of change.inserts) yield { statement: fields.upsert, args: upsertArgs(imageId, orgId, r) };
 }
+
+const upsertArgs = (imageId: number, orgId: number, r: IndexRow) => [
+  imageId,
+  orgId,
+  r.name,
+  r.type,
+  r.seq,
+  r.str,
+  r.num,
+];
 
 interface RowChange {
   deletes: IndexRow[];
