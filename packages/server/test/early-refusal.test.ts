@@ -6,11 +6,13 @@
 // keeps nothing of it.
 
 import { once } from 'node:events';
+import http from 'node:http';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imageCount } from './catalog-rows.ts';
 import { createOrg, expectError, form, ROOT_KEY, readResult, startServer, type TestServer } from './helpers.ts';
 import { parseResponse, until } from './raw-http.ts';
+import { requestToEnd } from './response-to-end.ts';
 import { blobFiles } from './stored-blobs.ts';
 
 const MiB = 1024 * 1024;
@@ -244,6 +246,24 @@ describe('early refusals', () => {
     // What the client sends now meets a closed connection (the first write reaches the kernel, a later one fails).
     await until(() => socket.destroyed || (socket.write(Buffer.alloc(1024)) && false), 'the client to see the close');
     await expectNothingStored(server);
+  });
+
+  it('keep the connection open when the refused request has no body to wait for', async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const unknownRoute = await requestToEnd(`${server.url}/no-such-route`, { agent });
+      const wrongKey = await requestToEnd(`${server.url}/sourceimages/acme`, {
+        agent,
+        headers: { 'api-key': 'not-the-key-of-anyone' },
+      });
+      const unknownOrg = await requestToEnd(`${server.url}/sourceimages/nope`, { agent });
+      const answers = [unknownRoute, wrongKey, unknownOrg];
+      expect(answers.map((a) => a.status)).toEqual([404, 403, 404]);
+      expect(answers.map((a) => a.headers.connection)).toEqual(['keep-alive', 'keep-alive', 'keep-alive']);
+      expect(answers.map((a) => a.reusedSocket)).toEqual([false, true, true]);
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('still answer the next request normally', async () => {

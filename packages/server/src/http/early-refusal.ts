@@ -10,6 +10,7 @@
 import type { IncomingMessage } from 'node:http';
 import { Socket } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { hasUnreadBody } from './unread-body.ts';
 
 /**
  * Bytes of a refused body read and discarded after the answer. A client that
@@ -36,7 +37,7 @@ export const LINGER_MAX_MS = 5_000;
  */
 export function closeAfterUnreadBody(request: FastifyRequest, reply: FastifyReply): void {
   const incoming = request.raw;
-  if (incoming.complete) return;
+  if (!hasUnreadBody(incoming)) return;
   reply.header('connection', 'close');
   // Injected requests (tests, light-my-request) have no connection to linger on.
   if (incoming.socket instanceof Socket) lingerOnClose(incoming, incoming.socket);

@@ -13,6 +13,7 @@ import type { FastifyInstance, FastifyReply, FastifyServerOptions } from 'fastif
 import type { Config } from '../config.ts';
 import { errorBody, OrigoError } from '../errors.ts';
 import { maskSecrets } from './log-redaction.ts';
+import { hasUnreadBody } from './unread-body.ts';
 
 const seconds = (ms: number) => `${ms / 1000} s`;
 
@@ -161,19 +162,13 @@ export function clientErrorHandler(config: Config): FastifyServerOptions['client
   };
 }
 
-/** Whether a body is to come: a Content-Length above 0, or a chunked one. */
-function bodyExpected(request: IncomingMessage): boolean {
-  const length = request.headers['content-length'];
-  return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
-}
-
 /** The body deadline: a preParsing hook, so that every body reader is covered. */
 export function registerBodyDeadline(app: FastifyInstance, config: Config): void {
   // Every body reader (content type parsers, the multipart route) reads the
   // stream preParsing returns. A body that is already complete cannot stall,
   // and most requests (GET, HEAD, DELETE) have none.
   app.addHook('preParsing', (request, reply, payload, done) => {
-    if (request.raw.complete || !bodyExpected(request.raw)) {
+    if (!hasUnreadBody(request.raw)) {
       done(null, payload);
       return;
     }
