@@ -20,7 +20,7 @@ import { openPostgres } from '../src/storage/catalog/sql/postgres.ts';
 import type { Database } from '../src/storage/catalog/sql/schema.ts';
 import { SqlCatalog } from '../src/storage/catalog/sql/sql-catalog.ts';
 import { createTestDatabase, type TestDatabase } from './pg-database.ts';
-import { seedShapes, shapeQueries } from './search-shapes.ts';
+import { seedBesideAnother, shapeQueries } from './search-shapes.ts';
 
 const adminUrl = process.env['ORIGO_TEST_DATABASE_URL'];
 /** Some 1,600 EXPLAINs (and a seed) a test: seconds alone, far longer beside other work on two cores. */
@@ -141,13 +141,7 @@ describe.skipIf(!adminUrl)('search query plans on PostgreSQL', () => {
   it(
     'still does after ANALYZE on a seeded catalog',
     async () => {
-      const other = (
-        await catalog.createOrganization(
-          { name: 'other', displayName: 'o', billingEmail: 'x@example.com', masterOrganization: 'other' },
-          new Date(),
-        )
-      ).id;
-      await seedShapes(catalog, [orgId, other], 1000);
+      await seedBesideAnother(catalog, orgId, 1000);
       await client.query('analyze');
       const { problems, plans } = await checkAll(db, client, orgId);
       expect(problems, `${problems.length} problems in ${plans} plans:\n${problems.slice(0, 5).join('\n\n')}`).toEqual(

@@ -13,7 +13,7 @@ import { migrateToLatest } from '../src/storage/catalog/sql/migrate.ts';
 import type { Database } from '../src/storage/catalog/sql/schema.ts';
 import { SqlCatalog } from '../src/storage/catalog/sql/sql-catalog.ts';
 import { openSqlite } from '../src/storage/catalog/sql/sqlite.ts';
-import { seedShapes, shapeQueries } from './search-shapes.ts';
+import { seedBesideAnother, shapeQueries } from './search-shapes.ts';
 
 /** A seed and some 1,600 plans: seconds alone, far longer beside other work on two cores. */
 const SEEDED_TIMEOUT_MS = 120_000;
@@ -67,13 +67,7 @@ describe('search query plans', () => {
   it(
     'still does after ANALYZE on a seeded catalog',
     async () => {
-      const other = (
-        await catalog.createOrganization(
-          { name: 'other', displayName: 'o', billingEmail: 'x@example.com', masterOrganization: 'other' },
-          new Date(),
-        )
-      ).id;
-      await seedShapes(catalog, [orgId, other], 1000);
+      await seedBesideAnother(catalog, orgId, 1000);
       raw.exec('ANALYZE');
       const problems = checkAll(db, raw, orgId);
       expect(problems, problems.slice(0, 5).join('\n\n')).toEqual([]);

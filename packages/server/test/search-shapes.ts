@@ -125,12 +125,21 @@ export function seedHash(orgId: number, n: number): string {
   return createHash('sha1').update(`${orgId}-${n}`).digest('hex');
 }
 
+/** Seeds `orgId` and a second organization ("other") beside it, as the plan tests' ANALYZE case needs: statistics from more than one organization. */
+export async function seedBesideAnother(catalog: Catalog, orgId: number, count: number): Promise<void> {
+  const other = await catalog.createOrganization(
+    { name: 'other', displayName: 'o', billingEmail: 'x@example.com', masterOrganization: 'other' },
+    new Date(),
+  );
+  await seedShapes(catalog, [orgId, other.id], count);
+}
+
 /**
  * `count` images in each organization, every field of the shapes present on
  * some of them, and the first image of every third hundred soft-deleted in
  * the first organization.
  */
-export async function seedShapes(catalog: Catalog, orgIds: number[], count: number): Promise<void> {
+async function seedShapes(catalog: Catalog, orgIds: number[], count: number): Promise<void> {
   const batchSize = 250;
   for (const org of orgIds) {
     for (let batch = 0; batch * batchSize < count; batch++) {
