@@ -17,6 +17,9 @@ import { registerMembershipRoutes } from './http/memberships.ts';
 import { registerMetaRoutes } from './http/meta.ts';
 import { registerOrganizationRoutes } from './http/organizations.ts';
 import { sendJson } from './http/reply.ts';
+import { registerRenderRoutes } from './http/render.ts';
+import { renderHostRewrite } from './http/render-host.ts';
+import { registerRenderMetaRoutes } from './http/render-meta.ts';
 import { registerRequestHooks } from './http/request-hooks.ts';
 import { lazyChildLogger } from './http/request-logger.ts';
 import { ErrorSchema, SourceImageSchema } from './http/schemas.ts';
@@ -76,6 +79,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     trustProxy: fastifyTrustProxy(config.trustProxy),
     ...timeoutServerOptions(config),
     clientErrorHandler: clientErrorHandler(config),
+    ...(config.renderDomain === undefined ? {} : { rewriteUrl: renderHostRewrite(config.renderDomain) }),
   });
   app.decorate('deps', deps);
   // Replies are serialized by sendJson; reply schemas only document (http/schemas.ts): compile no serializers for them.
@@ -136,5 +140,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerCopyRoutes(app, deps);
   registerSourceImageRoutes(app, deps);
   registerMetaRoutes(app, deps);
+  registerRenderRoutes(app, deps);
+  registerRenderMetaRoutes(app, deps);
   return app;
 }

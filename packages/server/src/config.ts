@@ -72,6 +72,14 @@ export interface Config {
   databaseUrl: string | undefined;
   /** Connections each process keeps to PostgreSQL at most. */
   databasePool: number;
+  /**
+   * Also serve renders host-based, as rokka does: a request to
+   * `{org}.{renderDomain}/{stack}/…` renders for `org` (undefined = only
+   * under /render/{org}/).
+   */
+  renderDomain: string | undefined;
+  /** Distinct uncached renders an organization may ask for a minute, per node (0 = unlimited); cached renders are not counted. */
+  rendersPerMinute: number;
 }
 
 export interface S3Config {
@@ -277,6 +285,18 @@ function databaseUrl(raw: string | undefined): string | undefined {
   return raw;
 }
 
+/** A host name under which each organization has a render host: lower-case labels, no scheme or port. */
+function renderDomain(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  const domain = raw.toLowerCase();
+  if (!/^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/.test(domain)) {
+    throw new ConfigError(
+      `ORIGO_RENDER_DOMAIN must be a host name like images.example.com (no scheme, port or path), got "${raw}"`,
+    );
+  }
+  return domain;
+}
+
 const MB = 1024 * 1024;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -322,5 +342,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     s3: s3Config(env),
     databaseUrl: databaseUrl(read(env, 'ORIGO_DATABASE_URL')),
     databasePool: integer(env, 'ORIGO_DATABASE_POOL', 10, 1, 1000),
+    renderDomain: renderDomain(read(env, 'ORIGO_RENDER_DOMAIN')),
+    rendersPerMinute: integer(env, 'ORIGO_RENDERS_PER_MINUTE', 600, 0, 100_000_000),
   };
 }

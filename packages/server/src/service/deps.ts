@@ -5,6 +5,9 @@ import type { BlobClaims } from '../storage/catalog/blob-claims.ts';
 import type { Catalog } from '../storage/catalog/catalog.ts';
 import type { Storage } from '../storage/index.ts';
 import { DecodeQueue } from './decode-queue.ts';
+import { RateLimiter } from './rate-limit.ts';
+import type { RenderOutput } from '../render/normalized.ts';
+import { SingleFlight } from './single-flight.ts';
 
 /** What every use case may reach: settings, storage, the clock and the one decode queue of the app. */
 export interface ServiceDeps {
@@ -19,6 +22,10 @@ export interface ServiceDeps {
   now: () => Date;
   /** Every image decode (probe, render) waits here for a place; shared by all requests. */
   decodeQueue: DecodeQueue;
+  /** Renders in progress by cache key: identical concurrent renders are done once. */
+  renderFlights: SingleFlight<RenderOutput>;
+  /** Uncached renders a minute, per organization name (ORIGO_RENDERS_PER_MINUTE). */
+  renderBudget: RateLimiter;
 }
 
 export function serviceDeps(config: Config, storage: Storage, now: () => Date = () => new Date()): ServiceDeps {
@@ -31,5 +38,7 @@ export function serviceDeps(config: Config, storage: Storage, now: () => Date = 
     stagingDir: storage.stagingDir,
     now,
     decodeQueue: new DecodeQueue(config.decodeConcurrency),
+    renderFlights: new SingleFlight(),
+    renderBudget: new RateLimiter(config.rendersPerMinute, () => now().getTime()),
   };
 }

@@ -1,0 +1,234 @@
+// Rendering a render URL (spec RENDER.md): find the organization, the stack
+// and the image, check protection, resolve and normalize what to do, then
+// answer from the render cache or render once and keep the result.
+//
+// A render that is not cached costs a decode; it waits in the decode queue
+// shared with uploads and counts against the organization's budget of
+// uncached renders a minute, so a cache-busting flood cannot take the node.
+
+import type { Readable } from 'node:stream';
+import { OrigoError } from '../errors.ts';
+import { imageFacts } from '../render/image-facts.ts';
+import type { ImageFacts, RenderUrl } from '../render/model.ts';
+import type { NormalizedOperation } from '../render/normalized.ts';
+import { normalizeOperations } from '../render/operations/normalize.ts';
+import { renderImage } from '../render/pipeline/render-image.ts';
+import { resolveRender } from '../render/resolve.ts';
+import { decideOutput, type OutputDecision } from '../render/stack-options/decide-output.ts';
+import { parseRenderUrl } from '../render/url/parse-render-url.ts';
+import type { ImageRecord, Organization } from '../storage/catalog/catalog.ts';
+import type { ServiceDeps } from './deps.ts';
+import { imageNotFound, openImageBytes } from './images.ts';
+import { type RenderIdentity, renderDigest, renderKey } from './render-digest.ts';
+import { checkProtection } from './render-protection.ts';
+import { readWhole } from './read-whole.ts';
+
+export interface RenderRequest {
+  orgName: string;
+  /** What follows the organization: `/{stack}/…/{hash}.{ext}`, as received (still percent-encoded). */
+  path: string;
+  /** The query string without "?", as received. */
+  rawQuery: string;
+  /** The pathname the client signed: the request's path as received, prefix included. */
+  signedPathname: string;
+  accept: string | undefined;
+  /** Where a render that could not be kept is reported. */
+  log: { warn: (details: object, message: string) => void };
+}
+
+export interface RenderAnswer {
+  /** The bytes, whole (a fresh render) or streamed (from the cache or the source blob). */
+  body: Buffer | Readable;
+  size: number;
+  contentType: string;
+  /** A strong ETag, quoted. */
+  etag: string;
+  cacheControl: string;
+  /** Under autoformat the answer depends on Accept. */
+  varyAccept: boolean;
+  contentDisposition: 'inline' | 'attachment';
+  /** Where it came from, for logs and tests (X-Origo-Render). */
+  source: 'cache' | 'render' | 'original';
+}
+
+const YEAR_SECONDS = 31_536_000;
+
+/** `_preview…` stacks are for trying a stack out: never cached (spec §3). */
+function isPreviewStack(name: string): boolean {
+  return name.startsWith('_preview');
+}
+
+export async function renderUrl(deps: ServiceDeps, request: RenderRequest): Promise<RenderAnswer> {
+  const url = parseRenderUrl(request.path, request.rawQuery);
+  const org = await deps.catalog.findOrganization(request.orgName);
+  if (!org) throw new OrigoError('ORIGO_ERR_ORG_NOT_FOUND', `Organization ${request.orgName} does not exist`);
+  const stack = url.stack === 'dynamic' ? undefined : await findStack(deps, org, url.stack);
+  const image = await deps.catalog.findImage(org.id, url.hash, false);
+  if (!image) throw imageNotFound(org, url.hash);
+
+  const facts = imageFacts(image);
+  const resolved = resolveRender(url, stack?.definition, facts);
+  const operations = normalizeOperations(resolved.operations);
+  const decision = decideOutput({
+    extension: url.format,
+    options: resolved.options,
+    accept: request.accept,
+    image: facts,
+    hasResize: operations.some((op) => op.name === 'resize'),
+    // sharp's own libvips writes HEIF only as AVIF (no HEVC encoder).
+    canWriteHeif: false,
+  });
+  await checkProtection(
+    {
+      image: image.protected,
+      stack: decision.protected,
+      dynamic: url.stack === 'dynamic' && org.options.protect_dynamic_stack === true,
+    },
+    { pathname: request.signedPathname, rawQuery: request.rawQuery },
+    () => deps.stacks.signingKeys(org.id),
+    deps.now(),
+  );
+
+  if (decision.sourceFile && operations.length === 0) return originalAnswer(deps, org, image, decision);
+  const identity: RenderIdentity = {
+    imageHash: image.hash,
+    operations,
+    output: decision.output,
+    cacheGeneration: stack?.cacheGeneration ?? 0,
+    cacheBuster: url.cacheBuster,
+  };
+  return renderedAnswer(deps, { org, image, facts, url, operations, decision, identity }, request.log);
+}
+
+async function findStack(deps: ServiceDeps, org: Organization, name: string) {
+  const stack = await deps.stacks.find(org.id, name);
+  if (!stack) {
+    throw new OrigoError('ORIGO_ERR_STACK_NOT_FOUND', `Stack ${name} does not exist in organization ${org.name}`);
+  }
+  return stack;
+}
+
+/** source_file with no operations: the stored bytes themselves. */
+async function originalAnswer(
+  deps: ServiceDeps,
+  org: Organization,
+  image: ImageRecord,
+  decision: OutputDecision,
+): Promise<RenderAnswer> {
+  return {
+    body: await openImageBytes(deps, org, image),
+    size: image.size,
+    contentType: image.mimetype,
+    etag: `"${image.hash}"`,
+    cacheControl: `public, max-age=${YEAR_SECONDS}, immutable`,
+    varyAccept: false,
+    contentDisposition: decision.contentDisposition,
+    source: 'original',
+  };
+}
+
+interface RenderJob {
+  org: Organization;
+  image: ImageRecord;
+  facts: ImageFacts;
+  url: RenderUrl;
+  operations: NormalizedOperation[];
+  decision: OutputDecision;
+  identity: RenderIdentity;
+}
+
+async function renderedAnswer(deps: ServiceDeps, job: RenderJob, log: RenderRequest['log']): Promise<RenderAnswer> {
+  const { org, image, url, decision } = job;
+  const digest = renderDigest(job.identity);
+  const preview = isPreviewStack(url.stack);
+  const answer = (body: Buffer | Readable, size: number, contentType: string, source: RenderAnswer['source']) => ({
+    body,
+    size,
+    contentType,
+    etag: `"${digest}"`,
+    cacheControl: preview ? 'no-store' : `public, max-age=${YEAR_SECONDS}, immutable`,
+    varyAccept: decision.vary,
+    contentDisposition: decision.contentDisposition,
+    source,
+  });
+  const format = decision.output.format;
+  const key = renderKey(org.name, image.hash, digest, format);
+  if (!preview) {
+    const cached = await deps.renders.get(key);
+    if (cached) return answer(cached.stream, cached.size, contentTypeOf(format), 'cache');
+  }
+  const { result } = deps.renderFlights.run(key, async () => {
+    spendRenderBudget(deps, org);
+    const output = await renderOnce(deps, job);
+    if (!preview) await keepRender(deps, key, output.bytes, log);
+    return output;
+  });
+  const output = await result;
+  return answer(output.bytes, output.bytes.length, output.contentType, 'render');
+}
+
+/** Counts a render that is not cached; over the organization's budget → 429. */
+function spendRenderBudget(deps: ServiceDeps, org: Organization): void {
+  const wait = deps.renderBudget.take(org.name);
+  if (wait === 0) return;
+  throw new OrigoError(
+    'ORIGO_ERR_RENDER_TOO_MANY_RENDERS',
+    `Organization ${org.name} asked for more than ${deps.config.rendersPerMinute} uncached renders this minute; cached renders are still served. Retry in ${wait} s`,
+    { headers: { 'retry-after': String(wait) } },
+  );
+}
+
+/**
+ * The decode itself, in the shared queue. No request's abort signal reaches
+ * it: other requests may be waiting on the same render, and a finished one
+ * fills the cache for the next.
+ */
+function renderOnce(deps: ServiceDeps, job: RenderJob) {
+  const { org, image, facts, operations, decision } = job;
+  const limits = {
+    inputPixels: deps.config.maxPixels,
+    outputPixels: Math.min(deps.config.maxPixels, 10_000 * 10_000),
+    frames: deps.config.maxFrames,
+  };
+  return deps.decodeQueue.run(
+    async () =>
+      renderImage({
+        source: await readWhole(await openImageBytes(deps, org, image), image.size),
+        image: facts,
+        operations,
+        output: decision.output,
+        limits,
+        loadImage: (hash) => loadOtherImage(deps, org, hash),
+      }),
+    { timeoutMs: deps.config.decodeQueueTimeoutMs },
+  );
+}
+
+/** composition's secondary_image: another live image of the same organization. */
+async function loadOtherImage(deps: ServiceDeps, org: Organization, hash: string) {
+  const other = await deps.catalog.findImage(org.id, hash.toLowerCase(), false);
+  if (!other) throw imageNotFound(org, hash);
+  return { source: await readWhole(await openImageBytes(deps, org, other), other.size), image: imageFacts(other) };
+}
+
+/** A render that cannot be kept is still answered: the cache is an optimisation, the next request renders again. */
+async function keepRender(deps: ServiceDeps, key: string, bytes: Buffer, log: RenderRequest['log']): Promise<void> {
+  try {
+    await deps.renders.put(key, bytes);
+  } catch (err) {
+    log.warn({ err, key }, 'could not keep a render in the render cache');
+  }
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  jpg: 'image/jpeg',
+  png: 'image/png',
+  gif: 'image/gif',
+  webp: 'image/webp',
+  avif: 'image/avif',
+  heic: 'image/heic',
+};
+
+function contentTypeOf(format: string): string {
+  return CONTENT_TYPES[format] ?? 'application/octet-stream';
+}
