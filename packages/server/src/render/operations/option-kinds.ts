@@ -146,9 +146,10 @@ export function color(r: Common & { default?: string }): OptionSpec<string | und
   };
 }
 
-const ANCHOR_PATTERN =
-  '^(auto|subjectarea|croparea|smart|(left|center|right|0|[1-9][0-9]{0,4})[_-](top|center|bottom|0|[1-9][0-9]{0,4}))$';
-const POSITION_PATTERN = '^(left|center|right|0|[1-9][0-9]{0,4})[_-](top|center|bottom|0|[1-9][0-9]{0,4})$';
+/** Pixels 0–10000 as a pattern, for the schema endpoints; anchor.ts reads them. */
+const PX = '(0|[1-9][0-9]{0,3}|10000)';
+const POSITION_PATTERN = `^(left|center|right|${PX})[_-](top|center|bottom|${PX})$`;
+const ANCHOR_PATTERN = `^(auto|subjectarea|croparea|smart|(left|center|right|${PX})[_-](top|center|bottom|${PX}))$`;
 
 /** A crop anchor: auto, subjectarea, croparea, smart or a position. */
 export function anchor(r: Common & { default: string }): OptionSpec<Anchor> {
