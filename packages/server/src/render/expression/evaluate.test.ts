@@ -1,8 +1,10 @@
 // The expression language as a stack author sees it: what an expression
 // evaluates to, and the 400 it gets when it is outside origo's subset.
 
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { errorOf, expect400 } from '../../../test/fixtures.ts';
+import { isOrigoError } from '../../errors.ts';
 import type { ImageFacts } from '../model.ts';
 import { type ExpressionScope, evaluateExpression } from './evaluate.ts';
 
@@ -280,5 +282,35 @@ describe('bounds', () => {
   it('refuses long chains of unary operators', () => {
     expect400(() => run(`${'-'.repeat(40)}1`), 'nests deeper than 32 levels');
     expect400(() => run(`${'not '.repeat(40)}true`), 'nests deeper than 32 levels');
+  });
+});
+
+describe('any text', () => {
+  const isExpressionError = (err: unknown) =>
+    isOrigoError(err) && err.code === 'ORIGO_ERR_RENDER_BAD_EXPRESSION' && err.status === 400;
+
+  /** Evaluates, and tells whether the outcome is a value or a 400 — never another kind of failure. */
+  const valueOr400 = (text: string) => {
+    try {
+      const value = run(text);
+      return value === null || ['string', 'number', 'boolean'].includes(typeof value);
+    } catch (err) {
+      return isExpressionError(err);
+    }
+  };
+
+  it('gives a value or a 400 for arbitrary strings', () => {
+    fc.assert(fc.property(fc.string({ maxLength: 60 }), valueOr400), { numRuns: 500 });
+  });
+
+  it('gives a value or a 400 for arbitrary sequences of the language’s own tokens', () => {
+    const token = fc.constantFrom(
+      ...['1', '2.5', "'s'", '"t"', 'true', 'null', '$w', '$h', '$name', '$zero', '$missing', 'image.width'],
+      ...['image.subject_area.x', 'image.meta_user.title', 'options.dpr', 'options.nope', 'image.bogus'],
+      ...['+', '-', '*', '/', '%', '**', '~', '==', '===', '!=', '<', '>=', 'and', 'or', 'not', '!', '&&', '||'],
+      ...['?', ':', '??', '(', ')', '.', ','],
+    );
+    const soup = fc.array(token, { maxLength: 20 }).map((tokens) => tokens.join(' '));
+    fc.assert(fc.property(soup, valueOr400), { numRuns: 1000 });
   });
 });

@@ -66,21 +66,7 @@ class Evaluator {
         return own(this.scope.variables, reference.name) ?? null;
       }
       case 'image':
-        switch (reference.field) {
-          case 'width':
-            return image.width;
-          case 'height':
-            return image.height;
-          case 'format':
-            return image.format;
-          case 'hash':
-            return image.hash;
-          case 'hasSubjectArea':
-            return image.subjectArea !== undefined;
-          case 'isAnimated':
-            return image.animated;
-        }
-        break;
+        return this.imageField(reference.field);
       case 'subjectArea':
         return image.subjectArea === undefined ? null : image.subjectArea[reference.field];
       case 'userMetadata': {
@@ -91,6 +77,24 @@ class Evaluator {
       }
       case 'option':
         return own(this.scope.options, reference.name) ?? null;
+    }
+  }
+
+  private imageField(field: (Reference & { kind: 'image' })['field']): Value {
+    const { image } = this.scope;
+    switch (field) {
+      case 'width':
+        return image.width;
+      case 'height':
+        return image.height;
+      case 'format':
+        return image.format;
+      case 'hash':
+        return image.hash;
+      case 'hasSubjectArea':
+        return image.subjectArea !== undefined;
+      case 'isAnimated':
+        return image.animated;
     }
   }
 
