@@ -221,7 +221,7 @@ describe('parseRenderUrl: the image', () => {
   });
 
   it('ignores an SEO name after the hash, whatever it contains', () => {
-    for (const seo of ['my-picture', 'my.picture', 'caf%C3%A9', '100%']) {
+    for (const seo of ['my-picture', 'my.picture', 'caf%C3%A9', '100%', '[draft', 'a--b-c']) {
       const url = parsed(`/dynamic/resize-width-10/${HASH}/${seo}.webp`);
       expect(url.hash).toBe(HASH);
       expect(url.format).toBe('webp');

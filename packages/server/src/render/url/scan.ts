@@ -36,9 +36,10 @@ function unclosed(text: string, at: number): OrigoError {
  * Walks `text`, calling `onChar` for every character outside brackets (with
  * its index; it returns how many characters it consumed, or 0 to keep the
  * character as text) and appending bracketed text verbatim to the current
- * token via `append`. A `]` with no `[` before it is plain text.
+ * token via `append`. A `]` with no `[` before it is plain text. Returns
+ * where a bracket that is never closed opens, or -1.
  */
-function walk(text: string, append: (chunk: string) => void, onChar: (index: number) => number): void {
+function walk(text: string, append: (chunk: string) => void, onChar: (index: number) => number): number {
   let depth = 0;
   let openedAt = 0;
   let index = 0;
@@ -61,13 +62,18 @@ function walk(text: string, append: (chunk: string) => void, onChar: (index: num
     append(text[index] as string);
     index += 1;
   }
-  if (depth > 0) throw unclosed(text, openedAt);
+  return depth > 0 ? openedAt : -1;
 }
 
-/** The `/`-separated elements of a path, `/` inside brackets kept. Empty elements are kept (callers drop them). */
+/**
+ * The `/`-separated elements of a path, `/` inside brackets kept. Empty
+ * elements are kept (callers drop them). A bracket left open in the last
+ * element (an SEO name such as `[draft].jpg` typed as `[draft.jpg`) splits
+ * nothing and is left alone, as SEO names are ignored.
+ */
 export function splitPathElements(path: string): string[] {
   const elements: string[] = [''];
-  walk(
+  const openedAt = walk(
     path,
     (chunk) => {
       elements[elements.length - 1] += chunk;
@@ -78,6 +84,7 @@ export function splitPathElements(path: string): string[] {
       return 1;
     },
   );
+  if (openedAt >= 0 && path.includes('/', openedAt)) throw unclosed(path, openedAt);
   return elements;
 }
 
@@ -101,7 +108,7 @@ export function scanSegment(segment: string): ScannedGroup[] {
     tokens = [''];
   };
 
-  walk(
+  const openedAt = walk(
     segment,
     (chunk) => {
       tokens[tokens.length - 1] += chunk;
@@ -123,6 +130,7 @@ export function scanSegment(segment: string): ScannedGroup[] {
       return 2;
     },
   );
+  if (openedAt >= 0) throw unclosed(segment, openedAt);
   finishGroup(segment.length);
   return groups;
 }
