@@ -76,12 +76,12 @@ function sameSignature(expected: string, given: string): boolean {
 
 /** What `sigopts` says once the signature itself is known to be good. */
 function sigoptsVerdict(pieces: QueryPiece[], now: Date): 'valid' | 'invalid' | 'expired' {
-  const sigopts = pieces.filter((piece) => piece.name === 'sigopts');
-  if (sigopts.length === 0) return 'valid';
-  if (sigopts.length > 1) return 'invalid';
+  const [sigopts, ...more] = pieces.filter((piece) => piece.name === 'sigopts');
+  if (sigopts === undefined) return 'valid';
+  if (more.length > 0) return 'invalid';
   let parsed: unknown;
   try {
-    parsed = JSON.parse((sigopts[0] as QueryPiece).value);
+    parsed = JSON.parse(sigopts.value);
   } catch {
     return 'invalid';
   }
@@ -115,10 +115,10 @@ export function verifyRenderSignature(
   now: Date,
 ): 'unsigned' | 'valid' | 'invalid' | 'expired' {
   const pieces = queryPieces(rawQuery);
-  const signatures = pieces.filter((piece) => piece.name === 'sig');
-  if (signatures.length === 0) return 'unsigned';
-  const given = (signatures[0] as QueryPiece).value.toLowerCase();
-  if (signatures.length > 1 || !SIGNATURE.test(given)) return 'invalid';
+  const [signature, ...more] = pieces.filter((piece) => piece.name === 'sig');
+  if (signature === undefined) return 'unsigned';
+  const given = signature.value.toLowerCase();
+  if (more.length > 0 || !SIGNATURE.test(given)) return 'invalid';
 
   const rest = pieces.filter((piece) => piece.name !== 'sig');
   const search = searchOf(rest.map((piece) => piece.raw).join('&'));

@@ -46,9 +46,9 @@ function readGroup(group: ScannedGroup, segment: string): { name: string; pairs:
   }
   const pairs: [string, string | undefined][] = [];
   for (let index = 0; index < rest.length; index += 2) {
-    const key = decodePiece(rest[index] as string, where);
+    const key = decodePiece(rest[index] ?? '', where);
     if (key === '') throw bad(`The group "${group.text}" in "${segment}" has an empty key.`);
-    const value = decodePiece(rest[index + 1] as string, where);
+    const value = decodePiece(rest[index + 1] ?? '', where);
     pairs.push([key, value === UNSET ? undefined : value]);
   }
   return { name, pairs };

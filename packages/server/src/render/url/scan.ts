@@ -12,7 +12,7 @@ export interface ScannedGroup {
   tokens: string[];
 }
 
-/** How many characters an opening (+1) or closing (-1) bracket at `index` takes, or 0 when there is none. */
+/** The bracket at `index`: opening (+1) or closing (-1), and how many characters it takes (`%5B` is three). */
 function bracketAt(text: string, index: number): { depth: 1 | -1; length: number } | undefined {
   const char = text[index];
   if (char === '[') return { depth: 1, length: 1 };
@@ -59,7 +59,7 @@ function walk(text: string, append: (chunk: string) => void, onChar: (index: num
         continue;
       }
     }
-    append(text[index] as string);
+    append(text.charAt(index));
     index += 1;
   }
   return depth > 0 ? openedAt : -1;
