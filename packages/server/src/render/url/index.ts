@@ -1,0 +1,2 @@
+// The render URL parser (spec §2); see parse-render-url.ts.
+export { parseRenderUrl } from './parse-render-url.ts';
