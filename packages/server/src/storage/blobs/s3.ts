@@ -1,5 +1,6 @@
 // Blob store on an S3-compatible object store (AWS S3, Ceph radosgw, MinIO…):
-// one object per blob, <prefix><key>. The service stages, hashes and probes
+// one object per blob, <prefix><key> (renders are under <prefix>renders/,
+// see renders/s3.ts). The service stages, hashes and probes
 // an upload on local disk first; put streams the finished file up.
 
 import { createReadStream } from 'node:fs';
@@ -222,6 +223,11 @@ export class S3BlobStore implements BlobStore {
           new ListObjectsV2Command({
             Bucket: this.bucket,
             Prefix: this.prefix,
+            // Blob keys have no "/" after the prefix; with the delimiter the
+            // folders below it (renders/, renders/s3.ts) come back as one
+            // common prefix each, so a listing never pages through renders
+            // and the sweep can never take one for an unused blob.
+            Delimiter: '/',
             MaxKeys: this.listPageSize,
             ContinuationToken: token,
           }),
