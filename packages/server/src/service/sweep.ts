@@ -31,9 +31,9 @@ export async function sweep(deps: ServiceDeps, signal?: AbortSignal): Promise<Sw
   const cutoff = new Date(now.getTime() - deps.config.restoreWindowMs);
   const report: SweepReport = { purgedImages: 0, removedBlobs: 0, removedBytes: 0 };
   for (;;) {
-    const n = await deps.catalog.purgeDeletedBefore(cutoff, PURGE_BATCH);
-    report.purgedImages += n;
-    if (n < PURGE_BATCH) break;
+    const purged = await deps.catalog.purgeDeletedBefore(cutoff, PURGE_BATCH);
+    report.purgedImages += purged.length;
+    if (purged.length < PURGE_BATCH) break;
     if (signal?.aborted) return report;
   }
   if (signal?.aborted) return report;
