@@ -8,7 +8,7 @@
 import type { Readable } from 'node:stream';
 
 export interface RenderStore {
-  /** Opens a cached render; undefined when there is none. */
+  /** Opens a cached render; undefined when there is none. A caller that does not read the stream must destroy it (it holds a file or a connection). */
   get(key: string): Promise<{ size: number; stream: Readable } | undefined>;
   /** Stores the bytes under key; readers see all or nothing; an existing key is replaced. */
   put(key: string, bytes: Buffer): Promise<void>;
@@ -38,6 +38,11 @@ export function checkRenderPrefix(prefix: string): string {
     throw new Error(`invalid render prefix ${JSON.stringify(prefix)}: not "{org}/" or "{org}/{hash}/"`);
   }
   return prefix;
+}
+
+/** The key of one render: `digest` (hex) names what was rendered, `ext` the format (jpg, webp…). Throws on a part no key may hold. */
+export function renderKey(organization: string, hash: string, digest: string, ext: string): string {
+  return checkRenderKey(`${organization}/${hash}/${digest}.${ext}`);
 }
 
 /** The prefix of every render of one image. */
