@@ -10,11 +10,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { S3BlobStore } from '../../src/storage/blobs/s3.ts';
 import { FsRenderStore } from '../../src/storage/renders/fs.ts';
 import type { RenderStore } from '../../src/storage/renders/render-store.ts';
 import { S3RenderStore } from '../../src/storage/renders/s3.ts';
-import { bareClient, ensureBucket, freshPrefix, removeUnder, s3Configured, s3Settings } from '../s3-env.ts';
+import { bareClient, ensureBucket, freshPrefix, removeUnder, s3Configured, s3Settings, s3TestEnv } from '../s3-env.ts';
 
 interface Backend {
   open(): Promise<RenderStore>;
@@ -182,6 +184,29 @@ conformance('file render store', () => {
 // Only with a real S3 server (`npm run test:scale-out` sets ORIGO_TEST_S3_*);
 // a plain `npm test` runs the file store alone.
 describe.skipIf(!s3Configured)('S3 (ORIGO_TEST_S3_*)', () => {
+  it('keeps renders out of the listing of the blobs they share the prefix with, across pages', async () => {
+    const prefix = freshPrefix('renders-beside-blobs');
+    const client = bareClient();
+    await ensureBucket(client);
+    const blobs = await S3BlobStore.open({ ...s3Settings(), prefix, listPageSize: 2 });
+    const renders = await S3RenderStore.open({ ...s3Settings(), prefix });
+    try {
+      const blobKeys = ['1', '2', '3'].map((d) => `${d.repeat(40)}-${d.repeat(64)}`);
+      for (const key of blobKeys) {
+        await client.send(new PutObjectCommand({ Bucket: s3TestEnv.bucket!, Key: `${prefix}${key}`, Body: key }));
+      }
+      // More renders than a listing page holds, in the folder below the blobs.
+      for (let n = 1; n <= 5; n++) await renders.put(keyOf('acme', HASH_A, n), Buffer.from('render'));
+      const listed: string[] = [];
+      for await (const blob of blobs.list()) listed.push(blob.key);
+      expect(listed.sort()).toEqual(blobKeys);
+    } finally {
+      await Promise.all([blobs.close(), renders.close()]);
+      await removeUnder(client, prefix);
+      client.destroy();
+    }
+  });
+
   conformance('S3 render store', () => {
     const prefix = freshPrefix('render-store');
     return {
