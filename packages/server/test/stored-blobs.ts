@@ -24,7 +24,11 @@ const bucket = () => s3TestEnv.bucket!;
 export async function storedBlobKeys(server: BlobsOf): Promise<string[]> {
   if (server.s3Prefix !== undefined) {
     const prefix = server.s3Prefix;
-    return (await keysUnder(testS3Client(), prefix)).map((key) => key.slice(prefix.length)).sort();
+    // Renders share the prefix, in folders below it (<prefix>renders/…); blob keys have no "/".
+    return (await keysUnder(testS3Client(), prefix))
+      .map((key) => key.slice(prefix.length))
+      .filter((key) => !key.includes('/'))
+      .sort();
   }
   const root = path.join(server.dataDir, 'blobs');
   const keys: string[] = [];

@@ -4,6 +4,7 @@ import type { Accounts } from '../storage/catalog/accounts.ts';
 import type { BlobClaims } from '../storage/catalog/blob-claims.ts';
 import type { Catalog } from '../storage/catalog/catalog.ts';
 import type { Storage } from '../storage/index.ts';
+import type { RenderStore } from '../storage/renders/render-store.ts';
 import { DecodeQueue } from './decode-queue.ts';
 import { RateLimiter } from './rate-limit.ts';
 import type { RenderOutput } from '../render/normalized.ts';
@@ -15,6 +16,8 @@ export interface ServiceDeps {
   catalog: Catalog;
   accounts: Accounts;
   blobs: BlobStore;
+  /** Cached renders; the sweep drops those of purged images. */
+  renders: RenderStore;
   /** Uploads claim the blobs they commit, the sweep those it deletes (see blob-claims.ts). */
   claims: BlobClaims;
   /** Where uploads are received and probed before they go to the blob store. */
@@ -34,6 +37,7 @@ export function serviceDeps(config: Config, storage: Storage, now: () => Date = 
     catalog: storage.catalog,
     accounts: storage.accounts,
     blobs: storage.blobs,
+    renders: storage.renders,
     claims: storage.claims,
     stagingDir: storage.stagingDir,
     now,

@@ -1,5 +1,7 @@
 // The background sweep: purges images deleted longer ago than the restore
-// window, then removes blobs that no row (live or restorable) still needs.
+// window (and, once each purge has committed, their renders: see
+// purged-renders.ts), then removes blobs that no row (live or restorable)
+// still needs.
 // Each removal is claimed in the catalog first (storage/catalog/blob-claims.ts):
 // a blob an upload is committing, whose rows are not written yet, is left
 // alone, and an upload that wants a blob being removed waits and puts it
@@ -15,11 +17,16 @@
 
 import { eachAtMost } from '../each-at-most.ts';
 import type { ServiceDeps } from './deps.ts';
+import { type RenderRemoval, removeRendersOf } from './purged-renders.ts';
 
 export interface SweepReport {
   purgedImages: number;
   removedBlobs: number;
   removedBytes: number;
+  /** Renders removed with the purged images; only when there were some. */
+  removedRenders?: number;
+  /** Images whose renders are left for the next sweep, and why; only when a removal failed. */
+  rendersLeft?: { images: number; error: string };
 }
 
 const PURGE_BATCH = 1000;
@@ -30,12 +37,17 @@ export async function sweep(deps: ServiceDeps, signal?: AbortSignal): Promise<Sw
   const now = deps.now();
   const cutoff = new Date(now.getTime() - deps.config.restoreWindowMs);
   const report: SweepReport = { purgedImages: 0, removedBlobs: 0, removedBytes: 0 };
+  let renders: RenderRemoval | undefined;
   for (;;) {
-    const n = await deps.catalog.purgeDeletedBefore(cutoff, PURGE_BATCH);
-    report.purgedImages += n;
-    if (n < PURGE_BATCH) break;
-    if (signal?.aborted) return report;
+    const purged = await deps.catalog.purgeDeletedBefore(cutoff, PURGE_BATCH);
+    report.purgedImages += purged.length;
+    // Also with none purged: what an earlier sweep left is tried again.
+    renders = await removeRendersOf(deps.renders, purged, signal);
+    if (renders.removed > 0) report.removedRenders = (report.removedRenders ?? 0) + renders.removed;
+    if (purged.length < PURGE_BATCH || signal?.aborted) break;
   }
+  // Renders a stop kept the sweep from removing are simply left to the next one.
+  if (renders?.error !== undefined) report.rendersLeft = { images: renders.left, error: renders.error };
   if (signal?.aborted) return report;
 
   const youngest = now.getTime() - deps.config.blobGraceMs;

@@ -16,6 +16,8 @@ import type { Dialect } from './catalog/sql/schema.ts';
 import { SqlAccounts } from './catalog/sql/sql-accounts.ts';
 import { SqlCatalog } from './catalog/sql/sql-catalog.ts';
 import { openSqlite } from './catalog/sql/sqlite.ts';
+import { FsRenderStore } from './renders/fs.ts';
+import type { RenderStore } from './renders/render-store.ts';
 import { StorageUnavailableError, storageUnavailableIn } from './unavailable.ts';
 
 const READ_CACHE_ENTRIES = 50_000;
@@ -26,6 +28,7 @@ const READ_CACHE_ENTRIES = 50_000;
 const postgresModule = () => import('./catalog/sql/postgres.ts');
 const blobClaimsModule = () => import('./catalog/sql/sql-blob-claims.ts');
 const s3Module = () => import('./blobs/s3.ts');
+const s3RendersModule = () => import('./renders/s3.ts');
 
 export interface Storage {
   catalog: Catalog;
@@ -33,6 +36,8 @@ export interface Storage {
   /** Which blobs uploads are committing and the sweep is deleting (GC safety). */
   claims: BlobClaims;
   blobs: BlobStore;
+  /** Rendered images, a cache apart from the blobs: in the data folder's renders/, or in S3 beside the blobs. */
+  renders: RenderStore;
   /**
    * This node's local folder for uploads being received (data folder/tmp),
    * on the same volume as the file blob store in the default layout, so a
@@ -132,6 +137,7 @@ export async function openStorage(config: StorageConfig, options: OpenOptions = 
   const readOnly = options.readOnly === true;
   const { catalog, accounts, claims } = await openCatalog(config, readOnly);
   let blobs: BlobStore;
+  let renders: RenderStore;
   let stagingDir: string;
   try {
     stagingDir = await openStagingDir(path.join(config.dataDir, 'tmp'), readOnly);
@@ -140,7 +146,13 @@ export async function openStorage(config: StorageConfig, options: OpenOptions = 
     await catalog.close();
     throw err;
   }
-  return { catalog, accounts, claims, blobs, stagingDir };
+  try {
+    renders = await openRenderStore(config, readOnly);
+  } catch (err) {
+    await Promise.all([catalog.close(), blobs.close()]);
+    throw err;
+  }
+  return { catalog, accounts, claims, blobs, renders, stagingDir };
 }
 
 /** Files left there by a crash belong to no request any more; a read-only tool beside a server leaves them be. */
@@ -158,7 +170,17 @@ async function openBlobStore(config: Pick<Config, 'dataDir'> & Partial<Pick<Conf
   return S3BlobStore.open(config.s3);
 }
 
+async function openRenderStore(
+  config: Pick<Config, 'dataDir'> & Partial<Pick<Config, 's3'>>,
+  readOnly: boolean,
+): Promise<RenderStore> {
+  if (config.s3 === undefined) return FsRenderStore.open(path.join(config.dataDir, 'renders'), { readOnly });
+  const { S3RenderStore } = await s3RendersModule();
+  return S3RenderStore.open(config.s3);
+}
+
 export async function closeStorage(storage: Storage): Promise<void> {
   await storage.catalog.close();
   await storage.blobs.close();
+  await storage.renders.close();
 }

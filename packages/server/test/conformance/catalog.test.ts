@@ -231,7 +231,9 @@ function conformance(name: string, factory: Factory) {
       await save(image(a, { blobKey: 'blob-a' }), image(b, { blobKey: 'blob-b' }), image(c, { blobKey: 'blob-c' }));
       await catalog.softDelete(org.id, a, new Date(t0.getTime() + 1000));
       await catalog.softDelete(org.id, b, new Date(t0.getTime() + 9000));
-      expect(await catalog.purgeDeletedBefore(new Date(t0.getTime() + 5000), 100)).toBe(1);
+      expect(await catalog.purgeDeletedBefore(new Date(t0.getTime() + 5000), 100)).toEqual([
+        { orgName: 'acme', hash: a },
+      ]);
       expect(await catalog.findImage(org.id, a, true)).toBeUndefined();
       expect((await catalog.findImage(org.id, b, true))!.deletedAt).not.toBeNull();
       expect([...(await catalog.blobKeysInUse(['blob-a', 'blob-b', 'blob-c', 'blob-x']))].sort()).toEqual([
@@ -241,7 +243,9 @@ function conformance(name: string, factory: Factory) {
       const users = await catalog.blobUsers(undefined, 10);
       expect(users.map((u) => u.key)).toEqual(['blob-b', 'blob-c']);
       expect(users[0]!.images).toEqual([{ orgName: 'acme', hash: b, size: 100, deleted: true }]);
-      expect(await catalog.purgeDeletedBefore(new Date(t0.getTime() + 10_000), 100)).toBe(1);
+      expect(await catalog.purgeDeletedBefore(new Date(t0.getTime() + 10_000), 100)).toEqual([
+        { orgName: 'acme', hash: b },
+      ]);
       expect((await search({})).total).toBe(1);
     });
 

@@ -1,5 +1,6 @@
 // Blob store on an S3-compatible object store (AWS S3, Ceph radosgw, MinIO…):
-// one object per blob, <prefix><key>. The service stages, hashes and probes
+// one object per blob, <prefix><key> (renders are under <prefix>renders/,
+// see renders/s3.ts). The service stages, hashes and probes
 // an upload on local disk first; put streams the finished file up.
 
 import { createReadStream } from 'node:fs';
@@ -12,13 +13,11 @@ import {
   HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
-  S3Client,
-  S3ServiceException,
+  type S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { S3Config } from '../../config.ts';
-import { asStorageError } from '../storage-errors.ts';
-import { StorageUnavailableError } from '../unavailable.ts';
+import { describeBucket, isNotFound, isTransient, newS3Client, s3StoreError, statusOf } from '../s3-client.ts';
 import {
   type BlobHead,
   BlobNotFoundError,
@@ -65,24 +64,8 @@ export class S3BlobStore implements BlobStore {
     this.partSize = options.partSize ?? 8 * MB;
     this.listPageSize = options.listPageSize ?? 1000;
     this.maxAttempts = options.maxAttempts ?? 3;
-    this.where = `bucket "${options.bucket}" at ${options.endpoint ?? `AWS S3 (${options.region})`}`;
-    this.client = new S3Client({
-      ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
-      region: options.region,
-      forcePathStyle: options.forcePathStyle,
-      credentials: { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey },
-      // By default the SDK sends streamed bodies aws-chunked with a CRC
-      // trailer, which radosgw 16 refuses (411) and other stores mangle;
-      // integrity is origo's own sha1/sha256 check on read.
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-      maxAttempts: this.maxAttempts,
-      // The SDK warns on the console about streamed bodies it cannot retry; put retries those itself.
-      logger: { debug() {}, info() {}, warn() {}, error() {} },
-      // An unreachable endpoint should fail a request in seconds, not hang it;
-      // a socket idle this long is a dead store.
-      requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000 },
-    });
+    this.where = describeBucket(options);
+    this.client = newS3Client(options, this.maxAttempts);
   }
 
   /**
@@ -240,6 +223,11 @@ export class S3BlobStore implements BlobStore {
           new ListObjectsV2Command({
             Bucket: this.bucket,
             Prefix: this.prefix,
+            // Blob keys have no "/" after the prefix; with the delimiter the
+            // folders below it (renders/, renders/s3.ts) come back as one
+            // common prefix each, so a listing never pages through renders
+            // and the sweep can never take one for an unused blob.
+            Delimiter: '/',
             MaxKeys: this.listPageSize,
             ContinuationToken: token,
           }),
@@ -269,74 +257,8 @@ export class S3BlobStore implements BlobStore {
 
   /** `err` as a StorageUnavailableError when the store refused or could not be reached; a local file error as storage errors go. */
   private storeError(err: unknown): unknown {
-    const reason = unavailableReason(err, this.where);
-    return reason !== undefined ? new StorageUnavailableError(reason, err) : asStorageError(err);
+    return s3StoreError(err, this.where);
   }
-}
-
-function statusOf(err: unknown): number | undefined {
-  return err instanceof S3ServiceException ? err.$metadata.httpStatusCode : undefined;
-}
-
-function isNotFound(err: unknown): boolean {
-  return (
-    err instanceof S3ServiceException &&
-    (err.name === 'NoSuchKey' || (err.name === 'NotFound' && err.$metadata.httpStatusCode === 404))
-  );
-}
-
-/** A fault worth another try: the store or the network, not the request or its credentials. */
-function isTransient(err: unknown): boolean {
-  if (err instanceof S3ServiceException) {
-    const status = err.$metadata.httpStatusCode ?? 0;
-    return status >= 500 || err.name === 'SlowDown' || err.name === 'RequestTimeout';
-  }
-  return unavailableReason(err, '') !== undefined;
-}
-
-const NETWORK_CODES = [
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EPIPE',
-];
-
-function unavailableReason(err: unknown, where: string): string | undefined {
-  if (err instanceof S3ServiceException) {
-    const status = err.$metadata.httpStatusCode;
-    switch (err.name) {
-      case 'SignatureDoesNotMatch':
-        return `the S3 store (${where}) refused the secret key (ORIGO_S3_SECRET_ACCESS_KEY)`;
-      case 'InvalidAccessKeyId':
-        return `the S3 store (${where}) does not know the access key id (ORIGO_S3_ACCESS_KEY_ID)`;
-      case 'NoSuchBucket':
-        return `the S3 store has no ${where} (ORIGO_S3_BUCKET)`;
-      case 'AccessDenied':
-        return `the S3 store (${where}) denied access with these credentials (ORIGO_S3_ACCESS_KEY_ID)`;
-      default:
-        // HEAD answers have no body, so no error name: the status is all there is.
-        if (status === 403)
-          return `the S3 store (${where}) refused the credentials (ORIGO_S3_ACCESS_KEY_ID, ORIGO_S3_SECRET_ACCESS_KEY)`;
-        if (status === 404) return `the S3 store has no ${where} (ORIGO_S3_BUCKET)`;
-        return `the S3 store (${where}) answered ${status ?? 'without a status'} ${err.name}: ${err.message}`;
-    }
-  }
-  for (
-    let e = err, depth = 0;
-    typeof e === 'object' && e !== null && depth < 5;
-    e = (e as { cause?: unknown }).cause, depth++
-  ) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && NETWORK_CODES.includes(code))
-      return `cannot reach the S3 store (${where}, ORIGO_S3_ENDPOINT): ${code}`;
-    const name = (e as { name?: unknown }).name;
-    if (name === 'TimeoutError') return `the S3 store (${where}, ORIGO_S3_ENDPOINT) did not answer in time`;
-  }
-  return undefined;
 }
 
 /** An ETag names the stored bytes; quoted or not, weak or not, depending on the store and call. */

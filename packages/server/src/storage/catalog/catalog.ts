@@ -153,6 +153,12 @@ export interface BlobUsers {
   images: { orgName: string; hash: string; size: number; deleted: boolean }[];
 }
 
+/** An image whose last row the sweep purged: its organization's name and its hash. */
+export interface PurgedImage {
+  orgName: string;
+  hash: string;
+}
+
 export interface Catalog {
   /** With `adminUserId`, that user becomes the organization's admin in the same transaction. */
   createOrganization(org: NewOrganization, now: Date, adminUserId?: string): Promise<Organization>;
@@ -228,8 +234,12 @@ export interface Catalog {
   rename(orgId: number, hash: string, name: string): Promise<ImageRecord | undefined>;
   setLocked(orgId: number, hash: string, locked: boolean): Promise<ImageRecord | undefined>;
 
-  /** Removes rows deleted before `cutoff`; returns how many. */
-  purgeDeletedBefore(cutoff: Date, batchSize: number): Promise<number>;
+  /**
+   * Removes up to `batchSize` rows deleted before `cutoff`; returns the
+   * images removed, so that what hangs on them outside the catalog (their
+   * renders) can go too. No row of these (organization, hash) is left.
+   */
+  purgeDeletedBefore(cutoff: Date, batchSize: number): Promise<PurgedImage[]>;
   /** The subset of `keys` that some image row (live or deleted) still uses. */
   blobKeysInUse(keys: string[]): Promise<Set<string>>;
   /** Up to `limit` blob keys some row uses, in key order after `afterKey`, each with its rows (for the scrub). */

@@ -20,6 +20,7 @@ import {
   type NewOrganization,
   type Organization,
   type Page,
+  type PurgedImage,
   type SavedImage,
   type SearchQuery,
   type SearchResult,
@@ -352,17 +353,27 @@ export class SqlCatalog implements Catalog {
     return this.updateLive(orgId, hash, { locked: locked ? 1 : 0 });
   }
 
-  async purgeDeletedBefore(cutoff: Date, batchSize: number): Promise<number> {
-    const result = await this.writes.run((trx) => {
+  async purgeDeletedBefore(cutoff: Date, batchSize: number): Promise<PurgedImage[]> {
+    return this.writes.run(async (trx) => {
       const doomed = trx
         .selectFrom('images')
         .select('id')
         .where('deleted_at', 'is not', null)
         .where('deleted_at', '<', cutoff.getTime())
         .limit(batchSize);
-      return trx.deleteFrom('images').where('id', 'in', doomed).executeTakeFirst();
+      // (org_id, hash) is unique over all rows, deleted ones too, so each
+      // row removed is the last of its image. Only the rows this statement
+      // removed come back: another node purging at the same time gets its own.
+      const purged = await trx.deleteFrom('images').where('id', 'in', doomed).returning(['org_id', 'hash']).execute();
+      if (purged.length === 0) return [];
+      const orgIds = [...new Set(purged.map((row) => row.org_id))];
+      const orgs = await trx.selectFrom('organizations').select(['id', 'name']).where('id', 'in', orgIds).execute();
+      const names = new Map(orgs.map((org) => [org.id, org.name]));
+      return purged.flatMap((row) => {
+        const orgName = names.get(row.org_id);
+        return orgName === undefined ? [] : [{ orgName, hash: row.hash }];
+      });
     });
-    return Number(result.numDeletedRows);
   }
 
   async blobKeysInUse(keys: string[]): Promise<Set<string>> {
