@@ -15,7 +15,9 @@ import { expectLatestSchema, migrateToLatest, SchemaMismatchError } from './cata
 import type { Dialect } from './catalog/sql/schema.ts';
 import { SqlAccounts } from './catalog/sql/sql-accounts.ts';
 import { SqlCatalog } from './catalog/sql/sql-catalog.ts';
+import { SqlStacks } from './catalog/sql/sql-stacks.ts';
 import { openSqlite } from './catalog/sql/sqlite.ts';
+import type { Stacks } from './catalog/stacks.ts';
 import { StorageUnavailableError, storageUnavailableIn } from './unavailable.ts';
 
 const READ_CACHE_ENTRIES = 50_000;
@@ -32,6 +34,8 @@ export interface Storage {
   accounts: Accounts;
   /** Which blobs uploads are committing and the sweep is deleting (GC safety). */
   claims: BlobClaims;
+  /** Named stacks and signing keys, on the catalog's database. */
+  stacks: Stacks;
   blobs: BlobStore;
   /**
    * This node's local folder for uploads being received (data folder/tmp),
@@ -86,7 +90,7 @@ type StorageConfig = Pick<Config, 'dataDir' | 'sqliteDurability'> &
 async function openCatalog(
   config: StorageConfig,
   readOnly: boolean,
-): Promise<Pick<Storage, 'catalog' | 'accounts' | 'claims'>> {
+): Promise<Pick<Storage, 'catalog' | 'accounts' | 'claims' | 'stacks'>> {
   const dialect: Dialect = config.databaseUrl === undefined ? 'sqlite' : 'postgres';
   const db =
     config.databaseUrl === undefined
@@ -112,6 +116,7 @@ async function openCatalog(
       catalog: new SqlCatalog(db, 'postgres'),
       accounts: new SqlAccounts(db, 'postgres'),
       claims: new SqlBlobClaims(db),
+      stacks: new SqlStacks(db, 'postgres'),
     };
   }
   // This process is the only writer of its SQLite file, so hot lookups can be
@@ -125,12 +130,13 @@ async function openCatalog(
     accounts: withReadCache<Accounts>(new SqlAccounts(db, 'sqlite'), ACCOUNTS_POLICY, cache),
     // One server per SQLite file: its claims can live in its memory.
     claims: new MemoryBlobClaims((keys) => catalog.blobKeysInUse(keys)),
+    stacks: new SqlStacks(db, 'sqlite'),
   };
 }
 
 export async function openStorage(config: StorageConfig, options: OpenOptions = {}): Promise<Storage> {
   const readOnly = options.readOnly === true;
-  const { catalog, accounts, claims } = await openCatalog(config, readOnly);
+  const { catalog, accounts, claims, stacks } = await openCatalog(config, readOnly);
   let blobs: BlobStore;
   let stagingDir: string;
   try {
@@ -140,7 +146,7 @@ export async function openStorage(config: StorageConfig, options: OpenOptions = 
     await catalog.close();
     throw err;
   }
-  return { catalog, accounts, claims, blobs, stagingDir };
+  return { catalog, accounts, claims, stacks, blobs, stagingDir };
 }
 
 /** Files left there by a crash belong to no request any more; a read-only tool beside a server leaves them be. */
