@@ -87,6 +87,55 @@ describe('stack bodies with the wrong shape', () => {
     },
   );
 
+  const unrenderable: [what: string, body: unknown, mentions: string[]][] = [
+    [
+      'an unknown operation',
+      { operations: [{ name: 'resize', options: { width: 5 } }, { name: 'sharpen' }] },
+      ['operations[1].name', '"sharpen"'],
+    ],
+    [
+      'an unknown operation option',
+      { operations: [{ name: 'resize', options: { width: 5, colour: 'red' } }] },
+      ['operations[0].options.colour'],
+    ],
+    [
+      'an option value out of range',
+      { operations: [{ name: 'resize', options: { width: 20000 } }] },
+      ['operations[0].options.width'],
+    ],
+    [
+      'an option value of the wrong kind',
+      { operations: [{ name: 'blur', options: { sigma: 'soft' } }] },
+      ['operations[0].options.sigma'],
+    ],
+    [
+      'an expression for an unknown option',
+      { operations: [{ name: 'resize', options: { width: 5 }, expressions: { depth: '$d' } }] },
+      ['operations[0].expressions.depth'],
+    ],
+    [
+      'a required option missing',
+      { operations: [{ name: 'crop', options: { width: 10 } }] },
+      ['operations[0]', 'options.height'],
+    ],
+    ['an unknown stack option', { operations: [], options: { 'jpeg.qualty': 50 } }, ['options.jpeg.qualty']],
+    ['a stack option value out of range', { operations: [], options: { 'jpg.quality': 500 } }, ['options.jpg.quality']],
+    [
+      'an expression overriding an unknown stack option',
+      { operations: [], expressions: [{ expression: 'options.dpr > 1', overrides: { options: { speed: 3 } } }] },
+      ['expressions[0].overrides.options.speed'],
+    ],
+  ];
+
+  it.each(unrenderable)(
+    'refuses %s with 400 ORIGO_ERR_STACK_BAD_BODY naming it, and stores nothing',
+    async (_what, body, mentions) => {
+      const before = await storedStacks();
+      expectError(await put('unrenderable', JSON.stringify(body)), 400, 'ORIGO_ERR_STACK_BAD_BODY', ...mentions);
+      expect(await storedStacks()).toBe(before);
+    },
+  );
+
   it('refuses a body that is not JSON', async () => {
     expectError(await put('refused', '{"operations": ['), 400, 'ORIGO_ERR_REQUEST_BAD_JSON');
   });

@@ -2,7 +2,10 @@
 // their renders. Also what rendering asks of them: a stack by name with
 // its cache generation.
 
-import { OrigoError } from '../errors.ts';
+import { isOrigoError, OrigoError } from '../errors.ts';
+import type { StackDefinition } from '../render/model.ts';
+import { checkStackOperations } from '../render/operations/check-stack.ts';
+import { checkStackOptions } from '../render/stack-options/check.ts';
 import type { Organization } from '../storage/catalog/catalog.ts';
 import type { StackList, StackRecord } from '../storage/catalog/stacks.ts';
 import type { ServiceDeps } from './deps.ts';
@@ -26,6 +29,28 @@ export function requireValidStackName(name: string): void {
     throw refuse('use 1 to 100 letters, digits, "_", "." and "-", starting with a letter, digit or "_"');
 }
 
+/**
+ * Refuses (400 ORIGO_ERR_STACK_BAD_BODY) a definition that cannot render:
+ * an unknown operation or option, a value out of its range, a required
+ * option missing; the options an expression may override included.
+ * Expressions themselves are evaluated per render.
+ */
+function checkRenderable(definition: StackDefinition): void {
+  checkStackOperations(definition.operations);
+  checkStackOptions(definition.options);
+  for (const [i, expression] of definition.expressions.entries()) {
+    const options = expression.overrides.options;
+    if (options === undefined) continue;
+    try {
+      checkStackOptions(options);
+    } catch (err) {
+      // Its message names `options.…`; here they are the expression's.
+      if (isOrigoError(err)) throw new OrigoError(err.code, `expressions[${i}].overrides.${err.message}`);
+      throw err;
+    }
+  }
+}
+
 function notFound(org: Organization, name: string): OrigoError {
   return new OrigoError(
     'ORIGO_ERR_STACK_NOT_FOUND',
@@ -47,6 +72,7 @@ export async function putStack(
 ): Promise<{ stack: StackRecord; created: boolean }> {
   requireValidStackName(name);
   const definition = parseStackBody(body);
+  checkRenderable(definition);
   if (overwrite) return deps.stacks.overwriteStack(org.id, name, definition, deps.now());
   const stack = await deps.stacks.createStack(org.id, name, definition, deps.now());
   if (stack === 'exists') {
