@@ -22,8 +22,9 @@ import { renderHostRewrite } from './http/render-host.ts';
 import { registerRenderMetaRoutes } from './http/render-meta.ts';
 import { registerRequestHooks } from './http/request-hooks.ts';
 import { lazyChildLogger } from './http/request-logger.ts';
-import { ErrorSchema, SourceImageSchema } from './http/schemas.ts';
+import { ErrorSchema, SourceImageSchema, StackSchema } from './http/schemas.ts';
 import { registerSourceImageRoutes } from './http/sourceimages.ts';
+import { registerStackRoutes } from './http/stacks.ts';
 import { clientErrorHandler, registerBodyDeadline, timeoutServerOptions } from './http/timeouts.ts';
 import { registerUserRoutes } from './http/users.ts';
 import { newTokenSecret } from './service/accounts.ts';
@@ -114,6 +115,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   app.addSchema(SourceImageSchema);
   app.addSchema(ErrorSchema);
+  app.addSchema(StackSchema);
   await app.register(swagger, {
     exposeHeadRoutes: true,
     openapi: {
@@ -140,6 +142,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerCopyRoutes(app, deps);
   registerSourceImageRoutes(app, deps);
   registerMetaRoutes(app, deps);
+  registerStackRoutes(app, deps);
   registerRenderRoutes(app, deps);
   registerRenderMetaRoutes(app, deps);
   return app;

@@ -42,6 +42,8 @@ function concretePath(url: string, org: string, image: Image): string {
         case 'id':
           return randomUUID();
         case 'name':
+          if (url.startsWith('/stacks/')) return 'matrix-stack';
+          if (url.startsWith('/organizations/')) return 'protect_dynamic_stack';
           return url.includes('/dynamic/') ? 'subject_area' : 'title';
         default:
           return 'x';
@@ -64,6 +66,11 @@ async function requestFor(route: Route, image: Image): Promise<{ query?: string;
   if (url.endsWith('/meta/user/:name') && method === 'PUT') return { options: { json: 'matrix' } };
   if (url.endsWith('/meta/dynamic/:name') && method === 'PUT')
     return { options: { json: { x: 0, y: 0, width: 4, height: 4 } } };
+  if (url === '/stacks/:org/:name' && method === 'PUT')
+    return { query: 'overwrite=true', options: { json: { operations: [] } } };
+  if (url.startsWith('/organizations/:org/options')) {
+    return { options: { json: url.endsWith('/:name') ? false : { protect_dynamic_stack: false } } };
+  }
   if (url.endsWith('/memberships') && method === 'POST') return { options: { json: { roles: ['read'] } } };
   if (url.endsWith('/memberships/:user_id') && method === 'PUT') return { options: { json: { roles: ['read'] } } };
   // The destination does not exist: a caller allowed to copy gets 400, never 403.
@@ -195,6 +202,9 @@ describe('the access matrix', () => {
     // Spot checks written out: the matrix must tell roles apart, not admit or refuse everyone.
     expect(admitted['DELETE /sourceimages/:org/:hash']).toEqual(['admin', 'write', 'sourceimages:write']);
     expect(admitted['PUT /sourceimages/:org/:hash/options/locked']).toEqual(['admin', 'sourceimages:unlock']);
+    expect(admitted['PUT /stacks/:org/:name']).toEqual(['admin', 'write']);
+    expect(admitted['GET /stacks/:org/:name']).toEqual(['admin', 'write', 'read']);
+    expect(admitted['PUT /organizations/:org/options/:name']).toEqual(['admin', 'write']);
     expect(admitted['GET /sourceimages/:org/:hash/download (protected image)']).toEqual([
       'admin',
       'write',

@@ -382,6 +382,52 @@ describe('every reply matches the schema /doc.json publishes for its route and s
     await expectStatus(404, `DELETE ${base}/{user_id}`, { params: other });
   });
 
+  it('organization options', async () => {
+    await expectStatus(200, 'PUT /organizations/{org}/options/{name}', {
+      params: { org, name: 'protect_dynamic_stack' },
+      json: true,
+    });
+    await expectStatus(400, 'PUT /organizations/{org}/options/{name}', { params: { org, name: 'bogus' }, json: true });
+    await expectStatus(200, 'PUT /organizations/{org}/options', {
+      params: { org },
+      json: { protect_dynamic_stack: false },
+    });
+    await expectStatus(400, 'PUT /organizations/{org}/options', {
+      params: { org },
+      json: { protect_dynamic_stack: 1 },
+    });
+    const res = await expectStatus(200, 'GET /organizations/{org}', { params: { org } });
+    expect(res.json.signing_keys).toHaveLength(1);
+  });
+
+  it('stacks', async () => {
+    const body = {
+      description: 'ci',
+      operations: [{ name: 'resize', options: { width: 100 }, expressions: { height: '$h' } }],
+      options: { 'jpg.quality': 70 },
+      variables: { h: 50 },
+      expressions: [
+        { expression: 'options.dpr > 1', overrides: { options: { 'jpg.quality': 60 }, variables: { h: 20 } } },
+      ],
+    };
+    const params = { org, name: 'rs-stack' };
+    await expectStatus(201, 'PUT /stacks/{org}/{name}', { params, json: body });
+    await expectStatus(409, 'PUT /stacks/{org}/{name}', { params, json: body });
+    await expectStatus(200, 'PUT /stacks/{org}/{name}', { params, json: body, query: 'overwrite=true' });
+    await expectStatus(400, 'PUT /stacks/{org}/{name}', { params, json: { operations: 'resize' } });
+    await expectStatus(400, 'PUT /stacks/{org}/{name}', { params: { org, name: 'dynamic' }, json: body });
+    await expectStatus(200, 'GET /stacks/{org}/{name}', { params });
+    await expectStatus(200, 'HEAD /stacks/{org}/{name}', { params });
+    await expectStatus(404, 'GET /stacks/{org}/{name}', { params: { org, name: 'rs-none' } });
+    await expectStatus(200, 'GET /stacks/{org}', { params: { org }, query: 'limit=1&offset=0' });
+    await expectStatus(200, 'HEAD /stacks/{org}', { params: { org } });
+    await expectStatus(400, 'GET /stacks/{org}', { params: { org }, query: 'limit=many' });
+    await expectStatus(200, 'DELETE /stacks/{org}/{name}/cache', { params });
+    await expectStatus(404, 'DELETE /stacks/{org}/{name}/cache', { params: { org, name: 'rs-none' } });
+    await expectStatus(204, 'DELETE /stacks/{org}/{name}', { params });
+    await expectStatus(404, 'DELETE /stacks/{org}/{name}', { params });
+  });
+
   it('covered every published operation with each success status it publishes', () => {
     const missing: string[] = [];
     for (const operation of publishedOperations()) {

@@ -100,6 +100,14 @@ export const ImageListSchema = Type.Object(
   { additionalProperties: false },
 );
 
+export const SigningKeySchema = Type.Object(
+  {
+    key: Type.String({ description: 'signs render URLs: sig = first 16 hex of sha256(path and query + ":" + key)' }),
+    created: Timestamp(),
+  },
+  { additionalProperties: false },
+);
+
 export const OrganizationSchema = Type.Object(
   {
     id: Type.String(),
@@ -109,10 +117,63 @@ export const OrganizationSchema = Type.Object(
     created: Timestamp(),
     master_organization: Type.String(),
     options: JsonRecord(),
-    signing_keys: Type.Array(Type.Unknown()),
+    signing_keys: Type.Array(SigningKeySchema, {
+      description:
+        'the keys that sign render URLs; empty for roles that may not sign (upload, sourceimages:*, billing:read)',
+    }),
   },
   { additionalProperties: false },
 );
+
+export const OrganizationOptionsSchema = Type.Object(
+  { protect_dynamic_stack: Type.Optional(Type.Boolean({ description: 'unsigned dynamic renders are refused' })) },
+  { additionalProperties: false, description: 'the options the organization has set' },
+);
+
+const OptionValue = () => Type.Union([Type.String(), Type.Number(), Type.Boolean()]);
+const OptionMap = () => Type.Record(Type.String(), OptionValue());
+
+export const StackSchema = Type.Object(
+  {
+    name: Type.String(),
+    organization: Type.String(),
+    created: Timestamp(),
+    description: Type.String(),
+    stack_operations: Type.Array(
+      Type.Object(
+        {
+          name: Type.String(),
+          options: OptionMap(),
+          expressions: Type.Optional(Type.Record(Type.String(), Type.String(), { description: 'option → expression' })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    stack_options: OptionMap(),
+    stack_variables: OptionMap(),
+    stack_expressions: Type.Array(
+      Type.Object(
+        {
+          expression: Type.String(),
+          overrides: Type.Object(
+            { options: Type.Optional(OptionMap()), variables: Type.Optional(OptionMap()) },
+            { additionalProperties: false },
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    link: Type.String(),
+  },
+  { $id: 'Stack', additionalProperties: false },
+);
+
+export const StackListSchema = Type.Object(
+  { total: Type.Integer(), items: Type.Array(Type.Ref('Stack')) },
+  { additionalProperties: false },
+);
+
+export const StatusOkSchema = Type.Object({ status: Type.Literal('ok') }, { additionalProperties: false });
 
 export const ApiKeySchema = Type.Object(
   {

@@ -2,6 +2,7 @@
 
 import type { ApiKeyRecord, Membership } from '../storage/catalog/accounts.ts';
 import type { ImageRecord, Organization } from '../storage/catalog/catalog.ts';
+import type { SigningKey, StackRecord } from '../storage/catalog/stacks.ts';
 
 /** `YYYY-MM-DDTHH:MM:SS+00:00`: RFC 3339, which every rokka client parses. */
 export function rokkaDate(date: Date): string {
@@ -44,7 +45,8 @@ export function sourceImageJson(image: ImageRecord, org: Organization): Record<s
   return json;
 }
 
-export function organizationJson(org: Organization): Record<string, unknown> {
+/** `signingKeys` only for callers who may sign render URLs; for the others the list is empty. */
+export function organizationJson(org: Organization, signingKeys: readonly SigningKey[] = []): Record<string, unknown> {
   return {
     id: org.uuid,
     name: org.name,
@@ -53,7 +55,27 @@ export function organizationJson(org: Organization): Record<string, unknown> {
     created: rokkaDate(org.created),
     master_organization: org.masterOrganization,
     options: org.options,
-    signing_keys: [],
+    signing_keys: signingKeys.map((k) => ({ key: k.key, created: rokkaDate(k.created) })),
+  };
+}
+
+/** A stack in rokka's shape; an operation's `expressions` only when it has some. */
+export function stackJson(stack: StackRecord, org: Organization): Record<string, unknown> {
+  const { definition } = stack;
+  return {
+    name: stack.name,
+    organization: org.name,
+    created: rokkaDate(stack.created),
+    description: definition.description,
+    stack_operations: definition.operations.map((op) => ({
+      name: op.name,
+      options: op.options,
+      ...(Object.keys(op.expressions).length > 0 ? { expressions: op.expressions } : {}),
+    })),
+    stack_options: definition.options,
+    stack_variables: definition.variables,
+    stack_expressions: definition.expressions,
+    link: `/stacks/${org.name}/${stack.name}`,
   };
 }
 

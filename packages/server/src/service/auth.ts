@@ -22,6 +22,10 @@ export type Permission =
   | 'images:lock'
   | 'organizations:read'
   | 'organizations:create'
+  | 'organizations:options'
+  | 'organizations:signing-keys'
+  | 'stacks:read'
+  | 'stacks:write'
   | 'memberships:manage'
   | 'user:read'
   | 'user:keys';
@@ -39,6 +43,13 @@ export const PERMISSION_ROLES: Record<Permission, readonly Role[] | 'any-user'> 
   'images:lock': ['admin', 'sourceimages:unlock'],
   'organizations:read': [...READ_ROLES, 'billing:read'],
   'organizations:create': 'any-user',
+  // Organization options are configuration like stacks: what write may set.
+  'organizations:options': ['admin', 'write'],
+  // Who may sign render URLs: not the roles limited to source images or billing.
+  'organizations:signing-keys': ['admin', 'write', 'read'],
+  // The sourceimages:* roles reach source images only, not stacks (rokka's roles).
+  'stacks:read': ['admin', 'write', 'read'],
+  'stacks:write': ['admin', 'write'],
   'memberships:manage': ['admin'],
   'user:read': 'any-user',
   'user:keys': 'any-user',

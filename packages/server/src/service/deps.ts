@@ -3,6 +3,7 @@ import type { BlobStore } from '../storage/blobs/blob-store.ts';
 import type { Accounts } from '../storage/catalog/accounts.ts';
 import type { BlobClaims } from '../storage/catalog/blob-claims.ts';
 import type { Catalog } from '../storage/catalog/catalog.ts';
+import type { Stacks } from '../storage/catalog/stacks.ts';
 import type { Storage } from '../storage/index.ts';
 import type { RenderStore } from '../storage/renders/render-store.ts';
 import { DecodeQueue } from './decode-queue.ts';
@@ -20,6 +21,8 @@ export interface ServiceDeps {
   renders: RenderStore;
   /** Uploads claim the blobs they commit, the sweep those it deletes (see blob-claims.ts). */
   claims: BlobClaims;
+  /** Named stacks and the organizations' signing keys. */
+  stacks: Stacks;
   /** Where uploads are received and probed before they go to the blob store. */
   stagingDir: string;
   now: () => Date;
@@ -39,6 +42,7 @@ export function serviceDeps(config: Config, storage: Storage, now: () => Date = 
     blobs: storage.blobs,
     renders: storage.renders,
     claims: storage.claims,
+    stacks: storage.stacks,
     stagingDir: storage.stagingDir,
     now,
     decodeQueue: new DecodeQueue(config.decodeConcurrency),

@@ -34,7 +34,9 @@ export async function creatingOrganization<T>(name: string, create: () => Promis
 
 /**
  * Organizations never change name and are never removed, so a found one can
- * be remembered for the life of the process; at most ORG_CACHE_ENTRIES
+ * be remembered for the life of the process (its options may change on
+ * another node: what depends on them reads them through
+ * service/organization-options.ts); at most ORG_CACHE_ENTRIES
  * (records of a few hundred bytes: a few MB), the most recently used.
  */
 const ORG_CACHE_ENTRIES = 10_000;
@@ -52,6 +54,11 @@ function cacheFor(deps: ServiceDeps): Lru<string, Organization> {
 /** An organization found before, without a lookup; undefined when it has to be looked up (findOrganization). */
 export function rememberedOrganization(deps: ServiceDeps, name: string): Organization | undefined {
   return cacheFor(deps).get(name);
+}
+
+/** Replaces the remembered record after a write of this process (its options changed). */
+export function rememberOrganization(deps: ServiceDeps, org: Organization): void {
+  cacheFor(deps).set(org.name, org);
 }
 
 export async function findOrganization(deps: ServiceDeps, name: string): Promise<Organization | undefined> {

@@ -15,7 +15,9 @@ import { expectLatestSchema, migrateToLatest, SchemaMismatchError } from './cata
 import type { Dialect } from './catalog/sql/schema.ts';
 import { SqlAccounts } from './catalog/sql/sql-accounts.ts';
 import { SqlCatalog } from './catalog/sql/sql-catalog.ts';
+import { SqlStacks } from './catalog/sql/sql-stacks.ts';
 import { openSqlite } from './catalog/sql/sqlite.ts';
+import type { Stacks } from './catalog/stacks.ts';
 import { FsRenderStore } from './renders/fs.ts';
 import type { RenderStore } from './renders/render-store.ts';
 import { StorageUnavailableError, storageUnavailableIn } from './unavailable.ts';
@@ -35,6 +37,8 @@ export interface Storage {
   accounts: Accounts;
   /** Which blobs uploads are committing and the sweep is deleting (GC safety). */
   claims: BlobClaims;
+  /** Named stacks and signing keys, on the catalog's database. */
+  stacks: Stacks;
   blobs: BlobStore;
   /** Rendered images, a cache apart from the blobs: in the data folder's renders/, or in S3 beside the blobs. */
   renders: RenderStore;
@@ -91,7 +95,7 @@ type StorageConfig = Pick<Config, 'dataDir' | 'sqliteDurability'> &
 async function openCatalog(
   config: StorageConfig,
   readOnly: boolean,
-): Promise<Pick<Storage, 'catalog' | 'accounts' | 'claims'>> {
+): Promise<Pick<Storage, 'catalog' | 'accounts' | 'claims' | 'stacks'>> {
   const dialect: Dialect = config.databaseUrl === undefined ? 'sqlite' : 'postgres';
   const db =
     config.databaseUrl === undefined
@@ -117,6 +121,7 @@ async function openCatalog(
       catalog: new SqlCatalog(db, 'postgres'),
       accounts: new SqlAccounts(db, 'postgres'),
       claims: new SqlBlobClaims(db),
+      stacks: new SqlStacks(db, 'postgres'),
     };
   }
   // This process is the only writer of its SQLite file, so hot lookups can be
@@ -130,12 +135,13 @@ async function openCatalog(
     accounts: withReadCache<Accounts>(new SqlAccounts(db, 'sqlite'), ACCOUNTS_POLICY, cache),
     // One server per SQLite file: its claims can live in its memory.
     claims: new MemoryBlobClaims((keys) => catalog.blobKeysInUse(keys)),
+    stacks: new SqlStacks(db, 'sqlite'),
   };
 }
 
 export async function openStorage(config: StorageConfig, options: OpenOptions = {}): Promise<Storage> {
   const readOnly = options.readOnly === true;
-  const { catalog, accounts, claims } = await openCatalog(config, readOnly);
+  const { catalog, accounts, claims, stacks } = await openCatalog(config, readOnly);
   let blobs: BlobStore;
   let renders: RenderStore;
   let stagingDir: string;
@@ -152,7 +158,7 @@ export async function openStorage(config: StorageConfig, options: OpenOptions = 
     await Promise.all([catalog.close(), blobs.close()]);
     throw err;
   }
-  return { catalog, accounts, claims, blobs, renders, stagingDir };
+  return { catalog, accounts, claims, stacks, blobs, renders, stagingDir };
 }
 
 /** Files left there by a crash belong to no request any more; a read-only tool beside a server leaves them be. */

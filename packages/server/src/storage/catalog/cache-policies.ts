@@ -19,6 +19,8 @@ export const CATALOG_POLICY: ReadCachePolicy<Catalog> = {
     blobUsers: 'read',
     // The images each write may change; misses are never cached, so new images need no tag.
     createOrganization: { drops: () => [] },
+    // Organizations are not cached here (findOrganization is a plain read).
+    updateOrganizationOptions: 'harmless',
     updateUserMetadata: { drops: one },
     setDynamicMetadataInPlace: { drops: one },
     softDelete: { drops: one },

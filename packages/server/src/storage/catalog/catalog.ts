@@ -163,6 +163,11 @@ export interface Catalog {
   /** With `adminUserId`, that user becomes the organization's admin in the same transaction. */
   createOrganization(org: NewOrganization, now: Date, adminUserId?: string): Promise<Organization>;
   findOrganization(name: string): Promise<Organization | undefined>;
+  /**
+   * Read-modify-write of an organization's options, atomic against other
+   * writers of them (on any node). Returns the organization as stored.
+   */
+  updateOrganizationOptions(orgId: number, update: (current: JsonObject) => JsonObject): Promise<Organization>;
 
   /** By full hash or exact short hash; deleted ones only when asked. */
   findImage(orgId: number, hashOrShortHash: string, includeDeleted: boolean): Promise<ImageRecord | undefined>;

@@ -31,6 +31,8 @@ export const TABLE_PLAN: Record<keyof Database, string> = {
   org_image_counts: "not copied: the target's triggers count the images as they are inserted",
   blob_claims: 'not copied: claims of uploads in flight on the source, which has none once stopped',
   rate_buckets: 'not copied: rate-limit buckets refill within a minute, and an embedded source keeps none',
+  stacks: 'copied',
+  signing_keys: 'copied (so render URLs signed before stay valid)',
 };
 
 /** Tables of the source that are copied, in the order of the summary. */
@@ -43,6 +45,8 @@ export const COPIED_TABLES = [
   'images',
   'user_fields',
   'search_terms',
+  'stacks',
+  'signing_keys',
 ] as const;
 export type CopiedTable = (typeof COPIED_TABLES)[number];
 
@@ -232,6 +236,8 @@ export async function copyAccounts(source: Db, target: Db, counts: TableCounts):
     (r) => `API key ${r.id}`,
   );
   await copyMemberships(source, target, counts);
+  await copyOrgRows(source, target, 'stacks', 'name', counts);
+  await copyOrgRows(source, target, 'signing_keys', 'seq', counts);
   await copySettings(source, target, counts);
 }
 
@@ -292,6 +298,34 @@ async function copyMemberships(source: Db, target: Db, counts: TableCounts): Pro
     const rows = await query.execute();
     if (rows.length === 0) return;
     counts.memberships.copied += await insertNew(target, 'memberships', rows);
+    after = rows[rows.length - 1]!;
+  }
+}
+
+/** Copies a table keyed by (org_id, `second`), in key order. A row already there (a re-run) is left as it is. */
+async function copyOrgRows(
+  source: Db,
+  target: Db,
+  table: 'stacks' | 'signing_keys',
+  second: 'name' | 'seq',
+  counts: TableCounts,
+): Promise<void> {
+  const from = source as AnyDb;
+  let after: Row | undefined;
+  for (;;) {
+    let query = from.selectFrom(table).selectAll().orderBy('org_id').orderBy(second).limit(ID_CHUNK);
+    if (after) {
+      const last = after;
+      query = query.where((eb) =>
+        eb.or([
+          eb('org_id', '>', last['org_id']),
+          eb.and([eb('org_id', '=', last['org_id']), eb(second, '>', last[second])]),
+        ]),
+      );
+    }
+    const rows = await query.execute();
+    if (rows.length === 0) return;
+    counts[table].copied += await insertNew(target, table, rows);
     after = rows[rows.length - 1]!;
   }
 }

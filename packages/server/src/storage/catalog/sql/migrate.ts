@@ -10,6 +10,7 @@ import { search } from './migrations/0004-search.ts';
 import { blobClaims } from './migrations/0005-blob-claims.ts';
 import { postgresSearchIndexes } from './migrations/0006-postgres-search-indexes.ts';
 import { rateBuckets } from './migrations/0007-rate-buckets.ts';
+import { stacks } from './migrations/0008-stacks.ts';
 import type { Database, Dialect } from './schema.ts';
 
 function migrations(dialect: Dialect): Record<string, Migration> {
@@ -21,6 +22,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0005-blob-claims': blobClaims(dialect),
     '0006-postgres-search-indexes': postgresSearchIndexes(dialect),
     '0007-rate-buckets': rateBuckets(dialect),
+    '0008-stacks': stacks(dialect),
   };
 }
 

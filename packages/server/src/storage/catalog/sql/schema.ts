@@ -116,6 +116,26 @@ export interface RateBucketsTable {
   granted: number;
 }
 
+/** A named stack (migration 0008, sql/sql-stacks.ts). */
+export interface StacksTable {
+  org_id: number;
+  name: string;
+  /** JSON of the StackDefinition (render/model.ts). */
+  definition: string;
+  created: number;
+  updated: number;
+  /** Bumped by DELETE /stacks/{org}/{name}/cache: part of every render cache key of the stack. */
+  cache_generation: Generated<number>;
+}
+
+/** An organization's render signing keys (migration 0008); seq 0 is the first. */
+export interface SigningKeysTable {
+  org_id: number;
+  seq: number;
+  key: string;
+  created: number;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   images: ImagesTable;
@@ -128,6 +148,8 @@ export interface Database {
   settings: SettingsTable;
   blob_claims: BlobClaimsTable;
   rate_buckets: RateBucketsTable;
+  stacks: StacksTable;
+  signing_keys: SigningKeysTable;
 }
 
 export type Dialect = 'sqlite' | 'postgres';

@@ -58,6 +58,25 @@ export class SqlCatalog implements Catalog {
     return row && toOrganization(row);
   }
 
+  async updateOrganizationOptions(orgId: number, update: (current: JsonObject) => JsonObject): Promise<Organization> {
+    return this.writes.run(async (trx) => {
+      const row = await trx
+        .selectFrom('organizations')
+        .select('options')
+        .where('id', '=', orgId)
+        .$if(this.dialect === 'postgres', (q) => q.forNoKeyUpdate())
+        .executeTakeFirstOrThrow();
+      const next = update(parseJson(row.options));
+      const updated = await trx
+        .updateTable('organizations')
+        .set({ options: JSON.stringify(next) })
+        .where('id', '=', orgId)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toOrganization(updated);
+    });
+  }
+
   async findImage(orgId: number, hashOrShortHash: string, includeDeleted: boolean): Promise<ImageRecord | undefined> {
     const { image } = this.q;
     const full = hashOrShortHash.length === 40;
