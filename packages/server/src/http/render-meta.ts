@@ -4,8 +4,8 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { operationsDescription } from '../render/operations/description.ts';
-import { stackOptionsDescription } from '../render/stack-options/description.ts';
+import { operationsDescription } from '../render/operations/registry.ts';
+import { stackOptionsDescription } from '../render/stack-options/definitions.ts';
 import type { ServiceDeps } from '../service/deps.ts';
 import { signUrl } from '../service/sign-url.ts';
 import { inOrg, PUBLIC } from './access.ts';

@@ -42,8 +42,3 @@ export function renderDigest(identity: RenderIdentity): string {
     .update(canonicalJson({ version: RENDER_FORMAT_VERSION, ...identity }))
     .digest('hex');
 }
-
-/** The render store key (storage/renders/): per organization and image, so purging an image drops its renders. */
-export function renderKey(orgName: string, imageHash: string, digest: string, format: string): string {
-  return `${orgName}/${imageHash}/${digest}.${format}`;
-}

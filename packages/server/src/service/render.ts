@@ -15,13 +15,17 @@ import { normalizeOperations } from '../render/operations/normalize.ts';
 import { renderImage } from '../render/pipeline/render-image.ts';
 import { resolveRender } from '../render/resolve.ts';
 import { decideOutput, type OutputDecision } from '../render/stack-options/decide-output.ts';
-import { parseRenderUrl } from '../render/url/parse-render-url.ts';
+import { parseRenderUrl } from '../render/url/index.ts';
 import type { ImageRecord, Organization } from '../storage/catalog/catalog.ts';
+import { renderKey } from '../storage/renders/render-store.ts';
 import type { ServiceDeps } from './deps.ts';
 import { imageNotFound, openImageBytes } from './images.ts';
-import { type RenderIdentity, renderDigest, renderKey } from './render-digest.ts';
-import { checkProtection } from './render-protection.ts';
+import { protectsDynamicStack } from './organization-options.ts';
 import { readWhole } from './read-whole.ts';
+import { type RenderIdentity, renderDigest } from './render-digest.ts';
+import { checkProtection } from './render-protection.ts';
+import { signingKeysOf } from './signing-keys.ts';
+import { requireStack } from './stacks.ts';
 
 export interface RenderRequest {
   orgName: string;
@@ -62,7 +66,7 @@ export async function renderUrl(deps: ServiceDeps, request: RenderRequest): Prom
   const url = parseRenderUrl(request.path, request.rawQuery);
   const org = await deps.catalog.findOrganization(request.orgName);
   if (!org) throw new OrigoError('ORIGO_ERR_ORG_NOT_FOUND', `Organization ${request.orgName} does not exist`);
-  const stack = url.stack === 'dynamic' ? undefined : await findStack(deps, org, url.stack);
+  const stack = url.stack === 'dynamic' ? undefined : await requireStack(deps, org, url.stack);
   const image = await deps.catalog.findImage(org.id, url.hash, false);
   if (!image) throw imageNotFound(org, url.hash);
 
@@ -82,10 +86,10 @@ export async function renderUrl(deps: ServiceDeps, request: RenderRequest): Prom
     {
       image: image.protected,
       stack: decision.protected,
-      dynamic: url.stack === 'dynamic' && org.options.protect_dynamic_stack === true,
+      dynamic: url.stack === 'dynamic' && (await protectsDynamicStack(deps, org)),
     },
     { pathname: request.signedPathname, rawQuery: request.rawQuery },
-    () => deps.stacks.signingKeys(org.id),
+    async () => (await signingKeysOf(deps, org)).map((k) => k.key),
     deps.now(),
   );
 
@@ -98,14 +102,6 @@ export async function renderUrl(deps: ServiceDeps, request: RenderRequest): Prom
     cacheBuster: url.cacheBuster,
   };
   return renderedAnswer(deps, { org, image, facts, url, operations, decision, identity }, request.log);
-}
-
-async function findStack(deps: ServiceDeps, org: Organization, name: string) {
-  const stack = await deps.stacks.find(org.id, name);
-  if (!stack) {
-    throw new OrigoError('ORIGO_ERR_STACK_NOT_FOUND', `Stack ${name} does not exist in organization ${org.name}`);
-  }
-  return stack;
 }
 
 /** source_file with no operations: the stored bytes themselves. */

@@ -6,6 +6,7 @@ import { isPlainObject } from '../json.ts';
 import { signRenderUrl } from '../render/signing.ts';
 import type { Organization } from '../storage/catalog/catalog.ts';
 import type { ServiceDeps } from './deps.ts';
+import { signingKeysOf } from './signing-keys.ts';
 
 /** Longest rounding step: a day is already coarse for a cacheable expiry. */
 const MAX_ROUND_SECONDS = 86_400;
@@ -46,9 +47,9 @@ function signRequest(body: unknown): SignRequest {
 
 export async function signUrl(deps: ServiceDeps, org: Organization, body: unknown): Promise<string> {
   const request = signRequest(body);
-  const [key] = await deps.stacks.signingKeys(org.id);
-  if (key === undefined) throw new Error(`organization ${org.name} has no signing key`);
-  return signRenderUrl(request.url, key, {
+  const [first] = await signingKeysOf(deps, org);
+  if (first === undefined) throw new Error(`organization ${org.name} has no signing key`);
+  return signRenderUrl(request.url, first.key, {
     ...(request.until ? { until: request.until } : {}),
     ...(request.roundDateUpToSeconds ? { roundDateUpToSeconds: request.roundDateUpToSeconds } : {}),
   });
