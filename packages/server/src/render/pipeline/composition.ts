@@ -1,8 +1,9 @@
 // composition: the image and a secondary layer (a colour, or another image
 // of the organization) drawn on one canvas. origo's reading of rokka:
-//   - the secondary layer is width×height (each defaulting to the image's side;
-//     `resize_to_primary` makes it exactly the image's size); a secondary image
-//     is resized into that size by `resize_mode` (rokka's box|fill|absolute);
+//   - a colour layer is width×height (each defaulting to the image's side);
+//     a secondary image keeps its own size unless width/height are given, and
+//     is then resized into them by `resize_mode` (rokka's box|fill|absolute);
+//     `resize_to_primary` makes either exactly the image's size;
 //   - the canvas is as large as the larger of the two layers on each axis, and
 //     each layer sits on it at `anchor`;
 //   - mode background puts the secondary behind the image, foreground in front;
@@ -43,9 +44,9 @@ function withOpacity(layer: Layer, percent: number): Layer {
 }
 
 async function secondaryLayer(op: CompositionOperation, primary: Layer, openSecondary: OpenSecondary): Promise<Layer> {
-  const width = op.resize_to_primary ? primary.width : (op.width ?? primary.width);
-  const height = op.resize_to_primary ? primary.height : (op.height ?? primary.height);
   if (op.secondary_image === undefined) {
+    const width = op.resize_to_primary ? primary.width : (op.width ?? primary.width);
+    const height = op.resize_to_primary ? primary.height : (op.height ?? primary.height);
     const c = rgba(op.secondary_color, op.secondary_opacity);
     const data = Buffer.alloc(width * height * 4);
     for (let i = 0; i < data.length; i += 4) {
@@ -57,20 +58,19 @@ async function secondaryLayer(op: CompositionOperation, primary: Layer, openSeco
     return { data, width, height };
   }
   const image = await rgbaOf(await openSecondary(op.secondary_image));
-  const size = resizedSize(
-    image.width,
-    image.height,
-    {
-      name: 'resize',
-      width,
-      height,
-      mode: op.resize_mode,
-      upscale: true,
-      upscale_dpr: true,
-      sharpen: false,
-    },
-    1,
-  );
+  const width = op.resize_to_primary ? primary.width : op.width;
+  const height = op.resize_to_primary ? primary.height : op.height;
+  if (width === undefined && height === undefined) return withOpacity(image, op.secondary_opacity);
+  const fit = {
+    name: 'resize' as const,
+    width,
+    height,
+    mode: op.resize_to_primary ? ('absolute' as const) : op.resize_mode,
+    upscale: true,
+    upscale_dpr: true,
+    sharpen: false,
+  };
+  const size = resizedSize(image.width, image.height, fit, 1);
   const resized = await rgbaOf(
     sharp(image.data, { raw: { width: image.width, height: image.height, channels: 4 } }).resize(
       size.width,

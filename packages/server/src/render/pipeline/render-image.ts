@@ -14,7 +14,7 @@ import { encode } from './encode.ts';
 import { renderFrames } from './frames.ts';
 import { IDENTITY } from './geometry.ts';
 import { applyAll, type OperationContext } from './operation.ts';
-import type { Working } from './working.ts';
+import { materialize, type Working } from './working.ts';
 
 function context(input: RenderInput): OperationContext {
   const loaded = new Map<string, Promise<{ source: Buffer; image: { hash: string } }>>();
@@ -47,7 +47,9 @@ async function renderStill(input: RenderInput, meta: Metadata, ctx: OperationCon
     toCurrent: IDENTITY,
     orientation: meta.orientation ?? 1,
   };
-  const w = await applyAll(start, input, ctx);
+  const done = await applyAll(start, input, ctx);
+  // sharp flattens early in its order; a queued composite would add transparency after it.
+  const w = input.output.format === 'jpg' && done.queued.includes('closed') ? await materialize(done) : done;
   const { bytes, contentType } = await encode(w.pipeline, input.output);
   return { bytes, contentType, width: w.width, height: w.height };
 }
