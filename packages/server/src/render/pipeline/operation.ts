@@ -63,5 +63,9 @@ export async function applyAll(start: Working, input: RenderInput, ctx: Operatio
       `The render of image ${input.image.hash} (after ${op.name})`,
     );
   }
+  // An empty stack renders the stored size, which may itself be over the output limits.
+  if (input.operations.length === 0) {
+    checkSize(w.width, w.height, input.limits.outputPixels, `The render of image ${input.image.hash}`);
+  }
   return w;
 }

@@ -139,6 +139,13 @@ describe('limits and failures', () => {
     expect(refused.message).toContain('300×300');
   });
 
+  it('an empty stack on a source over the output limit is refused', async () => {
+    const input = renderInput(await quarters(100, 100), facts(100, 100), []);
+    const refused = await refusal(renderImage({ ...input, limits: { ...input.limits, outputPixels: 5000 } }));
+    expect(refused.code).toBe('ORIGO_ERR_RENDER_TOO_MANY_PIXELS');
+    expect(refused.message).toContain('100×100');
+  });
+
   it('a source over the input pixel limit is refused', async () => {
     const input = renderInput(await quarters(100, 100), facts(100, 100), []);
     const refused = await refusal(renderImage({ ...input, limits: { ...input.limits, inputPixels: 5000 } }));
