@@ -83,6 +83,20 @@ describe('autorotate', () => {
     expect(cornersNear(image, [BLUE, RED, YELLOW, GREEN])).toBe(true);
   });
 
+  it('matches what sharp’s own auto-orientation shows, for all eight orientations', async () => {
+    for (let orientation = 1; orientation <= 8; orientation++) {
+      const source = await sharp(await quarters(300, 200))
+        .jpeg({ quality: 95 })
+        .withMetadata({ orientation })
+        .toBuffer();
+      const expected = await decoded(await sharp(source).autoOrient().png().toBuffer());
+      const out = await renderImage(renderInput(source, facts(300, 200), [autorotateOp()]));
+      const image = await decoded(out.bytes);
+      expect([image.width, image.height], `orientation ${orientation}`).toEqual([expected.width, expected.height]);
+      expect(cornersNear(image, corners(expected)), `orientation ${orientation}`).toBe(true);
+    }
+  });
+
   it('without the operation the stored orientation is left alone', async () => {
     const source = await sharp(await quarters(300, 200))
       .jpeg({ quality: 95 })

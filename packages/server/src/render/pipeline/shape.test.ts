@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import type { CompositionOperation, DropshadowOperation, NormalizedOperation } from '../normalized.ts';
 import { renderImage } from './render-image.ts';
-import { BLUE, decoded, facts, GREEN, near, RED, renderInput, solid } from './test-fixtures.ts';
+import { area, BLUE, cropOp, decoded, facts, GREEN, near, quarters, RED, renderInput, solid } from './test-fixtures.ts';
 
 async function renderOf(source: Buffer, width: number, height: number, ops: NormalizedOperation[], more = {}) {
   const out = await renderImage(renderInput(source, facts(width, height), ops, more));
@@ -43,6 +43,26 @@ describe('trim', () => {
     expect(strict.width).toBeGreaterThan(60);
     const loose = await renderOf(source, 100, 100, [{ name: 'trim', fuzzy: 30 }]);
     expect([loose.width, loose.height]).toEqual([60, 60]);
+  });
+});
+
+describe('trim and areas', () => {
+  it('the subject area stays on its content after the border is trimmed', async () => {
+    // A 100×100 four-colour image in a 20 px white frame; the subject is in the green quarter.
+    const inner = await sharp(await quarters(100, 100))
+      .extend({ top: 20, bottom: 20, left: 20, right: 20, background: '#ffffff' })
+      .png()
+      .toBuffer();
+    const out = await renderImage(
+      renderInput(inner, facts(140, 140, { subjectArea: area(95, 40, 1, 1) }), [
+        { name: 'trim', fuzzy: 0 },
+        cropOp({ width: 50, height: 50 }),
+      ]),
+    );
+    const image = await decoded(out.bytes);
+    expect([image.width, image.height]).toEqual([50, 50]);
+    expect(image.at(0, 0).slice(0, 3)).toEqual(GREEN);
+    expect(image.at(49, 49).slice(0, 3)).toEqual(GREEN);
   });
 });
 
