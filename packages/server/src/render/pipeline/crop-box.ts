@@ -21,7 +21,7 @@ export interface CropAreas {
 }
 
 /** How large the box is: the mode's size, then `scale` percent of it, never more than the image. */
-export function cropSize(
+function cropSize(
   width: number,
   height: number,
   op: CropOperation,

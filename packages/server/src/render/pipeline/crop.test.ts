@@ -169,6 +169,27 @@ describe('crop anchors', () => {
   });
 });
 
+describe('operations in a row', () => {
+  it('a second crop cuts from the first one’s result', async () => {
+    const image = await render(200, [
+      cropOp({ width: 150, height: 150, anchor: { kind: 'position', x: 'left', y: 'top' } }),
+      cropOp({ width: 100, height: 100, anchor: { kind: 'position', x: 'right', y: 'bottom' } }),
+    ]);
+    expect([image.width, image.height]).toEqual([100, 100]);
+    expect(corners(image)).toEqual([RED, GREEN, BLUE, YELLOW]);
+  });
+
+  it('two resizes, then a crop', async () => {
+    const image = await render(400, [
+      resizeOp({ width: 200 }),
+      resizeOp({ width: 100 }),
+      cropOp({ width: 50, height: 50 }),
+    ]);
+    expect([image.width, image.height]).toEqual([50, 50]);
+    expect(corners(image, 3)).toEqual([RED, GREEN, BLUE, YELLOW]);
+  });
+});
+
 describe('areas follow earlier operations', () => {
   it('a resize before the crop scales the subject area', async () => {
     // Source 400×400; the subject at (300, 300) is at (150, 150) after halving.

@@ -10,7 +10,7 @@ import { isOrigoError, OrigoError } from '../../errors.ts';
  */
 const FAIL_ON = 'error';
 
-export function decodeOptions(maxPixels: number, extra: SharpOptions = {}): SharpOptions {
+function decodeOptions(maxPixels: number, extra: SharpOptions = {}): SharpOptions {
   return { limitInputPixels: maxPixels, failOn: FAIL_ON, sequentialRead: true, ...extra };
 }
 

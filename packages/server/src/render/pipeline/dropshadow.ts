@@ -16,11 +16,7 @@ function spread(sigma: number): number {
 /** sharp's smallest Gaussian sigma. */
 const MIN_SIGMA = 0.3;
 
-export function dropshadowCanvas(
-  width: number,
-  height: number,
-  op: DropshadowOperation,
-): { width: number; height: number } {
+function dropshadowCanvas(width: number, height: number, op: DropshadowOperation): { width: number; height: number } {
   const pad = spread(op.sigma);
   return { width: width + 2 * pad + Math.abs(op.horizontal), height: height + 2 * pad + Math.abs(op.vertical) };
 }

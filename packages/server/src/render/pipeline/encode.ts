@@ -5,7 +5,7 @@ import { OrigoError } from '../../errors.ts';
 import type { OutputFormat, OutputSettings } from '../normalized.ts';
 import { rgba } from './colour.ts';
 
-export const CONTENT_TYPES: Record<OutputFormat, string> = {
+const CONTENT_TYPES: Record<OutputFormat, string> = {
   jpg: 'image/jpeg',
   png: 'image/png',
   gif: 'image/gif',

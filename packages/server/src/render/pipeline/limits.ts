@@ -3,7 +3,7 @@
 
 import { OrigoError } from '../../errors.ts';
 
-export const MAX_SIDE = 10000;
+const MAX_SIDE = 10000;
 
 export function checkSize(width: number, height: number, maxPixels: number, what: string): void {
   if (width > MAX_SIDE || height > MAX_SIDE) {

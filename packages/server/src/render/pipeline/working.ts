@@ -63,14 +63,6 @@ export async function readyFor(w: Working, stage: Stage | 'other'): Promise<Work
   return canJoin(w.queued, stage) ? w : materialize(w);
 }
 
-/** Raw pixels of the working image, for operations that build new canvases from it. */
-export async function pixels(
-  w: Working,
-): Promise<{ data: Buffer; width: number; height: number; channels: 1 | 2 | 3 | 4 }> {
-  const { data, info } = await w.pipeline.toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
-  return { data, width: info.width, height: info.height, channels: info.channels };
-}
-
 export function fromPixels(data: Buffer, width: number, height: number, channels: 1 | 2 | 3 | 4): Sharp {
   return sharp(data, { raw: { width, height, channels } });
 }
