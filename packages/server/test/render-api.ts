@@ -3,7 +3,7 @@
 // answer to dimensions and pixels with sharp (independent of origo's code).
 
 import sharp from 'sharp';
-import { api, type ApiResult, readResult, type TestServer, upload } from './helpers.ts';
+import { type ApiResult, api, readResult, type TestServer, upload } from './helpers.ts';
 
 export const RED = { r: 255, g: 0, b: 0 };
 export const GREEN = { r: 0, g: 255, b: 0 };
@@ -47,7 +47,11 @@ export interface RenderResult {
 }
 
 /** GETs a render path (under /render/{org}), without an API key unless headers give one. */
-export async function render(server: TestServer, path: string, headers: Record<string, string> = {}): Promise<RenderResult> {
+export async function render(
+  server: TestServer,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<RenderResult> {
   const res = await fetch(`${server.url}${path}`, { headers });
   const bytes = Buffer.from(await res.arrayBuffer());
   let json: unknown;

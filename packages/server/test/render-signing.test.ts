@@ -86,7 +86,12 @@ describe('protected stacks and protect_dynamic_stack', () => {
     const set = await api(server, 'PUT', '/organizations/acme/options/protect_dynamic_stack', { body: 'true' });
     expect(set.status, set.text).toBeLessThan(300);
     try {
-      expectError(asApiResult(await render(server, dynamicPath)), 403, 'ORIGO_ERR_RENDER_SIGNATURE_REQUIRED', 'protect_dynamic_stack');
+      expectError(
+        asApiResult(await render(server, dynamicPath)),
+        403,
+        'ORIGO_ERR_RENDER_SIGNATURE_REQUIRED',
+        'protect_dynamic_stack',
+      );
       expect((await render(server, sign(dynamicPath))).status).toBe(200);
       expect((await render(server, `/render/acme/open/${hash}.png`)).status).toBe(200);
     } finally {
@@ -109,7 +114,12 @@ describe('POST /utils/{org}/sign_url', () => {
   });
 
   it('refuses a body without a url and needs a key', async () => {
-    expectError(await api(server, 'POST', '/utils/acme/sign_url', { body: '{}' }), 400, 'ORIGO_ERR_REQUEST_BAD_BODY', 'url');
+    expectError(
+      await api(server, 'POST', '/utils/acme/sign_url', { body: '{}' }),
+      400,
+      'ORIGO_ERR_REQUEST_BAD_BODY',
+      'url',
+    );
     const anonymous = await fetch(`${server.url}/utils/acme/sign_url`, { method: 'POST', body: '{"url":"x"}' });
     expect(anonymous.status).toBe(403);
   });

@@ -45,7 +45,13 @@ describe('named stacks', () => {
     await putStack(server, 'acme', 'changing', { operations: [{ name: 'resize', options: { width: 60 } }] });
     const before = await render(server, `/render/acme/changing/${hash}.png`);
     expect((await decode(before.bytes)).width).toBe(60);
-    const again = await putStack(server, 'acme', 'changing', { operations: [{ name: 'resize', options: { width: 30 } }] }, '?overwrite=true');
+    const again = await putStack(
+      server,
+      'acme',
+      'changing',
+      { operations: [{ name: 'resize', options: { width: 30 } }] },
+      '?overwrite=true',
+    );
     expect(again.status, again.text).toBe(200);
     const after = await render(server, `/render/acme/changing/${hash}.png`);
     expect(after.headers.get('x-origo-render')).toBe('render');
@@ -95,7 +101,9 @@ describe('named stacks', () => {
   });
 
   it('never caches a _preview stack', async () => {
-    const made = await putStack(server, 'acme', '_preview_try', { operations: [{ name: 'resize', options: { width: 20 } }] });
+    const made = await putStack(server, 'acme', '_preview_try', {
+      operations: [{ name: 'resize', options: { width: 20 } }],
+    });
     expect(made.status, made.text).toBe(201);
     const first = await render(server, `/render/acme/_preview_try/${hash}.png`);
     const second = await render(server, `/render/acme/_preview_try/${hash}.png`);

@@ -3,18 +3,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, createOrg, expectError, startServer, type TestServer } from './helpers.ts';
-import {
-  asApiResult,
-  BLUE,
-  decode,
-  GREEN,
-  near,
-  quartersPng,
-  RED,
-  render,
-  uploaded,
-  YELLOW,
-} from './render-api.ts';
+import { asApiResult, BLUE, decode, GREEN, near, quartersPng, RED, render, uploaded, YELLOW } from './render-api.ts';
 
 let server: TestServer;
 let source: Buffer;
@@ -173,41 +162,95 @@ describe('caching', () => {
 
   it('answers WebP or AVIF by Accept under autoformat, with Vary: Accept', async () => {
     const ops = 'resize-width-30/options-autoformat-true';
-    const avif = await render(server, url(ops), { accept: 'image/avif,image/webp,*/*' });
+    const avif = await render(server, url(ops, 'jpg'), { accept: 'image/avif,image/webp,*/*' });
     expect(avif.headers.get('content-type')).toBe('image/avif');
     expect(avif.headers.get('vary')).toBe('Accept');
-    const webp = await render(server, url(ops), { accept: 'image/webp,*/*' });
+    expect((await decode(avif.bytes)).format).toBe('heif');
+    const webp = await render(server, url(ops, 'jpg'), { accept: 'image/webp,*/*' });
     expect(webp.headers.get('content-type')).toBe('image/webp');
     expect((await decode(webp.bytes)).format).toBe('webp');
-    const plain = await render(server, url(ops), { accept: 'image/png' });
-    expect(plain.headers.get('content-type')).toBe('image/png');
+    const plain = await render(server, url(ops, 'jpg'), { accept: 'image/png' });
+    expect(plain.headers.get('content-type')).toBe('image/jpeg');
     expect(plain.headers.get('vary')).toBe('Accept');
     expect(webp.headers.get('etag')).not.toBe(plain.headers.get('etag'));
+  });
+
+  it('autoformats a PNG to lossless WebP, even where AVIF is accepted', async () => {
+    const res = await render(server, url('o-af-1'), { accept: 'image/avif,image/webp' });
+    expect(res.headers.get('content-type')).toBe('image/webp');
+    const d = await decode(res.bytes);
+    // Lossless: the quarters' colours come back exactly.
+    expect([d.width, d.height]).toEqual([200, 100]);
+    expect(d.at(10, 10)).toEqual(RED);
+    expect(d.at(190, 90)).toEqual(YELLOW);
   });
 });
 
 describe('bad render URLs', () => {
   it('refuses an unknown operation', async () => {
-    expectError(asApiResult(await render(server, url('frobnicate-x-1'))), 400, 'ORIGO_ERR_RENDER_UNKNOWN_OPERATION', 'frobnicate');
+    expectError(
+      asApiResult(await render(server, url('frobnicate-x-1'))),
+      400,
+      'ORIGO_ERR_RENDER_UNKNOWN_OPERATION',
+      'frobnicate',
+    );
   });
   it('refuses an odd key/value count', async () => {
-    expectError(asApiResult(await render(server, url('resize-width'))), 400, 'ORIGO_ERR_RENDER_BAD_URL', 'resize-width');
+    expectError(
+      asApiResult(await render(server, url('resize-width'))),
+      400,
+      'ORIGO_ERR_RENDER_BAD_URL',
+      'resize-width',
+    );
   });
   it('refuses an unknown option and an out-of-range value', async () => {
-    expectError(asApiResult(await render(server, url('resize-colour-red'))), 400, 'ORIGO_ERR_RENDER_BAD_OPTION', 'colour');
+    expectError(
+      asApiResult(await render(server, url('resize-colour-red'))),
+      400,
+      'ORIGO_ERR_RENDER_BAD_OPTION',
+      'colour',
+    );
     expectError(asApiResult(await render(server, url('resize-width-0'))), 400, 'ORIGO_ERR_RENDER_BAD_OPTION', 'width');
-    expectError(asApiResult(await render(server, url('resize-width-10001'))), 400, 'ORIGO_ERR_RENDER_BAD_OPTION', '10001');
+    expectError(
+      asApiResult(await render(server, url('resize-width-10001'))),
+      400,
+      'ORIGO_ERR_RENDER_BAD_OPTION',
+      '10001',
+    );
     expectError(asApiResult(await render(server, url('blur-sigma-lots'))), 400, 'ORIGO_ERR_RENDER_BAD_OPTION', 'lots');
   });
   it('refuses an unknown format', async () => {
-    expectError(asApiResult(await render(server, url('resize-width-10', 'bmp'))), 400, 'ORIGO_ERR_RENDER_UNKNOWN_FORMAT', 'bmp');
+    expectError(
+      asApiResult(await render(server, url('resize-width-10', 'bmp'))),
+      400,
+      'ORIGO_ERR_RENDER_UNKNOWN_FORMAT',
+      'bmp',
+    );
   });
   it('answers 404 for an unknown image, stack or organization', async () => {
-    expectError(asApiResult(await render(server, `/render/acme/dynamic/resize-width-10/${'ab'.repeat(20)}.png`)), 404, 'ORIGO_ERR_IMAGE_NOT_FOUND');
-    expectError(asApiResult(await render(server, `/render/acme/no-such-stack/${hash}.png`)), 404, 'ORIGO_ERR_STACK_NOT_FOUND', 'no-such-stack');
-    expectError(asApiResult(await render(server, `/render/nobody/dynamic/resize-width-10/${hash}.png`)), 404, 'ORIGO_ERR_ORG_NOT_FOUND', 'nobody');
+    expectError(
+      asApiResult(await render(server, `/render/acme/dynamic/resize-width-10/${'ab'.repeat(20)}.png`)),
+      404,
+      'ORIGO_ERR_IMAGE_NOT_FOUND',
+    );
+    expectError(
+      asApiResult(await render(server, `/render/acme/no-such-stack/${hash}.png`)),
+      404,
+      'ORIGO_ERR_STACK_NOT_FOUND',
+      'no-such-stack',
+    );
+    expectError(
+      asApiResult(await render(server, `/render/nobody/dynamic/resize-width-10/${hash}.png`)),
+      404,
+      'ORIGO_ERR_ORG_NOT_FOUND',
+      'nobody',
+    );
   });
   it('refuses a path without a hash', async () => {
-    expectError(asApiResult(await render(server, '/render/acme/dynamic/resize-width-10/not-a-hash.png')), 400, 'ORIGO_ERR_RENDER_BAD_URL');
+    expectError(
+      asApiResult(await render(server, '/render/acme/dynamic/resize-width-10/not-a-hash.png')),
+      400,
+      'ORIGO_ERR_RENDER_BAD_URL',
+    );
   });
 });

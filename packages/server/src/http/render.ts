@@ -17,7 +17,11 @@ const RenderParams = Type.Object({
 });
 
 const RENDER_REPLIES = replies({
-  200: Type.Unsafe<unknown>({ description: 'The rendered image, in the Content-Type named', type: 'string', format: 'binary' }),
+  200: Type.Unsafe<unknown>({
+    description: 'The rendered image, in the Content-Type named',
+    type: 'string',
+    format: 'binary',
+  }),
   304: noBody('Not modified (If-None-Match matched the ETag)'),
 });
 
@@ -51,21 +55,22 @@ function sendRender(request: FastifyRequest, reply: FastifyReply, answer: Render
 
 export function registerRenderRoutes(untyped: FastifyInstance, deps: ServiceDeps): void {
   const app = untyped.withTypeProvider<TypeBoxTypeProvider>();
-  const handler = (head: boolean) => async (request: FastifyRequest<{ Params: { org: string } }>, reply: FastifyReply) => {
-    const org = request.params.org;
-    // The path as received (request.url may have been rewritten from a render host, see render-host.ts).
-    const received = splitUrl(request.originalUrl);
-    const routed = splitUrl(request.url);
-    const answer = await renderUrl(deps, {
-      orgName: org,
-      path: routed.pathname.slice(`/render/${org}`.length),
-      rawQuery: received.rawQuery,
-      signedPathname: received.pathname,
-      accept: header(request, 'accept'),
-      log: request.log,
-    });
-    return sendRender(request, reply, answer, head);
-  };
+  const handler =
+    (head: boolean) => async (request: FastifyRequest<{ Params: { org: string } }>, reply: FastifyReply) => {
+      const org = request.params.org;
+      // The path as received (request.url may have been rewritten from a render host, see render-host.ts).
+      const received = splitUrl(request.originalUrl);
+      const routed = splitUrl(request.url);
+      const answer = await renderUrl(deps, {
+        orgName: org,
+        path: routed.pathname.slice(`/render/${org}`.length),
+        rawQuery: received.rawQuery,
+        signedPathname: received.pathname,
+        accept: header(request, 'accept'),
+        log: request.log,
+      });
+      return sendRender(request, reply, answer, head);
+    };
   const schema = {
     tags: ['render'],
     params: RenderParams,

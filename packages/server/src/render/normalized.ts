@@ -133,6 +133,8 @@ export interface OutputSettings {
   compressionLevel: number;
   /** Six hex digits: what transparency is flattened onto for JPEG. */
   transparencyColor: string;
+  /** Six hex digits (stack option transparency.color): flatten transparency onto it in every format; undefined = keep it. */
+  flattenColor: string | undefined;
   /** 1–10: multiplies resize sizes (see the dpr upscale table in spec §6). */
   dpr: number;
 }

@@ -1,4 +1,5 @@
 import type { Config } from '../config.ts';
+import type { RenderOutput } from '../render/normalized.ts';
 import type { BlobStore } from '../storage/blobs/blob-store.ts';
 import type { Accounts } from '../storage/catalog/accounts.ts';
 import type { BlobClaims } from '../storage/catalog/blob-claims.ts';
@@ -8,7 +9,6 @@ import type { Storage } from '../storage/index.ts';
 import type { RenderStore } from '../storage/renders/render-store.ts';
 import { DecodeQueue } from './decode-queue.ts';
 import { RateLimiter } from './rate-limit.ts';
-import type { RenderOutput } from '../render/normalized.ts';
 import { SingleFlight } from './single-flight.ts';
 
 /** What every use case may reach: settings, storage, the clock and the one decode queue of the app. */

@@ -5,6 +5,7 @@
 // ever purged to refresh a render; old entries just stop being asked for.
 
 import { createHash } from 'node:crypto';
+import type { Area } from '../render/model.ts';
 import type { NormalizedOperation, OutputSettings } from '../render/normalized.ts';
 
 /**
@@ -17,6 +18,12 @@ const RENDER_FORMAT_VERSION = 1;
 export interface RenderIdentity {
   /** The source image's full hash: it names the source bytes and their dynamic metadata. */
   imageHash: string;
+  /** The image's areas, which crops follow. */
+  areas: {
+    subject: Area | undefined;
+    crop: Area | undefined;
+    multi: Record<string, { subjectArea?: Area; cropArea?: Area }>;
+  };
   operations: NormalizedOperation[];
   output: OutputSettings;
   /** Bumped by DELETE /stacks/{org}/{name}/cache; 0 for dynamic renders. */

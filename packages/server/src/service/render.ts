@@ -7,12 +7,14 @@
 // uncached renders a minute, so a cache-busting flood cannot take the node.
 
 import type { Readable } from 'node:stream';
+// sharp's process-wide settings (no operation cache, one thread per image) apply to renders too.
+import '../probe/sharp-settings.ts';
 import { OrigoError } from '../errors.ts';
 import { imageFacts } from '../render/image-facts.ts';
 import type { ImageFacts, RenderUrl } from '../render/model.ts';
 import type { NormalizedOperation } from '../render/normalized.ts';
 import { normalizeOperations } from '../render/operations/normalize.ts';
-import { renderImage } from '../render/pipeline/render-image.ts';
+import { renderImage } from '../render/pipeline/index.ts';
 import { resolveRender } from '../render/resolve.ts';
 import { decideOutput, type OutputDecision } from '../render/stack-options/decide-output.ts';
 import { parseRenderUrl } from '../render/url/index.ts';
@@ -94,14 +96,26 @@ export async function renderUrl(deps: ServiceDeps, request: RenderRequest): Prom
   );
 
   if (decision.sourceFile && operations.length === 0) return originalAnswer(deps, org, image, decision);
+  await requireSecondaryImages(deps, org, operations);
   const identity: RenderIdentity = {
     imageHash: image.hash,
+    // An edit with keepHash=true changes the areas but not the hash.
+    areas: { subject: facts.subjectArea, crop: facts.cropArea, multi: facts.multiAreas },
     operations,
     output: decision.output,
     cacheGeneration: stack?.cacheGeneration ?? 0,
     cacheBuster: url.cacheBuster,
   };
   return renderedAnswer(deps, { org, image, facts, url, operations, decision, identity }, request.log);
+}
+
+/** A render that draws another image is not served once that image is gone, cached or not. */
+async function requireSecondaryImages(deps: ServiceDeps, org: Organization, operations: NormalizedOperation[]) {
+  for (const op of operations) {
+    if (op.name !== 'composition' || op.secondary_image === undefined) continue;
+    const found = await deps.catalog.findImage(org.id, op.secondary_image.toLowerCase(), false);
+    if (!found) throw imageNotFound(org, op.secondary_image);
+  }
 }
 
 /** source_file with no operations: the stored bytes themselves. */
@@ -150,7 +164,7 @@ async function renderedAnswer(deps: ServiceDeps, job: RenderJob, log: RenderRequ
   const format = decision.output.format;
   const key = renderKey(org.name, image.hash, digest, format);
   if (!preview) {
-    const cached = await deps.renders.get(key);
+    const cached = await cachedRender(deps, key, log);
     if (cached) return answer(cached.stream, cached.size, contentTypeOf(format), 'cache');
   }
   const { result } = deps.renderFlights.run(key, async () => {
@@ -161,6 +175,16 @@ async function renderedAnswer(deps: ServiceDeps, job: RenderJob, log: RenderRequ
   });
   const output = await result;
   return answer(output.bytes, output.bytes.length, output.contentType, 'render');
+}
+
+/** A render store that fails to read is a miss: the render is made again rather than refused. */
+async function cachedRender(deps: ServiceDeps, key: string, log: RenderRequest['log']) {
+  try {
+    return await deps.renders.get(key);
+  } catch (err) {
+    log.warn({ err, key }, 'could not read the render cache; rendering again');
+    return undefined;
+  }
 }
 
 /** Counts a render that is not cached; over the organization's budget → 429. */

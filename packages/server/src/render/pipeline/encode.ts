@@ -28,7 +28,15 @@ function animationOptions(animation: Animation | undefined): { delay?: number[];
   };
 }
 
-function encoder(pipeline: Sharp, output: OutputSettings, animation: Animation | undefined): Sharp {
+/** transparency.color: transparency replaced by that colour, whatever the format. */
+function flattened(pipeline: Sharp, output: OutputSettings): Sharp {
+  if (output.flattenColor === undefined || output.format === 'jpg') return pipeline;
+  const { r, g, b } = rgba(output.flattenColor);
+  return pipeline.flatten({ background: { r, g, b } });
+}
+
+function encoder(unflattened: Sharp, output: OutputSettings, animation: Animation | undefined): Sharp {
+  const pipeline = flattened(unflattened, output);
   switch (output.format) {
     case 'jpg': {
       const { r, g, b } = rgba(output.transparencyColor);

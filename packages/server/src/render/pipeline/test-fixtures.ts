@@ -60,6 +60,7 @@ export const PNG_OUTPUT: OutputSettings = {
   lossless: false,
   compressionLevel: 7,
   transparencyColor: 'FFFFFF',
+  flattenColor: undefined,
   dpr: 1,
 };
 

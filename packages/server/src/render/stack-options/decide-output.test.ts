@@ -79,7 +79,7 @@ describe('decideOutput: qualities and defaults', () => {
       dpr: 1,
     });
     expect(jpg).toMatchObject({ vary: false, sourceFile: false, contentDisposition: 'inline', protected: false });
-    expect(jpg.flattenColor).toBeUndefined();
+    expect(jpg.output.flattenColor).toBeUndefined();
     expect(decide('webp').output).toMatchObject({ quality: 80, lossless: false });
     expect(decide('avif').output.quality).toBe(45);
     expect(decide('heic').output.quality).toBe(40);
@@ -230,7 +230,7 @@ describe('decideOutput: answer options', () => {
     expect(decide('jpg', { 'jpg.transparency.color': '000' }).output.transparencyColor).toBe('000000');
     const always = decide('png', { 'transparency.color': 'f00', 'jpg.transparency.color': '00ff00' });
     expect(always.output.transparencyColor).toBe('FF0000');
-    expect(always.flattenColor).toBe('FF0000');
+    expect(always.output.flattenColor).toBe('FF0000');
     expect(refusal(() => decide('jpg', { 'transparency.color': '#fff' })).message).toContain('hex colour');
   });
 

@@ -41,12 +41,6 @@ export interface OutputDecision {
   contentDisposition: 'inline' | 'attachment';
   /** stack option protected: renders need a signed URL (spec §7). */
   protected: boolean;
-  /**
-   * transparency.color: flatten transparency onto this colour whatever the
-   * format (OutputSettings.transparencyColor only covers JPEG); undefined
-   * when not set.
-   */
-  flattenColor: string | undefined;
 }
 
 const FORMATS: Record<string, OutputFormat> = {
@@ -138,12 +132,12 @@ export function decideOutput(input: OutputDecisionInput): OutputDecision {
       lossless,
       compressionLevel: values['png.compression_level'],
       transparencyColor: flattenColor ?? values['jpg.transparency.color'],
+      flattenColor,
       dpr: values.dpr,
     },
     vary: values.autoformat,
     sourceFile: values.source_file,
     contentDisposition: values.content_disposition,
     protected: values.protected,
-    flattenColor,
   };
 }
