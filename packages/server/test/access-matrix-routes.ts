@@ -42,6 +42,7 @@ export const DECLARED: Record<string, Permission> = {
   'HEAD /stacks/:org/:name': 'stacks:read',
   'DELETE /stacks/:org/:name': 'stacks:write',
   'DELETE /stacks/:org/:name/cache': 'stacks:write',
+  'POST /utils/:org/sign_url': 'organizations:signing-keys',
   'GET /organizations/:org/memberships': 'memberships:manage',
   'HEAD /organizations/:org/memberships': 'memberships:manage',
   'POST /organizations/:org/memberships': 'memberships:manage',

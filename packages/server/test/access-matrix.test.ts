@@ -68,6 +68,8 @@ async function requestFor(route: Route, image: Image): Promise<{ query?: string;
     return { options: { json: { x: 0, y: 0, width: 4, height: 4 } } };
   if (url === '/stacks/:org/:name' && method === 'PUT')
     return { query: 'overwrite=true', options: { json: { operations: [] } } };
+  if (url === '/utils/:org/sign_url')
+    return { options: { json: { url: `http://render.test/dynamic/resize-width-10/${image.hash}.png` } } };
   if (url.startsWith('/organizations/:org/options')) {
     return { options: { json: url.endsWith('/:name') ? false : { protect_dynamic_stack: false } } };
   }
@@ -204,6 +206,7 @@ describe('the access matrix', () => {
     expect(admitted['PUT /sourceimages/:org/:hash/options/locked']).toEqual(['admin', 'sourceimages:unlock']);
     expect(admitted['PUT /stacks/:org/:name']).toEqual(['admin', 'write']);
     expect(admitted['GET /stacks/:org/:name']).toEqual(['admin', 'write', 'read']);
+    expect(admitted['POST /utils/:org/sign_url']).toEqual(['admin', 'write', 'read']);
     expect(admitted['PUT /organizations/:org/options/:name']).toEqual(['admin', 'write']);
     expect(admitted['GET /sourceimages/:org/:hash/download (protected image)']).toEqual([
       'admin',

@@ -30,6 +30,20 @@ export async function quartersPng(width = 200, height = 100): Promise<Buffer> {
     .toBuffer();
 }
 
+/** A 2-frame animated GIF, 40×30: red, then blue. */
+export function twoFrameGif(): Promise<Buffer> {
+  const frame = (c: Rgb) => {
+    const data = Buffer.alloc(40 * 30 * 4);
+    for (let i = 0; i < data.length; i += 4) data.set([c.r, c.g, c.b, 255], i);
+    return data;
+  };
+  return sharp(Buffer.concat([frame(RED), frame(BLUE)]), {
+    raw: { width: 40, height: 60, channels: 4, pageHeight: 30 },
+  })
+    .gif({ delay: [100, 100], loop: 0 })
+    .toBuffer();
+}
+
 /** Uploads `bytes` to `org` and gives the image's hash. */
 export async function uploaded(server: TestServer, org: string, bytes: Buffer, name = 'picture.png'): Promise<string> {
   const res = await upload(server, org, [{ name, bytes }]);

@@ -3,7 +3,19 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, createOrg, expectError, startServer, type TestServer } from './helpers.ts';
-import { asApiResult, BLUE, decode, GREEN, near, quartersPng, RED, render, uploaded, YELLOW } from './render-api.ts';
+import {
+  asApiResult,
+  BLUE,
+  decode,
+  GREEN,
+  near,
+  quartersPng,
+  RED,
+  render,
+  twoFrameGif,
+  uploaded,
+  YELLOW,
+} from './render-api.ts';
 
 let server: TestServer;
 let source: Buffer;
@@ -128,6 +140,22 @@ describe('the URL around the operations', () => {
     }
   });
 
+  it('keeps an animated GIF animated', async () => {
+    const gif = await uploaded(server, 'acme', await twoFrameGif(), 'blink.gif');
+    const res = await render(server, `/render/acme/dynamic/resize-width-20/${gif}.gif`);
+    expect(res.status).toBe(200);
+    const d = await decode(res.bytes);
+    expect([d.format, d.pages, d.width, d.height]).toEqual(['gif', 2, 20, 15]);
+    const still = await decode((await render(server, `/render/acme/dynamic/resize-width-20/${gif}.png`)).bytes);
+    expect([still.pages, still.width]).toEqual([1, 20]);
+  });
+
+  it('answers content_disposition attachment as a download', async () => {
+    const res = await render(server, url('resize-width-10/o-content_disposition-attachment'));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toBe('attachment');
+  });
+
   it('answers source_file with the original bytes', async () => {
     const res = await render(server, url('options-source_file-true'));
     expect(res.status).toBe(200);
@@ -146,6 +174,30 @@ describe('caching', () => {
     expect(first.headers.get('etag')).toMatch(/^"[0-9a-f]{64}"$/);
     expect(first.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     expect(second.headers.get('content-length')).toBe(String(first.bytes.length));
+  });
+
+  it('renders afresh for a v<digits> cache buster, then caches that too', async () => {
+    const path = (name: string) => `/render/acme/dynamic/resize-width-66/${hash}/${name}.png`;
+    expect((await render(server, path('picture'))).headers.get('x-origo-render')).toBe('render');
+    expect((await render(server, path('other-name'))).headers.get('x-origo-render')).toBe('cache');
+    expect((await render(server, path('picture-v2'))).headers.get('x-origo-render')).toBe('render');
+    expect((await render(server, path('picture-v2'))).headers.get('x-origo-render')).toBe('cache');
+    expect((await render(server, path('v3'))).headers.get('x-origo-render')).toBe('render');
+  });
+
+  it('renders afresh when a subject area is changed in place (keepHash)', async () => {
+    const own = await uploaded(server, 'acme', await quartersPng(200, 100), 'kept.png');
+    const setSubject = (x: number, y: number) =>
+      api(server, 'PUT', `/sourceimages/acme/${own}/meta/dynamic/subject_area?keepHash=true`, {
+        body: JSON.stringify({ x, y, width: 1, height: 1 }),
+      });
+    const crop = `/render/acme/dynamic/crop-width-100-height-50-anchor-auto/${own}.png`;
+    expect((await setSubject(10, 10)).status).toBe(201);
+    expect(near((await decode((await render(server, crop)).bytes)).at(50, 25), RED)).toBe(true);
+    expect((await setSubject(190, 90)).status).toBe(201);
+    const after = await render(server, crop);
+    expect(after.headers.get('x-origo-render')).toBe('render');
+    expect(near((await decode(after.bytes)).at(50, 25), YELLOW)).toBe(true);
   });
 
   it('answers 304 to If-None-Match with the ETag, and HEAD without a body', async () => {

@@ -90,7 +90,9 @@ interface Request extends CallOptions {
 /** Sends a request to the operation ("METHOD /path/{param}"), by default with the root key, and checks the answer. */
 async function send(operation: string, request: Request = {}): Promise<CallResult> {
   const [method, template] = operation.split(' ') as [string, string];
-  const path = template.replace(/\{(\w+)\}/g, (_, name: string) => {
+  // {*} (a render path) is given as it goes on the wire; other parameters are one path segment each.
+  const path = template.replace(/\{(\w+|\*)\}/g, (_, name: string) => {
+    if (name === '*') return request.params?.['*'] ?? '';
     const value = request.params?.[name];
     if (value === undefined) throw new Error(`${operation}: no value for {${name}}`);
     return encodeURIComponent(value);
@@ -119,7 +121,7 @@ describe('/doc.json', () => {
           !(r.url === '/doc.json' || r.url === '/doc' || r.url.startsWith('/doc/')) &&
           !(r.method === 'OPTIONS' && r.url === '/*'),
       )
-      .map((r) => `${r.method} ${r.url.replace(/:(\w+)/g, '{$1}')}`);
+      .map((r) => `${r.method} ${r.url.replace(/:(\w+)/g, '{$1}').replace(/\*$/, '{*}')}`);
     expect(registered.length).toBeGreaterThan(40);
     expect(publishedOperations().sort()).toEqual([...new Set(registered)].sort());
   });
@@ -426,6 +428,32 @@ describe('every reply matches the schema /doc.json publishes for its route and s
     await expectStatus(404, 'DELETE /stacks/{org}/{name}/cache', { params: { org, name: 'rs-none' } });
     await expectStatus(204, 'DELETE /stacks/{org}/{name}', { params });
     await expectStatus(404, 'DELETE /stacks/{org}/{name}', { params });
+  });
+
+  it('rendering', async () => {
+    const created = await send('POST /sourceimages/{org}', {
+      params: { org },
+      body: form([{ name: 'render.png', bytes: await png(7) }]),
+    });
+    const hash: string = created.json.items[0].hash;
+    const path = `dynamic/resize-width-10/${hash}.png`;
+    const params = { org, '*': path };
+    const rendered = await expectStatus(200, 'GET /render/{org}/{*}', { params, key: '' });
+    const etag = rendered.headers.get('etag') ?? '';
+    await expectStatus(304, 'GET /render/{org}/{*}', { params, key: '', headers: { 'if-none-match': etag } });
+    await expectStatus(200, 'HEAD /render/{org}/{*}', { params, key: '' });
+    await expectStatus(304, 'HEAD /render/{org}/{*}', { params, key: '', headers: { 'if-none-match': etag } });
+    await expectStatus(400, 'GET /render/{org}/{*}', {
+      params: { org, '*': `dynamic/resize-width/${image.hash}.png` },
+    });
+    await expectStatus(404, 'GET /render/{org}/{*}', { params: { org, '*': `no-stack/${image.hash}.png` } });
+    await expectStatus(200, 'GET /operations', { key: '' });
+    await expectStatus(200, 'HEAD /operations', { key: '' });
+    await expectStatus(200, 'GET /stackoptions', { key: '' });
+    await expectStatus(200, 'HEAD /stackoptions', { key: '' });
+    const url = `${server.url}/render/${org}/${path}`;
+    await expectStatus(200, 'POST /utils/{org}/sign_url', { params: { org }, json: { url } });
+    await expectStatus(400, 'POST /utils/{org}/sign_url', { params: { org }, json: { link: url } });
   });
 
   it('covered every published operation with each success status it publishes', () => {

@@ -1,5 +1,5 @@
 // The route table itself: every route declares the permission of spec §6.6,
-// only documentation, sign-up and CORS preflights are public, and a route
+// only documentation, sign-up, CORS preflights and rendering are public, and a route
 // that declares no access cannot be registered at all.
 
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -33,9 +33,18 @@ describe('the route table', () => {
     expect(server.app.routeTable.length).toBeGreaterThan(40);
     const unknown = server.app.routeTable.filter((r) => !('public' in r.access) && !known.has(r.access.permission));
     expect(unknown).toEqual([]);
-    // Only documentation, sign-up and CORS preflights are public.
+    // Only documentation, sign-up, CORS preflights, render URLs and the render catalogues are public.
     const publicRoutes = server.app.routeTable.filter((r) => 'public' in r.access && !r.url.startsWith('/doc'));
-    expect(publicRoutes.map((r) => `${r.method} ${r.url}`).sort()).toEqual(['OPTIONS /*', 'POST /users']);
+    expect(publicRoutes.map((r) => `${r.method} ${r.url}`).sort()).toEqual([
+      'GET /operations',
+      'GET /render/:org/*',
+      'GET /stackoptions',
+      'HEAD /operations',
+      'HEAD /render/:org/*',
+      'HEAD /stackoptions',
+      'OPTIONS /*',
+      'POST /users',
+    ]);
   });
 
   it('refuses to register a route that declares no access', async () => {

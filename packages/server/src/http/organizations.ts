@@ -48,7 +48,8 @@ export function registerOrganizationRoutes(untyped: FastifyInstance, deps: Servi
         body,
         principal.kind === 'user' ? principal.userId : undefined,
       );
-      return sendJson(reply, 200, organizationJson(org));
+      // Its creator (the root key, or the user made its admin) may sign render URLs.
+      return sendJson(reply, 200, organizationJson(org, await signingKeysOf(deps, org)));
     },
   });
 

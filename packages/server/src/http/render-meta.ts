@@ -36,8 +36,8 @@ export function registerRenderMetaRoutes(untyped: FastifyInstance, deps: Service
     handler: (_request, reply) => sendJsonText(reply, 200, stackOptions),
   });
   app.post('/utils/:org/sign_url', {
-    // A signed URL shows protected images: as much as downloading them.
-    config: { access: inOrg('images:download:protected') },
+    // Whoever may read the signing key may have URLs signed with it.
+    config: { access: inOrg('organizations:signing-keys') },
     schema: {
       tags,
       summary: 'Sign a render URL with the organization signing key',

@@ -16,12 +16,13 @@ const RenderParams = Type.Object({
   '*': Type.String({ description: '{stack}/[{segments}/]{hash}[/{seo-name}].{format}' }),
 });
 
+const IMAGE_BYTES = { content: { 'image/*': { schema: { type: 'string', format: 'binary' } } } };
 const RENDER_REPLIES = replies({
-  200: Type.Unsafe<unknown>({
-    description: 'The rendered image, in the Content-Type named',
-    type: 'string',
-    format: 'binary',
-  }),
+  200: Type.Unsafe({ description: 'The rendered image, with its real Content-Type', ...IMAGE_BYTES }),
+  304: noBody('Not modified (If-None-Match matched the ETag)'),
+});
+const HEAD_RENDER_REPLIES = replies({
+  200: noBody('The headers of the render'),
   304: noBody('Not modified (If-None-Match matched the ETag)'),
 });
 
@@ -45,9 +46,10 @@ function sendRender(request: FastifyRequest, reply: FastifyReply, answer: Render
     .header('x-origo-render', answer.source);
   if (answer.varyAccept) reply.header('vary', 'Accept');
   if (answer.contentDisposition === 'attachment') reply.header('content-disposition', 'attachment');
-  if (head || notModified(request, answer.etag)) {
+  const unchanged = notModified(request, answer.etag);
+  if (head || unchanged) {
     if (!Buffer.isBuffer(answer.body)) answer.body.destroy();
-    if (!head) return reply.code(304).send();
+    if (unchanged) return reply.code(304).send();
   }
   reply.header('content-type', answer.contentType).header('content-length', answer.size);
   return head ? reply.code(200).send() : reply.code(200).send(answer.body);
@@ -71,24 +73,24 @@ export function registerRenderRoutes(untyped: FastifyInstance, deps: ServiceDeps
       });
       return sendRender(request, reply, answer, head);
     };
-  const schema = {
-    tags: ['render'],
-    params: RenderParams,
-    response: RENDER_REPLIES,
-  };
+  const schema = { tags: ['render'], params: RenderParams };
   app.route({
     method: 'GET',
     url: '/render/:org/*',
     exposeHeadRoute: false,
     config: { access: PUBLIC },
-    schema: { ...schema, summary: 'Render an image through a stack or a dynamic stack (rokka render URLs)' },
+    schema: {
+      ...schema,
+      summary: 'Render an image through a stack or a dynamic stack (rokka render URLs)',
+      response: RENDER_REPLIES,
+    },
     handler: handler(false),
   });
   app.route({
     method: 'HEAD',
     url: '/render/:org/*',
     config: { access: PUBLIC },
-    schema: { ...schema, summary: 'Headers of a render, without the bytes' },
+    schema: { ...schema, summary: 'Headers of a render, without the bytes', response: HEAD_RENDER_REPLIES },
     handler: handler(true),
   });
 }
