@@ -5,7 +5,10 @@
 //   live code changes (a database migrated before a change would differ from
 //   one migrated after);
 // - images/ is pure: no file, network or process I/O and no sharp at run
-//   time (probing lives in probe/), nothing from the layers that use it.
+//   time (probing lives in probe/), nothing from the layers that use it;
+// - so is render/, but for render/pipeline/, which runs sharp on bytes in
+//   memory: the parsing half (URLs, stacks, expressions, signing) may use
+//   images/ and its own files, and types from anywhere (they are erased).
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -69,6 +72,31 @@ function impurities(file: string, source: string): string[] {
     .map(({ specifier }) => specifier);
 }
 
+const RENDER = path.join(SRC, 'render');
+const PIPELINE = path.join(RENDER, 'pipeline');
+
+/** The source files under `dir` and its folders, but for those under `skip`. */
+function sourceFilesUnder(dir: string, skip: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return full === skip ? [] : sourceFilesUnder(full, skip);
+    return entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') ? [full] : [];
+  });
+}
+
+/** What a file of render/ (outside pipeline/) imports at run time that may do I/O or belongs to a layer above. */
+function renderImpurities(file: string, source: string): string[] {
+  return importsOf(source)
+    .filter(({ specifier, typeOnly }) => {
+      if (typeOnly) return false;
+      if (!isRelative(specifier)) return !PURE_PACKAGES.has(specifier);
+      const target = path.resolve(path.dirname(file), specifier);
+      const ownHalf = inside(RENDER, target) && !inside(PIPELINE, target);
+      return !ownHalf && !inside(IMAGES, target) && !LEAF_MODULES.has(target);
+    })
+    .map(({ specifier }) => specifier);
+}
+
 describe('import rules', () => {
   it('finds every kind of import line', () => {
     const source = [
@@ -124,5 +152,22 @@ describe('import rules', () => {
       "import { type FileHandle, open } from 'node:fs/promises';\nimport sharp, { type Metadata } from 'sharp';\nimport type { Metadata as M } from 'sharp';\n" +
       "import { OrigoError } from '../errors.ts';\nimport { staticMetadata } from './static-metadata.ts';\nimport { x } from '../storage/index.ts';\n";
     expect(impurities(file, before)).toEqual(['node:fs/promises', 'sharp', '../storage/index.ts']);
+  });
+
+  it('render/ outside pipeline/ imports nothing that does I/O, runs sharp or belongs to a layer above', () => {
+    const files = sourceFilesUnder(RENDER, PIPELINE);
+    expect(files.length).toBeGreaterThanOrEqual(20);
+    const found = files.flatMap((file) =>
+      renderImpurities(file, fs.readFileSync(file, 'utf8')).map((s) => `${path.relative(RENDER, file)}: ${s}`),
+    );
+    expect(found).toEqual([]);
+  });
+
+  it('would refuse a render URL parser that reached for sharp, storage or the pipeline', () => {
+    const file = path.join(RENDER, 'url', 'parse-render-url.ts');
+    const before =
+      "import sharp from 'sharp';\nimport type { ImageRecord } from '../../storage/catalog/catalog.ts';\nimport { openStorage } from '../../storage/index.ts';\n" +
+      "import { renderImage } from '../pipeline/index.ts';\nimport { OrigoError } from '../../errors.ts';\nimport type { RenderUrl } from '../model.ts';\n";
+    expect(renderImpurities(file, before)).toEqual(['sharp', '../../storage/index.ts', '../pipeline/index.ts']);
   });
 });

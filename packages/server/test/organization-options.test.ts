@@ -98,9 +98,28 @@ describe('organization options', () => {
   });
 });
 
+/**
+ * An organization made in the catalog, as an older origo made them: no
+ * signing key yet (PUT /organizations answers with one, so makes it).
+ */
+async function orgWithoutKey(name: string): Promise<void> {
+  await server.storage.catalog.createOrganization(
+    { name, displayName: name, billingEmail: 'ops@example.com', masterOrganization: name },
+    new Date(),
+  );
+}
+
 describe('signing keys', () => {
+  it('come with a new organization', async () => {
+    const created = await api(server, 'PUT', '/organizations/sig-new', { body: '{}' });
+    expect(created.json.signing_keys).toEqual([
+      { key: expect.stringMatching(/^[A-Za-z0-9]{32}$/), created: expect.stringMatching(ROKKA_DATE) },
+    ]);
+    expect(await signingKeyRows('sig-new')).toEqual([created.json.signing_keys[0].key]);
+  });
+
   it('are made on first need: one key of 32 letters and digits, the same on every read and stored', async () => {
-    await createOrg(server, 'sig');
+    await orgWithoutKey('sig');
     expect(await signingKeyRows('sig')).toEqual([]);
     const first = await api(server, 'GET', '/organizations/sig');
     expect(first.json.signing_keys).toEqual([
@@ -119,7 +138,7 @@ describe('signing keys', () => {
   });
 
   it('end as one key when many callers ask first at once', async () => {
-    await createOrg(server, 'sig-race');
+    await orgWithoutKey('sig-race');
     const answers = await Promise.all(Array.from({ length: 12 }, () => api(server, 'GET', '/organizations/sig-race')));
     const keys = new Set(answers.map((r) => r.json.signing_keys.map((k: { key: string }) => k.key).join()));
     expect(keys.size).toBe(1);
@@ -127,7 +146,7 @@ describe('signing keys', () => {
   });
 
   it('end as one key when the catalog is asked at once with different keys to make', async () => {
-    await createOrg(server, 'sig-store');
+    await orgWithoutKey('sig-store');
     const orgId = (await server.storage.catalog.findOrganization('sig-store'))!.id;
     const made = Array.from({ length: 8 }, (_, i) => `candidate-${i}`.padEnd(32, 'x'));
     const answers = await Promise.all(
