@@ -61,7 +61,12 @@ describe('protected images', () => {
   it('honour until: a future one renders, a past one is refused', async () => {
     const path = `/render/acme/dynamic/resize-width-22/${protectedHash}.png`;
     const future = sign(withUntil(path, new Date(Date.now() + 3_600_000)));
-    expect((await render(server, future)).status).toBe(200);
+    const rendered = await render(server, future);
+    expect(rendered.status).toBe(200);
+    // Not cached past the signature: at most the hour it has left, and not immutable.
+    const maxAge = Number(/^public, max-age=(\d+)$/.exec(rendered.headers.get('cache-control') ?? '')?.[1]);
+    expect(maxAge).toBeGreaterThan(3_000);
+    expect(maxAge).toBeLessThanOrEqual(3_600);
     const past = sign(withUntil(path, new Date(Date.now() - 60_000)));
     expectError(asApiResult(await render(server, past)), 403, 'ORIGO_ERR_RENDER_SIGNATURE_EXPIRED');
   });

@@ -74,10 +74,10 @@ function sameSignature(expected: string, given: string): boolean {
   return timingSafeEqual(Buffer.from(expected, 'ascii'), Buffer.from(given, 'ascii'));
 }
 
-/** What `sigopts` says once the signature itself is known to be good. */
-function sigoptsVerdict(pieces: QueryPiece[], now: Date): 'valid' | 'invalid' | 'expired' {
+/** The `until` of `sigopts`: a date, undefined when there is none, 'invalid' when `sigopts` cannot be read. */
+function sigoptsUntil(pieces: QueryPiece[]): Date | undefined | 'invalid' {
   const [sigopts, ...more] = pieces.filter((piece) => piece.name === 'sigopts');
-  if (sigopts === undefined) return 'valid';
+  if (sigopts === undefined) return undefined;
   if (more.length > 0) return 'invalid';
   let parsed: unknown;
   try {
@@ -86,11 +86,24 @@ function sigoptsVerdict(pieces: QueryPiece[], now: Date): 'valid' | 'invalid' | 
     return 'invalid';
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return 'invalid';
-  if (!('until' in parsed) || parsed.until === undefined) return 'valid';
+  if (!('until' in parsed) || parsed.until === undefined) return undefined;
   if (typeof parsed.until !== 'string') return 'invalid';
   const until = Date.parse(parsed.until);
-  if (Number.isNaN(until)) return 'invalid';
-  return until < now.getTime() ? 'expired' : 'valid';
+  return Number.isNaN(until) ? 'invalid' : new Date(until);
+}
+
+/** What `sigopts` says once the signature itself is known to be good. */
+function sigoptsVerdict(pieces: QueryPiece[], now: Date): 'valid' | 'invalid' | 'expired' {
+  const until = sigoptsUntil(pieces);
+  if (until === 'invalid') return 'invalid';
+  if (until === undefined) return 'valid';
+  return until.getTime() < now.getTime() ? 'expired' : 'valid';
+}
+
+/** Until when a signed render URL holds (its `sigopts.until`), so its answer is not cached past it; undefined when it does not say. */
+export function signedUntil(rawQuery: string): Date | undefined {
+  const until = sigoptsUntil(queryPieces(rawQuery));
+  return until instanceof Date ? until : undefined;
 }
 
 /**

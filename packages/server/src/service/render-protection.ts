@@ -3,7 +3,7 @@
 // for one: an unprotected render is a public URL whatever its query says.
 
 import { OrigoError } from '../errors.ts';
-import { verifyRenderSignature } from '../render/signing.ts';
+import { signedUntil, verifyRenderSignature } from '../render/signing.ts';
 
 export interface Protection {
   /** The source image is protected. */
@@ -30,20 +30,22 @@ function reasonFor(protection: Protection): string | undefined {
 
 /**
  * Throws unless the render may be served. `keys` gives the organization's
- * signing keys; it is asked only when a signature is needed.
+ * signing keys; it is asked only when a signature is needed. Answers the
+ * expiry of a signature that was needed and says one (sigopts.until), so
+ * the answer is not cached past it.
  */
 export async function checkProtection(
   protection: Protection,
   request: SignedRequest,
   keys: () => Promise<string[]>,
   now: Date,
-): Promise<void> {
+): Promise<Date | undefined> {
   const reason = reasonFor(protection);
-  if (reason === undefined) return;
+  if (reason === undefined) return undefined;
   const verdict = verifyRenderSignature(request.pathname, request.rawQuery, await keys(), now);
   switch (verdict) {
     case 'valid':
-      return;
+      return signedUntil(request.rawQuery);
     case 'unsigned':
       throw new OrigoError(
         'ORIGO_ERR_RENDER_SIGNATURE_REQUIRED',

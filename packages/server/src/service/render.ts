@@ -14,6 +14,7 @@ import { imageFacts } from '../render/image-facts.ts';
 import type { ImageFacts, RenderUrl } from '../render/model.ts';
 import type { NormalizedOperation } from '../render/normalized.ts';
 import { normalizeOperations } from '../render/operations/normalize.ts';
+import { CONTENT_TYPES } from '../render/pipeline/encode.ts';
 import { renderImage } from '../render/pipeline/index.ts';
 import { resolveRender } from '../render/resolve.ts';
 import { decideOutput, type OutputDecision } from '../render/stack-options/decide-output.ts';
@@ -84,7 +85,7 @@ export async function renderUrl(deps: ServiceDeps, request: RenderRequest): Prom
     // sharp's own libvips writes HEIF only as AVIF (no HEVC encoder).
     canWriteHeif: false,
   });
-  await checkProtection(
+  const signatureExpires = await checkProtection(
     {
       image: image.protected,
       stack: decision.protected,
@@ -95,7 +96,8 @@ export async function renderUrl(deps: ServiceDeps, request: RenderRequest): Prom
     deps.now(),
   );
 
-  if (decision.sourceFile && operations.length === 0) return originalAnswer(deps, org, image, decision);
+  const cacheControl = cacheControlFor(url.stack, signatureExpires, deps.now());
+  if (decision.sourceFile && operations.length === 0) return originalAnswer(deps, org, image, decision, cacheControl);
   await requireSecondaryImages(deps, org, operations);
   const identity: RenderIdentity = {
     imageHash: image.hash,
@@ -106,7 +108,19 @@ export async function renderUrl(deps: ServiceDeps, request: RenderRequest): Prom
     cacheGeneration: stack?.cacheGeneration ?? 0,
     cacheBuster: url.cacheBuster,
   };
-  return renderedAnswer(deps, { org, image, facts, url, operations, decision, identity }, request.log);
+  return renderedAnswer(deps, { org, image, facts, url, operations, decision, identity, cacheControl }, request.log);
+}
+
+/**
+ * Renders are immutable (their URL names everything that decides them), but
+ * a `_preview` stack's are not kept, and a URL signed until some time must
+ * not be served from caches after it.
+ */
+function cacheControlFor(stack: string, signatureExpires: Date | undefined, now: Date): string {
+  if (isPreviewStack(stack)) return 'no-store';
+  if (signatureExpires === undefined) return `public, max-age=${YEAR_SECONDS}, immutable`;
+  const left = Math.floor((signatureExpires.getTime() - now.getTime()) / 1000);
+  return `public, max-age=${Math.max(0, Math.min(left, YEAR_SECONDS))}`;
 }
 
 /** A render that draws another image is not served once that image is gone, cached or not. */
@@ -124,13 +138,14 @@ async function originalAnswer(
   org: Organization,
   image: ImageRecord,
   decision: OutputDecision,
+  cacheControl: string,
 ): Promise<RenderAnswer> {
   return {
     body: await openImageBytes(deps, org, image),
     size: image.size,
     contentType: image.mimetype,
     etag: `"${image.hash}"`,
-    cacheControl: `public, max-age=${YEAR_SECONDS}, immutable`,
+    cacheControl,
     varyAccept: false,
     contentDisposition: decision.contentDisposition,
     source: 'original',
@@ -145,6 +160,7 @@ interface RenderJob {
   operations: NormalizedOperation[];
   decision: OutputDecision;
   identity: RenderIdentity;
+  cacheControl: string;
 }
 
 async function renderedAnswer(deps: ServiceDeps, job: RenderJob, log: RenderRequest['log']): Promise<RenderAnswer> {
@@ -156,7 +172,7 @@ async function renderedAnswer(deps: ServiceDeps, job: RenderJob, log: RenderRequ
     size,
     contentType,
     etag: `"${digest}"`,
-    cacheControl: preview ? 'no-store' : `public, max-age=${YEAR_SECONDS}, immutable`,
+    cacheControl: job.cacheControl,
     varyAccept: decision.vary,
     contentDisposition: decision.contentDisposition,
     source,
@@ -165,7 +181,7 @@ async function renderedAnswer(deps: ServiceDeps, job: RenderJob, log: RenderRequ
   const key = renderKey(org.name, image.hash, digest, format);
   if (!preview) {
     const cached = await cachedRender(deps, key, log);
-    if (cached) return answer(cached.stream, cached.size, contentTypeOf(format), 'cache');
+    if (cached) return answer(cached.stream, cached.size, CONTENT_TYPES[format], 'cache');
   }
   const { result } = deps.renderFlights.run(key, async () => {
     spendRenderBudget(deps, org);
@@ -238,17 +254,4 @@ async function keepRender(deps: ServiceDeps, key: string, bytes: Buffer, log: Re
   } catch (err) {
     log.warn({ err, key }, 'could not keep a render in the render cache');
   }
-}
-
-const CONTENT_TYPES: Record<string, string> = {
-  jpg: 'image/jpeg',
-  png: 'image/png',
-  gif: 'image/gif',
-  webp: 'image/webp',
-  avif: 'image/avif',
-  heic: 'image/heic',
-};
-
-function contentTypeOf(format: string): string {
-  return CONTENT_TYPES[format] ?? 'application/octet-stream';
 }

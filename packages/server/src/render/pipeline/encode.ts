@@ -5,7 +5,8 @@ import { OrigoError } from '../../errors.ts';
 import type { OutputFormat, OutputSettings } from '../normalized.ts';
 import { rgba } from './colour.ts';
 
-const CONTENT_TYPES: Record<OutputFormat, string> = {
+/** The media type of each output format (also what a cached render is answered with). */
+export const CONTENT_TYPES: Record<OutputFormat, string> = {
   jpg: 'image/jpeg',
   png: 'image/png',
   gif: 'image/gif',
