@@ -165,3 +165,6 @@ export interface RenderOutput {
   width: number;
   height: number;
 }
+
+/** A render's bytes as the cache and the render flights hand them on (the size is the pipeline's business). */
+export type RenderedBytes = Pick<RenderOutput, 'bytes' | 'contentType'>;

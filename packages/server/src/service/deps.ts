@@ -1,5 +1,5 @@
 import type { Config } from '../config.ts';
-import type { RenderOutput } from '../render/normalized.ts';
+import type { RenderedBytes } from '../render/normalized.ts';
 import type { BlobStore } from '../storage/blobs/blob-store.ts';
 import type { Accounts } from '../storage/catalog/accounts.ts';
 import type { BlobClaims } from '../storage/catalog/blob-claims.ts';
@@ -29,7 +29,7 @@ export interface ServiceDeps {
   /** Every image decode (probe, render) waits here for a place; shared by all requests. */
   decodeQueue: DecodeQueue;
   /** Renders in progress by cache key: identical concurrent renders are done once. */
-  renderFlights: SingleFlight<RenderOutput>;
+  renderFlights: SingleFlight<RenderedBytes>;
   /** Uncached renders a minute, per organization name (ORIGO_RENDERS_PER_MINUTE). */
   renderBudget: RateLimiter;
 }

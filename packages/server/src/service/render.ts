@@ -184,6 +184,10 @@ async function renderedAnswer(deps: ServiceDeps, job: RenderJob, log: RenderRequ
     if (cached) return answer(cached.stream, cached.size, CONTENT_TYPES[format], 'cache');
   }
   const { result } = deps.renderFlights.run(key, async () => {
+    // A flight for this key may have ended (and stored its render) while
+    // this request looked in the cache: read that rather than render again.
+    const stored = preview ? undefined : await cachedRender(deps, key, log);
+    if (stored) return { bytes: await readWhole(stored.stream, stored.size), contentType: CONTENT_TYPES[format] };
     spendRenderBudget(deps, org);
     const output = await renderOnce(deps, job);
     if (!preview) await keepRender(deps, key, output.bytes, log);
