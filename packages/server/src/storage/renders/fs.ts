@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { close, createReadStream, fstat, open as openFd, type Stats } from 'node:fs';
 import { mkdir, open, opendir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { asStorageError } from '../storage-errors.ts';
 import { checkRenderKey, checkRenderPrefix, type RenderStore } from './render-store.ts';
 
@@ -63,7 +63,13 @@ export class FsRenderStore implements RenderStore {
       close(fd, () => undefined);
       return undefined;
     }
-    return { size: stats.size, stream: createReadStream('', { fd, highWaterMark: 1024 * 1024 }) };
+    if (stats.size === 0) {
+      close(fd, () => undefined);
+      return { size: 0, stream: Readable.from([]) };
+    }
+    // With `end`, each read asks for what is left rather than a whole
+    // highWaterMark: a 60 KB render is one 60 KB buffer, not 1 MiB.
+    return { size: stats.size, stream: createReadStream('', { fd, end: stats.size - 1, highWaterMark: 1024 * 1024 }) };
   }
 
   async put(key: string, bytes: Buffer): Promise<void> {
