@@ -24,6 +24,7 @@ import { renderKey } from '../storage/renders/render-store.ts';
 import type { ServiceDeps } from './deps.ts';
 import { imageNotFound, openImageBytes } from './images.ts';
 import { protectsDynamicStack } from './organization-options.ts';
+import { requireOrganization } from './organizations.ts';
 import { readWhole } from './read-whole.ts';
 import { type RenderIdentity, renderDigest } from './render-digest.ts';
 import { checkProtection } from './render-protection.ts';
@@ -67,8 +68,7 @@ function isPreviewStack(name: string): boolean {
 
 export async function renderUrl(deps: ServiceDeps, request: RenderRequest): Promise<RenderAnswer> {
   const url = parseRenderUrl(request.path, request.rawQuery);
-  const org = await deps.catalog.findOrganization(request.orgName);
-  if (!org) throw new OrigoError('ORIGO_ERR_ORG_NOT_FOUND', `Organization ${request.orgName} does not exist`);
+  const org = await requireOrganization(deps, request.orgName);
   const stack = url.stack === 'dynamic' ? undefined : await requireStack(deps, org, url.stack);
   const image = await deps.catalog.findImage(org.id, url.hash, false);
   if (!image) throw imageNotFound(org, url.hash);
