@@ -7,7 +7,7 @@ import type { BlobStore } from './blobs/blob-store.ts';
 import { FsBlobStore } from './blobs/fs.ts';
 import type { Accounts } from './catalog/accounts.ts';
 import type { BlobClaims } from './catalog/blob-claims.ts';
-import { ACCOUNTS_POLICY, CATALOG_POLICY } from './catalog/cache-policies.ts';
+import { ACCOUNTS_POLICY, CATALOG_POLICY, STACKS_POLICY } from './catalog/cache-policies.ts';
 import type { Catalog } from './catalog/catalog.ts';
 import { MemoryBlobClaims } from './catalog/memory-blob-claims.ts';
 import { ReadCache, withReadCache } from './catalog/read-cache.ts';
@@ -135,7 +135,7 @@ async function openCatalog(
     accounts: withReadCache<Accounts>(new SqlAccounts(db, 'sqlite'), ACCOUNTS_POLICY, cache),
     // One server per SQLite file: its claims can live in its memory.
     claims: new MemoryBlobClaims((keys) => catalog.blobKeysInUse(keys)),
-    stacks: new SqlStacks(db, 'sqlite'),
+    stacks: withReadCache<Stacks>(new SqlStacks(db, 'sqlite'), STACKS_POLICY, cache),
   };
 }
 

@@ -5,6 +5,7 @@
 import type { Accounts } from './accounts.ts';
 import type { Catalog, ImageRecord } from './catalog.ts';
 import type { ReadCachePolicy } from './read-cache.ts';
+import type { Stacks } from './stacks.ts';
 
 const image = (orgId: number, hash: string) => `image\u0000${orgId}\u0000${hash}`;
 const one = ([orgId, hash]: readonly [number, string, ...unknown[]]) => [image(orgId, hash)];
@@ -60,4 +61,22 @@ export const ACCOUNTS_POLICY: ReadCachePolicy<Accounts> = {
     putMembership: 'clears',
     deleteMembership: 'clears',
   },
+};
+
+const stack = (orgId: number, name: string) => `stack\u0000${orgId}\u0000${name}`;
+const named = ([orgId, name]: readonly [number, string, ...unknown[]]) => [stack(orgId, name)];
+
+/** Named stacks are read on every render through them: cached, and dropped by every write of that stack. */
+export const STACKS_POLICY: ReadCachePolicy<Stacks> = {
+  methods: {
+    findStack: 'cached',
+    listStacks: 'read',
+    createStack: { drops: named },
+    overwriteStack: { drops: named },
+    deleteStack: { drops: named },
+    bumpCacheGeneration: { drops: named },
+    // Made once and remembered by service/signing-keys.ts.
+    signingKeys: 'harmless',
+  },
+  tag: (_method, args) => stack(args[0] as number, args[1] as string),
 };
