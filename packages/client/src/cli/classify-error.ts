@@ -1,0 +1,65 @@
+// Turns whatever a command threw into the exit code and the single line a
+// user reads on stderr: what went wrong and what to do about it.
+
+import { CliError, EXIT, type ExitCode } from './exit-codes.ts';
+
+export interface Failure {
+  exitCode: ExitCode;
+  message: string;
+}
+
+interface ApiErrorShape {
+  status: number;
+  message: string;
+  code?: string | undefined;
+}
+
+// By shape rather than instanceof, like the SDK's own guard, so an SDK from a
+// second install is still recognised.
+function isApiErrorShape(err: unknown): err is ApiErrorShape {
+  return err instanceof Error && typeof (err as { status?: unknown }).status === 'number' && err.name !== 'CliError';
+}
+
+function isNetworkError(err: unknown): err is Error {
+  if (!(err instanceof Error)) return false;
+  if (err.name === 'OrigoNetworkError') return true;
+  // fetch's own failure when the SDK does not wrap it: "fetch failed" with a cause.
+  const cause = (err as { cause?: { code?: unknown } }).cause;
+  return err.name === 'TypeError' && typeof cause?.code === 'string';
+}
+
+const oneLine = (text: string): string => text.replace(/\s+/g, ' ').trim();
+
+/** What a failed API call means for the user, by its HTTP status. */
+export function describeApiError(err: ApiErrorShape, serverUrl: string): Failure {
+  const said = oneLine(err.message);
+  if (err.status === 401 || err.status === 403) {
+    return {
+      exitCode: EXIT.auth,
+      message: `${said} (HTTP ${err.status}): check the API key (--key, ORIGO_API_KEY or \`origo login\`) and its rights on ${serverUrl}`,
+    };
+  }
+  if (err.status === 404) {
+    return {
+      exitCode: EXIT.notFound,
+      message: `${said} (HTTP 404): check the organization and hash (\`origo list --org <org>\` shows what exists)`,
+    };
+  }
+  if (err.status === 400 || err.status === 422) {
+    return { exitCode: EXIT.usage, message: `${said} (HTTP ${err.status}): fix the value named and run again` };
+  }
+  return { exitCode: EXIT.someFailed, message: `${said} (HTTP ${err.status})` };
+}
+
+export function classifyError(err: unknown, serverUrl: string): Failure {
+  if (err instanceof CliError) return { exitCode: err.exitCode, message: oneLine(err.message) };
+  if (isApiErrorShape(err)) return describeApiError(err, serverUrl);
+  if (isNetworkError(err)) {
+    return {
+      exitCode: EXIT.unreachable,
+      message: `cannot reach origo at ${serverUrl}: check --url / ORIGO_URL and that the server is running`,
+    };
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return { exitCode: EXIT.someFailed, message: oneLine(message) };
+}

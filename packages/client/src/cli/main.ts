@@ -1,0 +1,53 @@
+// Entry of the `origo` command (bin/origo.js runs the built copy): parses the
+// arguments, runs the command, and maps every failure to one stderr line and
+// an exit code a script can rely on.
+
+import { type Command, CommanderError } from 'commander';
+import { classifyError } from './classify-error.ts';
+import { EXIT } from './exit-codes.ts';
+import { buildProgram } from './program.ts';
+import { serverUrl } from './run-state.ts';
+
+/** Commander's own messages say what is wrong; this says where to look. */
+function usageLine(err: CommanderError, program: Command): string {
+  const text = err.message
+    .replace(/^error:\s*/, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  const argv = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+  const sub = program.commands.find((c) => c.name() === argv[0] || c.aliases().includes(argv[0] ?? ''));
+  return `${text}: see \`origo ${sub ? `${sub.name()} ` : ''}--help\``;
+}
+
+// Every command and subcommand throws instead of exiting, so errors reach one place.
+function throwInsteadOfExit(command: Command): void {
+  command.exitOverride();
+  command.configureOutput({ outputError: () => {} });
+  for (const sub of command.commands) throwInsteadOfExit(sub);
+}
+
+async function main(): Promise<void> {
+  const program = await buildProgram();
+  throwInsteadOfExit(program);
+  try {
+    await program.parseAsync(process.argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end with a CommanderError too, with exit code 0.
+      if (err.exitCode === 0) return;
+      // A group (`origo meta`) without its subcommand: commander has printed the help.
+      if (err.code === 'commander.help') {
+        process.exitCode = EXIT.usage;
+        return;
+      }
+      process.stderr.write(`origo: ${usageLine(err, program)}\n`);
+      process.exitCode = EXIT.usage;
+      return;
+    }
+    const failure = classifyError(err, serverUrl() || 'the server');
+    process.stderr.write(`origo: ${failure.message}\n`);
+    process.exitCode = failure.exitCode;
+  }
+}
+
+await main();

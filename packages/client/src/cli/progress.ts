@@ -1,0 +1,71 @@
+// Progress of a long run (upload): a bar redrawn in place on a terminal
+// (files, bytes, rate, ETA), plain lines otherwise so logs and scripts can
+// follow it line by line.
+
+import type { Writable } from 'node:stream';
+import { formatBytes, formatDuration } from './output.ts';
+
+export interface ProgressTotals {
+  files: number;
+  bytes: number;
+}
+
+export interface Progress {
+  /** One file finished: `outcome` says how ("stored", "skipped", "failed"). */
+  done(file: string, bytes: number, outcome: string, detail?: string): void;
+  /** Stops redrawing; leaves the last bar on its own line. */
+  finish(): void;
+}
+
+interface Stream extends Writable {
+  isTTY?: boolean;
+  columns?: number;
+}
+
+export function createProgress(
+  totals: ProgressTotals,
+  stream: Stream = process.stderr,
+  now = () => Date.now(),
+): Progress {
+  const started = now();
+  let files = 0;
+  let bytes = 0;
+  let lastDraw = 0;
+  const tty = stream.isTTY === true;
+
+  const summary = (): string => {
+    const seconds = Math.max((now() - started) / 1000, 0.001);
+    const rate = bytes / seconds;
+    const left = totals.bytes - bytes;
+    const eta = rate > 0 ? formatDuration(left / rate) : '?';
+    return `${files}/${totals.files} files, ${formatBytes(bytes)}/${formatBytes(totals.bytes)}, ${formatBytes(rate)}/s, ETA ${eta}`;
+  };
+
+  const draw = (force: boolean) => {
+    const t = now();
+    if (!force && t - lastDraw < 100) return;
+    lastDraw = t;
+    const width = Math.max(10, Math.min(30, (stream.columns ?? 80) - 80));
+    const filled = totals.files === 0 ? width : Math.round((files / totals.files) * width);
+    stream.write(`\r\x1b[K[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${summary()}`);
+  };
+
+  return {
+    done(file, size, outcome, detail) {
+      files += 1;
+      bytes += size;
+      if (tty) {
+        if (outcome === 'failed') stream.write(`\r\x1b[K${outcome} ${file}${detail ? `: ${detail}` : ''}\n`);
+        draw(outcome === 'failed' || files === totals.files);
+      } else {
+        stream.write(`${outcome} ${file}${detail ? ` ${detail}` : ''} (${summary()})\n`);
+      }
+    },
+    finish() {
+      if (tty) {
+        draw(true);
+        stream.write('\n');
+      }
+    },
+  };
+}
