@@ -1,6 +1,7 @@
 // Turns whatever a command threw into the exit code and the single line a
 // user reads on stderr: what went wrong and what to do about it.
 
+import { isOrigoApiError, isOrigoNetworkError } from '../http/errors.ts';
 import { CliError, EXIT, type ExitCode } from './exit-codes.ts';
 
 export interface Failure {
@@ -11,21 +12,6 @@ export interface Failure {
 interface ApiErrorShape {
   status: number;
   message: string;
-  code?: string | undefined;
-}
-
-// By shape rather than instanceof, like the SDK's own guard, so an SDK from a
-// second install is still recognised.
-function isApiErrorShape(err: unknown): err is ApiErrorShape {
-  return err instanceof Error && typeof (err as { status?: unknown }).status === 'number' && err.name !== 'CliError';
-}
-
-function isNetworkError(err: unknown): err is Error {
-  if (!(err instanceof Error)) return false;
-  if (err.name === 'OrigoNetworkError') return true;
-  // fetch's own failure when the SDK does not wrap it: "fetch failed" with a cause.
-  const cause = (err as { cause?: { code?: unknown } }).cause;
-  return err.name === 'TypeError' && typeof cause?.code === 'string';
 }
 
 const oneLine = (text: string): string => text.replace(/\s+/g, ' ').trim();
@@ -53,8 +39,8 @@ export function describeApiError(err: ApiErrorShape, serverUrl: string): Failure
 
 export function classifyError(err: unknown, serverUrl: string): Failure {
   if (err instanceof CliError) return { exitCode: err.exitCode, message: oneLine(err.message) };
-  if (isApiErrorShape(err)) return describeApiError(err, serverUrl);
-  if (isNetworkError(err)) {
+  if (isOrigoApiError(err)) return describeApiError(err, serverUrl);
+  if (isOrigoNetworkError(err)) {
     return {
       exitCode: EXIT.unreachable,
       message: `cannot reach origo at ${serverUrl}: check --url / ORIGO_URL and that the server is running`,

@@ -3,7 +3,19 @@
 
 import { Command } from 'commander';
 import { CLIENT_VERSION } from '../index.ts';
+import { downloadCommand } from './commands/download.ts';
+import { dynamicCommand } from './commands/dynamic.ts';
+import { getCommand } from './commands/get.ts';
+import { keyCommand } from './commands/key.ts';
+import { lifecycleCommands } from './commands/lifecycle.ts';
+import { listCommands } from './commands/list.ts';
 import { loginCommand } from './commands/login.ts';
+import { metaCommand } from './commands/meta.ts';
+import { orgCommand } from './commands/org.ts';
+import { renderUrlCommand } from './commands/render-url.ts';
+import { stackCommand } from './commands/stack.ts';
+import { uploadCommand } from './commands/upload.ts';
+import { userCommand } from './commands/user.ts';
 import { registerMovers } from './movers.ts';
 
 const GLOBAL_HELP = `
@@ -29,6 +41,18 @@ export async function buildProgram(): Promise<Command> {
     .showHelpAfterError(false)
     .addHelpText('after', GLOBAL_HELP);
   loginCommand(program);
+  uploadCommand(program);
+  listCommands(program);
+  getCommand(program);
+  downloadCommand(program);
+  metaCommand(program);
+  dynamicCommand(program);
+  lifecycleCommands(program);
+  stackCommand(program);
+  renderUrlCommand(program);
+  orgCommand(program);
+  userCommand(program);
+  keyCommand(program);
   await registerMovers(program);
   return program;
 }
