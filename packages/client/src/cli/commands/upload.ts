@@ -11,6 +11,7 @@ import { isRunEnding } from '../is-fatal.ts';
 import { collect, parseMetaPairs, parsePositiveInt } from '../parse-args.ts';
 import { createProgress } from '../progress.ts';
 import { sha1OfFile } from '../sha1.ts';
+import { storedLookup } from '../stored-lookup.ts';
 import { runUploadQueue } from '../upload-queue.ts';
 import { expandInputs } from '../walk.ts';
 
@@ -57,6 +58,7 @@ export function uploadCommand(program: Command): void {
         if (files.length === 0)
           throw usageError(`nothing to upload in ${args.join(' ')}: give files, folders or globs`);
         const client = clientFor(ctx);
+        const findStored = await storedLookup(client, opts.org, files.length);
         const totalBytes = files.reduce((sum, f) => sum + f.size, 0);
         const progress = createProgress({ files: files.length, bytes: totalBytes });
         const stop = new AbortController();
@@ -68,10 +70,7 @@ export function uploadCommand(program: Command): void {
           files,
           {
             sha1: (file) => sha1OfFile(file.path),
-            findStored: async (sha1) => {
-              const found = await client.getSourceImagesWithBinaryHash(opts.org, sha1);
-              return found.items[0]?.hash;
-            },
+            findStored,
             upload: async (file) => {
               const created = await client.createSourceImage(
                 opts.org,
