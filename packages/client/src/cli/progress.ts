@@ -45,9 +45,15 @@ export function createProgress(
     const t = now();
     if (!force && t - lastDraw < 100) return;
     lastDraw = t;
-    const width = Math.max(10, Math.min(30, (stream.columns ?? 80) - 80));
+    const text = summary();
+    // The bar takes what the line leaves, so the line never wraps (a wrapped line cannot be redrawn in place).
+    const width = Math.min(30, (stream.columns ?? 80) - text.length - 4);
+    if (width < 5) {
+      stream.write(`\r\x1b[K${text}`);
+      return;
+    }
     const filled = totals.files === 0 ? width : Math.round((files / totals.files) * width);
-    stream.write(`\r\x1b[K[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${summary()}`);
+    stream.write(`\r\x1b[K[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${text}`);
   };
 
   return {

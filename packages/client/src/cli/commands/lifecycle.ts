@@ -99,7 +99,8 @@ export function lifecycleCommands(program: Command): void {
           totals.created += result.created.length;
           totals.existing += result.existing.length;
           totals.notfound += result.notfound.length;
-          ctx.output.info(`copied ${totals.created + totals.existing} images so far`);
+          // Progress on stderr, so stdout holds only the result.
+          if (!ctx.output.json) process.stderr.write(`copied ${totals.created + totals.existing} images so far\n`);
           batch = [];
         };
         for await (const image of client.iterateSourceImages(from, {})) {
