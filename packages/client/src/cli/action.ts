@@ -1,7 +1,7 @@
 // Wraps a command's handler for commander: builds its context, and turns
 // what it returns into the process's exit code (errors are left to main.ts).
 
-import type { Command } from 'commander';
+import { Command } from 'commander';
 import { type Context, contextFor } from './context.ts';
 import type { ExitCode } from './exit-codes.ts';
 import { rememberServerUrl } from './run-state.ts';
@@ -24,10 +24,4 @@ export function action(handler: Handler): (...all: unknown[]) => Promise<void> {
   };
 }
 
-function isCommand(value: unknown): value is Command {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { optsWithGlobals?: unknown }).optsWithGlobals === 'function'
-  );
-}
+const isCommand = (value: unknown): value is Command => value instanceof Command;

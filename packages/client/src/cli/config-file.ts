@@ -4,6 +4,7 @@
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { errorCode } from './errno.ts';
 import { usageError } from './exit-codes.ts';
 
 export interface StoredConfig {
@@ -24,7 +25,7 @@ export async function readConfig(file: string): Promise<StoredConfig> {
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    if (errorCode(err) === 'ENOENT') return {};
     throw err;
   }
   let parsed: unknown;
@@ -34,7 +35,8 @@ export async function readConfig(file: string): Promise<StoredConfig> {
     throw usageError(`config file ${file} is not JSON: run \`origo login --url <url> --key <key>\` to rewrite it`);
   }
   if (typeof parsed !== 'object' || parsed === null) return {};
-  const { url, apiKey } = parsed as Record<string, unknown>;
+  const url = 'url' in parsed ? parsed.url : undefined;
+  const apiKey = 'apiKey' in parsed ? parsed.apiKey : undefined;
   return {
     ...(typeof url === 'string' && { url }),
     ...(typeof apiKey === 'string' && { apiKey }),

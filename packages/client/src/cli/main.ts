@@ -4,6 +4,7 @@
 
 import { type Command, CommanderError } from 'commander';
 import { classifyError } from './classify-error.ts';
+import { errorCode } from './errno.ts';
 import { EXIT } from './exit-codes.ts';
 import { buildProgram } from './program.ts';
 import { serverUrl } from './run-state.ts';
@@ -25,6 +26,12 @@ function throwInsteadOfExit(command: Command): void {
   command.configureOutput({ outputError: () => {} });
   for (const sub of command.commands) throwInsteadOfExit(sub);
 }
+
+// `origo list | head` closes stdout early: that is the reader's choice, not an error.
+process.stdout.on('error', (err) => {
+  if (errorCode(err) === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
 
 async function main(): Promise<void> {
   const program = await buildProgram();

@@ -4,23 +4,23 @@
 // absent: a missing module leaves the command out rather than breaking the CLI.
 
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
+import { errorCode, errorMessage } from './errno.ts';
 
 // The same extension as this file: .ts when run from source, .js from dist/.
 const extension = path.extname(new URL(import.meta.url).pathname);
 
 async function loadExport(moduleName: string, exportName: string): Promise<unknown> {
-  const specifier = new URL(`./commands/${moduleName}${extension}`, import.meta.url).href;
+  const url = new URL(`./commands/${moduleName}${extension}`, import.meta.url);
   try {
-    const mod: Record<string, unknown> = await import(specifier);
+    const mod: Record<string, unknown> = await import(url.href);
     return mod[exportName];
   } catch (err) {
-    if (
-      (err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' &&
-      String((err as Error).message).includes(moduleName)
-    ) {
-      return undefined;
-    }
+    // Only the module itself missing; a module it imports missing is a fault to report.
+    const missingItself =
+      errorCode(err) === 'ERR_MODULE_NOT_FOUND' && errorMessage(err).includes(`'${fileURLToPath(url)}'`);
+    if (missingItself) return undefined;
     throw err;
   }
 }

@@ -7,6 +7,7 @@ import { createReadStream } from 'node:fs';
 export async function sha1OfFile(file: string, signal?: AbortSignal): Promise<string> {
   const hash = createHash('sha1');
   const stream = createReadStream(file, signal ? { signal } : {});
-  for await (const chunk of stream) hash.update(chunk as Buffer);
+  // Without an encoding, a file stream yields Buffers.
+  for await (const chunk of stream) if (Buffer.isBuffer(chunk)) hash.update(chunk);
   return hash.digest('hex');
 }

@@ -4,6 +4,7 @@
 import type { Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { errorMessage } from './errno.ts';
 import { usageError } from './exit-codes.ts';
 import { globBase, globToRegExp, isGlob } from './glob.ts';
 
@@ -24,7 +25,7 @@ async function* filesUnder(dir: string): AsyncGenerator<string> {
   try {
     entries = await readdir(dir, { withFileTypes: true });
   } catch (err) {
-    throw usageError(`cannot read folder ${dir}: ${(err as Error).message}`);
+    throw usageError(`cannot read folder ${dir}: ${errorMessage(err)}`);
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
