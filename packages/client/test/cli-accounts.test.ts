@@ -32,7 +32,9 @@ describe('origo org', () => {
     expect(stored.json).toMatchObject({ name: 'newco', billing_email: 'billing@newco.example', display_name: 'newco' });
     expect(JSON.parse(await run(ROOT_KEY, 'org', 'get', 'newco', '--json')).name).toBe('newco');
     await run(ROOT_KEY, 'org', 'option', 'newco', 'protect_dynamic_stack', 'true');
-    expect((await api(server, 'GET', '/organizations/newco')).json.options).toMatchObject({ protect_dynamic_stack: true });
+    expect((await api(server, 'GET', '/organizations/newco')).json.options).toMatchObject({
+      protect_dynamic_stack: true,
+    });
   });
 });
 

@@ -160,4 +160,38 @@ describe('stacks and render URLs', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('image/webp');
   });
+
+  it('render-url builds dynamic operations and has the server sign the URL', async () => {
+    const hash = hashes['city.png']!;
+    const url = (
+      await ok(
+        'render-url',
+        hash,
+        '--org',
+        'acme',
+        '--operation',
+        'resize:width=4,height=4',
+        '--operation',
+        'grayscale',
+      )
+    ).trim();
+    expect(url).toBe(`${server.url}/render/acme/dynamic/resize-width-4-height-4--grayscale/${hash}.jpg`);
+    const rendered = await fetch(url);
+    expect(rendered.status).toBe(200);
+    expect(rendered.headers.get('content-type')).toBe('image/jpeg');
+
+    const signed = new URL((await ok('render-url', hash, '--org', 'acme', '--stack', 'thumb', '--sign')).trim());
+    expect(signed.pathname).toBe(`/render/acme/thumb/${hash}.jpg`);
+    expect(signed.searchParams.get('sig')).toMatch(/^[0-9a-f]{16}$/);
+    expect((await fetch(signed)).status).toBe(200);
+  });
+
+  it('render-url refuses what no server would read: exit 2', async () => {
+    const badHash = await runCli(['render-url', 'not-a-hash', '--org', 'acme', '--stack', 'thumb'], env);
+    expect(badHash.code).toBe(2);
+    expect(badHash.stderr).toContain('"not-a-hash" is not an image hash');
+    const badOp = await runCli(['render-url', hashes['city.png']!, '--org', 'acme', '--operation', 'explode:x=1'], env);
+    expect(badOp.code).toBe(2);
+    expect(badOp.stderr).toContain('"explode" is not a render operation');
+  });
 });

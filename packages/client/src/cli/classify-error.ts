@@ -39,6 +39,10 @@ export function describeApiError(err: ApiErrorShape, serverUrl: string): Failure
 
 export function classifyError(err: unknown, serverUrl: string): Failure {
   if (err instanceof CliError) return { exitCode: err.exitCode, message: oneLine(err.message) };
+  // The render URL builder refuses a hash, format or name that no server would read.
+  if (err instanceof Error && err.name === 'RenderUrlError') {
+    return { exitCode: EXIT.usage, message: `${oneLine(err.message)}: fix it and run again` };
+  }
   if (isOrigoApiError(err)) return describeApiError(err, serverUrl);
   if (isOrigoNetworkError(err)) {
     return {

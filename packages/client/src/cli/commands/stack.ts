@@ -2,37 +2,19 @@
 
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import type { Stack, StackInput, StackOperationInput } from '../../types/index.ts';
+import type { Stack, StackInput } from '../../types/index.ts';
 import { action } from '../action.ts';
 import { clientFor } from '../client-for.ts';
 import { usageError } from '../exit-codes.ts';
 import { type Column, formatTable } from '../output.ts';
 import { collect } from '../parse-args.ts';
+import { parseOperationText } from '../render-operation.ts';
 
 const COLUMNS: Column<Stack>[] = [
   { title: 'NAME', value: (s) => s.name },
   { title: 'OPERATIONS', value: (s) => s.stack_operations.map((o) => o.name).join(', ') },
   { title: 'CREATED', value: (s) => s.created },
 ];
-
-/** "resize:width=200,height=100" → an operation; numbers and booleans typed. */
-export function parseOperation(text: string): StackOperationInput {
-  const colon = text.indexOf(':');
-  const name = colon < 0 ? text : text.slice(0, colon);
-  const rest = colon < 0 ? undefined : text.slice(colon + 1);
-  if (!/^[a-z_]+$/.test(name)) throw usageError(`--operation wants name:option=value,…, got ${JSON.stringify(text)}`);
-  const options: Record<string, string | number | boolean> = {};
-  for (const pair of rest ? rest.split(',') : []) {
-    const eq = pair.indexOf('=');
-    if (eq <= 0)
-      throw usageError(`--operation option ${JSON.stringify(pair)} in ${JSON.stringify(text)} is not option=value`);
-    const raw = pair.slice(eq + 1);
-    const n = Number(raw);
-    options[pair.slice(0, eq)] =
-      raw === 'true' ? true : raw === 'false' ? false : raw !== '' && Number.isFinite(n) ? n : raw;
-  }
-  return { name, options };
-}
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -53,7 +35,7 @@ async function stackBody(file: string | undefined, operations: string[]): Promis
   }
   if (operations.length === 0)
     throw usageError('stack put needs --operation name:option=value (repeatable) or --file stack.json');
-  return { operations: operations.map(parseOperation) };
+  return { operations: operations.map(parseOperationText) };
 }
 
 export function stackCommand(program: Command): void {
