@@ -1,8 +1,11 @@
 // Exit codes and the one-line messages a script and a person rely on:
 // wrong key 3, unknown organization or image 4, server down 5, bad usage 2.
 
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOrg, ROOT_KEY, startServer, type TestServer } from '../../server/test/helpers.ts';
+import { createOrg, png, ROOT_KEY, startServer, type TestServer } from '../../server/test/helpers.ts';
 import { ensureClientBuilt } from './build-cli.ts';
 import { type CliResult, cleanEnv, runCli } from './cli-run.ts';
 
@@ -40,13 +43,13 @@ describe('exit codes', () => {
   it('an unknown organization exits 4 and says how to find what exists', async () => {
     const res = await runCli(['list', '--org', 'no-such-org'], env);
     expect(res.code).toBe(4);
-    expect(errorLine(res)).toContain('HTTP 404');
+    expect(errorLine(res)).toContain('(HTTP 404): check the organization name (--org)');
   });
 
   it('an unknown image exits 4', async () => {
     const res = await runCli(['get', 'ffffffffffffffffffffffffffffffffffffffff', '--org', 'acme'], env);
     expect(res.code).toBe(4);
-    expect(errorLine(res)).toContain('check the organization and hash');
+    expect(errorLine(res)).toContain('check the hash; `origo list --org <org>` shows the images there');
   });
 
   it('a server that is not there exits 5 and names the URL', async () => {
@@ -74,5 +77,32 @@ describe('exit codes', () => {
     expect(envWins.code).toBe(3);
     const flagWins = await runCli(['list', '--org', 'acme', '--key', ROOT_KEY], { ...fileEnv, ORIGO_API_KEY: 'wrong' });
     expect(flagWins.code, flagWins.stderr).toBe(0);
+  });
+
+  describe('origo upload ends the whole run, not file by file', () => {
+    let folder: string;
+    beforeAll(async () => {
+      folder = mkdtempSync(path.join(os.tmpdir(), 'origo-cli-errors-'));
+      for (let i = 0; i < 3; i++) writeFileSync(path.join(folder, `${i}.png`), await png(i));
+    });
+    afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+    it('into an unknown organization: exit 4', async () => {
+      const res = await runCli(['upload', folder, '--org', 'no-such-org'], env);
+      expect(res.code).toBe(4);
+      expect(errorLine(res)).toContain('HTTP 404');
+    });
+
+    it('with a wrong key: exit 3', async () => {
+      const res = await runCli(['upload', folder, '--org', 'acme', '--key', 'wrong'], env);
+      expect(res.code).toBe(3);
+      expect(errorLine(res)).toContain('check the API key');
+    });
+
+    it('to a server that is not there: exit 5', async () => {
+      const res = await runCli(['upload', folder, '--org', 'acme', '--url', 'http://127.0.0.1:9'], env);
+      expect(res.code).toBe(5);
+      expect(errorLine(res)).toContain('cannot reach origo at http://127.0.0.1:9');
+    }, 60_000);
   });
 });

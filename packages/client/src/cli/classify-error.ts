@@ -12,7 +12,16 @@ export interface Failure {
 interface ApiErrorShape {
   status: number;
   message: string;
+  code: string | undefined;
 }
+
+// What to check for each kind of 404 origo names in its origo_code; other servers get the general hint.
+const NOT_FOUND_HINT: Record<string, string> = {
+  ORIGO_ERR_ORG_NOT_FOUND: 'check the organization name (--org); `origo org get <org>` shows whether it exists',
+  ORIGO_ERR_IMAGE_NOT_FOUND: 'check the hash; `origo list --org <org>` shows the images there',
+  ORIGO_ERR_STACK_NOT_FOUND: 'check the stack name; `origo stack list --org <org>` shows the stacks',
+  '': 'check the organization, hash or name given; `origo list --org <org>` shows the images there',
+};
 
 const oneLine = (text: string): string => text.replace(/\s+/g, ' ').trim();
 
@@ -28,7 +37,7 @@ export function describeApiError(err: ApiErrorShape, serverUrl: string): Failure
   if (err.status === 404) {
     return {
       exitCode: EXIT.notFound,
-      message: `${said} (HTTP 404): check the organization and hash (\`origo list --org <org>\` shows what exists)`,
+      message: `${said} (HTTP 404): ${NOT_FOUND_HINT[err.code ?? ''] ?? NOT_FOUND_HINT['']}`,
     };
   }
   if (err.status === 400 || err.status === 422) {
