@@ -3,7 +3,7 @@
 // vitest globalSetup and from a test file's beforeAll alike.
 
 import { execFileSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -29,10 +29,40 @@ function builtAt(): number {
   }
 }
 
-/** Compiles the client when dist/ is missing or older than a source file. */
+// Named like the server build's lock, which .gitignore already leaves out.
+const lockDir = path.join(clientDir, '.dist-build-lock');
+const fresh = () => builtAt() >= newestSource(path.join(clientDir, 'src'));
+
+/** Blocks this worker briefly: test files in parallel workers wait for one build instead of racing it. */
+const pause = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/**
+ * Compiles the client when dist/ is missing or older than a source file.
+ * One worker builds (it holds a lock folder, made atomically); the others
+ * wait for it, so no CLI child reads a file tsc is halfway through writing.
+ */
 export function ensureClientBuilt(): void {
-  if (builtAt() >= newestSource(path.join(clientDir, 'src'))) return;
-  execFileSync('npx', ['tsc', '-p', 'packages/client/tsconfig.build.json'], { cwd: repoRoot, stdio: 'inherit' });
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    if (Date.now() > deadline) throw new Error(`${lockDir} held for 3 minutes: remove it if no build runs`);
+    // While another worker builds, dist/ may look fresh halfway through: wait for its lock to go first.
+    if (existsSync(lockDir)) {
+      pause(200);
+      continue;
+    }
+    if (fresh()) return;
+    try {
+      mkdirSync(lockDir);
+    } catch {
+      continue;
+    }
+    try {
+      execFileSync('npx', ['tsc', '-p', 'packages/client/tsconfig.build.json'], { cwd: repoRoot, stdio: 'inherit' });
+    } finally {
+      rmSync(lockDir, { recursive: true, force: true });
+    }
+    return;
+  }
 }
 
 export default function setup(): void {
