@@ -14,10 +14,12 @@ function usageLine(err: CommanderError, program: Command): string {
   const text = err.message
     .replace(/^error:\s*/, '')
     .replace(/\s+/g, ' ')
-    .trim();
-  const argv = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-  const sub = program.commands.find((c) => c.name() === argv[0] || c.aliases().includes(argv[0] ?? ''));
-  return `${text}: see \`origo ${sub ? `${sub.name()} ` : ''}--help\``;
+    .trim()
+    .replace(/\.$/, '');
+  // The first word naming a command, wherever global options put it.
+  const names = new Set(program.commands.map((c) => c.name()));
+  const sub = process.argv.slice(2).find((word) => names.has(word));
+  return `${text}: see \`origo ${sub ? `${sub} ` : ''}--help\``;
 }
 
 // Every command and subcommand throws instead of exiting, so errors reach one place.

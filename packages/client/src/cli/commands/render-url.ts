@@ -12,7 +12,7 @@ import { renderOperation } from '../render-operation.ts';
 interface RenderOptions {
   org: string;
   stack?: string;
-  operation: string[];
+  operation?: string[];
   format: string;
   filename?: string;
   renderHost?: string;
@@ -27,7 +27,7 @@ export function renderUrlCommand(program: Command): void {
     .argument('<hash>')
     .requiredOption('--org <org>', 'organization')
     .option('--stack <name>', 'a named stack (default: dynamic, with --operation)')
-    .option('--operation <op>', 'name:option=value,… e.g. resize:width=300 (repeatable, in order)', collect, [])
+    .option('--operation <op>', 'name:option=value,… e.g. resize:width=300 (repeatable, in order)', collect)
     .option('--format <format>', 'jpg, png, webp, avif, …', 'jpg')
     .option('--filename <name>', 'a file name for the URL (SEO), without extension')
     .option('--render-host <url>', 'where renders are served, {organization} replaced (default <server>/render/<org>)')
@@ -47,7 +47,7 @@ export function renderUrlCommand(program: Command): void {
           hash: hash!,
           format: opts.format,
           ...(opts.stack !== undefined && { stack: opts.stack }),
-          operations: opts.operation.map(renderOperation),
+          operations: (opts.operation ?? []).map(renderOperation),
           ...(opts.filename !== undefined && { seoName: opts.filename }),
         });
         if (opts.signingKey !== undefined) url = await signUrl(url, opts.signingKey);

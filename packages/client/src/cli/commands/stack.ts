@@ -72,7 +72,7 @@ export function stackCommand(program: Command): void {
     .description('create or replace a stack')
     .argument('<name>')
     .requiredOption('--org <org>', 'organization')
-    .option('--operation <op>', 'name:option=value,… (repeatable, in order)', collect, [])
+    .option('--operation <op>', 'name:option=value,… (repeatable, in order)', collect)
     .option('--file <file>', 'the stack body as JSON ("-" for stdin)')
     .addHelpText(
       'after',
@@ -80,8 +80,8 @@ export function stackCommand(program: Command): void {
     )
     .action(
       action(async (ctx, [name], command) => {
-        const opts = command.opts<{ org: string; operation: string[]; file?: string }>();
-        const body = await stackBody(opts.file, opts.operation);
+        const opts = command.opts<{ org: string; operation?: string[]; file?: string }>();
+        const body = await stackBody(opts.file, opts.operation ?? []);
         const saved = await clientFor(ctx).createStack(opts.org, name!, body, { overwrite: true });
         ctx.output.result(saved, () => `saved stack ${saved.name}`);
         return undefined;

@@ -17,7 +17,7 @@ import { expandInputs } from '../walk.ts';
 
 interface UploadOptions {
   org: string;
-  metaUser: string[];
+  metaUser?: string[];
   concurrency: number;
 }
 
@@ -43,7 +43,6 @@ export function uploadCommand(program: Command): void {
       '--meta-user <key=value>',
       'user metadata for every file (repeatable; int:/double:/bool: prefixes type it)',
       collect,
-      [],
     )
     .option('--concurrency <n>', 'uploads at the same time', parsePositiveInt, 4)
     .addHelpText(
@@ -53,7 +52,7 @@ export function uploadCommand(program: Command): void {
     .action(
       action(async (ctx, args, command) => {
         const opts = command.opts<UploadOptions>();
-        const metaUser = parseMetaPairs(opts.metaUser);
+        const metaUser = parseMetaPairs(opts.metaUser ?? []);
         const files = await expandInputs(args);
         if (files.length === 0)
           throw usageError(`nothing to upload in ${args.join(' ')}: give files, folders or globs`);

@@ -51,11 +51,11 @@ export function userCommand(program: Command): void {
     .description('give a user roles in an organization')
     .argument('<user_id>')
     .requiredOption('--org <org>', 'organization')
-    .option('--role <role>', 'read, write, upload, admin (repeatable)', collect, [])
+    .option('--role <role>', 'read, write, upload, admin (repeatable)', collect)
     .action(
       action(async (ctx, [userId], command) => {
-        const opts = command.opts<{ org: string; role: string[] }>();
-        const roles = opts.role.length > 0 ? opts.role : ['read'];
+        const opts = command.opts<{ org: string; role?: string[] }>();
+        const roles = opts.role ?? ['read'];
         const membership = await clientFor(ctx).putMembership(opts.org, userId!, roles);
         ctx.output.result(membership, () => `${userId} in ${opts.org}: ${roles.join(', ')}`);
         return undefined;
