@@ -34,7 +34,12 @@ export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
 }
 
 export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = cleanEnv(), cwd?: string): RunningCli {
-  const child = spawn(process.execPath, [ORIGO_BIN, ...args], {
+  return startProgram(process.execPath, [ORIGO_BIN, ...args], env, cwd);
+}
+
+/** Any program (e.g. `script`, to give origo a terminal), watched the same way. */
+export function startProgram(file: string, args: readonly string[], env: NodeJS.ProcessEnv, cwd?: string): RunningCli {
+  const child = spawn(file, args, {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
     ...(cwd && { cwd }),
@@ -75,3 +80,6 @@ export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = clean
 /** Runs `origo …` to its end. */
 export const runCli = (args: readonly string[], env?: NodeJS.ProcessEnv, cwd?: string): Promise<CliResult> =>
   startCli(args, env, cwd).done;
+
+export const runProgram = (file: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<CliResult> =>
+  startProgram(file, args, env).done;

@@ -2,13 +2,14 @@
 // against a real origo. Interrupted with Ctrl-C and run again, every file is
 // stored exactly once; files already stored are skipped.
 
+import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, createOrg, ROOT_KEY, sha1, startServer, type TestServer, uniquePng } from '../../server/test/helpers.ts';
 import { ensureClientBuilt } from './build-cli.ts';
-import { cleanEnv, runCli, startCli } from './cli-run.ts';
+import { cleanEnv, ORIGO_BIN, runCli, runProgram, startCli } from './cli-run.ts';
 
 let server: TestServer;
 let work: string;
@@ -139,6 +140,27 @@ describe('origo upload', () => {
     expect(res.stderr.trim().split('\n').at(-1)).toContain('1 of 3 files failed');
     expect(await storedImages('unreadable')).toHaveLength(2);
   }, 60_000);
+
+  // util-linux `script` runs the command on a pseudo-terminal, as a person's shell would.
+  const hasScript = spawnSync('script', ['--version']).status === 0;
+
+  it.skipIf(!hasScript)(
+    'on a terminal draws one bar with files, bytes, rate and ETA',
+    async () => {
+      await createOrg(server, 'tty');
+      const { dir } = await makeFolder('tty', 3, 5_000_000);
+      const command = [process.execPath, ORIGO_BIN, 'upload', dir, '--org', 'tty'].map((a) => `'${a}'`).join(' ');
+      const res = await runProgram('script', ['-qec', command, '/dev/null'], env);
+      expect(res.code, res.stdout).toBe(0);
+      // Redrawn in place: carriage returns and "erase line", no line per file.
+      expect(res.stdout).toContain('\r\x1b[K[');
+      expect(res.stdout).toMatch(/\] 3\/3 files, [\d.]+ k?B\/[\d.]+ k?B, [\d.]+ k?B\/s, ETA 0s/);
+      expect(res.stdout).not.toContain(`stored ${dir}`);
+      expect(res.stdout).toContain('stored 3, skipped 0');
+      expect(await storedImages('tty')).toHaveLength(3);
+    },
+    60_000,
+  );
 
   it('without --org is a usage error (exit 2) naming the option', async () => {
     const res = await runCli(['upload', work], env);

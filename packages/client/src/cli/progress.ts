@@ -47,7 +47,8 @@ export function createProgress(
     lastDraw = t;
     const text = summary();
     // The bar takes what the line leaves, so the line never wraps (a wrapped line cannot be redrawn in place).
-    const width = Math.min(30, (stream.columns ?? 80) - text.length - 4);
+    // A terminal of unknown size (0 columns, as under `script`) is taken as 80 wide.
+    const width = Math.min(30, (stream.columns || 80) - text.length - 4);
     if (width < 5) {
       stream.write(`\r\x1b[K${text}`);
       return;
