@@ -57,6 +57,9 @@ export function createProgress(
     stream.write(`\r\x1b[K[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${text}`);
   };
 
+  // On a terminal the rate and ETA also move while a large file is on its way.
+  const ticker = tty ? setInterval(() => draw(true), 1000).unref() : undefined;
+
   return {
     done(file, size, outcome, detail) {
       files += 1;
@@ -69,6 +72,7 @@ export function createProgress(
       }
     },
     finish() {
+      clearInterval(ticker);
       if (tty) {
         draw(true);
         stream.write('\n');

@@ -56,15 +56,19 @@ export function uploadCommand(program: Command): void {
         const files = await expandInputs(args);
         if (files.length === 0)
           throw usageError(`nothing to upload in ${args.join(' ')}: give files, folders or globs`);
-        const client = clientFor(ctx);
-        const findStored = await storedLookup(client, opts.org, files.length);
-        const totalBytes = files.reduce((sum, f) => sum + f.size, 0);
-        const progress = createProgress({ files: files.length, bytes: totalBytes });
+        // Ctrl-C from here on, also while the listing is read, ends with the resume hint.
         const stop = new AbortController();
         const release = stopOnInterrupt(() => {
           stop.abort();
           process.stderr.write('\nstopping: waiting for the running uploads to finish (Ctrl-C again to quit now)\n');
         });
+        const client = clientFor(ctx);
+        const findStored = await storedLookup(client, opts.org, files.length).catch((err: unknown) => {
+          release();
+          throw err;
+        });
+        const totalBytes = files.reduce((sum, f) => sum + f.size, 0);
+        const progress = createProgress({ files: files.length, bytes: totalBytes });
         const summary = await runUploadQueue(
           files,
           {
