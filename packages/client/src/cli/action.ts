@@ -1,0 +1,27 @@
+// Wraps a command's handler for commander: builds its context, and turns
+// what it returns into the process's exit code (errors are left to main.ts).
+
+import { Command } from 'commander';
+import { type Context, contextFor } from './context.ts';
+import type { ExitCode } from './exit-codes.ts';
+import { rememberServerUrl } from './run-state.ts';
+
+export type Handler = (ctx: Context, args: string[], command: Command) => Promise<ExitCode | undefined>;
+
+const interrupt = new AbortController();
+
+/** Aborted when a command that handles Ctrl-C itself asks for it (see upload). */
+export const interruptController = (): AbortController => interrupt;
+
+export function action(handler: Handler): (...all: unknown[]) => Promise<void> {
+  return async (...all: unknown[]) => {
+    const command = all.at(-1);
+    if (!isCommand(command)) throw new Error('commander gave no command to the action');
+    const ctx = await contextFor(command, interrupt.signal);
+    rememberServerUrl(ctx.settings.url);
+    const code = await handler(ctx, command.args, command);
+    if (code !== undefined) process.exitCode = code;
+  };
+}
+
+const isCommand = (value: unknown): value is Command => value instanceof Command;
