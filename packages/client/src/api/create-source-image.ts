@@ -1,7 +1,7 @@
 // POST /sourceimages/{org}: one file as multipart/form-data, with its user
 // and dynamic metadata and options as the indexed fields rokka takes.
 
-import { type MultipartPart, multipartBody, randomBoundary } from '../http/multipart.ts';
+import { type MultipartBody, type MultipartPart, multipartBody, randomBoundary } from '../http/multipart.ts';
 import { pathOf } from '../http/query.ts';
 import type { Transport } from '../http/transport.ts';
 import type { DynamicMetadataInputs, SourceImage } from '../types/index.ts';
@@ -72,7 +72,8 @@ export async function createSourceImage(
   // One boundary for every attempt, so the Content-Type is known before the body is made.
   const boundary = randomBoundary();
   const path = pathOf('sourceimages', org);
-  const body = await t.json({
+  let made: MultipartBody | undefined;
+  const send = t.json({
     method: 'POST',
     path,
     // Metadata first, so that a server can refuse bad metadata before the file arrives.
@@ -81,21 +82,28 @@ export async function createSourceImage(
       // A small file goes as a Blob (with a Content-Length); a larger one as a
       // stream whose progress keeps the timeout from cutting a slow upload off.
       if (upload.size !== undefined && upload.size <= SMALL_UPLOAD_BYTES && options.onProgress === undefined) {
-        return multipartBody(parts, undefined, boundary).body;
-      }
-      return multipartBody(
-        parts,
-        (sent) => {
+        made = multipartBody(parts, undefined, boundary);
+      } else {
+        const progress = (sent: number) => {
           touch();
           options.onProgress?.(sent);
-        },
-        boundary,
-      ).body;
+        };
+        made = multipartBody(parts, progress, boundary);
+      }
+      return made.body;
     },
     contentType: `multipart/form-data; boundary=${boundary}`,
     repeatable: options.retry === true && upload.repeatable,
     signal: options.signal,
   });
+  let body: unknown;
+  try {
+    body = await send;
+  } catch (err) {
+    // The request is over but fetch leaves its body stream open: close the source (a file, a socket).
+    await made?.dispose();
+    throw err;
+  }
   const list = expectShape(body, isSourceImageList, 'an upload answer', `POST ${path}`);
   const [image] = list.items;
   if (image === undefined) throw new TypeError(`POST ${path} answered no image for ${JSON.stringify(name)}`);

@@ -14,6 +14,12 @@ export interface MultipartBody {
   contentType: string;
   /** A new body each call: a retry sends the Blob again; a streamed body can be made once only. */
   body: Blob | ReadableStream<Uint8Array>;
+  /**
+   * Cancels the stream part being read. fetch does not cancel a request body
+   * when the request fails or is aborted, so without this a Node stream (and
+   * its file) would stay open.
+   */
+  dispose(): Promise<void>;
 }
 
 const encoder = new TextEncoder();
@@ -64,13 +70,19 @@ function piecesOf(parts: readonly MultipartPart[], boundary: string): Piece[] {
   return pieces;
 }
 
-async function* chunksOf(pieces: readonly Piece[]): AsyncGenerator<Uint8Array> {
+/** The reader of the piece being read, for dispose. */
+interface Reading {
+  reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+}
+
+async function* chunksOf(pieces: readonly Piece[], reading: Reading): AsyncGenerator<Uint8Array> {
   for (const piece of pieces) {
     if (piece instanceof Uint8Array) {
       yield piece;
       continue;
     }
     const reader = (piece instanceof Blob ? piece.stream() : piece).getReader();
+    reading.reader = reader;
     let finished = false;
     try {
       for (;;) {
@@ -83,13 +95,18 @@ async function* chunksOf(pieces: readonly Piece[]): AsyncGenerator<Uint8Array> {
       // Stopped early (the request was aborted): let the source close its file or socket.
       if (!finished) await reader.cancel().catch(() => undefined);
       reader.releaseLock();
+      reading.reader = undefined;
     }
   }
 }
 
 /** A stream of the pieces that reads each only as fast as it is sent, and counts the bytes sent. */
-function streamOf(pieces: readonly Piece[], onProgress: ((sentBytes: number) => void) | undefined) {
-  const chunks = chunksOf(pieces);
+function streamOf(
+  pieces: readonly Piece[],
+  onProgress: ((sentBytes: number) => void) | undefined,
+  reading: Reading,
+): ReadableStream<Uint8Array> {
+  const chunks = chunksOf(pieces, reading);
   let sent = 0;
   return new ReadableStream<Uint8Array>(
     {
@@ -135,7 +152,14 @@ export function multipartBody(
   const contentType = `multipart/form-data; boundary=${boundary}`;
   if (onProgress === undefined) {
     const blobParts = asBlobParts(pieces);
-    if (blobParts !== undefined) return { contentType, body: new Blob(blobParts) };
+    if (blobParts !== undefined) return { contentType, body: new Blob(blobParts), dispose: async () => undefined };
   }
-  return { contentType, body: streamOf(pieces, onProgress) };
+  const reading: Reading = { reader: undefined };
+  return {
+    contentType,
+    body: streamOf(pieces, onProgress, reading),
+    dispose: async () => {
+      await reading.reader?.cancel().catch(() => undefined);
+    },
+  };
 }
