@@ -1,6 +1,7 @@
 // POST /sourceimages/{org}: one file as multipart/form-data, with its user
 // and dynamic metadata and options as the indexed fields rokka takes.
 
+import { OrigoNetworkError } from '../http/errors.ts';
 import { type MultipartBody, type MultipartPart, multipartBody, randomBoundary } from '../http/multipart.ts';
 import { pathOf } from '../http/query.ts';
 import type { Transport } from '../http/transport.ts';
@@ -106,6 +107,6 @@ export async function createSourceImage(
   }
   const list = expectShape(body, isSourceImageList, 'an upload answer', `POST ${path}`);
   const [image] = list.items;
-  if (image === undefined) throw new TypeError(`POST ${path} answered no image for ${JSON.stringify(name)}`);
+  if (image === undefined) throw new OrigoNetworkError(`POST ${path} answered no image for ${JSON.stringify(name)}`);
   return image;
 }
