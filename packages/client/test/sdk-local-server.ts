@@ -2,7 +2,6 @@
 // every request (method, path, headers, body), for transport tests.
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 
 export interface SeenRequest {
   method: string;
@@ -36,7 +35,9 @@ export async function localServer(
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('the test server has no port');
+  const { port } = address;
   return {
     url: `http://127.0.0.1:${port}`,
     requests,

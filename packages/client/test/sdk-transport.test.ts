@@ -2,6 +2,8 @@
 // Retry-After only for requests safe to repeat, timeouts, aborts, an
 // unreachable server, a pluggable fetch, and how error bodies are read.
 
+import { createServer } from 'node:http';
+import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isOrigoApiError, isOrigoNetworkError, OrigoClient } from '../src/index.ts';
 import { type LocalServer, localServer, sendJson } from './sdk-local-server.ts';
@@ -114,6 +116,33 @@ describe('timeouts, aborts and unreachable servers', () => {
     expect(server.requests).toHaveLength(2);
   });
 
+  it('times out an answer whose body stalls after its headers', async () => {
+    server = await localServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"hash":');
+    });
+    const client = new OrigoClient({ url: server.url, timeoutMs: 200, retries: 0 });
+    const err = await rejection(client.getSourceImage('acme', HASH));
+    expect(err).toMatchObject({ name: 'OrigoNetworkError', timedOut: true });
+  });
+
+  it('lets a slow upload run past the timeout while its bytes keep moving', async () => {
+    server = await localServer((_req, res) => sendJson(res, 200, { total: 1, items: [image] }));
+    let sent = 0;
+    // 40 pieces, one every 20 ms: 800 ms in all, against a 300 ms timeout.
+    const slow = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        if (sent === 40) return controller.close();
+        sent++;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        controller.enqueue(new Uint8Array(1000).fill(sent));
+      },
+    });
+    const client = new OrigoClient({ url: server.url, timeoutMs: 300, retries: 0 });
+    expect(await client.createSourceImage('acme', 'slow.bin', slow)).toMatchObject({ hash: HASH });
+    expect(server.requests[0]!.body.length).toBeGreaterThan(40_000);
+  });
+
   it('stops at once when the caller aborts, even while it waits to retry', async () => {
     server = await localServer((_req, res) => sendJson(res, 429, {}, { 'retry-after': '60' }));
     const client = new OrigoClient({ url: server.url });
@@ -126,6 +155,31 @@ describe('timeouts, aborts and unreachable servers', () => {
     expect(err).toMatchObject({ name: 'AbortError' });
     expect(Date.now() - started).toBeLessThan(1000);
     expect(server.requests).toHaveLength(1);
+  });
+
+  it('an abort during an upload closes the stream being sent', { timeout: 5000 }, async () => {
+    const sink = createServer((req) => req.resume());
+    await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
+    const address = sink.address();
+    if (address === null || typeof address === 'string') throw new Error('no port');
+    let produced = 0;
+    const endless = new Readable({
+      read() {
+        produced++;
+        this.push(Buffer.alloc(64 * 1024, 1));
+      },
+    });
+    const closed = new Promise<void>((resolve) => endless.once('close', resolve));
+    const client = new OrigoClient({ url: `http://127.0.0.1:${address.port}` });
+    const controller = new AbortController();
+    const pending = rejection(client.createSourceImage('acme', 'x.bin', endless, { signal: controller.signal }));
+    while (produced < 20) await new Promise((resolve) => setImmediate(resolve));
+    controller.abort();
+    expect(await pending).toMatchObject({ name: 'AbortError' });
+    await closed;
+    expect(endless.destroyed).toBe(true);
+    sink.closeAllConnections();
+    await new Promise((resolve) => sink.close(resolve));
   });
 
   it('aborts a request that is waiting for its answer', async () => {

@@ -1,7 +1,8 @@
 // POST /sourceimages/{org}: one file as multipart/form-data, with its user
 // and dynamic metadata and options as the indexed fields rokka takes.
 
-import { type MultipartPart, multipartBody, randomBoundary } from '../http/multipart.ts';
+import { OrigoNetworkError } from '../http/errors.ts';
+import { type MultipartBody, type MultipartPart, multipartBody, randomBoundary } from '../http/multipart.ts';
 import { pathOf } from '../http/query.ts';
 import type { Transport } from '../http/transport.ts';
 import type { DynamicMetadataInputs, SourceImage } from '../types/index.ts';
@@ -31,6 +32,9 @@ export interface CreateSourceImageOptions extends CallOptions {
   /** Told the bytes of the request body sent so far (makes the body a stream). */
   onProgress?: (sentBytes: number) => void;
 }
+
+/** Up to this size a file is sent in one Blob body; it goes out well within any timeout. */
+const SMALL_UPLOAD_BYTES = 1_000_000;
 
 function fieldsOf(options: CreateSourceImageOptions): MultipartPart[] {
   const fields: MultipartPart[] = [];
@@ -69,17 +73,40 @@ export async function createSourceImage(
   // One boundary for every attempt, so the Content-Type is known before the body is made.
   const boundary = randomBoundary();
   const path = pathOf('sourceimages', org);
-  const body = await t.json({
+  let made: MultipartBody | undefined;
+  const send = t.json({
     method: 'POST',
     path,
     // Metadata first, so that a server can refuse bad metadata before the file arrives.
-    body: () => multipartBody([...fields, file], options.onProgress, boundary).body,
+    body: (touch) => {
+      const parts = [...fields, file];
+      // A small file goes as a Blob (with a Content-Length); a larger one as a
+      // stream whose progress keeps the timeout from cutting a slow upload off.
+      if (upload.size !== undefined && upload.size <= SMALL_UPLOAD_BYTES && options.onProgress === undefined) {
+        made = multipartBody(parts, undefined, boundary);
+      } else {
+        const progress = (sent: number) => {
+          touch();
+          options.onProgress?.(sent);
+        };
+        made = multipartBody(parts, progress, boundary);
+      }
+      return made.body;
+    },
     contentType: `multipart/form-data; boundary=${boundary}`,
     repeatable: options.retry === true && upload.repeatable,
     signal: options.signal,
   });
+  let body: unknown;
+  try {
+    body = await send;
+  } catch (err) {
+    // The request is over but fetch leaves its body stream open: close the source (a file, a socket).
+    await made?.dispose();
+    throw err;
+  }
   const list = expectShape(body, isSourceImageList, 'an upload answer', `POST ${path}`);
   const [image] = list.items;
-  if (image === undefined) throw new TypeError(`POST ${path} answered no image for ${JSON.stringify(name)}`);
+  if (image === undefined) throw new OrigoNetworkError(`POST ${path} answered no image for ${JSON.stringify(name)}`);
   return image;
 }

@@ -14,6 +14,12 @@ export interface MultipartBody {
   contentType: string;
   /** A new body each call: a retry sends the Blob again; a streamed body can be made once only. */
   body: Blob | ReadableStream<Uint8Array>;
+  /**
+   * Cancels the stream part being read. fetch does not cancel a request body
+   * when the request fails or is aborted, so without this a Node stream (and
+   * its file) would stay open.
+   */
+  dispose(): Promise<void>;
 }
 
 const encoder = new TextEncoder();
@@ -24,18 +30,18 @@ export function randomBoundary(): string {
   return `----origo-client-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
 }
 
-/** A header parameter value: quotes and line breaks cannot be sent inside quotes, so they are replaced. */
+/**
+ * A quoted header parameter: `"` and `\` are escaped with a backslash (the
+ * name arrives exact); a line break cannot be sent at all and becomes a space.
+ */
 function quoted(value: string): string {
-  return `"${value.replace(/[\r\n"\\]/g, (c) => (c === '"' ? '%22' : c === '\\' ? '\\\\' : ' '))}"`;
+  return `"${value.replace(/[\r\n"\\]/g, (c) => (c === '"' || c === '\\' ? `\\${c}` : ' '))}"`;
 }
 
 function dispositionOf(part: MultipartPart): string {
   let disposition = `form-data; name=${quoted(part.name)}`;
-  if ('filename' in part) {
-    disposition += `; filename=${quoted(part.filename)}`;
-    // RFC 5987 form as well, so that a name outside ASCII arrives as UTF-8 whatever the parser's default.
-    if (/[^\x20-\x7e]/.test(part.filename)) disposition += `; filename*=UTF-8''${encodeURIComponent(part.filename)}`;
-  }
+  // A name outside ASCII goes as raw UTF-8: RFC 7578 forbids the filename* form in multipart.
+  if ('filename' in part) disposition += `; filename=${quoted(part.filename)}`;
   return disposition;
 }
 
@@ -64,13 +70,19 @@ function piecesOf(parts: readonly MultipartPart[], boundary: string): Piece[] {
   return pieces;
 }
 
-async function* chunksOf(pieces: readonly Piece[]): AsyncGenerator<Uint8Array> {
+/** The reader of the piece being read, for dispose. */
+interface Reading {
+  reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+}
+
+async function* chunksOf(pieces: readonly Piece[], reading: Reading): AsyncGenerator<Uint8Array> {
   for (const piece of pieces) {
     if (piece instanceof Uint8Array) {
       yield piece;
       continue;
     }
     const reader = (piece instanceof Blob ? piece.stream() : piece).getReader();
+    reading.reader = reader;
     let finished = false;
     try {
       for (;;) {
@@ -83,13 +95,18 @@ async function* chunksOf(pieces: readonly Piece[]): AsyncGenerator<Uint8Array> {
       // Stopped early (the request was aborted): let the source close its file or socket.
       if (!finished) await reader.cancel().catch(() => undefined);
       reader.releaseLock();
+      reading.reader = undefined;
     }
   }
 }
 
 /** A stream of the pieces that reads each only as fast as it is sent, and counts the bytes sent. */
-function streamOf(pieces: readonly Piece[], onProgress: ((sentBytes: number) => void) | undefined) {
-  const chunks = chunksOf(pieces);
+function streamOf(
+  pieces: readonly Piece[],
+  onProgress: ((sentBytes: number) => void) | undefined,
+  reading: Reading,
+): ReadableStream<Uint8Array> {
+  const chunks = chunksOf(pieces, reading);
   let sent = 0;
   return new ReadableStream<Uint8Array>(
     {
@@ -135,7 +152,14 @@ export function multipartBody(
   const contentType = `multipart/form-data; boundary=${boundary}`;
   if (onProgress === undefined) {
     const blobParts = asBlobParts(pieces);
-    if (blobParts !== undefined) return { contentType, body: new Blob(blobParts) };
+    if (blobParts !== undefined) return { contentType, body: new Blob(blobParts), dispose: async () => undefined };
   }
-  return { contentType, body: streamOf(pieces, onProgress) };
+  const reading: Reading = { reader: undefined };
+  return {
+    contentType,
+    body: streamOf(pieces, onProgress, reading),
+    dispose: async () => {
+      await reading.reader?.cancel().catch(() => undefined);
+    },
+  };
 }
