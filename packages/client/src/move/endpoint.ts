@@ -1,0 +1,54 @@
+// The few API calls moving images needs, as one small port. The move logic is
+// written against this rather than the whole SDK, so a test can point it at a
+// hand-made server and the SDK's adapter (sdk-endpoint.ts) stays the only
+// place that knows the SDK's method names and shapes.
+
+/** The fields of a source image that moving reads and restores (rokka's SourceImage, §1.1 of the API spec). */
+export interface MovedImage {
+  hash: string;
+  binary_hash: string;
+  name: string;
+  format: string;
+  size: number;
+  mimetype?: string;
+  width?: number;
+  height?: number;
+  created?: string;
+  user_metadata?: Record<string, unknown>;
+  dynamic_metadata?: Record<string, unknown>;
+  protected?: boolean;
+  locked?: boolean;
+}
+
+/** One page of a listing; `total` is the number of matches of the whole query when the server says it. */
+export interface ImagePage {
+  total?: number;
+  items: MovedImage[];
+}
+
+/** A new image as uploaded: the bytes and everything that decides its hash and fields. */
+export interface UploadRequest {
+  name: string;
+  bytes: Uint8Array;
+  userMetadata: Record<string, unknown>;
+  dynamicMetadata: Record<string, unknown>;
+  protected: boolean;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+export interface MoveEndpoint {
+  /** A short description for messages, e.g. the server's URL. */
+  readonly label: string;
+  /** Every page of the images of `org` matching `query` (search filters as list parameters), following cursors. */
+  pages(org: string, query: Record<string, string>, options?: CallOptions): AsyncIterable<ImagePage>;
+  /** The image, or undefined when the server answers 404 for it. */
+  find(org: string, hash: string, options?: CallOptions): Promise<MovedImage | undefined>;
+  /** The original bytes, as chunks. */
+  download(org: string, hash: string, options?: CallOptions): Promise<AsyncIterable<Uint8Array>>;
+  /** Uploads one image and answers the image the server stored. */
+  upload(org: string, image: UploadRequest, options?: CallOptions): Promise<MovedImage>;
+  setLocked(org: string, hash: string, locked: boolean, options?: CallOptions): Promise<void>;
+}

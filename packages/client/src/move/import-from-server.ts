@@ -1,0 +1,57 @@
+// Copies every image of an organization of a rokka-compatible server (rokka.io
+// or another origo) into an organization of origo: original bytes checked
+// against their binary_hash, name, user and dynamic metadata, protected and
+// locked flags, and the resulting hash checked against the source's. Images
+// already in the target (by hash) are skipped, so a re-run copies only what
+// is missing; one image failing never stops the others.
+
+import { collect, integrityProblem } from './bytes.ts';
+import type { MoveEndpoint } from './endpoint.ts';
+import { listImages } from './list-images.ts';
+import { eachConcurrently } from './pool.ts';
+import { alreadyRestored, restoreImage } from './restore-image.ts';
+import { checkOrganization, setupStep } from './setup-error.ts';
+import { type MoveSummary, type ProgressListener, reasonOf, SummaryRecorder } from './summary.ts';
+
+export const DEFAULT_CONCURRENCY = 4;
+
+export interface ServerImportOptions {
+  source: MoveEndpoint;
+  sourceOrg: string;
+  target: MoveEndpoint;
+  targetOrg: string;
+  /** Search filters as list parameters (e.g. `{ 'user:category': 'shoes' }`); every image when absent. */
+  query?: Record<string, string>;
+  concurrency?: number;
+  onProgress?: ProgressListener;
+  /** Stops taking new images; those under way finish. */
+  signal?: AbortSignal;
+}
+
+export async function importFromServer(options: ServerImportOptions): Promise<MoveSummary> {
+  const { source, sourceOrg, target, targetOrg, signal } = options;
+  const recorder = new SummaryRecorder(options.onProgress);
+  await setupStep(`target organization ${targetOrg} on ${target.label}`, () => checkOrganization(target, targetOrg));
+  const images = listImages(source, sourceOrg, options.query ?? {}, (total) => recorder.total(total), signal);
+  await eachConcurrently(
+    images,
+    options.concurrency ?? DEFAULT_CONCURRENCY,
+    async (image) => {
+      try {
+        const there = await alreadyRestored(target, targetOrg, image, signal);
+        if (there === undefined) {
+          const bytes = await collect(await source.download(sourceOrg, image.hash, { signal }), signal);
+          const problem = integrityProblem(bytes, image.binary_hash, image.size);
+          if (problem !== undefined) throw new Error(`download from the source is damaged: ${problem}`);
+          await restoreImage(target, targetOrg, image, bytes, signal);
+          recorder.copied(image.hash, image.name, bytes.length);
+        } else if (there.written) recorder.copied(image.hash, image.name, 0);
+        else recorder.skipped(image.hash, image.name);
+      } catch (err) {
+        recorder.failed(image.hash, image.name, reasonOf(err));
+      }
+    },
+    signal,
+  );
+  return recorder.finish();
+}
