@@ -123,15 +123,19 @@ export function endpointFor(url: string, key = ROOT_KEY): MoveEndpoint {
   };
   return {
     label: url,
-    async *pages(org, query) {
+    async count(org, query) {
+      const res = await call('GET', `/sourceimages/${org}?${new URLSearchParams({ ...query, limit: '0' })}`);
+      if (res.status === 404) throw new Error(`organization ${org} not found`);
+      return ((await res.json()) as { total: number }).total;
+    },
+    async *images(org, query) {
       let cursor: string | undefined;
       for (;;) {
         const params = new URLSearchParams(query);
         if (cursor !== undefined) params.set('offset', cursor);
         const res = await call('GET', `/sourceimages/${org}?${params}`);
-        if (res.status === 404) throw new Error(`organization ${org} not found`);
-        const page = (await res.json()) as { total: number; items: MovedImage[]; cursor?: string };
-        yield page;
+        const page = (await res.json()) as { items: MovedImage[]; cursor?: string };
+        yield* page.items;
         if (page.items.length === 0 || page.cursor === undefined || page.cursor === cursor) return;
         cursor = page.cursor;
       }

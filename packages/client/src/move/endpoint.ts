@@ -20,12 +20,6 @@ export interface MovedImage {
   locked?: boolean;
 }
 
-/** One page of a listing; `total` is the number of matches of the whole query when the server says it. */
-export interface ImagePage {
-  total?: number;
-  items: MovedImage[];
-}
-
 /** A new image as uploaded: the bytes and everything that decides its hash and fields. */
 export interface UploadRequest {
   name: string;
@@ -42,8 +36,10 @@ export interface CallOptions {
 export interface MoveEndpoint {
   /** A short description for messages, e.g. the server's URL. */
   readonly label: string;
-  /** Every page of the images of `org` matching `query` (search filters as list parameters), following cursors. */
-  pages(org: string, query: Record<string, string>, options?: CallOptions): AsyncIterable<ImagePage>;
+  /** How many images of `org` match `query` (search filters as list parameters); also proves key and org work. */
+  count(org: string, query: Record<string, string>, options?: CallOptions): Promise<number>;
+  /** Every image of `org` matching `query`, read page by page as they are needed (following cursors). */
+  images(org: string, query: Record<string, string>, options?: CallOptions): AsyncIterable<MovedImage>;
   /** The image, or undefined when the server answers 404 for it. */
   find(org: string, hash: string, options?: CallOptions): Promise<MovedImage | undefined>;
   /** The original bytes, as chunks. */

@@ -15,6 +15,7 @@ import { DEFAULT_CONCURRENCY } from './import-from-server.ts';
 import { listImages } from './list-images.ts';
 import { fileNameOf, MANIFEST_NAME, manifestEntry } from './manifest.ts';
 import { eachConcurrently } from './pool.ts';
+import { setupStep } from './setup-error.ts';
 import { type MoveSummary, type ProgressListener, reasonOf, SummaryRecorder } from './summary.ts';
 
 export interface ExportOptions {
@@ -25,18 +26,21 @@ export interface ExportOptions {
   query?: Record<string, string>;
   concurrency?: number;
   onProgress?: ProgressListener;
+  /** Stops taking new images; those under way finish. The manifest is then left as manifest.ndjson.part. */
   signal?: AbortSignal;
 }
 
 export async function exportToDir(options: ExportOptions): Promise<MoveSummary> {
   const { source, org, dir, signal } = options;
   const recorder = new SummaryRecorder(options.onProgress);
-  await mkdir(dir, { recursive: true });
   const partPath = path.join(dir, `${MANIFEST_NAME}.part`);
-  const manifest = await open(partPath, 'w');
+  const manifest = await setupStep('folder', `writing into ${dir}`, async () => {
+    await mkdir(dir, { recursive: true });
+    return open(partPath, 'w');
+  });
   const written = new Set<string>();
   try {
-    const images = listImages(source, org, options.query ?? {}, (total) => recorder.total(total), signal);
+    const images = listImages(source, org, options.query ?? {}, (total) => recorder.total(total));
     await eachConcurrently(
       images,
       options.concurrency ?? DEFAULT_CONCURRENCY,
@@ -46,7 +50,7 @@ export async function exportToDir(options: ExportOptions): Promise<MoveSummary> 
           if (file === undefined) throw new Error(`the server gave the hash ${JSON.stringify(image.hash)}`);
           const target = path.join(dir, file);
           const present = await hasOriginal(target, image);
-          const fetched = present ? 0 : await downloadTo(source, org, image, target, signal);
+          const fetched = present ? 0 : await downloadTo(source, org, image, target);
           if (!written.has(image.hash)) {
             written.add(image.hash);
             await manifest.write(`${JSON.stringify(manifestEntry(image, file, org))}\n`);
@@ -80,17 +84,11 @@ async function hasOriginal(file: string, image: MovedImage): Promise<boolean> {
 }
 
 /** Streams the original into `file` (through a `.part` file), checking its sha1; answers the bytes written. */
-async function downloadTo(
-  source: MoveEndpoint,
-  org: string,
-  image: MovedImage,
-  file: string,
-  signal: AbortSignal | undefined,
-): Promise<number> {
+async function downloadTo(source: MoveEndpoint, org: string, image: MovedImage, file: string): Promise<number> {
   const part = `${file}.part`;
   const hash = createHash('sha1');
   let bytes = 0;
-  const chunks = await source.download(org, image.hash, { signal });
+  const chunks = await source.download(org, image.hash);
   async function* counted() {
     for await (const chunk of chunks) {
       hash.update(chunk);
@@ -99,7 +97,7 @@ async function downloadTo(
     }
   }
   try {
-    await pipeline(counted, createWriteStream(part), { signal });
+    await pipeline(counted, createWriteStream(part));
     const actual = hash.digest('hex');
     if (actual !== image.binary_hash) {
       throw new Error(`the download is damaged: its sha1 is ${actual}, not the binary_hash ${image.binary_hash}`);

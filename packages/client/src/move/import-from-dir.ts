@@ -25,6 +25,7 @@ export interface DirImportOptions {
   org: string;
   concurrency?: number;
   onProgress?: ProgressListener;
+  /** Stops taking new entries; those under way finish. */
   signal?: AbortSignal;
 }
 
@@ -34,9 +35,9 @@ export async function importFromDir(options: DirImportOptions): Promise<MoveSumm
   const { dir, target, org, signal } = options;
   const recorder = new SummaryRecorder(options.onProgress);
   const manifestPath = path.join(dir, MANIFEST_NAME);
-  const total = await setupStep(`reading ${manifestPath}`, () => countLines(manifestPath));
+  const total = await setupStep('folder', `reading ${manifestPath}`, () => countLines(manifestPath));
   recorder.total(total);
-  await setupStep(`target organization ${org} on ${target.label}`, () => checkOrganization(target, org));
+  await setupStep('target', `target organization ${org} on ${target.label}`, () => checkOrganization(target, org));
   await eachConcurrently(
     linesOf(manifestPath),
     options.concurrency ?? DEFAULT_CONCURRENCY,
@@ -64,16 +65,16 @@ export async function importFromDir(options: DirImportOptions): Promise<MoveSumm
   async function importEntry(entry: ManifestEntry, number: number): Promise<void> {
     const file = await resolveInside(dir, entry.file);
     if (!file.ok) throw new Error(`${MANIFEST_NAME} line ${number}: refused, ${file.reason}`);
-    const there = await alreadyRestored(target, org, entry, signal);
+    const there = await alreadyRestored(target, org, entry);
     if (there !== undefined) {
       if (there.written) recorder.copied(entry.hash, entry.name, 0);
       else recorder.skipped(entry.hash, entry.name);
       return;
     }
-    const bytes = await readFile(file.path, { signal });
+    const bytes = await readFile(file.path);
     const problem = integrityProblem(bytes, entry.binary_hash, entry.size);
     if (problem !== undefined) throw new Error(`${entry.file} is damaged: ${problem}`);
-    await restoreImage(target, org, entry, bytes, signal);
+    await restoreImage(target, org, entry, bytes);
     recorder.copied(entry.hash, entry.name, bytes.length);
   }
 }

@@ -24,26 +24,28 @@ export interface ServerImportOptions {
   query?: Record<string, string>;
   concurrency?: number;
   onProgress?: ProgressListener;
-  /** Stops taking new images; those under way finish. */
+  /** Stops taking new images; those under way finish (their requests are not cut off), so a re-run resumes cleanly. */
   signal?: AbortSignal;
 }
 
 export async function importFromServer(options: ServerImportOptions): Promise<MoveSummary> {
   const { source, sourceOrg, target, targetOrg, signal } = options;
   const recorder = new SummaryRecorder(options.onProgress);
-  await setupStep(`target organization ${targetOrg} on ${target.label}`, () => checkOrganization(target, targetOrg));
-  const images = listImages(source, sourceOrg, options.query ?? {}, (total) => recorder.total(total), signal);
+  await setupStep('target', `target organization ${targetOrg} on ${target.label}`, () =>
+    checkOrganization(target, targetOrg),
+  );
+  const images = listImages(source, sourceOrg, options.query ?? {}, (total) => recorder.total(total));
   await eachConcurrently(
     images,
     options.concurrency ?? DEFAULT_CONCURRENCY,
     async (image) => {
       try {
-        const there = await alreadyRestored(target, targetOrg, image, signal);
+        const there = await alreadyRestored(target, targetOrg, image);
         if (there === undefined) {
-          const bytes = await collect(await source.download(sourceOrg, image.hash, { signal }), signal);
+          const bytes = await collect(await source.download(sourceOrg, image.hash));
           const problem = integrityProblem(bytes, image.binary_hash, image.size);
           if (problem !== undefined) throw new Error(`download from the source is damaged: ${problem}`);
-          await restoreImage(target, targetOrg, image, bytes, signal);
+          await restoreImage(target, targetOrg, image, bytes);
           recorder.copied(image.hash, image.name, bytes.length);
         } else if (there.written) recorder.copied(image.hash, image.name, 0);
         else recorder.skipped(image.hash, image.name);

@@ -1,6 +1,7 @@
 // The images of an organization, one by one, read page by page as they are
-// needed. A listing that fails (wrong key, unknown organization, server
-// down) fails the whole move, as a MoveSetupError naming the source.
+// needed, after a count that gives the progress bar its total. A listing
+// that fails (wrong key, unknown organization, server down) fails the whole
+// move, as a MoveSetupError naming the source.
 
 import type { MovedImage, MoveEndpoint } from './endpoint.ts';
 import { setupStep } from './setup-error.ts';
@@ -10,15 +11,13 @@ export async function* listImages(
   org: string,
   query: Record<string, string>,
   onTotal: (total: number) => void,
-  signal: AbortSignal | undefined,
 ): AsyncIterable<MovedImage> {
-  let first = true;
-  const pages = source.pages(org, query, { signal })[Symbol.asyncIterator]();
+  const what = `listing organization ${org} on ${source.label}`;
+  onTotal(await setupStep('source', what, () => source.count(org, query)));
+  const images = source.images(org, query)[Symbol.asyncIterator]();
   for (;;) {
-    const next = await setupStep(`listing organization ${org} on ${source.label}`, () => pages.next());
+    const next = await setupStep('source', what, () => images.next());
     if (next.done) return;
-    if (first && next.value.total !== undefined) onTotal(next.value.total);
-    first = false;
-    yield* next.value.items;
+    yield next.value;
   }
 }

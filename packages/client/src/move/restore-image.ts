@@ -17,26 +17,21 @@ export async function restoreImage(
   org: string,
   image: MovedImage,
   bytes: Uint8Array,
-  signal?: AbortSignal,
 ): Promise<void> {
-  const stored = await target.upload(
-    org,
-    {
-      name: image.name,
-      bytes,
-      userMetadata: image.user_metadata ?? {},
-      dynamicMetadata: image.dynamic_metadata ?? {},
-      protected: image.protected === true,
-    },
-    { signal },
-  );
+  const stored = await target.upload(org, {
+    name: image.name,
+    bytes,
+    userMetadata: image.user_metadata ?? {},
+    dynamicMetadata: image.dynamic_metadata ?? {},
+    protected: image.protected === true,
+  });
   if (stored.hash !== image.hash) {
     throw new Error(
       `the target stored it under hash ${stored.hash}, not ${image.hash}: its dynamic metadata or protected flag ` +
         'hash differently there (rokka and origo agree only on images without them)',
     );
   }
-  await lockLike(target, org, image, stored, signal);
+  await lockLike(target, org, image, stored);
 }
 
 /**
@@ -48,22 +43,15 @@ export async function alreadyRestored(
   target: MoveEndpoint,
   org: string,
   image: MovedImage,
-  signal?: AbortSignal,
 ): Promise<RestoreResult | undefined> {
-  const existing = await target.find(org, image.hash, { signal });
+  const existing = await target.find(org, image.hash);
   if (existing === undefined) return undefined;
-  return { written: await lockLike(target, org, image, existing, signal) };
+  return { written: await lockLike(target, org, image, existing) };
 }
 
-async function lockLike(
-  target: MoveEndpoint,
-  org: string,
-  image: MovedImage,
-  stored: MovedImage,
-  signal: AbortSignal | undefined,
-): Promise<boolean> {
+async function lockLike(target: MoveEndpoint, org: string, image: MovedImage, stored: MovedImage): Promise<boolean> {
   const wanted = image.locked === true;
   if ((stored.locked === true) === wanted) return false;
-  await target.setLocked(org, stored.hash, wanted, { signal });
+  await target.setLocked(org, stored.hash, wanted);
   return true;
 }

@@ -3,11 +3,15 @@
 // failing. It says which side and step failed and keeps the SDK's error as
 // `cause`, so the CLI can turn it into an exit code.
 
+/** Which end of the move failed: the server images come from, the one they go to, or the folder. */
+export type MoveSide = 'source' | 'target' | 'folder';
+
 export class MoveSetupError extends Error {
   override readonly name = 'MoveSetupError';
 
   constructor(
     message: string,
+    readonly side: MoveSide,
     override readonly cause: unknown,
   ) {
     super(message);
@@ -15,22 +19,23 @@ export class MoveSetupError extends Error {
 }
 
 export function isMoveSetupError(err: unknown): err is MoveSetupError {
-  return err instanceof Error && err.name === 'MoveSetupError' && 'cause' in err;
+  return err instanceof Error && err.name === 'MoveSetupError' && 'side' in err && 'cause' in err;
 }
 
-/** Runs `step`; an error from it becomes a MoveSetupError whose message starts with `what`. */
-export async function setupStep<T>(what: string, step: () => Promise<T>): Promise<T> {
+/** Runs `step`; an error from it becomes a MoveSetupError of `side` whose message starts with `what`. */
+export async function setupStep<T>(side: MoveSide, what: string, step: () => Promise<T>): Promise<T> {
   try {
     return await step();
   } catch (err) {
-    throw new MoveSetupError(`${what}: ${err instanceof Error ? err.message : String(err)}`, err);
+    if (isMoveSetupError(err)) throw err;
+    throw new MoveSetupError(`${what}: ${err instanceof Error ? err.message : String(err)}`, side, err);
   }
 }
 
-/** Reads the first page of `org` (asking for no items) to learn early that the key and organization work. */
+/** Counts the images of `org` on the target, to learn early that the key and organization work. */
 export async function checkOrganization(
-  endpoint: { pages(org: string, query: Record<string, string>): AsyncIterable<unknown> },
+  endpoint: { count(org: string, query: Record<string, string>): Promise<number> },
   org: string,
 ): Promise<void> {
-  for await (const _page of endpoint.pages(org, { limit: '0' })) break;
+  await endpoint.count(org, {});
 }
