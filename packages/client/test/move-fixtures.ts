@@ -3,10 +3,10 @@
 // dynamic metadata, protected, locked), and a check that an image arrived
 // with the same fields, written out rather than taken from the code under test.
 
-import { Readable } from 'node:stream';
 import { expect } from 'vitest';
 import { api, createOrg, form, ROOT_KEY, sha1, type TestServer, uniquePng } from '../../server/test/helpers.ts';
-import type { MovedImage, MoveEndpoint } from '../src/move/index.ts';
+import { OrigoClient } from '../src/client.ts';
+import { endpointFromClient, type MoveEndpoint } from '../src/move/index.ts';
 
 export interface SeededImage {
   hash: string;
@@ -114,52 +114,7 @@ export async function expectSameImages(from: TestServer, fromOrg: string, to: Te
   }
 }
 
-/** TEMPORARY until the SDK exists: the move port over plain fetch. */
+/** The move port over the SDK, for a server at `url`. */
 export function endpointFor(url: string, key = ROOT_KEY): MoveEndpoint {
-  const call = async (method: string, pathname: string, body?: BodyInit) => {
-    const res = await fetch(url + pathname, { method, headers: { 'api-key': key }, body });
-    if (!res.ok && res.status !== 404) throw new Error(`${method} ${pathname}: ${res.status} ${await res.text()}`);
-    return res;
-  };
-  return {
-    label: url,
-    async count(org, query) {
-      const res = await call('GET', `/sourceimages/${org}?${new URLSearchParams({ ...query, limit: '0' })}`);
-      if (res.status === 404) throw new Error(`organization ${org} not found`);
-      return ((await res.json()) as { total: number }).total;
-    },
-    async *images(org, query) {
-      let cursor: string | undefined;
-      for (;;) {
-        const params = new URLSearchParams(query);
-        if (cursor !== undefined) params.set('offset', cursor);
-        const res = await call('GET', `/sourceimages/${org}?${params}`);
-        const page = (await res.json()) as { items: MovedImage[]; cursor?: string };
-        yield* page.items;
-        if (page.items.length === 0 || page.cursor === undefined || page.cursor === cursor) return;
-        cursor = page.cursor;
-      }
-    },
-    async find(org, hash) {
-      const res = await call('GET', `/sourceimages/${org}/${hash}`);
-      return res.status === 404 ? undefined : ((await res.json()) as MovedImage);
-    },
-    async download(org, hash) {
-      const res = await call('GET', `/sourceimages/${org}/${hash}/download`);
-      if (res.body === null || res.status === 404) throw new Error('no body');
-      return Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>);
-    },
-    async upload(org, image) {
-      const fd = new FormData();
-      fd.append('filedata', new Blob([new Uint8Array(image.bytes)]), image.name);
-      fd.append('meta_user[0]', JSON.stringify(image.userMetadata));
-      fd.append('meta_dynamic[0]', JSON.stringify(image.dynamicMetadata));
-      fd.append('options[0]', JSON.stringify({ protected: image.protected }));
-      const res = await call('POST', `/sourceimages/${org}`, fd);
-      return ((await res.json()) as { items: MovedImage[] }).items[0]!;
-    },
-    async setLocked(org, hash, locked) {
-      await call('PUT', `/sourceimages/${org}/${hash}/options/locked`, JSON.stringify(locked));
-    },
-  };
+  return endpointFromClient(new OrigoClient({ url, apiKey: key }));
 }

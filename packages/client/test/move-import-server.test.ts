@@ -84,7 +84,14 @@ describe('importFromServer from a source that serves damaged bytes', () => {
     // The hashes an origo gives plain images: sha1(binary_hash + "a:0:{}"), written out independently.
     const image = (name: string, bytes: Buffer) => {
       const binary = sha1(bytes);
-      return { hash: sha1(`${binary}a:0:{}`), binary_hash: binary, name, format: 'png', size: bytes.length };
+      return {
+        hash: sha1(`${binary}a:0:{}`),
+        binary_hash: binary,
+        organization: 'far',
+        name,
+        format: 'png',
+        size: bytes.length,
+      };
     };
     const images = [image(good.name, good.bytes), image(bad.name, bad.bytes)];
     const damaged = Buffer.from(bad.bytes);

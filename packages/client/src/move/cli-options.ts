@@ -20,10 +20,14 @@ export function parseQuery(text: string | undefined): Record<string, string> {
   const query: Record<string, string> = {};
   for (const [key, value] of new URLSearchParams(text)) {
     if (key === '' || value === '') {
-      throw new MoveUsageError(`--query ${JSON.stringify(text)}: every filter needs a name and a value, like format=jpg`);
+      throw new MoveUsageError(
+        `--query ${JSON.stringify(text)}: every filter needs a name and a value, like format=jpg`,
+      );
     }
     if (key === 'offset' || key === 'limit') {
-      throw new MoveUsageError(`--query ${JSON.stringify(text)}: ${key} cannot be given, every matching image is moved`);
+      throw new MoveUsageError(
+        `--query ${JSON.stringify(text)}: ${key} cannot be given, every matching image is moved`,
+      );
     }
     query[key] = value;
   }

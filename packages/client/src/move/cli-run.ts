@@ -31,7 +31,8 @@ export async function runMove(move: MoveRun): Promise<void> {
       if (showProgress) progress.onEvent(event);
     });
     if (showProgress) progress.finish();
-    if (move.json) process.stdout.write(`${JSON.stringify({ ...summary, interrupted: stop.signal.aborted }, null, 2)}\n`);
+    if (move.json)
+      process.stdout.write(`${JSON.stringify({ ...summary, interrupted: stop.signal.aborted }, null, 2)}\n`);
     // Each failure has had its own line with its reason on stderr as it happened.
     else process.stdout.write(`${summaryLine(summary)}\n`);
     if (stop.signal.aborted) {

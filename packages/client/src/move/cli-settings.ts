@@ -19,7 +19,11 @@ export const DEFAULT_URL = 'http://127.0.0.1:8080';
 
 function configPath(env: NodeJS.ProcessEnv): string {
   const home = env['XDG_CONFIG_HOME'];
-  return path.join(home !== undefined && home !== '' ? home : path.join(os.homedir(), '.config'), 'origo', 'config.json');
+  return path.join(
+    home !== undefined && home !== '' ? home : path.join(os.homedir(), '.config'),
+    'origo',
+    'config.json',
+  );
 }
 
 async function readConfig(file: string): Promise<{ url?: string; apiKey?: string }> {
@@ -33,7 +37,9 @@ async function readConfig(file: string): Promise<{ url?: string; apiKey?: string
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new MoveUsageError(`config file ${file} is not JSON: run \`origo login --url <url> --key <key>\` to rewrite it`);
+    throw new MoveUsageError(
+      `config file ${file} is not JSON: run \`origo login --url <url> --key <key>\` to rewrite it`,
+    );
   }
   if (typeof parsed !== 'object' || parsed === null) return {};
   const url = 'url' in parsed && typeof parsed.url === 'string' ? parsed.url : undefined;
