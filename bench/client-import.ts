@@ -4,7 +4,7 @@
 // already there. Both nodes are child processes as users run them; the
 // import runs in this process through the same functions the command calls.
 //
-//   node --import tsx bench/client-import.ts
+//   npm run bench:client      (after client-upload.ts)
 
 import { OrigoClient } from '../packages/client/src/client.ts';
 import {

@@ -7,7 +7,7 @@
 // "origo" is the `origo upload` command (a child process) when the built CLI
 // has it, else the SDK's createSourceImage from paths, which the command uses.
 //
-//   node --import tsx bench/client-upload.ts      (BENCH_CLIENT_ROUNDS, default 5)
+//   npm run bench:client      (BENCH_CLIENT_ROUNDS, default 5; runs client-import.ts too)
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';

@@ -2,7 +2,7 @@
 // move-cli-program.ts) with a clean environment: its own config folder and
 // no ORIGO_* from the developer's shell.
 
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,7 +16,14 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runOrigo(args: readonly string[], env: Record<string, string> = {}): Promise<CliResult> {
+export interface RunningOrigo {
+  child: ChildProcess;
+  /** Resolves when `pattern` has appeared in stderr (progress lines go there). */
+  waitForStderr(pattern: RegExp): Promise<void>;
+  done: Promise<CliResult>;
+}
+
+export function startOrigo(args: readonly string[], env: Record<string, string> = {}): RunningOrigo {
   const clean: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('ORIGO_')) clean[k] = v;
   const child = spawn(process.execPath, ['--import', 'tsx', PROGRAM, ...args], {
@@ -25,11 +32,33 @@ export function runOrigo(args: readonly string[], env: Record<string, string> = 
   });
   let stdout = '';
   let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+  const waiters: { pattern: RegExp; resolve: () => void }[] = [];
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
     stdout += chunk;
   });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk;
+    for (const w of [...waiters]) {
+      if (w.pattern.test(stderr)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve();
+      }
+    }
   });
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  const done = new Promise<CliResult>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  return {
+    child,
+    done,
+    waitForStderr(pattern) {
+      if (pattern.test(stderr)) return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        waiters.push({ pattern, resolve });
+        void done.then(() => reject(new Error(`origo ended before ${pattern} appeared; stderr:\n${stderr}`)));
+      });
+    },
+  };
 }
+
+/** Runs `origo …` to its end. */
+export const runOrigo = (args: readonly string[], env: Record<string, string> = {}): Promise<CliResult> =>
+  startOrigo(args, env).done;
