@@ -12,6 +12,7 @@ import * as memberships from './api/memberships.ts';
 import * as dynamic from './api/meta-dynamic.ts';
 import * as metaUser from './api/meta-user.ts';
 import * as organizations from './api/organizations.ts';
+import { type ClientRenderUrlOptions, RenderUrls, type SignedRenderUrlOptions } from './api/render.ts';
 import * as signUrl from './api/sign-url.ts';
 import * as images from './api/source-images.ts';
 import * as stacks from './api/stacks.ts';
@@ -38,9 +39,11 @@ type RoleName = Role | (string & {});
 
 export class OrigoClient {
   readonly transport: Transport;
+  readonly #render: RenderUrls;
 
   constructor(options: ClientOptions) {
     this.transport = new Transport(options);
+    this.#render = new RenderUrls(this.transport);
   }
 
   /** The API base this client talks to, without a trailing slash. */
@@ -178,7 +181,15 @@ export class OrigoClient {
   getStackOptions(options?: CallOptions) {
     return stacks.getStackOptions(this.transport, options);
   }
-  signUrlOnServer(org: string, url: string, options?: signUrl.SignUrlOptions) {
+  /** The render URL of an image on this server (`{url}/render/{organization}/…`), unsigned. */
+  renderUrl(options: ClientRenderUrlOptions): string {
+    return this.#render.url(options);
+  }
+  /** The render URL signed here with the organization's signing key (read once from the server). */
+  signedRenderUrl(options: ClientRenderUrlOptions, signOptions?: SignedRenderUrlOptions) {
+    return this.#render.signed(options, signOptions);
+  }
+  signUrlOnServer(org: string, url: string, options?: signUrl.SignUrlOnServerOptions) {
     return signUrl.signUrlOnServer(this.transport, org, url, options);
   }
 

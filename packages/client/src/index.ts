@@ -13,7 +13,8 @@ export type { DownloadedSourceImage } from './api/download.ts';
 export type { ListQuery, SearchParamsSource } from './api/list-query.ts';
 export type { MembershipOptions, PutMembershipResult } from './api/memberships.ts';
 export type { DynamicMetadataFlags, DynamicMetadataResult } from './api/meta-dynamic.ts';
-export type { SignUrlOptions } from './api/sign-url.ts';
+export type { ClientRenderUrlOptions, SignedRenderUrlOptions } from './api/render.ts';
+export type { SignUrlOnServerOptions } from './api/sign-url.ts';
 export type { GetSourceImageOptions, IterateSourceImagesOptions, ProtectOptions } from './api/source-images.ts';
 export type { CreateStackOptions, ListStacksOptions } from './api/stacks.ts';
 export type { ChunkSource, UploadData } from './api/upload-data.ts';
@@ -26,6 +27,8 @@ export {
   OrigoNetworkError,
 } from './http/errors.ts';
 export type { QueryInput, QueryValue } from './http/query.ts';
+export * from './render/index.ts';
+export * from './search/index.ts';
 export type * from './types/index.ts';
 
 export const CLIENT_VERSION = '0.1.0';

@@ -88,6 +88,20 @@ describe('stacks and rendering', () => {
     const sig = createHash('sha256').update(`${path}:${key}`).digest('hex').slice(0, 16);
     expect(signed).toBe(`${fx.server.url}${path}?sig=${sig}`);
   });
+
+  it('builds render URLs of its server and signs them with the signing key it reads', async () => {
+    await fx.client.createOrganization('render-a', { billing_email: 'ops@example.com' });
+    await fx.client.setOrganizationOption('render-a', 'protect_dynamic_stack', true);
+    const image = await fx.client.createSourceImage('render-a', 'x.png', await uniquePng(2));
+    const at = { organization: 'render-a', hash: image.hash, format: 'png' } as const;
+    const unsigned = fx.client.renderUrl({ ...at, operations: [{ name: 'resize', options: { width: 20 } }] });
+    expect(unsigned).toBe(`${fx.server.url}/render/render-a/dynamic/resize-width-20/${image.hash}.png`);
+    expect((await fetch(unsigned)).status).toBe(403);
+    const signed = await fx.client.signedRenderUrl({ ...at, operations: [{ name: 'resize', options: { width: 20 } }] });
+    const rendered = await fetch(signed);
+    expect(rendered.status).toBe(200);
+    expect(rendered.headers.get('content-type')).toBe('image/png');
+  });
 });
 
 describe('users, keys and memberships', () => {

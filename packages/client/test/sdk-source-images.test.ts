@@ -9,7 +9,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uniquePng } from '../../server/test/helpers.ts';
-import type { SourceImage } from '../src/index.ts';
+import { fields, type SourceImage, search } from '../src/index.ts';
 import { type SdkFixture, startSdkFixture } from './sdk-fixture.ts';
 
 const sha1 = (bytes: Uint8Array) => createHash('sha1').update(bytes).digest('hex');
@@ -135,5 +135,16 @@ describe('listing', () => {
     // 3 + 3 + 1, then the empty page after the last cursor.
     expect(requests).toHaveLength(4);
     expect(requests.slice(1).every((url) => new URL(url).searchParams.get('offset') !== null)).toBe(true);
+
+    // The same through the search builder.
+    const byBuilder = search().where(fields.user.str('batch'), 'listing');
+    const found = await fx.client.searchSourceImages('beta', byBuilder.sort(fields.name, 'desc').limit(2));
+    expect(found.total).toBe(7);
+    expect(found.items.map((i) => i.name)).toEqual(['list-106.png', 'list-105.png']);
+    const iterated: string[] = [];
+    for await (const image of fx.client.iterateSourceImages('beta', byBuilder, { pageSize: 4 })) {
+      iterated.push(image.hash);
+    }
+    expect([...iterated].sort()).toEqual([...hashes].sort());
   });
 });

@@ -7,7 +7,7 @@ import type { SignedUrl } from '../types/index.ts';
 import type { CallOptions } from './call-options.ts';
 import { expectShape, isRecord, isString } from './shapes.ts';
 
-export interface SignUrlOptions extends CallOptions {
+export interface SignUrlOnServerOptions extends CallOptions {
   /** When the signature stops being valid. */
   until?: Date | string;
   /** Round `until` up to a multiple of this many seconds, so that URLs stay cacheable. */
@@ -22,7 +22,7 @@ export async function signUrlOnServer(
   t: Transport,
   org: string,
   url: string,
-  options: SignUrlOptions = {},
+  options: SignUrlOnServerOptions = {},
 ): Promise<string> {
   const path = pathOf('utils', org, 'sign_url');
   const until = options.until instanceof Date ? options.until.toISOString() : options.until;
