@@ -72,15 +72,19 @@ describe('importFromServer from another origo', () => {
   });
 });
 
-describe('importFromServer from a source that serves damaged bytes', () => {
+describe('importFromServer from a source with a damaged download and a foreign hash', () => {
   let fake: http.Server;
   let fakeUrl: string;
   const good: { name: string; bytes: Buffer } = { name: 'good.png', bytes: Buffer.alloc(0) };
   const bad: { name: string; bytes: Buffer } = { name: 'bad.png', bytes: Buffer.alloc(0) };
+  const foreign: { name: string; bytes: Buffer } = { name: 'foreign.png', bytes: Buffer.alloc(0) };
+  // What rokka.io might call an image with a subject area: its algorithm for those is not origo's.
+  const FOREIGN_HASH = sha1('a hash from another algorithm');
 
   beforeAll(async () => {
     good.bytes = await uniquePng(200);
     bad.bytes = await uniquePng(201);
+    foreign.bytes = await uniquePng(202);
     // The hashes an origo gives plain images: sha1(binary_hash + "a:0:{}"), written out independently.
     const image = (name: string, bytes: Buffer) => {
       const binary = sha1(bytes);
@@ -93,7 +97,15 @@ describe('importFromServer from a source that serves damaged bytes', () => {
         size: bytes.length,
       };
     };
-    const images = [image(good.name, good.bytes), image(bad.name, bad.bytes)];
+    const images = [
+      image(good.name, good.bytes),
+      image(bad.name, bad.bytes),
+      {
+        ...image(foreign.name, foreign.bytes),
+        hash: FOREIGN_HASH,
+        dynamic_metadata: { subject_area: { x: 1, y: 2, width: 3, height: 4 } },
+      },
+    ];
     const damaged = Buffer.from(bad.bytes);
     damaged.writeUInt8(damaged.readUInt8(damaged.length - 20) ^ 0xff, damaged.length - 20);
     fake = http.createServer((req, res) => {
@@ -101,12 +113,13 @@ describe('importFromServer from a source that serves damaged bytes', () => {
       if (url.pathname === '/sourceimages/far') {
         const page = url.searchParams.get('offset') === null ? images : [];
         res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify({ total: 2, items: page, cursor: 'next' }));
+        res.end(JSON.stringify({ total: 3, items: page, cursor: 'next' }));
         return;
       }
       const download = /^\/sourceimages\/far\/([0-9a-f]{40})\/download$/.exec(url.pathname);
       if (download) {
-        res.end(download[1] === images[0]!.hash ? good.bytes : damaged);
+        const served = { [images[0]!.hash]: good.bytes, [images[1]!.hash]: damaged, [FOREIGN_HASH]: foreign.bytes };
+        res.end(served[download[1]!]);
         return;
       }
       res.statusCode = 404;
@@ -117,7 +130,7 @@ describe('importFromServer from a source that serves damaged bytes', () => {
   });
   afterAll(() => new Promise<void>((resolve) => fake.close(() => resolve())));
 
-  it('reports the damaged image with the reason and copies the rest', async () => {
+  it('reports the damaged image and the hash mismatch with their reasons, and copies the rest', async () => {
     await createOrg(to, 'mixed');
     const summary = await importFromServer({
       source: endpointFor(fakeUrl),
@@ -126,10 +139,15 @@ describe('importFromServer from a source that serves damaged bytes', () => {
       targetOrg: 'mixed',
     });
     expect(summary.copied).toBe(1);
-    expect(summary.failed).toHaveLength(1);
-    expect(summary.failed[0]).toMatchObject({ name: 'bad.png', hash: sha1(`${sha1(bad.bytes)}a:0:{}`) });
-    expect(summary.failed[0]!.reason).toContain(`binary_hash ${sha1(bad.bytes)}`);
+    const failed = new Map(summary.failed.map((f) => [f.name, f]));
+    expect(summary.failed).toHaveLength(2);
+    expect(failed.get('bad.png')).toMatchObject({ hash: sha1(`${sha1(bad.bytes)}a:0:{}`) });
+    expect(failed.get('bad.png')!.reason).toContain(`binary_hash ${sha1(bad.bytes)}`);
+    expect(failed.get('foreign.png')).toMatchObject({ hash: FOREIGN_HASH });
+    expect(failed.get('foreign.png')!.reason).toContain(`not ${FOREIGN_HASH}`);
+    // The damaged bytes were never uploaded; the foreign image is there, under origo's own hash.
     const stored = await api(to, 'GET', '/sourceimages/mixed');
-    expect(stored.json.items.map((i: { name: string }) => i.name)).toEqual(['good.png']);
+    expect(stored.json.items.map((i: { name: string }) => i.name).sort()).toEqual(['foreign.png', 'good.png']);
+    expect(stored.json.items.map((i: { hash: string }) => i.hash)).not.toContain(FOREIGN_HASH);
   });
 });
