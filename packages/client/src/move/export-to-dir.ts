@@ -14,6 +14,7 @@ import type { MovedImage, MoveEndpoint } from './endpoint.ts';
 import { DEFAULT_CONCURRENCY } from './import-from-server.ts';
 import { listImages } from './list-images.ts';
 import { fileNameOf, MANIFEST_NAME, manifestEntry } from './manifest.ts';
+import { type MoveQuery, queryRecord } from './move-query.ts';
 import { eachConcurrently } from './pool.ts';
 import { setupStep } from './setup-error.ts';
 import { type MoveSummary, type ProgressListener, reasonOf, SummaryRecorder } from './summary.ts';
@@ -22,8 +23,8 @@ export interface ExportOptions {
   source: MoveEndpoint;
   org: string;
   dir: string;
-  /** Search filters as list parameters; every image when absent. */
-  query?: Record<string, string>;
+  /** Search filters (a plain object or a search builder); every image when absent. */
+  query?: MoveQuery;
   concurrency?: number;
   onProgress?: ProgressListener;
   /** Stops taking new images; those under way finish. The manifest is then left as manifest.ndjson.part. */
@@ -40,7 +41,7 @@ export async function exportToDir(options: ExportOptions): Promise<MoveSummary> 
   });
   const written = new Set<string>();
   try {
-    const images = listImages(source, org, options.query ?? {}, (total) => recorder.total(total));
+    const images = listImages(source, org, queryRecord(options.query), (total) => recorder.total(total));
     await eachConcurrently(
       images,
       options.concurrency ?? DEFAULT_CONCURRENCY,

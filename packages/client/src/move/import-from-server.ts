@@ -8,6 +8,7 @@
 import { collect, integrityProblem } from './bytes.ts';
 import type { MoveEndpoint } from './endpoint.ts';
 import { listImages } from './list-images.ts';
+import { type MoveQuery, queryRecord } from './move-query.ts';
 import { eachConcurrently } from './pool.ts';
 import { alreadyRestored, restoreImage } from './restore-image.ts';
 import { checkOrganization, setupStep } from './setup-error.ts';
@@ -20,8 +21,8 @@ export interface ServerImportOptions {
   sourceOrg: string;
   target: MoveEndpoint;
   targetOrg: string;
-  /** Search filters as list parameters (e.g. `{ 'user:category': 'shoes' }`); every image when absent. */
-  query?: Record<string, string>;
+  /** Search filters (e.g. `{ 'user:category': 'shoes' }` or a search builder); every image when absent. */
+  query?: MoveQuery;
   concurrency?: number;
   onProgress?: ProgressListener;
   /** Stops taking new images; those under way finish (their requests are not cut off), so a re-run resumes cleanly. */
@@ -34,7 +35,7 @@ export async function importFromServer(options: ServerImportOptions): Promise<Mo
   await setupStep('target', `target organization ${targetOrg} on ${target.label}`, () =>
     checkOrganization(target, targetOrg),
   );
-  const images = listImages(source, sourceOrg, options.query ?? {}, (total) => recorder.total(total));
+  const images = listImages(source, sourceOrg, queryRecord(options.query), (total) => recorder.total(total));
   await eachConcurrently(
     images,
     options.concurrency ?? DEFAULT_CONCURRENCY,

@@ -6,6 +6,7 @@ export { type ExportOptions, exportToDir } from './export-to-dir.ts';
 export { type DirImportOptions, importFromDir } from './import-from-dir.ts';
 export { DEFAULT_CONCURRENCY, importFromServer, type ServerImportOptions } from './import-from-server.ts';
 export { fileNameOf, MANIFEST_NAME, type ManifestEntry, parseManifestLine } from './manifest.ts';
+export type { MoveQuery } from './move-query.ts';
 export { endpointFromClient } from './sdk-endpoint.ts';
 export { isMoveSetupError, MoveSetupError, type MoveSide } from './setup-error.ts';
 export type { ItemOutcome, MoveEvent, MoveFailure, MoveSummary, ProgressListener } from './summary.ts';
