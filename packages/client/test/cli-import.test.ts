@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrg, ROOT_KEY, startServer, type TestServer } from '../../server/test/helpers.ts';
-import { runOrigo } from './move-cli-run.ts';
+import { deadUrl, runOrigo } from './move-cli-run.ts';
 import { expectSameImages, imagesOf, seedSource } from './move-fixtures.ts';
 
 let from: TestServer;
@@ -73,7 +73,7 @@ describe('origo import --from-url', () => {
 
     await createOrg(to, 'down');
     const down = await runOrigo(
-      ['import', '--from-url', 'http://127.0.0.1:9', '--from-org', 'src', '--org', 'down'],
+      ['import', '--from-url', await deadUrl(), '--from-org', 'src', '--org', 'down'],
       targetEnv(),
     );
     expect(down.code).toBe(5);

@@ -4,6 +4,8 @@
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,3 +64,12 @@ export function startOrigo(args: readonly string[], env: Record<string, string> 
 /** Runs `origo …` to its end. */
 export const runOrigo = (args: readonly string[], env: Record<string, string> = {}): Promise<CliResult> =>
   startOrigo(args, env).done;
+
+/** The address of a loopback port nothing listens on (just freed), for "server down". */
+export async function deadUrl(): Promise<string> {
+  const server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}`;
+}

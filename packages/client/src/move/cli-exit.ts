@@ -18,11 +18,20 @@ export class MoveUsageError extends Error {
   override readonly name = 'MoveUsageError';
 }
 
-const KEY_FLAG: Record<MoveSide, string> = {
-  source: '--from-key (or ORIGO_FROM_API_KEY)',
-  target: '--key (or ORIGO_API_KEY, or `origo login`)',
-  folder: '',
+/** Which flags set a server's address and key, to name them in a hint. */
+export interface ServerFlags {
+  url: string;
+  key: string;
+}
+
+export const TARGET_FLAGS: ServerFlags = {
+  url: '--url (or ORIGO_URL)',
+  key: '--key (or ORIGO_API_KEY, or `origo login`)',
 };
+export const SOURCE_FLAGS: ServerFlags = { url: '--from-url', key: '--from-key (or ORIGO_FROM_API_KEY)' };
+
+/** The flags of each side for a command: an import reads from --from-*, an export from --url/--key. */
+export type SideFlags = Partial<Record<MoveSide, ServerFlags>>;
 
 function statusOf(err: unknown): number | undefined {
   if (typeof err !== 'object' || err === null || !('status' in err)) return undefined;
@@ -38,22 +47,22 @@ function isUnreachable(err: unknown): boolean {
 
 const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
 
-export function describeMoveError(err: unknown): MoveFailureLine {
+export function describeMoveError(err: unknown, flags: SideFlags): MoveFailureLine {
   const message = oneLine(err instanceof Error ? err.message : String(err));
   if (err instanceof MoveUsageError) return { exitCode: MOVE_EXIT.usage, message };
   if (!isMoveSetupError(err)) return { exitCode: MOVE_EXIT.someFailed, message };
   const { side, cause } = err;
+  const named = flags[side] ?? TARGET_FLAGS;
   const status = statusOf(cause);
   if (status === 401 || status === 403) {
-    return { exitCode: MOVE_EXIT.auth, message: `${message} (HTTP ${status}): check the API key, ${KEY_FLAG[side]}` };
+    return { exitCode: MOVE_EXIT.auth, message: `${message} (HTTP ${status}): check the API key, ${named.key}` };
   }
   if (status === 404) {
     return { exitCode: MOVE_EXIT.notFound, message: `${message} (HTTP 404): check the organization name` };
   }
   if (status === 400) return { exitCode: MOVE_EXIT.usage, message: `${message} (HTTP 400): fix the value named` };
   if (isUnreachable(cause)) {
-    const flag = side === 'source' ? '--from-url' : '--url (or ORIGO_URL)';
-    return { exitCode: MOVE_EXIT.unreachable, message: `${message}: the server cannot be reached, check ${flag}` };
+    return { exitCode: MOVE_EXIT.unreachable, message: `${message}: the server cannot be reached, check ${named.url}` };
   }
   if (side === 'folder' && typeof cause === 'object' && cause !== null && 'code' in cause && cause.code === 'ENOENT') {
     return { exitCode: MOVE_EXIT.notFound, message: `${message}: is it a folder \`origo export\` wrote?` };

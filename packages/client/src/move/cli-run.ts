@@ -4,7 +4,7 @@
 // the exit code: 0 all done, 1 some images failed, 130 interrupted, or the
 // code of a whole-move failure (see cli-exit.ts) with one line on stderr.
 
-import { describeMoveError, MOVE_EXIT } from './cli-exit.ts';
+import { describeMoveError, MOVE_EXIT, type SideFlags } from './cli-exit.ts';
 import { createMoveProgress, summaryLine } from './progress-bar.ts';
 import type { MoveSummary, ProgressListener } from './summary.ts';
 
@@ -12,6 +12,8 @@ export interface MoveRun {
   json: boolean;
   /** The command a user runs again to resume, for the interrupted message. */
   resume: string;
+  /** The flags that set each side's server, for the hints of a failure. */
+  flags: SideFlags;
   run(signal: AbortSignal, onProgress: ProgressListener): Promise<MoveSummary>;
 }
 
@@ -41,7 +43,7 @@ export async function runMove(move: MoveRun): Promise<void> {
     } else process.exitCode = summary.failed.length > 0 ? MOVE_EXIT.someFailed : MOVE_EXIT.ok;
   } catch (err) {
     if (showProgress) progress.finish();
-    const failure = describeMoveError(err);
+    const failure = describeMoveError(err, move.flags);
     process.stderr.write(`origo: ${failure.message}\n`);
     process.exitCode = failure.exitCode;
   } finally {

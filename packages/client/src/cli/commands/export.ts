@@ -5,6 +5,7 @@
 
 import type { Command } from 'commander';
 import { OrigoClient } from '../../client.ts';
+import { TARGET_FLAGS } from '../../move/cli-exit.ts';
 import { parseConcurrency, parseQuery } from '../../move/cli-options.ts';
 import { runMove } from '../../move/cli-run.ts';
 import { targetSettings } from '../../move/cli-settings.ts';
@@ -43,6 +44,8 @@ export function exportCommand(program: Command): void {
       await runMove({
         json: flags.json === true,
         resume: `origo export --org ${flags.org} ${dir}`,
+        // The organization exported is read with the command's own server settings.
+        flags: { source: TARGET_FLAGS },
         async run(signal, onProgress) {
           const concurrency = parseConcurrency(flags.concurrency);
           const settings = await targetSettings(flags);

@@ -5,7 +5,7 @@
 
 import type { Command } from 'commander';
 import { OrigoClient } from '../../client.ts';
-import { MoveUsageError } from '../../move/cli-exit.ts';
+import { MoveUsageError, SOURCE_FLAGS, TARGET_FLAGS } from '../../move/cli-exit.ts';
 import { parseConcurrency, parseQuery } from '../../move/cli-options.ts';
 import { runMove } from '../../move/cli-run.ts';
 import { sourceSettings, targetSettings } from '../../move/cli-settings.ts';
@@ -56,6 +56,7 @@ export function importCommand(program: Command): void {
       await runMove({
         json: flags.json === true,
         resume: resumeLine(flags),
+        flags: { source: SOURCE_FLAGS, target: TARGET_FLAGS },
         async run(signal, onProgress) {
           const concurrency = parseConcurrency(flags.concurrency);
           const target = await targetSettings(flags);
