@@ -8,7 +8,7 @@ import { log, type Row, table } from './lib/report.ts';
 
 async function main(): Promise<void> {
   const rows: Row[] = [];
-  rows.push(await benchUpload());
+  rows.push(...(await benchUpload()));
   rows.push(...(await benchImport()));
   log(table(rows));
   log();
