@@ -123,7 +123,7 @@ export async function benchUpload(): Promise<Row[]> {
         metric: `uploads/s, ${FILES} JPEGs of ${fmt(averageKb, 1)} kB, concurrency ${CONCURRENCY}`,
         origo: `${fmt(rate(v.label))} (${v.label})`,
         baseline: `${fmt(bareRate)} (plain fetch)`,
-        ratio: `${fmt(ratio, 2)}×`,
+        ratio: `${fmt(ratio, 3)}×`,
         target: '≥ 0.8×',
         met: ratio >= 0.8,
         notes: `${v.label}: median of ${ROUNDS} runs each, alternating with the others, after a warm-up`,
