@@ -64,6 +64,15 @@ describe('createSourceImage', () => {
     expect(plain.binary_hash).toBe(image.binary_hash);
   });
 
+  it('keeps a name outside ASCII, with quotes, through upload and download', async () => {
+    const name = 'Zürich "café" 東京.png';
+    const image = await fx.client.createSourceImage('acme', name, await uniquePng(12));
+    expect(image.name).toBe(name);
+    const download = await fx.client.downloadSourceImage('acme', image.hash);
+    await download.stream.cancel();
+    expect(download.filename).toBe(image.name);
+  });
+
   it('reports the bytes sent while it uploads', async () => {
     const bytes = await uniquePng(11);
     const seen: number[] = [];

@@ -114,6 +114,33 @@ describe('timeouts, aborts and unreachable servers', () => {
     expect(server.requests).toHaveLength(2);
   });
 
+  it('times out an answer whose body stalls after its headers', async () => {
+    server = await localServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"hash":');
+    });
+    const client = new OrigoClient({ url: server.url, timeoutMs: 200, retries: 0 });
+    const err = await rejection(client.getSourceImage('acme', HASH));
+    expect(err).toMatchObject({ name: 'OrigoNetworkError', timedOut: true });
+  });
+
+  it('lets a slow upload run past the timeout while its bytes keep moving', async () => {
+    server = await localServer((_req, res) => sendJson(res, 200, { total: 1, items: [image] }));
+    let sent = 0;
+    // 40 pieces, one every 20 ms: 800 ms in all, against a 300 ms timeout.
+    const slow = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        if (sent === 40) return controller.close();
+        sent++;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        controller.enqueue(new Uint8Array(1000).fill(sent));
+      },
+    });
+    const client = new OrigoClient({ url: server.url, timeoutMs: 300, retries: 0 });
+    expect(await client.createSourceImage('acme', 'slow.bin', slow)).toMatchObject({ hash: HASH });
+    expect(server.requests[0]!.body.length).toBeGreaterThan(40_000);
+  });
+
   it('stops at once when the caller aborts, even while it waits to retry', async () => {
     server = await localServer((_req, res) => sendJson(res, 429, {}, { 'retry-after': '60' }));
     const client = new OrigoClient({ url: server.url });

@@ -32,6 +32,9 @@ export interface CreateSourceImageOptions extends CallOptions {
   onProgress?: (sentBytes: number) => void;
 }
 
+/** Up to this size a file is sent in one Blob body; it goes out well within any timeout. */
+const SMALL_UPLOAD_BYTES = 1_000_000;
+
 function fieldsOf(options: CreateSourceImageOptions): MultipartPart[] {
   const fields: MultipartPart[] = [];
   if (options.metaUser !== undefined) fields.push({ name: 'meta_user[0]', value: JSON.stringify(options.metaUser) });
@@ -73,7 +76,22 @@ export async function createSourceImage(
     method: 'POST',
     path,
     // Metadata first, so that a server can refuse bad metadata before the file arrives.
-    body: () => multipartBody([...fields, file], options.onProgress, boundary).body,
+    body: (touch) => {
+      const parts = [...fields, file];
+      // A small file goes as a Blob (with a Content-Length); a larger one as a
+      // stream whose progress keeps the timeout from cutting a slow upload off.
+      if (upload.size !== undefined && upload.size <= SMALL_UPLOAD_BYTES && options.onProgress === undefined) {
+        return multipartBody(parts, undefined, boundary).body;
+      }
+      return multipartBody(
+        parts,
+        (sent) => {
+          touch();
+          options.onProgress?.(sent);
+        },
+        boundary,
+      ).body;
+    },
     contentType: `multipart/form-data; boundary=${boundary}`,
     repeatable: options.retry === true && upload.repeatable,
     signal: options.signal,

@@ -1,5 +1,6 @@
 // The original bytes of a source image, as a stream or all at once.
 
+import { OrigoNetworkError } from '../http/errors.ts';
 import { pathOf } from '../http/query.ts';
 import type { Transport } from '../http/transport.ts';
 import type { CallOptions } from './call-options.ts';
@@ -55,6 +56,12 @@ export async function downloadSourceImageBuffer(
 ): Promise<Uint8Array> {
   const path = pathOf('sourceimages', org, hash, 'download');
   const response = await t.send({ method: 'GET', path, headers: { Accept: '*/*' }, signal: options.signal });
-  const bytes = await response.arrayBuffer();
+  let bytes: ArrayBuffer;
+  try {
+    bytes = await response.arrayBuffer();
+  } catch (err) {
+    if (options.signal?.aborted) throw options.signal.reason;
+    throw new OrigoNetworkError(`The download of ${hash} from ${org} broke off`, { cause: err });
+  }
   return typeof Buffer === 'undefined' ? new Uint8Array(bytes) : Buffer.from(bytes);
 }

@@ -20,6 +20,8 @@ export interface OpenedUpload {
   body: PartBody;
   /** Whether the same bytes can be sent again (a stream can be read only once). */
   repeatable: boolean;
+  /** Bytes, when known before sending. */
+  size: number | undefined;
   contentType: string;
 }
 
@@ -54,15 +56,27 @@ export function streamFromChunks(source: ChunkSource): ReadableStream<Uint8Array
 }
 
 export async function openUpload(data: UploadData): Promise<OpenedUpload> {
-  if (data instanceof Blob) return { body: data, repeatable: true, contentType: data.type || OCTET_STREAM };
-  if (data instanceof Uint8Array) return { body: data, repeatable: true, contentType: OCTET_STREAM };
-  if (data instanceof ArrayBuffer) return { body: new Uint8Array(data), repeatable: true, contentType: OCTET_STREAM };
-  if (data instanceof ReadableStream) return { body: data, repeatable: false, contentType: OCTET_STREAM };
+  const sized = (body: Blob | Uint8Array, contentType = OCTET_STREAM): OpenedUpload => ({
+    body,
+    repeatable: true,
+    size: body instanceof Blob ? body.size : body.byteLength,
+    contentType,
+  });
+  const streamed = (body: ReadableStream<Uint8Array>): OpenedUpload => ({
+    body,
+    repeatable: false,
+    size: undefined,
+    contentType: OCTET_STREAM,
+  });
+  if (data instanceof Blob) return sized(data, data.type || OCTET_STREAM);
+  if (data instanceof Uint8Array) return sized(data);
+  if (data instanceof ArrayBuffer) return sized(new Uint8Array(data));
+  if (data instanceof ReadableStream) return streamed(data);
   if (isPathData(data)) {
     // Imported here so that the SDK loads in browsers, which have no node:fs.
     const { openAsBlob } = await import('node:fs');
-    return { body: await openAsBlob(data.path), repeatable: true, contentType: OCTET_STREAM };
+    return sized(await openAsBlob(data.path));
   }
-  if (isChunkSource(data)) return { body: streamFromChunks(data), repeatable: false, contentType: OCTET_STREAM };
+  if (isChunkSource(data)) return streamed(streamFromChunks(data));
   throw new TypeError('upload data must be { path }, a Blob, a Buffer/Uint8Array, an ArrayBuffer or a stream');
 }

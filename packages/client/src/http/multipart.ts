@@ -24,18 +24,18 @@ export function randomBoundary(): string {
   return `----origo-client-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
 }
 
-/** A header parameter value: quotes and line breaks cannot be sent inside quotes, so they are replaced. */
+/**
+ * A quoted header parameter: `"` and `\` are escaped with a backslash (the
+ * name arrives exact); a line break cannot be sent at all and becomes a space.
+ */
 function quoted(value: string): string {
-  return `"${value.replace(/[\r\n"\\]/g, (c) => (c === '"' ? '%22' : c === '\\' ? '\\\\' : ' '))}"`;
+  return `"${value.replace(/[\r\n"\\]/g, (c) => (c === '"' || c === '\\' ? `\\${c}` : ' '))}"`;
 }
 
 function dispositionOf(part: MultipartPart): string {
   let disposition = `form-data; name=${quoted(part.name)}`;
-  if ('filename' in part) {
-    disposition += `; filename=${quoted(part.filename)}`;
-    // RFC 5987 form as well, so that a name outside ASCII arrives as UTF-8 whatever the parser's default.
-    if (/[^\x20-\x7e]/.test(part.filename)) disposition += `; filename*=UTF-8''${encodeURIComponent(part.filename)}`;
-  }
+  // A name outside ASCII goes as raw UTF-8: RFC 7578 forbids the filename* form in multipart.
+  if ('filename' in part) disposition += `; filename=${quoted(part.filename)}`;
   return disposition;
 }
 

@@ -25,8 +25,12 @@ export interface RequestSpec {
   query?: QueryInput | undefined;
   /** A JSON body; `null` is sent as the JSON `null`. */
   json?: unknown;
-  /** A raw body, made anew for each attempt (a stream can be sent only once). */
-  body?: (() => BodyInit | Promise<BodyInit>) | undefined;
+  /**
+   * A raw body, made anew for each attempt (a stream can be sent only once).
+   * A streamed body calls `touch` as it sends: the timeout then counts from
+   * the last progress, so a large upload on a slow line is not cut off.
+   */
+  body?: ((touch: () => void) => BodyInit | Promise<BodyInit>) | undefined;
   contentType?: string | undefined;
   headers?: Record<string, string> | undefined;
   /** Whether sending it twice does no harm; by default true for GET, HEAD, PUT, DELETE and COPY. */
@@ -34,10 +38,11 @@ export interface RequestSpec {
   signal?: AbortSignal | undefined;
 }
 
-/** An answer, and how to stop the caller's signal from reaching it once its body has been read. */
+/** An answer; `release` stops its timeout and the caller's signal once its body has been read. */
 interface Attempt {
   response: Response;
   release: () => void;
+  timedOut: () => boolean;
 }
 
 /** RequestInit with `duplex`, which a streamed request body needs in Node's fetch. */
@@ -82,14 +87,15 @@ export class Transport {
    * and the caller's signal still aborts it.
    */
   async send(spec: RequestSpec): Promise<Response> {
-    return (await this.#send(spec)).response;
+    return (await this.#send(spec, false)).response;
   }
 
   /** The parsed JSON body of the answer, or undefined for an empty one (204). */
   async json(spec: RequestSpec): Promise<unknown> {
-    const { response, release } = await this.#send(spec);
+    const sent = await this.#send(spec, true);
+    const { response, release } = sent;
     try {
-      const text = await readText(response, spec.signal);
+      const text = await readText(sent, spec);
       if (text === '') return undefined;
       try {
         return JSON.parse(text);
@@ -106,40 +112,48 @@ export class Transport {
 
   /** Sends the request and discards the body of the answer; resolves with its status and headers. */
   async empty(spec: RequestSpec): Promise<Response> {
-    const { response, release } = await this.#send(spec);
+    const sent = await this.#send(spec, true);
+    const { response, release } = sent;
     try {
-      await readText(response, spec.signal);
+      await readText(sent, spec);
       return response;
     } finally {
       release();
     }
   }
 
-  async #send(spec: RequestSpec): Promise<Attempt> {
+  /** `untilBody`: the timeout also covers reading the answer's body (for JSON, not for downloads). */
+  async #send(spec: RequestSpec, untilBody: boolean): Promise<Attempt> {
     const url = this.baseUrl + spec.path + queryString(spec.query);
     const repeatable = spec.repeatable ?? REPEATABLE_METHODS.has(spec.method);
     for (let attempt = 0; ; attempt++) {
       const mayRetry = repeatable && attempt < this.#retries;
       let sent: Attempt;
       try {
-        sent = await this.#attempt(url, spec);
+        sent = await this.#attempt(url, spec, untilBody);
       } catch (err) {
         if (!mayRetry || !isOrigoNetworkError(err)) throw err;
         await sleep(backoffMs(attempt, this.#retryBaseMs), spec.signal);
         continue;
       }
-      const { response, release } = sent;
+      const { response } = sent;
       if (response.ok) return sent;
-      release();
       if (mayRetry && isRetryStatus(response.status)) {
         const after = retryAfterMs(response.headers.get('retry-after'));
         if (after === undefined || after <= MAX_RETRY_AFTER_MS) {
           await response.body?.cancel().catch(() => undefined);
+          sent.release();
           await sleep(after ?? backoffMs(attempt, this.#retryBaseMs), spec.signal);
           continue;
         }
       }
-      throw apiErrorFrom(response.status, response.statusText, await readText(response, spec.signal), spec.method, url);
+      let text: string;
+      try {
+        text = await readText(sent, spec);
+      } finally {
+        sent.release();
+      }
+      throw apiErrorFrom(response.status, response.statusText, text, spec.method, url);
     }
   }
 
@@ -153,50 +167,72 @@ export class Transport {
     return headers;
   }
 
-  async #body(spec: RequestSpec): Promise<BodyInit | undefined> {
-    if (spec.body !== undefined) return spec.body();
+  async #body(spec: RequestSpec, touch: () => void): Promise<BodyInit | undefined> {
+    if (spec.body !== undefined) return spec.body(touch);
     if ('json' in spec) return JSON.stringify(spec.json);
     return undefined;
   }
 
-  /** One try: the Response once its headers came, within the timeout; the caller's signal still governs its body. */
-  async #attempt(url: string, spec: RequestSpec): Promise<Attempt> {
+  /**
+   * One try: the Response once its headers came, with no more than the
+   * timeout between signs of progress; the caller's signal governs its body too.
+   */
+  async #attempt(url: string, spec: RequestSpec, untilBody: boolean): Promise<Attempt> {
     const { signal } = spec;
     if (signal?.aborted) throw signal.reason;
     const controller = new AbortController();
     const onAbort = () => controller.abort(signal?.reason);
     signal?.addEventListener('abort', onAbort, { once: true });
     let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, this.#timeoutMs);
+    let lastProgress = Date.now();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const arm = (ms: number) => {
+      timer = setTimeout(() => {
+        const idle = Date.now() - lastProgress;
+        if (idle < this.#timeoutMs) return arm(this.#timeoutMs - idle);
+        timedOut = true;
+        controller.abort();
+      }, ms);
+    };
+    arm(this.#timeoutMs);
+    const release = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    };
     try {
-      const body = await this.#body(spec);
+      const body = await this.#body(spec, () => {
+        lastProgress = Date.now();
+      });
+      const large = body instanceof ReadableStream || body instanceof Blob;
       const init: StreamingRequestInit = {
         method: spec.method,
         headers: this.#headers(spec),
         signal: controller.signal,
         ...(body !== undefined && { body }),
         ...(body instanceof ReadableStream && { duplex: 'half' }),
+        // To follow a redirect Node's fetch keeps every byte of the body it
+        // sends (undici #4058); a file is sent with redirects refused, so that
+        // memory stays flat.
+        ...(large && { redirect: 'error' }),
       };
       const response = await this.#fetch(url, init);
-      return { response, release: () => signal?.removeEventListener('abort', onAbort) };
+      if (!untilBody) clearTimeout(timer);
+      return { response, release, timedOut: () => timedOut };
     } catch (err) {
-      signal?.removeEventListener('abort', onAbort);
+      release();
       if (signal?.aborted) throw signal.reason;
-      if (timedOut) {
-        throw new OrigoNetworkError(`No answer to ${spec.method} ${url} within ${this.#timeoutMs} ms`, {
-          cause: err,
-          timedOut: true,
-        });
-      }
+      if (timedOut) throw this.#timeoutError(spec, url, err);
       throw new OrigoNetworkError(`Could not reach ${this.baseUrl} (${spec.method} ${url}): ${reason(err)}`, {
         cause: err,
       });
-    } finally {
-      clearTimeout(timer);
     }
+  }
+
+  #timeoutError(spec: RequestSpec, url: string, cause: unknown): OrigoNetworkError {
+    return new OrigoNetworkError(`No answer to ${spec.method} ${url} within ${this.#timeoutMs} ms`, {
+      cause,
+      timedOut: true,
+    });
   }
 }
 
@@ -206,12 +242,18 @@ function reason(err: unknown): string {
   return err.message + cause;
 }
 
-/** The body as text; a connection that breaks while it is read is a network error. */
-async function readText(response: Response, signal: AbortSignal | undefined): Promise<string> {
+/** The body as text; a connection that breaks or stalls while it is read is a network error. */
+async function readText(sent: Attempt, spec: RequestSpec): Promise<string> {
   try {
-    return await response.text();
+    return await sent.response.text();
   } catch (err) {
-    if (signal?.aborted) throw signal.reason;
-    throw new OrigoNetworkError(`The answer from ${response.url} broke off: ${reason(err)}`, { cause: err });
+    if (spec.signal?.aborted) throw spec.signal.reason;
+    if (sent.timedOut()) {
+      throw new OrigoNetworkError(`The answer to ${spec.method} ${sent.response.url} stalled`, {
+        cause: err,
+        timedOut: true,
+      });
+    }
+    throw new OrigoNetworkError(`The answer from ${sent.response.url} broke off: ${reason(err)}`, { cause: err });
   }
 }
