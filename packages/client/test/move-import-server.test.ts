@@ -46,6 +46,19 @@ describe('importFromServer from another origo', () => {
     expect((await imagesOf(to, 'dst')).size).toBe(8);
   });
 
+  it('copies through temporary files the originals above the in-memory size, as exactly', async () => {
+    await createOrg(to, 'spooled');
+    const summary = await importFromServer({
+      source: endpointFor(from.url),
+      sourceOrg: 'src',
+      target: endpointFor(to.url),
+      targetOrg: 'spooled',
+      inMemoryBytes: 0,
+    });
+    expect(summary).toMatchObject({ copied: 8, skipped: 0, failed: [] });
+    await expectSameImages(from, 'src', to, 'spooled');
+  });
+
   it('copies only the images a search query matches', async () => {
     await createOrg(to, 'holidays');
     const summary = await importFromServer({

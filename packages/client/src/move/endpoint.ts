@@ -20,10 +20,13 @@ export interface MovedImage {
   locked?: boolean;
 }
 
-/** A new image as uploaded: the bytes and everything that decides its hash and fields. */
+/** An original to upload: its bytes, or a file holding them (sent as a stream). */
+export type OriginalData = Uint8Array | { path: string };
+
+/** A new image as uploaded: the original and everything that decides its hash and fields. */
 export interface UploadRequest {
   name: string;
-  bytes: Uint8Array;
+  data: OriginalData;
   userMetadata: Record<string, unknown>;
   dynamicMetadata: Record<string, unknown>;
   protected: boolean;

@@ -6,10 +6,9 @@
 // already in the target are skipped.
 
 import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { integrityProblem } from './bytes.ts';
+import { hashFile, integrityProblem } from './bytes.ts';
 import type { MoveEndpoint } from './endpoint.ts';
 import { DEFAULT_CONCURRENCY } from './import-from-server.ts';
 import { MANIFEST_NAME, type ManifestEntry, parseManifestLine } from './manifest.ts';
@@ -71,11 +70,12 @@ export async function importFromDir(options: DirImportOptions): Promise<MoveSumm
       else recorder.skipped(entry.hash, entry.name);
       return;
     }
-    const bytes = await readFile(file.path);
-    const problem = integrityProblem(bytes, entry.binary_hash, entry.size);
+    // Hashed as a stream, then uploaded from the file: a large original is never held in memory.
+    const original = await hashFile(file.path);
+    const problem = integrityProblem(original, entry.binary_hash, entry.size);
     if (problem !== undefined) throw new Error(`${entry.file} is damaged: ${problem}`);
-    await restoreImage(target, org, entry, bytes);
-    recorder.copied(entry.hash, entry.name, bytes.length);
+    await restoreImage(target, org, entry, original.data);
+    recorder.copied(entry.hash, entry.name, original.size);
   }
 }
 

@@ -4,23 +4,23 @@
 // intermediate image is left behind), then the lock is set, last, because a
 // locked image refuses metadata changes.
 
-import type { MovedImage, MoveEndpoint } from './endpoint.ts';
+import type { MovedImage, MoveEndpoint, OriginalData } from './endpoint.ts';
 
 export interface RestoreResult {
   /** True when something was written; false when the image was already there as it should be. */
   written: boolean;
 }
 
-/** Uploads `bytes` as `image` into `org` of `target`; throws when the stored hash differs from the image's. */
+/** Uploads `data` as `image` into `org` of `target`; throws when the stored hash differs from the image's. */
 export async function restoreImage(
   target: MoveEndpoint,
   org: string,
   image: MovedImage,
-  bytes: Uint8Array,
+  data: OriginalData,
 ): Promise<void> {
   const stored = await target.upload(org, {
     name: image.name,
-    bytes,
+    data,
     userMetadata: image.user_metadata ?? {},
     dynamicMetadata: image.dynamic_metadata ?? {},
     protected: image.protected === true,

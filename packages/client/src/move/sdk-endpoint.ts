@@ -31,7 +31,7 @@ export function endpointFromClient(client: OrigoClient): MoveEndpoint {
       return streamChunks(stream);
     },
     upload(org, image, options) {
-      return client.createSourceImage(org, image.name, image.bytes, {
+      return client.createSourceImage(org, image.name, image.data, {
         ...options,
         metaUser: image.userMetadata,
         metaDynamic: image.dynamicMetadata,
