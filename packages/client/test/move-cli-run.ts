@@ -1,16 +1,30 @@
-// Runs `origo import`/`origo export` as a child process (through
-// move-cli-program.ts) with a clean environment: its own config folder and
-// no ORIGO_* from the developer's shell.
+// Runs `origo import`/`origo export` as a child process with a clean
+// environment (its own config folder, no ORIGO_* from the developer's shell):
+// the built `origo` command when the CLI's program is in the tree (built
+// first by its build-cli.ts when stale), else move-cli-program.ts, a stand-in
+// with the same global options, for a branch without the program.
 
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const PROGRAM = path.join(path.dirname(fileURLToPath(import.meta.url)), 'move-cli-program.ts');
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const BIN = path.join(HERE, '../bin/origo.js');
+const STAND_IN = path.join(HERE, 'move-cli-program.ts');
+const BUILD_CLI = path.join(HERE, 'build-cli.ts');
+const HAS_PROGRAM = existsSync(path.join(HERE, '../src/cli/main.ts')) && existsSync(BUILD_CLI);
+
+if (HAS_PROGRAM) {
+  const build: { ensureClientBuilt?: unknown } = await import(BUILD_CLI);
+  if (typeof build.ensureClientBuilt === 'function') build.ensureClientBuilt();
+}
+
+/** How node runs `origo`: the built command, or the stand-in through tsx. */
+const COMMAND = HAS_PROGRAM ? [BIN] : ['--import', 'tsx', STAND_IN];
 
 export interface CliResult {
   code: number | null;
@@ -28,7 +42,7 @@ export interface RunningOrigo {
 export function startOrigo(args: readonly string[], env: Record<string, string> = {}): RunningOrigo {
   const clean: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('ORIGO_')) clean[k] = v;
-  const child = spawn(process.execPath, ['--import', 'tsx', PROGRAM, ...args], {
+  const child = spawn(process.execPath, [...COMMAND, ...args], {
     env: { ...clean, XDG_CONFIG_HOME: mkdtempSync(path.join(os.tmpdir(), 'origo-cli-config-')), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
