@@ -5,12 +5,13 @@
 // with the same global options, for a branch without the program.
 
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll } from 'vitest';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const BIN = path.join(HERE, '../bin/origo.js');
@@ -22,6 +23,10 @@ if (HAS_PROGRAM) {
   const build: { ensureClientBuilt?: unknown } = await import(BUILD_CLI);
   if (typeof build.ensureClientBuilt === 'function') build.ensureClientBuilt();
 }
+
+/** An empty config home for every run of this test file, so none reads the developer's ~/.config; removed after the file's tests. */
+const CONFIG_HOME = mkdtempSync(path.join(os.tmpdir(), 'origo-move-cli-config-'));
+afterAll(() => rmSync(CONFIG_HOME, { recursive: true, force: true }));
 
 /** How node runs `origo`: the built command, or the stand-in through tsx. */
 const COMMAND = HAS_PROGRAM ? [BIN] : ['--import', 'tsx', STAND_IN];
@@ -43,7 +48,7 @@ export function startOrigo(args: readonly string[], env: Record<string, string> 
   const clean: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('ORIGO_')) clean[k] = v;
   const child = spawn(process.execPath, [...COMMAND, ...args], {
-    env: { ...clean, XDG_CONFIG_HOME: mkdtempSync(path.join(os.tmpdir(), 'origo-cli-config-')), ...env },
+    env: { ...clean, XDG_CONFIG_HOME: CONFIG_HOME, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
