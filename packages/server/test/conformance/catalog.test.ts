@@ -344,6 +344,7 @@ describe.skipIf(!adminUrl)('on PostgreSQL from ORIGO_TEST_DATABASE_URL', () => {
           '0005-blob-claims',
           '0006-postgres-search-indexes',
           '0007-rate-buckets',
+          '0008-stacks',
         ]);
       } finally {
         await check.end();
