@@ -1,12 +1,10 @@
-// Exit codes and one-line error messages of the `origo import` and `origo
-// export` commands: the same numbers as the rest of the `origo` command
-// (0 ok, 1 some failed, 2 usage, 3 auth, 4 not found, 5 unreachable), kept
-// here so these commands do not depend on the CLI's internals. A whole-move
-// failure names the side at fault and the flag that sets its credentials.
+// One-line error messages and exit codes of the `origo import` and `origo
+// export` commands, with the exit codes of every `origo` command
+// (cli/exit-codes.ts). A whole-move failure names the side at fault and the
+// flag that sets its credentials.
 
+import { CliError, EXIT } from '../cli/exit-codes.ts';
 import { isMoveSetupError, type MoveSide } from './setup-error.ts';
-
-export const MOVE_EXIT = { ok: 0, someFailed: 1, usage: 2, auth: 3, notFound: 4, unreachable: 5, interrupted: 130 };
 
 export interface MoveFailureLine {
   exitCode: number;
@@ -49,23 +47,25 @@ const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
 
 export function describeMoveError(err: unknown, flags: SideFlags): MoveFailureLine {
   const message = oneLine(err instanceof Error ? err.message : String(err));
-  if (err instanceof MoveUsageError) return { exitCode: MOVE_EXIT.usage, message };
-  if (!isMoveSetupError(err)) return { exitCode: MOVE_EXIT.someFailed, message };
+  if (err instanceof MoveUsageError) return { exitCode: EXIT.usage, message };
+  // Settings shared with the other commands (a config file that is not JSON) fail as they do there.
+  if (err instanceof CliError) return { exitCode: err.exitCode, message };
+  if (!isMoveSetupError(err)) return { exitCode: EXIT.someFailed, message };
   const { side, cause } = err;
   const named = flags[side] ?? TARGET_FLAGS;
   const status = statusOf(cause);
   if (status === 401 || status === 403) {
-    return { exitCode: MOVE_EXIT.auth, message: `${message} (HTTP ${status}): check the API key, ${named.key}` };
+    return { exitCode: EXIT.auth, message: `${message} (HTTP ${status}): check the API key, ${named.key}` };
   }
   if (status === 404) {
-    return { exitCode: MOVE_EXIT.notFound, message: `${message} (HTTP 404): check the organization name` };
+    return { exitCode: EXIT.notFound, message: `${message} (HTTP 404): check the organization name` };
   }
-  if (status === 400) return { exitCode: MOVE_EXIT.usage, message: `${message} (HTTP 400): fix the value named` };
+  if (status === 400) return { exitCode: EXIT.usage, message: `${message} (HTTP 400): fix the value named` };
   if (isUnreachable(cause)) {
-    return { exitCode: MOVE_EXIT.unreachable, message: `${message}: the server cannot be reached, check ${named.url}` };
+    return { exitCode: EXIT.unreachable, message: `${message}: the server cannot be reached, check ${named.url}` };
   }
   if (side === 'folder' && typeof cause === 'object' && cause !== null && 'code' in cause && cause.code === 'ENOENT') {
-    return { exitCode: MOVE_EXIT.notFound, message: `${message}: is it a folder \`origo export\` wrote?` };
+    return { exitCode: EXIT.notFound, message: `${message}: is it a folder \`origo export\` wrote?` };
   }
-  return { exitCode: MOVE_EXIT.someFailed, message };
+  return { exitCode: EXIT.someFailed, message };
 }

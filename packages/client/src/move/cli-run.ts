@@ -4,7 +4,8 @@
 // the exit code: 0 all done, 1 some images failed, 130 interrupted, or the
 // code of a whole-move failure (see cli-exit.ts) with one line on stderr.
 
-import { describeMoveError, MOVE_EXIT, type SideFlags } from './cli-exit.ts';
+import { EXIT } from '../cli/exit-codes.ts';
+import { describeMoveError, type SideFlags } from './cli-exit.ts';
 import { createMoveProgress, summaryLine } from './progress-bar.ts';
 import type { MoveSummary, ProgressListener } from './summary.ts';
 
@@ -20,7 +21,7 @@ export interface MoveRun {
 export async function runMove(move: MoveRun): Promise<void> {
   const stop = new AbortController();
   const onSigint = () => {
-    if (stop.signal.aborted) process.exit(MOVE_EXIT.interrupted);
+    if (stop.signal.aborted) process.exit(EXIT.interrupted);
     stop.abort();
     process.stderr.write('\norigo: stopping after the images under way (Ctrl-C again to quit at once)\n');
   };
@@ -39,8 +40,8 @@ export async function runMove(move: MoveRun): Promise<void> {
     else process.stdout.write(`${summaryLine(summary)}\n`);
     if (stop.signal.aborted) {
       process.stderr.write(`origo: interrupted; run \`${move.resume}\` again to copy the rest\n`);
-      process.exitCode = MOVE_EXIT.interrupted;
-    } else process.exitCode = summary.failed.length > 0 ? MOVE_EXIT.someFailed : MOVE_EXIT.ok;
+      process.exitCode = EXIT.interrupted;
+    } else process.exitCode = summary.failed.length > 0 ? EXIT.someFailed : EXIT.ok;
   } catch (err) {
     if (showProgress) progress.finish();
     const failure = describeMoveError(err, move.flags);
