@@ -16,8 +16,8 @@ import { runRenderMemory } from './benchmarks/render-memory.ts';
 import type { RenderBenchOptions } from './benchmarks/render-options.ts';
 import { runRenderUncached } from './benchmarks/render-uncached.ts';
 import { runCleanups } from './lib/origo.ts';
-import { machineCpuMs } from './lib/proc.ts';
-import { fmt, log, type Row, table } from './lib/report.ts';
+import { fmt, log, type Row } from './lib/report.ts';
+import { runBenchmarks } from './lib/run-benchmarks.ts';
 
 const PARTS: Record<string, { what: string; run: (o: RenderBenchOptions) => Promise<Row[]> }> = {
   uncached: {
@@ -83,43 +83,7 @@ log(
     `connections: uncached ${options.connections.uncached}, cached ${options.connections.cached}, memory ${options.connections.memory}`,
 );
 
-const rows: Row[] = [];
-const started = performance.now();
-let failed = false;
-for (const name of names) {
-  const part = PARTS[name]!;
-  log('');
-  log(`== render ${name}: ${part.what}`);
-  const t0 = performance.now();
-  const m0 = machineCpuMs();
-  try {
-    rows.push(...(await part.run(options)));
-  } catch (err) {
-    failed = true;
-    log(`  FAILED: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    rows.push({
-      bench: `render ${name}`,
-      metric: 'error',
-      origo: '-',
-      baseline: '-',
-      ratio: '-',
-      target: '-',
-      met: false,
-      notes: String(err),
-    });
-  }
-  const ms = performance.now() - t0;
-  const m1 = machineCpuMs();
-  log(
-    `  (${fmt(ms / 1000, 1)} s; machine busy ${fmt((m1.busy - m0.busy) / ms, 2)} of ${os.cpus().length} cores on average, this benchmark included; steal ${fmt(((m1.steal - m0.steal) / ms) * 100)}%)`,
-  );
-}
-
-log('');
-log(
-  `== summary (${fmt((performance.now() - started) / 1000)} s): npm run bench:render ${process.argv.slice(2).join(' ')}`,
-);
-log(table(rows));
-for (const r of rows) if (r.notes) log(`- ${r.bench}: ${r.notes}`);
-runCleanups();
-process.exit(failed ? 1 : 0);
+await runBenchmarks(PARTS, names, options, {
+  row: (name) => `render ${name}`,
+  summary: `: npm run bench:render ${process.argv.slice(2).join(' ')}`,
+});

@@ -14,8 +14,8 @@ import { runPatch } from './benchmarks/patch.ts';
 import { runUpload } from './benchmarks/upload.ts';
 import type { Engine } from './lib/load.ts';
 import { runCleanups } from './lib/origo.ts';
-import { machineCpuMs } from './lib/proc.ts';
-import { fmt, log, MiB, type Row, table } from './lib/report.ts';
+import { fmt, log, MiB, type Row } from './lib/report.ts';
+import { runBenchmarks } from './lib/run-benchmarks.ts';
 
 const BENCHMARKS: Record<string, { what: string; run: (o: BenchOptions) => Promise<Row[]> }> = {
   get: { what: 'metadata GET req/s vs a bare Fastify route (target ratio >= 0.8)', run: runGet },
@@ -88,41 +88,4 @@ log(
   `options: rounds ${options.rounds}, ${options.durationMs / 1000} s per round, warm-up ${options.warmupMs / 1000} s, engine ${options.engine}`,
 );
 
-const rows: Row[] = [];
-const started = performance.now();
-let failed = false;
-for (const name of names) {
-  const bench = BENCHMARKS[name]!;
-  log('');
-  log(`== ${name}: ${bench.what}`);
-  const t0 = performance.now();
-  const m0 = machineCpuMs();
-  try {
-    rows.push(...(await bench.run(options)));
-  } catch (err) {
-    failed = true;
-    log(`  FAILED: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    rows.push({
-      bench: name,
-      metric: 'error',
-      origo: '-',
-      baseline: '-',
-      ratio: '-',
-      target: '-',
-      met: false,
-      notes: String(err),
-    });
-  }
-  const ms = performance.now() - t0;
-  const m1 = machineCpuMs();
-  log(
-    `  (${fmt(ms / 1000, 1)} s; machine busy ${fmt((m1.busy - m0.busy) / ms, 2)} of ${os.cpus().length} cores on average, this benchmark included; steal ${fmt(((m1.steal - m0.steal) / ms) * 100)}%)`,
-  );
-}
-
-log('');
-log(`== summary (${fmt((performance.now() - started) / 1000)} s)`);
-log(table(rows));
-for (const r of rows) if (r.notes) log(`- ${r.bench}: ${r.notes}`);
-runCleanups();
-process.exit(failed ? 1 : 0);
+await runBenchmarks(BENCHMARKS, names, options, { row: (name) => name, summary: '' });
