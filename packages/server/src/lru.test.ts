@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Lru } from './lru.ts';
+import { Lru, lruPerOwner } from './lru.ts';
 
 describe('Lru', () => {
   it('keeps at most its capacity, forgetting the least recently set first', () => {
@@ -50,5 +50,17 @@ describe('Lru', () => {
 
   it('refuses a capacity below 1', () => {
     expect(() => new Lru(0)).toThrow('positive integer');
+  });
+});
+
+describe('lruPerOwner', () => {
+  it('gives each owner its own Lru, the same one every time', () => {
+    const lruOf = lruPerOwner<string, number>(10);
+    const a = {};
+    const b = {};
+    lruOf(a).set('k', 1);
+    expect(lruOf(a).get('k')).toBe(1);
+    expect(lruOf(b).get('k')).toBeUndefined();
+    expect(lruOf(a)).toBe(lruOf(a));
   });
 });

@@ -69,3 +69,20 @@ export class Lru<K, V> {
     }
   }
 }
+
+/**
+ * One Lru per owner object (a catalog, a store): caches of what a storage
+ * instance holds live as long as that instance, and two apps in one process
+ * (tests) never share one.
+ */
+export function lruPerOwner<K, V>(capacity: number): (owner: object) => Lru<K, V> {
+  const byOwner = new WeakMap<object, Lru<K, V>>();
+  return (owner) => {
+    let lru = byOwner.get(owner);
+    if (!lru) {
+      lru = new Lru<K, V>(capacity);
+      byOwner.set(owner, lru);
+    }
+    return lru;
+  };
+}

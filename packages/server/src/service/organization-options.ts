@@ -4,7 +4,7 @@
 
 import { OrigoError } from '../errors.ts';
 import { isPlainObject } from '../json.ts';
-import { Lru } from '../lru.ts';
+import { lruPerOwner } from '../lru.ts';
 import type { JsonObject, Organization } from '../storage/catalog/catalog.ts';
 import type { ServiceDeps } from './deps.ts';
 import { rememberOrganization } from './organizations.ts';
@@ -87,16 +87,8 @@ export function setOrganizationOptions(deps: ServiceDeps, org: Organization, bod
 export const OPTIONS_FRESH_MS = 5_000;
 /** Organizations whose options are remembered, per catalog. */
 const REMEMBERED = 10_000;
-const remembered = new WeakMap<object, Lru<number, { options: JsonObject; at: number }>>();
-
-function freshFor(deps: ServiceDeps): Lru<number, { options: JsonObject; at: number }> {
-  let lru = remembered.get(deps.catalog);
-  if (!lru) {
-    lru = new Lru(REMEMBERED);
-    remembered.set(deps.catalog, lru);
-  }
-  return lru;
-}
+const optionsByCatalog = lruPerOwner<number, { options: JsonObject; at: number }>(REMEMBERED);
+const freshFor = (deps: ServiceDeps) => optionsByCatalog(deps.catalog);
 
 /** The organization's options as stored, at most OPTIONS_FRESH_MS old. */
 export async function organizationOptions(deps: ServiceDeps, org: Organization): Promise<JsonObject> {

@@ -1,5 +1,5 @@
 import { OrigoError } from '../errors.ts';
-import { Lru } from '../lru.ts';
+import { lruPerOwner } from '../lru.ts';
 import { type Organization, OrganizationExistsError } from '../storage/catalog/catalog.ts';
 import { isEmail, objectBody, optionalString } from './body.ts';
 import type { ServiceDeps } from './deps.ts';
@@ -40,16 +40,8 @@ export async function creatingOrganization<T>(name: string, create: () => Promis
  * (records of a few hundred bytes: a few MB), the most recently used.
  */
 const ORG_CACHE_ENTRIES = 10_000;
-const cache = new WeakMap<object, Lru<string, Organization>>();
-
-function cacheFor(deps: ServiceDeps): Lru<string, Organization> {
-  let lru = cache.get(deps.catalog);
-  if (!lru) {
-    lru = new Lru(ORG_CACHE_ENTRIES);
-    cache.set(deps.catalog, lru);
-  }
-  return lru;
-}
+const organizationsByCatalog = lruPerOwner<string, Organization>(ORG_CACHE_ENTRIES);
+const cacheFor = (deps: ServiceDeps) => organizationsByCatalog(deps.catalog);
 
 /** An organization found before, without a lookup; undefined when it has to be looked up (findOrganization). */
 export function rememberedOrganization(deps: ServiceDeps, name: string): Organization | undefined {

@@ -3,7 +3,7 @@
 // once is remembered for the life of the process, on every node alike.
 
 import { randomInt } from 'node:crypto';
-import { Lru } from '../lru.ts';
+import { lruPerOwner } from '../lru.ts';
 import type { Organization } from '../storage/catalog/catalog.ts';
 import type { SigningKey } from '../storage/catalog/stacks.ts';
 import type { ServiceDeps } from './deps.ts';
@@ -20,16 +20,8 @@ export function generateSigningKey(): string {
 
 /** Organizations whose keys are remembered: a few hundred bytes each. */
 const REMEMBERED = 10_000;
-const cache = new WeakMap<object, Lru<number, SigningKey[]>>();
-
-function cacheFor(deps: ServiceDeps): Lru<number, SigningKey[]> {
-  let lru = cache.get(deps.stacks);
-  if (!lru) {
-    lru = new Lru(REMEMBERED);
-    cache.set(deps.stacks, lru);
-  }
-  return lru;
-}
+const keysByStacks = lruPerOwner<number, SigningKey[]>(REMEMBERED);
+const cacheFor = (deps: ServiceDeps) => keysByStacks(deps.stacks);
 
 /** The organization's signing keys, oldest first (never empty: the first is made and stored on first need). */
 export async function signingKeysOf(deps: ServiceDeps, org: Organization): Promise<SigningKey[]> {

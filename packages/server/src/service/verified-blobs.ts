@@ -16,7 +16,7 @@
 // after the read began then gets a later change time, whatever the tick.
 // Blobs read soon after they were written are hashed again next time.
 
-import { Lru } from '../lru.ts';
+import { lruPerOwner } from '../lru.ts';
 import type { BlobRead, BlobStore } from '../storage/blobs/blob-store.ts';
 
 /** Blob keys remembered per store; a forgotten one is only hashed again. */
@@ -25,16 +25,7 @@ const CAPACITY = 100_000;
 /** Far more than any change-time tick (4 ms at 250 Hz, 10 ms at 100 Hz), and than the step between the clocks. */
 export const SETTLED_MS = 1000;
 
-const byStore = new WeakMap<BlobStore, Lru<string, string>>();
-
-function versionsOf(store: BlobStore): Lru<string, string> {
-  let versions = byStore.get(store);
-  if (!versions) {
-    versions = new Lru(CAPACITY);
-    byStore.set(store, versions);
-  }
-  return versions;
-}
+const versionsOf = lruPerOwner<string, string>(CAPACITY);
 
 export function isVerified(store: BlobStore, key: string, version: string): boolean {
   return versionsOf(store).get(key) === version;
