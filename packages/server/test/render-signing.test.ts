@@ -125,6 +125,17 @@ describe('POST /utils/{org}/sign_url', () => {
       'ORIGO_ERR_REQUEST_BAD_BODY',
       'url',
     );
+    const url = `${server.url}/render/acme/dynamic/resize-width-24/${protectedHash}.png`;
+    const badUntil = await api(server, 'POST', '/utils/acme/sign_url', {
+      body: JSON.stringify({ url, until: 'soon' }),
+    });
+    expectError(badUntil, 400, 'ORIGO_ERR_REQUEST_BAD_BODY', 'until', 'soon');
+    const badRound = await api(server, 'POST', '/utils/acme/sign_url', {
+      body: JSON.stringify({ url, round_date_up_to: -5 }),
+    });
+    expectError(badRound, 400, 'ORIGO_ERR_REQUEST_BAD_BODY', 'round_date_up_to');
+    const unknown = await api(server, 'POST', '/utils/acme/sign_url', { body: JSON.stringify({ url, expires: 1 }) });
+    expectError(unknown, 400, 'ORIGO_ERR_REQUEST_BAD_BODY', 'expires');
     const anonymous = await fetch(`${server.url}/utils/acme/sign_url`, { method: 'POST', body: '{"url":"x"}' });
     expect(anonymous.status).toBe(403);
   });

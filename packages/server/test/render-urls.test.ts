@@ -298,6 +298,21 @@ describe('bad render URLs', () => {
       'nobody',
     );
   });
+  it('refuses ?v that is not a JSON object', async () => {
+    expectError(
+      asApiResult(await render(server, `${url('resize-width-10')}?v=not-json`)),
+      400,
+      'ORIGO_ERR_RENDER_BAD_URL',
+      'v',
+    );
+    expectError(
+      asApiResult(await render(server, `${url('resize-width-10')}?v=%5B1%5D`)),
+      400,
+      'ORIGO_ERR_RENDER_BAD_URL',
+      'v',
+    );
+  });
+
   it('refuses a path without a hash', async () => {
     expectError(
       asApiResult(await render(server, '/render/acme/dynamic/resize-width-10/not-a-hash.png')),
