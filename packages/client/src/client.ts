@@ -24,6 +24,11 @@ export interface ClientOptions {
   /** API base, e.g. http://127.0.0.1:8080 (a path below the host is kept). */
   url: string;
   apiKey?: string;
+  /**
+   * A token from `getToken()` instead of the key, sent as `Authorization: Bearer`. A function is
+   * asked before every request, so a renewed token is used without a new client (as the dashboard does).
+   */
+  token?: string | (() => string | undefined);
   /** Used for every request instead of the global fetch: for tests, proxies, instrumentation. */
   fetch?: typeof fetch;
   /** Per attempt, until the answer's headers arrive; default 30 000. */

@@ -11,6 +11,8 @@ import { backoffMs, isRetryStatus, MAX_RETRY_AFTER_MS, retryAfterMs, sleep } fro
 export interface TransportOptions {
   url: string;
   apiKey?: string | undefined;
+  /** A token from GET /user/apikeys/token, sent as `Authorization: Bearer`; a function is asked on every request. */
+  token?: string | (() => string | undefined) | undefined;
   fetch?: typeof fetch | undefined;
   timeoutMs?: number | undefined;
   retries?: number | undefined;
@@ -62,6 +64,7 @@ function defaultUserAgent(): string | undefined {
 export class Transport {
   readonly baseUrl: string;
   readonly #apiKey: string | undefined;
+  readonly #token: (() => string | undefined) | undefined;
   readonly #fetch: typeof fetch;
   readonly #timeoutMs: number;
   readonly #retries: number;
@@ -74,6 +77,8 @@ export class Transport {
     }
     this.baseUrl = options.url.replace(/\/+$/, '');
     this.#apiKey = options.apiKey;
+    const token = options.token;
+    this.#token = typeof token === 'string' ? () => token : token;
     // Bound so that a fetch taken from globalThis is not called with another `this`.
     this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -160,6 +165,8 @@ export class Transport {
   #headers(spec: RequestSpec): Headers {
     const headers = new Headers(spec.headers);
     if (this.#apiKey !== undefined) headers.set('Api-Key', this.#apiKey);
+    const token = this.#token?.();
+    if (token !== undefined) headers.set('Authorization', `Bearer ${token}`);
     if (this.#userAgent !== undefined) headers.set('User-Agent', this.#userAgent);
     if (!headers.has('Accept')) headers.set('Accept', 'application/json');
     if (spec.contentType !== undefined) headers.set('Content-Type', spec.contentType);
