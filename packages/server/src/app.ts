@@ -11,6 +11,7 @@ import { PUBLIC } from './http/access.ts';
 import { registerAuth } from './http/auth.ts';
 import { registerCopyRoutes } from './http/copy.ts';
 import { registerCorsPreflight } from './http/cors.ts';
+import { registerDashboardRoutes } from './http/dashboard.ts';
 import { registerErrorHandling } from './http/errors.ts';
 import { redactingLogger } from './http/log-redaction.ts';
 import { registerMembershipRoutes } from './http/memberships.ts';
@@ -41,6 +42,8 @@ export interface AppOptions {
   rootKeyDigest: Buffer;
   now?: () => Date;
   logger?: FastifyServerOptions['logger'];
+  /** Where the built dashboard is; the default is packages/dashboard/dist (tests point elsewhere). */
+  dashboardDir?: string;
 }
 
 declare module 'fastify' {
@@ -145,5 +148,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerStackRoutes(app, deps);
   registerRenderRoutes(app, deps);
   registerRenderMetaRoutes(app, deps);
+  if (config.dashboard) registerDashboardRoutes(app, options.dashboardDir);
   return app;
 }

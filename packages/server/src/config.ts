@@ -80,6 +80,8 @@ export interface Config {
   renderDomain: string | undefined;
   /** Distinct uncached renders an organization may ask for a minute, per node (0 = unlimited); cached renders are not counted. */
   rendersPerMinute: number;
+  /** Serve the web dashboard at /dashboard/ (ORIGO_DASHBOARD, default true). */
+  dashboard: boolean;
 }
 
 export interface S3Config {
@@ -344,5 +346,6 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     databasePool: integer(env, 'ORIGO_DATABASE_POOL', 10, 1, 1000),
     renderDomain: renderDomain(read(env, 'ORIGO_RENDER_DOMAIN')),
     rendersPerMinute: integer(env, 'ORIGO_RENDERS_PER_MINUTE', 600, 0, 100_000_000),
+    dashboard: boolean(env, 'ORIGO_DASHBOARD', true),
   };
 }

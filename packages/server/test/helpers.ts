@@ -59,6 +59,8 @@ export interface ServerOptions {
    * SQLite and files; 'embedded' for a test about those by nature.
    */
   storage?: StorageChoice;
+  /** Where the built dashboard is, instead of packages/dashboard/dist. */
+  dashboardDir?: string;
 }
 
 export async function startServer(env: Record<string, string> = {}, options: ServerOptions = {}): Promise<TestServer> {
@@ -85,6 +87,7 @@ export async function startServer(env: Record<string, string> = {}, options: Ser
     rootKeyDigest: keyDigest(ROOT_KEY),
     now,
     logger: options.logger ?? false,
+    ...(options.dashboardDir === undefined ? {} : { dashboardDir: options.dashboardDir }),
   });
   options.beforeListen?.(app);
   await app.listen({ host: '127.0.0.1', port: 0 });

@@ -1,5 +1,5 @@
 // The route table itself: every route declares the permission of spec §6.6,
-// only documentation, sign-up, CORS preflights and rendering are public, and a route
+// only documentation, sign-up, CORS preflights, rendering and the dashboard are public, and a route
 // that declares no access cannot be registered at all.
 
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -33,12 +33,17 @@ describe('the route table', () => {
     expect(server.app.routeTable.length).toBeGreaterThan(40);
     const unknown = server.app.routeTable.filter((r) => !('public' in r.access) && !known.has(r.access.permission));
     expect(unknown).toEqual([]);
-    // Only documentation, sign-up, CORS preflights, render URLs and the render catalogues are public.
+    // Only documentation, sign-up, CORS preflights, render URLs, the render catalogues and the
+    // dashboard's static files (which sign in with a key like any client) are public.
     const publicRoutes = server.app.routeTable.filter((r) => 'public' in r.access && !r.url.startsWith('/doc'));
     expect(publicRoutes.map((r) => `${r.method} ${r.url}`).sort()).toEqual([
+      'GET /dashboard',
+      'GET /dashboard/*',
       'GET /operations',
       'GET /render/:org/*',
       'GET /stackoptions',
+      'HEAD /dashboard',
+      'HEAD /dashboard/*',
       'HEAD /operations',
       'HEAD /render/:org/*',
       'HEAD /stackoptions',
