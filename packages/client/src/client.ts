@@ -40,7 +40,8 @@ export interface ClientOptions {
   userAgent?: string;
 }
 
-type RoleName = Role | (string & {});
+/** A role of a membership: one origo knows, or any other name a server may accept. */
+export type RoleName = Role | (string & {});
 
 export class OrigoClient {
   readonly transport: Transport;

@@ -18,7 +18,7 @@ export type { SignUrlOnServerOptions } from './api/sign-url.ts';
 export type { GetSourceImageOptions, IterateSourceImagesOptions, ProtectOptions } from './api/source-images.ts';
 export type { CreateStackOptions, ListStacksOptions } from './api/stacks.ts';
 export type { ChunkSource, UploadData } from './api/upload-data.ts';
-export { type ClientOptions, OrigoClient } from './client.ts';
+export { type ClientOptions, OrigoClient, type RoleName } from './client.ts';
 export {
   isOrigoApiError,
   isOrigoNetworkError,
@@ -27,6 +27,7 @@ export {
   OrigoNetworkError,
 } from './http/errors.ts';
 export type { QueryInput, QueryValue } from './http/query.ts';
+export { type RequestSpec, Transport, type TransportOptions } from './http/transport.ts';
 export * from './render/index.ts';
 export * from './search/index.ts';
 export type * from './types/index.ts';

@@ -31,6 +31,7 @@ export class OrigoApiError extends Error {
   readonly body: unknown;
   readonly method: string;
   readonly url: string;
+  /** @internal Lets isOrigoApiError recognise errors from another copy of the SDK. */
   readonly [BRAND]: Brand = 'api';
 
   constructor(init: OrigoApiErrorInit) {
@@ -47,6 +48,7 @@ export class OrigoApiError extends Error {
 export class OrigoNetworkError extends Error {
   override readonly name = 'OrigoNetworkError';
   readonly timedOut: boolean;
+  /** @internal Lets isOrigoNetworkError recognise errors from another copy of the SDK. */
   readonly [BRAND]: Brand = 'network';
 
   constructor(message: string, options: { cause?: unknown; timedOut?: boolean } = {}) {

@@ -8,6 +8,7 @@ import { apiErrorFrom, isOrigoNetworkError, OrigoNetworkError } from './errors.t
 import { type QueryInput, queryString } from './query.ts';
 import { backoffMs, isRetryStatus, MAX_RETRY_AFTER_MS, retryAfterMs, sleep } from './retry.ts';
 
+/** How a Transport reaches the server: the same settings as ClientOptions. */
 export interface TransportOptions {
   url: string;
   apiKey?: string | undefined;
@@ -20,6 +21,7 @@ export interface TransportOptions {
   userAgent?: string | undefined;
 }
 
+/** One API request as a Transport sends it. */
 export interface RequestSpec {
   method: string;
   /** Path below the API root, already encoded (see pathOf). */
@@ -61,6 +63,10 @@ function defaultUserAgent(): string | undefined {
   return typeof process !== 'undefined' && process.versions?.node ? 'origo-client/0.1.0' : undefined;
 }
 
+/**
+ * The HTTP layer under OrigoClient (its `transport`): for a call the client has
+ * no method for yet, with the same key, timeout, retries and errors.
+ */
 export class Transport {
   readonly baseUrl: string;
   readonly #apiKey: string | undefined;

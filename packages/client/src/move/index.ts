@@ -10,7 +10,7 @@ export {
   importFromServer,
   type ServerImportOptions,
 } from './import-from-server.ts';
-export { fileNameOf, MANIFEST_NAME, type ManifestEntry, parseManifestLine } from './manifest.ts';
+export { fileNameOf, MANIFEST_NAME, type ManifestEntry, type ParsedLine, parseManifestLine } from './manifest.ts';
 export type { MoveQuery } from './move-query.ts';
 export { endpointFromClient } from './sdk-endpoint.ts';
 export { isMoveSetupError, MoveSetupError, type MoveSide } from './setup-error.ts';
