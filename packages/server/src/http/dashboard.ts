@@ -1,11 +1,12 @@
 // Serves the web dashboard (packages/dashboard, built by Vite into static
 // files) at /dashboard/. Any path below it that is not a built file answers
 // index.html, so the dashboard's own paths (/dashboard/images/…) can be
-// reloaded and bookmarked. Files are read once and kept, with their gzip form:
-// a build is a few hundred kilobytes and never changes under a running node.
+// reloaded and bookmarked. The build is read once and kept, with the gzip form
+// of each file: it is tens of kilobytes and never changes under a running node.
+// Only names found in the build are served, so no request path reaches the disk.
 
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -52,25 +53,25 @@ interface StaticFile {
 }
 
 export function registerDashboardRoutes(app: FastifyInstance, distDir: string = DEFAULT_DIST): void {
-  const files = new Map<string, Promise<StaticFile | undefined>>();
-  const load = (relative: string): Promise<StaticFile | undefined> => {
-    let file = files.get(relative);
-    if (file === undefined) {
-      file = readStatic(distDir, relative);
-      files.set(relative, file);
-      // A file that was missing may appear with the next build: only found files are kept.
-      file.then((found) => found === undefined && files.delete(relative)).catch(() => files.delete(relative));
-    }
-    return file;
+  // The whole build, by path below dist/, read at the first request (buildApp does no I/O). A
+  // node started before its first build finds it at the next request, since a miss is not kept.
+  let build: Promise<Map<string, StaticFile> | undefined> | undefined;
+  const loadBuild = () => {
+    build ??= readBuild(distDir).then((files) => {
+      if (files === undefined) build = undefined;
+      return files;
+    });
+    return build;
   };
   const serve = async (request: FastifyRequest, reply: FastifyReply) => {
     const wanted = (request.params as { '*'?: string })['*'] ?? '';
-    const asset = isSafeRelative(wanted) && wanted !== '' ? await load(wanted) : undefined;
+    const files = await loadBuild();
+    const asset = files?.get(wanted);
     // A missing script of an older build must fail as a script, not arrive as the HTML page.
     if (asset === undefined && wanted.startsWith('assets/')) {
       throw new OrigoError('ORIGO_ERR_REQUEST_NOT_FOUND', `No dashboard file ${wanted}: reload the dashboard`);
     }
-    const file = asset ?? (await load('index.html'));
+    const file = asset ?? files?.get('index.html');
     if (file === undefined) {
       throw new OrigoError(
         'ORIGO_ERR_DASHBOARD_NOT_BUILT',
@@ -78,7 +79,7 @@ export function registerDashboardRoutes(app: FastifyInstance, distDir: string = 
       );
     }
     // Vite names built assets by their content: they never change, so browsers keep them.
-    const immutable = asset !== undefined && wanted.startsWith('assets/');
+    const immutable = wanted.startsWith('assets/');
     reply
       .header('Content-Type', file.type)
       .header('Cache-Control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache')
@@ -106,26 +107,26 @@ export function registerDashboardRoutes(app: FastifyInstance, distDir: string = 
   app.get('/dashboard/*', { config, schema: { hide: true } }, serve);
 }
 
-/** A path of plain segments: no `..`, no empty or dot segments, no backslash or NUL. */
-function isSafeRelative(relative: string): boolean {
-  if (/[\\\0]/.test(relative)) return false;
-  return relative.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..');
-}
-
-async function readStatic(distDir: string, relative: string): Promise<StaticFile | undefined> {
-  const full = path.join(distDir, relative);
-  if (!full.startsWith(distDir)) return undefined;
+/** Every file of the build, by its path below `distDir`; undefined when there is no build. */
+async function readBuild(distDir: string): Promise<Map<string, StaticFile> | undefined> {
+  let names: string[];
   try {
-    if (!(await stat(full)).isFile()) return undefined;
+    names = await readdir(distDir, { recursive: true });
   } catch {
     return undefined;
   }
-  const body = await readFile(full);
-  const extension = path.extname(full).toLowerCase();
-  return {
-    body,
-    gzipped: COMPRESSIBLE.has(extension) ? gzipSync(body, { level: 9 }) : undefined,
-    type: TYPES[extension] ?? 'application/octet-stream',
-    etag: `"${createHash('sha1').update(body).digest('base64url')}"`,
-  };
+  const files = new Map<string, StaticFile>();
+  for (const name of names) {
+    const full = path.join(distDir, name);
+    if (!(await stat(full)).isFile()) continue;
+    const body = await readFile(full);
+    const extension = path.extname(name).toLowerCase();
+    files.set(name.split(path.sep).join('/'), {
+      body,
+      gzipped: COMPRESSIBLE.has(extension) ? gzipSync(body, { level: 9 }) : undefined,
+      type: TYPES[extension] ?? 'application/octet-stream',
+      etag: `"${createHash('sha1').update(body).digest('base64url')}"`,
+    });
+  }
+  return files.has('index.html') ? files : undefined;
 }
