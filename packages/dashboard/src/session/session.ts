@@ -3,6 +3,7 @@
 // token, in sessionStorage (this tab only, gone when the tab closes).
 
 import { isOrigoApiError, OrigoClient } from 'origo-client';
+import { messageOf } from '../errors.ts';
 
 export interface Session {
   /** The API base, the origin that served the dashboard. */
@@ -49,7 +50,7 @@ export async function signIn(organization: string, apiKey: string): Promise<Sess
     if (isOrigoApiError(err) && (err.status === 401 || err.status === 403)) {
       return { error: 'This API key was not accepted. Check that you copied all of it.' };
     }
-    return { error: signInFailure(err) };
+    return { error: messageOf(err) };
   }
   try {
     await clientFor(() => token).getOrganization(org);
@@ -57,14 +58,9 @@ export async function signIn(organization: string, apiKey: string): Promise<Sess
     if (isOrigoApiError(err) && (err.status === 403 || err.status === 404)) {
       return { error: `There is no organization “${org}” that this API key belongs to.` };
     }
-    return { error: signInFailure(err) };
+    return { error: messageOf(err) };
   }
   return { url: apiBase(), organization: org, token, expiresAt };
-}
-
-function signInFailure(err: unknown): string {
-  if (isOrigoApiError(err)) return err.message;
-  return 'The server did not answer. Check your connection and try again.';
 }
 
 export function loadSession(): Session | undefined {
