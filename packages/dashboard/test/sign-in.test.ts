@@ -40,6 +40,21 @@ describe.skipIf(!browserAvailable())('signing in to the dashboard', () => {
     await page.context().close();
   });
 
+  it('asks for what is missing when a field is left empty, and sends nothing', async () => {
+    const page = await openSignIn();
+    let requests = 0;
+    page.on('request', (request) => {
+      if (!request.url().includes('/dashboard/')) requests += 1;
+    });
+    await signIn(page, '', fx.apiKey);
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe('Enter the name of your organization.');
+    await signIn(page, fx.organization, '   ');
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe('Enter your API key.');
+    expect(requests).toBe(0);
+    expect(await page.evaluate(() => sessionStorage.length + localStorage.length)).toBe(0);
+    await page.context().close();
+  });
+
   it('refuses an organization the key does not belong to, naming it', async () => {
     const page = await openSignIn();
     await signIn(page, 'someone-else', fx.apiKey);

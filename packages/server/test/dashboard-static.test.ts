@@ -17,11 +17,13 @@ let unbuilt: TestServer;
 let disabled: TestServer;
 
 beforeAll(async () => {
-  const dist = mkdtempSync(path.join(os.tmpdir(), 'origo-dashboard-'));
-  mkdirSync(path.join(dist, 'assets'));
+  // The build's folder sits in a temp folder of its own, beside a file that must never be served.
+  const parent = mkdtempSync(path.join(os.tmpdir(), 'origo-dashboard-'));
+  const dist = path.join(parent, 'dist');
+  mkdirSync(path.join(dist, 'assets'), { recursive: true });
   writeFileSync(path.join(dist, 'index.html'), INDEX);
   writeFileSync(path.join(dist, 'assets', 'app-1a2b.js'), SCRIPT);
-  writeFileSync(path.join(os.tmpdir(), 'origo-dashboard-secret.txt'), 'not for the web');
+  writeFileSync(path.join(parent, 'origo-dashboard-secret.txt'), 'not for the web');
   [server, unbuilt, disabled] = await Promise.all([
     startServer({}, { storage: 'embedded', dashboardDir: dist }),
     startServer({}, { storage: 'embedded', dashboardDir: path.join(dist, 'missing') }),
