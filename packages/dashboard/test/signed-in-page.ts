@@ -46,7 +46,7 @@ export async function storeImage(
   options: { seed: number; name?: string; width?: number; height?: number; metaUser?: Record<string, unknown> },
 ): Promise<StoredImage> {
   const bytes = await uniquePng(options.seed, options.width ?? 200, options.height ?? 100);
-  const fields = options.metaUser ? { 'meta_user[0]': JSON.stringify(options.metaUser) } : {};
+  const fields: Record<string, string> = options.metaUser ? { 'meta_user[0]': JSON.stringify(options.metaUser) } : {};
   const res = await upload(
     fx.server,
     fx.organization,
