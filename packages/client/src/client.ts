@@ -207,6 +207,10 @@ export class OrigoClient {
   getCurrentUser(options?: CallOptions) {
     return accounts.getCurrentUser(this.transport, options);
   }
+  /** origo extension: the organizations the calling user is a member of, with its roles, by name. */
+  listUserOrganizations(options?: CallOptions) {
+    return accounts.listUserOrganizations(this.transport, options);
+  }
   listApiKeys(options?: CallOptions) {
     return accounts.listApiKeys(this.transport, options);
   }

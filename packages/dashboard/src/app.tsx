@@ -3,7 +3,6 @@
 
 import { useCallback, useMemo, useRef, useState } from 'preact/hooks';
 import { SignInPage } from './pages/sign-in.tsx';
-import { navigate } from './router.tsx';
 import { type SessionApi, SessionContext } from './session/context.ts';
 import { useTokenRenewal } from './session/renewal.ts';
 import { clientFor, loadSession, type Session, saveSession } from './session/session.ts';
@@ -39,10 +38,9 @@ export function App() {
         : {
             organization: session.organization,
             client,
-            switchOrganization: (organization) => {
-              setSession({ ...session, organization });
-              navigate('');
-            },
+            // Kept in the stored session, so a reload stays in the chosen organization; where to
+            // go after switching is the caller's to decide (the switcher goes to the library).
+            switchOrganization: (organization) => setSession({ ...session, organization }),
             signOut,
           },
     [session, client, setSession, signOut],

@@ -52,6 +52,8 @@ export const DECLARED: Record<string, Permission> = {
   'DELETE /organizations/:org/memberships/:user_id': 'memberships:manage',
   'GET /user': 'user:read',
   'HEAD /user': 'user:read',
+  'GET /user/organizations': 'user:read',
+  'HEAD /user/organizations': 'user:read',
   'GET /user/apikeys': 'user:keys',
   'HEAD /user/apikeys': 'user:keys',
   'POST /user/apikeys': 'user:keys',

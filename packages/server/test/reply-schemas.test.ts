@@ -346,6 +346,11 @@ describe('every reply matches the schema /doc.json publishes for its route and s
     await expectStatus(200, 'GET /user');
     await expectStatus(200, 'HEAD /user', key);
     await expectStatus(403, 'GET /user', { key: 'not-a-key' });
+    const orgs = (await expectStatus(200, 'GET /user/organizations', key)).json;
+    expect(orgs.items).toEqual([{ organization: 'rs-user', roles: ['admin'] }]);
+    await expectStatus(200, 'GET /user/organizations');
+    await expectStatus(200, 'HEAD /user/organizations', key);
+    await expectStatus(403, 'GET /user/organizations', { key: 'not-a-key' });
     await expectStatus(200, 'GET /user/apikeys', key);
     await expectStatus(200, 'HEAD /user/apikeys', key);
     const added = (await expectStatus(200, 'POST /user/apikeys', { ...key, json: { comment: 'ci' } })).json;

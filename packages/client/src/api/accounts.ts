@@ -1,10 +1,19 @@
-// Users and their API keys: sign-up, the calling user, keys and tokens.
+// Users and their API keys: sign-up, the calling user, its organizations, keys and tokens.
 
 import { pathOf } from '../http/query.ts';
 import type { Transport } from '../http/transport.ts';
-import type { ApiKey, CreatedUser, NewApiKey, Token, User } from '../types/index.ts';
+import type { ApiKey, CreatedUser, NewApiKey, Token, User, UserOrganizationList } from '../types/index.ts';
 import type { CallOptions } from './call-options.ts';
-import { expectShape, isApiKey, isApiKeyList, isCreatedUser, isNewApiKey, isToken, isUser } from './shapes.ts';
+import {
+  expectShape,
+  isApiKey,
+  isApiKeyList,
+  isCreatedUser,
+  isNewApiKey,
+  isToken,
+  isUser,
+  isUserOrganizationList,
+} from './shapes.ts';
 
 export interface TokenOptions extends CallOptions {
   /** Seconds until it expires (the server's default is a day). */
@@ -29,6 +38,15 @@ export async function createUser(
 export async function getCurrentUser(t: Transport, options: CallOptions = {}): Promise<User> {
   const body = await t.json({ method: 'GET', path: '/user', signal: options.signal });
   return expectShape(body, isUser, 'a user', 'GET /user');
+}
+
+/**
+ * The organizations the calling user is an active member of, with its roles, sorted by name.
+ * An origo extension (rokka has no such route); the root key gets an empty list.
+ */
+export async function listUserOrganizations(t: Transport, options: CallOptions = {}): Promise<UserOrganizationList> {
+  const body = await t.json({ method: 'GET', path: '/user/organizations', signal: options.signal });
+  return expectShape(body, isUserOrganizationList, 'a list of organizations', 'GET /user/organizations');
 }
 
 export async function listApiKeys(t: Transport, options: CallOptions = {}): Promise<ApiKey[]> {

@@ -19,6 +19,8 @@ import type {
   StackList,
   Token,
   User,
+  UserOrganization,
+  UserOrganizationList,
 } from '../types/index.ts';
 
 const isString = (value: unknown): value is string => typeof value === 'string';
@@ -92,6 +94,14 @@ export function isCreatedUser(value: unknown): value is CreatedUser {
 
 export function isUser(value: unknown): value is User {
   return isRecord(value) && isString(value['user_id']);
+}
+
+function isUserOrganization(value: unknown): value is UserOrganization {
+  return isRecord(value) && isString(value['organization']) && isStringList(value['roles']);
+}
+
+export function isUserOrganizationList(value: unknown): value is UserOrganizationList {
+  return isRecord(value) && Array.isArray(value['items']) && value['items'].every(isUserOrganization);
 }
 
 export function isToken(value: unknown): value is Token {

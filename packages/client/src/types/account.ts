@@ -75,3 +75,15 @@ export interface MembershipList {
   total: number;
   items: Membership[];
 }
+
+/** One organization the calling user is an active member of, and its roles there. */
+export interface UserOrganization {
+  organization: string;
+  /** {@link Role}s; a string so that roles of newer servers still read. */
+  roles: string[];
+}
+
+/** `GET /user/organizations` (an origo extension): sorted by organization name; empty for the root key. */
+export interface UserOrganizationList {
+  items: UserOrganization[];
+}

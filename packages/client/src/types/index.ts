@@ -1,6 +1,17 @@
 // The resource shapes origo answers, for the SDK's methods and its users.
 
-export type { ApiKey, CreatedUser, Membership, MembershipList, NewApiKey, Role, Token, User } from './account.ts';
+export type {
+  ApiKey,
+  CreatedUser,
+  Membership,
+  MembershipList,
+  NewApiKey,
+  Role,
+  Token,
+  User,
+  UserOrganization,
+  UserOrganizationList,
+} from './account.ts';
 export type {
   Area,
   CropAreaInput,

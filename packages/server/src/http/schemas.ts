@@ -214,6 +214,16 @@ export const UserSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** GET /user/organizations (origo extension): the caller's memberships by organization name. */
+export const UserOrganizationListSchema = Type.Object(
+  {
+    items: Type.Array(
+      Type.Object({ organization: Type.String(), roles: Type.Array(Type.String()) }, { additionalProperties: false }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 export const TokenSchema = Type.Object(
   {
     token: Type.String({ description: 'send as Authorization: Bearer <token>' }),

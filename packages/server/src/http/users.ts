@@ -3,7 +3,16 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { addKey, currentKey, deleteKey, describeUser, issueToken, listKeys, signUp } from '../service/accounts.ts';
+import {
+  addKey,
+  currentKey,
+  deleteKey,
+  describeUser,
+  issueToken,
+  listKeys,
+  listUserOrganizations,
+  signUp,
+} from '../service/accounts.ts';
 import type { ServiceDeps } from '../service/deps.ts';
 import { global } from './access.ts';
 import { header, invalidAuth, principalOf } from './auth.ts';
@@ -16,6 +25,7 @@ import {
   NoContent,
   replies,
   TokenSchema,
+  UserOrganizationListSchema,
   UserSchema,
 } from './schemas.ts';
 import { booleanParam } from './search-query-params.ts';
@@ -58,6 +68,21 @@ export function registerUserRoutes(untyped: FastifyInstance, deps: ServiceDeps, 
         user_id: user.userId,
         ...(user.keys ? { email: user.email, api_keys: user.keys.map(keyJson) } : {}),
       });
+    },
+  });
+
+  // An origo extension: rokka has no way to list the organizations of a user.
+  app.get('/user/organizations', {
+    config: { access: global('user:read') },
+    schema: {
+      tags,
+      summary:
+        'The organizations the calling user is an active member of, with its roles, by name (origo extension; empty for the root key)',
+      response: replies({ 200: UserOrganizationListSchema }),
+    },
+    handler: async (request, reply) => {
+      const items = await listUserOrganizations(deps, principalOf(request));
+      return sendJson(reply, 200, { items });
     },
   });
 

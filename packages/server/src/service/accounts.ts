@@ -3,7 +3,13 @@
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { OrigoError } from '../errors.ts';
-import { type ApiKeyRecord, type Membership, ROLES, type Role } from '../storage/catalog/accounts.ts';
+import {
+  type ApiKeyRecord,
+  type Membership,
+  ROLES,
+  type Role,
+  type UserOrganization,
+} from '../storage/catalog/accounts.ts';
 import type { Organization } from '../storage/catalog/catalog.ts';
 import { generateApiKey, keyDigest, type Principal } from './auth.ts';
 import { badBody, isEmail, objectBody, optionalString } from './body.ts';
@@ -90,6 +96,16 @@ export async function describeUser(
   if (principal.kind === 'root') return { userId: 'root' };
   if (!mayManageKeys) return { userId: principal.userId };
   return { userId: principal.userId, email: principal.email, keys: await listKeys(deps, principal) };
+}
+
+/**
+ * GET /user/organizations (an origo extension): the organizations the caller
+ * is an active member of. The root key is no user and a member of none: it
+ * gets an empty list (it reaches every organization without a membership).
+ */
+export async function listUserOrganizations(deps: ServiceDeps, principal: Principal): Promise<UserOrganization[]> {
+  if (principal.kind === 'root') return [];
+  return deps.accounts.listOrganizationsOfUser(principal.userId);
 }
 
 function userOf(principal: Principal): Extract<Principal, { kind: 'user' }> {

@@ -41,6 +41,12 @@ export interface Membership {
   created: Date;
 }
 
+/** One organization a user is an active member of, by name (GET /user/organizations). */
+export interface UserOrganization {
+  organization: string;
+  roles: Role[];
+}
+
 export interface NewAccount {
   email: string | null;
   /** Hex SHA-256 of the new key. */
@@ -91,6 +97,8 @@ export interface Accounts {
   findMembership(orgId: number, userId: string): Promise<Membership | undefined>;
   listMemberships(orgId: number): Promise<Membership[]>;
   listMembershipsOfUser(userId: string): Promise<Membership[]>;
+  /** The organizations the user is an active member of, sorted by name (code-unit order on every dialect). */
+  listOrganizationsOfUser(userId: string): Promise<UserOrganization[]>;
   /** Creates or changes roles; refused when it would leave the org without an active admin. */
   putMembership(
     orgId: number,

@@ -49,6 +49,7 @@ export const ACCOUNTS_POLICY: ReadCachePolicy<Accounts> = {
     listKeys: 'read',
     listMemberships: 'read',
     listMembershipsOfUser: 'read',
+    listOrganizationsOfUser: 'read',
     // Last-use times and the lazily made token secret change no cached answer that matters.
     touchKey: 'harmless',
     setting: 'harmless',

@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable, Transaction } from 'kysely';
-import type { Accounts, ApiKeyRecord, Membership, NewAccount, PutMembershipResult, Role, User } from '../accounts.ts';
+import type {
+  Accounts,
+  ApiKeyRecord,
+  Membership,
+  NewAccount,
+  PutMembershipResult,
+  Role,
+  User,
+  UserOrganization,
+} from '../accounts.ts';
 import { insertMembership, insertOrganization } from './organizations.ts';
 import { forgetIdleBuckets, leaseTokens } from './rate-buckets.ts';
 import type { ApiKeysTable, Database, Dialect, MembershipsTable, UsersTable } from './schema.ts';
@@ -219,6 +228,21 @@ export class SqlAccounts implements Accounts {
   async listMembershipsOfUser(userId: string): Promise<Membership[]> {
     const rows = await this.memberships(this.db).where('memberships.user_id', '=', userId).execute();
     return rows.map(toMembership);
+  }
+
+  async listOrganizationsOfUser(userId: string): Promise<UserOrganization[]> {
+    const rows = await this.db
+      .selectFrom('memberships')
+      .innerJoin('organizations', 'organizations.id', 'memberships.org_id')
+      .select(['organizations.name', 'memberships.roles'])
+      .where('memberships.user_id', '=', userId)
+      // An inactive membership grants nothing (service/auth.ts): the user cannot work there.
+      .where('memberships.active', '=', 1)
+      .execute();
+    // Sorted here, not by ORDER BY: PostgreSQL's collation may order "-" unlike SQLite's binary one.
+    return rows
+      .map((row) => ({ organization: row.name, roles: JSON.parse(row.roles) as Role[] }))
+      .sort((a, b) => (a.organization < b.organization ? -1 : a.organization > b.organization ? 1 : 0));
   }
 
   private async otherActiveAdmins(db: Db, orgId: number, userId: string): Promise<number> {
