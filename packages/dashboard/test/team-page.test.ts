@@ -121,6 +121,24 @@ describe.skipIf(!browserAvailable())('the Team page', () => {
     await page.context().close();
   });
 
+  it('selects the key for copying by hand where the browser has no clipboard (plain http on a LAN address)', async () => {
+    const page = await openTeam();
+    // Browsers give navigator.clipboard only to secure origins: an origo served over http by address has none.
+    await page.evaluate(() => Object.defineProperty(navigator, 'clipboard', { value: undefined, configurable: true }));
+    const region = keysRegion(page);
+    await region.getByLabel('Comment').fill('by hand');
+    await region.getByRole('button', { name: 'Create key' }).click();
+    const box = region.getByRole('region', { name: /new API key/ });
+    await box.waitFor({ timeout: 20_000 });
+    const key = await shownKey(box);
+    await box.getByRole('button', { name: 'Copy' }).click();
+    await expect.poll(() => box.getByRole('status').textContent()).toContain('press Ctrl+C');
+    expect(await page.evaluate(() => window.getSelection()?.toString().trim())).toBe(key);
+    await page.context().close();
+    const made = (await keysOfFixtureUser()).find((k) => k.comment === 'by hand');
+    if (made !== undefined) await asUser('DELETE', `/user/apikeys/${made.id}`);
+  });
+
   it('deletes a key after an in-page confirmation: it stops working and leaves the list', async () => {
     const made = await addKeyThroughApi('old-ci');
     const page = await openTeam();
