@@ -154,6 +154,7 @@ describe.skipIf(!browserAvailable())('the Team page', () => {
       .click();
 
     await expect.poll(() => keyList(page).textContent(), { timeout: 20_000 }).not.toContain(made.id);
+    expect(await keysRegion(page).getByRole('status').first().textContent()).toBe('Deleted the key “old-ci”.');
     // A key that is no longer valid: 403 with invalid_authentication (rokka's way, see the docs).
     const refused = await asUser('GET', '/user', made.api_key);
     expect(refused.status).toBe(403);
@@ -246,6 +247,7 @@ describe.skipIf(!browserAvailable())('the Team page', () => {
       .getByRole('button', { name: /^Remove/ })
       .click();
     await expect.poll(() => memberList(page).textContent(), { timeout: 20_000 }).not.toContain(userId);
+    expect(await region.getByRole('status').first().textContent()).toBe(`Removed ${userId}.`);
     expect((await membershipsInApi()).map((m) => m.user_id)).not.toContain(userId);
     await page.context().close();
   });

@@ -21,7 +21,7 @@ function keyName(key: ApiKey): string {
   return key.comment !== null && key.comment !== '' ? key.comment : key.id;
 }
 
-function KeyRow({ apiKey, inUse, onDeleted }: { apiKey: ApiKey; inUse: boolean; onDeleted(): void }) {
+function KeyRow({ apiKey, inUse, onDeleted }: { apiKey: ApiKey; inUse: boolean; onDeleted(name: string): void }) {
   const { client } = useSession();
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -35,7 +35,7 @@ function KeyRow({ apiKey, inUse, onDeleted }: { apiKey: ApiKey; inUse: boolean; 
     setError(undefined);
     try {
       await client.deleteApiKey(apiKey.id);
-      onDeleted();
+      onDeleted(name);
     } catch (err) {
       setError(messageOf(err));
       setConfirming(false);
@@ -165,7 +165,9 @@ export function ApiKeysSection() {
   const [listing, setListing] = useState<Listing>({ state: 'loading' });
   const [inUseId, setInUseId] = useState<string | undefined>(undefined);
   const [shown, setShown] = useState<{ key: string; name: string } | undefined>(undefined);
+  const [done, setDone] = useState<string | undefined>(undefined);
   const commentField = useRef<HTMLInputElement>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
 
   const load = useCallback(async () => {
     try {
@@ -190,7 +192,9 @@ export function ApiKeysSection() {
 
   return (
     <section class="team-section" aria-labelledby="api-keys-title">
-      <h2 id="api-keys-title">API keys</h2>
+      <h2 id="api-keys-title" ref={heading} tabIndex={-1}>
+        API keys
+      </h2>
       <p class="hint">Your own keys, in every organization you belong to. Each works until it is deleted.</p>
       {shown !== undefined && (
         <NewKeyBox
@@ -202,7 +206,9 @@ export function ApiKeysSection() {
           }}
         />
       )}
-      {listing.state === 'loading' && <p role="status">Loading keys…</p>}
+      <p class="team-status" role="status">
+        {listing.state === 'loading' ? 'Loading keys…' : done}
+      </p>
       {listing.state === 'failed' && (
         <p class="error" role="alert">
           {listing.message}
@@ -215,13 +221,24 @@ export function ApiKeysSection() {
           ) : (
             <ul class="key-list" aria-label="Your API keys">
               {listing.keys.map((key) => (
-                <KeyRow key={key.id} apiKey={key} inUse={key.id === inUseId} onDeleted={() => void load()} />
+                <KeyRow
+                  key={key.id}
+                  apiKey={key}
+                  inUse={key.id === inUseId}
+                  onDeleted={(name) => {
+                    // The row and its buttons are gone: focus goes to the section, which says what happened.
+                    setDone(`Deleted the key “${name}”.`);
+                    heading.current?.focus();
+                    void load();
+                  }}
+                />
               ))}
             </ul>
           )}
           <CreateKeyForm
             fieldRef={commentField}
             onCreated={(key, name) => {
+              setDone(undefined);
               setShown({ key, name });
               void load();
             }}

@@ -31,7 +31,8 @@ const sameRoles = (a: readonly string[], b: readonly string[]) =>
 interface MemberRowProps {
   member: Membership;
   isYou: boolean;
-  onChanged(): void;
+  /** The member is gone, or (after changing one's own roles) may no longer be listed. */
+  onChanged(message: string): void;
 }
 
 function MemberRow({ member, isYou, onChanged }: MemberRowProps) {
@@ -57,6 +58,8 @@ function MemberRow({ member, isYou, onChanged }: MemberRowProps) {
       setRoles(now);
       setSaved(now);
       setStatus(result.outcome === 'unchanged' ? 'No change: these were already the roles.' : 'Roles saved.');
+      // Without admin one may no longer see the members: the listing says so.
+      if (isYou && !now.includes('admin')) onChanged('You are no longer an admin here.');
     } catch (err) {
       setError(messageOf(err));
     } finally {
@@ -70,7 +73,7 @@ function MemberRow({ member, isYou, onChanged }: MemberRowProps) {
     setStatus(undefined);
     try {
       await client.deleteMembership(organization, member.user_id);
-      onChanged();
+      onChanged(`Removed ${name}.`);
     } catch (err) {
       setError(messageOf(err));
       setConfirming(false);
@@ -213,6 +216,8 @@ export function MembersSection() {
   const [listing, setListing] = useState<Listing>({ state: 'loading' });
   const [me, setMe] = useState<string | undefined>(undefined);
   const [added, setAdded] = useState<{ key: string; member: Membership } | undefined>(undefined);
+  const [done, setDone] = useState<string | undefined>(undefined);
+  const heading = useRef<HTMLHeadingElement>(null);
 
   const load = useCallback(async () => {
     try {
@@ -227,6 +232,7 @@ export function MembersSection() {
   useEffect(() => {
     setListing({ state: 'loading' });
     setAdded(undefined);
+    setDone(undefined);
     void load();
     client.getCurrentUser().then(
       (user) => setMe(user.user_id),
@@ -236,8 +242,12 @@ export function MembersSection() {
 
   return (
     <section class="team-section" aria-labelledby="members-title">
-      <h2 id="members-title">Members of {organization}</h2>
-      {listing.state === 'loading' && <p role="status">Loading members…</p>}
+      <h2 id="members-title" ref={heading} tabIndex={-1}>
+        Members of {organization}
+      </h2>
+      <p class="team-status" role="status">
+        {listing.state === 'loading' ? 'Loading members…' : done}
+      </p>
       {listing.state === 'forbidden' && (
         <p class="notice">
           Only the admins of {organization} can see and change its members. Ask one of them for the admin role if you
@@ -257,7 +267,11 @@ export function MembersSection() {
                 key={`${member.user_id} ${member.roles.join(',')}`}
                 member={member}
                 isYou={member.user_id === me}
-                onChanged={() => void load()}
+                onChanged={(message) => {
+                  setDone(message);
+                  heading.current?.focus();
+                  void load();
+                }}
               />
             ))}
           </ul>
@@ -271,6 +285,7 @@ export function MembersSection() {
           )}
           <AddMemberForm
             onAdded={(member) => {
+              setDone(undefined);
               if (member.api_key !== undefined) setAdded({ key: member.api_key, member });
               void load();
             }}
