@@ -46,7 +46,8 @@ describe.skipIf(!browserAvailable())('the library', () => {
         width: 24,
         height: 16,
         name: `pic-${String(i).padStart(3, '0')}.png`,
-        metaUser: i < 3 ? { title: `Sea ${i}`, category: 'coast', 'array:tags': ['blue', `t${i}`] } : undefined,
+        // The newest three carry metadata, so the first page shows their fields as facets.
+        metaUser: i >= 127 ? { title: `Sea ${i}`, category: 'coast', 'array:tags': ['blue', `t${i}`] } : undefined,
       }),
     );
   }, 120_000);
@@ -139,9 +140,102 @@ describe.skipIf(!browserAvailable())('the library', () => {
     await page.context().close();
   });
 
-  it('has no serious accessibility violation with images shown', async () => {
+  it('narrows to what a search in the API syntax finds, and back', async () => {
     const page = await openSignedIn(browser, fx);
     await page.locator('.image-grid a').first().waitFor();
+    await page.getByLabel('Search').fill('user:str:title=Sea 128');
+    await page.getByLabel('Search').press('Enter');
+    await waitForTiles(page, 1);
+    expect(await tileNames(page)).toEqual(['pic-128.png']);
+    await page.getByLabel('Search').fill('user:category=coast user:array:tags=blue');
+    await page.getByRole('button', { name: 'Go', exact: true }).click();
+    await waitForTiles(page, 3);
+    await page.getByLabel('Search').fill('');
+    await page.getByLabel('Search').press('Enter');
+    await waitForTiles(page, 50);
+    await page.context().close();
+  });
+
+  it('shows the server’s message for a bad search beside the box and keeps the grid', async () => {
+    const page = await openSignedIn(browser, fx);
+    await page.getByLabel('Search').fill('user:str:title=Sea 128');
+    await page.getByLabel('Search').press('Enter');
+    await waitForTiles(page, 1);
+    await page.getByLabel('Search').fill('user:int:rank=abc');
+    await page.getByLabel('Search').press('Enter');
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    // The message names the parameter at fault, as the server words it.
+    expect(await alert.textContent()).toContain('user:int:rank');
+    expect(await tileNames(page)).toEqual(['pic-128.png']);
+    expect(await page.getByLabel('Search').getAttribute('aria-invalid')).toBe('true');
+    // A good search clears the message.
+    await page.getByLabel('Search').fill('');
+    await page.getByLabel('Search').press('Enter');
+    await waitForTiles(page, 50);
+    expect(await page.getByRole('alert').count()).toBe(0);
+    await page.context().close();
+  });
+
+  it('changes the order with the Sort control', async () => {
+    const page = await openSignedIn(browser, fx);
+    await page.locator('.image-grid a').first().waitFor();
+    await page.getByLabel('Sort').selectOption({ label: 'Name A–Z' });
+    await expect
+      .poll(async () => (await tileNames(page)).slice(0, 3))
+      .toEqual(['pic-000.png', 'pic-001.png', 'pic-002.png']);
+    await page.getByLabel('Sort').selectOption({ label: 'Name Z–A' });
+    await expect.poll(async () => (await tileNames(page)).slice(0, 2)).toEqual(['pic-129.png', 'pic-128.png']);
+    await page.context().close();
+  });
+
+  it('counts facets of the metadata fields and narrows to a value when it is clicked', async () => {
+    const page = await openSignedIn(browser, fx);
+    const coast = page.getByRole('button', { name: 'category: coast 3' });
+    await coast.waitFor();
+    expect(await page.getByRole('button', { name: 'tags: blue 3' }).isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'tags: t127 1' }).click();
+    await waitForTiles(page, 1);
+    expect(await tileNames(page)).toEqual(['pic-127.png']);
+    expect(await page.getByLabel('Search').inputValue()).toBe('user:array:tags=t127');
+    // The counts follow the search: within it, "blue" is on one image.
+    await page.getByRole('button', { name: 'tags: blue 1' }).waitFor();
+    await page.context().close();
+  });
+
+  it('lists deleted images with a Restore button that brings one back', async () => {
+    const victim = stored[10];
+    if (victim === undefined) throw new Error('no image stored');
+    const res = await api(fx.server, 'DELETE', `/sourceimages/${fx.organization}/${victim.hash}`);
+    expect(res.status).toBe(204);
+    const page = await openSignedIn(browser, fx);
+    await page.getByLabel('Search').fill(`name=${victim.name}`);
+    await page.getByLabel('Search').press('Enter');
+    await page.getByText('No images match this search.').waitFor();
+
+    await page.getByLabel('Show deleted images').check();
+    const restore = page.getByRole('button', { name: `Restore ${victim.name}` });
+    await restore.waitFor();
+    expect(await page.getByText(victim.name, { exact: true }).isVisible()).toBe(true);
+    await restore.click();
+    await page.getByText('No deleted images can be restored.').waitFor();
+
+    await page.getByLabel('Show deleted images').uncheck();
+    await page.getByRole('link', { name: victim.name, exact: true }).waitFor();
+    const back = await api(fx.server, 'GET', `/sourceimages/${fx.organization}/${victim.hash}`);
+    expect(back.status).toBe(200);
+    await page.context().close();
+  });
+
+  it('has no serious accessibility violation with images shown', async () => {
+    const page = await openSignedIn(browser, fx);
+    await page.getByRole('button', { name: 'category: coast 3' }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByLabel('Show deleted images').check();
+    await page
+      .getByText(/deleted images|No deleted images/)
+      .first()
+      .waitFor();
     expect(await seriousViolations(page)).toEqual([]);
     await page.context().close();
   });

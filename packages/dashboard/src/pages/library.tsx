@@ -1,44 +1,154 @@
 // The library, the dashboard's home: the organization's images as a grid of
-// tiles, paged by cursor as the person scrolls.
+// tiles, paged by cursor as the person scrolls, with a search in the API's
+// own syntax, a sort order, facet counts and the deleted images to restore.
 
-import { useEffect } from 'preact/hooks';
+import type { SourceImage } from 'origo-client';
+import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { Facets } from '../components/facets.tsx';
 import { ImageGrid } from '../components/image-grid.tsx';
+import { SearchBox, SORTS } from '../components/search-box.tsx';
 import { Thumbnail } from '../components/thumbnail.tsx';
+import { messageOf } from '../errors.ts';
+import { useFacetCounts } from '../library/facet-counts.ts';
+import { facetFieldsOf } from '../library/facet-fields.ts';
 import { useImagePages } from '../library/image-pages.ts';
+import { parseSearch, type SearchPairs, withFilter } from '../library/search-query.ts';
 import { useSession } from '../session/context.ts';
 import './library.css';
+
+/** What the grid shows: the search as it was accepted, the order and the view. */
+interface Shown {
+  text: string;
+  sort: string;
+  deleted: boolean;
+}
+
+const DEFAULT_SORT = SORTS[0].value;
+
+/** The request's parameters: the box's filters, then the sort unless the box names one, then the view. */
+function requestPairs(filters: SearchPairs, shown: Shown): SearchPairs {
+  const pairs: SearchPairs = [...filters];
+  if (!pairs.some(([key]) => key === 'sort')) pairs.push(['sort', shown.sort]);
+  if (shown.deleted) pairs.push(['deleted', 'true']);
+  return pairs;
+}
 
 export function LibraryPage() {
   const { organization, client } = useSession();
   const pages = useImagePages(client, organization);
   const { search } = pages;
+  const [text, setText] = useState('');
+  const [shown, setShown] = useState<Shown>({ text: '', sort: DEFAULT_SORT, deleted: false });
+  const [shownPairs, setShownPairs] = useState<SearchPairs>(() => requestPairs([], shown));
+  const [searchError, setSearchError] = useState<string | undefined>(undefined);
+  // The controls show what was asked for at once; back to what is shown if the server refuses it.
+  const [asked, setAsked] = useState<Shown | undefined>(undefined);
+  const controls = asked ?? shown;
+
   useEffect(() => {
     document.title = `Library · ${organization} · origo`;
   }, [organization]);
-  useEffect(() => {
-    search([]);
-  }, [search]);
 
-  const empty = pages.loaded && pages.images.length === 0;
+  /** Shows `next` once its first page arrives; a refusal is shown beside the box and the grid stays. */
+  const show = useCallback(
+    async (next: Shown) => {
+      const parsed = parseSearch(next.text);
+      if ('error' in parsed) {
+        setSearchError(parsed.error);
+        return;
+      }
+      const pairs = requestPairs(parsed.pairs, next);
+      setAsked(next);
+      const refusal = await search(pairs);
+      setAsked(undefined);
+      setSearchError(refusal);
+      if (refusal === undefined) {
+        setShown(next);
+        setShownPairs(pairs);
+      }
+    },
+    [search],
+  );
+
+  useEffect(() => {
+    show({ text: '', sort: DEFAULT_SORT, deleted: false });
+  }, [show]);
+
+  const facetFields = useMemo(() => facetFieldsOf(pages.images), [pages.images]);
+  const facetCounts = useFacetCounts(client, organization, facetFields, shownPairs);
+
+  const restore = useCallback(
+    async (image: SourceImage): Promise<string | undefined> => {
+      try {
+        await client.restoreSourceImage(organization, image.hash);
+        pages.remove(image.hash);
+        return undefined;
+      } catch (err) {
+        return messageOf(err);
+      }
+    },
+    [client, organization, pages.remove],
+  );
+
+  const filtered = shown.text.trim() !== '';
+  const noImagesAtAll = pages.loaded && pages.images.length === 0 && !filtered && !shown.deleted;
+
   return (
-    <section class="page library">
-      <h1>Library</h1>
-      {empty ? (
+    <section class="page library" aria-labelledby="library-title">
+      <h1 id="library-title">Library</h1>
+      {!noImagesAtAll && (
+        <SearchBox
+          text={text}
+          onText={setText}
+          onSubmit={() => show({ ...controls, text })}
+          sort={controls.sort}
+          onSort={(sort) => show({ ...controls, text, sort })}
+          deleted={controls.deleted}
+          onDeleted={(deleted) => show({ ...controls, text, deleted })}
+          error={searchError}
+          busy={pages.loading}
+        />
+      )}
+      {!noImagesAtAll && (
+        <Facets
+          fields={facetFields}
+          counts={facetCounts}
+          onPick={(field, value) => {
+            const next = withFilter(shown.text, field, value);
+            setText(next);
+            show({ ...shown, text: next });
+          }}
+        />
+      )}
+      {noImagesAtAll ? (
         <div class="library-empty card">
           <p>There are no images in {organization} yet.</p>
           <p>Drop images here or use Upload images.</p>
         </div>
+      ) : pages.loaded && pages.images.length === 0 ? (
+        <p class="library-none">
+          {shown.deleted ? 'No deleted images can be restored.' : 'No images match this search.'}
+        </p>
       ) : (
         <ImageGrid
           more={pages.more}
           loading={pages.loading}
           pageError={pages.pageError}
           onLoadMore={pages.loadMore}
-          summary={pages.loaded ? `${pages.images.length} of ${pages.total} images` : 'Loading images…'}
+          summary={
+            pages.loaded
+              ? `${pages.images.length} of ${pages.total} ${shown.deleted ? 'deleted images' : 'images'}`
+              : 'Loading images…'
+          }
         >
           {pages.images.map((image) => (
             <li key={image.hash}>
-              <Thumbnail client={client} organization={organization} image={image} />
+              <Thumbnail
+                client={client}
+                organization={organization}
+                image={image}
+                onRestore={shown.deleted ? restore : undefined}
+              />
             </li>
           ))}
         </ImageGrid>
