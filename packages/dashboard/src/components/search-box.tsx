@@ -34,7 +34,6 @@ export function SearchBox({ text, onText, onSubmit, sort, onSort, deleted, onDel
   return (
     <div class="search-box">
       <form
-        role="search"
         class="search-box-form"
         onSubmit={(event) => {
           event.preventDefault();
