@@ -1,6 +1,8 @@
 // The library, the dashboard's home: the organization's images as a grid of
 // tiles, paged by cursor as the person scrolls, with a search in the API's
-// own syntax, a sort order, facet counts and the deleted images to restore.
+// own syntax, a sort order, facet counts and the deleted images to restore;
+// files dropped anywhere on it, or chosen with "Upload images", are uploaded
+// and appear first in the grid.
 
 import type { SourceImage } from 'origo-client';
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
@@ -8,12 +10,16 @@ import { Facets } from '../components/facets.tsx';
 import { ImageGrid } from '../components/image-grid.tsx';
 import { SearchBox, SORTS } from '../components/search-box.tsx';
 import { Thumbnail } from '../components/thumbnail.tsx';
+import { UploadProgress } from '../components/upload-progress.tsx';
+import { UploadButton, UploadZone } from '../components/upload-zone.tsx';
 import { messageOf } from '../errors.ts';
 import { useFacetCounts } from '../library/facet-counts.ts';
 import { facetFieldsOf } from '../library/facet-fields.ts';
 import { useImagePages } from '../library/image-pages.ts';
 import { parseSearch, type SearchPairs, withFilter } from '../library/search-query.ts';
+import { useUploads } from '../library/uploads.ts';
 import { useSession } from '../session/context.ts';
+import { loadSession } from '../session/session.ts';
 import './library.css';
 
 /** What the grid shows: the search as it was accepted, the order and the view. */
@@ -74,6 +80,18 @@ export function LibraryPage() {
     show({ text: '', sort: DEFAULT_SORT, deleted: false });
   }, [show]);
 
+  const uploads = useUploads({
+    client,
+    organization,
+    // The upload goes by XMLHttpRequest, outside the client: it sends the session's current token itself.
+    token: () => loadSession()?.token,
+    isShown: (hash) => pages.images.some((image) => image.hash === hash),
+    // The deleted view lists no new image; the normal view shows it first.
+    onStored: (image) => {
+      if (!shown.deleted) pages.prepend(image);
+    },
+  });
+
   const facetFields = useMemo(() => facetFieldsOf(pages.images), [pages.images]);
   const facetCounts = useFacetCounts(client, organization, facetFields, shownPairs);
 
@@ -95,64 +113,70 @@ export function LibraryPage() {
 
   return (
     <section class="page library" aria-labelledby="library-title">
-      <h1 id="library-title">Library</h1>
-      {!noImagesAtAll && (
-        <SearchBox
-          text={text}
-          onText={setText}
-          onSubmit={() => show({ ...controls, text })}
-          sort={controls.sort}
-          onSort={(sort) => show({ ...controls, text, sort })}
-          deleted={controls.deleted}
-          onDeleted={(deleted) => show({ ...controls, text, deleted })}
-          error={searchError}
-          busy={pages.loading}
-        />
-      )}
-      {!noImagesAtAll && (
-        <Facets
-          fields={facetFields}
-          counts={facetCounts}
-          onPick={(field, value) => {
-            const next = withFilter(shown.text, field, value);
-            setText(next);
-            show({ ...shown, text: next });
-          }}
-        />
-      )}
-      {noImagesAtAll ? (
-        <div class="library-empty card">
-          <p>There are no images in {organization} yet.</p>
-          <p>Drop images here or use Upload images.</p>
+      <UploadZone onFiles={uploads.add}>
+        <div class="library-head">
+          <h1 id="library-title">Library</h1>
+          <UploadButton onFiles={uploads.add} />
         </div>
-      ) : pages.loaded && pages.images.length === 0 ? (
-        <p class="library-none">
-          {shown.deleted ? 'No deleted images can be restored.' : 'No images match this search.'}
-        </p>
-      ) : (
-        <ImageGrid
-          more={pages.more}
-          loading={pages.loading}
-          pageError={pages.pageError}
-          onLoadMore={pages.loadMore}
-          summary={
-            pages.loaded
-              ? `${pages.images.length} of ${pages.total} ${shown.deleted ? 'deleted images' : 'images'}`
-              : 'Loading images…'
-          }
-        >
-          {pages.images.map((image) => (
-            <li key={image.hash}>
-              <Thumbnail
-                client={client}
-                organization={organization}
-                image={image}
-                onRestore={shown.deleted ? restore : undefined}
-              />
-            </li>
-          ))}
-        </ImageGrid>
-      )}
+        <UploadProgress items={uploads.items} onClear={uploads.clearFinished} />
+        {!noImagesAtAll && (
+          <SearchBox
+            text={text}
+            onText={setText}
+            onSubmit={() => show({ ...controls, text })}
+            sort={controls.sort}
+            onSort={(sort) => show({ ...controls, text, sort })}
+            deleted={controls.deleted}
+            onDeleted={(deleted) => show({ ...controls, text, deleted })}
+            error={searchError}
+            busy={pages.loading}
+          />
+        )}
+        {!noImagesAtAll && (
+          <Facets
+            fields={facetFields}
+            counts={facetCounts}
+            onPick={(field, value) => {
+              const next = withFilter(shown.text, field, value);
+              setText(next);
+              show({ ...shown, text: next });
+            }}
+          />
+        )}
+        {noImagesAtAll ? (
+          <div class="library-empty card">
+            <p>There are no images in {organization} yet.</p>
+            <p>Drop images here or use Upload images.</p>
+          </div>
+        ) : pages.loaded && pages.images.length === 0 ? (
+          <p class="library-none">
+            {shown.deleted ? 'No deleted images can be restored.' : 'No images match this search.'}
+          </p>
+        ) : (
+          <ImageGrid
+            more={pages.more}
+            loading={pages.loading}
+            pageError={pages.pageError}
+            onLoadMore={pages.loadMore}
+            summary={
+              pages.loaded
+                ? `${pages.images.length} of ${pages.total} ${shown.deleted ? 'deleted images' : 'images'}`
+                : 'Loading images…'
+            }
+          >
+            {pages.images.map((image) => (
+              <li key={image.hash}>
+                <Thumbnail
+                  client={client}
+                  organization={organization}
+                  image={image}
+                  onRestore={shown.deleted ? restore : undefined}
+                />
+              </li>
+            ))}
+          </ImageGrid>
+        )}
+      </UploadZone>
     </section>
   );
 }
