@@ -63,6 +63,20 @@ describe.skipIf(!browserAvailable())('the library', () => {
     await page.context().close();
   });
 
+  it('offers the deleted images of a library that has no live ones', async () => {
+    const gone = await storeImage(empty, { seed: 9001, name: 'only-one.png' });
+    const res = await api(empty.server, 'DELETE', `/sourceimages/${empty.organization}/${gone.hash}`);
+    expect(res.status).toBe(204);
+    const page = await openSignedIn(browser, empty);
+    await page.getByText('Drop images here or use Upload images').waitFor();
+    await page.getByLabel('Show deleted images').check();
+    await page.getByRole('button', { name: 'Restore only-one.png' }).click();
+    await page.getByText('No deleted images can be restored.').waitFor();
+    await page.getByLabel('Show deleted images').uncheck();
+    await page.getByRole('link', { name: 'only-one.png', exact: true }).waitFor();
+    await page.context().close();
+  });
+
   it('shows stored images as links named by the image, rendered through /render/ in fixed square boxes', async () => {
     const page = await openSignedIn(browser, fx);
     const newest = stored[129];

@@ -44,7 +44,9 @@ function RestorableTile({ onRestore, ...props }: Props & { onRestore: NonNullabl
   return (
     <div class="thumbnail thumbnail-deleted">
       <Picture {...props} />
-      <span class="thumbnail-name">{props.image.name}</span>
+      <span class="thumbnail-name" title={props.image.name}>
+        {props.image.name}
+      </span>
       <button
         type="button"
         disabled={busy}
@@ -74,7 +76,9 @@ export function Thumbnail({ onRestore, ...props }: Props) {
   return (
     <Link to={`images/${props.image.hash}`} class="thumbnail">
       <Picture {...props} />
-      <span class="thumbnail-name">{props.image.name}</span>
+      <span class="thumbnail-name" title={props.image.name}>
+        {props.image.name}
+      </span>
     </Link>
   );
 }

@@ -30,23 +30,30 @@ function withoutSeen(seen: readonly SourceImage[], page: readonly SourceImage[])
   return page.filter((image) => !hashes.has(image.hash));
 }
 
+/** How a search ended: shown, refused (the server's message), or overtaken by a later one. */
+export type SearchOutcome = { shown: true } | { error: string } | { stale: true };
+
 export function useImagePages(client: OrigoClient, organization: string) {
   const [state, setState] = useState<ImagePages>(EMPTY);
+  /** The list shown: its parameters, the cursor of its last page, and a number that changes with each new list. */
   const current = useRef({ params: new URLSearchParams(), cursor: undefined as string | undefined, generation: 0 });
-  const busy = useRef(false);
+  /** The latest search asked for: an earlier one answering later is ignored. */
+  const latestSearch = useRef(0);
+  /** The next-page request under way, if any (its list's generation). */
+  const paging = useRef<number | undefined>(undefined);
 
-  /** Loads the first page of `pairs`; answers the server's refusal, keeping the images shown. */
+  /** Loads the first page of `pairs`; a refusal leaves the list shown as it was. */
   const search = useCallback(
-    async (pairs: SearchPairs): Promise<string | undefined> => {
-      const generation = ++current.current.generation;
+    async (pairs: SearchPairs): Promise<SearchOutcome> => {
+      const ask = ++latestSearch.current;
       const params = new URLSearchParams(pairs);
       params.set('limit', String(PAGE_SIZE));
       setState((s) => ({ ...s, loading: true }));
       try {
         const page = await client.listSourceImages(organization, params);
-        if (generation !== current.current.generation) return undefined;
-        current.current = { params, cursor: page.cursor, generation };
-        busy.current = false;
+        if (ask !== latestSearch.current) return { stale: true };
+        current.current = { params, cursor: page.cursor, generation: current.current.generation + 1 };
+        paging.current = undefined;
         setState({
           images: page.items,
           total: page.total,
@@ -55,10 +62,11 @@ export function useImagePages(client: OrigoClient, organization: string) {
           pageError: undefined,
           loaded: true,
         });
-        return undefined;
+        return { shown: true };
       } catch (err) {
-        if (generation === current.current.generation) setState((s) => ({ ...s, loading: false }));
-        return messageOf(err);
+        if (ask !== latestSearch.current) return { stale: true };
+        setState((s) => ({ ...s, loading: paging.current !== undefined }));
+        return { error: messageOf(err) };
       }
     },
     [client, organization],
@@ -67,13 +75,14 @@ export function useImagePages(client: OrigoClient, organization: string) {
   /** Appends the next page, once at a time (the sentinel and the button may both ask). */
   const loadMore = useCallback(async () => {
     const { params, cursor, generation } = current.current;
-    if (busy.current || cursor === undefined) return;
-    busy.current = true;
+    if (paging.current === generation || cursor === undefined) return;
+    paging.current = generation;
     setState((s) => ({ ...s, loading: true, pageError: undefined }));
     const next = new URLSearchParams(params);
     next.set('offset', cursor);
     try {
       const page = await client.listSourceImages(organization, next);
+      // A new list came meanwhile: this page belongs to the old one.
       if (generation !== current.current.generation) return;
       current.current = { ...current.current, cursor: page.cursor };
       setState((s) => ({
@@ -87,10 +96,9 @@ export function useImagePages(client: OrigoClient, organization: string) {
         setState((s) => ({ ...s, loading: false, pageError: messageOf(err) }));
       }
     } finally {
-      if (generation === current.current.generation) busy.current = false;
+      if (paging.current === generation) paging.current = undefined;
     }
   }, [client, organization]);
-
   /** Shows a just-uploaded image first (a later page that holds it again does not repeat it). */
   const prepend = useCallback((image: SourceImage) => {
     setState((s) =>

@@ -65,13 +65,16 @@ export function LibraryPage() {
       }
       const pairs = requestPairs(parsed.pairs, next);
       setAsked(next);
-      const refusal = await search(pairs);
+      const outcome = await search(pairs);
+      if ('stale' in outcome) return;
       setAsked(undefined);
-      setSearchError(refusal);
-      if (refusal === undefined) {
-        setShown(next);
-        setShownPairs(pairs);
+      if ('error' in outcome) {
+        setSearchError(outcome.error);
+        return;
       }
+      setSearchError(undefined);
+      setShown(next);
+      setShownPairs(pairs);
     },
     [search],
   );
@@ -119,19 +122,18 @@ export function LibraryPage() {
           <UploadButton onFiles={uploads.add} />
         </div>
         <UploadProgress items={uploads.items} onClear={uploads.clearFinished} />
-        {!noImagesAtAll && (
-          <SearchBox
-            text={text}
-            onText={setText}
-            onSubmit={() => show({ ...controls, text })}
-            sort={controls.sort}
-            onSort={(sort) => show({ ...controls, text, sort })}
-            deleted={controls.deleted}
-            onDeleted={(deleted) => show({ ...controls, text, deleted })}
-            error={searchError}
-            busy={pages.loading}
-          />
-        )}
+        {/* Also on an empty library: its deleted images may still be restored. */}
+        <SearchBox
+          text={text}
+          onText={setText}
+          onSubmit={() => show({ ...controls, text })}
+          sort={controls.sort}
+          onSort={(sort) => show({ ...controls, text, sort })}
+          deleted={controls.deleted}
+          onDeleted={(deleted) => show({ ...controls, text, deleted })}
+          error={searchError}
+          busy={pages.loading}
+        />
         {!noImagesAtAll && (
           <Facets
             fields={facetFields}
