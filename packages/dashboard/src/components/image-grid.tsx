@@ -26,7 +26,7 @@ export function ImageGrid({ children, more, loading, pageError, onLoadMore, summ
 
   useEffect(() => {
     const element = sentinel.current;
-    if (!more || element === null || typeof IntersectionObserver === 'undefined') return;
+    if (!more || loading || element === null || typeof IntersectionObserver === 'undefined') return;
     const observer = new IntersectionObserver(
       (entries) => {
         if (entries.some((entry) => entry.isIntersecting)) loadMore.current();
@@ -35,8 +35,8 @@ export function ImageGrid({ children, more, loading, pageError, onLoadMore, summ
     );
     observer.observe(element);
     return () => observer.disconnect();
-    // A new observer after each page: one still in view asks again.
-  }, [more, children]);
+    // A new observer once each page has come: a sentinel still in view asks for the next at once.
+  }, [more, loading]);
 
   return (
     <div class="image-grid-area">

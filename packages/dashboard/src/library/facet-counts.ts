@@ -14,12 +14,15 @@ export function useFacetCounts(
   organization: string,
   fields: readonly FacetField[],
   pairs: SearchPairs,
+  /** Changed when images were added or restored, so the counts are asked for again. */
+  version: number,
 ): FacetCounts {
   const [counts, setCounts] = useState<FacetCounts>({});
   // Compared by content: the arrays are new on every render.
   const fieldList = fields.map((f) => f.field).join(',');
   const searchKey = JSON.stringify(pairs);
   useEffect(() => {
+    void version; // Named so that the effect runs again when it changes (the hooks lint wants it read).
     if (fieldList === '') {
       setCounts({});
       return;
@@ -35,6 +38,6 @@ export function useFacetCounts(
       // Counts are a help, not the page: without them the panel stays as it was.
       .catch(() => {});
     return () => abort.abort();
-  }, [client, organization, fieldList, searchKey]);
+  }, [client, organization, fieldList, searchKey, version]);
   return counts;
 }

@@ -7,8 +7,8 @@
 
 import type { OrigoClient, SourceImage } from 'origo-client';
 import { useCallback, useRef, useState } from 'preact/hooks';
-import { messageOf } from '../errors.ts';
-import { binaryHashOf, uploadFile } from './upload-file.ts';
+import { isSignedOut, messageOf } from '../errors.ts';
+import { binaryHashOf, UploadRefused, uploadFile } from './upload-file.ts';
 
 /** Files sent at once: enough to keep the line busy, few enough for a small server. */
 export const UPLOAD_CONCURRENCY = 3;
@@ -35,6 +35,8 @@ interface Options {
   isShown(hash: string): boolean;
   /** A new image was stored. */
   onStored(image: SourceImage): void;
+  /** The token was refused (expired or revoked): the person must sign in again. */
+  onUnauthorized(): void;
 }
 
 let nextId = 1;
@@ -76,6 +78,7 @@ export function useUploads(options: Options) {
         if (!duplicate) onStored(image);
       } catch (err) {
         update(id, { state: 'refused', message: messageOf(err) });
+        if ((err instanceof UploadRefused && err.status === 401) || isSignedOut(err)) latest.current.onUnauthorized();
       }
     },
     [update],

@@ -31,6 +31,9 @@ interface Shown {
 
 const DEFAULT_SORT = SORTS[0].value;
 
+/** As the shell words it when the client hears a 401 (uploads go around the client). */
+const SESSION_ENDED = 'Your session has ended. Sign in again to go on.';
+
 /** The request's parameters: the box's filters, then the sort unless the box names one, then the view. */
 function requestPairs(filters: SearchPairs, shown: Shown): SearchPairs {
   const pairs: SearchPairs = [...filters];
@@ -40,12 +43,14 @@ function requestPairs(filters: SearchPairs, shown: Shown): SearchPairs {
 }
 
 export function LibraryPage() {
-  const { organization, client } = useSession();
+  const { organization, client, signOut } = useSession();
   const pages = useImagePages(client, organization);
   const { search } = pages;
   const [text, setText] = useState('');
   const [shown, setShown] = useState<Shown>({ text: '', sort: DEFAULT_SORT, deleted: false });
   const [shownPairs, setShownPairs] = useState<SearchPairs>(() => requestPairs([], shown));
+  /** Counts uploads and restores, after which the facet counts are out of date. */
+  const [changes, setChanges] = useState(0);
   const [searchError, setSearchError] = useState<string | undefined>(undefined);
   // The controls show what was asked for at once; back to what is shown if the server refuses it.
   const [asked, setAsked] = useState<Shown | undefined>(undefined);
@@ -92,17 +97,20 @@ export function LibraryPage() {
     // The deleted view lists no new image; the normal view shows it first.
     onStored: (image) => {
       if (!shown.deleted) pages.prepend(image);
+      setChanges((n) => n + 1);
     },
+    onUnauthorized: () => signOut(SESSION_ENDED),
   });
 
   const facetFields = useMemo(() => facetFieldsOf(pages.images), [pages.images]);
-  const facetCounts = useFacetCounts(client, organization, facetFields, shownPairs);
+  const facetCounts = useFacetCounts(client, organization, facetFields, shownPairs, changes);
 
   const restore = useCallback(
     async (image: SourceImage): Promise<string | undefined> => {
       try {
         await client.restoreSourceImage(organization, image.hash);
         pages.remove(image.hash);
+        setChanges((n) => n + 1);
         return undefined;
       } catch (err) {
         return messageOf(err);
