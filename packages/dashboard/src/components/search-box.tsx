@@ -24,10 +24,9 @@ interface Props {
   deleted: boolean;
   onDeleted(deleted: boolean): void;
   error: string | undefined;
-  busy: boolean;
 }
 
-export function SearchBox({ text, onText, onSubmit, sort, onSort, deleted, onDeleted, error, busy }: Props) {
+export function SearchBox({ text, onText, onSubmit, sort, onSort, deleted, onDeleted, error }: Props) {
   const id = useId();
   const errorId = `${id}-error`;
   const hintId = `${id}-hint`;
@@ -54,9 +53,8 @@ export function SearchBox({ text, onText, onSubmit, sort, onSort, deleted, onDel
               aria-invalid={error === undefined ? undefined : true}
               aria-describedby={error === undefined ? hintId : `${errorId} ${hintId}`}
             />
-            <button type="submit" disabled={busy}>
-              Go
-            </button>
+            {/* Never disabled: a search sent while another runs simply wins over it. */}
+            <button type="submit">Go</button>
           </span>
         </label>
         <label class="field">

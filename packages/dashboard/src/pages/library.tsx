@@ -140,7 +140,6 @@ export function LibraryPage() {
           deleted={controls.deleted}
           onDeleted={(deleted) => show({ ...controls, text, deleted })}
           error={searchError}
-          busy={pages.loading}
         />
         {!noImagesAtAll && (
           <Facets
