@@ -166,7 +166,7 @@ describe.skipIf(!browserAvailable())('the library', () => {
     await waitForTiles(page, 3);
     await page.getByLabel('Search').fill('');
     await page.getByLabel('Search').press('Enter');
-    await waitForTiles(page, 50);
+    await waitForTiles(page, 100);
     await page.context().close();
   });
 
@@ -186,7 +186,7 @@ describe.skipIf(!browserAvailable())('the library', () => {
     // A good search clears the message.
     await page.getByLabel('Search').fill('');
     await page.getByLabel('Search').press('Enter');
-    await waitForTiles(page, 50);
+    await waitForTiles(page, 100);
     expect(await page.getByRole('alert').count()).toBe(0);
     await page.context().close();
   });

@@ -94,7 +94,7 @@ describe.skipIf(!browserAvailable())('the organization switcher', () => {
     const page = await openSignedIn(browser, solo);
     await reloadAndAwaitList(page);
     expect(await page.getByRole('banner').getByText(SOLO, { exact: true }).isVisible()).toBe(true);
-    expect(await page.getByRole('combobox').count()).toBe(0);
+    expect(await page.getByRole('banner').getByRole('combobox').count()).toBe(0);
     await page.context().close();
   });
 
@@ -103,7 +103,7 @@ describe.skipIf(!browserAvailable())('the organization switcher', () => {
     await page.route('**/user/organizations', (route) => route.abort());
     await reloadAndAwaitList(page);
     expect(await page.getByRole('banner').getByText(fx.organization, { exact: true }).isVisible()).toBe(true);
-    expect(await page.getByRole('combobox').count()).toBe(0);
+    expect(await page.getByRole('banner').getByRole('combobox').count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Sign out' }).isVisible()).toBe(true);
     await page.context().close();
   });

@@ -12,7 +12,7 @@ interface Props {
   loading: boolean;
   pageError: string | undefined;
   onLoadMore(): void;
-  /** Read out beside the list: what it shows, e.g. "50 of 130 images". */
+  /** Read out beside the list: what it shows, e.g. "100 of 130 images". */
   summary: string;
 }
 
