@@ -62,7 +62,10 @@ export function staticSummary(meta: StaticMetadata | undefined): SummaryItem[] {
   const make = text(image['Make']);
   const model = text(image['Model']);
   // Many cameras repeat the make in the model ("Canon" + "Canon EOS R5").
-  add('Camera', model !== undefined && make !== undefined && !model.startsWith(make) ? `${make} ${model}` : (model ?? make));
+  add(
+    'Camera',
+    model !== undefined && make !== undefined && !model.startsWith(make) ? `${make} ${model}` : (model ?? make),
+  );
   add('Lens', text(photo['LensModel']));
   add('Date taken', text(photo['DateTimeOriginal']) ?? text(image['DateTime']));
   const seconds = num(photo['ExposureTime']);
