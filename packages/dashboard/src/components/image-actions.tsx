@@ -1,7 +1,7 @@
 // What can be done with the image: download the original, delete (after a
 // confirmation in the page) or restore, lock, protect, copy to another
 // organization. Each shows its own outcome beside its control; the toggles
-// show the server's state, not what was clicked.
+// show the server's state (a refused change puts the box back).
 
 import type { SourceImage } from 'origo-client';
 import { useEffect, useRef, useState } from 'preact/hooks';
@@ -144,38 +144,41 @@ function DeleteOrRestore({ image, onChanged }: Props) {
 function Toggles({ image, onChanged }: Props) {
   const { client, organization } = useSession();
   const action = useAction();
-  const change = (which: 'locked' | 'protected', event: Event & { currentTarget: HTMLInputElement }) => {
-    const wanted = event.currentTarget.checked;
-    // The box shows the server's state: it changes when the server has answered.
-    event.currentTarget.checked = image[which];
-    void action.run(async () => {
-      if (which === 'locked') onChanged(await client.setSourceImageLocked(organization, image.hash, wanted));
-      // Protection is part of the hash: the answer is the image under its new hash. The old
-      // one is deleted unless the image is locked (which refuses that).
-      else
-        onChanged(
-          await client.setSourceImageProtected(organization, image.hash, wanted, { deletePrevious: !image.locked }),
-        );
-      return undefined;
-    });
+  // What was asked for, shown until the server answers; then the box shows the server's state.
+  const [pending, setPending] = useState<{ which: 'locked' | 'protected'; wanted: boolean } | undefined>(undefined);
+  const change = (which: 'locked' | 'protected', wanted: boolean) => {
+    setPending({ which, wanted });
+    void action
+      .run(async () => {
+        if (which === 'locked') onChanged(await client.setSourceImageLocked(organization, image.hash, wanted));
+        // Protection is part of the hash: the answer is the image under its new hash. The old
+        // one is deleted unless the image is locked (which refuses that).
+        else
+          onChanged(
+            await client.setSourceImageProtected(organization, image.hash, wanted, { deletePrevious: !image.locked }),
+          );
+        return undefined;
+      })
+      .finally(() => setPending(undefined));
   };
+  const shown = (which: 'locked' | 'protected') => (pending?.which === which ? pending.wanted : image[which]);
   return (
     <div class="image-action image-toggles">
       <label class="image-toggle">
         <input
           type="checkbox"
-          checked={image.locked}
+          checked={shown('locked')}
           disabled={action.busy || image.deleted}
-          onChange={(e) => change('locked', e)}
+          onChange={(e) => change('locked', e.currentTarget.checked)}
         />
         <span>Locked</span>
       </label>
       <label class="image-toggle">
         <input
           type="checkbox"
-          checked={image.protected}
+          checked={shown('protected')}
           disabled={action.busy || image.deleted}
-          onChange={(e) => change('protected', e)}
+          onChange={(e) => change('protected', e.currentTarget.checked)}
         />
         <span>Protected</span>
       </label>
