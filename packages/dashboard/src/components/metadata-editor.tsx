@@ -152,8 +152,8 @@ export function MetadataEditor({ image, onChanged }: Props) {
                           onChange={(e) => update(row.id, { type: e.currentTarget.value as FieldType })}
                         >
                           {FIELD_TYPES.map((type) => (
-                            <option key={type} value={type}>
-                              {FIELD_TYPE_LABELS[type]} ({type})
+                            <option key={type} value={type} title={FIELD_TYPE_LABELS[type]}>
+                              {type}
                             </option>
                           ))}
                         </select>
@@ -196,6 +196,12 @@ export function MetadataEditor({ image, onChanged }: Props) {
                 })}
               </tbody>
             </table>
+          )}
+          {rows.length > 0 && (
+            <p class="hint">
+              Types: str and text (full text) hold text; int a whole number; double a number; date a date-time such as
+              2024-05-31T12:00:00Z; latlon “lat,lon”; array and array_text lists, separated by commas.
+            </p>
           )}
           {image.locked && <p class="hint">This image is locked: unlock it to change its metadata.</p>}
           <div class="metadata-buttons">

@@ -111,6 +111,8 @@ export function SubjectAreaEditor({ image, onChanged }: Props) {
   const draft = areaOf(texts);
   const shown = drag === undefined ? draft : areaFromDrag(drag.start, drag.end, displayed(), size);
   const unsaved = !sameArea(draft, saved);
+  // A focus point (1 × 1) is drawn as a dot centred on it, big enough to see.
+  const isPoint = shown !== undefined && shown.width <= 1 && shown.height <= 1;
 
   /** Shows the image a change answered with (read again when the answer had none). */
   const follow = async (result: { hash: string; image: SourceImage | undefined }, done: string) => {
@@ -175,8 +177,8 @@ export function SubjectAreaEditor({ image, onChanged }: Props) {
           )}
           {shown !== undefined && (
             <div
-              class={`subject-overlay${unsaved || drag !== undefined ? ' is-unsaved' : ''}`}
-              style={overlayStyle(shown, size)}
+              class={`subject-overlay${unsaved || drag !== undefined ? ' is-unsaved' : ''}${isPoint ? ' is-point' : ''}`}
+              style={overlayStyle(isPoint ? { ...shown, width: 0, height: 0 } : shown, size)}
               data-testid="subject-overlay"
               aria-hidden="true"
             />
