@@ -132,6 +132,39 @@ describe.skipIf(!browserAvailable())('the image page', () => {
     await page.context().close();
   });
 
+  it('shows a refusal that names no field beside Save: a locked image keeps its metadata', async () => {
+    const image = await storeImage(fx, { seed: 109, metaUser: { title: 'Beach' } });
+    const lock = await api(fx.server, 'PUT', `/sourceimages/${fx.organization}/${image.hash}/options/locked`, {
+      body: 'true',
+    });
+    expect(lock.status, lock.text).toBe(200);
+    const refused = await api(fx.server, 'PATCH', `/sourceimages/${fx.organization}/${image.hash}/meta/user`, {
+      body: JSON.stringify({ title: 'Dunes' }),
+    });
+    expect(refused.status).toBe(403);
+
+    const page = await openImage(image);
+    expect(await page.getByRole('checkbox', { name: 'Locked' }).isChecked()).toBe(true);
+    await page.getByLabel('Value of title').fill('Dunes');
+    await page.getByRole('button', { name: 'Save metadata' }).click();
+    const alert = page.locator('#metadata-form-error');
+    await alert.waitFor(WAIT);
+    expect(await alert.textContent()).toBe(refused.json.message);
+    expect(await page.getByRole('alert').count()).toBe(1);
+    expect(await metaUserOf(image.hash)).toEqual({ title: 'Beach' });
+
+    // Deleting is refused too, with the server's words beside the control.
+    const deleteRefused = await api(fx.server, 'DELETE', `/sourceimages/${fx.organization}/${image.hash}`);
+    expect(deleteRefused.status).toBe(403);
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.getByRole('button', { name: 'Delete image' }).click();
+    const deleteAlert = page.locator('#delete-outcome');
+    await deleteAlert.waitFor(WAIT);
+    expect(await deleteAlert.textContent()).toBe(deleteRefused.json.message);
+    expect((await imageOf(fx.organization, image.hash)).image.deleted).toBe(false);
+    await page.context().close();
+  });
+
   it('deletes after a confirmation in the page, and restores', async () => {
     const image = await storeImage(fx, { seed: 103 });
     const page = await openImage(image);
