@@ -175,6 +175,8 @@ describe.skipIf(!browserAvailable())('the image page', () => {
 
     await page.getByRole('button', { name: 'Restore' }).waitFor(WAIT);
     expect(await page.getByText('This image is deleted.').isVisible()).toBe(true);
+    // The pressed button is gone: focus is on the one that undoes it.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent), WAIT).toBe('Restore');
     expect(await field(page, 'Deleted').textContent()).toMatch(/^Yes/);
     expect((await imageOf(fx.organization, image.hash)).image.deleted).toBe(true);
     expect((await api(fx.server, 'GET', `/sourceimages/${fx.organization}/${image.hash}`)).status).toBe(404);
@@ -186,12 +188,18 @@ describe.skipIf(!browserAvailable())('the image page', () => {
     await page.context().close();
   });
 
-  it('cancels a delete', async () => {
+  it('cancels a delete with Cancel or Escape', async () => {
     const image = await storeImage(fx, { seed: 104 });
     const page = await openImage(image);
     await page.getByRole('button', { name: 'Delete', exact: true }).click();
     await page.getByRole('button', { name: 'Cancel' }).click();
     await page.getByRole('button', { name: 'Delete', exact: true }).waitFor(WAIT);
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    // The confirmation takes the focus, so Escape reaches it.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent), WAIT).toBe('Cancel');
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Delete', exact: true }).waitFor(WAIT);
+    expect(await page.getByRole('button', { name: 'Delete image' }).count()).toBe(0);
     expect((await imageOf(fx.organization, image.hash)).image.deleted).toBe(false);
     await page.context().close();
   });

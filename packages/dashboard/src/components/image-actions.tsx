@@ -80,19 +80,35 @@ function DeleteOrRestore({ image, onChanged }: Props) {
   const [confirming, setConfirming] = useState(false);
   const cancel = useRef<HTMLButtonElement>(null);
   const deleteButton = useRef<HTMLButtonElement>(null);
+  const restoreButton = useRef<HTMLButtonElement>(null);
+  // After a delete or restore here, focus goes to the button that undoes it (the one pressed is gone).
+  const acted = useRef(false);
   useEffect(() => {
     if (confirming) cancel.current?.focus();
   }, [confirming]);
+  useEffect(() => {
+    // Once the action is over: a button cannot take the focus while it is disabled.
+    if (!acted.current || action.busy) return;
+    acted.current = false;
+    (image.deleted ? restoreButton : deleteButton).current?.focus();
+  }, [image.deleted, action.busy]);
+  const stopConfirming = () => {
+    setConfirming(false);
+    action.clear();
+    requestAnimationFrame(() => deleteButton.current?.focus());
+  };
 
   if (image.deleted) {
     const restore = () =>
       action.run(async () => {
-        onChanged(await client.restoreSourceImage(organization, image.hash));
+        const restored = await client.restoreSourceImage(organization, image.hash);
+        acted.current = true;
+        onChanged(restored);
         return 'The image is restored.';
       });
     return (
       <div class="image-action">
-        <button type="button" class="primary" onClick={() => void restore()} disabled={action.busy}>
+        <button ref={restoreButton} type="button" class="primary" onClick={() => void restore()} disabled={action.busy}>
           Restore
         </button>
         <OutcomeText outcome={action.outcome} id="delete-outcome" />
@@ -104,28 +120,26 @@ function DeleteOrRestore({ image, onChanged }: Props) {
     action.run(async () => {
       await client.deleteSourceImage(organization, image.hash);
       setConfirming(false);
+      acted.current = true;
       onChanged(await client.getSourceImage(organization, image.hash, { deleted: true }));
       return 'The image is deleted.';
     });
   return (
     <div class="image-action">
       {confirming ? (
-        <fieldset class="image-confirm">
+        <fieldset
+          class="image-confirm"
+          onKeyDown={(event) => {
+            if (event.key === 'Escape') stopConfirming();
+          }}
+        >
           <legend>Delete “{image.name}”?</legend>
           <p>Renders stop working. It can be restored for a while (30 days unless the server says otherwise).</p>
           <div class="image-confirm-buttons">
             <button type="button" class="danger" onClick={() => void remove()} disabled={action.busy}>
               {action.busy ? 'Deleting…' : 'Delete image'}
             </button>
-            <button
-              ref={cancel}
-              type="button"
-              onClick={() => {
-                setConfirming(false);
-                action.clear();
-                requestAnimationFrame(() => deleteButton.current?.focus());
-              }}
-            >
+            <button ref={cancel} type="button" onClick={stopConfirming}>
               Cancel
             </button>
           </div>

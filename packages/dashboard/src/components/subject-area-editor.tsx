@@ -89,7 +89,7 @@ export function SubjectAreaEditor({ image, onChanged }: Props) {
   };
 
   const onPointerDown = (event: JSX.TargetedPointerEvent<HTMLDivElement>) => {
-    if (!drawing || event.button !== 0) return;
+    if (!drawing || event.button !== 0 || picture.current === null) return;
     event.preventDefault();
     event.currentTarget.setPointerCapture(event.pointerId);
     const point = pointOf(event);

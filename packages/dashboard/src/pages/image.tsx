@@ -5,7 +5,7 @@
 
 import type { SourceImage } from 'origo-client';
 import { isOrigoApiError } from 'origo-client';
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { CropPreviews } from '../components/crop-previews.tsx';
 import { ImageActions } from '../components/image-actions.tsx';
 import { ImageFields } from '../components/image-fields.tsx';
@@ -34,22 +34,32 @@ export function ImagePage({ hash }: { hash: string }) {
   const { client, organization } = useSession();
   const [loaded, setLoaded] = useState<Loaded>({ state: 'loading' });
 
+  // The hash the page shows now: an answer for an earlier one is dropped.
+  const wanted = useRef(hash);
+  wanted.current = hash;
+  const shownNow = useRef(loaded);
+  shownNow.current = loaded;
+
   const load = useCallback(async () => {
+    const asked = hash;
+    let next: Loaded;
     try {
       // Deleted images are shown too, so that they can be restored.
-      const image = await client.getSourceImage(organization, hash, { deleted: true });
-      setLoaded({ state: 'shown', image });
+      next = { state: 'shown', image: await client.getSourceImage(organization, asked, { deleted: true }) };
     } catch (err) {
-      if (isOrigoApiError(err) && err.status === 404) setLoaded({ state: 'missing' });
-      else setLoaded({ state: 'failed', message: messageOf(err) });
+      next =
+        isOrigoApiError(err) && err.status === 404
+          ? { state: 'missing' }
+          : { state: 'failed', message: messageOf(err) };
     }
+    if (wanted.current === asked) setLoaded(next);
   }, [client, organization, hash]);
 
   useEffect(() => {
-    // The image a change just answered with is already here: no need to ask again.
-    setLoaded((now) =>
-      now.state === 'shown' && (now.image.hash === hash || now.image.short_hash === hash) ? now : { state: 'loading' },
-    );
+    // The image a change just answered with is already here (the page moved to its hash): no need to ask again.
+    const now = shownNow.current;
+    if (now.state === 'shown' && (now.image.hash === hash || now.image.short_hash === hash)) return;
+    setLoaded({ state: 'loading' });
     void load();
   }, [load, hash]);
 
