@@ -129,6 +129,13 @@ describe.skipIf(!browserAvailable())('the image page', () => {
     expect(await page.getByRole('alert').count()).toBe(1);
     expect(await page.getByLabel('Value of title').inputValue()).toBe('Changed');
     expect(await metaUserOf(image.hash)).toEqual({ title: 'Beach' });
+
+    // Editing the field clears its refusal; discarding goes back to what is stored.
+    await page.getByLabel('Value of rank').fill('7');
+    expect(await page.getByRole('alert').count()).toBe(0);
+    await page.getByRole('button', { name: 'Discard changes' }).click();
+    expect(await page.getByLabel('Value of title').inputValue()).toBe('Beach');
+    expect(await page.getByLabel('Value of rank').count()).toBe(0);
     await page.context().close();
   });
 

@@ -64,8 +64,17 @@ export function MetadataEditor({ image, onChanged }: Props) {
 
   const update = (id: string, change: Partial<FieldRow>) => {
     setRows((now) => now.map((row) => (row.id === id ? { ...row, ...change } : row)));
+    // The row's refusal was about what it held before.
+    setRowErrors(({ [id]: _edited, ...others }) => others);
     setStatus(undefined);
   };
+  const discard = () => {
+    setRows(rowsOf(image.user_metadata));
+    setRowErrors({});
+    setFormError(undefined);
+    setStatus(undefined);
+  };
+  const dirty = Object.keys(patchFor(image.user_metadata, rows)).length > 0;
   const remove = (id: string) => {
     setRows((now) => now.filter((row) => row.id !== id));
     setStatus(undefined);
@@ -211,6 +220,11 @@ export function MetadataEditor({ image, onChanged }: Props) {
             <button type="submit" class="primary" aria-describedby={formError ? 'metadata-form-error' : undefined}>
               {busy ? 'Saving…' : 'Save metadata'}
             </button>
+            {dirty && (
+              <button type="button" onClick={discard}>
+                Discard changes
+              </button>
+            )}
           </div>
           {formError !== undefined && (
             <p id="metadata-form-error" class="error" role="alert">
