@@ -32,6 +32,16 @@ function num(value: unknown): number | undefined {
   return undefined;
 }
 
+/**
+ * An EXIF date as written on the camera. EXIF has no time zone (the reader takes it as UTC),
+ * so it is shown as the wall-clock time it holds, not converted to the reader's zone.
+ */
+function cameraDate(value: unknown): string | undefined {
+  const written = text(value);
+  const iso = written === undefined ? null : /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(\.\d+)?Z$/.exec(written);
+  return iso === null ? written : `${iso[1]} ${iso[2]}`;
+}
+
 /** 1/250 s for short exposures, 2 s for long ones. */
 function exposure(seconds: number): string {
   if (seconds >= 1) return `${Number(seconds.toFixed(1))} s`;
@@ -67,7 +77,7 @@ export function staticSummary(meta: StaticMetadata | undefined): SummaryItem[] {
     model !== undefined && make !== undefined && !model.startsWith(make) ? `${make} ${model}` : (model ?? make),
   );
   add('Lens', text(photo['LensModel']));
-  add('Date taken', text(photo['DateTimeOriginal']) ?? text(image['DateTime']));
+  add('Date taken', cameraDate(photo['DateTimeOriginal']) ?? cameraDate(image['DateTime']));
   const seconds = num(photo['ExposureTime']);
   const fNumber = num(photo['FNumber']);
   const iso = num(photo['ISOSpeedRatings']) ?? num(photo['PhotographicSensitivity']);
