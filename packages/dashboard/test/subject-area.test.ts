@@ -86,7 +86,7 @@ describe.skipIf(!browserAvailable())('the subject area on the image page', () =>
     expect(before.b).toBeGreaterThan(90);
 
     await page.getByRole('button', { name: 'Draw' }).click();
-    expect(await page.getByRole('button', { name: 'Draw' }).getAttribute('aria-pressed')).toBe('true');
+    await expect.poll(() => page.getByRole('button', { name: 'Draw' }).getAttribute('aria-pressed'), WAIT).toBe('true');
     const box = await preview.boundingBox();
     if (box === null) throw new Error('the preview is not on screen');
     // The preview is scaled down: what was drawn must come back in the image's own pixels.
@@ -98,7 +98,7 @@ describe.skipIf(!browserAvailable())('the subject area on the image page', () =>
     await page.mouse.move(box.x + (from.x + to.x) / 2, box.y + (from.y + to.y) / 2, { steps: 4 });
     await page.mouse.move(box.x + to.x, box.y + to.y, { steps: 4 });
     await page.mouse.up();
-    expect(await page.getByTestId('subject-overlay').isVisible()).toBe(true);
+    await page.getByTestId('subject-overlay').waitFor(WAIT);
 
     const scale = WIDTH / box.width;
     const expected = {
@@ -108,8 +108,8 @@ describe.skipIf(!browserAvailable())('the subject area on the image page', () =>
       height: (to.y - from.y) * scale,
     };
     for (const [name, value] of Object.entries(expected)) {
-      const shown = Number(await page.getByLabel(name, { exact: true }).inputValue());
-      expect(Math.abs(shown - value), name).toBeLessThanOrEqual(3);
+      const input = page.getByLabel(name, { exact: true });
+      await expect.poll(async () => Math.abs(Number(await input.inputValue()) - value), WAIT).toBeLessThanOrEqual(3);
     }
 
     await page.getByRole('button', { name: 'Set subject area' }).click();
@@ -142,7 +142,7 @@ describe.skipIf(!browserAvailable())('the subject area on the image page', () =>
     expect(plain.status).toBe(200);
     expect(plain.json.dynamic_metadata.subject_area).toBeUndefined();
     expect((await imageOf(withArea)).status).toBe(404);
-    expect(await page.getByRole('button', { name: 'Remove subject area' }).isDisabled()).toBe(true);
+    await expect.poll(() => page.getByRole('button', { name: 'Remove subject area' }).isDisabled(), WAIT).toBe(true);
     const centred = await meanColour(await cropSrc(page, square, image.hash));
     expect(centred.r).toBeGreaterThan(90);
     await page.context().close();
@@ -174,7 +174,7 @@ describe.skipIf(!browserAvailable())('the subject area on the image page', () =>
     const box = await preview.boundingBox();
     if (box === null) throw new Error('the preview is not on screen');
     await page.mouse.click(box.x + box.width * 0.75, box.y + box.height * 0.5);
-    expect(await page.getByLabel('width', { exact: true }).inputValue()).toBe('1');
+    await expect.poll(() => page.getByLabel('width', { exact: true }).inputValue(), WAIT).toBe('1');
     expect(await page.getByLabel('height', { exact: true }).inputValue()).toBe('1');
     const x = Number(await page.getByLabel('x', { exact: true }).inputValue());
     expect(Math.abs(x - WIDTH * 0.75)).toBeLessThanOrEqual(3);
