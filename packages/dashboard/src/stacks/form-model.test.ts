@@ -12,8 +12,9 @@ const descriptions: Descriptions = {
         mode: { type: 'string', values: ['box', 'fill'] },
         upscale: { type: 'boolean', default: true },
       },
+      required: [],
     },
-    grayscale: { properties: { enabled: { type: 'boolean', default: true } } },
+    grayscale: { properties: { enabled: { type: 'boolean', default: true } }, required: [] },
   },
   stackOptions: { 'jpg.quality': { type: 'integer' }, autoformat: { type: 'boolean' } },
 };

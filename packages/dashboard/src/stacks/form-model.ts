@@ -4,7 +4,7 @@
 // An option the person never touched stays unset, so the server's default
 // applies and a loaded stack is saved back as it was.
 
-import type { OptionDescription, OptionMap, OptionValue, Stack, StackInput } from 'origo-client';
+import type { OperationsDescription, OptionDescription, OptionMap, OptionValue, Stack, StackInput } from 'origo-client';
 
 /** What a field holds: the text of a number, text or select field, or a checkbox's state. */
 export type FieldValue = string | boolean;
@@ -86,7 +86,7 @@ export function optionsOf(values: FieldValues, properties: Properties): OptionMa
 
 export interface Descriptions {
   /** Operation name → its options (GET /operations). */
-  operations: Record<string, { properties: Properties }>;
+  operations: OperationsDescription;
   /** GET /stackoptions. */
   stackOptions: Properties;
 }
