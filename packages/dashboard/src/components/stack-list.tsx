@@ -45,7 +45,7 @@ export function StackList() {
         </p>
       )}
       {list !== undefined && items.length === 0 && (
-        <div class="notice stack-empty">
+        <div class="card stack-empty">
           <p>
             <strong>No stacks yet.</strong> A stack is a named list of operations (resize, crop, grayscale …) and output
             options that origo applies to an image when it is rendered, so a page can ask for{' '}
