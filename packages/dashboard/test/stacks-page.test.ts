@@ -104,6 +104,23 @@ describe.skipIf(!browserAvailable())('the Stacks section of the dashboard', () =
     await page.context().close();
   });
 
+  it('refuses a name that is taken beside the name field, storing nothing', async () => {
+    await putStack('taken', { operations: [{ name: 'sepia' }] });
+    const page = await openSignedIn(browser, fx, 'stacks/new');
+    await page.getByRole('heading', { name: 'New stack' }).waitFor(WAIT);
+    const name = page.getByLabel('Name', { exact: true });
+    await name.fill('taken');
+    await page.getByLabel('Operation to add').selectOption('grayscale');
+    await page.getByRole('button', { name: 'Add operation' }).click();
+    await page.getByRole('button', { name: 'Save stack' }).click();
+    await expect.poll(() => page.locator('#stack-name-error').textContent(), WAIT).toContain('taken');
+    expect(await name.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByRole('heading', { name: 'New stack' }).isVisible()).toBe(true);
+    expect(await storedOperations('taken')).toEqual([['sepia', {}]]);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.context().close();
+  });
+
   it('moves an operation up with the keyboard and saves the new order', async () => {
     await putStack('reorder-me', { operations: [{ name: 'resize', options: { width: 80 } }, { name: 'sepia' }] });
     const page = await openEditor('reorder-me');
@@ -114,8 +131,10 @@ describe.skipIf(!browserAvailable())('the Stacks section of the dashboard', () =
     expect(await operation(page, '2. resize').getByLabel('width').inputValue()).toBe('80');
     // The moved operation keeps the focus: at the top, on its "Move down".
     expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Move down 1. sepia');
+    expect(await page.getByText('Unsaved changes').isVisible()).toBe(true);
     await page.getByRole('button', { name: 'Save stack' }).click();
     await expect.poll(() => page.getByRole('status').textContent(), WAIT).toBe('Saved.');
+    expect(await page.getByText('Unsaved changes').count()).toBe(0);
     expect(await storedOperations('reorder-me')).toEqual([
       ['sepia', {}],
       ['resize', { width: 80 }],
@@ -134,7 +153,8 @@ describe.skipIf(!browserAvailable())('the Stacks section of the dashboard', () =
     await expect.poll(() => alert.textContent(), WAIT).toContain('operations[1].options.width');
     expect(await width.getAttribute('aria-invalid')).toBe('true');
     expect(await width.inputValue()).toBe('-5');
-    expect(await page.getByRole('alert').count()).toBe(1);
+    // Only that field says so in the form (the preview, which renders the edits, may say so too).
+    expect(await page.getByRole('form', { name: 'Stack' }).getByRole('alert').count()).toBe(1);
     expect(await storedOperations('strict')).toEqual([
       ['grayscale', {}],
       ['resize', { width: 120 }],

@@ -4,7 +4,7 @@
 // in the page. A refusal of the server is shown beside the field it names,
 // and the form keeps everything as it was, so the person can fix that field.
 
-import type { Stack } from 'origo-client';
+import { isOrigoApiError, type Stack } from 'origo-client';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { messageOf } from '../errors.ts';
 import { Link, navigate } from '../router.tsx';
@@ -15,6 +15,7 @@ import {
   definitionOf,
   type EditorStack,
   editorStackOf,
+  hasUnsavedChanges,
   newOperation,
   operationsOf,
   optionsOf,
@@ -110,6 +111,9 @@ function StackForm({ name, descriptions, stored }: FormProps) {
     justCreated = undefined;
     return `Stack “${name}” created.`;
   });
+  /** Refusals of a new stack's name: shown beside the name field. */
+  const NAME_REFUSALS = new Set(['ORIGO_ERR_STACK_EXISTS', 'ORIGO_ERR_STACK_INVALID_NAME']);
+
   /** Where focus goes after the next render: the id of a control. */
   const [focusNext, setFocusNext] = useState<string[] | undefined>(undefined);
 
@@ -140,8 +144,11 @@ function StackForm({ name, descriptions, stored }: FormProps) {
   const save = async (event: Event) => {
     event.preventDefault();
     const stackName = name ?? newName.trim();
-    if (stackName === '') {
-      setNameError('Enter a name for the stack.');
+    if (stackName === '' || stackName === 'new') {
+      // stacks/new is this form's own address, so a stack of that name could not be opened here.
+      setNameError(
+        stackName === '' ? 'Enter a name for the stack.' : 'Choose another name: “new” is kept for this form.',
+      );
       setFocusNext(['stack-name']);
       return;
     }
@@ -162,6 +169,11 @@ function StackForm({ name, descriptions, stored }: FormProps) {
       setNotice('Saved.');
     } catch (err) {
       const message = messageOf(err);
+      if (name === undefined && isOrigoApiError(err) && err.code !== undefined && NAME_REFUSALS.has(err.code)) {
+        setNameError(message);
+        setFocusNext(['stack-name']);
+        return;
+      }
       const place = fieldErrorPlace(message);
       setSaveError({ message, place });
       const target = stack.operations[place?.kind === 'operation' ? place.index : -1];
@@ -182,6 +194,7 @@ function StackForm({ name, descriptions, stored }: FormProps) {
       : undefined;
   const placedOnOperation = place?.kind === 'operation' && place.index < stack.operations.length;
   const placedOnOption = place?.kind === 'stack-option';
+  const unsaved = saved !== undefined && hasUnsavedChanges(stack, descriptions, saved);
   const errorBesideSave = saveError !== undefined && !placedOnOperation && !placedOnOption;
 
   return (
@@ -300,6 +313,7 @@ function StackForm({ name, descriptions, stored }: FormProps) {
           <p class="stack-save-status" role="status">
             {notice}
           </p>
+          {unsaved && notice === undefined && <p class="hint stack-unsaved">Unsaved changes</p>}
         </div>
       </form>
 

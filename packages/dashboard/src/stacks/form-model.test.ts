@@ -1,7 +1,14 @@
 import type { Stack } from 'origo-client';
 import { describe, expect, it } from 'vitest';
 import { fieldErrorPlace } from './field-error.ts';
-import { type Descriptions, definitionOf, editorStackOf, newOperation, operationsSummary } from './form-model.ts';
+import {
+  type Descriptions,
+  definitionOf,
+  editorStackOf,
+  hasUnsavedChanges,
+  newOperation,
+  operationsSummary,
+} from './form-model.ts';
 import { moved, without } from './reorder.ts';
 
 const descriptions: Descriptions = {
@@ -57,6 +64,25 @@ describe('the stack form model', () => {
       options: { 'jpg.quality': 60 },
       variables: { w: 3 },
     });
+  });
+
+  it('sees unsaved changes only when the stored stack would change', () => {
+    const stack = editorStackOf(stored);
+    expect(hasUnsavedChanges(stack, descriptions, stored)).toBe(false);
+    const resize = stack.operations[0];
+    if (resize === undefined) throw new Error('no resize');
+    // Cleared and typed again: the same stack, whatever the order the fields were set in.
+    const { width: _width, ...rest } = resize.values;
+    const retyped = {
+      ...stack,
+      operations: [{ ...resize, values: { ...rest, width: '100' } }, ...stack.operations.slice(1)],
+    };
+    expect(hasUnsavedChanges(retyped, descriptions, stored)).toBe(false);
+    const wider = {
+      ...stack,
+      operations: [{ ...resize, values: { ...resize.values, width: '101' } }, ...stack.operations.slice(1)],
+    };
+    expect(hasUnsavedChanges(wider, descriptions, stored)).toBe(true);
   });
 
   it('summarises the operations in order', () => {

@@ -131,3 +131,20 @@ export function operationsSummary(stack: Stack): string {
     })
     .join(' → ');
 }
+
+/** JSON with every object's keys sorted, so two definitions compare equal whatever order fields were set in. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonical(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** Whether saving `stack` would store something other than `saved`. */
+export function hasUnsavedChanges(stack: EditorStack, descriptions: Descriptions, saved: Stack): boolean {
+  const now = definitionOf(stack, descriptions, saved);
+  const before = definitionOf(editorStackOf(saved), descriptions, saved);
+  return canonical(now) !== canonical(before);
+}
