@@ -206,6 +206,30 @@ describe.skipIf(!browserAvailable())('the Stacks section of the dashboard', () =
     await page.context().close();
   });
 
+  it('signs the preview when the organization refuses unsigned dynamic renders', async () => {
+    const protect = (on: boolean) =>
+      api(fx.server, 'PUT', `/organizations/${fx.organization}/options/protect_dynamic_stack`, {
+        headers: { 'api-key': fx.apiKey, 'content-type': 'application/json' },
+        body: JSON.stringify(on),
+      });
+    expect((await protect(true)).status).toBe(200);
+    try {
+      await putStack('signed-preview', { operations: [{ name: 'resize', options: { width: 100 } }] });
+      const page = await openEditor('signed-preview');
+      const after = page.getByRole('img', { name: /^After/ });
+      await expect.poll(() => after.evaluate((img: HTMLImageElement) => img.naturalWidth), WAIT).toBe(100);
+      const src = (await after.getAttribute('src')) ?? '';
+      expect(new URL(src).searchParams.get('sig')).toMatch(/^[0-9a-f]{16}$/);
+      // Unsigned, the same render is refused: the signature is what makes it show.
+      const unsigned = new URL(src);
+      unsigned.search = '';
+      expect((await fetch(unsigned)).status).toBe(403);
+      await page.context().close();
+    } finally {
+      await protect(false);
+    }
+  });
+
   it('lists the stack with its operations; its link opens the editor with the saved values', async () => {
     await putStack('listed', {
       operations: [

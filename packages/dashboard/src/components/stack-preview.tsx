@@ -9,7 +9,7 @@ import type { OptionMap, SourceImage } from 'origo-client';
 import { useEffect, useState } from 'preact/hooks';
 import { messageOf } from '../errors.ts';
 import { useSession } from '../session/context.ts';
-import { afterUrl, beforeUrl } from '../stacks/preview-urls.ts';
+import { afterRender, beforeRender, previewUrl } from '../stacks/preview-urls.ts';
 
 /** How long the editor must be still before the After render is asked for. */
 const DEBOUNCE_MS = 300;
@@ -43,6 +43,14 @@ async function renderFailure(url: string): Promise<string> {
 }
 
 /** What became of one URL: each src has its own, so a late answer for an old URL changes nothing. */
+/** The URLs of one image: `error` when the edits make no URL (an option name a URL cannot carry). */
+interface PreviewUrls {
+  hash: string;
+  before?: string;
+  after?: string;
+  error?: string;
+}
+
 type Load = { src: string; state: 'shown' } | { src: string; state: 'failed'; message: string };
 
 function PreviewFigure({ caption, src, alt }: { caption: string; src: string | undefined; alt: string }) {
@@ -103,19 +111,26 @@ export function StackPreview({ operations, options }: Props) {
   const image = images?.find((candidate) => candidate.hash === hash);
   const settled = useDebounced(JSON.stringify({ operations, options }), DEBOUNCE_MS);
 
-  let before: string | undefined;
-  let after: string | undefined;
-  let buildError: string | undefined;
-  if (image !== undefined) {
+  const [urls, setUrls] = useState<PreviewUrls | undefined>(undefined);
+  useEffect(() => {
+    if (image === undefined) return;
+    let current = true;
     const target = { organization, hash: image.hash, format: image.format };
-    before = beforeUrl(client, target);
-    try {
-      const edited = JSON.parse(settled) as Props;
-      after = afterUrl(client, target, edited.operations, edited.options);
-    } catch (err) {
-      buildError = messageOf(err);
-    }
-  }
+    const edited = JSON.parse(settled) as Props;
+    Promise.all([
+      previewUrl(client, beforeRender(target)),
+      previewUrl(client, afterRender(target, edited.operations, edited.options)),
+    ])
+      .then(([before, after]) => current && setUrls({ hash: target.hash, before, after }))
+      .catch((err: unknown) => current && setUrls({ hash: target.hash, error: messageOf(err) }));
+    return () => {
+      current = false;
+    };
+  }, [client, organization, image, settled]);
+  const shown = urls !== undefined && urls.hash === image?.hash ? urls : undefined;
+  const before = shown?.before;
+  const after = shown?.after;
+  const buildError = shown?.error;
 
   return (
     <section class="stack-preview card" aria-labelledby="stack-preview-title">

@@ -2,9 +2,11 @@
 // down by a plain resize; "after" is a dynamic stack made of the editor's
 // current operations and options (saved or not), so it follows every edit.
 // Both are built by the SDK's renderUrl, which writes rokka's dynamic form
-// `/render/{org}/dynamic/{op}-{key}-{value}--{op}…/o-{key}-{value}/{hash}.{format}`.
+// `/render/{org}/dynamic/{op}-{key}-{value}--{op}…/o-{key}-{value}/{hash}.{format}`,
+// and signed when the organization's key can be read, so protected images
+// and organizations that protect dynamic renders are previewed too.
 
-import type { OptionMap, OrigoClient, RenderOperation, UrlStackOptions } from 'origo-client';
+import type { ClientRenderUrlOptions, OptionMap, OrigoClient, RenderOperation, UrlStackOptions } from 'origo-client';
 
 /** How wide the original is shown: big enough to judge, small enough to load fast. */
 export const BEFORE_WIDTH = 400;
@@ -26,29 +28,41 @@ export interface PreviewImage {
   format: string;
 }
 
-export function beforeUrl(client: OrigoClient, image: PreviewImage): string {
-  return client.renderUrl({
+export function beforeRender(image: PreviewImage): ClientRenderUrlOptions {
+  return {
     organization: image.organization,
     hash: image.hash,
     format: previewFormat(image.format),
     operations: [{ name: 'resize', options: { width: BEFORE_WIDTH, upscale: false } }],
-  });
+  };
 }
 
-export function afterUrl(
-  client: OrigoClient,
+export function afterRender(
   image: PreviewImage,
   operations: readonly { name: string; options: OptionMap }[],
   options: OptionMap,
-): string {
+): ClientRenderUrlOptions {
   const urlOptions: Record<string, OptionMap[string]> = {};
   for (const [name, value] of Object.entries(options)) if (!NOT_IN_URL.has(name)) urlOptions[name] = value;
-  return client.renderUrl({
+  return {
     organization: image.organization,
     hash: image.hash,
     format: previewFormat(image.format),
     // The server checks names and options; the SDK's per-operation types only help hand-written calls.
     operations: operations.map((op) => ({ name: op.name, options: op.options }) as RenderOperation),
     options: urlOptions as UrlStackOptions,
-  });
+  };
+}
+
+/**
+ * The URL signed with the organization's key (the SDK reads it once); unsigned when the key cannot
+ * be read or the page cannot hash (Web Crypto needs a secure context), which serves what needs no signature.
+ */
+export async function previewUrl(client: OrigoClient, render: ClientRenderUrlOptions): Promise<string> {
+  const unsigned = client.renderUrl(render);
+  try {
+    return await client.signedRenderUrl(render);
+  } catch {
+    return unsigned;
+  }
 }
