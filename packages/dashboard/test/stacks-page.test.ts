@@ -168,6 +168,7 @@ describe.skipIf(!browserAvailable())('the Stacks section of the dashboard', () =
     const quality = page.locator('.stack-options').getByRole('alert');
     await expect.poll(() => quality.textContent(), WAIT).toContain('options.jpg.quality');
     expect((await storedStack('strict')).json.stack_options).toEqual({});
+    expect(await seriousViolations(page)).toEqual([]);
     await page.context().close();
   });
 
@@ -259,8 +260,30 @@ describe.skipIf(!browserAvailable())('the Stacks section of the dashboard', () =
     await page.context().close();
   });
 
+  it('shows a stored expression as text and saves it back unchanged', async () => {
+    await putStack('by-expression', {
+      operations: [{ name: 'resize', options: { width: '[$w * 2]' } }, { name: 'grayscale' }],
+      variables: { w: 40 },
+    });
+    const page = await openEditor('by-expression');
+    const width = operation(page, '1. resize').getByLabel('width');
+    await width.waitFor(WAIT);
+    expect(await width.inputValue()).toBe('[$w * 2]');
+    await page.getByRole('button', { name: 'Move up 2. grayscale' }).click();
+    await page.getByRole('button', { name: 'Save stack' }).click();
+    await expect.poll(() => page.getByRole('status').textContent(), WAIT).toBe('Saved.');
+    const stored = await storedStack('by-expression');
+    expect(stored.json.stack_operations).toEqual([
+      { name: 'grayscale', options: {} },
+      { name: 'resize', options: { width: '[$w * 2]' } },
+    ]);
+    expect(stored.json.stack_variables).toEqual({ w: 40 });
+    await page.context().close();
+  });
+
   it('deletes a stack only after the confirmation in the page', async () => {
     await putStack('doomed', { operations: [{ name: 'grayscale' }] });
+    await putStack('survivor', { operations: [{ name: 'sepia' }] });
     const page = await openEditor('doomed');
     await page.getByRole('button', { name: 'Delete stack' }).click();
     await page.getByRole('button', { name: 'Cancel' }).click();
@@ -269,7 +292,7 @@ describe.skipIf(!browserAvailable())('the Stacks section of the dashboard', () =
     await page.getByRole('button', { name: 'Delete stack' }).click();
     await page.getByRole('button', { name: 'Yes, delete “doomed”' }).click();
     await page.getByRole('heading', { name: 'Stacks' }).waitFor(WAIT);
-    await page.getByRole('link', { name: 'thumb', exact: true }).waitFor(WAIT);
+    await page.getByRole('link', { name: 'survivor', exact: true }).waitFor(WAIT);
     expect(await page.getByRole('link', { name: 'doomed', exact: true }).count()).toBe(0);
     expect((await storedStack('doomed')).status).toBe(404);
     await page.context().close();
@@ -277,12 +300,18 @@ describe.skipIf(!browserAvailable())('the Stacks section of the dashboard', () =
 
   it('fits a phone-wide screen without sideways scrolling, list and editor', async () => {
     const phone = { width: 360, height: 740 };
+    await putStack('on-a-phone', {
+      operations: [
+        { name: 'resize', options: { width: 100 } },
+        { name: 'crop', options: { width: 50, height: 50 } },
+      ],
+    });
     const page = await openSignedIn(browser, fx, 'stacks', phone);
-    await page.getByRole('link', { name: 'thumb', exact: true }).waitFor(WAIT);
+    await page.getByRole('link', { name: 'on-a-phone', exact: true }).waitFor(WAIT);
     const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(await overflow()).toBeLessThanOrEqual(0);
-    await page.getByRole('link', { name: 'thumb', exact: true }).click();
-    await operation(page, '1. resize').waitFor(WAIT);
+    await page.getByRole('link', { name: 'on-a-phone', exact: true }).click();
+    await operation(page, '2. crop').waitFor(WAIT);
     await page.getByText('Stack options').click();
     await page.getByRole('img', { name: /^After/ }).waitFor(WAIT);
     expect(await overflow()).toBeLessThanOrEqual(0);

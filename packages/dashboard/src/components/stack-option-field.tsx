@@ -69,7 +69,8 @@ export function StackOptionField({ id, name, description, value, required = fals
         {text !== '' && !values.includes(text) && <option value={text}>{text}</option>}
       </select>
     );
-  } else if (type === 'integer' || type === 'number') {
+  } else if ((type === 'integer' || type === 'number') && (text === '' || Number.isFinite(Number(text)))) {
+    // A stored value that is no number (an expression, "[$w * 2]") falls through to a text field.
     control = (
       <input
         {...common}
