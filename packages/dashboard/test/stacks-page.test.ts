@@ -142,6 +142,24 @@ describe.skipIf(!browserAvailable())('the Stacks section of the dashboard', () =
     await page.context().close();
   });
 
+  it('reorders by dragging an operation by its handle', async () => {
+    await putStack('dragged', {
+      operations: [{ name: 'resize', options: { width: 90 } }, { name: 'grayscale' }, { name: 'blur' }],
+    });
+    // Tall enough for both ends of the drag to be on screen: a drag does not scroll the page in a test.
+    const page = await openEditor('dragged', { width: 1280, height: 1600 });
+    await operation(page, '3. blur').locator('.stack-drag-handle').dragTo(operation(page, '1. resize'));
+    await operation(page, '1. blur').waitFor(WAIT);
+    await page.getByRole('button', { name: 'Save stack' }).click();
+    await expect.poll(() => page.getByRole('status').textContent(), WAIT).toBe('Saved.');
+    expect(await storedOperations('dragged')).toEqual([
+      ['blur', {}],
+      ['resize', { width: 90 }],
+      ['grayscale', {}],
+    ]);
+    await page.context().close();
+  });
+
   it("shows the server's refusal beside the field it names and leaves the stored stack as it was", async () => {
     await putStack('strict', { operations: [{ name: 'grayscale' }, { name: 'resize', options: { width: 120 } }] });
     const page = await openEditor('strict');

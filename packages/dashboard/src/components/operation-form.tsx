@@ -1,7 +1,8 @@
 // One operation of the stack being edited: its options as fields made from
 // GET /operations, and the buttons that move it up or down or remove it.
 // Their accessible names say which operation they act on ("Move up 2.
-// grayscale"), since every operation has the same three buttons.
+// grayscale"), since every operation has the same three buttons. The drag
+// handle is for the mouse only; the buttons do the same from the keyboard.
 
 import type { OperationDescription } from 'origo-client';
 import type { EditorOperation, FieldValue } from '../stacks/form-model.ts';
@@ -17,6 +18,8 @@ interface Props {
   onChange(values: EditorOperation['values']): void;
   onMove(delta: -1 | 1): void;
   onRemove(): void;
+  /** A drag of this operation's handle begins (the list decides where it is dropped). */
+  onDragStart(): void;
 }
 
 export function moveButtonId(operation: EditorOperation, delta: -1 | 1): string {
@@ -27,7 +30,17 @@ export function fieldId(operation: EditorOperation, option: string): string {
   return `operation-${operation.id}-${option.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 }
 
-export function OperationForm({ operation, index, count, description, error, onChange, onMove, onRemove }: Props) {
+export function OperationForm({
+  operation,
+  index,
+  count,
+  description,
+  error,
+  onChange,
+  onMove,
+  onRemove,
+  onDragStart,
+}: Props) {
   const title = `${index + 1}. ${operation.name}`;
   const properties = description?.properties ?? {};
   const required = new Set(description?.required ?? []);
@@ -43,9 +56,23 @@ export function OperationForm({ operation, index, count, description, error, onC
   return (
     <fieldset class="stack-operation card" aria-labelledby={`operation-${operation.id}-title`}>
       <div class="stack-operation-head">
-        <h3 id={`operation-${operation.id}-title`} class="stack-operation-title">
-          {title}
-        </h3>
+        <div class="stack-operation-name">
+          <span
+            class="stack-drag-handle"
+            draggable
+            aria-hidden="true"
+            title="Drag to reorder"
+            onDragStart={(event) => {
+              event.dataTransfer?.setData('text/plain', title);
+              onDragStart();
+            }}
+          >
+            ⠿
+          </span>
+          <h3 id={`operation-${operation.id}-title`} class="stack-operation-title">
+            {title}
+          </h3>
+        </div>
         <div class="stack-operation-actions">
           <button
             type="button"

@@ -5,7 +5,7 @@
 // and the form keeps everything as it was, so the person can fix that field.
 
 import { isOrigoApiError, type Stack } from 'origo-client';
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { messageOf } from '../errors.ts';
 import { Link, navigate } from '../router.tsx';
 import { useSession } from '../session/context.ts';
@@ -114,6 +114,9 @@ function StackForm({ name, descriptions, stored }: FormProps) {
   /** Refusals of a new stack's name: shown beside the name field. */
   const NAME_REFUSALS = new Set(['ORIGO_ERR_STACK_EXISTS', 'ORIGO_ERR_STACK_INVALID_NAME']);
 
+  /** The index of the operation being dragged by its handle, while a drag lasts. */
+  const dragged = useRef<number | undefined>(undefined);
+  const [dropTarget, setDropTarget] = useState<number | undefined>(undefined);
   /** Where focus goes after the next render: the id of a control. */
   const [focusNext, setFocusNext] = useState<string[] | undefined>(undefined);
 
@@ -234,7 +237,29 @@ function StackForm({ name, descriptions, stored }: FormProps) {
         )}
         <ol class="stack-operations">
           {stack.operations.map((operation, index) => (
-            <li key={operation.id}>
+            <li
+              key={operation.id}
+              class={dropTarget === index ? 'stack-drop-target' : undefined}
+              onDragOver={(event) => {
+                if (dragged.current === undefined) return;
+                event.preventDefault();
+                setDropTarget(index);
+              }}
+              onDragLeave={() => setDropTarget((now) => (now === index ? undefined : now))}
+              onDragEnd={() => {
+                dragged.current = undefined;
+                setDropTarget(undefined);
+              }}
+              onDrop={(event) => {
+                event.preventDefault();
+                const from = dragged.current;
+                dragged.current = undefined;
+                setDropTarget(undefined);
+                if (from === undefined || from === index) return;
+                change({ ...stack, operations: moved(stack.operations, from, index - from) });
+                setSaveError(undefined);
+              }}
+            >
               <OperationForm
                 operation={operation}
                 index={index}
@@ -252,6 +277,9 @@ function StackForm({ name, descriptions, stored }: FormProps) {
                   // The moved operation keeps the focus; at an end, its other move button takes it.
                   setFocusNext([moveButtonId(operation, delta), moveButtonId(operation, delta < 0 ? 1 : -1)]);
                   setSaveError(undefined);
+                }}
+                onDragStart={() => {
+                  dragged.current = index;
                 }}
                 onRemove={() => {
                   change({ ...stack, operations: without(stack.operations, index) });
