@@ -33,6 +33,9 @@ import './stack-editor.css';
  */
 let justCreated: string | undefined;
 
+/** Refusals of a new stack's name: shown beside the name field. */
+const NAME_REFUSALS = new Set(['ORIGO_ERR_STACK_EXISTS', 'ORIGO_ERR_STACK_INVALID_NAME']);
+
 type Loaded =
   | { state: 'loading' }
   | { state: 'failed'; message: string }
@@ -111,9 +114,6 @@ function StackForm({ name, descriptions, stored }: FormProps) {
     justCreated = undefined;
     return `Stack “${name}” created.`;
   });
-  /** Refusals of a new stack's name: shown beside the name field. */
-  const NAME_REFUSALS = new Set(['ORIGO_ERR_STACK_EXISTS', 'ORIGO_ERR_STACK_INVALID_NAME']);
-
   /** The index of the operation being dragged by its handle, while a drag lasts. */
   const dragged = useRef<number | undefined>(undefined);
   const [dropTarget, setDropTarget] = useState<number | undefined>(undefined);

@@ -42,7 +42,6 @@ async function renderFailure(url: string): Promise<string> {
   }
 }
 
-/** What became of one URL: each src has its own, so a late answer for an old URL changes nothing. */
 /** The URLs of one image: `error` when the edits make no URL (an option name a URL cannot carry). */
 interface PreviewUrls {
   hash: string;
@@ -51,6 +50,7 @@ interface PreviewUrls {
   error?: string;
 }
 
+/** What became of one URL: each src has its own, so a late answer for an old URL changes nothing. */
 type Load = { src: string; state: 'shown' } | { src: string; state: 'failed'; message: string };
 
 function PreviewFigure({ caption, src, alt }: { caption: string; src: string | undefined; alt: string }) {
