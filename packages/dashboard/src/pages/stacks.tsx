@@ -1,15 +1,13 @@
-// Stacks: the list, and the editor of one (`path` is what follows stacks/). (Filled in by the stacks work.)
+// Stacks: the list at stacks/, a new stack at stacks/new, and the editor of a
+// stored one at stacks/<name> (`path` is what follows stacks/).
 
-import { useEffect } from 'preact/hooks';
+import { StackEditor } from '../components/stack-editor.tsx';
+import { StackList } from '../components/stack-list.tsx';
+import './stacks.css';
 
 export function StacksPage({ path }: { path: string }) {
-  useEffect(() => {
-    document.title = 'Stacks · origo';
-  }, []);
-  return (
-    <section class="page">
-      <h1>Stacks</h1>
-      {path !== '' && <p>{path}</p>}
-    </section>
-  );
+  if (path === '') return <StackList />;
+  // Keyed by path: another stack, or the one just created, is loaded afresh.
+  if (path === 'new') return <StackEditor key="new" />;
+  return <StackEditor key={path} name={path} />;
 }
