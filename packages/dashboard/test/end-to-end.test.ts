@@ -202,6 +202,10 @@ describe.skipIf(!browserAvailable())('the dashboard end to end, as one person us
     expect(key).toMatch(/^[0-9a-f]{64}$/);
     expect((await asUser('GET', '/user', key)).status).toBe(200);
     await expectAccessible(page);
+    // Once dismissed, the key is nowhere on the page any more.
+    await shownOnce.getByRole('button', { name: /Done/ }).click();
+    await expect.poll(() => shownOnce.count(), WAIT).toBe(0);
+    expect(await page.content()).not.toContain(key);
     await page.context().close();
   }, 180_000);
 });
