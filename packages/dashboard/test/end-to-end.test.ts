@@ -181,6 +181,12 @@ describe.skipIf(!browserAvailable())('the dashboard end to end, as one person us
     const restored = await asUser('GET', `/sourceimages/${fx.organization}/${croppedHash}`);
     expect(restored.status, restored.text).toBe(200);
     expect(restored.json.deleted).toBe(false);
+    // Back in the library, the restored image is among the three again.
+    await page.getByRole('link', { name: '← Back to the library' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Library' }).waitFor(WAIT);
+    await expect.poll(async () => (await tileNames(page)).sort(), WAIT).toEqual(files.map((f) => f.name).sort());
+    const harbourTile = page.getByRole('link', { name: 'harbour.png', exact: true });
+    expect(await harbourTile.getAttribute('href')).toContain(croppedHash);
 
     // The Stacks page, visited on the way, for the accessibility check.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Stacks' }).click();
