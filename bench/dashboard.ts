@@ -76,15 +76,19 @@ async function openLibrary(
   }
 }
 
-/** A bare page of <img> tags with these URLs, served by the browser itself. */
-async function openBarePage(browser: Browser, urls: string[]): Promise<ThumbnailTimes> {
+/**
+ * A bare page of <img> tags with these URLs, answered by the browser itself at an address of
+ * origo's origin (a page of another origin may not load from a loopback address).
+ */
+async function openBarePage(browser: Browser, origin: string, urls: string[]): Promise<ThumbnailTimes> {
   const context = await newContext(browser, VIEWPORT);
   try {
     const page = await context.newPage();
     await recordImageLoads(page);
     const html = `<!doctype html><meta charset="utf-8"><body>${urls.map((u) => `<img src="${u}" width="240" height="240" alt="">`).join('')}</body>`;
-    await page.route('http://bench.invalid/', (route) => route.fulfill({ contentType: 'text/html', body: html }));
-    await page.goto('http://bench.invalid/', { waitUntil: 'commit' });
+    const address = `${origin}/bench-bare-page.html`;
+    await page.route(address, (route) => route.fulfill({ contentType: 'text/html', body: html }));
+    await page.goto(address, { waitUntil: 'commit' });
     return await timeThumbnails(page, urls.length);
   } finally {
     await context.close();
@@ -130,7 +134,7 @@ try {
     if (index < 0) throw new Error(`a thumbnail of an image not on the first page: ${url}`);
     return url.replace(firstPage[index]!, library.photoHashes[FIRST_PAGE + index]!);
   });
-  const coldBare = await openBarePage(browser, coldBareUrls);
+  const coldBare = await openBarePage(browser, origo.child.url, coldBareUrls);
   log(`  cold: dashboard first ${fmt(cold.times.firstMs)} ms, ${FIRST_PAGE} in ${fmt(cold.times.allMs)} ms;`);
   log(`        bare page first ${fmt(coldBare.firstMs)} ms, ${FIRST_PAGE} in ${fmt(coldBare.allMs)} ms`);
 
@@ -138,7 +142,7 @@ try {
   const warmBare: ThumbnailTimes[] = [];
   for (let round = 1; round <= rounds; round++) {
     warm.push((await openLibrary(browser, dashboardUrl, library.apiKey)).times);
-    warmBare.push(await openBarePage(browser, cold.urls));
+    warmBare.push(await openBarePage(browser, origo.child.url, cold.urls));
     log(
       `  warm round ${round}: dashboard first ${fmt(warm.at(-1)!.firstMs)} ms, ${FIRST_PAGE} in ${fmt(warm.at(-1)!.allMs)} ms; ` +
         `bare page first ${fmt(warmBare.at(-1)!.firstMs)} ms, ${FIRST_PAGE} in ${fmt(warmBare.at(-1)!.allMs)} ms`,

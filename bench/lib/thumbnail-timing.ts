@@ -1,7 +1,8 @@
 // How long a page takes to show its thumbnails: from the start of a
 // navigation until the first, and until `count`, images have loaded. A script
 // that runs before the page's own records the time of every image's load
-// event (load does not bubble, but a capturing listener on window sees it),
+// event (load does not bubble, and never reaches window, but a capturing
+// listener on the document sees it),
 // relative to the navigation's start, so Node's polling adds nothing.
 
 import type { Page } from 'playwright-core';
@@ -16,7 +17,7 @@ export async function recordImageLoads(page: Page): Promise<void> {
   await page.addInitScript(() => {
     const loads: number[] = [];
     (window as unknown as { __imageLoads: number[] }).__imageLoads = loads;
-    window.addEventListener(
+    document.addEventListener(
       'load',
       (event) => {
         const img = event.target;
