@@ -11,28 +11,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '../../server/test/helpers.ts';
 import { browserAvailable, launchBrowser, newContext, seriousViolations } from './browser.ts';
 import { type DashboardFixture, startDashboardFixture } from './dashboard-fixture.ts';
+import { RED_BLUE_WIDTH, redBluePng } from './red-blue-image.ts';
 
 let browser: Browser;
 let fx: DashboardFixture;
 
 const WAIT = { timeout: 30_000 };
-const WIDTH = 1200;
-const HEIGHT = 600;
-
-/** A PNG whose left half is pure red and right half pure blue, for the subject area's crops. */
-async function redBlue(): Promise<Buffer> {
-  const pixels = Buffer.alloc(WIDTH * HEIGHT * 3);
-  for (let y = 0; y < HEIGHT; y++) {
-    for (let x = 0; x < WIDTH; x++) {
-      const at = (y * WIDTH + x) * 3;
-      if (x < WIDTH / 2) pixels[at] = 255;
-      else pixels[at + 2] = 255;
-    }
-  }
-  return sharp(pixels, { raw: { width: WIDTH, height: HEIGHT, channels: 3 } })
-    .png()
-    .toBuffer();
-}
 
 /** A PNG of one colour. */
 function plain(background: string): Promise<Buffer> {
@@ -90,7 +74,7 @@ describe.skipIf(!browserAvailable())('the dashboard end to end, as one person us
 
     // 3. Three images through the file input.
     const files = [
-      { name: 'harbour.png', mimeType: 'image/png', buffer: await redBlue() },
+      { name: 'harbour.png', mimeType: 'image/png', buffer: await redBluePng() },
       { name: 'meadow.png', mimeType: 'image/png', buffer: await plain('#2e8b57') },
       { name: 'dunes.png', mimeType: 'image/png', buffer: await plain('#e0c080') },
     ];
@@ -158,7 +142,7 @@ describe.skipIf(!browserAvailable())('the dashboard end to end, as one person us
     const croppedHash = hashInUrl(page);
     const cropped = await asUser('GET', `/sourceimages/${fx.organization}/${croppedHash}`);
     expect(cropped.status, cropped.text).toBe(200);
-    expect(cropped.json.dynamic_metadata.subject_area.x).toBeGreaterThan(WIDTH / 2);
+    expect(cropped.json.dynamic_metadata.subject_area.x).toBeGreaterThan(RED_BLUE_WIDTH / 2);
     expect(cropped.json.user_metadata).toEqual({ title: 'Harbour at night', 'int:rank': 4 });
     const square = page.getByRole('img', { name: 'Square crop of harbour.png' });
     await expect.poll(() => square.getAttribute('src'), WAIT).toContain(croppedHash);

@@ -10,33 +10,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, upload } from '../../server/test/helpers.ts';
 import { browserAvailable, launchBrowser } from './browser.ts';
 import { type DashboardFixture, startDashboardFixture } from './dashboard-fixture.ts';
+import { RED_BLUE_WIDTH, redBluePng } from './red-blue-image.ts';
 import { openSignedIn, type StoredImage } from './signed-in-page.ts';
 
 let browser: Browser;
 let fx: DashboardFixture;
 
 const WAIT = { timeout: 20_000 };
-const WIDTH = 1200;
-const HEIGHT = 600;
-
-/** A PNG whose left half is pure red and right half pure blue; `seed` in the last pixel makes it unique. */
-async function redBlue(seed: number): Promise<Buffer> {
-  const pixels = Buffer.alloc(WIDTH * HEIGHT * 3);
-  for (let y = 0; y < HEIGHT; y++) {
-    for (let x = 0; x < WIDTH; x++) {
-      const at = (y * WIDTH + x) * 3;
-      if (x < WIDTH / 2) pixels[at] = 255;
-      else pixels[at + 2] = 255;
-    }
-  }
-  pixels[pixels.length - 2] = seed;
-  return sharp(pixels, { raw: { width: WIDTH, height: HEIGHT, channels: 3 } })
-    .png()
-    .toBuffer();
-}
 
 async function storeRedBlue(seed: number): Promise<StoredImage> {
-  const res = await upload(fx.server, fx.organization, [{ name: `red-blue-${seed}.png`, bytes: await redBlue(seed) }]);
+  const res = await upload(fx.server, fx.organization, [
+    { name: `red-blue-${seed}.png`, bytes: await redBluePng(seed) },
+  ]);
   expect(res.status, res.text).toBe(200);
   return res.json.items[0];
 }
@@ -90,7 +75,7 @@ describe.skipIf(!browserAvailable())('the subject area on the image page', () =>
     const box = await preview.boundingBox();
     if (box === null) throw new Error('the preview is not on screen');
     // The preview is scaled down: what was drawn must come back in the image's own pixels.
-    expect(box.width).toBeLessThan(WIDTH);
+    expect(box.width).toBeLessThan(RED_BLUE_WIDTH);
     const from = { x: box.width * 0.7, y: box.height * 0.2 };
     const to = { x: box.width * 0.95, y: box.height * 0.9 };
     await page.mouse.move(box.x + from.x, box.y + from.y);
@@ -100,7 +85,7 @@ describe.skipIf(!browserAvailable())('the subject area on the image page', () =>
     await page.mouse.up();
     await page.getByTestId('subject-overlay').waitFor(WAIT);
 
-    const scale = WIDTH / box.width;
+    const scale = RED_BLUE_WIDTH / box.width;
     const expected = {
       x: from.x * scale,
       y: from.y * scale,
@@ -177,7 +162,7 @@ describe.skipIf(!browserAvailable())('the subject area on the image page', () =>
     await expect.poll(() => page.getByLabel('width', { exact: true }).inputValue(), WAIT).toBe('1');
     expect(await page.getByLabel('height', { exact: true }).inputValue()).toBe('1');
     const x = Number(await page.getByLabel('x', { exact: true }).inputValue());
-    expect(Math.abs(x - WIDTH * 0.75)).toBeLessThanOrEqual(3);
+    expect(Math.abs(x - RED_BLUE_WIDTH * 0.75)).toBeLessThanOrEqual(3);
     await page.getByRole('button', { name: 'Set subject area' }).click();
     await expect.poll(() => hashInUrl(page), WAIT).not.toBe(red);
     const point = hashInUrl(page);
