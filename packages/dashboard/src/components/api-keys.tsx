@@ -10,8 +10,8 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { messageOf } from '../errors.ts';
 import { useSession } from '../session/context.ts';
 import { readableDate } from '../team/dates.ts';
+import { ConfirmStep } from './confirm-step.tsx';
 import { NewKeyBox } from './new-key-box.tsx';
-import { TeamConfirm } from './team-confirm.tsx';
 import './api-keys.css';
 
 type Listing = { state: 'loading' } | { state: 'failed'; message: string } | { state: 'ready'; keys: ApiKey[] };
@@ -69,7 +69,7 @@ function KeyRow({ apiKey, inUse, onDeleted }: { apiKey: ApiKey; inUse: boolean; 
         </dl>
       </div>
       {confirming ? (
-        <TeamConfirm
+        <ConfirmStep
           question={`Delete the key “${name}”? Whatever uses it stops working at once.`}
           confirmLabel={`Delete key ${name}`}
           busy={busy}

@@ -7,6 +7,7 @@ import type { SourceImage } from 'origo-client';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { messageOf } from '../errors.ts';
 import { useSession } from '../session/context.ts';
+import { ConfirmStep } from './confirm-step.tsx';
 import './image-actions.css';
 
 interface Props {
@@ -78,14 +79,10 @@ function DeleteOrRestore({ image, onChanged }: Props) {
   const { client, organization } = useSession();
   const action = useAction();
   const [confirming, setConfirming] = useState(false);
-  const cancel = useRef<HTMLButtonElement>(null);
   const deleteButton = useRef<HTMLButtonElement>(null);
   const restoreButton = useRef<HTMLButtonElement>(null);
   // After a delete or restore here, focus goes to the button that undoes it (the one pressed is gone).
   const acted = useRef(false);
-  useEffect(() => {
-    if (confirming) cancel.current?.focus();
-  }, [confirming]);
   useEffect(() => {
     // Once the action is over: a button cannot take the focus while it is disabled.
     if (!acted.current || action.busy) return;
@@ -127,23 +124,16 @@ function DeleteOrRestore({ image, onChanged }: Props) {
   return (
     <div class="image-action">
       {confirming ? (
-        <fieldset
-          class="image-confirm"
-          onKeyDown={(event) => {
-            if (event.key === 'Escape') stopConfirming();
-          }}
+        <ConfirmStep
+          question={`Delete “${image.name}”?`}
+          confirmLabel="Delete image"
+          busyLabel="Deleting…"
+          busy={action.busy}
+          onConfirm={() => void remove()}
+          onCancel={stopConfirming}
         >
-          <legend>Delete “{image.name}”?</legend>
           <p>Renders stop working. It can be restored for a while (30 days unless the server says otherwise).</p>
-          <div class="image-confirm-buttons">
-            <button type="button" class="danger" onClick={() => void remove()} disabled={action.busy}>
-              {action.busy ? 'Deleting…' : 'Delete image'}
-            </button>
-            <button ref={cancel} type="button" onClick={stopConfirming}>
-              Cancel
-            </button>
-          </div>
-        </fieldset>
+        </ConfirmStep>
       ) : (
         <button ref={deleteButton} type="button" class="danger" onClick={() => setConfirming(true)}>
           Delete

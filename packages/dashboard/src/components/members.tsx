@@ -9,9 +9,9 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { messageOf } from '../errors.ts';
 import { useSession } from '../session/context.ts';
 import { readableDate } from '../team/dates.ts';
+import { ConfirmStep } from './confirm-step.tsx';
 import { NewKeyBox } from './new-key-box.tsx';
 import { RolePicker } from './role-picker.tsx';
-import { TeamConfirm } from './team-confirm.tsx';
 import './members.css';
 
 type Listing =
@@ -107,7 +107,7 @@ function MemberRow({ member, isYou, onChanged }: MemberRowProps) {
           disabled={busy}
         />
         {confirming ? (
-          <TeamConfirm
+          <ConfirmStep
             question={
               isYou
                 ? `Remove yourself from ${organization}? You lose access to it at once.`

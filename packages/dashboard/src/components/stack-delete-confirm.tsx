@@ -3,6 +3,7 @@
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { messageOf } from '../errors.ts';
+import { ConfirmStep } from './confirm-step.tsx';
 
 interface Props {
   name: string;
@@ -13,12 +14,10 @@ export function StackDeleteConfirm({ name, onDelete }: Props) {
   const [asking, setAsking] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>(undefined);
-  const cancel = useRef<HTMLButtonElement>(null);
   const start = useRef<HTMLButtonElement>(null);
   const wasAsking = useRef(false);
   useEffect(() => {
-    if (asking) cancel.current?.focus();
-    else if (wasAsking.current) start.current?.focus();
+    if (!asking && wasAsking.current) start.current?.focus();
     wasAsking.current = asking;
   }, [asking]);
 
@@ -32,36 +31,31 @@ export function StackDeleteConfirm({ name, onDelete }: Props) {
     );
   }
   return (
-    <fieldset class="stack-delete card">
-      <legend>Delete the stack “{name}”?</legend>
-      <p>Render URLs that name it stop working; the images stay.</p>
-      <div class="stack-delete-actions">
-        <button
-          type="button"
-          class="danger"
-          disabled={busy}
-          onClick={async () => {
-            setBusy(true);
-            setError(undefined);
-            try {
-              await onDelete();
-            } catch (err) {
-              setError(messageOf(err));
-              setBusy(false);
-            }
-          }}
-        >
-          {busy ? 'Deleting…' : `Yes, delete “${name}”`}
-        </button>
-        <button ref={cancel} type="button" onClick={() => setAsking(false)} disabled={busy}>
-          Cancel
-        </button>
-      </div>
+    <div class="stack-delete">
+      <ConfirmStep
+        question={`Delete the stack “${name}”?`}
+        confirmLabel={`Yes, delete “${name}”`}
+        busyLabel="Deleting…"
+        busy={busy}
+        onConfirm={async () => {
+          setBusy(true);
+          setError(undefined);
+          try {
+            await onDelete();
+          } catch (err) {
+            setError(messageOf(err));
+            setBusy(false);
+          }
+        }}
+        onCancel={() => setAsking(false)}
+      >
+        <p>Render URLs that name it stop working; the images stay.</p>
+      </ConfirmStep>
       {error !== undefined && (
         <p class="error" role="alert">
           {error}
         </p>
       )}
-    </fieldset>
+    </div>
   );
 }
