@@ -5,6 +5,7 @@
 // code of a whole-move failure (see cli-exit.ts) with one line on stderr.
 
 import { EXIT } from '../cli/exit-codes.ts';
+import { interruptedLine, stopOnInterrupt } from '../cli/interrupt.ts';
 import { describeMoveError, type SideFlags } from './cli-exit.ts';
 import { createMoveProgress, summaryLine } from './progress-bar.ts';
 import type { MoveSummary, ProgressListener } from './summary.ts';
@@ -19,13 +20,7 @@ export interface MoveRun {
 }
 
 export async function runMove(move: MoveRun): Promise<void> {
-  const stop = new AbortController();
-  const onSigint = () => {
-    if (stop.signal.aborted) process.exit(EXIT.interrupted);
-    stop.abort();
-    process.stderr.write('\norigo: stopping after the images under way (Ctrl-C again to quit at once)\n');
-  };
-  process.on('SIGINT', onSigint);
+  const stop = stopOnInterrupt('finishing the images under way');
   // Under --json a terminal still gets the bar; a pipe gets only the JSON and the error lines.
   const showProgress = !move.json || process.stderr.isTTY === true;
   const progress = createMoveProgress(process.stderr);
@@ -39,7 +34,8 @@ export async function runMove(move: MoveRun): Promise<void> {
     // Each failure has had its own line with its reason on stderr as it happened.
     else process.stdout.write(`${summaryLine(summary)}\n`);
     if (stop.signal.aborted) {
-      process.stderr.write(`origo: interrupted; run \`${move.resume}\` again to copy the rest\n`);
+      const done = summary.copied + summary.skipped + summary.failed.length;
+      process.stderr.write(`${interruptedLine(`${done} images done`, move.resume)}\n`);
       process.exitCode = EXIT.interrupted;
     } else process.exitCode = summary.failed.length > 0 ? EXIT.someFailed : EXIT.ok;
   } catch (err) {
@@ -48,6 +44,6 @@ export async function runMove(move: MoveRun): Promise<void> {
     process.stderr.write(`origo: ${failure.message}\n`);
     process.exitCode = failure.exitCode;
   } finally {
-    process.off('SIGINT', onSigint);
+    stop.release();
   }
 }

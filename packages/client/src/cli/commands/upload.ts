@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { action } from '../action.ts';
 import { clientFor } from '../client-for.ts';
 import { EXIT, usageError } from '../exit-codes.ts';
+import { interruptedLine, stopOnInterrupt } from '../interrupt.ts';
 import { isRunEnding } from '../is-fatal.ts';
 import { collect, parseMetaPairs, parsePositiveInt } from '../parse-args.ts';
 import { createProgress } from '../progress.ts';
@@ -19,18 +20,6 @@ interface UploadOptions {
   org: string;
   metaUser?: string[];
   concurrency: number;
-}
-
-/** First Ctrl-C: finish the running uploads and stop. Second: leave at once. */
-function stopOnInterrupt(onFirst: () => void): () => void {
-  let count = 0;
-  const handler = () => {
-    count += 1;
-    if (count === 1) onFirst();
-    else process.exit(EXIT.interrupted);
-  };
-  process.on('SIGINT', handler);
-  return () => process.off('SIGINT', handler);
 }
 
 export function uploadCommand(program: Command): void {
@@ -57,11 +46,8 @@ export function uploadCommand(program: Command): void {
         if (files.length === 0)
           throw usageError(`nothing to upload in ${args.join(' ')}: give files, folders or globs`);
         // Ctrl-C from here on, also while the listing is read, ends with the resume hint.
-        const stop = new AbortController();
-        const release = stopOnInterrupt(() => {
-          stop.abort();
-          process.stderr.write('\nstopping: waiting for the running uploads to finish (Ctrl-C again to quit now)\n');
-        });
+        const stop = stopOnInterrupt('waiting for the running uploads to finish');
+        const release = stop.release;
         const client = clientFor(ctx);
         const findStored = await storedLookup(client, opts.org, files.length).catch((err: unknown) => {
           release();
@@ -112,9 +98,7 @@ export function uploadCommand(program: Command): void {
         if (summary.fatal !== undefined) throw summary.fatal;
         if (stop.signal.aborted) {
           const done = summary.results.length;
-          ctx.output.warn(
-            `origo: interrupted: ${done} of ${files.length} files done; run the same command again to resume`,
-          );
+          ctx.output.warn(interruptedLine(`${done} of ${files.length} files done`));
           return EXIT.interrupted;
         }
         if (totals.failed > 0) {
