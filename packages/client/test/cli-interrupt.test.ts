@@ -63,7 +63,7 @@ describe('origo download', () => {
     const out = path.join(work, 'download');
     const args = ['download', '--org', 'many', '--search', 'format=png', '--out', out];
     const first = startCli(args, env);
-    await first.waitForStderr(/^downloaded \w+ → /m);
+    await first.waitForStderr(/^downloaded \S+ \w+ \(/m);
     first.child.kill('SIGINT');
     const stopped = await first.done;
     expect(stopped.code, stopped.stderr).toBe(130);

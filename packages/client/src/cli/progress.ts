@@ -1,9 +1,12 @@
-// Progress of a long run (upload): a bar redrawn in place on a terminal
-// (files, bytes, rate, ETA), plain lines otherwise so logs and scripts can
-// follow it line by line.
+// Progress of a long run (upload, download): a bar redrawn in place on a
+// terminal (files, bytes, rate, ETA), plain lines otherwise so logs and
+// scripts can follow it line by line. Bytes count as each chunk moves (see
+// transfer-count.ts); without a terminal a large file gets a line at every
+// tenth of it on its way.
 
 import type { Writable } from 'node:stream';
 import { formatBytes, formatDuration } from './output.ts';
+import { TransferCount } from './transfer-count.ts';
 
 export interface ProgressTotals {
   files: number;
@@ -11,6 +14,8 @@ export interface ProgressTotals {
 }
 
 export interface Progress {
+  /** `soFar` bytes of `file` (of `size`) have been sent or received in its current attempt. */
+  moving(file: string, size: number, soFar: number): void;
   /** One file finished: `outcome` says how ("stored", "skipped", "failed"). */
   done(file: string, bytes: number, outcome: string, detail?: string): void;
   /** Stops redrawing; leaves the last bar on its own line. */
@@ -22,19 +27,29 @@ interface Stream extends Writable {
   columns?: number;
 }
 
+/** Below this a file gets no plain lines of its own while it moves: it is done soon enough. */
+export const LINES_FROM_BYTES = 1_000_000;
+
+export interface ProgressOptions {
+  /** The word of a plain line while a file moves: "sending" (default) or "receiving". */
+  verb?: string;
+}
+
 export function createProgress(
   totals: ProgressTotals,
   stream: Stream = process.stderr,
   now = () => Date.now(),
+  options: ProgressOptions = {},
 ): Progress {
   const started = now();
-  let files = 0;
-  let bytes = 0;
+  const count = new TransferCount();
+  const tenths = new Map<string, number>();
   let lastDraw = 0;
   const tty = stream.isTTY === true;
 
   const summary = (): string => {
     const seconds = Math.max((now() - started) / 1000, 0.001);
+    const { files, bytes } = count;
     const rate = bytes / seconds;
     const left = totals.bytes - bytes;
     const eta = rate > 0 ? formatDuration(left / rate) : '?';
@@ -53,7 +68,9 @@ export function createProgress(
       stream.write(`\r\x1b[K${text}`);
       return;
     }
-    const filled = totals.files === 0 ? width : Math.round((files / totals.files) * width);
+    // By bytes, so a large file fills the bar as it goes; by files when they are all empty.
+    const share = totals.bytes > 0 ? count.bytes / totals.bytes : totals.files === 0 ? 1 : count.files / totals.files;
+    const filled = Math.min(width, Math.round(share * width));
     stream.write(`\r\x1b[K[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${text}`);
   };
 
@@ -61,12 +78,24 @@ export function createProgress(
   const ticker = tty ? setInterval(() => draw(true), 1000).unref() : undefined;
 
   return {
+    moving(file, size, soFar) {
+      const counted = count.moving(file, size, soFar);
+      if (tty) {
+        draw(false);
+        return;
+      }
+      if (size < LINES_FROM_BYTES) return;
+      const tenth = Math.floor((counted / size) * 10);
+      if (tenth === 10 || tenth <= (tenths.get(file) ?? 0)) return;
+      tenths.set(file, tenth);
+      stream.write(`${options.verb ?? 'sending'} ${file} ${tenth * 10}% (${summary()})\n`);
+    },
     done(file, size, outcome, detail) {
-      files += 1;
-      bytes += size;
+      count.done(file, size);
+      tenths.delete(file);
       if (tty) {
         if (outcome === 'failed') stream.write(`\r\x1b[K${outcome} ${file}${detail ? `: ${detail}` : ''}\n`);
-        draw(outcome === 'failed' || files === totals.files);
+        draw(outcome === 'failed' || count.files === totals.files);
       } else {
         stream.write(`${outcome} ${file}${detail ? ` ${detail}` : ''} (${summary()})\n`);
       }

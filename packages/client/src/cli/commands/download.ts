@@ -17,6 +17,7 @@ import { errorCode } from '../errno.ts';
 import { EXIT, type ExitCode, usageError } from '../exit-codes.ts';
 import { interruptedLine, stopOnInterrupt } from '../interrupt.ts';
 import { isRunEnding } from '../is-fatal.ts';
+import { createProgress, type Progress } from '../progress.ts';
 import { safeFileName } from '../safe-name.ts';
 import { searchQuery } from '../search-args.ts';
 import { sha1OfFile } from '../sha1.ts';
@@ -50,12 +51,21 @@ const partials = new Set<string>();
  * every byte is there and matches the sha1: no half file under the final
  * name, and none left behind when the download fails or is stopped.
  */
-async function saveOriginal(client: OrigoClient, image: SourceImage, file: string, signal: AbortSignal): Promise<void> {
+async function saveOriginal(
+  client: OrigoClient,
+  image: SourceImage,
+  file: string,
+  signal: AbortSignal,
+  progress: Progress,
+): Promise<void> {
   const partial = path.join(path.dirname(file), `.${path.basename(file)}.origo-part`);
   const hash = createHash('sha1');
+  let received = 0;
   const tap = new Transform({
     transform(chunk: Buffer, _enc, done) {
       hash.update(chunk);
+      received += chunk.byteLength;
+      progress.moving(file, image.size, received);
       done(null, chunk);
     },
   });
@@ -145,6 +155,12 @@ async function downloadAll(
     }
   }
   await mkdir(opts.out, { recursive: true });
+  const progress = createProgress(
+    { files: images.length, bytes: images.reduce((sum, image) => sum + image.size, 0) },
+    process.stderr,
+    Date.now,
+    { verb: 'receiving' },
+  );
   const taken = new Set<string>();
   const results: DownloadResult[] = [];
   for (const image of images) {
@@ -156,20 +172,24 @@ async function downloadAll(
     try {
       if (await alreadyThere(file, image)) {
         results.push({ hash: image.hash, file, skipped: true });
-        if (!ctx.output.json) process.stderr.write(`already there ${image.hash} → ${file}\n`);
+        progress.done(file, image.size, 'skipped', `${image.hash} (already there)`);
         continue;
       }
-      await saveOriginal(client, image, file, signal);
+      await saveOriginal(client, image, file, signal, progress);
       results.push({ hash: image.hash, file });
-      if (!ctx.output.json) process.stderr.write(`downloaded ${image.hash} → ${file}\n`);
+      progress.done(file, image.size, 'downloaded', image.hash);
     } catch (err) {
       if (signal.aborted) break;
-      if (isRunEnding(err)) throw err;
+      if (isRunEnding(err)) {
+        progress.finish();
+        throw err;
+      }
       const message = err instanceof Error ? err.message : String(err);
       results.push({ hash: image.hash, error: message });
-      ctx.output.warn(`failed ${image.hash}: ${message}`);
+      progress.done(file, image.size, 'failed', message);
     }
   }
+  progress.finish();
   const failed = results.filter((r) => r.error !== undefined).length;
   const skipped = results.filter((r) => r.skipped === true).length;
   const downloaded = results.length - failed - skipped;

@@ -10,7 +10,7 @@ import { EXIT, usageError } from '../exit-codes.ts';
 import { interruptedLine, stopOnInterrupt } from '../interrupt.ts';
 import { isRunEnding } from '../is-fatal.ts';
 import { collect, parseMetaPairs, parsePositiveInt } from '../parse-args.ts';
-import { createProgress } from '../progress.ts';
+import { createProgress, LINES_FROM_BYTES } from '../progress.ts';
 import { sha1OfFile } from '../sha1.ts';
 import { storedLookup } from '../stored-lookup.ts';
 import { runUploadQueue } from '../upload-queue.ts';
@@ -69,6 +69,10 @@ export function uploadCommand(program: Command): void {
                   ...(Object.keys(metaUser).length > 0 && { metaUser }),
                   // Sending the same bytes again finds the same image, so a lost answer may be retried.
                   retry: true,
+                  // A large file moves the bar as its chunks go (a small one is sent whole, as one Blob).
+                  ...(file.size >= LINES_FROM_BYTES && {
+                    onProgress: (sent: number) => progress.moving(file.path, file.size, sent),
+                  }),
                 },
               );
               return created.hash;
