@@ -7,11 +7,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrg, png, ROOT_KEY, startServer, type TestServer } from '../../server/test/helpers.ts';
 import { ensureClientBuilt } from './build-cli.ts';
 import { cleanEnv, runCli } from './cli-run.ts';
+import { pngChunk } from './png-chunk.ts';
 
 const MB = 1_000_000;
 
@@ -20,16 +20,6 @@ let env: NodeJS.ProcessEnv;
 let work: string;
 let bigFile: string;
 let bigSize: number;
-
-/** A PNG chunk; a private ancillary one (lowercase first letter) is skipped by decoders. */
-function pngChunk(type: string, data: Buffer): Buffer {
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(data.length, 0);
-  head.write(type, 4, 'latin1');
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(zlib.crc32(data, zlib.crc32(head.subarray(4))));
-  return Buffer.concat([head, data, crc]);
-}
 
 beforeAll(async () => {
   ensureClientBuilt();

@@ -5,28 +5,10 @@
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { isOrigoApiError, OrigoClient } from '../src/index.ts';
-import { type LocalServer, localServer, sendJson } from './sdk-local-server.ts';
+import { type LocalServer, localServer, sendJson, sourceImageJson } from './sdk-local-server.ts';
 
 const HASH = 'c'.repeat(40);
-const image = {
-  hash: HASH,
-  short_hash: 'cccccc',
-  binary_hash: 'd'.repeat(40),
-  organization: 'acme',
-  name: 'x.png',
-  format: 'png',
-  mimetype: 'image/png',
-  size: 10,
-  width: 1,
-  height: 1,
-  created: '2026-01-01T00:00:00+00:00',
-  link: `/sourceimages/acme/${HASH}`,
-  protected: false,
-  locked: false,
-  opaque: true,
-  animated: false,
-  deleted: false,
-};
+const image = sourceImageJson(HASH);
 const limited = { error: { code: 429, message: 'Too many requests' }, code: 429, message: 'Too many requests' };
 
 let server: LocalServer | undefined;
