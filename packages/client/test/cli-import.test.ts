@@ -69,7 +69,7 @@ describe('origo import --from-url', () => {
     expect(usage.stderr).toContain('--from-org is missing');
     const concurrency = await runOrigo([...fromServer('dst'), '--concurrency', 'many'], targetEnv());
     expect(concurrency.code).toBe(2);
-    expect(concurrency.stderr).toContain('--concurrency "many" must be a whole number');
+    expect(concurrency.stderr).toContain('expected a whole number from 1 to 64, got "many"');
 
     await createOrg(to, 'down');
     const down = await runOrigo(

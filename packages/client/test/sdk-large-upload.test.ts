@@ -14,6 +14,7 @@ import zlib from 'node:zlib';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startOrigo } from '../../server/test/origo-process.ts';
 import { OrigoClient } from '../src/index.ts';
+import { pngChunk } from './png-chunk.ts';
 
 const ROOT_KEY = 'large-upload-root-key-0123456789';
 const CHUNKS = 20;
@@ -25,15 +26,6 @@ let dir: string;
 let file: string;
 let fileSha1: string;
 let fileSize: number;
-
-function pngChunk(type: string, data: Buffer): Buffer {
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(data.length, 0);
-  head.write(type, 4, 'latin1');
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(zlib.crc32(data, zlib.crc32(head.subarray(4))));
-  return Buffer.concat([head, data, crc]);
-}
 
 /**
  * A 16×16 PNG carrying 20 private ancillary chunks of 1 MB each (decoders

@@ -55,3 +55,26 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
 }
+
+/** A source image as origo answers it, for a scripted answer; `hash` one hex digit repeated reads well in failures. */
+export function sourceImageJson(hash: string) {
+  return {
+    hash,
+    short_hash: hash.slice(0, 6),
+    binary_hash: 'b'.repeat(40),
+    organization: 'acme',
+    name: 'x.png',
+    format: 'png',
+    mimetype: 'image/png',
+    size: 10,
+    width: 1,
+    height: 1,
+    created: '2026-01-01T00:00:00+00:00',
+    link: `/sourceimages/acme/${hash}`,
+    protected: false,
+    locked: false,
+    opaque: true,
+    animated: false,
+    deleted: false,
+  };
+}

@@ -6,28 +6,10 @@ import { createServer } from 'node:http';
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isOrigoApiError, isOrigoNetworkError, OrigoClient } from '../src/index.ts';
-import { type LocalServer, localServer, sendJson } from './sdk-local-server.ts';
+import { type LocalServer, localServer, sendJson, sourceImageJson } from './sdk-local-server.ts';
 
 const HASH = 'a'.repeat(40);
-const image = {
-  hash: HASH,
-  short_hash: 'aaaaaa',
-  binary_hash: 'b'.repeat(40),
-  organization: 'acme',
-  name: 'x.png',
-  format: 'png',
-  mimetype: 'image/png',
-  size: 10,
-  width: 1,
-  height: 1,
-  created: '2026-01-01T00:00:00+00:00',
-  link: `/sourceimages/acme/${HASH}`,
-  protected: false,
-  locked: false,
-  opaque: true,
-  animated: false,
-  deleted: false,
-};
+const image = sourceImageJson(HASH);
 const notFound = { error: { code: 404, message: 'not here' }, code: 404, message: 'not here' };
 
 let server: LocalServer | undefined;

@@ -8,16 +8,11 @@ import { rememberServerUrl } from './run-state.ts';
 
 export type Handler = (ctx: Context, args: string[], command: Command) => Promise<ExitCode | undefined>;
 
-const interrupt = new AbortController();
-
-/** Aborted when a command that handles Ctrl-C itself asks for it (see upload). */
-export const interruptController = (): AbortController => interrupt;
-
 export function action(handler: Handler): (...all: unknown[]) => Promise<void> {
   return async (...all: unknown[]) => {
     const command = all.at(-1);
     if (!isCommand(command)) throw new Error('commander gave no command to the action');
-    const ctx = await contextFor(command, interrupt.signal);
+    const ctx = await contextFor(command);
     rememberServerUrl(ctx.settings.url);
     const code = await handler(ctx, command.args, command);
     if (code !== undefined) process.exitCode = code;

@@ -3,11 +3,15 @@
 import { OrigoClient } from '../client.ts';
 import { CLIENT_VERSION } from '../index.ts';
 import type { Context } from './context.ts';
+import type { Settings } from './settings.ts';
 
-export function clientFor(ctx: Context): OrigoClient {
+/** A client for `settings` (the command's own server, or the source of an import). */
+export function clientOf(settings: Settings): OrigoClient {
   return new OrigoClient({
-    url: ctx.settings.url,
-    ...(ctx.settings.apiKey !== undefined && { apiKey: ctx.settings.apiKey }),
+    url: settings.url,
+    ...(settings.apiKey !== undefined && { apiKey: settings.apiKey }),
     userAgent: `origo-cli/${CLIENT_VERSION}`,
   });
 }
+
+export const clientFor = (ctx: Context): OrigoClient => clientOf(ctx.settings);

@@ -15,12 +15,10 @@ export interface GlobalOptions {
 export interface Context {
   output: Output;
   settings: Settings;
-  /** Aborted on Ctrl-C, for commands that stop cleanly. */
-  signal: AbortSignal;
 }
 
-export async function contextFor(command: Command, signal: AbortSignal): Promise<Context> {
+export async function contextFor(command: Command): Promise<Context> {
   const globals = command.optsWithGlobals<GlobalOptions>();
   const settings = await resolveSettings({ url: globals.url, key: globals.key });
-  return { output: createOutput(globals.json === true), settings, signal };
+  return { output: createOutput(globals.json === true), settings };
 }

@@ -9,6 +9,14 @@ export function parsePositiveInt(value: string): number {
   return n;
 }
 
+/** --concurrency of import and export: at most 64 images at a time, which no server needs more of. */
+export function parseConcurrency(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 64)
+    throw new InvalidArgumentError(`expected a whole number from 1 to 64, got "${value}".`);
+  return n;
+}
+
 /** commander's collector for a repeatable option: each value appended. */
 export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 

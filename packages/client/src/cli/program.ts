@@ -29,7 +29,8 @@ Exit codes:
   3  auth: the API key is missing, wrong or lacks the right (HTTP 401/403)
   4  not found: organization, image or stack (HTTP 404)
   5  server unreachable
-  130 interrupted (Ctrl-C); \`origo upload\` resumes when run again`;
+  130 interrupted (Ctrl-C): run the same command again to resume (upload,
+      download, copy-all, import, export)`;
 
 export async function buildProgram(): Promise<Command> {
   const program = new Command('origo')

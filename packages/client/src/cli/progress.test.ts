@@ -46,3 +46,21 @@ describe('createProgress', () => {
     expect(out.text.endsWith('\n')).toBe(true);
   });
 });
+
+describe('createProgress for a move', () => {
+  it('counts images by outcome, takes the total when it comes, and estimates by images without a byte total', () => {
+    const out = sink(false);
+    let now = 0;
+    const progress = createProgress({}, out, () => now, { unit: 'images', tally: ['copied', 'skipped', 'failed'] });
+    progress.total(4);
+    now = 1000;
+    progress.done('aaa "a.png"', 2000, 'copied');
+    now = 2000;
+    progress.done('bbb', 0, 'failed', 'HTTP 500');
+    progress.finish();
+    expect(out.text).toBe(
+      'copied aaa "a.png" (1/4 images (copied 1, skipped 0, failed 0), 2.0 kB, 2.0 kB/s, ETA 3s)\n' +
+        'failed bbb HTTP 500 (2/4 images (copied 1, skipped 0, failed 1), 2.0 kB, 1.0 kB/s, ETA 2s)\n',
+    );
+  });
+});

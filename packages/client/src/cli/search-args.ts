@@ -1,5 +1,6 @@
-// Turns `field=value` words and listing flags into the query of
-// GET /sourceimages/{org}: the server's own search language, passed through.
+// Turns `field=value` words and listing flags, or the --query of import and
+// export, into the query of GET /sourceimages/{org}: the server's own search
+// language, passed through.
 
 import { usageError } from './exit-codes.ts';
 
@@ -23,5 +24,25 @@ export function searchQuery(words: readonly string[], flags: ListingFlags): Reco
   if (flags.limit !== undefined) query.limit = String(flags.limit);
   if (flags.deleted === true) query.deleted = 'true';
   if (flags.facets !== undefined) query.facets = flags.facets;
+  return query;
+}
+
+/**
+ * --query as search filters in list-parameter form, e.g.
+ * `user:category=beach&format=jpg` or `created=[2024-01-01T00:00:00Z,}`.
+ * `offset` and `limit` are refused: the move pages through the whole result.
+ */
+export function parseQuery(text: string | undefined): Record<string, string> {
+  if (text === undefined) return {};
+  const query: Record<string, string> = {};
+  for (const [key, value] of new URLSearchParams(text)) {
+    if (key === '' || value === '') {
+      throw usageError(`--query ${JSON.stringify(text)}: every filter needs a name and a value, like format=jpg`);
+    }
+    if (key === 'offset' || key === 'limit') {
+      throw usageError(`--query ${JSON.stringify(text)}: ${key} cannot be given, every matching image is moved`);
+    }
+    query[key] = value;
+  }
   return query;
 }

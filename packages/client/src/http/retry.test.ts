@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffMs, isRetryStatus, retryAfterMs, sleep } from './retry.ts';
+import { backoffMs, isRetryStatus, rateLimitResetMs, retryAfterMs, sleep } from './retry.ts';
 
 describe('retryAfterMs', () => {
   const now = Date.parse('2026-01-01T00:00:00Z');
@@ -35,4 +35,16 @@ it('sleep rejects with the reason as soon as the signal aborts', async () => {
   controller.abort(new Error('stop'));
   await expect(waiting).rejects.toThrow('stop');
   await expect(sleep(1, AbortSignal.abort(new Error('already')))).rejects.toThrow('already');
+});
+
+describe('rateLimitResetMs', () => {
+  const now = Date.parse('2026-01-01T00:00:00Z');
+  it('reads seconds to wait, or a Unix time in seconds, from RateLimit-Reset or X-RateLimit-Reset', () => {
+    expect(rateLimitResetMs(new Headers({ 'RateLimit-Reset': '4' }), now)).toBe(4000);
+    expect(rateLimitResetMs(new Headers({ 'X-RateLimit-Reset': '2' }), now)).toBe(2000);
+    expect(rateLimitResetMs(new Headers({ 'X-RateLimit-Reset': String(now / 1000 + 7) }), now)).toBe(7000);
+    expect(rateLimitResetMs(new Headers({ 'X-RateLimit-Reset': String(now / 1000 - 7) }), now)).toBe(0);
+    expect(rateLimitResetMs(new Headers({ 'X-RateLimit-Reset': 'soon' }), now)).toBeUndefined();
+    expect(rateLimitResetMs(new Headers(), now)).toBeUndefined();
+  });
 });

@@ -24,6 +24,33 @@ export function retryAfterMs(header: string | null, now = Date.now()): number | 
   return Math.max(0, date - now);
 }
 
+/** Above this a reset value is a point in time (Unix seconds), below it seconds to wait. */
+const EPOCH_SECONDS_FROM = 1_000_000_000;
+
+/**
+ * Milliseconds until the rate limit resets, from a 429's `RateLimit-Reset`
+ * (IETF httpapi draft: seconds to wait) or `X-RateLimit-Reset` (seconds to
+ * wait, or the Unix time in seconds of the reset, as GitHub and others send).
+ * Read only when there is no Retry-After: origo itself sends Retry-After,
+ * other rokka-compatible servers and proxies in front of them may send these.
+ */
+export function rateLimitResetMs(headers: Headers, now = Date.now()): number | undefined {
+  for (const name of ['ratelimit-reset', 'x-ratelimit-reset']) {
+    const value = headers.get(name)?.trim();
+    if (value === undefined || !/^\d+$/.test(value)) continue;
+    const seconds = Number(value);
+    return seconds >= EPOCH_SECONDS_FROM ? Math.max(0, seconds * 1000 - now) : seconds * 1000;
+  }
+  return undefined;
+}
+
+/** How long to wait before sending again after `response`: what it says, else undefined (back off). */
+export function serverWaitMs(response: Response, now = Date.now()): number | undefined {
+  const after = retryAfterMs(response.headers.get('retry-after'), now);
+  if (after !== undefined || response.status !== 429) return after;
+  return rateLimitResetMs(response.headers, now);
+}
+
 /**
  * Exponential backoff with jitter for the `attempt`-th retry (0 first): a
  * random wait between half and all of base·2^attempt, so clients that failed

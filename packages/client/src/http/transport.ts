@@ -1,12 +1,12 @@
 // Sends one API request: builds the URL and headers, applies the per-attempt
-// timeout and the caller's AbortSignal, and tries again with backoff when
-// that is safe (see retry.ts). Answers with the Response of a 2xx; throws
+// timeout and the caller's AbortSignal, and tries again when that is safe,
+// after the wait the server names or with backoff (see retry.ts). Answers with the Response of a 2xx; throws
 // OrigoApiError for an error status, OrigoNetworkError when no answer came,
 // and the signal's reason when the caller aborted.
 
 import { apiErrorFrom, isOrigoNetworkError, OrigoNetworkError } from './errors.ts';
 import { type QueryInput, queryString } from './query.ts';
-import { backoffMs, isRetryStatus, MAX_RETRY_AFTER_MS, retryAfterMs, sleep } from './retry.ts';
+import { backoffMs, isRetryStatus, MAX_RETRY_AFTER_MS, serverWaitMs, sleep } from './retry.ts';
 
 /** How a Transport reaches the server: the same settings as ClientOptions. */
 export interface TransportOptions {
@@ -150,7 +150,8 @@ export class Transport {
       const { response } = sent;
       if (response.ok) return sent;
       if (mayRetry && isRetryStatus(response.status)) {
-        const after = retryAfterMs(response.headers.get('retry-after'));
+        // Retry-After, else on a 429 the rate limit's reset header.
+        const after = serverWaitMs(response);
         if (after === undefined || after <= MAX_RETRY_AFTER_MS) {
           await response.body?.cancel().catch(() => undefined);
           sent.release();

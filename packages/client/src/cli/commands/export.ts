@@ -4,20 +4,18 @@
 // already there with the right size and sha1 are kept.
 
 import type { Command } from 'commander';
-import { OrigoClient } from '../../client.ts';
-import { TARGET_FLAGS } from '../../move/cli-exit.ts';
-import { parseConcurrency, parseQuery } from '../../move/cli-options.ts';
-import { runMove } from '../../move/cli-run.ts';
-import { targetSettings } from '../../move/cli-settings.ts';
 import { DEFAULT_CONCURRENCY, endpointFromClient, exportToDir } from '../../move/index.ts';
+import { action } from '../action.ts';
+import { clientFor } from '../client-for.ts';
+import { TARGET_FLAGS } from '../move-failure.ts';
+import { parseConcurrency } from '../parse-args.ts';
+import { runMove } from '../run-move.ts';
+import { parseQuery } from '../search-args.ts';
 
 interface ExportFlags {
   org: string;
   query?: string;
-  concurrency: string;
-  url?: string;
-  key?: string;
-  json?: boolean;
+  concurrency: number;
 }
 
 const HELP = `
@@ -37,31 +35,26 @@ export function exportCommand(program: Command): void {
     .argument('<dir>', 'folder to write into (created when missing)')
     .requiredOption('--org <org>', 'organization to export')
     .option('--query <filters>', 'only images matching these search filters, e.g. "format=jpg"')
-    .option('--concurrency <n>', 'images downloaded at a time', String(DEFAULT_CONCURRENCY))
+    .option('--concurrency <n>', 'images downloaded at a time (1 to 64)', parseConcurrency, DEFAULT_CONCURRENCY)
     .addHelpText('after', HELP)
-    .action(async (dir: string, _options: unknown, command: Command) => {
-      const flags = command.optsWithGlobals<ExportFlags>();
-      await runMove({
-        json: flags.json === true,
-        resume: `origo export --org ${flags.org} ${dir}`,
-        // The organization exported is read with the command's own server settings.
-        flags: { source: TARGET_FLAGS },
-        async run(signal, onProgress) {
-          const concurrency = parseConcurrency(flags.concurrency);
-          const settings = await targetSettings(flags);
-          const client = new OrigoClient(
-            settings.apiKey === undefined ? { url: settings.url } : { url: settings.url, apiKey: settings.apiKey },
-          );
-          return exportToDir({
-            source: endpointFromClient(client),
-            org: flags.org,
-            dir,
-            query: parseQuery(flags.query),
-            concurrency,
-            onProgress,
-            signal,
-          });
-        },
-      });
-    });
+    .action(
+      action(async (ctx, [dir], command) => {
+        const flags = command.opts<ExportFlags>();
+        return runMove(ctx, {
+          resume: `origo export --org ${flags.org} ${dir}`,
+          // The organization exported is read with the command's own server settings.
+          flags: { source: TARGET_FLAGS },
+          run: (signal, onProgress) =>
+            exportToDir({
+              source: endpointFromClient(clientFor(ctx)),
+              org: flags.org,
+              dir: dir!,
+              query: parseQuery(flags.query),
+              concurrency: flags.concurrency,
+              onProgress,
+              signal,
+            }),
+        });
+      }),
+    );
 }

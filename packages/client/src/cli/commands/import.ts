@@ -4,12 +4,15 @@
 // missing. The work is in move/; this file only reads the flags.
 
 import type { Command } from 'commander';
-import { OrigoClient } from '../../client.ts';
-import { MoveUsageError, SOURCE_FLAGS, TARGET_FLAGS } from '../../move/cli-exit.ts';
-import { parseConcurrency, parseQuery } from '../../move/cli-options.ts';
-import { runMove } from '../../move/cli-run.ts';
-import { sourceSettings, targetSettings } from '../../move/cli-settings.ts';
 import { DEFAULT_CONCURRENCY, endpointFromClient, importFromDir, importFromServer } from '../../move/index.ts';
+import { action } from '../action.ts';
+import { clientFor, clientOf } from '../client-for.ts';
+import { usageError } from '../exit-codes.ts';
+import { SOURCE_FLAGS, TARGET_FLAGS } from '../move-failure.ts';
+import { parseConcurrency } from '../parse-args.ts';
+import { runMove } from '../run-move.ts';
+import { parseQuery } from '../search-args.ts';
+import { resolveSourceSettings } from '../settings.ts';
 
 interface ImportFlags {
   org: string;
@@ -18,10 +21,7 @@ interface ImportFlags {
   fromOrg?: string;
   fromDir?: string;
   query?: string;
-  concurrency: string;
-  url?: string;
-  key?: string;
-  json?: boolean;
+  concurrency: number;
 }
 
 const HELP = `
@@ -49,52 +49,39 @@ export function importCommand(program: Command): void {
     .option('--from-org <org>', 'organization to copy from')
     .option('--from-dir <dir>', 'folder written by `origo export` (its manifest.ndjson and files)')
     .option('--query <filters>', 'only images matching these search filters, e.g. "user:category=shoes&format=jpg"')
-    .option('--concurrency <n>', 'images copied at a time', String(DEFAULT_CONCURRENCY))
+    .option('--concurrency <n>', 'images copied at a time (1 to 64)', parseConcurrency, DEFAULT_CONCURRENCY)
     .addHelpText('after', HELP)
-    .action(async (_options: unknown, command: Command) => {
-      const flags = command.optsWithGlobals<ImportFlags>();
-      await runMove({
-        json: flags.json === true,
-        resume: resumeLine(flags),
-        flags: { source: SOURCE_FLAGS, target: TARGET_FLAGS },
-        async run(signal, onProgress) {
-          const concurrency = parseConcurrency(flags.concurrency);
-          const target = await targetSettings(flags);
-          const targetEndpoint = endpointFromClient(new OrigoClient(clientOptions(target)));
-          if (flags.fromDir !== undefined) {
-            if (flags.fromUrl !== undefined || flags.fromOrg !== undefined || flags.query !== undefined) {
-              throw new MoveUsageError('--from-dir cannot be combined with --from-url, --from-org or --query');
+    .action(
+      action(async (ctx, _args, command) => {
+        const flags = command.opts<ImportFlags>();
+        return runMove(ctx, {
+          resume: resumeLine(flags),
+          flags: { source: SOURCE_FLAGS, target: TARGET_FLAGS },
+          async run(signal, onProgress) {
+            const target = endpointFromClient(clientFor(ctx));
+            const { concurrency } = flags;
+            if (flags.fromDir !== undefined) {
+              if (flags.fromUrl !== undefined || flags.fromOrg !== undefined || flags.query !== undefined) {
+                throw usageError('--from-dir cannot be combined with --from-url, --from-org or --query');
+              }
+              return importFromDir({ dir: flags.fromDir, target, org: flags.org, concurrency, onProgress, signal });
             }
-            return importFromDir({
-              dir: flags.fromDir,
-              target: targetEndpoint,
-              org: flags.org,
+            if (flags.fromUrl === undefined) throw usageError('give --from-url with --from-org, or --from-dir');
+            if (flags.fromOrg === undefined) throw usageError('--from-org is missing: the organization to copy from');
+            return importFromServer({
+              source: endpointFromClient(clientOf(resolveSourceSettings(flags))),
+              sourceOrg: flags.fromOrg,
+              target,
+              targetOrg: flags.org,
+              query: parseQuery(flags.query),
               concurrency,
               onProgress,
               signal,
             });
-          }
-          if (flags.fromUrl === undefined) throw new MoveUsageError('give --from-url with --from-org, or --from-dir');
-          if (flags.fromOrg === undefined)
-            throw new MoveUsageError('--from-org is missing: the organization to copy from');
-          const source = sourceSettings(flags);
-          return importFromServer({
-            source: endpointFromClient(new OrigoClient(clientOptions(source))),
-            sourceOrg: flags.fromOrg,
-            target: targetEndpoint,
-            targetOrg: flags.org,
-            query: parseQuery(flags.query),
-            concurrency,
-            onProgress,
-            signal,
-          });
-        },
-      });
-    });
-}
-
-function clientOptions(settings: { url: string; apiKey: string | undefined }) {
-  return settings.apiKey === undefined ? { url: settings.url } : { url: settings.url, apiKey: settings.apiKey };
+          },
+        });
+      }),
+    );
 }
 
 /** The command to run again, without keys (they come from where they came from before). */

@@ -6,6 +6,7 @@ import { action } from '../action.ts';
 import { classifyError } from '../classify-error.ts';
 import { clientFor } from '../client-for.ts';
 import { EXIT, usageError } from '../exit-codes.ts';
+import { interruptedLine, stopOnInterrupt } from '../interrupt.ts';
 import { parsePositiveInt } from '../parse-args.ts';
 
 interface OrgOptions {
@@ -82,7 +83,7 @@ export function lifecycleCommands(program: Command): void {
     .option('--batch <n>', 'hashes per copy request (at most 100)', parsePositiveInt, 100)
     .addHelpText(
       'after',
-      '\nImages already in the destination are counted as existing; a re-run copies only what is missing.\n\nExample:\n  origo copy-all acme --to acme-archive',
+      '\nImages already in the destination are counted as existing; a re-run copies only what is missing.\nCtrl-C stops after the copy request under way and exits 130: run the same command again to resume.\n\nExample:\n  origo copy-all acme --to acme-archive',
     )
     .action(
       action(async (ctx, [fromArg], command) => {
@@ -91,6 +92,8 @@ export function lifecycleCommands(program: Command): void {
         if (from === undefined)
           throw usageError('copy-all needs the organization to copy from: origo copy-all <org> --to <org2>');
         const client = clientFor(ctx);
+        // A copy request under way is finished by the server anyway: the first Ctrl-C lets it answer, then stops.
+        const stop = stopOnInterrupt('waiting for the copy request under way');
         const totals = { created: 0, existing: 0, notfound: 0 };
         let batch: string[] = [];
         const flush = async () => {
@@ -103,15 +106,25 @@ export function lifecycleCommands(program: Command): void {
           if (!ctx.output.json) process.stderr.write(`copied ${totals.created + totals.existing} images so far\n`);
           batch = [];
         };
-        for await (const image of client.iterateSourceImages(from, {})) {
-          batch.push(image.hash);
-          if (batch.length >= Math.min(opts.batch ?? 100, 100)) await flush();
+        try {
+          for await (const image of client.iterateSourceImages(from, {})) {
+            if (stop.signal.aborted) break;
+            batch.push(image.hash);
+            if (batch.length >= Math.min(opts.batch ?? 100, 100)) await flush();
+          }
+          if (!stop.signal.aborted) await flush();
+        } finally {
+          stop.release();
         }
-        await flush();
+        const interrupted = stop.signal.aborted;
         ctx.output.result(
-          { from, to: opts.to, ...totals },
+          { from, to: opts.to, ...totals, interrupted },
           () => `copied ${totals.created}, already there ${totals.existing}, not found ${totals.notfound}`,
         );
+        if (interrupted) {
+          ctx.output.warn(interruptedLine(`${totals.created + totals.existing} images copied to ${opts.to}`));
+          return EXIT.interrupted;
+        }
         return totals.notfound > 0 ? EXIT.someFailed : EXIT.ok;
       }),
     );

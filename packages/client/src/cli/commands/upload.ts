@@ -7,9 +7,10 @@ import type { Command } from 'commander';
 import { action } from '../action.ts';
 import { clientFor } from '../client-for.ts';
 import { EXIT, usageError } from '../exit-codes.ts';
+import { interruptedLine, stopOnInterrupt } from '../interrupt.ts';
 import { isRunEnding } from '../is-fatal.ts';
 import { collect, parseMetaPairs, parsePositiveInt } from '../parse-args.ts';
-import { createProgress } from '../progress.ts';
+import { createProgress, LINES_FROM_BYTES } from '../progress.ts';
 import { sha1OfFile } from '../sha1.ts';
 import { storedLookup } from '../stored-lookup.ts';
 import { runUploadQueue } from '../upload-queue.ts';
@@ -19,18 +20,6 @@ interface UploadOptions {
   org: string;
   metaUser?: string[];
   concurrency: number;
-}
-
-/** First Ctrl-C: finish the running uploads and stop. Second: leave at once. */
-function stopOnInterrupt(onFirst: () => void): () => void {
-  let count = 0;
-  const handler = () => {
-    count += 1;
-    if (count === 1) onFirst();
-    else process.exit(EXIT.interrupted);
-  };
-  process.on('SIGINT', handler);
-  return () => process.off('SIGINT', handler);
 }
 
 export function uploadCommand(program: Command): void {
@@ -57,11 +46,8 @@ export function uploadCommand(program: Command): void {
         if (files.length === 0)
           throw usageError(`nothing to upload in ${args.join(' ')}: give files, folders or globs`);
         // Ctrl-C from here on, also while the listing is read, ends with the resume hint.
-        const stop = new AbortController();
-        const release = stopOnInterrupt(() => {
-          stop.abort();
-          process.stderr.write('\nstopping: waiting for the running uploads to finish (Ctrl-C again to quit now)\n');
-        });
+        const stop = stopOnInterrupt('waiting for the running uploads to finish');
+        const release = stop.release;
         const client = clientFor(ctx);
         const findStored = await storedLookup(client, opts.org, files.length).catch((err: unknown) => {
           release();
@@ -83,6 +69,10 @@ export function uploadCommand(program: Command): void {
                   ...(Object.keys(metaUser).length > 0 && { metaUser }),
                   // Sending the same bytes again finds the same image, so a lost answer may be retried.
                   retry: true,
+                  // A large file moves the bar as its chunks go (a small one is sent whole, as one Blob).
+                  ...(file.size >= LINES_FROM_BYTES && {
+                    onProgress: (sent: number) => progress.moving(file.path, file.size, sent),
+                  }),
                 },
               );
               return created.hash;
@@ -112,9 +102,7 @@ export function uploadCommand(program: Command): void {
         if (summary.fatal !== undefined) throw summary.fatal;
         if (stop.signal.aborted) {
           const done = summary.results.length;
-          ctx.output.warn(
-            `origo: interrupted: ${done} of ${files.length} files done; run the same command again to resume`,
-          );
+          ctx.output.warn(interruptedLine(`${done} of ${files.length} files done`));
           return EXIT.interrupted;
         }
         if (totals.failed > 0) {
