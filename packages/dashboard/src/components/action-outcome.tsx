@@ -1,11 +1,16 @@
-// One action at a time on the image page, and what it said: a success as a
-// status line, a failure (the server's message) as an alert, beside the
+// One action at a time (a button's or a form's), and what it said: a success
+// as a status line, a failure (the server's message) as an alert, beside the
 // control that did it.
 
 import { useState } from 'preact/hooks';
 import { messageOf } from '../errors.ts';
 
 export type Outcome = { ok: string } | { error: string } | undefined;
+
+/** The failure's message, if the last action failed. */
+export function errorOf(outcome: Outcome): string | undefined {
+  return outcome !== undefined && 'error' in outcome ? outcome.error : undefined;
+}
 
 export function OutcomeText({ outcome, id }: { outcome: Outcome; id: string }) {
   if (outcome === undefined) return null;

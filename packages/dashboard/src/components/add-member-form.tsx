@@ -3,31 +3,27 @@
 
 import type { Membership } from 'origo-client';
 import { useState } from 'preact/hooks';
-import { messageOf } from '../errors.ts';
 import { useSession } from '../session/context.ts';
+import { errorOf, useAction } from './action-outcome.tsx';
 import { RolePicker } from './role-picker.tsx';
 
 export function AddMemberForm({ onAdded }: { onAdded(member: Membership): void }) {
   const { client, organization } = useSession();
   const [roles, setRoles] = useState<string[]>(['read']);
   const [comment, setComment] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | undefined>(undefined);
+  const action = useAction();
+  const { busy } = action;
+  const error = errorOf(action.outcome);
 
-  const submit = async (event: Event) => {
+  const submit = (event: Event) => {
     event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
+    void action.run(async () => {
       const trimmed = comment.trim();
       const created = await client.createMemberUser(organization, roles, trimmed === '' ? {} : { comment: trimmed });
       setComment('');
       onAdded(created);
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+      return undefined;
+    });
   };
 
   return (

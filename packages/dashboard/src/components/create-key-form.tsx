@@ -3,8 +3,8 @@
 
 import type { Ref } from 'preact';
 import { useState } from 'preact/hooks';
-import { messageOf } from '../errors.ts';
 import { useSession } from '../session/context.ts';
+import { errorOf, useAction } from './action-outcome.tsx';
 import { keyName } from './api-key-row.tsx';
 
 export interface CreateKeyFormProps {
@@ -15,23 +15,19 @@ export interface CreateKeyFormProps {
 export function CreateKeyForm({ fieldRef, onCreated }: CreateKeyFormProps) {
   const { client } = useSession();
   const [comment, setComment] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | undefined>(undefined);
+  const action = useAction();
+  const { busy } = action;
+  const error = errorOf(action.outcome);
 
-  const submit = async (event: Event) => {
+  const submit = (event: Event) => {
     event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
+    void action.run(async () => {
       const trimmed = comment.trim();
       const created = await client.addApiKey(trimmed === '' ? undefined : trimmed);
       setComment('');
       onCreated(created.api_key, keyName(created));
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+      return undefined;
+    });
   };
 
   return (
