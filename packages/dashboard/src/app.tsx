@@ -42,8 +42,10 @@ export function App() {
             // go after switching is the caller's to decide (the switcher goes to the library).
             switchOrganization: (organization) => setSession({ ...session, organization }),
             signOut,
+            token: () => token.current,
+            expire,
           },
-    [session, client, setSession, signOut],
+    [session, client, setSession, signOut, expire],
   );
 
   if (api === undefined) {

@@ -19,7 +19,6 @@ import { useImagePages } from '../library/image-pages.ts';
 import { parseSearch, type SearchPairs, withFilter } from '../library/search-query.ts';
 import { useUploads } from '../library/uploads.ts';
 import { useSession } from '../session/context.ts';
-import { loadSession } from '../session/session.ts';
 import './library.css';
 
 /** What the grid shows: the search as it was accepted, the order and the view. */
@@ -31,9 +30,6 @@ interface Shown {
 
 const DEFAULT_SORT = SORTS[0].value;
 
-/** As the shell words it when the client hears a 401 (uploads go around the client). */
-const SESSION_ENDED = 'Your session has ended. Sign in again to go on.';
-
 /** The request's parameters: the box's filters, then the sort unless the box names one, then the view. */
 function requestPairs(filters: SearchPairs, shown: Shown): SearchPairs {
   const pairs: SearchPairs = [...filters];
@@ -43,7 +39,7 @@ function requestPairs(filters: SearchPairs, shown: Shown): SearchPairs {
 }
 
 export function LibraryPage() {
-  const { organization, client, signOut } = useSession();
+  const { organization, client, token, expire } = useSession();
   const pages = useImagePages(client, organization);
   const { search } = pages;
   const [text, setText] = useState('');
@@ -92,14 +88,14 @@ export function LibraryPage() {
     client,
     organization,
     // The upload goes by XMLHttpRequest, outside the client: it sends the session's current token itself.
-    token: () => loadSession()?.token,
+    token,
     isShown: (hash) => pages.images.some((image) => image.hash === hash),
     // The deleted view lists no new image; the normal view shows it first.
     onStored: (image) => {
       if (!shown.deleted) pages.prepend(image);
       setChanges((n) => n + 1);
     },
-    onUnauthorized: () => signOut(SESSION_ENDED),
+    onUnauthorized: expire,
   });
 
   const facetFields = useMemo(() => facetFieldsOf(pages.images), [pages.images]);

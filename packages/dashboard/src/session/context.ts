@@ -12,6 +12,10 @@ export interface SessionApi {
   switchOrganization(organization: string): void;
   /** Back to the sign-in form, showing `message` there when given. */
   signOut(message?: string): void;
+  /** The current token, for the few requests that go around `client` (uploads with progress). */
+  token(): string | undefined;
+  /** Back to the sign-in form because the server no longer accepts the token. */
+  expire(): void;
 }
 
 export const SessionContext = createContext<SessionApi | undefined>(undefined);
