@@ -6,6 +6,11 @@ import { useSession } from '../session/context.ts';
 import { OutcomeText, useAction } from './action-outcome.tsx';
 import type { ImageActionProps } from './image-action-props.ts';
 
+const TOGGLES = [
+  { which: 'locked', label: 'Locked' },
+  { which: 'protected', label: 'Protected' },
+] as const;
+
 export function ImageToggles({ image, onChanged }: ImageActionProps) {
   const { client, organization } = useSession();
   const action = useAction();
@@ -29,24 +34,17 @@ export function ImageToggles({ image, onChanged }: ImageActionProps) {
   const shown = (which: 'locked' | 'protected') => (pending?.which === which ? pending.wanted : image[which]);
   return (
     <div class="image-action image-toggles">
-      <label class="image-toggle">
-        <input
-          type="checkbox"
-          checked={shown('locked')}
-          disabled={action.busy || image.deleted}
-          onChange={(e) => change('locked', e.currentTarget.checked)}
-        />
-        <span>Locked</span>
-      </label>
-      <label class="image-toggle">
-        <input
-          type="checkbox"
-          checked={shown('protected')}
-          disabled={action.busy || image.deleted}
-          onChange={(e) => change('protected', e.currentTarget.checked)}
-        />
-        <span>Protected</span>
-      </label>
+      {TOGGLES.map(({ which, label }) => (
+        <label class="image-toggle" key={which}>
+          <input
+            type="checkbox"
+            checked={shown(which)}
+            disabled={action.busy || image.deleted}
+            onChange={(e) => change(which, e.currentTarget.checked)}
+          />
+          <span>{label}</span>
+        </label>
+      ))}
       <p class="hint">
         Locked: cannot be deleted nor its metadata changed. Protected: renders need a signed URL, downloads a read role.
       </p>
